@@ -1,0 +1,106 @@
+"""Frozen dataclasses the pipeline stages pass to each other.
+
+    load    -> Parsed (one per source file: raw metadata + body)
+            -> Article (validated metadata, rendered body, plain-text paragraphs)
+    summarize(Article) -> Summary
+    related(Articles)  -> {slug: tuple[RelatedLink, ...]}
+    render/feeds(Entry...) -> Page (path + bytes)
+    publish(Pages) -> the output folder
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+BodyFormat = Literal["markdown", "paragraphs", "html"]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a reader made of one source file, before validation.
+
+    ``meta`` holds front-matter-like fields (title, date, section, tags,
+    source, description, credit, ...), inferred or written by the user;
+    ``meta_lines`` gives the line in the source of each field where known.
+    ``body`` is Markdown text when ``body_format`` is "markdown", a tuple of
+    plain-text paragraphs when "paragraphs".  ``report`` says, line by line,
+    what a reader inferred or dropped (shown by ``digest build -v``).
+    """
+
+    path: str
+    meta: dict[str, Any]
+    meta_lines: dict[str, int]
+    body_format: BodyFormat
+    body: Any
+    body_line: int = 1
+    report: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """One validated article, ready for the per-article stages."""
+
+    path: str  # source path relative to the site root, for messages
+    slug: str
+    title: str
+    date: datetime  # timezone-aware
+    section: str  # display name
+    section_slug: str
+    url: str  # site-relative, e.g. "world/my-article/"
+    tags: tuple[str, ...] = ()
+    updated: datetime | None = None
+    author: str | None = None
+    source: str | None = None
+    source_url: str | None = None
+    image: str | None = None
+    description: str | None = None
+    credit: str | None = None
+    language: str = "en"
+    draft: bool = False
+    summary_override: tuple[str, ...] = ()
+    summary_method: str | None = None
+    pinned_related: tuple[str, ...] = ()
+    body_html: str = ""
+    # Plain-text paragraphs that may give summary sentences: no headings,
+    # captions, code, lists, or bylines; Markdown markup stripped.
+    paragraphs: tuple[str, ...] = ()
+    # All visible text of the body (for related links and word counts).
+    text: str = ""
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+@dataclass(frozen=True)
+class Summary:
+    sentences: tuple[str, ...]
+    method: str  # "manual" when front matter gave it
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    slug: str
+    title: str
+    url: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article with its computed summary and related links."""
+
+    article: Article
+    summary: Summary
+    related: tuple[RelatedLink, ...] = ()
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: a path relative to the output root and its bytes."""
+
+    path: str
+    content: bytes
+    source: str = field(default="", compare=False)  # what produced it, for collisions
