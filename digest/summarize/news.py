@@ -24,6 +24,9 @@ P = {
     "dep": 1.0,  # multiplier for dependent sentences
     "title": 0.0,
     "minlen": 0,
+    "minwords": 4,
+    "caption": 1,
+    "label": 1,
 }
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-])*")
@@ -82,13 +85,60 @@ def default_count(n_sentences: int, requested: int) -> int:
     return min(requested, max(1, math.floor(n_sentences / 4 + 0.5)))
 
 
+_NAVIGATION = re.compile(
+    r"scroll down|click here|read more\b|see also\b|sign up\b|subscribe\b|follow (?:us|me)\b"
+    r"|share this|advertisement\b|watch the video|download (?:the|our) app|@\w|https?://|www\."
+    r"|all rights reserved|copyright\b|\bcookies?\b.*\b(?:accept|polic)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^\W*by\s+[\w.\s',&-]{0,60}$|^\W*(?:published|updated|last updated|posted)\s*:"
+    r"|daily mail reporter|^\W*(?:reporting|additional reporting|editing) by\b",
+    re.IGNORECASE,
+)
+_CAPTION_START = re.compile(
+    r"^\W*(?:pictured|photo|photograph|image|picture|video|caption|above|below|left|right|top"
+    r"|inset|file photo|watch|gallery|graphic|credit)\s*:",
+    re.IGNORECASE,
+)
+# "(pictured)", "(left)", "( second right )", "(file photo)": position markers of captions
+_CAPTION_MARK = re.compile(
+    r"\(\s*(?:pictured|picture|photo|left|right|centre|center|above|below|top|bottom|inset"
+    r"|second (?:left|right)|far (?:left|right)|front|back|file|file photo|shown|circled|main"
+    r"|background|foreground)\b[^()]{0,30}\)",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"(?:\(|\b(?:photo|image|picture|credit|source)s?\s*:\s*)[^()]{0,40}"
+    r"\b(?:getty|ap photo|reuters|afp|rex|shutterstock|alamy|epa|pa wire)\b[^()]{0,30}\)?\W*$",
+    re.IGNORECASE,
+)
+# Daily Mail style caption label: "Horrifying: The little girl's body ..." (short label, a
+# colon, no verb of saying in the label)
+_LABEL = re.compile(r"^\W*([^\W\d][\w'\u2019 -]{1,40}?)\s*:\s+\S", re.UNICODE)
+_SAYING = re.compile(
+    r"\b(?:said|says|say|told|tells|added|adds|asked|asks|wrote|writes|explained|insisted"
+    r"|warned|stated|claimed|reads|read|include|includes|included|are|is|was|were)\b",
+    re.IGNORECASE,
+)
+
+
 def usable_sentence(text: str) -> bool:
     """False for sentences that must never be a summary sentence (datelines, bylines, captions,
     'Scroll down for video', navigation, too short)."""
     t = text.strip()
-    if len(_WORD.findall(t)) < 4:
+    words = _WORD.findall(t)
+    if len(words) < P["minwords"]:
         return False
-    return True
+    if _NAVIGATION.search(t) or _BYLINE.search(t) or _CAPTION_START.search(t):
+        return False
+    if P["caption"] and (_CAPTION_MARK.search(t) or _CREDIT.search(t)):
+        return False
+    if P["label"]:
+        m = _LABEL.match(t)
+        if m and len(m.group(1).split()) <= 5 and not _SAYING.search(m.group(1)):
+            return False
+    return not t.endswith(":")
 
 
 _DEPENDENT = frozenset(

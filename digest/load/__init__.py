@@ -1,0 +1,435 @@
+"""The ``load`` stage: find sources under content/, read them, validate metadata.
+
+Readers are chosen by file extension from :data:`READERS`; each turns text
+into a :class:`~digest.model.Parsed`.  Validation is shared by every reader
+and collects every problem (with file and line) before the build stops.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from digest.config import ContentConfig, FolderDefaults, url_problem
+from digest.errors import ContentError, Problems, did_you_mean
+from digest.htmltext import paragraphs_and_text
+from digest.load.decode import decode
+from digest.load.frontmatter import parse_yaml_mapping
+from digest.load.markdown import markdown_to_html, read_markdown
+from digest.model import Article, Parsed
+
+Reader = Callable[[str, str], Parsed]
+
+
+def _scraped_readers() -> dict[str, Reader]:
+    try:
+        from digest.load.scraped import read_html_page, read_scraped_text
+    except ImportError:  # pragma: no cover - scraped readers not installed
+        return {}
+    return {".txt": read_scraped_text, ".html": read_html_page, ".htm": read_html_page}
+
+
+READERS: dict[str, Reader] = {".md": read_markdown, ".markdown": read_markdown,
+                              **_scraped_readers()}
+
+FOLDER_DEFAULTS_FILE = "_source.yaml"
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+KNOWN_KEYS = (
+    "title", "date", "updated", "author", "section", "tags", "source", "source_url", "image",
+    "summary", "summary_method", "related", "slug", "draft", "language", "description", "credit",
+)
+_DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[-_](.+)$")
+_SLUG_OK = re.compile(r"^[\w][\w.-]*$")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # absolute
+    rel: str  # relative to the content folder, POSIX
+    shown: str  # as shown in messages (relative to the working directory)
+
+
+# ---------------------------------------------------------------- discovery
+
+
+def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
+    """Every readable source under the content folder, sorted by path."""
+    root = cfg.dir
+    if not root.is_dir():
+        problems.add("content folder not found", _shown(root),
+                     hint="set content_dir in site.yaml or create the folder")
+        return []
+    real_root = root.resolve()
+    found: list[SourceFile] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        for name in sorted(filenames):
+            if name.startswith((".", "_")):
+                continue
+            p = Path(dirpath) / name
+            ext = p.suffix.lower()
+            if ext not in READERS:
+                continue
+            shown = _shown(p)
+            rel = p.relative_to(root).as_posix()
+            if p.is_symlink():
+                target = p.resolve()
+                if not target.is_relative_to(real_root):
+                    problems.add("symlink points outside the content folder; not read", shown)
+                    continue
+            found.append(SourceFile(p, rel, shown))
+        # symlinked directories are not followed (os.walk followlinks=False)
+    return found
+
+
+def _shown(p: Path) -> str:
+    try:
+        rel = os.path.relpath(p)
+    except ValueError:  # pragma: no cover
+        return str(p)
+    return str(p) if rel.startswith("..") else rel
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_source(src: SourceFile) -> Parsed:
+    """Read and parse one file; raises ContentError."""
+    try:
+        size = src.path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ContentError(f"file is too large ({size // 2**20} MB; the limit is "
+                               f"{MAX_FILE_BYTES // 2**20} MB)", src.shown)
+        data = src.path.read_bytes()
+    except OSError as exc:
+        raise ContentError(f"cannot read: {exc.strerror or exc}", src.shown) from None
+    text, _enc = decode(data, src.shown)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return READERS[src.path.suffix.lower()](text, src.shown)
+
+
+def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderDefaults]:
+    """Per-folder defaults: site.yaml `sources:` merged with `_source.yaml` files."""
+    out: dict[str, FolderDefaults] = dict(cfg.sources)
+    if not cfg.dir.is_dir():
+        return out
+    for f in sorted(cfg.dir.rglob(FOLDER_DEFAULTS_FILE)):
+        rel = f.parent.relative_to(cfg.dir).as_posix()
+        rel = "" if rel == "." else rel
+        shown = _shown(f)
+        try:
+            meta, lines = parse_yaml_mapping(f.read_text(encoding="utf-8-sig"), shown,
+                                             what="folder defaults")
+        except ContentError as exc:
+            problems.add_error(exc)
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.add(f"cannot read: {exc}", shown)
+            continue
+        allowed = ("source", "source_url", "section", "tags")
+        for k in meta:
+            if k not in allowed:
+                problems.add(f"folder defaults: unknown key '{k}'", shown, lines.get(k),
+                             did_you_mean(k, allowed) or f"known keys: {', '.join(allowed)}")
+        v = _Validator(shown, lines, problems)
+        base = out.get(rel, FolderDefaults())
+        out[rel] = FolderDefaults(
+            source=v.text(meta, "source") or base.source,
+            source_url=v.url(meta, "source_url", relative=False) or base.source_url,
+            section=v.text(meta, "section") or base.section,
+            tags=v.tags(meta) or base.tags,
+        )
+    return out
+
+
+def defaults_for(rel: str, defaults: dict[str, FolderDefaults]) -> FolderDefaults:
+    """Merge defaults from the content root down to the file's folder (nearest wins)."""
+    parts = rel.split("/")[:-1]
+    merged = FolderDefaults()
+    for i in range(len(parts) + 1):
+        d = defaults.get("/".join(parts[:i]))
+        if d:
+            merged = FolderDefaults(
+                source=d.source or merged.source,
+                source_url=d.source_url or merged.source_url,
+                section=d.section or merged.section,
+                tags=d.tags or merged.tags,
+            )
+    return merged
+
+
+# ---------------------------------------------------------------- validation
+
+
+class _Validator:
+    """Typed getters for metadata that record problems with file and line."""
+
+    def __init__(self, path: str, lines: dict[str, int], problems: Problems) -> None:
+        self.path, self.lines, self.problems = path, lines, problems
+        self.ok = True
+
+    def bad(self, key: str, msg: str) -> None:
+        self.ok = False
+        self.problems.add(f"front matter: '{key}' {msg}", self.path, self.lines.get(key))
+
+    def text(self, meta: dict, key: str, *, required: bool = False) -> str | None:
+        v = meta.get(key)
+        if v is None:
+            if required:
+                self.bad(key, "is missing")
+            return None
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            self.bad(key, f"must be text (got {_kind(v)})")
+            return None
+        s = " ".join(str(v).split())
+        if any(unicodedata.category(c) == "Cc" for c in s):
+            self.bad(key, "contains control characters")
+            return None
+        if required and not s:
+            self.bad(key, "is empty")
+            return None
+        return s or None
+
+    def flag(self, meta: dict, key: str) -> bool:
+        v = meta.get(key, False)
+        if v is None:
+            return False
+        if not isinstance(v, bool):
+            self.bad(key, f"must be true or false (got {v!r})")
+            return False
+        return v
+
+    def date(self, meta: dict, key: str) -> datetime | None:
+        v = meta.get(key)
+        if v is None:
+            return None
+        parsed = parse_date(v)
+        if parsed is None:
+            self.bad(key, f"is not a date (got {str(v)[:40]!r}; use YYYY-MM-DD or ISO 8601)")
+        return parsed
+
+    def url(self, meta: dict, key: str, *, relative: bool) -> str | None:
+        s = self.text(meta, key)
+        if s is None:
+            return None
+        err = url_problem(s, allow_relative=relative)
+        if err:
+            self.bad(key, f"must be an http(s) URL{' or a site path' if relative else ''} "
+                          f"(got {s[:60]!r})")
+            return None
+        return s
+
+    def strings(self, meta: dict, key: str) -> tuple[str, ...]:
+        v = meta.get(key)
+        if v is None:
+            return ()
+        if isinstance(v, str):
+            v = [p for p in v.split(",")] if key == "tags" else [v]
+        if not isinstance(v, list) or not all(
+                isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in v):
+            self.bad(key, f"must be a list of text (got {_kind(v)})")
+            return ()
+        out = []
+        for x in v:
+            s = " ".join(str(x).split())
+            if any(unicodedata.category(c) == "Cc" for c in s):
+                self.bad(key, "contains control characters")
+                return ()
+            if s:
+                out.append(s)
+        return tuple(out)
+
+    def tags(self, meta: dict) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.strings(meta, "tags")))
+
+
+def _kind(v: Any) -> str:
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, bool):
+        return f"{str(v).lower()}"
+    return repr(v)[:40]
+
+
+def parse_date(v: Any) -> datetime | None:
+    """A timezone-aware datetime from YAML/text, or None if it is not a date."""
+    if isinstance(v, datetime):
+        dt = v
+    elif isinstance(v, date):
+        dt = datetime(v.year, v.month, v.day)
+    elif isinstance(v, str):
+        s = v.strip()
+        if not re.match(r"^\d{4}-\d{2}-\d{2}", s):
+            return None
+        try:
+            dt = datetime.fromisoformat(s.replace("Z", "+00:00").replace(" ", "T", 1)
+                                        if len(s) > 10 else s)
+        except ValueError:
+            return None
+    else:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt
+
+
+def slugify(text: str) -> str:
+    """Lower-case URL slug: letters and digits joined by '-'."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-_")
+    return re.sub(r"-{2,}", "-", text)[:80].strip("-") or "untitled"
+
+
+def to_article(parsed: Parsed, rel: str, cfg: ContentConfig, defaults: FolderDefaults,
+               problems: Problems) -> Article | None:
+    """Validate a Parsed source into an Article; None (with problems added) when bad."""
+    meta, path = parsed.meta, parsed.path
+    v = _Validator(path, parsed.meta_lines, problems)
+    for key in sorted(meta):
+        if key not in KNOWN_KEYS:
+            problems.warn(f"front matter: unknown key '{key}' is ignored", path,
+                          parsed.meta_lines.get(key), did_you_mean(key, KNOWN_KEYS))
+
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    m = _DATE_PREFIX.match(stem)
+    title = v.text(meta, "title", required=True)
+    dt = v.date(meta, "date")
+    if dt is None and "date" not in meta:
+        dt = parse_date(m.group(1)) if m else None
+        if dt is None:
+            v.bad("date", "is missing (add 'date: YYYY-MM-DD' to the front matter, or start "
+                          "the file name with YYYY-MM-DD-)")
+        if m and dt is None:
+            pass
+    updated = v.date(meta, "updated")
+
+    slug_value = v.text(meta, "slug")
+    if slug_value is not None:
+        if not _SLUG_OK.match(slug_value) or ".." in slug_value:
+            v.bad("slug", f"may hold only letters, digits, '-', '_' and '.' (got "
+                          f"{slug_value[:40]!r})")
+        slug = slug_value
+    else:
+        slug = slugify(m.group(2) if m else stem)
+
+    section = v.text(meta, "section")
+    if section is None:
+        section = defaults.section
+    if section is None and "/" in rel:
+        section = rel.split("/", 1)[0].replace("-", " ").replace("_", " ").title()
+    inferred_sections = tuple(meta.get("_sections", ()))
+    if section is None and inferred_sections:
+        section = inferred_sections[0]
+    section_slug = slugify(section) if section else ""
+    if section and section_slug == "untitled":
+        v.bad("section", f"has no letters or digits to make a URL from (got {section!r})")
+
+    tags = v.tags(meta)
+    tags = tuple(dict.fromkeys(tags + inferred_sections + defaults.tags))
+    summary_override: tuple[str, ...] = ()
+    if "summary" in meta:
+        s = meta["summary"]
+        summary_override = (v.strings(meta, "summary") if isinstance(s, (list, str))
+                            else (v.bad("summary", f"must be text or a list (got {_kind(s)})")
+                                  or ()))
+    method = v.text(meta, "summary_method")
+    if method is not None:
+        from digest.config import SUMMARY_METHODS
+
+        if method not in SUMMARY_METHODS:
+            v.bad("summary_method", f"{method!r} is not one of {', '.join(SUMMARY_METHODS)}")
+            method = None
+    pinned = v.strings(meta, "related")
+    for p in pinned:
+        if not _SLUG_OK.match(p):
+            v.bad("related", f"holds {p!r}, which is not a slug")
+
+    source = v.text(meta, "source") or defaults.source
+    source_url = v.url(meta, "source_url", relative=False) or (
+        defaults.source_url if meta.get("source_url") is None else None)
+    image = v.url(meta, "image", relative=True)
+    author = v.text(meta, "author") or cfg.author
+    language = v.text(meta, "language") or cfg.language
+    draft = v.flag(meta, "draft")
+    description = v.text(meta, "description")
+    credit = v.text(meta, "credit")
+
+    body_html, paragraphs, text = _body(parsed, cfg, problems)
+    if not v.ok or title is None or dt is None:
+        return None
+    if not paragraphs and not summary_override:
+        problems.warn("article has no body text to summarize", path)
+    url = f"{section_slug}/{slug}/" if section_slug else f"{slug}/"
+    return Article(
+        path=path, slug=slug, title=title, date=dt, section=section or "",
+        section_slug=section_slug, url=url, tags=tags, updated=updated, author=author,
+        source=source, source_url=source_url, image=image, description=description,
+        credit=credit, language=language, draft=draft, summary_override=summary_override,
+        summary_method=method, pinned_related=pinned, body_html=body_html,
+        paragraphs=paragraphs, text=f"{title}. {text}",
+    )
+
+
+def _body(parsed: Parsed, cfg: ContentConfig, problems: Problems
+          ) -> tuple[str, tuple[str, ...], str]:
+    if parsed.body_format == "markdown":
+        body_html = markdown_to_html(parsed.body, raw_html=cfg.raw_html)
+    elif parsed.body_format == "paragraphs":
+        body_html = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in parsed.body)
+    else:  # pragma: no cover - readers only produce the two formats above
+        raise ValueError(parsed.body_format)
+    paragraphs, text = paragraphs_and_text(body_html)
+    return body_html, paragraphs, text
+
+
+def load_articles(cfg: ContentConfig, problems: Problems,
+                  on_report: Callable[[str, Iterable[str]], None] | None = None
+                  ) -> list[Article]:
+    """Read every source; invalid ones add problems and are skipped.
+
+    Drafts are dropped unless ``cfg.drafts``.  Two articles that want the
+    same URL are an error naming both files.
+    """
+    sources = discover(cfg, problems)
+    defaults = folder_defaults(cfg, problems)
+    articles: list[Article] = []
+    for src in sources:
+        try:
+            parsed = read_source(src)
+        except ContentError as exc:
+            problems.add_error(exc)
+            continue
+        if on_report is not None:
+            on_report(src.shown, parsed.report)
+        art = to_article(parsed, src.rel, cfg, defaults_for(src.rel, defaults), problems)
+        if art is None or (art.draft and not cfg.drafts):
+            continue
+        articles.append(art)
+    seen: dict[str, Article] = {}
+    slugs: dict[str, Article] = {}
+    for art in articles:
+        other = seen.get(art.url) or slugs.get(art.slug)
+        if other is not None:
+            problems.add(f"two articles want the same URL /{art.url} or slug '{art.slug}': "
+                         f"{other.path} and {art.path}", art.path,
+                         hint="give one of them a different 'slug:' in its front matter")
+        seen[art.url] = art
+        slugs.setdefault(art.slug, art)
+    slug_set = set(slugs)
+    for art in articles:
+        for p in art.pinned_related:
+            if p not in slug_set:
+                problems.add(f"front matter: 'related' names {p!r}, which is no article's slug",
+                             art.path, hint=did_you_mean(p, slug_set))
+    return sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))

@@ -1,0 +1,252 @@
+"""The ``render`` stage: Jinja2 templates turn entries into HTML pages.
+
+Templates are looked up in order: the site's ``templates/`` folder, the
+site's ``themes/<theme>/templates/``, then the built-in default theme, so a
+site can override one template without copying the rest.  Autoescape is on
+and undefined variables are errors (reported with template file and line).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+import digest
+from digest.config import SiteConfig, ThemeConfig
+from digest.errors import ThemeError
+from digest.load import slugify
+from digest.model import Entry, Page
+
+
+def default_theme_dir() -> Path:
+    """The built-in theme: package data when installed, else the repo's themes/."""
+    here = Path(digest.__file__).resolve().parent
+    for candidate in (here / "themes" / "default", here.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise ThemeError("the built-in default theme is missing from this installation",
+                     hint="reinstall digest")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Theme:
+    env: jinja2.Environment
+    static_dirs: tuple[Path, ...]  # lowest priority first
+
+
+def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
+    """Set up the template loader chain and static folders for a theme."""
+    default = default_theme_dir()
+    site_templates = cfg.site_dir / "templates"
+    search: list[Path] = []
+    static: list[Path] = [default / "static"]
+    if site_templates.is_dir():
+        search.append(site_templates)
+    if cfg.name != "default" or (cfg.site_dir / "themes" / "default").is_dir():
+        theme_dir = cfg.site_dir / "themes" / cfg.name
+        if not theme_dir.is_dir():
+            if cfg.name != "default":
+                raise ThemeError(f"theme '{cfg.name}' not found (looked for "
+                                 f"themes/{cfg.name}/ beside site.yaml)", "site.yaml",
+                                 hint="set `theme: default` or create the theme folder")
+        else:
+            if (theme_dir / "templates").is_dir():
+                search.append(theme_dir / "templates")
+            static.append(theme_dir / "static")
+    search.append(default / "templates")
+    static.append(cfg.site_dir / "static")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search]),
+        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    base_path = site.base_path
+    env.filters["date"] = lambda d, fmt=None: format_date(d, fmt or site.date_format)
+    env.filters["isodate"] = lambda d: d.isoformat()
+    env.filters["rebase"] = lambda html: Markup(rebase_links(str(html), base_path))
+    env.filters["tojson_safe"] = lambda v: Markup(json_for_script(v))
+    env.globals["url"] = lambda path="": base_path + str(path).lstrip("/")
+    env.globals["abs_url"] = site.absolute_url
+    env.globals["slugify"] = slugify
+    env.globals["digest_version"] = digest.__version__
+    return Theme(env, tuple(p for p in static if p.is_dir()))
+
+
+def format_date(d: datetime, fmt: str) -> str:
+    fmt = fmt.replace("%-d", str(d.day)).replace("%-m", str(d.month))
+    return d.strftime(fmt)
+
+
+_ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def rebase_links(html: str, base_path: str) -> str:
+    """Point site-root links in article HTML (href="/x") at the base path."""
+    if base_path == "/":
+        return html
+    return _ROOT_LINK.sub(lambda m: m.group(1) + base_path, html)
+
+
+def json_for_script(value: Any) -> str:
+    """JSON safe inside <script>: no '</script>' or '<!--' breakout."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def template_error(exc: Exception) -> ThemeError:
+    """A Jinja error as a ThemeError naming the template file and line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return ThemeError(f"template syntax error: {exc.message}", _shown(exc.filename or
+                          exc.name or "template"), exc.lineno)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return ThemeError(f"template not found: {exc.name}")
+    filename, line = None, None
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".htm", ".j2", ".jinja")):
+            filename, line = name, tb.tb_lineno
+        tb = tb.tb_next
+    what = "undefined variable" if isinstance(exc, jinja2.UndefinedError) else "template error"
+    msg = getattr(exc, "message", None) or str(exc)
+    return ThemeError(f"{what}: {msg}", _shown(filename) if filename else None, line)
+
+
+def _shown(path: str) -> str:
+    import os
+
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover
+        return path
+    return path if rel.startswith("..") else rel
+
+
+# ---------------------------------------------------------------- pages
+
+
+@dataclass(frozen=True)
+class Pager:
+    number: int
+    total: int
+    base: str  # site-relative folder of page 1, e.g. "" or "world/"
+
+    def path(self, n: int) -> str:
+        return self.base if n == 1 else f"{self.base}page/{n}/"
+
+    @property
+    def prev(self) -> str | None:
+        return self.path(self.number - 1) if self.number > 1 else None
+
+    @property
+    def next(self) -> str | None:
+        return self.path(self.number + 1) if self.number < self.total else None
+
+
+def _chunks(seq: Sequence[Entry], size: int) -> list[Sequence[Entry]]:
+    return [seq[i:i + size] for i in range(0, len(seq), size)] or [[]]
+
+
+class Renderer:
+    def __init__(self, theme: Theme, site: SiteConfig, extra: dict[str, Any] | None = None
+                 ) -> None:
+        self.theme, self.site = theme, site
+        self.extra = extra or {}
+
+    def page(self, template: str, path: str, source: str = "", **context: Any) -> Page:
+        """Render one template to ``path`` (a folder ending in '/' gets index.html)."""
+        out = path + "index.html" if path.endswith("/") or path == "" else path
+        try:
+            html = self.theme.env.get_template(template).render(
+                site=self.site, page_path=path, **self.extra, **context)
+        except jinja2.TemplateError as exc:
+            raise template_error(exc) from None
+        return Page(out, html.encode("utf-8"), source or template)
+
+    def listing(self, template: str, base: str, entries: Sequence[Entry], **context: Any
+                ) -> list[Page]:
+        pages = []
+        chunks = _chunks(entries, self.site.per_page)
+        for n, chunk in enumerate(chunks, 1):
+            pager = Pager(n, len(chunks), base)
+            pages.append(self.page(template, pager.path(n), entries=chunk, pager=pager,
+                                   **context))
+        return pages
+
+
+def render_site(entries: Sequence[Entry], theme: Theme, site: SiteConfig,
+                extra: dict[str, Any] | None = None) -> list[Page]:
+    """Every HTML page of the site, plus the theme's static files."""
+    r = Renderer(theme, site, extra)
+    pages: list[Page] = []
+    sections: dict[str, list[Entry]] = defaultdict(list)
+    section_names: dict[str, str] = {}
+    tags: dict[str, list[Entry]] = defaultdict(list)
+    tag_names: dict[str, str] = {}
+    for e in entries:
+        a = e.article
+        if a.section_slug:
+            sections[a.section_slug].append(e)
+            section_names.setdefault(a.section_slug, a.section)
+        for t in a.tags:
+            ts = slugify(t)
+            tags[ts].append(e)
+            tag_names.setdefault(ts, t)
+    nav = [{"slug": s, "name": section_names[s], "url": f"{s}/", "count": len(sections[s])}
+           for s in sorted(sections)]
+    all_tags = [{"slug": s, "name": tag_names[s], "url": f"tags/{s}/", "count": len(tags[s])}
+                for s in sorted(tags)]
+    r.extra = {**r.extra, "sections": nav}
+
+    pages += r.listing("index.html", "", entries, title=None, kind="home")
+    for e in entries:
+        pages.append(r.page("article.html", e.article.url, e.article.path, entry=e,
+                            article=e.article, title=e.article.title, kind="article"))
+    for s in sorted(sections):
+        pages += r.listing("list.html", f"{s}/", sections[s], title=section_names[s],
+                           kind="section", feed_base=f"{s}/")
+    for s in sorted(tags):
+        pages += r.listing("list.html", f"tags/{s}/", tags[s], title=f"Tag: {tag_names[s]}",
+                           kind="tag", feed_base=None)
+    pages.append(r.page("tags.html", "tags/", tags=all_tags, title="Tags", kind="tags"))
+    pages.append(r.page("archive.html", "archive/", groups=archive_groups(entries),
+                        title="Archive", kind="archive"))
+    pages.append(r.page("404.html", "404.html", title="Page not found", kind="404"))
+    pages += static_pages(theme.static_dirs)
+    return pages
+
+
+def archive_groups(entries: Iterable[Entry]) -> list[dict[str, Any]]:
+    """Entries grouped by year and month, newest first."""
+    groups: dict[tuple[int, int], list[Entry]] = defaultdict(list)
+    for e in entries:
+        groups[(e.article.date.year, e.article.date.month)].append(e)
+    return [{"year": y, "month": m, "label": datetime(y, m, 1).strftime("%B %Y"),
+             "entries": groups[(y, m)]} for (y, m) in sorted(groups, reverse=True)]
+
+
+def static_pages(dirs: Sequence[Path]) -> list[Page]:
+    """Static files; a later folder overrides an earlier one's file of the same name."""
+    files: dict[str, Path] = {}
+    for d in dirs:
+        for f in sorted(d.rglob("*")):
+            if f.is_file() and not f.name.startswith("."):
+                files["static/" + f.relative_to(d).as_posix()] = f
+    return [Page(k, files[k].read_bytes(), str(files[k])) for k in sorted(files)]
+
+
+if sys.version_info < (3, 10):  # pragma: no cover
+    raise RuntimeError("digest needs Python 3.10 or newer")

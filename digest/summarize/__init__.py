@@ -1,0 +1,188 @@
+"""The ``summarize`` stage: extractive summaries chosen with sumy.
+
+This package is the only place that imports sumy.  Candidate sentences come
+from the article's plain-text paragraphs (headings, lists, code and captions
+were already left out by the loader), split by :mod:`digest.sentences`, which
+needs no downloaded data.  We build sumy's document model ourselves with a
+tokenizer that needs no NLTK data either.
+
+Methods: ``news`` (the default, tuned for news; :mod:`digest.summarize.news`)
+and sumy's stock ``lexrank``, ``textrank``, ``lsa``, ``luhn``, ``kl`` and
+``sumbasic``.  Every method returns a score per sentence (shown by
+``digest explain``); the chosen sentences keep their article order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from digest.config import SummaryConfig
+from digest.model import Article, Summary
+from digest.sentences import split_sentences
+from digest.summarize.news import default_count, rank_news, usable_sentence
+
+MAX_CANDIDATES = 400  # bound the work per article (graph methods are quadratic)
+
+_LANGUAGES = {
+    "en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
+    "pt": "portuguese", "nl": "dutch", "cs": "czech", "sk": "slovak", "ru": "russian",
+    "uk": "ukrainian", "sv": "swedish", "da": "danish", "no": "norwegian", "nb": "norwegian",
+    "fi": "finnish", "hu": "hungarian", "ro": "romanian", "el": "greek", "pl": "polish",
+}
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
+
+
+def sumy_language(code: str) -> str:
+    """sumy's language name for a BCP 47 code ('en-GB' -> 'english')."""
+    return _LANGUAGES.get(code.split("-")[0].lower(), "english")
+
+
+class _Tokenizer:
+    """A sumy tokenizer that needs no NLTK data."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def to_sentences(self, paragraph: str) -> tuple[str, ...]:
+        return tuple(split_sentences(paragraph))
+
+    def to_words(self, sentence: str) -> tuple[str, ...]:
+        return tuple(_WORD.findall(sentence))
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One candidate sentence with its score, for `digest explain`."""
+
+    index: int
+    text: str
+    score: float
+    chosen: bool
+    usable: bool
+
+
+def candidates(article: Article) -> tuple[list[str], list[int]]:
+    """Candidate sentences in article order, with their paragraph numbers."""
+    sentences: list[str] = []
+    paragraph_ids: list[int] = []
+    for p, para in enumerate(article.paragraphs):
+        for s in split_sentences(para, article.language):
+            sentences.append(s)
+            paragraph_ids.append(p)
+            if len(sentences) >= MAX_CANDIDATES:
+                return sentences, paragraph_ids
+    return sentences, paragraph_ids
+
+
+def target_count(n_sentences: int, cfg: SummaryConfig) -> int:
+    """How many sentences to choose for an article of n candidate sentences."""
+    if cfg.ratio is not None:
+        requested = max(1, round(n_sentences * cfg.ratio))
+        return min(requested, n_sentences)
+    return default_count(n_sentences, cfg.sentences)
+
+
+def score(article: Article, cfg: SummaryConfig) -> tuple[str, list[Scored]]:
+    """(method, every candidate with score and whether chosen)."""
+    method = article.summary_method or cfg.method
+    sentences, paragraph_ids = candidates(article)
+    if not sentences:
+        return method, []
+    count = target_count(len(sentences), cfg)
+    if method == "news":
+        scores, chosen = rank_news(sentences, paragraph_ids, title=article.title, count=count,
+                                   language=sumy_language(article.language))
+        usable = [usable_sentence(s) for s in sentences]
+    else:
+        usable = [usable_sentence(s) for s in sentences]
+        scores = _stock_scores(method, sentences, paragraph_ids,
+                               sumy_language(article.language))
+        pool = [i for i in range(len(sentences)) if usable[i]] or list(range(len(sentences)))
+        best = sorted(pool, key=lambda i: (-scores[i], i))[:count]
+        chosen = sorted(best)
+    chosen_set = set(chosen)
+    return method, [Scored(i, s, float(scores[i]), i in chosen_set, usable[i])
+                    for i, s in enumerate(sentences)]
+
+
+def summarize(article: Article, cfg: SummaryConfig) -> Summary:
+    """The article's summary: front matter's `summary:` wins, else chosen sentences."""
+    if article.summary_override:
+        return Summary(article.summary_override, "manual")
+    method, scored = score(article, cfg)
+    chosen = tuple(s.text for s in scored if s.chosen)
+    if not chosen and scored:
+        chosen = (scored[0].text,)
+    return Summary(chosen, method)
+
+
+# ---------------------------------------------------------------- stock sumy methods
+
+
+@lru_cache(maxsize=8)
+def _stemmer_and_stops(language: str):
+    from sumy.nlp.stemmers import Stemmer, null_stemmer
+    from sumy.utils import get_stop_words
+
+    try:
+        stemmer = Stemmer(language)
+    except LookupError:
+        stemmer = null_stemmer
+    try:
+        stops = get_stop_words(language)
+    except LookupError:
+        stops = frozenset()
+    return stemmer, stops
+
+
+def _summarizer(method: str, language: str):
+    from sumy.summarizers.kl import KLSummarizer
+    from sumy.summarizers.lex_rank import LexRankSummarizer
+    from sumy.summarizers.lsa import LsaSummarizer
+    from sumy.summarizers.luhn import LuhnSummarizer
+    from sumy.summarizers.sum_basic import SumBasicSummarizer
+    from sumy.summarizers.text_rank import TextRankSummarizer
+
+    classes = {"lexrank": LexRankSummarizer, "textrank": TextRankSummarizer,
+               "lsa": LsaSummarizer, "luhn": LuhnSummarizer, "kl": KLSummarizer,
+               "sumbasic": SumBasicSummarizer}
+    stemmer, stops = _stemmer_and_stops(language)
+    summarizer = classes[method](stemmer)
+    summarizer.stop_words = stops
+    return summarizer
+
+
+def document(sentences: list[str], paragraph_ids: list[int], language: str):
+    """sumy's ObjectDocumentModel for the given sentences, one Paragraph per paragraph."""
+    from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+
+    tok = _Tokenizer(language)
+    paragraphs: list[list] = []
+    last = None
+    for s, p in zip(sentences, paragraph_ids):
+        if p != last:
+            paragraphs.append([])
+            last = p
+        paragraphs[-1].append(Sentence(s, tok))
+    return ObjectDocumentModel([Paragraph(ss) for ss in paragraphs])
+
+
+def _stock_scores(method: str, sentences: list[str], paragraph_ids: list[int],
+                  language: str) -> list[float]:
+    """Scores of each sentence under a stock sumy method (by capturing its rating)."""
+    doc = document(sentences, paragraph_ids, language)
+    summarizer = _summarizer(method, language)
+    captured: dict[int, float] = {}
+    sumy_sentences = doc.sentences
+
+    def capture(sents, count, rating, *args, **kwargs):
+        rate = rating if callable(rating) else rating.__getitem__
+        for i, s in enumerate(sents):
+            captured[i] = float(rate(s, *args, **kwargs))
+        return ()
+
+    summarizer._get_best_sentences = capture  # instance attribute shadows the staticmethod
+    summarizer(doc, len(sumy_sentences))
+    return [captured.get(i, 0.0) for i in range(len(sentences))]
