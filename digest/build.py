@@ -1,12 +1,12 @@
 """``digest build``: the pipeline stages, in order.
 
-    config    read and validate site.yaml
-    load      find sources, read them, validate metadata -> Article
-    summarize each Article -> Summary
-    related   all Articles -> related links
-    render    Entries -> HTML pages (theme templates)
-    feeds     Entries -> articles.json
-    publish   pages -> output folder, swapped in atomically
+config    read and validate site.yaml
+load      find sources, read them, validate metadata -> Article
+summarize each Article -> Summary
+related   all Articles -> related links
+render    Entries -> HTML pages (theme templates)
+feeds     Entries -> articles.json
+publish   pages -> output folder, swapped in atomically
 """
 
 from __future__ import annotations
@@ -56,9 +56,12 @@ def _no_progress(items: Iterable[Article], total: int) -> Iterable[Article]:
     return items
 
 
-def build(config: Config, options: BuildOptions = BuildOptions(),
-          progress: Progress = _no_progress,
-          on_report: Callable[[str, Iterable[str]], None] | None = None) -> BuildResult:
+def build(
+    config: Config,
+    options: BuildOptions = BuildOptions(),
+    progress: Progress = _no_progress,
+    on_report: Callable[[str, Iterable[str]], None] | None = None,
+) -> BuildResult:
     """Run every stage; raise BuildError listing every problem found."""
     start = time.perf_counter()
     timer = _Timer()
@@ -69,20 +72,25 @@ def build(config: Config, options: BuildOptions = BuildOptions(),
     theme = _theme(config, problems)
     problems.raise_if_errors(strict=options.strict)
 
-    summaries = [summarize.summarize(a, config.summary) for a in progress(articles,
-                                                                          len(articles))]
+    summaries = [summarize.summarize(a, config.summary) for a in progress(articles, len(articles))]
     timer.lap("summarize")
     links = related.related_links(articles, config.related)
     timer.lap("related")
-    entries = [Entry(a, s, links.get(a.slug, ())) for a, s in zip(articles, summaries)]
+    entries = [Entry(a, s, links.get(a.slug, ())) for a, s in zip(articles, summaries, strict=True)]
 
     pages = site_pages(entries, theme, config)
     timer.lap("render")
     output = options.output or config.output_dir
     written = publish.publish(pages, output)
     timer.lap("publish")
-    return BuildResult(len(articles), written, time.perf_counter() - start,
-                       tuple(problems.warnings), output, tuple(timer.times))
+    return BuildResult(
+        len(articles),
+        written,
+        time.perf_counter() - start,
+        tuple(problems.warnings),
+        output,
+        tuple(timer.times),
+    )
 
 
 def site_pages(entries: Sequence[Entry], theme: render.Theme, config: Config) -> list[Page]:

@@ -39,23 +39,42 @@ class Opt:
 
 
 SUMMARY_SCHEMA: dict[str, Opt] = {
-    "method": Opt("choice", "news", "Summarizer: news (default, tuned for news), or a stock sumy "
-                  "method: lexrank, textrank, lsa, luhn, kl, sumbasic.", choices=SUMMARY_METHODS),
-    "sentences": Opt("int", 3, "Summary length in sentences (an upper bound: short articles get "
-                     "fewer).", minimum=1, maximum=50),
-    "ratio": Opt("float", None, "Summary length as a share of the article's sentences (0-1]; "
-                 "when set it replaces `sentences`.", minimum=0.0, maximum=1.0, nullable=True),
+    "method": Opt(
+        "choice",
+        "news",
+        "Summarizer: news (default, tuned for news), or a stock sumy "
+        "method: lexrank, textrank, lsa, luhn, kl, sumbasic.",
+        choices=SUMMARY_METHODS,
+    ),
+    "sentences": Opt(
+        "int",
+        3,
+        "Summary length in sentences (an upper bound: short articles get fewer).",
+        minimum=1,
+        maximum=50,
+    ),
+    "ratio": Opt(
+        "float",
+        None,
+        "Summary length as a share of the article's sentences (0-1]; "
+        "when set it replaces `sentences`.",
+        minimum=0.0,
+        maximum=1.0,
+        nullable=True,
+    ),
 }
 
 RELATED_SCHEMA: dict[str, Opt] = {
     "count": Opt("int", 5, "Related links per article.", minimum=0, maximum=50),
-    "min_score": Opt("float", 0.1, "Lowest similarity (0-1) a related link may have.",
-                     minimum=0.0, maximum=1.0),
+    "min_score": Opt(
+        "float", 0.1, "Lowest similarity (0-1) a related link may have.", minimum=0.0, maximum=1.0
+    ),
 }
 
 PAGINATION_SCHEMA: dict[str, Opt] = {
-    "size": Opt("int", 10, "Articles per page on the front, section and tag pages.",
-                minimum=1, maximum=1000),
+    "size": Opt(
+        "int", 10, "Articles per page on the front, section and tag pages.", minimum=1, maximum=1000
+    ),
 }
 
 SOURCE_SCHEMA: dict[str, Opt] = {
@@ -68,25 +87,39 @@ SOURCE_SCHEMA: dict[str, Opt] = {
 SCHEMA: dict[str, Opt] = {
     "title": Opt("str", "My digest", "Site title, shown in the header and feeds."),
     "description": Opt("str", "", "One-line description for the front page and feeds."),
-    "base_url": Opt("url", "/", "Where the site is published, e.g. https://user.github.io/repo/ "
-                    "(a subpath is honoured by every link). `--base-url` overrides it."),
+    "base_url": Opt(
+        "url",
+        "/",
+        "Where the site is published, e.g. https://user.github.io/repo/ "
+        "(a subpath is honoured by every link). `--base-url` overrides it.",
+    ),
     "language": Opt("str", "en", "Default language of articles (BCP 47 code, e.g. en, de)."),
     "author": Opt("str", None, "Default author of articles without one.", nullable=True),
-    "theme": Opt("str", "default", "Theme name: a folder under themes/ in the site, or the "
-                 "built-in `default`."),
+    "theme": Opt(
+        "str",
+        "default",
+        "Theme name: a folder under themes/ in the site, or the built-in `default`.",
+    ),
     "content_dir": Opt("path", "content", "Folder of articles, relative to site.yaml."),
     "output_dir": Opt("path", "public", "Folder the site is written to. `--output` overrides it."),
     "cache_dir": Opt("path", ".digest-cache", "Folder for the build cache."),
-    "cname": Opt("str", None, "Custom domain for GitHub Pages; writes a CNAME file.",
-                 nullable=True),
+    "cname": Opt(
+        "str", None, "Custom domain for GitHub Pages; writes a CNAME file.", nullable=True
+    ),
     "date_format": Opt("str", "%-d %B %Y", "strftime format for dates shown on pages."),
-    "raw_html": Opt("bool", False, "Allow raw HTML in Markdown unsanitized (only for trusted "
-                    "content)."),
+    "raw_html": Opt(
+        "bool", False, "Allow raw HTML in Markdown unsanitized (only for trusted content)."
+    ),
     "summary": Opt("section", None, "Summary settings.", schema=SUMMARY_SCHEMA),
     "related": Opt("section", None, "Related-links settings.", schema=RELATED_SCHEMA),
     "pagination": Opt("section", None, "Pagination settings.", schema=PAGINATION_SCHEMA),
-    "sources": Opt("map", {}, "Per-folder defaults: `sources: {folder/under/content: {source, "
-                   "source_url, section, tags}}`.", schema=SOURCE_SCHEMA),
+    "sources": Opt(
+        "map",
+        {},
+        "Per-folder defaults: `sources: {folder/under/content: {source, "
+        "source_url, section, tags}}`.",
+        schema=SOURCE_SCHEMA,
+    ),
 }
 
 
@@ -210,8 +243,14 @@ def yaml_error_problem(err: yaml.YAMLError, path: str, line_offset: int = 0) -> 
     return ConfigError(f"YAML syntax error: {problem}", path)
 
 
-def _check(value: Any, opt: Opt, key: str, where: Callable[[str], int | None],
-           problems: Problems, path: str) -> Any:
+def _check(
+    value: Any,
+    opt: Opt,
+    key: str,
+    where: Callable[[str], int | None],
+    problems: Problems,
+    path: str,
+) -> Any:
     """Validate one value against its Opt; returns the value to use."""
     line = where(key)
 
@@ -229,8 +268,9 @@ def _check(value: Any, opt: Opt, key: str, where: Callable[[str], int | None],
             return bad(f"expected text, got {_describe(value)}")
         if kind == "choice" and value not in opt.choices:
             hint = did_you_mean(value, opt.choices)
-            return bad(f"{value!r} is not one of {', '.join(opt.choices)}"
-                       + (f"; {hint}" if hint else ""))
+            return bad(
+                f"{value!r} is not one of {', '.join(opt.choices)}" + (f"; {hint}" if hint else "")
+            )
         if kind == "url":
             err = url_problem(value, allow_relative=True)
             if err:
@@ -269,30 +309,42 @@ def _check(value: Any, opt: Opt, key: str, where: Callable[[str], int | None],
         for name, sub in sorted(value.items(), key=lambda kv: str(kv[0])):
             subkey = f"{key}.{name}"
             if not isinstance(sub, dict):
-                problems.add(f"{subkey}: expected a mapping, got {_describe(sub)}", path,
-                             where(subkey))
+                problems.add(
+                    f"{subkey}: expected a mapping, got {_describe(sub)}", path, where(subkey)
+                )
                 continue
-            out[str(name)] = _check_mapping(sub, opt.schema or {}, subkey + ".", where,
-                                            problems, path)
+            out[str(name)] = _check_mapping(
+                sub, opt.schema or {}, subkey + ".", where, problems, path
+            )
         return out
     raise AssertionError(kind)  # pragma: no cover
 
 
-def _check_mapping(data: Mapping[str, Any], schema: Mapping[str, Opt], prefix: str,
-                   where: Callable[[str], int | None], problems: Problems,
-                   path: str) -> dict[str, Any]:
+def _check_mapping(
+    data: Mapping[str, Any],
+    schema: Mapping[str, Opt],
+    prefix: str,
+    where: Callable[[str], int | None],
+    problems: Problems,
+    path: str,
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in data:
         if str(key) not in schema:
             hint = did_you_mean(str(key), schema)
-            problems.add(f"{prefix}{key}: unknown setting", path, where(f"{prefix}{key}"),
-                         hint or f"known settings: {', '.join(sorted(schema))}")
+            problems.add(
+                f"{prefix}{key}: unknown setting",
+                path,
+                where(f"{prefix}{key}"),
+                hint or f"known settings: {', '.join(sorted(schema))}",
+            )
     for key, opt in schema.items():
         if key in data:
             out[key] = _check(data[key], opt, prefix + key, where, problems, path)
         elif opt.kind == "section":
-            out[key] = _check_mapping({}, opt.schema or {}, prefix + key + ".", where,
-                                      problems, path)
+            out[key] = _check_mapping(
+                {}, opt.schema or {}, prefix + key + ".", where, problems, path
+            )
         else:
             out[key] = opt.default
     return out
@@ -319,21 +371,33 @@ def url_problem(value: str, allow_relative: bool = True) -> str | None:
         return None
     if allow_relative and not parts.scheme and not parts.netloc and value.startswith("/"):
         return None
-    return f"{value!r} is not an http(s) URL" + (" or a path starting with '/'"
-                                                  if allow_relative else "")
+    return f"{value!r} is not an http(s) URL" + (
+        " or a path starting with '/'" if allow_relative else ""
+    )
 
 
-def load_config(path: Path | str | None = None, *, base_url: str | None = None,
-                output_dir: str | None = None, drafts: bool = False) -> Config:
+def load_config(
+    path: Path | str | None = None,
+    *,
+    base_url: str | None = None,
+    output_dir: str | None = None,
+    drafts: bool = False,
+) -> Config:
     """Read and validate site.yaml; raises BuildError listing every problem."""
     cfg_path = Path(path) if path else Path.cwd() / CONFIG_NAME
     if cfg_path.is_dir():
         cfg_path = cfg_path / CONFIG_NAME
     shown = _display(cfg_path)
     if not cfg_path.is_file():
-        raise BuildError([ConfigError(
-            "configuration file not found", shown,
-            hint="run `digest init` to create a site, or pass --config PATH").problem])
+        raise BuildError(
+            [
+                ConfigError(
+                    "configuration file not found",
+                    shown,
+                    hint="run `digest init` to create a site, or pass --config PATH",
+                ).problem
+            ]
+        )
     try:
         text = cfg_path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -345,9 +409,15 @@ def load_config(path: Path | str | None = None, *, base_url: str | None = None,
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise BuildError([ConfigError(
-            f"expected a mapping of settings at the top level, got {_describe(data)}",
-            shown, 1).problem])
+        raise BuildError(
+            [
+                ConfigError(
+                    f"expected a mapping of settings at the top level, got {_describe(data)}",
+                    shown,
+                    1,
+                ).problem
+            ]
+        )
     lines = _line_map(text)
 
     def where(key: str) -> int | None:
@@ -372,15 +442,15 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _build_config(cfg_path: Path, v: dict[str, Any], output_dir: str | None,
-                  drafts: bool) -> Config:
+def _build_config(
+    cfg_path: Path, v: dict[str, Any], output_dir: str | None, drafts: bool
+) -> Config:
     root = cfg_path.resolve().parent
     base_url = v["base_url"]
     if not base_url.endswith("/"):
         base_url += "/"
     sources = {
-        k.strip("/"): FolderDefaults(s["source"], s["source_url"], s["section"],
-                                     tuple(s["tags"]))
+        k.strip("/"): FolderDefaults(s["source"], s["source_url"], s["section"], tuple(s["tags"]))
         for k, s in v["sources"].items()
     }
     return Config(

@@ -39,8 +39,13 @@ class Problem:
 class DigestError(Exception):
     """Base of every error digest reports to users without a traceback."""
 
-    def __init__(self, message: str, path: str | None = None, line: int | None = None,
-                 hint: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
         self.problem = Problem(message, path, line, hint)
         super().__init__(str(self.problem))
 
@@ -76,12 +81,22 @@ class Problems:
     def __init__(self) -> None:
         self._items: list[Problem] = []
 
-    def add(self, message: str, path: str | None = None, line: int | None = None,
-            hint: str | None = None) -> None:
+    def add(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
         self._items.append(Problem(message, path, line, hint))
 
-    def warn(self, message: str, path: str | None = None, line: int | None = None,
-             hint: str | None = None) -> None:
+    def warn(
+        self,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
         self._items.append(Problem(message, path, line, hint, warning=True))
 
     def extend(self, problems: Iterable[Problem]) -> None:

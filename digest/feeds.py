@@ -31,8 +31,10 @@ def entry_record(e: Entry, site: SiteConfig) -> dict[str, Any]:
         "image": a.image,
         "summary": list(e.summary.sentences),
         "summary_method": e.summary.method,
-        "related": [{"slug": r.slug, "title": r.title, "url": site.base_path + r.url,
-                     "score": r.score} for r in e.related],
+        "related": [
+            {"slug": r.slug, "title": r.title, "url": site.base_path + r.url, "score": r.score}
+            for r in e.related
+        ],
     }
 
 

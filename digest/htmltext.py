@@ -10,8 +10,28 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-_SKIP = {"pre", "code", "table", "figure", "figcaption", "ul", "ol", "dl", "script", "style",
-         "h1", "h2", "h3", "h4", "h5", "h6", "nav", "aside", "footer", "header"}
+_SKIP = {
+    "pre",
+    "code",
+    "table",
+    "figure",
+    "figcaption",
+    "ul",
+    "ol",
+    "dl",
+    "script",
+    "style",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "nav",
+    "aside",
+    "footer",
+    "header",
+}
 _VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "area", "col", "embed"}
 _WS = re.compile(r"\s+")
 
@@ -39,8 +59,9 @@ class _Paragraphs(HTMLParser):
         if tag == "p" and not any(t in _SKIP or t == "li" for t in self.stack[:-1]):
             self._current = []
             self._current_plain = True
-        elif tag in ("em", "i") and self._current is not None and not "".join(
-                self._current).strip():
+        elif (
+            tag in ("em", "i") and self._current is not None and not "".join(self._current).strip()
+        ):
             self._emph_depth += 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -63,8 +84,12 @@ class _Paragraphs(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.all_text.append(data)
         if self._current is not None:
-            if self._emph_depth and self.stack and self.stack[-1] not in ("em", "i") and \
-                    data.strip():
+            if (
+                self._emph_depth
+                and self.stack
+                and self.stack[-1] not in ("em", "i")
+                and data.strip()
+            ):
                 self._current_plain = False
             self._current.append(data)
 

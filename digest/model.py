@@ -1,11 +1,11 @@
 """Frozen dataclasses the pipeline stages pass to each other.
 
-    load    -> Parsed (one per source file: raw metadata + body)
-            -> Article (validated metadata, rendered body, plain-text paragraphs)
-    summarize(Article) -> Summary
-    related(Articles)  -> {slug: tuple[RelatedLink, ...]}
-    render/feeds(Entry...) -> Page (path + bytes)
-    publish(Pages) -> the output folder
+load    -> Parsed (one per source file: raw metadata + body)
+        -> Article (validated metadata, rendered body, plain-text paragraphs)
+summarize(Article) -> Summary
+related(Articles)  -> {slug: tuple[RelatedLink, ...]}
+render/feeds(Entry...) -> Page (path + bytes)
+publish(Pages) -> the output folder
 """
 
 from __future__ import annotations

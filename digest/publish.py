@@ -38,8 +38,10 @@ def check_collisions(pages: Iterable[Page]) -> list[Page]:
             continue
         other = by_path.get(safe)
         if other is not None:
-            problems.add(f"two pages want the same output file {safe}: {other.source} and "
-                         f"{p.source}", p.source or None)
+            problems.add(
+                f"two pages want the same output file {safe}: {other.source} and {p.source}",
+                p.source or None,
+            )
             continue
         by_path[safe] = p
     problems.raise_if_errors()
@@ -74,11 +76,21 @@ def publish(pages: Iterable[Page], output: Path) -> int:
     output = output.absolute()
     if output.exists() and not output.is_dir():
         raise BuildError([Problem(f"output path {output} exists and is not a folder")])
-    if output.is_dir() and any(output.iterdir()) and not (output / _MARKER).exists() \
-            and not _looks_like_site(output):
-        raise BuildError([Problem(
-            f"output folder {output} holds files digest did not write; refusing to replace it",
-            hint="choose another --output or empty the folder")])
+    if (
+        output.is_dir()
+        and any(output.iterdir())
+        and not (output / _MARKER).exists()
+        and not _looks_like_site(output)
+    ):
+        raise BuildError(
+            [
+                Problem(
+                    f"output folder {output} holds files digest did not write; "
+                    "refusing to replace it",
+                    hint="choose another --output or empty the folder",
+                )
+            ]
+        )
     output.parent.mkdir(parents=True, exist_ok=True)
     recover(output)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{output.name}-", dir=output.parent))

@@ -21,20 +21,23 @@ from digest.config import RelatedConfig
 from digest.model import Article, RelatedLink
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
-STOP_WORDS = frozenset("""
-a about above after again against all also am an and any are aren't as at be because been
-before being below between both but by can cannot could couldn't did didn't do does doesn't
-doing don't down during each few for from further had hadn't has hasn't have haven't having he
-he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm i've if
-in into is isn't it it's its itself let's me more most mustn't my myself no nor not of off on
-once only or other ought our ours ourselves out over own same shan't she she'd she'll she's
-should shouldn't so some such than that that's the their theirs them themselves then there
-there's these they they'd they'll they're they've this those through to too under until up
-very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's
-which while who who's whom why why's with won't would wouldn't you you'd you'll you're you've
-your yours yourself yourselves said says say will just one two three new also would year years
-could mr mrs ms dr told last first like get got since per may might us yet still much many
-""".split())
+STOP_WORDS = frozenset(
+    """
+    a about above after again against all also am an and any are aren't as at be because been
+    before being below between both but by can cannot could couldn't did didn't do does doesn't
+    doing don't down during each few for from further had hadn't has hasn't have haven't having
+    he he'd he'll he's her here here's hers herself him himself his how how's i i'd i'll i'm
+    i've if in into is isn't it it's its itself let's me more most mustn't my myself no nor not
+    of off on once only or other ought our ours ourselves out over own same shan't she she'd
+    she'll she's should shouldn't so some such than that that's the their theirs them themselves
+    then there there's these they they'd they'll they're they've this those through to too under
+    until up very was wasn't we we'd we'll we're we've were weren't what what's when when's
+    where where's which while who who's whom why why's with won't would wouldn't you you'd
+    you'll you're you've your yours yourself yourselves said says say will just one two three
+    new also would year years could mr mrs ms dr told last first like get got since per may
+    might us yet still much many
+    """.split()
+)
 
 
 def terms(text: str) -> list[str]:
@@ -60,8 +63,7 @@ class Vectors:
     vocabulary: tuple[str, ...]
 
 
-def vectorize(docs: Sequence[Sequence[str]], title_terms: Sequence[Sequence[str]] = ()
-              ) -> Vectors:
+def vectorize(docs: Sequence[Sequence[str]], title_terms: Sequence[Sequence[str]] = ()) -> Vectors:
     """TF-IDF of term lists; title terms count twice."""
     counts: list[Counter] = []
     for i, d in enumerate(docs):
@@ -84,8 +86,9 @@ def vectorize(docs: Sequence[Sequence[str]], title_terms: Sequence[Sequence[str]
                 rows.append(r)
                 cols.append(j)
                 vals.append((1.0 + math.log(k)) * idf[t])
-    m = sparse.csr_matrix((np.asarray(vals, dtype=np.float32), (rows, cols)),
-                          shape=(n, len(vocab)), dtype=np.float32)
+    m = sparse.csr_matrix(
+        (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocab)), dtype=np.float32
+    )
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     m = sparse.diags(1.0 / norms).dot(m).tocsr().astype(np.float32)
@@ -93,8 +96,9 @@ def vectorize(docs: Sequence[Sequence[str]], title_terms: Sequence[Sequence[str]
     return Vectors(m, vocab)
 
 
-def top_k(vectors: Vectors, k: int, min_score: float, keys: Sequence[str],
-          block_bytes: int = 64 * 2**20) -> list[list[tuple[int, float]]]:
+def top_k(
+    vectors: Vectors, k: int, min_score: float, keys: Sequence[str], block_bytes: int = 64 * 2**20
+) -> list[list[tuple[int, float]]]:
     """For each row, the k most similar other rows above min_score.
 
     Rows are compared a block at a time (at most ``block_bytes`` of dense
@@ -116,8 +120,11 @@ def top_k(vectors: Vectors, k: int, min_score: float, keys: Sequence[str],
             row[i] = -1.0
             kk = min(k + 8, n - 1)  # a few extra to break ties by key
             cand = np.argpartition(-row, kk - 1)[:kk] if kk < n else np.arange(n)
-            best = [(int(j), round(float(row[j]), 6)) for j in cand
-                    if j != i and row[j] >= min_score and row[j] > 0]
+            best = [
+                (int(j), round(float(row[j]), 6))
+                for j in cand
+                if j != i and row[j] >= min_score and row[j] > 0
+            ]
             best.sort(key=lambda js: (-js[1], keys[js[0]]))
             out[i] = best[:k]
     return out
@@ -127,8 +134,9 @@ def article_terms(a: Article) -> tuple[list[str], list[str]]:
     return terms(a.text), terms(a.title)
 
 
-def related_links(articles: Sequence[Article], cfg: RelatedConfig
-                  ) -> dict[str, tuple[RelatedLink, ...]]:
+def related_links(
+    articles: Sequence[Article], cfg: RelatedConfig
+) -> dict[str, tuple[RelatedLink, ...]]:
     """slug -> related links (pinned slugs first, then the most similar)."""
     by_slug = {a.slug: a for a in articles}
     keys = [a.slug for a in articles]
@@ -162,5 +170,5 @@ def related_links(articles: Sequence[Article], cfg: RelatedConfig
 def explain_pair(vectors: Vectors, i: int, j: int, n_terms: int = 5) -> list[tuple[str, float]]:
     """The terms that contribute most to the similarity of rows i and j."""
     prod = vectors.matrix[i].multiply(vectors.matrix[j]).tocoo()
-    pairs = sorted(zip(prod.col, prod.data), key=lambda cv: (-cv[1], vectors.vocabulary[cv[0]]))
+    pairs = sorted(zip(prod.col, prod.data, strict=True), key=lambda cv: (-cv[1], vectors.vocabulary[cv[0]]))
     return [(vectors.vocabulary[c], round(float(v), 4)) for c, v in pairs[:n_terms]]

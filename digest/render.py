@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,8 +33,9 @@ def default_theme_dir() -> Path:
     for candidate in (here / "themes" / "default", here.parent / "themes" / "default"):
         if (candidate / "templates").is_dir():
             return candidate
-    raise ThemeError("the built-in default theme is missing from this installation",
-                     hint="reinstall digest")  # pragma: no cover
+    raise ThemeError(
+        "the built-in default theme is missing from this installation", hint="reinstall digest"
+    )  # pragma: no cover
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,12 @@ def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
         theme_dir = cfg.site_dir / "themes" / cfg.name
         if not theme_dir.is_dir():
             if cfg.name != "default":
-                raise ThemeError(f"theme '{cfg.name}' not found (looked for "
-                                 f"themes/{cfg.name}/ beside site.yaml)", "site.yaml",
-                                 hint="set `theme: default` or create the theme folder")
+                raise ThemeError(
+                    f"theme '{cfg.name}' not found (looked for "
+                    f"themes/{cfg.name}/ beside site.yaml)",
+                    "site.yaml",
+                    hint="set `theme: default` or create the theme folder",
+                )
         else:
             if (theme_dir / "templates").is_dir():
                 search.append(theme_dir / "templates")
@@ -109,8 +112,11 @@ def json_for_script(value: Any) -> str:
 def template_error(exc: Exception) -> ThemeError:
     """A Jinja error as a ThemeError naming the template file and line."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return ThemeError(f"template syntax error: {exc.message}", _shown(exc.filename or
-                          exc.name or "template"), exc.lineno)
+        return ThemeError(
+            f"template syntax error: {exc.message}",
+            _shown(exc.filename or exc.name or "template"),
+            exc.lineno,
+        )
     if isinstance(exc, jinja2.TemplateNotFound):
         return ThemeError(f"template not found: {exc.name}")
     filename, line = None, None
@@ -157,12 +163,11 @@ class Pager:
 
 
 def _chunks(seq: Sequence[Entry], size: int) -> list[Sequence[Entry]]:
-    return [seq[i:i + size] for i in range(0, len(seq), size)] or [[]]
+    return [seq[i : i + size] for i in range(0, len(seq), size)] or [[]]
 
 
 class Renderer:
-    def __init__(self, theme: Theme, site: SiteConfig, extra: dict[str, Any] | None = None
-                 ) -> None:
+    def __init__(self, theme: Theme, site: SiteConfig, extra: dict[str, Any] | None = None) -> None:
         self.theme, self.site = theme, site
         self.extra = extra or {}
 
@@ -171,24 +176,26 @@ class Renderer:
         out = path + "index.html" if path.endswith("/") or path == "" else path
         try:
             html = self.theme.env.get_template(template).render(
-                site=self.site, page_path=path, **self.extra, **context)
+                site=self.site, page_path=path, **self.extra, **context
+            )
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
         return Page(out, html.encode("utf-8"), source or template)
 
-    def listing(self, template: str, base: str, entries: Sequence[Entry], **context: Any
-                ) -> list[Page]:
+    def listing(
+        self, template: str, base: str, entries: Sequence[Entry], **context: Any
+    ) -> list[Page]:
         pages = []
         chunks = _chunks(entries, self.site.per_page)
         for n, chunk in enumerate(chunks, 1):
             pager = Pager(n, len(chunks), base)
-            pages.append(self.page(template, pager.path(n), entries=chunk, pager=pager,
-                                   **context))
+            pages.append(self.page(template, pager.path(n), entries=chunk, pager=pager, **context))
         return pages
 
 
-def render_site(entries: Sequence[Entry], theme: Theme, site: SiteConfig,
-                extra: dict[str, Any] | None = None) -> list[Page]:
+def render_site(
+    entries: Sequence[Entry], theme: Theme, site: SiteConfig, extra: dict[str, Any] | None = None
+) -> list[Page]:
     """Every HTML page of the site, plus the theme's static files."""
     r = Renderer(theme, site, extra)
     pages: list[Page] = []
@@ -205,25 +212,57 @@ def render_site(entries: Sequence[Entry], theme: Theme, site: SiteConfig,
             ts = slugify(t)
             tags[ts].append(e)
             tag_names.setdefault(ts, t)
-    nav = [{"slug": s, "name": section_names[s], "url": f"{s}/", "count": len(sections[s])}
-           for s in sorted(sections)]
-    all_tags = [{"slug": s, "name": tag_names[s], "url": f"tags/{s}/", "count": len(tags[s])}
-                for s in sorted(tags)]
+    nav = [
+        {"slug": s, "name": section_names[s], "url": f"{s}/", "count": len(sections[s])}
+        for s in sorted(sections)
+    ]
+    all_tags = [
+        {"slug": s, "name": tag_names[s], "url": f"tags/{s}/", "count": len(tags[s])}
+        for s in sorted(tags)
+    ]
     r.extra = {**r.extra, "sections": nav}
 
     pages += r.listing("index.html", "", entries, title=None, kind="home")
     for e in entries:
-        pages.append(r.page("article.html", e.article.url, e.article.path, entry=e,
-                            article=e.article, title=e.article.title, kind="article"))
+        pages.append(
+            r.page(
+                "article.html",
+                e.article.url,
+                e.article.path,
+                entry=e,
+                article=e.article,
+                title=e.article.title,
+                kind="article",
+            )
+        )
     for s in sorted(sections):
-        pages += r.listing("list.html", f"{s}/", sections[s], title=section_names[s],
-                           kind="section", feed_base=f"{s}/")
+        pages += r.listing(
+            "list.html",
+            f"{s}/",
+            sections[s],
+            title=section_names[s],
+            kind="section",
+            feed_base=f"{s}/",
+        )
     for s in sorted(tags):
-        pages += r.listing("list.html", f"tags/{s}/", tags[s], title=f"Tag: {tag_names[s]}",
-                           kind="tag", feed_base=None)
+        pages += r.listing(
+            "list.html",
+            f"tags/{s}/",
+            tags[s],
+            title=f"Tag: {tag_names[s]}",
+            kind="tag",
+            feed_base=None,
+        )
     pages.append(r.page("tags.html", "tags/", tags=all_tags, title="Tags", kind="tags"))
-    pages.append(r.page("archive.html", "archive/", groups=archive_groups(entries),
-                        title="Archive", kind="archive"))
+    pages.append(
+        r.page(
+            "archive.html",
+            "archive/",
+            groups=archive_groups(entries),
+            title="Archive",
+            kind="archive",
+        )
+    )
     pages.append(r.page("404.html", "404.html", title="Page not found", kind="404"))
     pages += static_pages(theme.static_dirs)
     return pages
@@ -234,8 +273,15 @@ def archive_groups(entries: Iterable[Entry]) -> list[dict[str, Any]]:
     groups: dict[tuple[int, int], list[Entry]] = defaultdict(list)
     for e in entries:
         groups[(e.article.date.year, e.article.date.month)].append(e)
-    return [{"year": y, "month": m, "label": datetime(y, m, 1).strftime("%B %Y"),
-             "entries": groups[(y, m)]} for (y, m) in sorted(groups, reverse=True)]
+    return [
+        {
+            "year": y,
+            "month": m,
+            "label": datetime(y, m, 1).strftime("%B %Y"),
+            "entries": groups[(y, m)],
+        }
+        for (y, m) in sorted(groups, reverse=True)
+    ]
 
 
 def static_pages(dirs: Sequence[Path]) -> list[Page]:
@@ -247,6 +293,3 @@ def static_pages(dirs: Sequence[Path]) -> list[Page]:
                 files["static/" + f.relative_to(d).as_posix()] = f
     return [Page(k, files[k].read_bytes(), str(files[k])) for k in sorted(files)]
 
-
-if sys.version_info < (3, 10):  # pragma: no cover
-    raise RuntimeError("digest needs Python 3.10 or newer")

@@ -36,15 +36,33 @@ def _scraped_readers() -> dict[str, Reader]:
     return {".txt": read_scraped_text, ".html": read_html_page, ".htm": read_html_page}
 
 
-READERS: dict[str, Reader] = {".md": read_markdown, ".markdown": read_markdown,
-                              **_scraped_readers()}
+READERS: dict[str, Reader] = {
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    **_scraped_readers(),
+}
 
 FOLDER_DEFAULTS_FILE = "_source.yaml"
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 KNOWN_KEYS = (
-    "title", "date", "updated", "author", "section", "tags", "source", "source_url", "image",
-    "summary", "summary_method", "related", "slug", "draft", "language", "description", "credit",
+    "title",
+    "date",
+    "updated",
+    "author",
+    "section",
+    "tags",
+    "source",
+    "source_url",
+    "image",
+    "summary",
+    "summary_method",
+    "related",
+    "slug",
+    "draft",
+    "language",
+    "description",
+    "credit",
 )
 _DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[-_](.+)$")
 _SLUG_OK = re.compile(r"^[\w][\w.-]*$")
@@ -64,8 +82,11 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
     """Every readable source under the content folder, sorted by path."""
     root = cfg.dir
     if not root.is_dir():
-        problems.add("content folder not found", _shown(root),
-                     hint="set content_dir in site.yaml or create the folder")
+        problems.add(
+            "content folder not found",
+            _shown(root),
+            hint="set content_dir in site.yaml or create the folder",
+        )
         return []
     real_root = root.resolve()
     found: list[SourceFile] = []
@@ -106,8 +127,11 @@ def read_source(src: SourceFile) -> Parsed:
     try:
         size = src.path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ContentError(f"file is too large ({size // 2**20} MB; the limit is "
-                               f"{MAX_FILE_BYTES // 2**20} MB)", src.shown)
+            raise ContentError(
+                f"file is too large ({size // 2**20} MB; the limit is "
+                f"{MAX_FILE_BYTES // 2**20} MB)",
+                src.shown,
+            )
         data = src.path.read_bytes()
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror or exc}", src.shown) from None
@@ -126,8 +150,9 @@ def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderD
         rel = "" if rel == "." else rel
         shown = _shown(f)
         try:
-            meta, lines = parse_yaml_mapping(f.read_text(encoding="utf-8-sig"), shown,
-                                             what="folder defaults")
+            meta, lines = parse_yaml_mapping(
+                f.read_text(encoding="utf-8-sig"), shown, what="folder defaults"
+            )
         except ContentError as exc:
             problems.add_error(exc)
             continue
@@ -137,8 +162,12 @@ def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderD
         allowed = ("source", "source_url", "section", "tags")
         for k in meta:
             if k not in allowed:
-                problems.add(f"folder defaults: unknown key '{k}'", shown, lines.get(k),
-                             did_you_mean(k, allowed) or f"known keys: {', '.join(allowed)}")
+                problems.add(
+                    f"folder defaults: unknown key '{k}'",
+                    shown,
+                    lines.get(k),
+                    did_you_mean(k, allowed) or f"known keys: {', '.join(allowed)}",
+                )
         v = _Validator(shown, lines, problems)
         base = out.get(rel, FolderDefaults())
         out[rel] = FolderDefaults(
@@ -222,8 +251,10 @@ class _Validator:
             return None
         err = url_problem(s, allow_relative=relative)
         if err:
-            self.bad(key, f"must be an http(s) URL{' or a site path' if relative else ''} "
-                          f"(got {s[:60]!r})")
+            self.bad(
+                key,
+                f"must be an http(s) URL{' or a site path' if relative else ''} (got {s[:60]!r})",
+            )
             return None
         return s
 
@@ -234,7 +265,8 @@ class _Validator:
         if isinstance(v, str):
             v = [p for p in v.split(",")] if key == "tags" else [v]
         if not isinstance(v, list) or not all(
-                isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in v):
+            isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in v
+        ):
             self.bad(key, f"must be a list of text (got {_kind(v)})")
             return ()
         out = []
@@ -272,8 +304,9 @@ def parse_date(v: Any) -> datetime | None:
         if not re.match(r"^\d{4}-\d{2}-\d{2}", s):
             return None
         try:
-            dt = datetime.fromisoformat(s.replace("Z", "+00:00").replace(" ", "T", 1)
-                                        if len(s) > 10 else s)
+            dt = datetime.fromisoformat(
+                s.replace("Z", "+00:00").replace(" ", "T", 1) if len(s) > 10 else s
+            )
         except ValueError:
             return None
     else:
@@ -291,15 +324,20 @@ def slugify(text: str) -> str:
     return re.sub(r"-{2,}", "-", text)[:80].strip("-") or "untitled"
 
 
-def to_article(parsed: Parsed, rel: str, cfg: ContentConfig, defaults: FolderDefaults,
-               problems: Problems) -> Article | None:
+def to_article(
+    parsed: Parsed, rel: str, cfg: ContentConfig, defaults: FolderDefaults, problems: Problems
+) -> Article | None:
     """Validate a Parsed source into an Article; None (with problems added) when bad."""
     meta, path = parsed.meta, parsed.path
     v = _Validator(path, parsed.meta_lines, problems)
     for key in sorted(meta):
         if key not in KNOWN_KEYS:
-            problems.warn(f"front matter: unknown key '{key}' is ignored", path,
-                          parsed.meta_lines.get(key), did_you_mean(key, KNOWN_KEYS))
+            problems.warn(
+                f"front matter: unknown key '{key}' is ignored",
+                path,
+                parsed.meta_lines.get(key),
+                did_you_mean(key, KNOWN_KEYS),
+            )
 
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     m = _DATE_PREFIX.match(stem)
@@ -308,8 +346,11 @@ def to_article(parsed: Parsed, rel: str, cfg: ContentConfig, defaults: FolderDef
     if dt is None and "date" not in meta:
         dt = parse_date(m.group(1)) if m else None
         if dt is None:
-            v.bad("date", "is missing (add 'date: YYYY-MM-DD' to the front matter, or start "
-                          "the file name with YYYY-MM-DD-)")
+            v.bad(
+                "date",
+                "is missing (add 'date: YYYY-MM-DD' to the front matter, or start "
+                "the file name with YYYY-MM-DD-)",
+            )
         if m and dt is None:
             pass
     updated = v.date(meta, "updated")
@@ -317,8 +358,9 @@ def to_article(parsed: Parsed, rel: str, cfg: ContentConfig, defaults: FolderDef
     slug_value = v.text(meta, "slug")
     if slug_value is not None:
         if not _SLUG_OK.match(slug_value) or ".." in slug_value:
-            v.bad("slug", f"may hold only letters, digits, '-', '_' and '.' (got "
-                          f"{slug_value[:40]!r})")
+            v.bad(
+                "slug", f"may hold only letters, digits, '-', '_' and '.' (got {slug_value[:40]!r})"
+            )
         slug = slug_value
     else:
         slug = slugify(m.group(2) if m else stem)
@@ -340,9 +382,11 @@ def to_article(parsed: Parsed, rel: str, cfg: ContentConfig, defaults: FolderDef
     summary_override: tuple[str, ...] = ()
     if "summary" in meta:
         s = meta["summary"]
-        summary_override = (v.strings(meta, "summary") if isinstance(s, (list, str))
-                            else (v.bad("summary", f"must be text or a list (got {_kind(s)})")
-                                  or ()))
+        summary_override = (
+            v.strings(meta, "summary")
+            if isinstance(s, (list, str))
+            else (v.bad("summary", f"must be text or a list (got {_kind(s)})") or ())
+        )
     method = v.text(meta, "summary_method")
     if method is not None:
         from digest.config import SUMMARY_METHODS
@@ -357,7 +401,8 @@ def to_article(parsed: Parsed, rel: str, cfg: ContentConfig, defaults: FolderDef
 
     source = v.text(meta, "source") or defaults.source
     source_url = v.url(meta, "source_url", relative=False) or (
-        defaults.source_url if meta.get("source_url") is None else None)
+        defaults.source_url if meta.get("source_url") is None else None
+    )
     image = v.url(meta, "image", relative=True)
     author = v.text(meta, "author") or cfg.author
     language = v.text(meta, "language") or cfg.language
@@ -372,17 +417,35 @@ def to_article(parsed: Parsed, rel: str, cfg: ContentConfig, defaults: FolderDef
         problems.warn("article has no body text to summarize", path)
     url = f"{section_slug}/{slug}/" if section_slug else f"{slug}/"
     return Article(
-        path=path, slug=slug, title=title, date=dt, section=section or "",
-        section_slug=section_slug, url=url, tags=tags, updated=updated, author=author,
-        source=source, source_url=source_url, image=image, description=description,
-        credit=credit, language=language, draft=draft, summary_override=summary_override,
-        summary_method=method, pinned_related=pinned, body_html=body_html,
-        paragraphs=paragraphs, text=f"{title}. {text}",
+        path=path,
+        slug=slug,
+        title=title,
+        date=dt,
+        section=section or "",
+        section_slug=section_slug,
+        url=url,
+        tags=tags,
+        updated=updated,
+        author=author,
+        source=source,
+        source_url=source_url,
+        image=image,
+        description=description,
+        credit=credit,
+        language=language,
+        draft=draft,
+        summary_override=summary_override,
+        summary_method=method,
+        pinned_related=pinned,
+        body_html=body_html,
+        paragraphs=paragraphs,
+        text=f"{title}. {text}",
     )
 
 
-def _body(parsed: Parsed, cfg: ContentConfig, problems: Problems
-          ) -> tuple[str, tuple[str, ...], str]:
+def _body(
+    parsed: Parsed, cfg: ContentConfig, problems: Problems
+) -> tuple[str, tuple[str, ...], str]:
     if parsed.body_format == "markdown":
         body_html = markdown_to_html(parsed.body, raw_html=cfg.raw_html)
     elif parsed.body_format == "paragraphs":
@@ -393,9 +456,11 @@ def _body(parsed: Parsed, cfg: ContentConfig, problems: Problems
     return body_html, paragraphs, text
 
 
-def load_articles(cfg: ContentConfig, problems: Problems,
-                  on_report: Callable[[str, Iterable[str]], None] | None = None
-                  ) -> list[Article]:
+def load_articles(
+    cfg: ContentConfig,
+    problems: Problems,
+    on_report: Callable[[str, Iterable[str]], None] | None = None,
+) -> list[Article]:
     """Read every source; invalid ones add problems and are skipped.
 
     Drafts are dropped unless ``cfg.drafts``.  Two articles that want the
@@ -421,15 +486,21 @@ def load_articles(cfg: ContentConfig, problems: Problems,
     for art in articles:
         other = seen.get(art.url) or slugs.get(art.slug)
         if other is not None:
-            problems.add(f"two articles want the same URL /{art.url} or slug '{art.slug}': "
-                         f"{other.path} and {art.path}", art.path,
-                         hint="give one of them a different 'slug:' in its front matter")
+            problems.add(
+                f"two articles want the same URL /{art.url} or slug '{art.slug}': "
+                f"{other.path} and {art.path}",
+                art.path,
+                hint="give one of them a different 'slug:' in its front matter",
+            )
         seen[art.url] = art
         slugs.setdefault(art.slug, art)
     slug_set = set(slugs)
     for art in articles:
         for p in art.pinned_related:
             if p not in slug_set:
-                problems.add(f"front matter: 'related' names {p!r}, which is no article's slug",
-                             art.path, hint=did_you_mean(p, slug_set))
+                problems.add(
+                    f"front matter: 'related' names {p!r}, which is no article's slug",
+                    art.path,
+                    hint=did_you_mean(p, slug_set),
+                )
     return sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))

@@ -20,10 +20,11 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(enc), enc
+                return data[len(bom) :].decode(enc), enc
             except UnicodeDecodeError:
-                raise ContentError(f"not valid {enc} text despite its byte-order mark",
-                                   path) from None
+                raise ContentError(
+                    f"not valid {enc} text despite its byte-order mark", path
+                ) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -35,7 +35,7 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
     end = _END.search(text, m.end())
     if not end:
         raise ContentError("front matter: opening '---' has no closing '---' line", path, 1)
-    raw = text[m.end():end.start()]
+    raw = text[m.end() : end.start()]
     body_start = end.end() + 1 if end.end() < len(text) else end.end()
     body = text[body_start:]
     body_line = text.count("\n", 0, body_start) + 1
@@ -43,13 +43,15 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
     return meta, lines, body, body_line
 
 
-def parse_yaml_mapping(raw: str, path: str, *, first_line: int = 1,
-                       what: str = "front matter") -> tuple[dict[str, Any], dict[str, int]]:
+def parse_yaml_mapping(
+    raw: str, path: str, *, first_line: int = 1, what: str = "front matter"
+) -> tuple[dict[str, Any], dict[str, int]]:
     """Parse YAML text that must be a mapping; dates stay strings."""
     if "\t" in raw and re.search(r"^\t", raw, re.M):
         line = next(i for i, ln in enumerate(raw.splitlines()) if ln.startswith("\t"))
-        raise ContentError(f"{what}: tab used for indentation (YAML needs spaces)", path,
-                           first_line + line)
+        raise ContentError(
+            f"{what}: tab used for indentation (YAML needs spaces)", path, first_line + line
+        )
     try:
         node = yaml.compose(raw, Loader=_Loader)
         data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - safe subclass
@@ -57,8 +59,11 @@ def parse_yaml_mapping(raw: str, path: str, *, first_line: int = 1,
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "invalid YAML"
         if mark is not None:
-            raise ContentError(f"{what}: YAML syntax error: {problem} (column {mark.column + 1})",
-                               path, first_line + mark.line) from None
+            raise ContentError(
+                f"{what}: YAML syntax error: {problem} (column {mark.column + 1})",
+                path,
+                first_line + mark.line,
+            ) from None
         raise ContentError(f"{what}: YAML syntax error: {problem}", path, first_line) from None
     except (ValueError, RecursionError) as exc:  # e.g. absurd numbers
         raise ContentError(f"{what}: cannot be read ({exc})", path, first_line) from None
@@ -66,8 +71,9 @@ def parse_yaml_mapping(raw: str, path: str, *, first_line: int = 1,
         return {}, {}
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r}"[:60]
-        raise ContentError(f"{what}: expected a mapping of 'key: value' lines, got {kind}",
-                           path, first_line)
+        raise ContentError(
+            f"{what}: expected a mapping of 'key: value' lines, got {kind}", path, first_line
+        )
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for k, _v in node.value:

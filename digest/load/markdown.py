@@ -23,7 +23,11 @@ ALLOWED_ATTRIBUTES = {
     "code": {"class"},
     "th": {"align", "colspan", "rowspan"},
     "td": {"align", "colspan", "rowspan"},
-    "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "h2": {"id"},
+    "h3": {"id"},
+    "h4": {"id"},
+    "h5": {"id"},
+    "h6": {"id"},
     "abbr": {"title"},
     "ol": {"start"},
 }
@@ -38,10 +42,17 @@ def read_markdown(text: str, path: str) -> Parsed:
         if m:
             meta["title"] = m.group(1).strip()
             lines["title"] = body_line + body.count("\n", 0, m.start())
-            body = body[: m.start()] + body[m.end():]
+            body = body[: m.start()] + body[m.end() :]
             report.append(f"line {lines['title']}: title taken from the first heading")
-    return Parsed(path=path, meta=meta, meta_lines=lines, body_format="markdown", body=body,
-                  body_line=body_line, report=tuple(report))
+    return Parsed(
+        path=path,
+        meta=meta,
+        meta_lines=lines,
+        body_format="markdown",
+        body=body,
+        body_line=body_line,
+        report=tuple(report),
+    )
 
 
 def markdown_to_html(body: str, *, raw_html: bool) -> str:

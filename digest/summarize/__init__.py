@@ -26,10 +26,26 @@ from digest.summarize.news import default_count, rank_news, usable_sentence
 MAX_CANDIDATES = 400  # bound the work per article (graph methods are quadratic)
 
 _LANGUAGES = {
-    "en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
-    "pt": "portuguese", "nl": "dutch", "cs": "czech", "sk": "slovak", "ru": "russian",
-    "uk": "ukrainian", "sv": "swedish", "da": "danish", "no": "norwegian", "nb": "norwegian",
-    "fi": "finnish", "hu": "hungarian", "ro": "romanian", "el": "greek", "pl": "polish",
+    "en": "english",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+    "cs": "czech",
+    "sk": "slovak",
+    "ru": "russian",
+    "uk": "ukrainian",
+    "sv": "swedish",
+    "da": "danish",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "fi": "finnish",
+    "hu": "hungarian",
+    "ro": "romanian",
+    "el": "greek",
+    "pl": "polish",
 }
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
 
@@ -92,19 +108,24 @@ def score(article: Article, cfg: SummaryConfig) -> tuple[str, list[Scored]]:
         return method, []
     count = target_count(len(sentences), cfg)
     if method == "news":
-        scores, chosen = rank_news(sentences, paragraph_ids, title=article.title, count=count,
-                                   language=sumy_language(article.language))
+        scores, chosen = rank_news(
+            sentences,
+            paragraph_ids,
+            title=article.title,
+            count=count,
+            language=sumy_language(article.language),
+        )
         usable = [usable_sentence(s) for s in sentences]
     else:
         usable = [usable_sentence(s) for s in sentences]
-        scores = _stock_scores(method, sentences, paragraph_ids,
-                               sumy_language(article.language))
+        scores = _stock_scores(method, sentences, paragraph_ids, sumy_language(article.language))
         pool = [i for i in range(len(sentences)) if usable[i]] or list(range(len(sentences)))
         best = sorted(pool, key=lambda i: (-scores[i], i))[:count]
         chosen = sorted(best)
     chosen_set = set(chosen)
-    return method, [Scored(i, s, float(scores[i]), i in chosen_set, usable[i])
-                    for i, s in enumerate(sentences)]
+    return method, [
+        Scored(i, s, float(scores[i]), i in chosen_set, usable[i]) for i, s in enumerate(sentences)
+    ]
 
 
 def summarize(article: Article, cfg: SummaryConfig) -> Summary:
@@ -145,9 +166,14 @@ def _summarizer(method: str, language: str):
     from sumy.summarizers.sum_basic import SumBasicSummarizer
     from sumy.summarizers.text_rank import TextRankSummarizer
 
-    classes = {"lexrank": LexRankSummarizer, "textrank": TextRankSummarizer,
-               "lsa": LsaSummarizer, "luhn": LuhnSummarizer, "kl": KLSummarizer,
-               "sumbasic": SumBasicSummarizer}
+    classes = {
+        "lexrank": LexRankSummarizer,
+        "textrank": TextRankSummarizer,
+        "lsa": LsaSummarizer,
+        "luhn": LuhnSummarizer,
+        "kl": KLSummarizer,
+        "sumbasic": SumBasicSummarizer,
+    }
     stemmer, stops = _stemmer_and_stops(language)
     summarizer = classes[method](stemmer)
     summarizer.stop_words = stops
@@ -161,7 +187,7 @@ def document(sentences: list[str], paragraph_ids: list[int], language: str):
     tok = _Tokenizer(language)
     paragraphs: list[list] = []
     last = None
-    for s, p in zip(sentences, paragraph_ids):
+    for s, p in zip(sentences, paragraph_ids, strict=True):
         if p != last:
             paragraphs.append([])
             last = p
@@ -169,8 +195,9 @@ def document(sentences: list[str], paragraph_ids: list[int], language: str):
     return ObjectDocumentModel([Paragraph(ss) for ss in paragraphs])
 
 
-def _stock_scores(method: str, sentences: list[str], paragraph_ids: list[int],
-                  language: str) -> list[float]:
+def _stock_scores(
+    method: str, sentences: list[str], paragraph_ids: list[int], language: str
+) -> list[float]:
     """Scores of each sentence under a stock sumy method (by capturing its rating)."""
     doc = document(sentences, paragraph_ids, language)
     summarizer = _summarizer(method, language)

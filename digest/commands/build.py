@@ -1,0 +1,95 @@
+"""``digest build``: build the site into the output folder."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+ORDER = 10
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    from digest.cli import add_site_args
+
+    b = sub.add_parser(
+        "build",
+        help="build the site into the output folder (default public/)",
+        description="Build the site: read content/, summarize, relate, render, "
+        "and swap the result into the output folder atomically.",
+    )
+    add_site_args(b)
+    b.add_argument(
+        "--output",
+        "-o",
+        metavar="DIR",
+        help="output folder (default: output_dir from site.yaml, public/)",
+    )
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    verbosity = b.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    verbosity.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also report, per file, what was inferred and dropped, and time per stage",
+    )
+    return b
+
+
+def _progress(enabled: bool):
+    def bar(items: Iterable, total: int) -> Iterable:
+        if not enabled or total < 2:
+            yield from items
+            return
+        from rich.progress import Progress
+
+        with Progress(transient=True) as progress:
+            task = progress.add_task("summarizing", total=total)
+            for item in items:
+                yield item
+                progress.advance(task)
+
+    return bar
+
+
+def run(args: argparse.Namespace) -> int:
+    from digest.build import BuildOptions, build
+    from digest.config import load_config
+
+    config = load_config(
+        args.config, base_url=args.base_url, output_dir=args.output, drafts=args.drafts
+    )
+    report = None
+    if args.verbose:
+
+        def report(path: str, lines: Iterable[str]) -> None:
+            for line in lines:
+                print(f"{path}: {line}", file=sys.stderr)
+
+    show_bar = not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    result = build(
+        config, BuildOptions(strict=args.strict), progress=_progress(show_bar), on_report=report
+    )
+    if not args.quiet:
+        for w in result.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+    if args.verbose:
+        for stage, secs in result.timings:
+            print(f"  {stage:<10} {secs:7.3f} s", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"built {result.articles} articles, {result.pages} files in "
+            f"{result.seconds:.2f} s -> {_shown(result.output)}"
+        )
+    return 0
+
+
+def _shown(p: Path) -> str:
+    try:
+        rel = os.path.relpath(p)
+    except ValueError:  # pragma: no cover
+        return str(p)
+    return str(p) if rel.startswith("..") else rel
