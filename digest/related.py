@@ -170,5 +170,7 @@ def related_links(
 def explain_pair(vectors: Vectors, i: int, j: int, n_terms: int = 5) -> list[tuple[str, float]]:
     """The terms that contribute most to the similarity of rows i and j."""
     prod = vectors.matrix[i].multiply(vectors.matrix[j]).tocoo()
-    pairs = sorted(zip(prod.col, prod.data, strict=True), key=lambda cv: (-cv[1], vectors.vocabulary[cv[0]]))
+    pairs = sorted(
+        zip(prod.col, prod.data, strict=True), key=lambda cv: (-cv[1], vectors.vocabulary[cv[0]])
+    )
     return [(vectors.vocabulary[c], round(float(v), 4)) for c, v in pairs[:n_terms]]

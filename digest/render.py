@@ -292,4 +292,3 @@ def static_pages(dirs: Sequence[Path]) -> list[Page]:
             if f.is_file() and not f.name.startswith("."):
                 files["static/" + f.relative_to(d).as_posix()] = f
     return [Page(k, files[k].read_bytes(), str(files[k])) for k in sorted(files)]
-
