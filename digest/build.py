@@ -95,8 +95,9 @@ def build(
 
 def site_pages(entries: Sequence[Entry], theme: render.Theme, config: Config) -> list[Page]:
     """Every output file of the site."""
-    pages = render.render_site(entries, theme, config.site)
-    pages.append(feeds.articles_json(entries, config.site))
+    extra = {"feeds": feeds.discovery_links(config.site)}
+    pages = render.render_site(entries, theme, config.site, extra)
+    pages += feeds.feed_pages(entries, config.site)
     return pages
 
 

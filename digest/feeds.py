@@ -1,4 +1,4 @@
-"""The ``feeds`` stage: the site as data (articles.json)."""
+"""The ``feeds`` stage: the site as data (articles.json) and as feeds."""
 
 from __future__ import annotations
 
@@ -48,3 +48,13 @@ def articles_json(entries: Sequence[Entry], site: SiteConfig) -> Page:
     }
     text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
     return Page("articles.json", (text + "\n").encode("utf-8"), "articles.json")
+
+
+def discovery_links(site: SiteConfig) -> list[dict[str, str]]:
+    """Feeds to announce with <link rel="alternate"> on every page."""
+    return []
+
+
+def feed_pages(entries: Sequence[Entry], site: SiteConfig) -> list[Page]:
+    """Every data/feed file of the site."""
+    return [articles_json(entries, site)]
