@@ -136,7 +136,7 @@ _PROMPT = re.compile(
 _CAPTION_PREFIX = re.compile(
     r"^(?:image|images|photo|photos|picture|pictures|photograph|caption|video|illustration"
     r"|graphic|file photo|pictured|main image|top image|gallery|credit|image credit"
-    r"|photo credit)\s*(?::|\||-\s|\()"
+    r"|photo credit|image source|image caption|media caption|picture caption)\s*(?::|\||-\s|\(|,)"
 )
 _CAPTION_ANY = re.compile(
     r"\b(?:getty images|ap photo|afp photo|afp via getty|epa-efe|reuters/|photo by\b"
@@ -726,9 +726,11 @@ def _clean(text: str) -> Cleaned:
                 meta["credit"] = ln.text
                 ln.reason = "credit"
             continue
-        name = byline_name(ln.text)
-        if name is None and any(c in ln.text for c in "|·•"):
+        name = None
+        if any(c in ln.text for c in "|·•"):
             name = _compound_meta(ln.text, dates)
+        if name is None:
+            name = byline_name(ln.text)
         if name is not None:
             ln.kind = "meta"
             if name and "byline" not in meta:
@@ -760,6 +762,15 @@ def _clean(text: str) -> Cleaned:
             first.reason = "title"
             title = first.text
             pos += 1
+    if title is not None:
+        # "Jane Doe in Nairobi": a byline without "By", only right under the headline.
+        for cand in candidates[pos : pos + 2]:
+            m = _NAME_IN_PLACE.match(cand.text)
+            if m and _is_name(m.group(1)) and "byline" not in meta:
+                cand.kind = "meta"
+                meta["byline"] = m.group(1)
+                cand.reason = f"byline {m.group(1)}"
+        candidates = candidates[:pos] + [c for c in candidates[pos:] if c.kind != "meta"]
     if title is not None and pos < len(candidates):
         cand = candidates[pos]
         nxt = candidates[pos + 1] if pos + 1 < len(candidates) else None
@@ -775,11 +786,7 @@ def _clean(text: str) -> Cleaned:
     credit_no = next((ln.no for ln in lines if ln.reason == "credit"), None)
     related_from = None
     for ln in lines:
-        if (
-            ln.kind == "drop"
-            and _RELATED_HEADINGS.match(_key(ln.text))
-            and any(b.no < ln.no for b in body)
-        ):
+        if ln.kind == "drop" and _is_related_heading(ln.text) and any(b.no < ln.no for b in body):
             related_from = ln.no
             break
     in_related = False
@@ -833,6 +840,18 @@ def _clean(text: str) -> Cleaned:
         report=tuple(f"line {no}: {msg}" for no, msg in report),
         dateline=dateline,
     )
+
+
+_NAME_IN_PLACE = re.compile(
+    r"^([A-Z][\w'\u2019\-]+(?: [A-Z][\w'\u2019\-]+){1,2}) in [A-Z][\w\-]+(?: [A-Z][\w\-]+)?$"
+)
+
+
+def _is_related_heading(line: str) -> bool:
+    """A heading alone on its line ("Related Articles", "More from Business"), not an inline
+    link ("READ MORE: Another story")."""
+    key = _key(line)
+    return len(key.split()) <= 5 and ":" not in key and bool(_RELATED_HEADINGS.match(key))
 
 
 def _later_body(body: list[_Line], i: int) -> bool:
