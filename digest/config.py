@@ -152,6 +152,7 @@ class ContentConfig:
     """What the load stage needs."""
 
     dir: Path
+    root: Path  # the site root; messages name files relative to it
     language: str = "en"
     author: str | None = None
     raw_html: bool = False
@@ -467,6 +468,7 @@ def _build_config(
         ),
         content=ContentConfig(
             dir=root / v["content_dir"],
+            root=root,
             language=v["language"],
             author=v["author"],
             raw_html=v["raw_html"],

@@ -84,7 +84,7 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
     if not root.is_dir():
         problems.add(
             "content folder not found",
-            _shown(root),
+            _shown(root, cfg.root),
             hint="set content_dir in site.yaml or create the folder",
         )
         return []
@@ -99,7 +99,7 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
             ext = p.suffix.lower()
             if ext not in READERS:
                 continue
-            shown = _shown(p)
+            shown = _shown(p, cfg.root)
             rel = p.relative_to(root).as_posix()
             if p.is_symlink():
                 target = p.resolve()
@@ -111,9 +111,10 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
     return found
 
 
-def _shown(p: Path) -> str:
+def _shown(p: Path, root: Path) -> str:
+    """A path as shown in messages: relative to the site root."""
     try:
-        rel = os.path.relpath(p)
+        rel = os.path.relpath(p, root)
     except ValueError:  # pragma: no cover
         return str(p)
     return str(p) if rel.startswith("..") else rel
@@ -148,7 +149,7 @@ def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderD
     for f in sorted(cfg.dir.rglob(FOLDER_DEFAULTS_FILE)):
         rel = f.parent.relative_to(cfg.dir).as_posix()
         rel = "" if rel == "." else rel
-        shown = _shown(f)
+        shown = _shown(f, cfg.root)
         try:
             meta, lines = parse_yaml_mapping(
                 f.read_text(encoding="utf-8-sig"), shown, what="folder defaults"

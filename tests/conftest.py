@@ -1,0 +1,103 @@
+"""Shared fixtures: small sites built in tmp_path."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current output instead of comparing")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+ARTICLES = {
+    "world/2026-03-01-harbour-wall.md": """\
+        ---
+        title: "Harbour wall repairs begin in Port Ellis"
+        date: 2026-03-01
+        tags: [harbour, repairs]
+        source: "Ellis Gazette (test)"
+        source_url: "https://example.com/harbour-wall"
+        ---
+        Work to repair the harbour wall in Port Ellis began on Monday after winter storms cracked the old stone.
+
+        The council said the repairs would cost £2.4m and take about eight months to finish.
+
+        Fishing boats will moor at the north quay while the harbour wall is closed, the harbour master said.
+
+        ## Background
+
+        The wall was built in 1891 and was last repaired in 1978.
+
+        - Boats will move on Friday.
+        - The cafe stays open.
+        """,
+    "world/2026-03-05-harbour-funding.md": """\
+        ---
+        title: "Port Ellis harbour wall gets extra funding"
+        date: 2026-03-05
+        tags: [harbour, funding]
+        source: "Ellis Gazette (test)"
+        ---
+        The national government has added £600,000 to the budget for the Port Ellis harbour wall repairs.
+
+        Council leaders said the extra money would pay for a stronger concrete core inside the old stone harbour wall.
+
+        The repairs began last week and are expected to finish before the autumn storms.
+        """,
+    "science/2026-03-03-moth-survey.md": """\
+        ---
+        title: "Volunteers count a record number of moths"
+        date: 2026-03-03
+        tags: [wildlife, volunteers]
+        ---
+        Volunteers in the Ellis valley counted more moths this year than in any survey since records began.
+
+        The survey found 312 species, up from 280 two years ago. Dr. Ana Ruiz said the warm spring had helped.
+
+        Light traps were set in 40 gardens over three nights in late June.
+        """,
+    "science/2026-03-07-moth-followup.md": """\
+        ---
+        title: "Moth survey volunteers plan a second count"
+        date: 2026-03-07
+        tags: [wildlife, volunteers]
+        summary: "Volunteers will repeat the moth survey in the autumn."
+        ---
+        After the record moth survey, the volunteers will repeat the count in the autumn to compare the seasons.
+
+        The survey organisers want more gardens with light traps and are asking for new volunteers.
+        """,
+}
+
+
+def write_site(root: Path, articles: dict[str, str] | None = None, config: str | None = None
+               ) -> Path:
+    """A small site in ``root``: site.yaml + content/ files (dedented)."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text(config if config is not None else textwrap.dedent("""\
+        title: "Test Digest"
+        description: "A test site"
+        base_url: "https://example.org/"
+        related:
+          min_score: 0.05
+        """), encoding="utf-8")
+    for rel, text in (ARTICLES if articles is None else articles).items():
+        p = root / "content" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text), encoding="utf-8")
+    (root / "content").mkdir(exist_ok=True)
+    return root
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return write_site(tmp_path / "site")
