@@ -9,8 +9,11 @@ import pytest
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/ from the current output instead of comparing")
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current output instead of comparing",
+    )
 
 
 @pytest.fixture
@@ -79,17 +82,23 @@ ARTICLES = {
 }
 
 
-def write_site(root: Path, articles: dict[str, str] | None = None, config: str | None = None
-               ) -> Path:
+def write_site(
+    root: Path, articles: dict[str, str] | None = None, config: str | None = None
+) -> Path:
     """A small site in ``root``: site.yaml + content/ files (dedented)."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "site.yaml").write_text(config if config is not None else textwrap.dedent("""\
+    (root / "site.yaml").write_text(
+        config
+        if config is not None
+        else textwrap.dedent("""\
         title: "Test Digest"
         description: "A test site"
         base_url: "https://example.org/"
         related:
           min_score: 0.05
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     for rel, text in (ARTICLES if articles is None else articles).items():
         p = root / "content" / rel
         p.parent.mkdir(parents=True, exist_ok=True)

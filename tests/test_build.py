@@ -25,9 +25,18 @@ def build(site: Path, *args: str) -> int:
 def test_build_writes_complete_site(site: Path) -> None:
     assert build(site) == 0
     out = site / "public"
-    for rel in ["index.html", "404.html", "articles.json", "archive/index.html",
-                "tags/index.html", "tags/harbour/index.html", "world/index.html",
-                "science/index.html", "world/harbour-wall/index.html", "static/style.css"]:
+    for rel in [
+        "index.html",
+        "404.html",
+        "articles.json",
+        "archive/index.html",
+        "tags/index.html",
+        "tags/harbour/index.html",
+        "world/index.html",
+        "science/index.html",
+        "world/harbour-wall/index.html",
+        "static/style.css",
+    ]:
         assert (out / rel).is_file(), rel
 
 
@@ -36,11 +45,25 @@ def test_articles_json_summaries_are_verbatim_on_the_page(site: Path) -> None:
     out = site / "public"
     data = json.loads((out / "articles.json").read_text(encoding="utf-8"))
     arts = data["articles"]
-    assert [a["slug"] for a in arts] == ["moth-followup", "harbour-funding", "moth-survey",
-                                         "harbour-wall"]  # newest first
+    assert [a["slug"] for a in arts] == [
+        "moth-followup",
+        "harbour-funding",
+        "moth-survey",
+        "harbour-wall",
+    ]  # newest first
     for a in arts:
-        assert set(a) >= {"slug", "url", "title", "date", "section", "tags", "source",
-                          "source_url", "summary", "related"}
+        assert set(a) >= {
+            "slug",
+            "url",
+            "title",
+            "date",
+            "section",
+            "tags",
+            "source",
+            "source_url",
+            "summary",
+            "related",
+        }
         assert a["summary"], a["slug"]
         text = page_text(out / a["url"].lstrip("/") / "index.html")
         for sentence in a["summary"]:
@@ -59,7 +82,7 @@ def test_articles_json_summaries_are_verbatim_on_the_page(site: Path) -> None:
 def test_article_page_has_summary_related_and_attribution(site: Path) -> None:
     assert build(site) == 0
     page = (site / "public/world/harbour-wall/index.html").read_text(encoding="utf-8")
-    assert "<h2 id=\"summary-heading\">Summary</h2>" in page
+    assert '<h2 id="summary-heading">Summary</h2>' in page
     assert "Related" in page and 'href="/world/harbour-funding/"' in page
     assert 'href="https://example.com/harbour-wall"' in page
     assert "Ellis Gazette (test)" in page
@@ -94,7 +117,8 @@ def test_pagination(tmp_path: Path) -> None:
 
 def test_drafts_left_out_unless_asked(site: Path) -> None:
     (site / "content/world/2026-03-09-draft.md").write_text(
-        "---\ntitle: Secret draft\ndraft: true\n---\nNot ready yet. Still being written.\n")
+        "---\ntitle: Secret draft\ndraft: true\n---\nNot ready yet. Still being written.\n"
+    )
     assert build(site) == 0
     assert not (site / "public/world/draft").exists()
     assert build(site, "--drafts") == 0
@@ -121,16 +145,25 @@ def test_failed_build_leaves_previous_site_untouched(site: Path) -> None:
 def test_same_input_gives_byte_identical_output(site: Path, tmp_path: Path) -> None:
     assert build(site, "--output", str(tmp_path / "a")) == 0
     assert build(site, "--output", str(tmp_path / "b")) == 0
-    a = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*")
-         if p.is_file()}
-    b = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*")
-         if p.is_file()}
+    a = {
+        p.relative_to(tmp_path / "a"): p.read_bytes()
+        for p in (tmp_path / "a").rglob("*")
+        if p.is_file()
+    }
+    b = {
+        p.relative_to(tmp_path / "b"): p.read_bytes()
+        for p in (tmp_path / "b").rglob("*")
+        if p.is_file()
+    }
     assert a == b and len(a) > 10
 
 
 def test_file_without_front_matter_uses_heading_and_file_name_date(tmp_path: Path) -> None:
-    root = write_site(tmp_path, {"2026-02-14-plain.md": "# A plain title\n\nThe body has two "
-                                 "sentences. It is short.\n"}, "title: T\n")
+    root = write_site(
+        tmp_path,
+        {"2026-02-14-plain.md": "# A plain title\n\nThe body has two sentences. It is short.\n"},
+        "title: T\n",
+    )
     assert build(root) == 0
     data = json.loads((root / "public/articles.json").read_text())
     a = data["articles"][0]

@@ -23,8 +23,15 @@ def test_help_lists_build_options(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["build", "--help"])
     out = capsys.readouterr().out
-    for opt in ["--config", "--output", "--base-url", "--drafts", "--strict", "--quiet",
-                "--verbose"]:
+    for opt in [
+        "--config",
+        "--output",
+        "--base-url",
+        "--drafts",
+        "--strict",
+        "--quiet",
+        "--verbose",
+    ]:
         assert opt in out
 
 
@@ -35,8 +42,9 @@ def test_wrong_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
 
 
-def test_bad_content_exits_1_with_file_and_line(site: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_content_exits_1_with_file_and_line(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (site / "content/world/bad.md").write_text("---\ntitle: Bad\ndate: yesterday\n---\nText.\n")
     (site / "content/world/worse.md").write_text("---\ndate: 2026-01-01\n---\nText.\n")
     assert main(["build", "--config", str(site / "site.yaml")]) == 1
@@ -46,8 +54,9 @@ def test_bad_content_exits_1_with_file_and_line(site: Path,
     assert "Traceback" not in err
 
 
-def test_closing_line_reports_articles_pages_seconds(site: Path,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_closing_line_reports_articles_pages_seconds(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["build", "--config", str(site / "site.yaml")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("built 4 articles, ") and " files in " in out and " s -> " in out
@@ -60,7 +69,12 @@ def test_verbose_prints_stage_times(site: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_console_script_runs_as_module(site: Path) -> None:
-    r = subprocess.run([sys.executable, "-m", "digest", "build", "-q"], cwd=site,
-                       capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "digest", "build", "-q"],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stderr
     assert (site / "public/index.html").is_file()

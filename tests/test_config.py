@@ -29,14 +29,20 @@ def test_defaults(tmp_path: Path) -> None:
 
 
 def test_every_problem_collected_with_key_path_and_line(tmp_path: Path) -> None:
-    got = problems(tmp_path, "title: 3\nsumary:\n  sentences: 2\nsummary:\n  sentences: three\n"
-                   "  method: lexrnk\nrelated:\n  count: -1\npagination: 7\n")
+    got = problems(
+        tmp_path,
+        "title: 3\nsumary:\n  sentences: 2\nsummary:\n  sentences: three\n"
+        "  method: lexrnk\nrelated:\n  count: -1\npagination: 7\n",
+    )
     text = "\n".join(got)
     assert "site.yaml:1: title: expected text, got a number (3)" in text
     assert "site.yaml:2: sumary: unknown setting (did you mean 'summary'?)" in text
     assert "site.yaml:5: summary.sentences: expected a number, got 'three'" in text
-    assert re.search(r"site.yaml:6: summary.method: 'lexrnk' is not one of .*did you mean "
-                     r"'lexrank'", text)
+    assert re.search(
+        r"site.yaml:6: summary.method: 'lexrnk' is not one of .*did you mean "
+        r"'lexrank'",
+        text,
+    )
     assert "site.yaml:8: related.count: must be at least 0 (got -1)" in text
     assert "site.yaml:9: pagination: expected a mapping of settings" in text
     assert len(got) == 6

@@ -19,11 +19,15 @@ def load(root: Path, drafts: bool = False):
 
 
 def test_subfolder_is_section_unless_front_matter_says_otherwise(tmp_path: Path) -> None:
-    root = write_site(tmp_path, {
-        "world/2026-01-01-a.md": "---\ntitle: A\n---\nBody text here. More text.\n",
-        "world/2026-01-02-b.md": "---\ntitle: B\nsection: Opinion\n---\nBody. More.\n",
-        "2026-01-03-c.md": "---\ntitle: C\n---\nBody. More.\n",
-    }, "title: T\n")
+    root = write_site(
+        tmp_path,
+        {
+            "world/2026-01-01-a.md": "---\ntitle: A\n---\nBody text here. More text.\n",
+            "world/2026-01-02-b.md": "---\ntitle: B\nsection: Opinion\n---\nBody. More.\n",
+            "2026-01-03-c.md": "---\ntitle: C\n---\nBody. More.\n",
+        },
+        "title: T\n",
+    )
     arts, problems = load(root)
     by = {a.slug: a for a in arts}
     assert (by["a"].section, by["a"].url) == ("World", "world/a/")
@@ -33,14 +37,18 @@ def test_subfolder_is_section_unless_front_matter_says_otherwise(tmp_path: Path)
 
 
 def test_errors_name_file_and_line_and_all_files_are_checked(tmp_path: Path) -> None:
-    root = write_site(tmp_path, {
-        "a.md": "---\ntitle: A\ndate: 2024-02-30\n---\nText.\n",
-        "b.md": "---\ntitle: [1, 2]\ndate: 2024-01-01\n---\nText.\n",
-        "c.md": "---\ntitle: 'unclosed\n---\nText.\n",
-        "d.md": "---\n- a list\n---\nText.\n",
-        "e.md": "---\ntitle: E\ndate: 2024-01-01\ntags: {a: 1}\nsource_url: ftp://x\n---\nT.\n",
-        "f.md": "",
-    }, "title: T\n")
+    root = write_site(
+        tmp_path,
+        {
+            "a.md": "---\ntitle: A\ndate: 2024-02-30\n---\nText.\n",
+            "b.md": "---\ntitle: [1, 2]\ndate: 2024-01-01\n---\nText.\n",
+            "c.md": "---\ntitle: 'unclosed\n---\nText.\n",
+            "d.md": "---\n- a list\n---\nText.\n",
+            "e.md": "---\ntitle: E\ndate: 2024-01-01\ntags: {a: 1}\nsource_url: ftp://x\n---\nT.\n",
+            "f.md": "",
+        },
+        "title: T\n",
+    )
     arts, problems = load(root)
     msgs = [str(p) for p in problems.errors]
     text = "\n".join(msgs)
@@ -55,35 +63,44 @@ def test_errors_name_file_and_line_and_all_files_are_checked(tmp_path: Path) -> 
 
 
 def test_unknown_key_is_a_warning_with_hint(tmp_path: Path) -> None:
-    root = write_site(tmp_path, {"a.md": "---\ntitle: A\ndate: 2024-01-01\ntgas: [x]\n---\nT.\n"},
-                      "title: T\n")
+    root = write_site(
+        tmp_path, {"a.md": "---\ntitle: A\ndate: 2024-01-01\ntgas: [x]\n---\nT.\n"}, "title: T\n"
+    )
     arts, problems = load(root)
     assert len(arts) == 1 and not problems.errors
-    assert "content/a.md:4: front matter: unknown key 'tgas' is ignored (did you mean 'tags'?)" \
-        in [str(p) for p in problems.warnings]
+    assert "content/a.md:4: front matter: unknown key 'tgas' is ignored (did you mean 'tags'?)" in [
+        str(p) for p in problems.warnings
+    ]
 
 
 def test_two_articles_same_url_names_both(tmp_path: Path) -> None:
-    root = write_site(tmp_path, {
-        "x/2026-01-01-same.md": "---\ntitle: A\n---\nText. More.\n",
-        "x/2026-01-02-same.md": "---\ntitle: B\n---\nText. More.\n",
-    }, "title: T\n")
+    root = write_site(
+        tmp_path,
+        {
+            "x/2026-01-01-same.md": "---\ntitle: A\n---\nText. More.\n",
+            "x/2026-01-02-same.md": "---\ntitle: B\n---\nText. More.\n",
+        },
+        "title: T\n",
+    )
     _, problems = load(root)
     msg = str(problems.errors[0])
     assert "content/x/2026-01-01-same.md" in msg and "content/x/2026-01-02-same.md" in msg
 
 
 def test_pinned_related_must_exist(tmp_path: Path) -> None:
-    root = write_site(tmp_path, {"2026-01-01-a.md": "---\ntitle: A\nrelated: [nope]\n---\nT. M.\n"},
-                      "title: T\n")
+    root = write_site(
+        tmp_path, {"2026-01-01-a.md": "---\ntitle: A\nrelated: [nope]\n---\nT. M.\n"}, "title: T\n"
+    )
     _, problems = load(root)
     assert "'related' names 'nope'" in str(problems.errors[0])
 
 
 def test_markdown_is_sanitized_and_lists_code_headings_not_candidates(tmp_path: Path) -> None:
-    body = ("Intro sentence here. Second one.\n\n## Heading text\n\n- list item.\n\n"
-            "```\ncode line.\n```\n\n<script>alert(1)</script>\n\n"
-            '<a href="javascript:alert(1)" onclick="x()">click</a>\n')
+    body = (
+        "Intro sentence here. Second one.\n\n## Heading text\n\n- list item.\n\n"
+        "```\ncode line.\n```\n\n<script>alert(1)</script>\n\n"
+        '<a href="javascript:alert(1)" onclick="x()">click</a>\n'
+    )
     root = write_site(tmp_path, {"2026-01-01-a.md": f"---\ntitle: A\n---\n{body}"}, "title: T\n")
     arts, _ = load(root)
     a = arts[0]
@@ -94,19 +111,27 @@ def test_markdown_is_sanitized_and_lists_code_headings_not_candidates(tmp_path: 
 
 
 def test_raw_html_opt_in(tmp_path: Path) -> None:
-    root = write_site(tmp_path, {"2026-01-01-a.md": "---\ntitle: A\n---\n<div class=\"x\">Hi."
-                                 "</div>\n\nText.\n"}, "title: T\nraw_html: true\n")
+    root = write_site(
+        tmp_path,
+        {"2026-01-01-a.md": '---\ntitle: A\n---\n<div class="x">Hi.</div>\n\nText.\n'},
+        "title: T\nraw_html: true\n",
+    )
     arts, _ = load(root)
     assert '<div class="x">' in arts[0].body_html
 
 
 def test_folder_defaults_file(tmp_path: Path) -> None:
-    root = write_site(tmp_path, {
-        "wire/2026-01-01-a.md": "---\ntitle: A\n---\nText. More.\n",
-        "wire/2026-01-02-b.md": "---\ntitle: B\nsource: Own\n---\nText. More.\n",
-    }, "title: T\n")
+    root = write_site(
+        tmp_path,
+        {
+            "wire/2026-01-01-a.md": "---\ntitle: A\n---\nText. More.\n",
+            "wire/2026-01-02-b.md": "---\ntitle: B\nsource: Own\n---\nText. More.\n",
+        },
+        "title: T\n",
+    )
     (root / "content/wire/_source.yaml").write_text(
-        "source: Wire Service\nsource_url: https://wire.example.com/\n")
+        "source: Wire Service\nsource_url: https://wire.example.com/\n"
+    )
     arts, problems = load(root)
     by = {a.slug: a for a in arts}
     assert by["a"].source == "Wire Service" and by["a"].source_url == "https://wire.example.com/"
@@ -129,8 +154,10 @@ def test_decode_encodings() -> None:
     assert decode(text.encode("utf-16"), "x")[0] == text
     assert decode(text.encode("utf-16-le"), "x")[0] == text
     assert decode(text.encode("cp1252"), "x")[0] == text
-    assert decode("Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, d\u00e9j\u00e0 vu".encode("latin-1"),
-                  "x")[0] == "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, d\u00e9j\u00e0 vu"
+    assert (
+        decode("Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, d\u00e9j\u00e0 vu".encode("latin-1"), "x")[0]
+        == "Caf\u00e9 cr\u00e8me br\u00fbl\u00e9e, d\u00e9j\u00e0 vu"
+    )
 
 
 def test_binary_file_is_an_error_naming_it(tmp_path: Path) -> None:

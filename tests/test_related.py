@@ -1,0 +1,63 @@
+"""Related links: never self, scored, ties by slug, pinned first, no N x N."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from digest.config import RelatedConfig
+from digest.model import Article
+from digest.related import related_links, top_k, vectorize
+
+
+def art(slug: str, text: str, pinned=()) -> Article:
+    return Article(
+        path=f"{slug}.md",
+        slug=slug,
+        title=slug.replace("-", " "),
+        date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        section="",
+        section_slug="",
+        url=f"{slug}/",
+        text=text,
+        paragraphs=(text,),
+        pinned_related=tuple(pinned),
+    )
+
+
+ARTS = [
+    art("rail-a", "The railway electrification of the valley line will cost millions."),
+    art("rail-b", "Electrification work on the valley railway line begins next year."),
+    art("comet-a", "Astronomers track the bright comet with telescopes at night."),
+    art("comet-b", "The comet was seen by amateur astronomers through small telescopes."),
+    art("bake", "The village bakery won a prize for its sourdough bread.", pinned=["comet-b"]),
+]
+
+
+def test_links_go_to_the_same_story_never_self() -> None:
+    links = related_links(ARTS, RelatedConfig(count=2, min_score=0.05))
+    assert links["rail-a"][0].slug == "rail-b"
+    assert links["comet-b"][0].slug == "comet-a"
+    for slug, ls in links.items():
+        assert slug not in [x.slug for x in ls]
+        assert all(0 < x.score <= 1 for x in ls if x.slug != "comet-b" or slug != "bake")
+
+
+def test_pinned_first_and_min_score() -> None:
+    links = related_links(ARTS, RelatedConfig(count=3, min_score=0.3))
+    assert [x.slug for x in links["bake"]] == ["comet-b"]  # pinned even though dissimilar
+
+
+def test_ties_broken_by_slug() -> None:
+    same = [art(s, "identical words about harbour repairs") for s in ["zeta", "alpha", "mid"]]
+    links = related_links(same, RelatedConfig(count=2, min_score=0.0))
+    assert [x.slug for x in links["mid"]] == ["alpha", "zeta"]
+    assert [x.slug for x in links["zeta"]] == ["alpha", "mid"]
+
+
+def test_blocks_bound_memory_and_match_unblocked() -> None:
+    docs = [[f"w{(i * 7 + j) % 50}" for j in range(12)] for i in range(300)]
+    vec = vectorize(docs)
+    keys = [f"k{i:03d}" for i in range(300)]
+    small = top_k(vec, 5, 0.0, keys, block_bytes=4 * 300 * 3)  # 3 rows at a time
+    big = top_k(vec, 5, 0.0, keys)
+    assert small == big
