@@ -1,0 +1,706 @@
+"""``digest serve``: build the site into a private folder, serve it, rebuild on change.
+
+The only module that imports :mod:`livereload`.  We use its browser side (the
+vendored ``livereload.js`` and the LiveReload websocket protocol, via
+:class:`livereload.handlers.LiveReloadHandler`) but not ``livereload.Server``,
+whose loop has the failure modes a preview must not have: it drops changes
+made within 3 s of the previous reload, runs the build on the I/O thread (so
+nothing is served while building), reloads browsers on a timer rather than
+when the build is done, and serves files from a root without a base path.
+
+Here instead:
+
+* a watcher thread polls ``site.yaml``, ``content/``, ``templates/``,
+  ``themes/`` and ``static/`` and waits for a quiet period (debounce) so a
+  burst of changes (an editor's save, ``git checkout``) gives ONE rebuild;
+* every rebuild re-reads ``site.yaml`` and writes into a temporary folder
+  (never ``public/``); browsers reload only after it finished;
+* a failed rebuild keeps the last good site for assets and serves an error
+  page (every problem as ``file:line: message``) in place of every HTML page;
+  the error page live-reloads too, so fixing the file brings the site back;
+* the site is served under the path of ``base_url`` (``/repo/`` for
+  ``https://user.github.io/repo/``), exactly as deployed; ``/`` redirects there;
+* nothing outside the built site is served (no ``..``, encoded or not, no
+  symlinks, no dotfiles); missing paths get the site's ``404.html``, status 404.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import mimetypes
+import os
+import secrets
+import shutil
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import livereload
+from livereload.handlers import LiveReloadHandler
+from tornado import httpserver, iostream, netutil, web
+
+from digest.build import BuildOptions, build
+from digest.config import CONFIG_NAME, Config, load_config
+from digest.errors import BuildError, DigestError, Problem
+
+DEBOUNCE = 0.2  # seconds of quiet after the last change before rebuilding
+POLL = 0.05  # seconds between scans of the watched files
+MAX_WAIT = 2.0  # rebuild at the latest this long after the first change of a burst
+CHUNK = 64 * 1024
+BUILD_PATH = "/__digest__/build"  # the current build id, for a page checking it is current
+ALL_INTERFACES = ("0.0.0.0", "::", "", "*")
+
+_IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".pyc")
+
+
+def _ignored(name: str) -> bool:
+    """Editor and VCS clutter that never affects the site."""
+    return (
+        name.startswith((".", "#"))
+        or name.endswith(_IGNORED_SUFFIXES)
+        or name == "4913"  # vim's write test
+        or name == "__pycache__"
+    )
+
+
+# ---------------------------------------------------------------- build state
+
+
+@dataclass(frozen=True)
+class State:
+    """What is being served: the last good site and, if the last build failed, why."""
+
+    build_id: str
+    root: Path | None  # the last good build, None before the first success
+    base_path: str  # "/" or "/repo/"
+    problems: tuple[str, ...] = ()  # the last build's errors; empty when it succeeded
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
+
+
+class SiteBuilder:
+    """Builds the site (re-reading site.yaml every time) into a private folder."""
+
+    def __init__(
+        self,
+        config_path: Path,
+        output: Path,
+        base_url: str | None = None,
+        drafts: bool = False,
+    ) -> None:
+        self.config_path = config_path
+        self.output = output
+        self.base_url = base_url
+        self.drafts = drafts
+        self._ids = itertools.count(1)
+        self._nonce = secrets.token_hex(4)
+        self.state = State(self._next_id(), None, "/", ("not built yet",))
+        self.root = config_path.resolve().parent
+        self.watch_paths: tuple[Path, ...] = self._default_watch_paths(None)
+
+    def _next_id(self) -> str:
+        return f"{self._nonce}-{next(self._ids)}"
+
+    def _default_watch_paths(self, config: Config | None) -> tuple[Path, ...]:
+        root = self.root
+        paths = [self.config_path, root / "content", root / "templates", root / "themes"]
+        paths.append(root / "static")
+        if config is not None:
+            paths.append(config.content.dir)
+        unique: list[Path] = []
+        for p in paths:
+            if p not in unique:
+                unique.append(p)
+        return tuple(unique)
+
+    def rebuild(self) -> State:
+        start = time.perf_counter()
+        old = self.state
+        config: Config | None = None
+        problems: list[str] = []
+        try:
+            config = load_config(self.config_path, base_url=self.base_url, drafts=self.drafts)
+            build(config, BuildOptions(output=self.output))
+        except BuildError as exc:
+            problems = [
+                f"{'warning' if p.warning else 'error'}: {p}" for p in _errors_first(exc.problems)
+            ]
+        except DigestError as exc:
+            problems = [f"error: {exc.problem}"]
+        except Exception:  # a bug in digest: show it, keep serving
+            problems = ["internal error (please report):", traceback.format_exc()]
+        seconds = time.perf_counter() - start
+        if config is not None:
+            self.watch_paths = self._default_watch_paths(config)
+        base_path = config.site.base_path if config is not None else old.base_path
+        root = old.root if problems else self.output
+        self.state = State(self._next_id(), root, base_path, tuple(problems), seconds)
+        return self.state
+
+
+def _errors_first(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.warning)
+
+
+# ---------------------------------------------------------------- watching
+
+
+Snapshot = dict[str, tuple[int, int, int]]
+
+
+def snapshot(paths: Iterable[Path]) -> Snapshot:
+    """path -> (mtime_ns, size, inode) of every watched file."""
+    snap: Snapshot = {}
+
+    def add(path: str) -> None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        snap[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    for p in paths:
+        p_str = str(p)
+        if os.path.isfile(p_str):
+            add(p_str)
+            continue
+        for dirpath, dirnames, filenames in os.walk(p_str):
+            dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
+            for name in filenames:
+                if not _ignored(name):
+                    add(os.path.join(dirpath, name))
+    return snap
+
+
+class Watcher:
+    """Poll the watched files; call ``on_change`` once per burst of changes.
+
+    A burst ends after ``debounce`` seconds without a further change (or
+    ``max_wait`` seconds after it began, so a file that never stops changing
+    cannot starve the preview).  Changes made while ``on_change`` runs are
+    seen afterwards and give one more rebuild.
+    """
+
+    def __init__(
+        self,
+        paths: Callable[[], Iterable[Path]],
+        on_change: Callable[[int], None],
+        debounce: float = DEBOUNCE,
+        poll: float = POLL,
+        max_wait: float = MAX_WAIT,
+    ) -> None:
+        self.paths, self.on_change = paths, on_change
+        self.debounce, self.poll, self.max_wait = debounce, poll, max_wait
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="digest-watch", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        roots = tuple(self.paths())
+        last = snapshot(roots)
+        first_change = last_change = 0.0
+        changes = 0
+        while not self._stop.wait(self.poll):
+            snap = snapshot(roots)
+            now = time.monotonic()
+            if snap != last:
+                changes += _count_changes(last, snap)
+                if not first_change:
+                    first_change = now
+                last_change = now
+                last = snap
+                continue
+            if first_change and (
+                now - last_change >= self.debounce or now - first_change >= self.max_wait
+            ):
+                n, changes, first_change = changes, 0, 0.0
+                try:
+                    self.on_change(n)
+                except Exception:  # pragma: no cover - on_change reports its own errors
+                    traceback.print_exc()
+                new_roots = tuple(self.paths())
+                if new_roots != roots:  # site.yaml moved content_dir: watch the new folders
+                    roots = new_roots
+                    last = snapshot(roots)
+
+
+def _count_changes(old: Snapshot, new: Snapshot) -> int:
+    keys = old.keys() | new.keys()
+    return sum(1 for k in keys if old.get(k) != new.get(k))
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+_SNIPPET = """<script>(function(){{var b={build_id};\
+document.addEventListener("LiveReloadConnect",function(){{\
+fetch("{build_path}",{{cache:"no-store"}}).then(function(r){{return r.text()}})\
+.then(function(t){{if(t&&t!==b)location.reload()}}).catch(function(){{}})}});\
+var s=document.createElement("script");\
+s.src="/livereload.js?host="+location.hostname+"&port="+\
+(location.port||(location.protocol=="https:"?443:80));\
+document.head.appendChild(s)}})();</script>"""
+
+
+def live_snippet(build_id: str) -> str:
+    """The script added to every HTML page: load livereload.js; if a rebuild
+    finished before the websocket connected, reload at once."""
+    return _SNIPPET.format(build_id=_js_string(build_id), build_path=BUILD_PATH)
+
+
+def _js_string(s: str) -> str:
+    import json
+
+    return json.dumps(s).replace("<", "\\u003c")
+
+
+def inject(page: bytes, snippet: str) -> bytes:
+    """Add the live-reload snippet before </head> (or at the end)."""
+    data = snippet.encode("utf-8")
+    lower = page.lower()
+    for tag in (b"</head>", b"</body>"):
+        i = lower.find(tag)
+        if i >= 0:
+            return page[:i] + data + page[i:]
+    return page + data
+
+
+def error_page(state: State) -> bytes:
+    """The page shown in place of every HTML page while the build is broken."""
+    items = "\n".join(f"<li><pre>{html.escape(p)}</pre></li>" for p in state.problems)
+    last_good = (
+        "The last good build is kept for assets; pages come back as soon as the build succeeds."
+        if state.root is not None
+        else "Nothing has been built yet."
+    )
+    text = f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Build failed · digest serve</title>
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
+       padding: 0 1rem; color: #222; }}
+h1 {{ color: #b00020; }}
+ul {{ padding: 0; list-style: none; }}
+pre {{ background: #fff4f4; border-left: 4px solid #b00020; padding: .75rem 1rem;
+       white-space: pre-wrap; word-break: break-word; margin: .5rem 0; }}
+</style>
+</head>
+<body>
+<h1>Build failed</h1>
+<p>digest could not build the site. Fix the problem below and save: this page reloads
+by itself. {last_good}</p>
+<ul class="digest-build-errors">
+{items}
+</ul>
+</body>
+</html>
+"""
+    return text.encode("utf-8")
+
+
+class Preview:
+    """Ties the builder, the watcher and the browsers together."""
+
+    def __init__(self, builder: SiteBuilder, log: Callable[[str], None] | None = None) -> None:
+        self.builder = builder
+        self.waiters: set[LiveReloadHandler] = set()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.log = log or _print
+        self.rebuilds = 0
+
+    @property
+    def state(self) -> State:
+        return self.builder.state
+
+    def rebuild(self, changes: int = 0) -> State:
+        state = self.builder.rebuild()
+        self.rebuilds += 1
+        what = f" ({changes} file{'s' if changes != 1 else ''} changed)" if changes else ""
+        if state.failed:
+            self.log(f"build failed{what} in {state.seconds:.2f} s:")
+            for p in state.problems:
+                self.log(f"  {p}")
+        else:
+            self.log(f"built{what} in {state.seconds:.2f} s")
+        self.notify()
+        return state
+
+    def notify(self) -> None:
+        """Tell every connected browser to reload (thread-safe)."""
+        loop = self.loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._reload_all)
+
+    def _reload_all(self) -> None:
+        msg = {"command": "reload", "path": "/", "liveCSS": False, "liveImg": False}
+        for w in list(self.waiters):
+            try:
+                w.write_message(msg)
+            except Exception:  # a closed socket: forget it
+                self.waiters.discard(w)
+
+
+def _print(msg: str) -> None:
+    print(f"digest serve: {msg}", file=sys.stderr, flush=True)
+
+
+class ReloadSocket(LiveReloadHandler):
+    """The LiveReload websocket, with per-server waiters and a same-origin check."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def check_origin(self, origin: str) -> bool:
+        return urlsplit(origin).netloc.lower() == (self.request.host or "").lower()
+
+    def on_message(self, message: str | bytes) -> None:
+        import json
+
+        try:
+            msg = json.loads(message)
+        except ValueError:
+            return
+        if not isinstance(msg, dict):
+            return
+        if msg.get("command") == "hello":
+            self.send_message(
+                {
+                    "command": "hello",
+                    "protocols": ["http://livereload.com/protocols/official-7"],
+                    "serverName": "digest",
+                }
+            )
+        elif msg.get("command") == "info":
+            self.preview.waiters.add(self)
+
+    def on_close(self) -> None:
+        self.preview.waiters.discard(self)
+
+
+class LiveReloadJS(web.RequestHandler):
+    """livereload.js, as shipped with the livereload package."""
+
+    def get(self) -> None:
+        js = Path(livereload.__file__).resolve().parent / "vendors" / "livereload.js"
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.write(js.read_bytes())
+
+
+class BuildIdHandler(web.RequestHandler):
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.write(self.preview.state.build_id)
+
+
+def resolve(root: Path, rel: str) -> Path | None:
+    """The file or folder ``rel`` (already percent-decoded) names inside ``root``.
+
+    None for anything that could leave the built site: ``..`` or ``.``
+    segments, empty segments (``//``, absolute paths), backslashes, NUL,
+    dotfiles, and symlinks anywhere on the way.
+    """
+    if "\x00" in rel or "\\" in rel:
+        return None
+    parts = rel.split("/")
+    if parts and parts[-1] == "":
+        parts = parts[:-1]
+    for part in parts:
+        if part in ("", ".", "..") or part.startswith(".") or ":" in part:
+            return None
+    real_root = os.path.realpath(root)
+    plain = os.path.join(real_root, *parts) if parts else real_root
+    real = os.path.realpath(plain)
+    if real != plain:  # a symlink somewhere on the way
+        return None
+    if real != real_root and not real.startswith(real_root + os.sep):
+        return None  # pragma: no cover - excluded above; kept as a second fence
+    return Path(real)
+
+
+def _content_type(path: Path) -> str:
+    kind, _ = mimetypes.guess_type(path.name)
+    if path.suffix in (".html", ".htm"):
+        return "text/html; charset=utf-8"
+    if path.suffix == ".xml":
+        return "application/xml; charset=utf-8"
+    if path.suffix == ".json":
+        return "application/json; charset=utf-8"
+    if path.name == "CNAME" or path.suffix == ".txt":
+        return "text/plain; charset=utf-8"
+    kind = kind or "application/octet-stream"
+    if kind.startswith("text/") or kind in ("application/javascript",):
+        kind += "; charset=utf-8"
+    return kind
+
+
+class SiteHandler(web.RequestHandler):
+    """Serves the built site under its base path."""
+
+    def initialize(self, preview: Preview) -> None:
+        self.preview = preview
+
+    def on_connection_close(self) -> None:  # the client went away: stop quietly
+        self._gone = True
+
+    def compute_etag(self) -> None:
+        return None
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        self.clear_header("Server")
+
+    async def head(self) -> None:
+        await self.get(include_body=False)
+
+    async def get(self, include_body: bool = True) -> None:
+        state = self.preview.state
+        try:
+            path = unquote(self.request.path, errors="strict")
+        except UnicodeDecodeError:
+            await self._not_found(state, include_body)
+            return
+        base = state.base_path
+        if not path.startswith(base):
+            if path == "/" or path + "/" == base:
+                self.redirect(base, permanent=False)
+                return
+            await self._not_found(state, include_body)
+            return
+        rel = path[len(base) :]
+        root = state.root
+        target = resolve(root, rel) if root is not None else None
+        if target is not None and target.is_dir():
+            if not path.endswith("/"):  # like GitHub Pages: /repo/world -> /repo/world/
+                query = f"?{self.request.query}" if self.request.query else ""
+                self.redirect(self.request.path + "/" + query, permanent=False)
+                return
+            target = target / "index.html"
+        if target is None or not target.is_file():
+            if root is None and state.failed:
+                await self._error(state, include_body)
+                return
+            await self._not_found(state, include_body)
+            return
+        if state.failed and target.suffix in (".html", ".htm"):
+            await self._error(state, include_body)
+            return
+        await self._send(target, 200, state, include_body)
+
+    async def _not_found(self, state: State, include_body: bool) -> None:
+        if state.failed:
+            await self._error(state, include_body)
+            return
+        page = state.root / "404.html" if state.root is not None else None
+        if page is not None and page.is_file() and resolve(state.root, "404.html"):
+            await self._send(page, 404, state, include_body)
+            return
+        self.set_status(404)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        if include_body:
+            self.write("404 not found\n")
+
+    async def _error(self, state: State, include_body: bool) -> None:
+        body = inject(error_page(state), live_snippet(state.build_id))
+        self.set_status(500)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Content-Length", str(len(body)))
+        if include_body:
+            await self._write(body)
+
+    async def _send(self, target: Path, status: int, state: State, include_body: bool) -> None:
+        ctype = _content_type(target)
+        try:
+            data = target.read_bytes()
+        except OSError:  # swapped away by a rebuild at this instant
+            self.set_status(503)
+            self.set_header("Retry-After", "1")
+            return
+        if ctype.startswith("text/html"):
+            data = inject(data, live_snippet(state.build_id))
+        self.set_status(status)
+        self.set_header("Content-Type", ctype)
+        self.set_header("Content-Length", str(len(data)))
+        if include_body:
+            await self._write(data)
+
+    async def _write(self, data: bytes) -> None:
+        for i in range(0, len(data), CHUNK):
+            if getattr(self, "_gone", False):
+                return
+            self.write(data[i : i + CHUNK])
+            try:
+                await self.flush()
+            except iostream.StreamClosedError:
+                self._gone = True
+                return
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code} {self._reason}\n")
+
+
+def make_app(preview: Preview) -> web.Application:
+    return web.Application(
+        [
+            (r"/livereload", ReloadSocket, {"preview": preview}),
+            (r"/livereload\.js", LiveReloadJS),
+            (BUILD_PATH.replace(".", r"\."), BuildIdHandler, {"preview": preview}),
+            (r"/.*", SiteHandler, {"preview": preview}),
+        ],
+        compress_response=False,
+        websocket_ping_interval=20,
+        log_function=lambda handler: None,
+    )
+
+
+# ---------------------------------------------------------------- the server
+
+
+class PreviewServer:
+    """A running preview: ``start()`` builds and binds, ``serve_forever()`` serves.
+
+    ``start`` raises OSError when the address is taken; ``stop`` may be
+    called from another thread.
+    """
+
+    def __init__(
+        self,
+        config_path: Path | str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        base_url: str | None = None,
+        drafts: bool = False,
+        debounce: float = DEBOUNCE,
+        log: Callable[[str], None] | None = None,
+    ) -> None:
+        cfg = Path(config_path) if config_path else Path.cwd() / CONFIG_NAME
+        if cfg.is_dir():
+            cfg = cfg / CONFIG_NAME
+        if not cfg.is_file():
+            load_config(cfg)  # raises BuildError: configuration file not found
+        self.host, self.port = host, port
+        self._tmp = Path(tempfile.mkdtemp(prefix="digest-serve-"))
+        self.builder = SiteBuilder(cfg.absolute(), self._tmp / "site", base_url, drafts)
+        self.preview = Preview(self.builder, log)
+        self.watcher = Watcher(
+            lambda: self.builder.watch_paths, self.preview.rebuild, debounce=debounce
+        )
+        self._sockets: list = []
+        self._stopped = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_event: asyncio.Event | None = None
+
+    @property
+    def url(self) -> str:
+        host = self.host if self.host not in ALL_INTERFACES else "127.0.0.1"
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}{self.builder.state.base_path}"
+
+    def start(self) -> State:
+        """Build once and bind the listening socket."""
+        state = self.preview.rebuild()
+        try:
+            self._sockets = netutil.bind_sockets(self.port, self.host or None)
+        except OSError:
+            self.cleanup()
+            raise
+        self.port = self._sockets[0].getsockname()[1]
+        return state
+
+    def serve_forever(self) -> None:
+        try:
+            asyncio.run(self._main())
+        finally:
+            self.watcher.stop()
+            self.cleanup()
+
+    async def _main(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._stop_event = asyncio.Event()
+        self.preview.loop = self._loop
+        server = httpserver.HTTPServer(make_app(self.preview))
+        server.add_sockets(self._sockets)
+        self.watcher.start()
+        if self._stopped.is_set():
+            self._stop_event.set()
+        try:
+            await self._stop_event.wait()
+        finally:
+            server.stop()
+            for w in list(self.preview.waiters):
+                w.close()
+            await server.close_all_connections()
+
+    def stop(self) -> None:
+        """Stop serving (from any thread)."""
+        self._stopped.set()
+        loop, event = self._loop, self._stop_event
+        if loop is not None and event is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(event.set)
+
+    def cleanup(self) -> None:
+        for s in self._sockets:
+            s.close()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def serve(
+    config: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    base_url: str | None = None,
+    drafts: bool = False,
+    open_browser: bool = False,
+) -> int:
+    """Run the preview until interrupted; the exit status."""
+    if host in ALL_INTERFACES:
+        print(
+            f"warning: binding {host or 'all interfaces'}: the preview is reachable from "
+            "other machines on your network; use --host 127.0.0.1 to keep it local",
+            file=sys.stderr,
+        )
+    server = PreviewServer(config, host, port, base_url, drafts)
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"Serving {server.url} (Ctrl+C to stop)", flush=True)
+    if open_browser:
+        threading.Timer(0.3, webbrowser.open, args=(server.url,)).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
+    return 0
