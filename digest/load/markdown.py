@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import markdown as md
 import nh3
@@ -55,9 +56,24 @@ def read_markdown(text: str, path: str) -> Parsed:
     )
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """One Markdown instance per thread, reused: building one costs more than converting."""
+    conv = getattr(_local, "md", None)
+    if conv is None:
+        conv = _local.md = md.Markdown(extensions=EXTENSIONS, output_format="html")
+    return conv
+
+
 def markdown_to_html(body: str, *, raw_html: bool) -> str:
     """Render Markdown; sanitize unless the site opted in to raw HTML."""
-    html = md.markdown(body, extensions=EXTENSIONS, output_format="html")
+    converter = _converter()
+    try:
+        html = converter.reset().convert(body)
+    finally:
+        converter.reset()
     if raw_html:
         return html
     return sanitize(html)
