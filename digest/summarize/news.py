@@ -14,20 +14,14 @@ import numpy as np
 
 __all__ = ["default_count", "rank_news", "usable_sentence"]
 
-P = {
-    "fwd": 1.0,  # weight of edges to later sentences (PacSum directed centrality)
-    "bwd": 0.0,  # weight of edges to earlier sentences
-    "beta": 0.0,  # edge threshold, share of the (max - min) similarity range
-    "pos_tau": 0.0,  # position prior 1/(1 + i/tau); 0 = off
-    "mix": 1.0,  # weight of centrality vs position prior
-    "mmr": 0.0,
-    "dep": 1.0,  # multiplier for dependent sentences
-    "title": 0.0,
-    "minlen": 0,
-    "minwords": 4,
-    "caption": 1,
-    "label": 1,
-}
+# Parameters (few, general; chosen on CNN/DM dev, see the module docstring and bench/quality.py)
+POSITION_TAU = 4.0  # position prior 1 / (1 + i / tau): sentence 4 weighs half of sentence 0
+MMR_LAMBDA = 0.5  # redundancy penalty: minus lambda * max cosine to an already chosen sentence
+DUPLICATE = 0.8  # cosine at or above which a sentence repeats a chosen one: never chosen
+DEPENDENT_FACTOR = 0.8  # dependent sentence whose predecessor is not chosen
+TITLE_WEIGHT = 0.3  # bonus for overlap with the headline (cosine), when a title is given
+MIN_WORDS = 4  # shorter sentences are not usable
+SUMMARY_RATIO = 0.25  # adaptive length: at most a quarter of the article's sentences
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-])*")
 
@@ -67,13 +61,15 @@ def _stemmer_and_stops(language: str):
     return stem, stops
 
 
-def _terms(text: str, stem, stops) -> list[str]:
+def _terms(words: list[str], stem, stops) -> list[str]:
+    """Stemmed content terms of lower-cased words."""
     out = []
-    for w in _WORD.findall(text):
-        w = w.lower().strip("'\u2019-")
+    for w in words:
         if len(w) < 2 or w in stops:
             continue
-        out.append(stem(w))
+        w = w.strip("'\u2019-")
+        if len(w) >= 2 and w not in stops:
+            out.append(stem(w))
     return out
 
 
@@ -82,13 +78,34 @@ def default_count(n_sentences: int, requested: int) -> int:
     most a quarter of the article (rounded half up), but at least one."""
     if n_sentences <= 0 or requested <= 0:
         return 0
-    return min(requested, max(1, math.floor(n_sentences / 4 + 0.5)))
+    return min(requested, max(1, math.floor(n_sentences * SUMMARY_RATIO + 0.5)))
 
 
-_NAVIGATION = re.compile(
-    r"scroll down|click here|read more\b|see also\b|sign up\b|subscribe\b|follow (?:us|me)\b"
-    r"|share this|advertisement\b|watch the video|download (?:the|our) app|@\w|https?://|www\."
-    r"|all rights reserved|copyright\b|\bcookies?\b.*\b(?:accept|polic)",
+# navigation and boilerplate: substrings anywhere (lower-cased text) ...
+_NAV_ANYWHERE = (
+    "scroll down for",
+    "click here",
+    "share this article",
+    "sign up for",
+    "sign up to",
+    "follow us on",
+    "follow me on",
+    "download the app",
+    "download our app",
+    "watch the video",
+    "http://",
+    "https://",
+    "www.",
+    "all rights reserved",
+    "copyright \u00a9",
+    "accept cookies",
+    "cookie policy",
+)
+# ... and labels at the start of a sentence
+_NAV_START = re.compile(
+    r"^\W*(?:(?:read more|see also|related|watch|listen|more|video|advertisement|subscribe)"
+    r"\s*[:|>\u00bb\u2014-]|(?:read more|see also|advertisement|subscribe|sign up|"
+    r"follow us)\b)",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -108,6 +125,7 @@ _CAPTION_MARK = re.compile(
     r"|background|foreground)\b[^()]{0,30}\)",
     re.IGNORECASE,
 )
+# photo credit at the end: "(Getty Images)", "Photo: AP Photo/Jane Doe"
 _CREDIT = re.compile(
     r"(?:\(|\b(?:photo|image|picture|credit|source)s?\s*:\s*)[^()]{0,40}"
     r"\b(?:getty|ap photo|reuters|afp|rex|shutterstock|alamy|epa|pa wire)\b[^()]{0,30}\)?\W*$",
@@ -127,30 +145,49 @@ def usable_sentence(text: str) -> bool:
     """False for sentences that must never be a summary sentence (datelines, bylines, captions,
     'Scroll down for video', navigation, too short)."""
     t = text.strip()
-    words = _WORD.findall(t)
-    if len(words) < P["minwords"]:
+    return _usable(t, len(_WORD.findall(t)))
+
+
+def _usable(t: str, n_words: int) -> bool:
+    if n_words < MIN_WORDS:
         return False
-    if _NAVIGATION.search(t) or _BYLINE.search(t) or _CAPTION_START.search(t):
+    low = t.lower()
+    if any(k in low for k in _NAV_ANYWHERE) or _NAV_START.search(t):
         return False
-    if P["caption"] and (_CAPTION_MARK.search(t) or _CREDIT.search(t)):
+    if _BYLINE.search(t) or _CAPTION_START.search(t) or _CAPTION_MARK.search(t):
         return False
-    if P["label"]:
-        m = _LABEL.match(t)
-        if m and len(m.group(1).split()) <= 5 and not _SAYING.search(m.group(1)):
-            return False
+    if _CREDIT.search(t[-90:]):
+        return False
+    m = _LABEL.match(t)
+    if m and len(m.group(1).split()) <= 5 and not _SAYING.search(m.group(1)):
+        return False
     return not t.endswith(":")
 
 
+# first words that make a sentence lean on its predecessor (English)
 _DEPENDENT = frozenset(
-    """he she it they this these those his her its their him them but however also and so yet
-    meanwhile still then further furthermore moreover additionally instead thus therefore
-    nevertheless nonetheless besides otherwise hence or nor""".split()
+    (
+        "he she it they this that these those his her its their him them but however also and"
+        " so yet meanwhile still then further furthermore moreover additionally instead thus"
+        " therefore nevertheless nonetheless besides otherwise hence or nor"
+    ).split()
 )
 
 
-def _dependent(text: str) -> bool:
-    words = _WORD.findall(text[:40])
-    return bool(words) and words[0].lower() in _DEPENDENT
+def _dependent(text: str, cased: bool) -> bool:
+    """Does the sentence lean on its predecessor: a pronoun or connective first ("He added",
+    "But", "However", "It", "They"), an ellipsis, or (in cased text) a lower-case start, i.e. the
+    continuation of a quote or of a wrongly split sentence?"""
+    t = text.lstrip()
+    if t.startswith(("...", "\u2026")):
+        return True
+    m = _WORD.search(t, 0, 40)
+    if m is None:
+        return False
+    w = m.group(0)
+    if cased and w[0].islower() and m.start() <= 2:
+        return True
+    return w.lower() in _DEPENDENT
 
 
 def rank_news(
@@ -166,79 +203,90 @@ def rank_news(
     `digest explain`), and chosen is the sorted list of chosen indices (len <= count; may be
     fewer when the article is short or sentences are unusable). Deterministic."""
     n = len(sentences)
-    if n == 0:
-        return [], []
-    stem, stops = _stemmer_and_stops(_language(language))
-    usable = np.array([usable_sentence(s) for s in sentences], dtype=bool)
-    terms = [_terms(s, stem, stops) for s in sentences]
+    if n == 0 or count <= 0:
+        return [0.0] * n, []
+    lang = _language(language)
+    stem, stops = _stemmer_and_stops(lang)
+    words = [_WORD.findall(s.lower()) for s in sentences]
+    usable = np.fromiter(
+        (_usable(s.strip(), len(w)) for s, w in zip(sentences, words, strict=True)),
+        dtype=bool,
+        count=n,
+    )
+    terms = [_terms(w, stem, stops) for w in words]
+
+    # TF-IDF sentence vectors (sublinear tf, smoothed in-article idf), unit length
     vocab: dict[str, int] = {}
-    rows, cols = [], []
+    rows: list[int] = []
+    cols: list[int] = []
     for i, ts in enumerate(terms):
         for t in ts:
             rows.append(i)
             cols.append(vocab.setdefault(t, len(vocab)))
-    tf = np.zeros((n, max(1, len(vocab))))
-    np.add.at(tf, (rows, cols), 1.0)
-    df = (tf > 0).sum(axis=0)
-    idf = np.log((n + 1) / (df + 1)) + 1.0
+    v = max(1, len(vocab))
+    tf = (
+        np.bincount(
+            np.asarray(rows, dtype=np.intp) * v + np.asarray(cols, dtype=np.intp), minlength=n * v
+        )
+        .reshape(n, v)
+        .astype(float)
+    )
+    idf = np.log((n + 1) / ((tf > 0).sum(axis=0) + 1)) + 1.0
     x = np.log1p(tf) * idf
     norms = np.linalg.norm(x, axis=1)
-    norms[norms == 0] = 1.0
-    x /= norms[:, None]
+    x /= np.where(norms > 0, norms, 1.0)[:, None]
     sim = x @ x.T
     np.fill_diagonal(sim, 0.0)
 
-    # directed centrality
-    mask = usable[None, :] & usable[:, None]
-    s_use = np.where(mask, sim, 0.0)
-    if P["beta"] > 0 and n > 1:
-        vals = s_use[mask & ~np.eye(n, dtype=bool)]
-        if vals.size:
-            lo, hi = float(vals.min()), float(vals.max())
-            thr = lo + P["beta"] * (hi - lo)
-            s_use = np.where(s_use > thr, s_use - thr, 0.0)
-    upper = np.triu(s_use, 1).sum(axis=1)  # edges to later sentences
-    lower = np.tril(s_use, -1).sum(axis=1)  # edges to earlier sentences
-    cent = P["fwd"] * upper + P["bwd"] * lower
-    cmin, cmax = float(cent[usable].min()) if usable.any() else 0.0, float(cent.max())
-    cent = (cent - cmin) / (cmax - cmin) if cmax > cmin else np.ones(n)
+    # centrality: degree in the cosine graph of all sentences (captions and the like vote
+    # too: they restate what matters), scaled to [0, 1] over the usable ones
+    deg = sim.sum(axis=1)
+    if usable.any():
+        hi = float(deg[usable].max())
+        cent = deg / hi if hi > 0 else np.ones(n)
+    else:
+        cent = np.ones(n)
+    # position prior: news puts what matters first
+    score = cent / (1.0 + np.arange(n) / POSITION_TAU)
+    if title and TITLE_WEIGHT > 0:
+        tv = np.zeros(v)
+        for t in _terms(_WORD.findall(title.lower()), stem, stops):
+            j = vocab.get(t)
+            if j is not None:
+                tv[j] = idf[j]
+        tn = np.linalg.norm(tv)
+        if tn > 0:
+            score = score + TITLE_WEIGHT * (x @ (tv / tn))
+    base = np.where(usable, score + 1e-6, 0.0)
 
-    idx = np.arange(n, dtype=float)
-    pos = 1.0 / (1.0 + idx / P["pos_tau"]) if P["pos_tau"] > 0 else np.ones(n)
-    score = P["mix"] * cent + (1 - P["mix"]) * pos if P["mix"] < 1 else cent
-    if P["mix"] >= 1 and P["pos_tau"] > 0:
-        score = cent * pos
+    dep = np.zeros(n, dtype=bool)
+    if lang == "english":
+        cased = any(s != s.lower() for s in sentences)
+        dep[1:] = [_dependent(s, cased) for s in sentences[1:]]  # nothing precedes sentence 0
+    scores = np.where(dep, base * DEPENDENT_FACTOR, base)
 
-    if title and P["title"] > 0:
-        tt = _terms(title, stem, stops)
-        if tt:
-            tv = np.zeros(x.shape[1])
-            for t in tt:
-                j = vocab.get(t)
-                if j is not None:
-                    tv[j] += idf[j]
-            tn = np.linalg.norm(tv)
-            if tn > 0:
-                score = score + P["title"] * (x @ (tv / tn))
-
-    lens = np.array([len(ts) for ts in terms], dtype=float)
-    if P["minlen"] > 0:
-        score = score * np.minimum(1.0, lens / P["minlen"])
-
-    dep = np.array([_dependent(s) for s in sentences], dtype=bool)
-    score = np.where(dep, score * P["dep"], score)
-    score = np.where(usable, score + 1e-6, 0.0)
-
+    # greedy selection with redundancy removal; the earliest chosen sentence (the one that
+    # opens the summary) must not be a dependent one while an alternative exists
     chosen: list[int] = []
-    cand = [i for i in range(n) if usable[i]]
-    while len(chosen) < count and cand:
-        best, best_v = -1, -np.inf
-        for i in cand:
-            v = score[i]
-            if chosen and P["mmr"] > 0:
-                v = v - P["mmr"] * float(sim[i, chosen].max())
-            if v > best_v:
-                best, best_v = i, v
+    avail = usable.copy()
+    idx = np.arange(n)
+    while len(chosen) < count and avail.any():
+        val = base.copy()
+        pred_chosen = np.zeros(n, dtype=bool)
+        if chosen:
+            ch = np.asarray(chosen)
+            pred_chosen[ch[ch + 1 < n] + 1] = True
+            red = sim[:, ch].max(axis=1)
+            val -= MMR_LAMBDA * red
+            avail &= red < DUPLICATE
+            if not avail.any():
+                break
+        dangling = dep & ~pred_chosen
+        val = np.where(dangling, val * DEPENDENT_FACTOR, val)
+        first = min(chosen) if chosen else n
+        opener_ok = ~(dangling & (idx < first))
+        pool = avail & opener_ok if (avail & opener_ok).any() else avail
+        best = int(np.flatnonzero(pool)[np.argmax(val[pool])])
         chosen.append(best)
-        cand.remove(best)
-    return [float(v) for v in score], sorted(chosen)
+        avail[best] = False
+    return [float(s) for s in scores], sorted(chosen)

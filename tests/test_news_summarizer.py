@@ -1,0 +1,257 @@
+"""Tests of the ``news`` summarizer (digest.summarize.news) on small fictional articles."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.summarize.news import default_count, rank_news, usable_sentence
+
+FLOOD = [
+    "Larkmoor council approved a new flood barrier for the harbour on Tuesday after a year of "
+    "storm damage.",
+    "The barrier will cost 40 million pounds and should be finished within three years.",
+    "Councillors voted 31 to 4 in favour of the harbour barrier plan.",
+    "Harbour traders had lost stock worth millions in the floods of last winter.",
+    "He added that the work on the barrier would begin in the spring.",
+    "Engineers said the barrier could protect two thousand homes from storm surges.",
+    "Scroll down for video.",
+    "By Jane Fictional, Environment Correspondent",
+    "The flood barrier will be built from steel gates that close when the tide is high.",
+    "Opponents of the plan said the money should instead go to raising the harbour walls.",
+    "A public consultation on the barrier design will open next month.",
+    "The council expects a government grant to cover half of the cost of the barrier.",
+]
+
+
+def _rank(sentences, count=3, title=None, paragraph_ids=None):
+    pids = list(range(len(sentences))) if paragraph_ids is None else paragraph_ids
+    return rank_news(sentences, pids, title=title, count=count)
+
+
+def test_chosen_are_input_sentences_in_order():
+    scores, chosen = _rank(FLOOD, title="Larkmoor approves flood barrier")
+    assert len(scores) == len(FLOOD)
+    assert all(isinstance(s, float) for s in scores)
+    assert len(chosen) == 3
+    assert chosen == sorted(set(chosen))
+    assert all(0 <= i < len(FLOOD) for i in chosen)
+    # the summary is made of the input sentences, verbatim
+    summary = [FLOOD[i] for i in chosen]
+    assert all(s in FLOOD for s in summary)
+    # the lead of a news article is the best single sentence here
+    assert 0 in chosen
+
+
+def test_scores_rank_chosen_above_unusable():
+    scores, chosen = _rank(FLOOD)
+    for i, s in enumerate(FLOOD):
+        if not usable_sentence(s):
+            assert scores[i] == 0.0
+            assert i not in chosen
+    assert all(scores[i] > 0 for i in chosen)
+
+
+def test_deterministic():
+    a = _rank(FLOOD, title="Larkmoor approves flood barrier")
+    b = _rank(list(FLOOD), title="Larkmoor approves flood barrier")
+    assert a == b
+    assert _rank(FLOOD, count=2) == _rank(FLOOD, count=2)
+
+
+def test_boilerplate_never_chosen():
+    noisy = [
+        "LONDON (Reuters) -",
+        "By Tom Example and Ann Sample",
+        "Published: 10:02 EST, 3 March 2026 | Updated: 11:40 EST, 3 March 2026",
+        "Scroll down for video",
+        "Click here to read more about the northwind railway.",
+        "READ MORE: Valley towns react to the rail plan",
+        "Pictured: the new battery train at Northwind station during the trial run.",
+        "The battery train ran for a week between the valley towns (Getty Images)",
+        "Advertisement",
+        "Share this article",
+        "Northwind Rail will electrify its valley line by 2030, the company said on Monday.",
+        "The plan includes new overhead wires on forty miles of track through the valley.",
+        "Passengers on the valley line have complained about slow diesel trains for years.",
+        "The company said battery trains would serve the branch lines that stay unelectrified.",
+    ]
+    for count in (1, 2, 3, 4):
+        _, chosen = _rank(noisy, count=count)
+        assert chosen, count
+        assert all(i >= 10 for i in chosen), [noisy[i] for i in chosen]
+    for s in noisy[:10]:
+        assert not usable_sentence(s), s
+    for s in noisy[10:]:
+        assert usable_sentence(s), s
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scroll down for video",
+        "SCROLL DOWN FOR VIDEO",
+        "By Jane Fictional",
+        "By . Daily Mail Reporter .",
+        "PUBLISHED: 12:01 EST, 1 April 2026",
+        "Click here for all the latest harbour news",
+        "READ MORE: Storm surge floods harbour",
+        "Follow us on Twitter for updates on the storm.",
+        "Watch: the storm surge reaches the harbour wall",
+        "(CNN)",
+        "LARKMOOR, England (AP) —",
+        "Pictured: Harbour traders clear debris after the storm surge on Sunday.",
+        "Harbour traders clear debris after the storm (pictured) on Sunday morning.",
+        "Devastation: Harbour traders clear debris after the storm surge on Sunday.",
+        "Visit www.example.org for the full timetable of the new trains.",
+        "The council listed three options:",
+        "Yes.",
+    ],
+)
+def test_unusable(text):
+    assert not usable_sentence(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council approved the barrier on Tuesday.",
+        "Mr Fictional said: 'We have waited long enough for this barrier.'",
+        "More than 300 homes were flooded in the storm surge last winter.",
+        "Reading more into the vote, analysts expect a quick start to the work.",
+        "By the time the storm ended, the harbour wall had been breached in two places.",
+        "He added that the barrier would be finished by 2029.",
+    ],
+)
+def test_usable(text):
+    assert usable_sentence(text)
+
+
+def test_dependent_sentence_never_opens_the_summary():
+    sentences = [
+        "He added that the barrier would also protect the old fish market.",
+        "Larkmoor council approved the harbour flood barrier on Tuesday evening.",
+        "The harbour flood barrier will cost 40 million pounds, the council said.",
+        "Traders welcomed the harbour flood barrier after a winter of floods.",
+    ]
+    # sentence 0 of an article has no predecessor; make the dependent one come later
+    article = [
+        "Larkmoor council met on Tuesday evening to decide on the harbour flood barrier.",
+        "He added that the harbour flood barrier would protect the harbour and the market.",
+        "However, the harbour flood barrier plan was approved by a large majority.",
+        "It will cost 40 million pounds and the harbour barrier will take three years.",
+    ] + sentences[1:]
+    for count in (1, 2, 3):
+        scores, chosen = _rank(article, count=count)
+        assert chosen
+        first = article[chosen[0]]
+        assert not first.startswith(("He added", "However", "It ")), (count, first)
+    # only dependent sentences after the first: still returns a summary
+    only = [
+        "Larkmoor council met on Tuesday evening to decide on the harbour flood barrier.",
+        "He added that the harbour flood barrier would protect the harbour and the market.",
+    ]
+    _, chosen = _rank(only, count=2)
+    assert chosen[0] == 0
+
+
+def test_dependent_sentence_with_predecessor_can_follow_it():
+    article = [
+        "The mayor of Larkmoor opened the new harbour barrier visitor centre on Friday.",
+        "Storm surges flooded the Larkmoor harbour district three times last winter.",
+        "He added that the harbour barrier visitor centre would open every weekend.",
+    ]
+    _, chosen = _rank(article, count=3)
+    assert chosen == [0, 1, 2]
+
+
+def test_short_article_gets_shorter_summary():
+    four = [
+        "Northwind Rail began a trial of battery trains on the valley line on Monday.",
+        "The battery trains can run forty miles between charges, the company said.",
+        "Passengers on the first train said the ride was quieter than on diesel trains.",
+        "The trial will last six weeks before the company decides on an order.",
+    ]
+    k = default_count(len(four), 3)
+    assert 1 <= k < 3
+    _, chosen = _rank(four, count=k)
+    assert 1 <= len(chosen) <= k
+    assert chosen[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("n", "requested", "expected"),
+    [
+        (0, 3, 0),
+        (1, 3, 1),
+        (2, 3, 1),
+        (4, 3, 1),
+        (6, 3, 2),
+        (9, 3, 2),
+        (10, 3, 3),
+        (40, 3, 3),
+        (40, 5, 5),
+        (40, 0, 0),
+        (3, 1, 1),
+    ],
+)
+def test_default_count(n, requested, expected):
+    assert default_count(n, requested) == expected
+
+
+def test_default_count_monotone_and_bounded():
+    for requested in range(0, 8):
+        prev = 0
+        for n in range(0, 80):
+            k = default_count(n, requested)
+            assert 0 <= k <= min(n, requested) or (requested == 0 and k == 0)
+            assert k >= prev
+            prev = k
+
+
+def test_empty_and_one_sentence():
+    assert rank_news([], [], title=None, count=3) == ([], [])
+    scores, chosen = rank_news(
+        ["Larkmoor council approved the flood barrier on Tuesday."], [0], title=None, count=3
+    )
+    assert chosen == [0]
+    assert len(scores) == 1 and scores[0] > 0
+    scores, chosen = rank_news(["Scroll down for video"], [0], title="Flood", count=3)
+    assert chosen == [] and scores == [0.0]
+    scores, chosen = rank_news(FLOOD, list(range(len(FLOOD))), title=None, count=0)
+    assert chosen == [] and len(scores) == len(FLOOD)
+
+
+def test_degenerate_inputs():
+    # no content words at all, repeated sentences, a title with no overlap
+    same = ["The barrier was approved on Tuesday by the council."] * 5
+    _, chosen = _rank(same, count=3)
+    assert chosen == [0]  # repeats of a chosen sentence are never chosen again
+    odd = ["1 2 3 4 5 6.", "!!! ??? ... ---", "42 is 6 times 7, not 8 times 5."]
+    scores, chosen = _rank(odd, count=2, title="Numbers")
+    assert len(scores) == 3
+    assert all(0 <= i < 3 for i in chosen)
+
+
+def test_title_breaks_ties_towards_the_headline():
+    article = [
+        "Larkmoor council met on Tuesday to discuss several harbour matters.",
+        "The ferry timetable to the islands will change in the summer season.",
+        "Councillors approved a flood barrier for the harbour after a long debate.",
+        "A new car park near the ferry terminal will open in the autumn.",
+    ]
+    _, plain = _rank(article, count=1)
+    _, titled = _rank(article, count=1, title="Larkmoor approves harbour flood barrier")
+    assert plain == [0]
+    assert titled in ([0], [2])
+
+
+def test_other_languages_do_not_fail():
+    german = [
+        "Der Stadtrat von Larkmoor hat am Dienstag eine neue Flutbarriere beschlossen.",
+        "Die Barriere soll vierzig Millionen Pfund kosten und in drei Jahren fertig sein.",
+        "Die Händler am Hafen hatten im letzten Winter große Schäden erlitten.",
+        "Er fügte hinzu, dass die Arbeiten im Frühjahr beginnen sollen.",
+    ]
+    for lang in ("german", "de", "klingon", ""):
+        scores, chosen = rank_news(german, [0, 0, 1, 1], title=None, count=2, language=lang)
+        assert len(scores) == 4 and 1 <= len(chosen) <= 2
