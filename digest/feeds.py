@@ -1,15 +1,48 @@
-"""The ``feeds`` stage: the site as data (articles.json) and as feeds."""
+"""The ``feeds`` stage: the site as data and as feeds, plus the files hosts look for.
+
+* ``articles.json`` - the digest as data (stable format, see :func:`entry_record`);
+* ``feed.xml`` (Atom 1.0), ``rss.xml`` (RSS 2.0), ``feed.json`` (JSON Feed 1.1)
+  for the whole site and for each section (``<section>/feed.xml`` ...), newest
+  first, each item carrying the article's summary;
+* ``sitemap.xml`` and ``robots.txt`` pointing at it;
+* ``.nojekyll`` (GitHub Pages: publish the files as they are) and ``CNAME``
+  when ``cname:`` is set.
+
+Output is deterministic: a feed's ``updated`` is its newest article's date
+(``SOURCE_DATE_EPOCH``, else the epoch, when it has none), never the clock.
+XML is written with ElementTree, so every value is escaped.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from datetime import datetime, timezone
+from email.utils import format_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
+from digest import __version__
 from digest.config import SiteConfig
+from digest.load import slugify
 from digest.model import Entry, Page
 
 ARTICLES_JSON_VERSION = 1
+FEED_ITEMS = 20  # items per feed, newest first
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
+
+# (file name, MIME type, label): every feed is written under these names,
+# at the site root and in every section folder.
+FEED_FORMATS: tuple[tuple[str, str, str], ...] = (
+    ("feed.xml", "application/atom+xml", "Atom"),
+    ("rss.xml", "application/rss+xml", "RSS"),
+    ("feed.json", "application/feed+json", "JSON Feed"),
+)
 
 
 def entry_record(e: Entry, site: SiteConfig) -> dict[str, Any]:
@@ -50,11 +83,308 @@ def articles_json(entries: Sequence[Entry], site: SiteConfig) -> Page:
     return Page("articles.json", (text + "\n").encode("utf-8"), "articles.json")
 
 
-def discovery_links(site: SiteConfig) -> list[dict[str, str]]:
-    """Feeds to announce with <link rel="alternate"> on every page."""
-    return []
+# ---------------------------------------------------------------- discovery
+
+
+def discovery_links(site: SiteConfig, folder: str = "", name: str | None = None) -> list[dict]:
+    """Feeds to announce with <link rel="alternate">: the site's, or a section's.
+
+    Each link has ``type``, ``title``, ``path`` (site-relative), and ``file`` and
+    ``format`` so a template can announce the same feeds for a section folder
+    (``feed_base ~ feed.file``).
+    """
+    label = f"{site.title} · {name}" if name else site.title
+    return [
+        {
+            "type": mime,
+            "title": f"{label} ({fmt})",
+            "path": folder + file,
+            "file": file,
+            "format": fmt,
+        }
+        for file, mime, fmt in FEED_FORMATS
+    ]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _newest(entries: Sequence[Entry]) -> list[Entry]:
+    """Entries newest first (stable for equal dates)."""
+    return sorted(entries, key=lambda e: e.article.date, reverse=True)
+
+
+def _changed(e: Entry) -> datetime:
+    a = e.article
+    return max(a.date, a.updated) if a.updated else a.date
+
+
+def feed_updated(entries: Sequence[Entry]) -> datetime:
+    """The newest article date; SOURCE_DATE_EPOCH (else the epoch) without articles."""
+    if entries:
+        return max(_changed(e) for e in entries)
+    try:
+        epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
+    except ValueError:
+        epoch = 0
+    return datetime.fromtimestamp(epoch, tz=timezone.utc)
+
+
+def _utc(d: datetime) -> datetime:
+    return d.astimezone(timezone.utc) if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+def _rfc3339(d: datetime) -> str:
+    return _utc(d).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def summary_text(e: Entry) -> str:
+    return " ".join(e.summary.sentences) or e.article.description or ""
+
+
+def _image_url(site: SiteConfig, image: str | None) -> str | None:
+    if not image:
+        return None
+    return image if urlsplit(image).scheme else site.absolute_url(image)
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root, space=" ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+# ---------------------------------------------------------------- feeds
+
+
+class _Feed:
+    """One feed's data: title, folder and newest entries."""
+
+    def __init__(
+        self, site: SiteConfig, entries: Sequence[Entry], folder: str = "", name: str | None = None
+    ) -> None:
+        self.site = site
+        self.folder = folder  # "" or "world/"
+        self.title = f"{site.title} · {name}" if name else site.title
+        self.description = site.description or self.title
+        self.entries = _newest(entries)[:FEED_ITEMS]
+        self.updated = feed_updated(entries)
+        self.home = site.absolute_url(folder)
+
+    def url(self, file: str) -> str:
+        return self.site.absolute_url(self.folder + file)
+
+
+def atom(feed: _Feed) -> bytes:
+    site = feed.site
+    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": site.language})
+    _sub(root, "id", feed.url("feed.xml"))
+    _sub(root, "title", feed.title)
+    if site.description:
+        _sub(root, "subtitle", site.description)
+    _sub(root, "updated", _rfc3339(feed.updated))
+    _sub(root, "link", rel="self", type="application/atom+xml", href=feed.url("feed.xml"))
+    _sub(root, "link", rel="alternate", type="text/html", href=feed.home)
+    author = _sub(root, "author")
+    _sub(author, "name", site.title)
+    _sub(root, "generator", "digest", version=__version__)
+    for e in feed.entries:
+        a = e.article
+        url = site.absolute_url(a.url)
+        item = _sub(root, "entry")
+        _sub(item, "id", url)
+        _sub(item, "title", a.title)
+        _sub(item, "link", rel="alternate", type="text/html", href=url)
+        _sub(item, "published", _rfc3339(a.date))
+        _sub(item, "updated", _rfc3339(_changed(e)))
+        if a.author:
+            _sub(_sub(item, "author"), "name", a.author)
+        if a.section:
+            _sub(item, "category", term=a.section_slug, label=a.section)
+        for t in a.tags:
+            _sub(item, "category", term=slugify(t), label=t)
+        text = summary_text(e)
+        if text:
+            _sub(item, "summary", text, type="text")
+        if a.source_url:
+            _sub(item, "link", rel="via", href=a.source_url)
+    return _xml(root)
+
+
+def rss(feed: _Feed) -> bytes:
+    site = feed.site
+    root = ET.Element(
+        "rss",
+        {
+            "version": "2.0",
+            "xmlns:atom": ATOM_NS,
+            "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+        },
+    )
+    channel = _sub(root, "channel")
+    _sub(channel, "title", feed.title)
+    _sub(channel, "link", feed.home)
+    _sub(channel, "description", feed.description)
+    _sub(channel, "language", site.language)
+    _sub(channel, "lastBuildDate", format_datetime(_utc(feed.updated)))
+    _sub(channel, "generator", f"digest {__version__}")
+    _sub(channel, "atom:link", rel="self", type="application/rss+xml", href=feed.url("rss.xml"))
+    for e in feed.entries:
+        a = e.article
+        url = site.absolute_url(a.url)
+        item = _sub(channel, "item")
+        _sub(item, "title", a.title)
+        _sub(item, "link", url)
+        _sub(item, "guid", url, isPermaLink="true" if site.absolute else "false")
+        _sub(item, "pubDate", format_datetime(_utc(a.date)))
+        if a.author:
+            _sub(item, "dc:creator", a.author)
+        if a.section:
+            _sub(item, "category", a.section)
+        for t in a.tags:
+            _sub(item, "category", t)
+        text = summary_text(e)
+        if text:
+            _sub(item, "description", text)
+    return _xml(root)
+
+
+def json_feed(feed: _Feed) -> bytes:
+    site = feed.site
+    items = []
+    for e in feed.entries:
+        a = e.article
+        url = site.absolute_url(a.url)
+        item: dict[str, Any] = {"id": url, "url": url, "title": a.title}
+        text = summary_text(e)
+        item["content_text"] = text
+        if a.source_url:
+            item["external_url"] = a.source_url
+        image = _image_url(site, a.image)
+        if image:
+            item["image"] = image
+        item["date_published"] = _rfc3339(a.date)
+        if a.updated:
+            item["date_modified"] = _rfc3339(a.updated)
+        if a.author:
+            item["authors"] = [{"name": a.author}]
+        tags = ([a.section] if a.section else []) + list(a.tags)
+        if tags:
+            item["tags"] = tags
+        if a.language:
+            item["language"] = a.language
+        items.append(item)
+    data: dict[str, Any] = {
+        "version": JSON_FEED_VERSION,
+        "title": feed.title,
+        "home_page_url": feed.home,
+        "feed_url": feed.url("feed.json"),
+        "description": feed.description,
+        "language": site.language,
+        "authors": [{"name": site.title}],
+        "items": items,
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def feeds_for(
+    entries: Sequence[Entry], site: SiteConfig, folder: str = "", name: str | None = None
+) -> list[Page]:
+    """The three feeds of one folder ("" for the whole site)."""
+    feed = _Feed(site, entries, folder, name)
+    source = f"feeds ({folder or 'site'})"
+    return [
+        Page(folder + "feed.xml", atom(feed), source),
+        Page(folder + "rss.xml", rss(feed), source),
+        Page(folder + "feed.json", json_feed(feed), source),
+    ]
+
+
+def section_feeds(entries: Sequence[Entry], site: SiteConfig) -> list[Page]:
+    sections: dict[str, list[Entry]] = {}
+    names: dict[str, str] = {}
+    for e in entries:
+        a = e.article
+        if a.section_slug:
+            sections.setdefault(a.section_slug, []).append(e)
+            names.setdefault(a.section_slug, a.section)
+    pages: list[Page] = []
+    for slug in sorted(sections):
+        pages += feeds_for(sections[slug], site, f"{slug}/", names[slug])
+    return pages
+
+
+# ---------------------------------------------------------------- sitemap & hosts
+
+
+def sitemap(entries: Sequence[Entry], site: SiteConfig) -> Page:
+    """sitemap.xml: the front page, archive, tag index, sections, tags and articles."""
+    newest: dict[str, datetime] = {}
+
+    def seen(path: str, d: datetime) -> None:
+        if path not in newest or d > newest[path]:
+            newest[path] = d
+
+    for e in entries:
+        a = e.article
+        d = _changed(e)
+        for path in ("", "archive/", "tags/", a.url):
+            seen(path, d)
+        if a.section_slug:
+            seen(f"{a.section_slug}/", d)
+        for t in a.tags:
+            seen(f"tags/{slugify(t)}/", d)
+    if not entries:
+        for path in ("", "archive/", "tags/"):
+            newest[path] = feed_updated(entries)
+    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    for path in sorted(newest, key=lambda p: (p.count("/"), p)):
+        url = _sub(root, "url")
+        _sub(url, "loc", site.absolute_url(path))
+        _sub(url, "lastmod", _rfc3339(newest[path]))
+    return Page("sitemap.xml", _xml(root), "sitemap")
+
+
+def robots_txt(site: SiteConfig) -> Page:
+    lines = ["User-agent: *", "Allow: /", ""]
+    if site.absolute:
+        lines.append(f"Sitemap: {site.absolute_url('sitemap.xml')}")
+    else:
+        lines.append("# Set base_url to the site's full address to list the sitemap here.")
+    return Page("robots.txt", ("\n".join(lines) + "\n").encode("utf-8"), "robots.txt")
+
+
+def cname_domain(cname: str) -> str:
+    """The bare host name GitHub Pages expects, even if a URL was given."""
+    value = cname.strip()
+    if "//" in value:
+        value = urlsplit(value).netloc
+    return value.strip("/")
+
+
+def host_files(site: SiteConfig) -> list[Page]:
+    """.nojekyll always; CNAME when cname: is set."""
+    pages = [Page(".nojekyll", b"", "GitHub Pages")]
+    if site.cname and cname_domain(site.cname):
+        pages.append(
+            Page("CNAME", (cname_domain(site.cname) + "\n").encode("utf-8"), "site.yaml cname")
+        )
+    return pages
 
 
 def feed_pages(entries: Sequence[Entry], site: SiteConfig) -> list[Page]:
     """Every data/feed file of the site."""
-    return [articles_json(entries, site)]
+    return [
+        articles_json(entries, site),
+        *feeds_for(entries, site),
+        *section_feeds(entries, site),
+        sitemap(entries, site),
+        robots_txt(site),
+        *host_files(site),
+    ]
