@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from digest.config import ContentConfig, FolderDefaults, url_problem
-from digest.errors import ContentError, Problems, did_you_mean
+from digest.errors import ContentError, Problem, Problems, did_you_mean
 from digest.htmltext import paragraphs_and_text
 from digest.load.decode import decode
 from digest.load.frontmatter import parse_yaml_mapping
@@ -457,31 +457,25 @@ def _body(
     return body_html, paragraphs, text
 
 
-def load_articles(
-    cfg: ContentConfig,
-    problems: Problems,
-    on_report: Callable[[str, Iterable[str]], None] | None = None,
-) -> list[Article]:
-    """Read every source; invalid ones add problems and are skipped.
+def load_one(
+    src: SourceFile, cfg: ContentConfig, defaults: dict[str, FolderDefaults]
+) -> tuple[Article | None, list[Problem], tuple[str, ...]]:
+    """Read and validate one source: (article or None, its problems, reader report).
 
-    Drafts are dropped unless ``cfg.drafts``.  Two articles that want the
-    same URL are an error naming both files.
+    Pure function of its arguments and the file, so it can run in a worker
+    process and its result can be cached.
     """
-    sources = discover(cfg, problems)
-    defaults = folder_defaults(cfg, problems)
-    articles: list[Article] = []
-    for src in sources:
-        try:
-            parsed = read_source(src)
-        except ContentError as exc:
-            problems.add_error(exc)
-            continue
-        if on_report is not None:
-            on_report(src.shown, parsed.report)
-        art = to_article(parsed, src.rel, cfg, defaults_for(src.rel, defaults), problems)
-        if art is None or (art.draft and not cfg.drafts):
-            continue
-        articles.append(art)
+    problems = Problems()
+    try:
+        parsed = read_source(src)
+    except ContentError as exc:
+        return None, [exc.problem], ()
+    art = to_article(parsed, src.rel, cfg, defaults_for(src.rel, defaults), problems)
+    return art, problems.errors + problems.warnings, parsed.report
+
+
+def check_collection(articles: list[Article], problems: Problems) -> list[Article]:
+    """Checks across articles (same URL, pinned slugs); newest first, ties by slug."""
     seen: dict[str, Article] = {}
     slugs: dict[str, Article] = {}
     for art in articles:
@@ -505,3 +499,27 @@ def load_articles(
                     hint=did_you_mean(p, slug_set),
                 )
     return sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))
+
+
+def load_articles(
+    cfg: ContentConfig,
+    problems: Problems,
+    on_report: Callable[[str, Iterable[str]], None] | None = None,
+) -> list[Article]:
+    """Read every source; invalid ones add problems and are skipped.
+
+    Drafts are dropped unless ``cfg.drafts``.  Two articles that want the
+    same URL are an error naming both files.
+    """
+    sources = discover(cfg, problems)
+    defaults = folder_defaults(cfg, problems)
+    articles: list[Article] = []
+    for src in sources:
+        art, found, report = load_one(src, cfg, defaults)
+        problems.extend(found)
+        if on_report is not None:
+            on_report(src.shown, report)
+        if art is None or (art.draft and not cfg.drafts):
+            continue
+        articles.append(art)
+    return check_collection(articles, problems)
