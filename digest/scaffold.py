@@ -1,0 +1,209 @@
+"""What ``digest init`` writes: a new site ready for GitHub Pages.
+
+``site.yaml`` is generated from :data:`digest.config.SCHEMA`, so every option
+it shows, with its default and help, stays true as the schema changes.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from datetime import date
+from typing import Any
+
+from digest.config import SCHEMA, Opt
+
+# The one place that says how CI installs digest (requirements.txt, which the
+# workflow installs and setup-python's pip cache is keyed on).
+PACKAGE_SPEC = "digest-ssg"
+
+WIDTH = 88
+
+
+def _value(v: Any) -> str:
+    """A default as a YAML literal that reads back as the same value."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)  # a JSON string is a YAML string
+    if isinstance(v, list):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, dict):
+        return "{}" if not v else json.dumps(v, ensure_ascii=False)
+    raise TypeError(f"no YAML literal for {v!r}")  # pragma: no cover
+
+
+def _comment(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(
+        text, WIDTH - len(indent), initial_indent=f"{indent}# ", subsequent_indent=f"{indent}# "
+    )
+
+
+def _options(schema: dict[str, Opt], indent: str = "") -> list[str]:
+    lines: list[str] = []
+    for key, opt in schema.items():
+        lines += _comment(opt.help, indent)
+        if opt.kind == "section":
+            lines.append(f"{indent}{key}:")
+            lines += _options(dict(opt.schema or {}), indent + "  ")
+        elif opt.kind == "map":
+            lines.append(f"{indent}{key}: {_value(opt.default)}")
+            if opt.schema:
+                lines.append(f"{indent}# For example:")
+                lines.append(f"{indent}# {key}:")
+                lines.append(f"{indent}#   news/wire:")
+                for sub_key, sub in opt.schema.items():
+                    example = _EXAMPLES.get(sub_key, sub.default)
+                    lines.append(f"{indent}#     {sub_key}: {_value(example)}")
+        else:
+            if opt.kind == "choice" and opt.choices:
+                lines.append(f"{indent}# One of: {', '.join(opt.choices)}.")
+            lines.append(f"{indent}{key}: {_value(opt.default)}")
+        if not indent:
+            lines.append("")
+    return lines
+
+
+_EXAMPLES = {
+    "source": "Example Wire",
+    "source_url": "https://example.com/",
+    "section": "News",
+    "tags": ["wire"],
+}
+
+
+def site_yaml() -> str:
+    head = [
+        "# site.yaml: the settings of this digest site.",
+        "# Every option is listed with its default value; change what you need and",
+        "# delete the rest. `digest build` checks this file and names any mistake.",
+        "",
+    ]
+    return "\n".join(head + _options(SCHEMA)).rstrip() + "\n"
+
+
+def example_article(today: date) -> tuple[str, str]:
+    """(path under the site, text) of the example article."""
+    path = "content/news/welcome-to-your-digest.md"
+    text = f"""\
+---
+title: "Your new digest is ready"
+date: {today.isoformat()}
+tags: [digest, getting-started]
+source: "digest"
+description: "A first article to show how a digest page looks; replace it with your own."
+---
+This site was created by digest, a tool that turns a folder of news articles into a
+website. Each article is a Markdown file under the content folder, with a few lines of
+front matter at the top giving its title and date.
+
+When the site is built, digest picks the sentences that best summarize each article and
+shows them above the full text. It also compares the articles with each other and links
+every page to the stories that cover the same subjects.
+
+The folder an article sits in becomes its section, so this article appears under News.
+Tags from the front matter get their own pages, and every section has its own feeds.
+
+To see your changes as you write, run digest serve and open the address it prints. The
+page reloads by itself each time you save a file.
+
+When you push the repository to GitHub, the workflow in .github/workflows builds the site
+and publishes it on GitHub Pages. Turn on Pages for the repository first and choose
+GitHub Actions as its source.
+"""
+    return path, text
+
+
+def gitignore() -> str:
+    output = SCHEMA["output_dir"].default
+    cache = SCHEMA["cache_dir"].default
+    return textwrap.dedent(f"""\
+        # Built site (digest build) and build cache: never commit them.
+        /{output}/
+        /{cache}/
+        """)
+
+
+def requirements() -> str:
+    return f"# What CI installs to build the site (.github/workflows/pages.yml).\n{PACKAGE_SPEC}\n"
+
+
+def pages_workflow() -> str:
+    output = SCHEMA["output_dir"].default
+    return textwrap.dedent(f"""\
+        # Build the site with digest and publish it on GitHub Pages.
+        # Once: in the repository's Settings > Pages, set Source to "GitHub Actions".
+        name: Deploy digest site to GitHub Pages
+
+        on:
+          push:
+            branches: [main]
+          workflow_dispatch:
+
+        # Read the repository; write to Pages; prove the deployment's identity.
+        permissions:
+          contents: read
+          pages: write
+          id-token: write
+
+        # One deployment at a time; let a running one finish.
+        concurrency:
+          group: pages
+          cancel-in-progress: false
+
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - name: Check out
+                uses: actions/checkout@v4
+
+              - name: Set up Python
+                uses: actions/setup-python@v5
+                with:
+                  python-version: "3.12"
+                  cache: pip
+                  cache-dependency-path: requirements.txt
+
+              - name: Install digest
+                run: python -m pip install -r requirements.txt
+
+              - name: Configure Pages
+                id: pages
+                uses: actions/configure-pages@v5
+
+              - name: Build
+                run: digest build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
+
+              - name: Upload the site
+                uses: actions/upload-pages-artifact@v3
+                with:
+                  path: {output}
+
+          deploy:
+            needs: build
+            runs-on: ubuntu-latest
+            environment:
+              name: github-pages
+              url: ${{{{ steps.deployment.outputs.page_url }}}}
+            steps:
+              - name: Deploy to GitHub Pages
+                id: deployment
+                uses: actions/deploy-pages@v4
+        """)
+
+
+def files(today: date | None = None) -> dict[str, str]:
+    """Every file of a new site: path (POSIX, relative to the site) -> text."""
+    article_path, article = example_article(today or date.today())
+    return {
+        "site.yaml": site_yaml(),
+        article_path: article,
+        ".gitignore": gitignore(),
+        "requirements.txt": requirements(),
+        ".github/workflows/pages.yml": pages_workflow(),
+    }
