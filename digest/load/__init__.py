@@ -332,7 +332,7 @@ def to_article(
     meta, path = parsed.meta, parsed.path
     v = _Validator(path, parsed.meta_lines, problems)
     for key in sorted(meta):
-        if key not in KNOWN_KEYS:
+        if key not in KNOWN_KEYS and not key.startswith("_"):
             problems.warn(
                 f"front matter: unknown key '{key}' is ignored",
                 path,
@@ -345,7 +345,13 @@ def to_article(
     title = v.text(meta, "title", required=True)
     dt = v.date(meta, "date")
     if dt is None and "date" not in meta:
-        dt = parse_date(m.group(1)) if m else None
+        dt = parse_date(m.group(1)) if m else meta.get("_fallback_date")
+        if dt is not None and not m:
+            problems.warn(
+                "no date found in the file; using the time it was saved (add "
+                "'date:' front matter or a YYYY-MM-DD- file-name prefix)",
+                path,
+            )
         if dt is None:
             v.bad(
                 "date",
@@ -366,14 +372,16 @@ def to_article(
     else:
         slug = slugify(m.group(2) if m else stem)
 
+    # Section: front matter, then folder defaults, then a scraped page's breadcrumb,
+    # then the sub-folder.
     section = v.text(meta, "section")
+    inferred_sections = tuple(meta.get("_sections", ()))
     if section is None:
         section = defaults.section
-    if section is None and "/" in rel:
-        section = rel.split("/", 1)[0].replace("-", " ").replace("_", " ").title()
-    inferred_sections = tuple(meta.get("_sections", ()))
     if section is None and inferred_sections:
         section = inferred_sections[0]
+    if section is None and "/" in rel:
+        section = rel.split("/", 1)[0].replace("-", " ").replace("_", " ").title()
     section_slug = slugify(section) if section else ""
     if section and section_slug == "untitled":
         v.bad("section", f"has no letters or digits to make a URL from (got {section!r})")
@@ -470,8 +478,20 @@ def load_one(
         parsed = read_source(src)
     except ContentError as exc:
         return None, [exc.problem], ()
+    if parsed.body_format == "paragraphs" and "date" not in parsed.meta:
+        # A saved page with no date anywhere: the time it was saved is the best guess.
+        parsed.meta["_fallback_date"] = _saved_time(src.path)
     art = to_article(parsed, src.rel, cfg, defaults_for(src.rel, defaults), problems)
     return art, problems.errors + problems.warnings, parsed.report
+
+
+def _saved_time(path: Path) -> datetime:
+    """A file's modification time, clamped to SOURCE_DATE_EPOCH when that is set."""
+    t = path.stat().st_mtime
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        t = min(t, int(epoch))
+    return datetime.fromtimestamp(int(t), tz=timezone.utc)
 
 
 def check_collection(articles: list[Article], problems: Problems) -> list[Article]:

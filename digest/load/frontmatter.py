@@ -9,7 +9,6 @@ import yaml
 
 from digest.errors import ContentError
 
-
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
 
 
