@@ -2,17 +2,27 @@
 
 A small rule-based splitter with no data files and no third-party dependency.
 It was chosen by measurement against library alternatives (pysbd, nupunkt, the
-NLTK punkt model); see ``bench/sentence_split.py`` and the gold set in
-``tests/data/sentences_gold.json``.
+NLTK punkt model, sentencex, syntok, segtok, blingfire); see
+``bench/sentence_split.py`` and the gold set in ``tests/data/sentences_gold.json``.
 
-Design constraints:
+Guarantees:
 
-* Every sentence is an exact substring of the input (stripped of surrounding
-  whitespace), never empty, in input order.
-* Work is linear in ``len(text)``: the only regular expressions used have no
-  nested or overlapping quantifiers, each match is consumed once, and every
-  look-around is bounded by a constant number of characters.
+* Every sentence is an exact substring of the input, stripped of surrounding
+  whitespace, never empty, in input order.
 * Newlines always end a sentence (paragraphs, headlines, list items).
+* Work is linear in ``len(text)``.  The regular expressions have a single
+  quantified character class each, are only ever used with ``finditer`` over
+  the whole string (each character is consumed by at most one match, and a
+  failed attempt cannot re-scan a run of characters) and never use look-around.
+  Every look at the words around a candidate boundary is capped at
+  ``_MAX_WORD`` characters.
+
+How a boundary is decided: a candidate is a run of ``. ? ! …`` (plus closing
+quotes/brackets) followed by whitespace.  ``?``, ``!`` and ellipses end the
+sentence unless the next word starts in lowercase.  A single ``.`` ends it
+unless the word before it is a known abbreviation, an initial, a dotted
+acronym or a list number, with per-class rules about the word that follows
+(``U.S. Secretary`` vs ``the U.S. The``, ``Jan. 5`` vs ``in Jan. The``).
 """
 
 from __future__ import annotations
@@ -21,8 +31,8 @@ import re
 
 __all__ = ["split_sentences"]
 
-# Longest word we look at around a candidate boundary; anything longer is
-# treated as an ordinary word (keeps look-behind bounded).
+# Longest word looked at on either side of a candidate boundary; a longer word
+# is never an abbreviation, and the cap keeps the work per candidate constant.
 _MAX_WORD = 48
 
 
@@ -30,37 +40,39 @@ def _words(spec: str) -> frozenset[str]:
     return frozenset(spec.split())
 
 
-_NEWLINES = re.compile(r"[ \t]*(?:\r\n|\r|\n|\u2028|\u2029|\x0b|\x0c|\x1c|\x1d|\x1e|\x85)\s*")
+# Line and paragraph separators (str.splitlines' set).  One character per match.
+_NEWLINE = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
-# A run of terminal punctuation followed by closing quotes / brackets.  No
-# look-ahead: the following character is checked in Python so a long run that
-# is not followed by whitespace cannot cause backtracking.
+# A run of terminal punctuation and the closing quotes / brackets after it.
+# The two classes overlap in no character, so the regex cannot backtrack; the
+# character after the match is checked in Python.
 _TERMINATOR = re.compile(
-    r"[.?!\u2026\u203c\u2047\u2048\u2049]+"  # . ? ! … ‼ ⁇ ⁈ ⁉
-    r"[\"'\u2019\u201d\u00bb)\]}\u203a*_]*"  # closing quotes and brackets
+    "[.?!\u2026\u203c\u2047\u2048\u2049]+"  # . ? ! … ‼ ⁇ ⁈ ⁉
+    "[\"'\u2019\u201d\u00bb\u203a)\\]}*_]*"  # " ' ’ ” » › ) ] } and Markdown * _
 )
 
-# Terminators of scripts that do not put a space after the full stop.
+# Full stops of scripts that put no space after them (CJK): always a boundary.
 _CJK_TERMINATOR = re.compile(
-    r"[\u3002\uff01\uff1f\uff61]+"  # 。！？｡
-    r"[\u300d\u300f\uff09\u3011\"'\u201d\u2019)]*"
+    "[\u3002\uff01\uff1f\uff61]+"  # 。！？｡
+    "[\u300d\u300f\uff09\u3011\"'\u201d\u2019)]*"  # 」』）】 " ' ” ’ )
 )
 
-_OPENERS = "\"'\u2018\u201c\u00ab\u2039([{\u00bf\u00a1*_-\u2013\u2014"
-_CLOSERS = "\"'\u2019\u201d\u00bb)]}\u203a*_"
+_OPENERS = "\"'\u2018\u201c\u00ab\u2039([{\u00bf\u00a1*_"
+_CLOSERS = "\"'\u2019\u201d\u00bb\u203a)]}*_"
+_WORD_TRAIL = ".,;:!?\"'\u2019\u201d)]}*_"
 
-# Abbreviations that (almost) never end a sentence: titles and the like.
+# Titles and other abbreviations that (almost) never end a sentence.
 _NEVER_END = _words(
     """
-    mr mrs ms messrs mmes dr prof gen sen rep reps gov lt col capt cmdr cmdr adm maj sgt cpl pvt
-    pres supt det insp atty hon rev fr sra srta ste
+    mr mrs ms messrs mmes dr prof gen sen sens rep reps gov lt col capt cmdr adm maj sgt cpl pvt
+    pres supt det insp atty hon rev fr sra srta ste gens
     vs v cf viz approx ca vol vols chap pp p para
     nos nr tel ext e.g i.e a.k.a aka
     univ assn
     """
 )
 
-# Abbreviations that do not end a sentence when followed by a number.
+# Abbreviations that do not end a sentence when a number follows.
 _BEFORE_NUMBER = _words(
     """
     jan feb mar apr jun jul aug sep sept oct nov dec no nos nr vol vols p pp ch art sec
@@ -68,8 +80,8 @@ _BEFORE_NUMBER = _words(
     """
 )
 
-# Abbreviations that end a sentence when followed by a capitalised word (they
-# are rarely followed by a proper noun).
+# Abbreviations that end a sentence when a capitalised word follows (they are
+# rarely followed by a proper noun inside a sentence).
 _END_IF_CAPITAL = _words(
     """
     inc ltd corp co plc llc llp bros etc al jr sr esq ph.d phd m.d b.a m.a
@@ -78,15 +90,24 @@ _END_IF_CAPITAL = _words(
     """
 )
 
-# Abbreviations that end a sentence only when followed by a word that
-# typically starts one (``U.S. Secretary`` vs ``the U.S. The``).
-_END_IF_STARTER = _words(
+# Clock abbreviations: end a sentence before a capitalised word unless it is a
+# day, month or time zone (``9 a.m. Eastern time``, ``2 p.m. Thursday``).
+_CLOCK = _words("a.m p.m")
+_AFTER_CLOCK = _words(
     """
-    u.s u.k u.n u.s.a e.u a.m p.m d.c l.a n.y u.a.e p.r.c s.a n.v
-    st mt ft pt ave blvd rd dept
+    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat
+    sun january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    et est edt ct cst cdt mt mst mdt pt pst pdt gmt bst utc cet cest ist jst aest
+    eastern central mountain pacific atlantic local
     """
 )
 
+# Abbreviations (besides dotted acronyms such as U.S.) that end a sentence only
+# when the next word is one that typically starts a sentence.
+_END_IF_STARTER = _words("st mt ft pt ave blvd rd dept")
+
+# Words that typically start a sentence (used after ambiguous abbreviations).
 _STARTERS = _words(
     """
     a an the this that these those there here it its he she they we i you his her their our my
@@ -96,12 +117,10 @@ _STARTERS = _words(
     yes no not none some many most all both each every few several such other another
     what who whom whose which where why how one two three
     officials police critics analysts experts authorities investors residents
-    mr mrs ms dr
     """
 )
 
-# Words after which a following capitalised word after an ellipsis is still
-# part of the sentence would be guesswork; ellipses break before capitals.
+_ENGLISH = frozenset({"en", "eng", "english"})
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
@@ -111,96 +130,94 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     newlines) always end a sentence."""
     if not text:
         return []
-    english = (language or "en").lower().split("-")[0].split("_")[0] in ("en", "eng", "english")
+    lang = (language or "en").strip().lower().replace("_", "-").split("-")[0]
+    english = lang in _ENGLISH
     out: list[str] = []
     start = 0
-    for m in _NEWLINES.finditer(text):
-        _split_line(text, start, m.start(), english, out)
+    for m in _NEWLINE.finditer(text):
+        end = m.start()
+        if end > start:
+            _split_line(text[start:end], english, out)
         start = m.end()
-    _split_line(text, start, len(text), english, out)
+    if start < len(text):
+        _split_line(text[start:], english, out)
     return out
 
 
-def _emit(text: str, start: int, end: int, out: list[str]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start < end:
-        out.append(text[start:end])
-
-
-def _split_line(text: str, start: int, end: int, english: bool, out: list[str]) -> None:
-    if start >= end:
+def _split_line(line: str, english: bool, out: list[str]) -> None:
+    if line.isspace():
         return
-    line = text[start:end]
-    cuts: list[int] = []
+    n = len(line)
+    prev = 0
+    cjk = "\u3002" in line or "\uff01" in line or "\uff1f" in line or "\uff61" in line
+    if cjk:
+        cuts = {m.end() for m in _CJK_TERMINATOR.finditer(line)}
     for m in _TERMINATOR.finditer(line):
         pos = m.end()
-        if pos < len(line) and not line[pos].isspace():
+        if pos < n and not line[pos].isspace():
             continue
-        if _is_boundary(line, m.start(), m.end(), english):
-            cuts.append(pos)
-    for m in _CJK_TERMINATOR.finditer(line):
-        cuts.append(m.end())
-    if len(cuts) > 1:
-        cuts = sorted(set(cuts))
-    prev = 0
-    for cut in cuts:
-        _emit(line, prev, cut, out)
-        prev = cut
-    _emit(line, prev, len(line), out)
+        if _is_boundary(line, m.start(), pos, english):
+            if cjk:
+                cuts.add(pos)
+                continue
+            sentence = line[prev:pos].strip()
+            if sentence:
+                out.append(sentence)
+            prev = pos
+    if cjk:
+        for pos in sorted(cuts):
+            sentence = line[prev:pos].strip()
+            if sentence:
+                out.append(sentence)
+            prev = pos
+    sentence = line[prev:].strip()
+    if sentence:
+        out.append(sentence)
 
 
 def _word_before(line: str, i: int) -> str:
-    """The whitespace-delimited word ending at ``line[i]`` (exclusive), bounded length."""
-    j = i
-    lo = max(0, i - _MAX_WORD)
-    while j > lo and not line[j - 1].isspace():
-        j -= 1
-    if j == lo and lo > 0 and not line[lo - 1].isspace():
-        return ""  # too long to be an abbreviation
-    return line[j:i]
+    """The whitespace-delimited word ending at ``i`` (exclusive); "" if longer than the cap."""
+    if i == 0 or line[i - 1].isspace():
+        return ""
+    lo = i - _MAX_WORD - 1
+    if lo < 0:
+        lo = 0
+    parts = line[lo:i].rsplit(None, 1)
+    if not parts:
+        return ""
+    word = parts[-1]
+    if len(parts) == 1 and lo > 0 and len(word) == i - lo:
+        return ""  # no whitespace within the cap: too long to be an abbreviation
+    return word
 
 
 def _next_word(line: str, i: int) -> str:
-    """The word after position ``i`` (skipping whitespace and opening punctuation)."""
-    n = len(line)
-    j = i
-    while j < n and line[j].isspace():
-        j += 1
-    k = j
-    hi = min(n, j + _MAX_WORD)
-    while k < hi and not line[k].isspace():
-        k += 1
-    word = line[j:k]
-    return word.lstrip(_OPENERS)
+    """The word after ``i``, capped, with opening quotes/brackets removed."""
+    parts = line[i : i + _MAX_WORD + 64].split(None, 1)
+    return parts[0].lstrip(_OPENERS) if parts else ""
 
 
 def _is_boundary(line: str, pstart: int, pend: int, english: bool) -> bool:
-    punct = line[pstart:pend].rstrip(_CLOSERS)
     nxt = _next_word(line, pend)
     if not nxt:
-        return True  # end of the line
-    first = nxt[0]
+        # End of the line, or a lone quote / bracket follows (kept with this sentence).
+        return pend >= len(line) or line[pend:].isspace()
+    punct = line[pstart:pend].rstrip(_CLOSERS)
     has_closer = len(punct) < pend - pstart
+    first = nxt[0]
     if first.islower():
-        # "Why?" he asked. / "the list... for details" / "e.g. apples"
-        # Camel-case brand names (iPhone, eBay) may start a sentence.
+        # "Why?" he asked.  /  the list... and on.  /  e.g. apples
+        # A camel-case brand name (iPhone, eBay) can start a sentence.
         if not _is_camel(nxt):
             return False
         if punct == "." and not has_closer:
             return not _is_abbrev_context(line, pstart, nxt, english)
-        return punct != ".." and not set(punct) <= {".", "\u2026"} or has_closer
-    if first in ",;:)]}" or first in "\u2019\u201d":
-        return False
-    if punct != ".":
-        # ?, !, ellipsis or mixtures: a boundary unless followed by lowercase.
-        if punct.startswith(".") and set(punct) == {"."} and len(punct) == 2:
-            return not _is_abbrev_context(line, pstart, nxt, english)
         return True
-    if has_closer:
-        # Stop." She left.  /  (See below.) Next
+    if not (first.isalnum() or first in "$\u20ac\u00a3\u00a5#@"):
+        # "Stop." -- he said / a dangling dash or comma
+        return False
+    if punct != "." or has_closer:
+        # ? ! … or a closing quote / bracket after the full stop: "Stop." She left.
         return True
     return not _is_abbrev_context(line, pstart, nxt, english)
 
@@ -210,51 +227,66 @@ def _is_camel(word: str) -> bool:
 
 
 def _is_abbrev_context(line: str, pstart: int, nxt: str, english: bool) -> bool:
-    """True when the period at ``line[pstart]`` belongs to an abbreviation/initial/number
-    that does not end the sentence, given the next word ``nxt``."""
+    """Whether the full stop at ``line[pstart]`` belongs to an abbreviation, initial, dotted
+    acronym or list number that does not end the sentence, given the next word ``nxt``."""
     word = _word_before(line, pstart)
-    # Strip opening punctuation: "(Dr." / "“Mr."
     core = word.lstrip(_OPENERS)
     if not core:
         return False
-    low = core.lower()
     next_is_digit = nxt[0].isdigit()
-    next_is_upper = nxt[0].isupper()
-    # Numbered list item at the start of a line: "1. Buy milk", "a) ..." handled elsewhere
-    if core.isdigit() and len(core) <= 3 and line[: pstart - len(word)].strip() == "":
-        return True
-    # Single letter: an initial (George W. Bush, J. R. R. Tolkien).
+    # List item number at the start of a line: "1. Buy milk".
+    if core.isdigit():
+        if len(core) <= 3 and not line[: pstart - len(word)].strip():
+            return True
+        # Ordinals of other languages: "am 3. Mai" (German), "den 5. juni".
+        return not english and len(core) <= 2
+    # A single letter: an initial (George W. Bush, J. R. R. Tolkien).
     if len(core) == 1 and core.isalpha():
-        if core.isupper():
-            return not _starter(nxt)
-        return True
+        return not (core.isupper() and _starter(nxt))
+    low = core.lower()
+    dotted = _is_dotted_acronym(core)
     if not english:
-        # Generic fallback: dotted acronyms (U.S.A.) and single letters only.
-        return _is_dotted_acronym(core) and not _starter(nxt)
-    if next_is_digit and low in _BEFORE_NUMBER:
-        return True
+        # Generic fallback: initials and dotted acronyms (U.S.A., z.B., d.h.) only.
+        return dotted and not _starter(nxt)
+    if next_is_digit and (low in _BEFORE_NUMBER or (dotted and low not in _CLOCK)):
+        return True  # Jan. 5, No. 3, H.R. 1234
     if low in _NEVER_END:
         return True
     if low in _END_IF_CAPITAL:
-        return not (next_is_upper or next_is_digit)
-    if low in _END_IF_STARTER:
-        return not (_starter(nxt) or next_is_digit)
-    if _is_dotted_acronym(core):
-        # Unknown dotted abbreviation (e.g. "N.J.", "Ph.D."): same policy as U.S.
-        return not (_starter(nxt) or next_is_digit)
+        return not (nxt[0].isupper() or next_is_digit)
+    if low in _CLOCK:
+        if next_is_digit:
+            return False
+        return _bare(nxt) in _AFTER_CLOCK or _is_title(nxt)
+    if dotted or low in _END_IF_STARTER:
+        # U.S. Secretary of State / moved to the U.S. The decision ...
+        return not _starter(nxt)
     return False
 
 
 def _is_dotted_acronym(core: str) -> bool:
-    """``U.S``, ``a.m``, ``N.Y.C`` -- single letters separated by periods."""
-    if len(core) < 3 or len(core) > 12:
+    """``U.S``, ``a.m``, ``N.Y.C``: single letters separated by full stops."""
+    if len(core) < 3 or len(core) > 16:
         return False
     parts = core.split(".")
-    return len(parts) >= 2 and all(len(p) == 1 and p.isalpha() for p in parts)
+    if len(parts) < 2:
+        return False
+    return all(len(p) == 1 and p.isalpha() for p in parts)
+
+
+def _bare(word: str) -> str:
+    """``word`` lowercased, cut at the first trailing punctuation mark."""
+    w = word.lower()
+    for i, ch in enumerate(w):
+        if ch in _WORD_TRAIL:
+            return w[:i]
+    return w
 
 
 def _starter(word: str) -> bool:
+    return _bare(word) in _STARTERS
+
+
+def _is_title(word: str) -> bool:
     w = word.lower()
-    for ch in ".,;:!?\"'\u2019\u201d)":
-        w = w.split(ch, 1)[0]
-    return w in _STARTERS
+    return w.endswith(".") and w[:-1] in _NEVER_END
