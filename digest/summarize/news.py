@@ -1,6 +1,39 @@
 """The ``news`` summarizer: extractive, unsupervised, offline, tuned for news articles.
 
-Draft under measurement; see bench/quality.py.
+Sentences are taken verbatim. Words, stop words and stems come from the same places as for
+sumy's stock methods (a regex tokenizer, ``sumy.utils.get_stop_words``, sumy's Snowball
+``Stemmer``), so no NLTK data or model is needed. The method:
+
+1. **Usable sentences.** Bylines, datelines, "Scroll down for video", "Click here", "READ MORE",
+   navigation and share/follow prompts, URLs, photo captions (``(pictured)``, ``(left)``, a
+   trailing photo credit, ``Pictured:`` or a Daily-Mail style ``Horrifying: ...`` label),
+   sentences ending in a colon and sentences of fewer than ``MIN_WORDS`` words are never
+   chosen (:func:`usable_sentence`). They still count as evidence of what matters below.
+2. **Centrality.** TF-IDF vectors (sublinear tf, in-article idf) of the sentences' stemmed
+   content words; a sentence's centrality is its degree (sum of cosines to all other
+   sentences), scaled by the maximum over usable sentences (LexRank-style degree centrality).
+3. **Position prior.** News puts what matters first: centrality is multiplied by
+   ``1 / (1 + i / POSITION_TAU)``.
+4. **Headline.** When a title is given, ``TITLE_WEIGHT`` x cosine(sentence, title) is added.
+5. **Selection.** Greedy, maximal marginal relevance: score minus ``MMR_LAMBDA`` x the largest
+   cosine to an already chosen sentence; near-duplicates (cosine >= ``DUPLICATE``) are skipped.
+   A sentence that leans on its predecessor (English: "He added ...", "But", "However", "It",
+   "They", a pronoun or connective first, an ellipsis, a lower-case start in cased text) is
+   weighted by ``DEPENDENT_FACTOR`` unless its predecessor is chosen, and never opens the
+   summary (is never the earliest chosen sentence) while another usable sentence is available.
+
+Summary length (:func:`default_count`): ``min(requested, max(1, round_half_up(n / 4)))``, so
+an article gets at most a quarter of its sentences (4 sentences -> 1, 6 -> 2, 10+ -> 3 of 3).
+
+Measured with ``bench/quality.py`` (ROUGE F1, 3 sentences, 50 CNN/DM test articles; Lead-3 is
+39.9 / 15.7 / 36.0 there): degree centrality alone 36.8 / 13.7 / 33.0; x position prior
+40.0 / 16.0 / 36.4; + boilerplate/caption filter 40.7 / 15.8 / 36.7; + MMR 41.7 / 16.5 / 37.8;
+the dependent-sentence rule and the title weight (CNN/DM has no titles) are neutral there
+(41.7 / 16.4 / 37.8 final). The parameters are round values from the middle of flat regions
+(tau 3-6 and MMR 0.3-0.7 all stay above Lead-3) rather than the best points of a search.
+Tried and dropped: PacSum-style directed centrality (weighting edges to earlier sentences
+down or negative) and thresholded edges, both below undirected degree x position prior here;
+penalties on short sentences, which cost ROUGE.
 """
 
 from __future__ import annotations
