@@ -206,8 +206,17 @@ class Watcher:
         self.debounce, self.poll, self.max_wait = debounce, poll, max_wait
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._roots: tuple[Path, ...] = ()
+        self._last: Snapshot | None = None
+
+    def prime(self) -> None:
+        """Take the first snapshot now: changes from here on are seen."""
+        self._roots = tuple(self.paths())
+        self._last = snapshot(self._roots)
 
     def start(self) -> None:
+        if self._last is None:
+            self.prime()
         self._thread = threading.Thread(target=self._run, name="digest-watch", daemon=True)
         self._thread.start()
 
@@ -217,8 +226,10 @@ class Watcher:
             self._thread.join(timeout=10)
 
     def _run(self) -> None:
-        roots = tuple(self.paths())
-        last = snapshot(roots)
+        roots, last = tuple(self.paths()), dict(self._last or {})
+        extra = tuple(p for p in roots if p not in self._roots)
+        if extra:  # the first build found other folders to watch (content_dir)
+            last.update(snapshot(extra))
         first_change = last_change = 0.0
         changes = 0
         while not self._stop.wait(self.poll):
@@ -629,6 +640,7 @@ class PreviewServer:
 
     def start(self) -> State:
         """Build once and bind the listening socket."""
+        self.watcher.prime()  # before building: edits made during the build are seen
         state = self.preview.rebuild()
         try:
             self._sockets = netutil.bind_sockets(self.port, self.host or None)

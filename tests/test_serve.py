@@ -1,0 +1,384 @@
+"""``digest serve``: base-path serving, safety, debounced rebuilds, error page, live reload."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import socket
+import textwrap
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from digest.cli import main
+from digest.serve import PreviewServer, inject, live_snippet, resolve
+
+ARTICLES = {
+    "world/2026-03-01-harbour-wall.md": """\
+        ---
+        title: "Harbour wall repairs begin in Port Ellis"
+        date: 2026-03-01
+        tags: [harbour]
+        ---
+        Work to repair the harbour wall in Port Ellis began on Monday after winter storms cracked the old stone.
+
+        The council said the repairs would cost £2.4m and take about eight months to finish.
+        """,
+    "science/2026-03-03-moth-survey.md": """\
+        ---
+        title: "Volunteers count a record number of moths"
+        date: 2026-03-03
+        ---
+        Volunteers in the Ellis valley counted more moths this year than in any survey since records began.
+
+        The survey found 312 species, up from 280 two years ago.
+        """,
+}
+
+ARTICLE = "world/2026-03-01-harbour-wall.md"
+
+
+def make_site(root: Path, base_url: str = "https://user.github.io/repo/") -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text(f'title: "Serve Test"\nbase_url: "{base_url}"\n')
+    for rel, text in ARTICLES.items():
+        p = root / "content" / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+class Running:
+    def __init__(self, server: PreviewServer, log: list[str]) -> None:
+        self.server, self.log = server, log
+
+    @property
+    def port(self) -> int:
+        return self.server.port
+
+    def request(self, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            conn.putrequest(method, path, skip_accept_encoding=True)
+            conn.endheaders()
+            r = conn.getresponse()
+            return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
+        finally:
+            conn.close()
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        status, _, body = self.request(path)
+        return status, body
+
+    @property
+    def rebuilds(self) -> int:
+        return self.server.preview.rebuilds
+
+    def wait(self, cond: Callable[[], bool], timeout: float = 10.0) -> None:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if cond():
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"timed out; log: {self.log}")
+
+
+@contextmanager
+def serving(site: Path, **kw) -> Iterator[Running]:
+    log: list[str] = []
+    server = PreviewServer(site / "site.yaml", port=0, log=log.append, **kw)
+    server.start()
+    t = threading.Thread(target=server.serve_forever, daemon=True)
+    t.start()
+    try:
+        yield Running(server, log)
+    finally:
+        server.stop()
+        t.join(timeout=10)
+        assert not t.is_alive()
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "site")
+
+
+@pytest.fixture
+def srv(site: Path) -> Iterator[Running]:
+    with serving(site) as r:
+        yield r
+
+
+# ---------------------------------------------------------------- serving
+
+
+def test_serves_under_base_path_with_redirects(srv: Running):
+    status, headers, _ = srv.request("/")
+    assert status in (301, 302) and headers["location"] == "/repo/"
+    status, headers, _ = srv.request("/repo")
+    assert status in (301, 302) and headers["location"] == "/repo/"
+    status, body = srv.get("/repo/")
+    assert status == 200 and b"Harbour wall repairs" in body
+    status, headers, _ = srv.request("/repo/world")
+    assert status in (301, 302) and headers["location"] == "/repo/world/"
+    status, headers, body = srv.request("/repo/static/style.css")
+    assert status == 200 and headers["content-type"].startswith("text/css")
+    assert b"livereload" not in body
+
+
+def test_html_gets_live_reload_snippet(srv: Running):
+    status, headers, body = srv.request("/repo/world/harbour-wall/")
+    assert status == 200 and headers["content-type"] == "text/html; charset=utf-8"
+    assert headers["cache-control"] == "no-store"
+    head = body.split(b"</head>")[0]
+    assert b"/livereload.js" in head
+    status, _, js = srv.request("/livereload.js")
+    assert status == 200 and b"LiveReload" in js
+    status, build_id = srv.get("/__digest__/build")
+    assert status == 200 and build_id.decode() in head.decode()
+
+
+def test_missing_paths_get_the_404_page(srv: Running):
+    for path in ("/repo/no-such-page/", "/elsewhere/", "/repo/world/nope.css"):
+        status, body = srv.get(path)
+        assert status == 404, path
+        assert b"Page not found" in body and b"/livereload.js" in body
+    status, headers, body = srv.request("/repo/missing/", method="HEAD")
+    assert status == 404 and body == b""
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/repo/../site.yaml",
+        "/repo/%2e%2e/site.yaml",
+        "/repo/%2E%2E%2Fsite.yaml",
+        "/repo/world/..%2f..%2fsite.yaml",
+        "/repo//etc/passwd",
+        "/repo/%2fetc%2fpasswd",
+        "//etc/passwd",
+        "/repo/.digest-output",
+        "/repo/%00",
+        "/repo/world%5c..%5c..%5csite.yaml",
+        "/repo/%ff%fe",
+    ],
+)
+def test_nothing_outside_the_site_is_served(srv: Running, path: str):
+    status, body = srv.get(path)
+    assert status == 404, path
+    assert b"base_url" not in body and b"root:" not in body
+
+
+def test_symlinks_are_not_followed(site: Path, srv: Running, tmp_path: Path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret")
+    root = srv.server.builder.state.root
+    (root / "leak.txt").symlink_to(secret)
+    (root / "leakdir").symlink_to(tmp_path)
+    assert srv.get("/repo/leak.txt")[0] == 404
+    assert srv.get("/repo/leakdir/secret.txt")[0] == 404
+
+
+def test_resolve_unit(tmp_path: Path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "b.html").write_text("x")
+    assert resolve(tmp_path, "a/b.html") == (tmp_path / "a" / "b.html").resolve()
+    assert resolve(tmp_path, "a/") == (tmp_path / "a").resolve()
+    for bad in ("../x", "a/../../x", "/etc/passwd", "a//b.html", ".hidden", "a\\b", "c:x", "\0"):
+        assert resolve(tmp_path, bad) is None, bad
+
+
+def test_inject_places_snippet_in_head():
+    page = b"<html><HEAD><title>x</title></HEAD><body></body></html>"
+    out = inject(page, live_snippet("abc"))
+    assert out.index(b"livereload") < out.index(b"</HEAD>")
+    assert inject(b"plain", "<script></script>").endswith(b"<script></script>")
+
+
+def test_client_disconnecting_mid_response(site: Path):
+    (site / "static").mkdir()
+    (site / "static" / "big.bin").write_bytes(b"\0" * (8 * 1024 * 1024))
+    with serving(site) as srv:
+        for _ in range(3):
+            s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+            s.sendall(b"GET /repo/static/big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+            s.recv(1000)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+            s.close()  # RST mid-body
+        status, headers, body = srv.request("/repo/static/big.bin")
+        assert status == 200 and len(body) == 8 * 1024 * 1024
+        assert srv.get("/repo/")[0] == 200
+
+
+def test_preview_does_not_write_public(site: Path, srv: Running):
+    assert srv.get("/repo/")[0] == 200
+    assert not (site / "public").exists()
+    assert not (site / ".digest-cache").exists()
+
+
+def test_warns_when_binding_all_interfaces(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["serve", "--host", "0.0.0.0", "--config", str(tmp_path / "none.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "warning" in err and "network" in err
+    assert "configuration file not found" in err
+
+
+def test_port_in_use_is_an_error(site: Path, capsys: pytest.CaptureFixture[str]):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        argv = ["serve", "--config", str(site / "site.yaml"), "--port", str(port)]
+        assert main(argv) == 1
+    assert "cannot listen" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- rebuilding
+
+
+def _edit(site: Path, old: str, new: str, rel: str = ARTICLE) -> None:
+    p = site / "content" / rel
+    p.write_text(p.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_burst_of_changes_gives_one_rebuild(site: Path, srv: Running):
+    before = srv.rebuilds
+    for i in range(30):  # like `git checkout`: many files within a few ms
+        p = site / "content" / "world" / f"2026-02-{(i % 28) + 1:02d}-burst-{i}.md"
+        p.write_text(
+            f"---\ntitle: Burst {i}\ndate: 2026-02-01\n---\nBurst article {i} text here.\n"
+        )
+        time.sleep(0.005)
+    _edit(site, "Monday", "Tuesday")
+    srv.wait(lambda: srv.rebuilds > before)
+    time.sleep(0.8)  # a storm would show up here
+    assert srv.rebuilds == before + 1, srv.log
+    assert b"Burst 29" in srv.get("/repo/world/")[1] or b"page" in srv.get("/repo/world/")[1]
+    assert srv.get("/repo/world/burst-29/")[0] == 200
+
+
+def test_editor_save_pattern_gives_one_rebuild(site: Path, srv: Running):
+    before = srv.rebuilds
+    p = site / "content" / ARTICLE
+    text = p.read_text()
+    backup = p.with_name(p.name + "~")
+    swap = p.with_name("." + p.name + ".swp")
+    swap.write_text("swap")  # ignored
+    backup.write_text(text)  # ignored
+    p.unlink()
+    time.sleep(0.03)
+    p.write_text(text.replace("Monday", "Wednesday"))
+    backup.unlink()
+    swap.unlink()
+    srv.wait(lambda: srv.rebuilds > before)
+    time.sleep(0.6)
+    assert srv.rebuilds == before + 1, srv.log
+    assert b"Wednesday" in srv.get("/repo/world/harbour-wall/")[1]
+
+
+def test_site_yaml_change_is_picked_up(site: Path, srv: Running):
+    before = srv.rebuilds
+    (site / "site.yaml").write_text('title: "Renamed Digest"\nbase_url: "/news/"\n')
+    srv.wait(lambda: srv.rebuilds > before)
+    status, headers, _ = srv.request("/")
+    assert headers["location"] == "/news/"
+    status, body = srv.get("/news/")
+    assert status == 200 and b"Renamed Digest" in body
+    assert srv.get("/repo/")[0] == 404
+
+
+def test_failed_build_shows_error_keeps_assets_and_recovers(site: Path, srv: Running):
+    before = srv.rebuilds
+    p = site / "content" / ARTICLE
+    good = p.read_text()
+    p.write_text(good.replace("date: 2026-03-01", "date: [unclosed"))
+    srv.wait(lambda: srv.rebuilds > before)
+    for path in ("/repo/", "/repo/world/harbour-wall/", "/repo/science/", "/repo/missing/"):
+        status, body = srv.get(path)
+        assert status == 500, path
+        text = body.decode()
+        assert "Build failed" in text
+        assert "2026-03-01-harbour-wall.md:" in text  # file:line
+        assert "/livereload.js" in text  # the error page live-reloads too
+    line = [ln for ln in body.decode().splitlines() if "harbour-wall.md:" in ln][0]
+    assert line.split("harbour-wall.md:")[1].split(":")[0].isdigit()
+    assert srv.get("/repo/static/style.css")[0] == 200  # last good site kept
+    p.write_text(good)
+    srv.wait(lambda: srv.rebuilds > before + 1)
+    status, body = srv.get("/repo/world/harbour-wall/")
+    assert status == 200 and b"Harbour wall repairs" in body
+
+
+def test_template_error_names_template_and_line(site: Path, srv: Running):
+    before = srv.rebuilds
+    (site / "templates").mkdir()
+    (site / "templates" / "_entry.html").write_text("<p>\n{{ entry.article.title }\n</p>\n")
+    srv.wait(lambda: srv.rebuilds > before)
+    status, body = srv.get("/repo/")
+    assert status == 500
+    assert "_entry.html:2" in body.decode(), body.decode()
+    (site / "templates" / "_entry.html").unlink()
+    srv.wait(lambda: srv.rebuilds > before + 1)
+    assert srv.get("/repo/")[0] == 200
+
+
+def test_first_build_failing_still_serves_error(tmp_path: Path):
+    site = make_site(tmp_path / "site")
+    (site / "site.yaml").write_text("title: [broken\n")
+    with serving(site) as srv:
+        status, body = srv.get("/")
+        assert status == 500 and b"site.yaml:" in body
+        (site / "site.yaml").write_text('title: "Fixed"\n')
+        srv.wait(lambda: srv.rebuilds >= 2)
+        status, body = srv.get("/")
+        assert status == 200 and b"Fixed" in body
+
+
+async def _reload_after_edit(port: int, edit: Callable[[], None]) -> tuple[dict, float]:
+    from tornado.websocket import websocket_connect
+
+    ws = await asyncio.wait_for(
+        websocket_connect(
+            f"ws://127.0.0.1:{port}/livereload",
+            on_message_callback=None,
+        ),
+        10,
+    )
+    await ws.write_message(json.dumps({"command": "hello", "protocols": []}))
+    hello = json.loads(await asyncio.wait_for(ws.read_message(), 10))
+    assert hello["command"] == "hello"
+    await ws.write_message(json.dumps({"command": "info", "url": "http://x/", "plugins": {}}))
+    await asyncio.sleep(0.1)
+    t0 = time.monotonic()
+    edit()
+    msg = json.loads(await asyncio.wait_for(ws.read_message(), 15))
+    ws.close()
+    return msg, time.monotonic() - t0
+
+
+def test_browser_reload_is_sent_after_the_rebuild(site: Path, srv: Running):
+    # Same-origin check: the websocket handshake needs Origin == Host (tornado's default
+    # client sends none, which tornado accepts); a foreign Origin is refused.
+    msg, secs = asyncio.run(_reload_after_edit(srv.port, lambda: _edit(site, "Monday", "Thursday")))
+    assert msg["command"] == "reload"
+    # the moment the reload arrives, the new page is already there
+    assert b"Thursday" in srv.get("/repo/world/harbour-wall/")[1]
+    print(f"edit-to-reload-message: {secs * 1000:.0f} ms")
+    assert secs < 5
+
+
+def test_foreign_origin_websocket_is_refused(srv: Running):
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+    s.sendall(
+        b"GET /livereload HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+        b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+        b"Sec-WebSocket-Version: 13\r\nOrigin: http://evil.example\r\n\r\n" % srv.port
+    )
+    reply = s.recv(200)
+    s.close()
+    assert reply.startswith(b"HTTP/1.1 403")
