@@ -255,3 +255,23 @@ def test_other_languages_do_not_fail():
     for lang in ("german", "de", "klingon", ""):
         scores, chosen = rank_news(german, [0, 0, 1, 1], title=None, count=2, language=lang)
         assert len(scores) == 4 and 1 <= len(chosen) <= 2
+
+
+def test_paragraph_ids_must_match():
+    with pytest.raises(ValueError):
+        rank_news(FLOOD, [0, 1], title=None, count=3)
+
+
+def test_long_input_is_bounded():
+    import time
+
+    topics = ["harbour", "barrier", "ferry", "railway", "council", "storm", "market", "school"]
+    sentences = [
+        f"The {topics[i % 8]} report number {i} mentions item{i} and the {topics[(i * 3) % 8]}"
+        f" plan for district{i % 97} of Larkmoor."
+        for i in range(2000)
+    ]
+    t0 = time.perf_counter()
+    scores, chosen = rank_news(sentences, [i // 5 for i in range(2000)], title=None, count=3)
+    assert time.perf_counter() - t0 < 10
+    assert len(scores) == 2000 and len(chosen) == 3

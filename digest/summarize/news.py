@@ -44,6 +44,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
+from scipy import sparse
 
 __all__ = ["default_count", "rank_news", "usable_sentence"]
 
@@ -236,6 +237,8 @@ def rank_news(
     `digest explain`), and chosen is the sorted list of chosen indices (len <= count; may be
     fewer when the article is short or sentences are unusable). Deterministic."""
     n = len(sentences)
+    if len(paragraph_ids) != n:
+        raise ValueError(f"{len(paragraph_ids)} paragraph ids for {n} sentences")
     if n == 0 or count <= 0:
         return [0.0] * n, []
     lang = _language(language)
@@ -257,18 +260,17 @@ def rank_news(
             rows.append(i)
             cols.append(vocab.setdefault(t, len(vocab)))
     v = max(1, len(vocab))
-    tf = (
-        np.bincount(
-            np.asarray(rows, dtype=np.intp) * v + np.asarray(cols, dtype=np.intp), minlength=n * v
-        )
-        .reshape(n, v)
-        .astype(float)
-    )
-    idf = np.log((n + 1) / ((tf > 0).sum(axis=0) + 1)) + 1.0
-    x = np.log1p(tf) * idf
-    norms = np.linalg.norm(x, axis=1)
-    x /= np.where(norms > 0, norms, 1.0)[:, None]
-    sim = x @ x.T
+    # sparse: memory stays linear in the text, whatever the number of sentences
+    tf = sparse.csr_matrix(
+        (np.ones(len(rows)), (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp))),
+        shape=(n, v),
+    )  # duplicates are summed
+    idf = np.log((n + 1) / (np.bincount(tf.indices, minlength=v) + 1)) + 1.0
+    tf.data = np.log1p(tf.data)
+    x = sparse.csr_matrix(tf.multiply(idf[None, :]))
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x = sparse.csr_matrix(x.multiply((1.0 / np.where(norms > 0, norms, 1.0))[:, None]))
+    sim = (x @ x.T).toarray()
     np.fill_diagonal(sim, 0.0)
 
     # centrality: degree in the cosine graph of all sentences (captions and the like vote
@@ -304,18 +306,18 @@ def rank_news(
     avail = usable.copy()
     idx = np.arange(n)
     while len(chosen) < count and avail.any():
-        val = base.copy()
         pred_chosen = np.zeros(n, dtype=bool)
         if chosen:
             ch = np.asarray(chosen)
             pred_chosen[ch[ch + 1 < n] + 1] = True
+        dangling = dep & ~pred_chosen
+        val = np.where(dangling, base * DEPENDENT_FACTOR, base)
+        if chosen:
             red = sim[:, ch].max(axis=1)
             val -= MMR_LAMBDA * red
             avail &= red < DUPLICATE
             if not avail.any():
                 break
-        dangling = dep & ~pred_chosen
-        val = np.where(dangling, val * DEPENDENT_FACTOR, val)
         first = min(chosen) if chosen else n
         opener_ok = ~(dangling & (idx < first))
         pool = avail & opener_ok if (avail & opener_ok).any() else avail
