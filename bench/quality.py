@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.util
 import random
 import re
 import sys
@@ -51,21 +50,8 @@ SEED = 0
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-])*")
 
 
-def _load_module(name: str, relpath: str):
-    """Import a digest module, falling back to its file path while its package is not there."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        spec = importlib.util.spec_from_file_location(name, ROOT / relpath)
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-        return mod
-
-
-news = _load_module("digest.summarize.news", "digest/summarize/news.py")
-sentences_mod = _load_module("digest.sentences", "digest/sentences.py")
-
+from digest import sentences as sentences_mod  # noqa: E402
+from digest.summarize import news  # noqa: E402
 
 # --------------------------------------------------------------------------- data
 
@@ -167,12 +153,10 @@ def _sumy_document(art: Article):
 
 
 def _sumy_method(cls_name: str, module: str) -> Callable[[Article, int], list[int]]:
-    import importlib as _il
-
     from sumy.nlp.stemmers import Stemmer
     from sumy.utils import get_stop_words
 
-    cls = getattr(_il.import_module(f"sumy.summarizers.{module}"), cls_name)
+    cls = getattr(importlib.import_module(f"sumy.summarizers.{module}"), cls_name)
     summarizer = cls(Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
 
@@ -214,13 +198,30 @@ STOCK = {
 }
 
 
-def summarizers() -> dict[str, Callable[[Article, int], list[int]]]:
+def _digest_stock_method(method: str) -> Callable[[Article, int], list[int]]:
+    """A stock method as digest runs it: sumy's ratings, unusable sentences left out."""
+    import digest.summarize as ds
+
+    def run(art: Article, count: int) -> list[int]:
+        sents = art.sentences
+        scores = ds._stock_scores(method, sents, art.paragraph_ids, "english")
+        usable = [news.usable_sentence(s) for s in sents]
+        pool = [i for i in range(len(sents)) if usable[i]] or list(range(len(sents)))
+        return sorted(sorted(pool, key=lambda i: (-scores[i], i))[:count])
+
+    return run
+
+
+def summarizers(stock_via: str = "sumy") -> dict[str, Callable[[Article, int], list[int]]]:
     out: dict[str, Callable[[Article, int], list[int]]] = {
         "lead-3": lead,
         "random-3": random_k,
     }
     for name, (cls, mod) in STOCK.items():
-        out[name] = _sumy_method(cls, mod)
+        if stock_via == "digest":
+            out[name] = _digest_stock_method(name)
+        else:
+            out[name] = _sumy_method(cls, mod)
     out["news"] = news_method
     return out
 
@@ -256,10 +257,14 @@ def task_summaries(args: argparse.Namespace) -> str:
     bbc = load_bbc(eval_dir, args.bbc_sample)
     bbc_name = f"BBC silver ({len(bbc)}{', sample seed 0' if args.bbc_sample else ', all'})"
     datasets[bbc_name] = bbc
-    methods = summarizers()
+    methods = summarizers(args.stock_via)
     if args.methods:
         methods = {k: v for k, v in methods.items() if k in args.methods.split(",")}
-    lines = [f"## Summaries: ROUGE F1 x100 at {args.count} sentences", ""]
+    lines = [
+        f"## Summaries: ROUGE F1 x100 at {args.count} sentences "
+        f"(stock methods via {args.stock_via})",
+        "",
+    ]
     header = "| method |"
     sep = "|---|"
     for name in datasets:
@@ -293,6 +298,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--count", type=int, default=COUNT)
     ap.add_argument("--bbc-sample", type=int, default=300, help="0 = all BBC articles")
     ap.add_argument("--methods", default="", help="comma-separated subset of methods")
+    ap.add_argument(
+        "--stock-via",
+        choices=("sumy", "digest"),
+        default="sumy",
+        help="run the stock sumy methods plainly (sumy) or as digest runs them (digest: "
+        "sumy's ratings, sentences that news.usable_sentence rejects left out)",
+    )
     args = ap.parse_args(argv)
     for task in args.task or sorted(TASKS):
         print(TASKS[task](args))
