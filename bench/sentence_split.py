@@ -210,6 +210,9 @@ def pathological(include_big: bool) -> dict[str, str]:
         "ellipsis run": "wait\u2026 " * 30_000,
         "200KB spaces": " " * 200_000 + "x",
         "blank lines": " \n" * 100_000,
+        "list numbers 1. 1.": "1. " * 100_000,
+        "stop + 200 spaces": ("x." + " " * 200) * 10_000,
+        "tiny CJK lines": "\u3002!\n" * 100_000,
     }
     if include_big:
         para = (

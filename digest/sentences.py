@@ -40,22 +40,24 @@ def _words(spec: str) -> frozenset[str]:
     return frozenset(spec.split())
 
 
-# Line and paragraph separators (str.splitlines' set).  One character per match.
-_NEWLINE = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# Line and paragraph separators (the str.splitlines set).
+_NEWLINE_CHARS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_TERM_CHARS = ".?!\u2026\u203c\u2047\u2048\u2049"  # . ? ! … ‼ ⁇ ⁈ ⁉
+_CJK_CHARS = "\u3002\uff01\uff1f\uff61"  # 。！？｡ (scripts with no space after a stop)
 
-# A run of terminal punctuation and the closing quotes / brackets after it.
-# The two classes overlap in no character, so the regex cannot backtrack; the
-# character after the match is checked in Python.
-_TERMINATOR = re.compile(
-    "[.?!\u2026\u203c\u2047\u2048\u2049]+"  # . ? ! … ‼ ⁇ ⁈ ⁉
-    "[\"'\u2019\u201d\u00bb\u203a)\\]}*_]*"  # " ' ’ ” » › ) ] } and Markdown * _
+# One pass over the text finds every event: a newline (one character), a run of
+# CJK full stops, or a run of terminal punctuation; both runs take the closing
+# quotes / brackets after them.  Each alternative starts with its own class
+# and a run's two classes share no character, so no match can backtrack; the
+# character after a match is checked in Python (no look-around).
+_EVENT = re.compile(
+    f"[{_NEWLINE_CHARS}]"
+    f"|[{_CJK_CHARS}]+[\u300d\u300f\uff09\u3011\"'\u201d\u2019)]*"  # + 」』）】 " ' ” ’ )
+    f"|[{_TERM_CHARS}]+[\"'\u2019\u201d\u00bb\u203a)\\]}}*_]*"  # + " ' ’ ” » › ) ] } * _
 )
 
-# Full stops of scripts that put no space after them (CJK): always a boundary.
-_CJK_TERMINATOR = re.compile(
-    "[\u3002\uff01\uff1f\uff61]+"  # 。！？｡
-    "[\u300d\u300f\uff09\u3011\"'\u201d\u2019)]*"  # 」』）】 " ' ” ’ )
-)
+# First character after a candidate that is either not whitespace or a newline.
+_NEXT_STOP = re.compile(f"[\\S{_NEWLINE_CHARS}]")
 
 _OPENERS = "\"'\u2018\u201c\u00ab\u2039([{\u00bf\u00a1*_"
 _CLOSERS = "\"'\u2019\u201d\u00bb\u203a)]}*_"
@@ -133,56 +135,38 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     lang = (language or "en").strip().lower().replace("_", "-").split("-")[0]
     english = lang in _ENGLISH
     out: list[str] = []
-    start = 0
-    for m in _NEWLINE.finditer(text):
-        end = m.start()
-        if end > start:
-            _split_line(text[start:end], english, out)
-        start = m.end()
-    if start < len(text):
-        _split_line(text[start:], english, out)
+    n = len(text)
+    prev = 0  # start of the current sentence
+    line_start = 0
+    for m in _EVENT.finditer(text):
+        start, cut = m.span()
+        ch = text[start]
+        if ch in _NEWLINE_CHARS:
+            line_start = cut
+            cut = start
+        elif ch in _TERM_CHARS and (
+            (cut < n and not text[cut].isspace())
+            or not _is_boundary(text, start, cut, line_start, english)
+        ):
+            continue
+        sentence = text[prev:cut].strip()
+        if sentence:
+            out.append(sentence)
+        prev = m.end()
+    sentence = text[prev:].strip()
+    if sentence:
+        out.append(sentence)
     return out
 
 
-def _split_line(line: str, english: bool, out: list[str]) -> None:
-    if line.isspace():
-        return
-    n = len(line)
-    prev = 0
-    cjk = "\u3002" in line or "\uff01" in line or "\uff1f" in line or "\uff61" in line
-    if cjk:
-        cuts = {m.end() for m in _CJK_TERMINATOR.finditer(line)}
-    for m in _TERMINATOR.finditer(line):
-        pos = m.end()
-        if pos < n and not line[pos].isspace():
-            continue
-        if _is_boundary(line, m.start(), pos, english):
-            if cjk:
-                cuts.add(pos)
-                continue
-            sentence = line[prev:pos].strip()
-            if sentence:
-                out.append(sentence)
-            prev = pos
-    if cjk:
-        for pos in sorted(cuts):
-            sentence = line[prev:pos].strip()
-            if sentence:
-                out.append(sentence)
-            prev = pos
-    sentence = line[prev:].strip()
-    if sentence:
-        out.append(sentence)
-
-
-def _word_before(line: str, i: int) -> str:
+def _word_before(text: str, i: int) -> str:
     """The whitespace-delimited word ending at ``i`` (exclusive); "" if longer than the cap."""
-    if i == 0 or line[i - 1].isspace():
+    if i == 0 or text[i - 1].isspace():
         return ""
     lo = i - _MAX_WORD - 1
     if lo < 0:
         lo = 0
-    parts = line[lo:i].rsplit(None, 1)
+    parts = text[lo:i].rsplit(None, 1)
     if not parts:
         return ""
     word = parts[-1]
@@ -191,18 +175,26 @@ def _word_before(line: str, i: int) -> str:
     return word
 
 
-def _next_word(line: str, i: int) -> str:
-    """The word after ``i``, capped, with opening quotes/brackets removed."""
-    parts = line[i : i + _MAX_WORD + 64].split(None, 1)
-    return parts[0].lstrip(_OPENERS) if parts else ""
+def _next_word(text: str, i: int) -> str | None:
+    """The word after ``i`` (capped, opening quotes/brackets removed); None at end of line.
+
+    The whitespace before it is skipped by a regex search, so each gap is scanned
+    once: the gaps after successive candidates do not overlap.
+    """
+    m = _NEXT_STOP.search(text, i)
+    if m is None or text[m.start()] in _NEWLINE_CHARS:
+        return None
+    j = m.start()
+    return text[j : j + _MAX_WORD].split(None, 1)[0].lstrip(_OPENERS)
 
 
-def _is_boundary(line: str, pstart: int, pend: int, english: bool) -> bool:
-    nxt = _next_word(line, pend)
+def _is_boundary(text: str, pstart: int, pend: int, line_start: int, english: bool) -> bool:
+    nxt = _next_word(text, pend)
+    if nxt is None:
+        return True  # end of the line
     if not nxt:
-        # End of the line, or a lone quote / bracket follows (kept with this sentence).
-        return pend >= len(line) or line[pend:].isspace()
-    punct = line[pstart:pend].rstrip(_CLOSERS)
+        return False  # a lone quote / bracket follows: keep it with this sentence
+    punct = text[pstart:pend].rstrip(_CLOSERS)
     has_closer = len(punct) < pend - pstart
     first = nxt[0]
     if first.islower():
@@ -211,7 +203,7 @@ def _is_boundary(line: str, pstart: int, pend: int, english: bool) -> bool:
         if not _is_camel(nxt):
             return False
         if punct == "." and not has_closer:
-            return not _is_abbrev_context(line, pstart, nxt, english)
+            return not _is_abbrev_context(text, pstart, line_start, nxt, english)
         return True
     if not (first.isalnum() or first in "$\u20ac\u00a3\u00a5#@"):
         # "Stop." -- he said / a dangling dash or comma
@@ -219,24 +211,24 @@ def _is_boundary(line: str, pstart: int, pend: int, english: bool) -> bool:
     if punct != "." or has_closer:
         # ? ! … or a closing quote / bracket after the full stop: "Stop." She left.
         return True
-    return not _is_abbrev_context(line, pstart, nxt, english)
+    return not _is_abbrev_context(text, pstart, line_start, nxt, english)
 
 
 def _is_camel(word: str) -> bool:
     return any(c.isupper() for c in word[1:8])
 
 
-def _is_abbrev_context(line: str, pstart: int, nxt: str, english: bool) -> bool:
-    """Whether the full stop at ``line[pstart]`` belongs to an abbreviation, initial, dotted
+def _is_abbrev_context(text: str, pstart: int, line_start: int, nxt: str, english: bool) -> bool:
+    """Whether the full stop at ``text[pstart]`` belongs to an abbreviation, initial, dotted
     acronym or list number that does not end the sentence, given the next word ``nxt``."""
-    word = _word_before(line, pstart)
+    word = _word_before(text, pstart)
     core = word.lstrip(_OPENERS)
     if not core:
         return False
     next_is_digit = nxt[0].isdigit()
     # List item number at the start of a line: "1. Buy milk".
     if core.isdigit():
-        if len(core) <= 3 and not line[: pstart - len(word)].strip():
+        if len(core) <= 3 and _starts_line(text, pstart - len(word), line_start):
             return True
         # Ordinals of other languages: "am 3. Mai" (German), "den 5. juni".
         return not english and len(core) <= 2
@@ -262,6 +254,13 @@ def _is_abbrev_context(line: str, pstart: int, nxt: str, english: bool) -> bool:
         # U.S. Secretary of State / moved to the U.S. The decision ...
         return not _starter(nxt)
     return False
+
+
+def _starts_line(text: str, i: int, line_start: int) -> bool:
+    """Whether only whitespace precedes ``i`` on its line (looking back a bounded distance)."""
+    if i - line_start > 64:
+        return False
+    return not text[line_start:i].strip()
 
 
 def _is_dotted_acronym(core: str) -> bool:

@@ -187,6 +187,9 @@ PATHOLOGICAL = {
     "initials": "A. " * 50_000 + "end.",
     "ellipses": "wait\u2026 " * 30_000,
     "one huge word": "x" * 300_000 + ". Next.",
+    "list numbers": "1. " * 100_000,
+    "stops before long gaps": ("x." + " " * 200) * 5_000,
+    "tiny lines": "\u3002!\n" * 50_000,
     "closing quotes run": "Stop." + "\u201d" * 200_000 + " Next.",
 }
 
