@@ -275,3 +275,13 @@ def test_long_input_is_bounded():
     scores, chosen = rank_news(sentences, [i // 5 for i in range(2000)], title=None, count=3)
     assert time.perf_counter() - t0 < 10
     assert len(scores) == 2000 and len(chosen) == 3
+
+
+def test_dense_and_sparse_paths_agree(monkeypatch):
+    from digest.summarize import news
+
+    dense = rank_news(FLOOD, list(range(len(FLOOD))), title="Flood barrier", count=3)
+    monkeypatch.setattr(news, "_DENSE_MAX", 0)
+    sparse = rank_news(FLOOD, list(range(len(FLOOD))), title="Flood barrier", count=3)
+    assert dense[1] == sparse[1]
+    assert dense[0] == pytest.approx(sparse[0])

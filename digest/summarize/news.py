@@ -224,6 +224,29 @@ def _dependent(text: str, cased: bool) -> bool:
     return w.lower() in _DEPENDENT
 
 
+_DENSE_MAX = 2_000_000  # cells of the sentence x term matrix below which dense is faster
+
+
+def _tfidf(rows: np.ndarray, cols: np.ndarray, n: int, v: int):
+    """Unit-length TF-IDF rows (sublinear tf, smoothed in-article idf) and the idf vector.
+    Dense for ordinary articles (fast), sparse for huge inputs (memory linear in the text)."""
+    if n * v <= _DENSE_MAX:
+        tf = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float)
+        idf = np.log((n + 1) / (np.count_nonzero(tf, axis=0) + 1)) + 1.0
+        x = np.log1p(tf) * idf
+        norms = np.linalg.norm(x, axis=1)
+        x /= np.where(norms > 0, norms, 1.0)[:, None]
+        return x, idf
+    tf = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, v))  # sums repeats
+    tf.sum_duplicates()
+    idf = np.log((n + 1) / (np.bincount(tf.indices, minlength=v) + 1)) + 1.0
+    tf.data = np.log1p(tf.data)
+    x = sparse.csr_matrix(tf.multiply(idf[None, :]))
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    x = sparse.csr_matrix(x.multiply((1.0 / np.where(norms > 0, norms, 1.0))[:, None]))
+    return x, idf
+
+
 def rank_news(
     sentences: Sequence[str],
     paragraph_ids: Sequence[int],
@@ -260,17 +283,8 @@ def rank_news(
             rows.append(i)
             cols.append(vocab.setdefault(t, len(vocab)))
     v = max(1, len(vocab))
-    # sparse: memory stays linear in the text, whatever the number of sentences
-    tf = sparse.csr_matrix(
-        (np.ones(len(rows)), (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp))),
-        shape=(n, v),
-    )  # duplicates are summed
-    idf = np.log((n + 1) / (np.bincount(tf.indices, minlength=v) + 1)) + 1.0
-    tf.data = np.log1p(tf.data)
-    x = sparse.csr_matrix(tf.multiply(idf[None, :]))
-    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
-    x = sparse.csr_matrix(x.multiply((1.0 / np.where(norms > 0, norms, 1.0))[:, None]))
-    sim = (x @ x.T).toarray()
+    x, idf = _tfidf(np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp), n, v)
+    sim = (x @ x.T).toarray() if sparse.issparse(x) else x @ x.T
     np.fill_diagonal(sim, 0.0)
 
     # centrality: degree in the cosine graph of all sentences (captions and the like vote
