@@ -1,31 +1,43 @@
 """``digest build``: the pipeline stages, in order.
 
-config    read and validate site.yaml
-load      find sources, read them, validate metadata -> Article
-summarize each Article -> Summary
-related   all Articles -> related links
-render    Entries -> HTML pages (theme templates)
-feeds     Entries -> articles.json
-publish   pages -> output folder, swapped in atomically
+    config     read and validate site.yaml                       (digest.config)
+    load       find sources, read, clean, validate -> Article    (digest.load, digest.clean)
+    summarize  each Article -> Summary                           (digest.summarize)
+    related    all Articles -> related links                     (digest.related)
+    render     Entries -> HTML pages (theme templates)           (digest.render)
+    feeds      Entries -> articles.json, feeds, sitemap          (digest.feeds)
+    publish    pages -> output folder, swapped in atomically     (digest.publish)
+
+Per-article work (load, summarize, term counts) is a pure function of the
+source file and the config sections it reads, so it runs in a process pool
+and its result is cached (digest.cache); a rebuild redoes only what changed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest import feeds, load, publish, related, render, summarize
-from digest.config import Config
+from digest import cache, feeds, load, publish, related, render, summarize
+from digest.config import Config, ContentConfig, FolderDefaults, RelatedConfig, SummaryConfig
 from digest.errors import BuildError, Problem, Problems
-from digest.model import Article, Entry, Page
+from digest.model import Article, Entry, Page, Summary, TermCounts
+
+POOL_THRESHOLD = 48  # below this many articles to process, a pool costs more than it saves
 
 
 @dataclass(frozen=True)
 class BuildOptions:
     strict: bool = False
     output: Path | None = None  # overrides config.output_dir
+    jobs: int | None = None  # worker processes; None = all cores
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -36,6 +48,19 @@ class BuildResult:
     warnings: tuple[Problem, ...]
     output: Path
     timings: tuple[tuple[str, float], ...] = ()
+    processed: int = 0  # articles whose per-article work was redone (cache misses)
+    written: int = 0  # files whose bytes changed in the output
+
+
+@dataclass(frozen=True)
+class Processed:
+    """Everything the per-article stages make of one source file."""
+
+    article: Article | None
+    problems: tuple[Problem, ...]
+    report: tuple[str, ...]
+    summary: Summary | None
+    terms: TermCounts | None
 
 
 class _Timer:
@@ -49,10 +74,10 @@ class _Timer:
         self._t = now
 
 
-Progress = Callable[[Iterable[Article], int], Iterable[Article]]
+Progress = Callable[[Iterable[Processed], int], Iterable[Processed]]
 
 
-def _no_progress(items: Iterable[Article], total: int) -> Iterable[Article]:
+def _no_progress(items: Iterable[Processed], total: int) -> Iterable[Processed]:
     return items
 
 
@@ -66,23 +91,42 @@ def build(
     start = time.perf_counter()
     timer = _Timer()
     problems = Problems()
+    store = cache.Cache(config.cache_dir if options.use_cache else None)
+    try:
+        if store.rebuilt_reason:
+            problems.warn(f"cache rebuilt: {store.rebuilt_reason}", str(config.cache_dir))
+        # load + summarize + term counts, per article (cached, in parallel)
+        sources = load.discover(config.content, problems)
+        defaults = load.folder_defaults(config.content, problems)
+        done, processed = process_sources(
+            sources, config.content, defaults, config.summary, store, options.jobs, progress
+        )
+        timer.lap("load+summarize")
+        kept: list[tuple[Article, Summary, TermCounts]] = []
+        for src, p in zip(sources, done, strict=True):
+            problems.extend(p.problems)
+            if on_report is not None:
+                on_report(src.shown, p.report)
+            if p.article is None or (p.article.draft and not config.content.drafts):
+                continue
+            kept.append((p.article, p.summary, p.terms))
+        order = {id(a): i for i, (a, _, _) in enumerate(kept)}
+        articles = load.check_collection([a for a, _, _ in kept], problems)
+        by_id = {id(a): kept[order[id(a)]] for a in articles}
+        theme = _theme(config, problems)
+        problems.raise_if_errors(strict=options.strict)
+        assert theme is not None
 
-    articles = load.load_articles(config.content, problems, on_report)
-    timer.lap("load")
-    theme = _theme(config, problems)
-    problems.raise_if_errors(strict=options.strict)
-
-    summaries = [summarize.summarize(a, config.summary) for a in progress(articles, len(articles))]
-    timer.lap("summarize")
-    links = related.related_links(articles, config.related)
-    timer.lap("related")
-    entries = [Entry(a, s, links.get(a.slug, ())) for a, s in zip(articles, summaries, strict=True)]
-
-    pages = site_pages(entries, theme, config)
-    timer.lap("render")
-    output = options.output or config.output_dir
-    written = publish.publish(pages, output)
-    timer.lap("publish")
+        links = related_links(articles, [by_id[id(a)][2] for a in articles], config.related, store)
+        timer.lap("related")
+        entries = [Entry(a, by_id[id(a)][1], links.get(a.slug, ())) for a in articles]
+        pages = site_pages(entries, theme, config)
+        timer.lap("render")
+        output = options.output or config.output_dir
+        written, changed = publish.publish(pages, output)
+        timer.lap("publish")
+    finally:
+        store.close()
     return BuildResult(
         len(articles),
         written,
@@ -90,7 +134,145 @@ def build(
         tuple(problems.warnings),
         output,
         tuple(timer.times),
+        processed,
+        changed,
     )
+
+
+# ---------------------------------------------------------------- per-article work
+
+
+def process_one(
+    src: load.SourceFile,
+    content: ContentConfig,
+    defaults: dict[str, FolderDefaults],
+    summary_cfg: SummaryConfig,
+) -> Processed:
+    """load -> summarize -> term counts for one source (runs in a worker process)."""
+    article, found, report = load.load_one(src, content, defaults)
+    if article is None:
+        return Processed(None, tuple(found), report, None, None)
+    return Processed(
+        article,
+        tuple(found),
+        report,
+        summarize.summarize(article, summary_cfg),
+        related.term_counts(article),
+    )
+
+
+def _source_key(
+    src: load.SourceFile,
+    content: ContentConfig,
+    defaults: dict[str, FolderDefaults],
+    summary_cfg: SummaryConfig,
+) -> str:
+    """Everything a source's Processed depends on."""
+    try:
+        data = src.path.read_bytes()
+        stat = src.path.stat()
+    except OSError:
+        return "unreadable:" + src.rel  # never stored: the error is re-reported each time
+    extra = stat.st_mtime_ns if src.path.suffix.lower() in (".txt", ".html", ".htm") else 0
+    return cache.key(
+        "source",
+        cache.fingerprint(),
+        src.rel,
+        src.shown,
+        hashlib.sha256(data).hexdigest(),
+        extra,
+        content.language,
+        content.author,
+        content.raw_html,
+        load.defaults_for(src.rel, defaults),
+        summary_cfg,
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    )
+
+
+def process_sources(
+    sources: Sequence[load.SourceFile],
+    content: ContentConfig,
+    defaults: dict[str, FolderDefaults],
+    summary_cfg: SummaryConfig,
+    store: cache.Cache,
+    jobs: int | None,
+    progress: Progress,
+) -> tuple[list[Processed], int]:
+    """Processed results in source order: from the cache, else computed (in parallel)."""
+    keys = [_source_key(s, content, defaults, summary_cfg) for s in sources]
+    cached = store.get_many("source", [k for k in keys if not k.startswith("unreadable:")])
+    results: list[Processed | None] = []
+    todo: list[int] = []
+    for i, k in enumerate(keys):
+        hit = cached.get(k)
+        if isinstance(hit, dict) and "processed" in hit:
+            results.append(Processed(*hit["processed"]))
+        else:
+            results.append(None)
+            todo.append(i)
+    fresh = _run(process_one, [sources[i] for i in todo], (content, defaults, summary_cfg), jobs)
+    to_store = {}
+    for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
+        results[i] = p
+        if p.article is not None and not keys[i].startswith("unreadable:"):
+            to_store[keys[i]] = {"processed": [p.article, p.problems, p.report, p.summary, p.terms]}
+    store.put_many("source", to_store)
+    store.prune("source", keys)
+    return [r for r in results if r is not None], len(todo)
+
+
+def _run(
+    fn: Callable[..., Processed], items: Sequence[load.SourceFile], args: tuple, jobs: int | None
+) -> Iterator[Processed]:
+    """fn(item, *args) for each item, in order; in worker processes when it pays."""
+    workers = jobs or os.cpu_count() or 1
+    if workers <= 1 or len(items) < POOL_THRESHOLD:
+        return (fn(item, *args) for item in items)
+    return _pooled(fn, items, args, workers)
+
+
+def _pooled(
+    fn: Callable[..., Processed], items: Sequence[load.SourceFile], args: tuple, workers: int
+) -> Iterator[Processed]:
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, min(32, len(items) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        yield from pool.map(_call, [(fn, item, args) for item in items], chunksize=chunk)
+
+
+def _call(job: tuple) -> Processed:
+    fn, item, args = job
+    return fn(item, *args)
+
+
+# ---------------------------------------------------------------- related, render
+
+
+def related_links(
+    articles: Sequence[Article],
+    counts: Sequence[TermCounts],
+    cfg: RelatedConfig,
+    store: cache.Cache,
+) -> dict:
+    """Related links for all articles; cached whole, keyed by every input they read."""
+    k = cache.key(
+        "related",
+        cache.fingerprint(),
+        cfg,
+        [
+            (a.slug, a.title, a.url, a.pinned_related, c)
+            for a, c in zip(articles, counts, strict=True)
+        ],
+    )
+    hit = store.get("related", k)
+    if isinstance(hit, dict):
+        return hit
+    links = related.related_links(articles, cfg, counts)
+    store.put("related", k, links)
+    store.prune("related", [k])
+    return links
 
 
 def site_pages(entries: Sequence[Entry], theme: render.Theme, config: Config) -> list[Page]:

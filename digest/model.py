@@ -89,6 +89,14 @@ class RelatedLink:
 
 
 @dataclass(frozen=True)
+class TermCounts:
+    """An article's hashed term counts (for related links), sorted by term id."""
+
+    ids: tuple[int, ...]
+    counts: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Entry:
     """An article with its computed summary and related links."""
 

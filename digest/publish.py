@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import hashlib
+import json
 import os
 import shutil
 import sys
@@ -70,8 +72,33 @@ def recover(output: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def publish(pages: Iterable[Page], output: Path) -> int:
-    """Write pages into ``output`` atomically; returns the number of files written."""
+def _manifest(output: Path) -> dict[str, str]:
+    """path -> sha256 of the files the previous build wrote (from its marker file)."""
+    try:
+        data = json.loads((output / _MARKER).read_text(encoding="utf-8"))
+        files = data.get("files", {}) if isinstance(data, dict) else {}
+        return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_or_link(target: Path, content: bytes, previous: Path | None) -> bool:
+    """Hard-link the previous build's identical file, else write; True when written."""
+    if previous is not None:
+        try:
+            os.link(previous, target)
+            return False
+        except OSError:
+            pass
+    target.write_bytes(content)
+    return True
+
+
+def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
+    """Write pages into ``output`` atomically; returns (files, files whose bytes changed).
+
+    Files identical to the previous build's are hard-linked from it, not rewritten.
+    """
     pages = check_collisions(pages)
     output = output.absolute()
     if output.exists() and not output.is_dir():
@@ -93,18 +120,34 @@ def publish(pages: Iterable[Page], output: Path) -> int:
         )
     output.parent.mkdir(parents=True, exist_ok=True)
     recover(output)
+    old = _manifest(output) if output.is_dir() else {}
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{output.name}-", dir=output.parent))
+    changed = 0
+    files: dict[str, str] = {}
+    made: set[Path] = set()
     try:
         for p in pages:
             target = tmp / p.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(p.content)
-        (tmp / _MARKER).write_text("written by digest; replaced whole on every build\n")
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            h = hashlib.sha256(p.content).hexdigest()
+            files[p.path] = h
+            previous = output / p.path if old.get(p.path) == h else None
+            changed += _write_or_link(target, p.content, previous)
+        (tmp / _MARKER).write_text(
+            json.dumps({"generator": "digest", "files": files}, sort_keys=True, indent=0) + "\n"
+        )
         _swap(tmp, output)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return len(pages)
+    return len(pages), changed
+
+
+def is_digest_output(folder: Path) -> bool:
+    """True when digest wrote this folder (its marker file, or an older digest site)."""
+    return (folder / _MARKER).exists() or _looks_like_site(folder)
 
 
 def _looks_like_site(folder: Path) -> bool:

@@ -8,8 +8,8 @@ built.  Ties are broken by slug, so builds are repeatable.
 
 from __future__ import annotations
 
-import math
 import re
+import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from digest.config import RelatedConfig
-from digest.model import Article, RelatedLink
+from digest.model import Article, RelatedLink, TermCounts
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 STOP_WORDS = frozenset(
@@ -55,45 +55,55 @@ def terms(text: str) -> list[str]:
     return out
 
 
+DIM_BITS = 20  # terms are hashed into 2**20 buckets: no vocabulary to build or keep
+
+
+def term_id(term: str) -> int:
+    return zlib.crc32(term.encode("utf-8")) & ((1 << DIM_BITS) - 1)
+
+
+def term_counts(article: Article) -> TermCounts:
+    """Hashed term counts of an article's text; title terms count twice."""
+    c = Counter(term_id(t) for t in terms(article.text))
+    c.update(term_id(t) for t in terms(article.title))
+    ids = sorted(c)
+    return TermCounts(tuple(ids), tuple(c[i] for i in ids))
+
+
 @dataclass(frozen=True)
 class Vectors:
-    """TF-IDF rows (CSR, L2-normalised) with their vocabulary."""
+    """TF-IDF rows (CSR, L2-normalised) over hashed terms."""
 
     matrix: sparse.csr_matrix
-    vocabulary: tuple[str, ...]
 
 
-def vectorize(docs: Sequence[Sequence[str]], title_terms: Sequence[Sequence[str]] = ()) -> Vectors:
-    """TF-IDF of term lists; title terms count twice."""
-    counts: list[Counter] = []
-    for i, d in enumerate(docs):
-        c = Counter(d)
-        if i < len(title_terms):
-            c.update(title_terms[i])
-        counts.append(c)
-    df: Counter = Counter()
-    for c in counts:
-        df.update(c.keys())
+def vectorize(counts: Sequence[TermCounts]) -> Vectors:
+    """Sublinear TF times smoothed IDF, L2-normalised; all in numpy."""
     n = len(counts)
-    vocab = tuple(sorted(t for t, k in df.items() if k >= 2 or n < 3))
-    index = {t: i for i, t in enumerate(vocab)}
-    idf = {t: math.log((1 + n) / (1 + df[t])) + 1.0 for t in vocab}
-    rows, cols, vals = [], [], []
-    for r, c in enumerate(counts):
-        for t, k in c.items():
-            j = index.get(t)
-            if j is not None:
-                rows.append(r)
-                cols.append(j)
-                vals.append((1.0 + math.log(k)) * idf[t])
-    m = sparse.csr_matrix(
-        (np.asarray(vals, dtype=np.float32), (rows, cols)), shape=(n, len(vocab)), dtype=np.float32
-    )
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    lens = np.fromiter((len(c.ids) for c in counts), dtype=np.int64, count=n)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lens, out=indptr[1:])
+    total = int(indptr[-1])
+    ind = np.fromiter((i for c in counts for i in c.ids), dtype=np.int32, count=total)
+    cnt = np.fromiter((k for c in counts for k in c.counts), dtype=np.float32, count=total)
+    df = np.bincount(ind, minlength=1 << DIM_BITS)
+    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
+    val = (1.0 + np.log(cnt)) * idf[ind]
+    # df == 1 terms only ever match their own row: they count in the norm, not the product.
+    sq = np.add.reduceat(val * val, indptr[:-1]) if total else np.zeros(n, np.float32)
+    sq[lens == 0] = 0.0
+    norms = np.sqrt(sq)
     norms[norms == 0] = 1.0
-    m = sparse.diags(1.0 / norms).dot(m).tocsr().astype(np.float32)
+    val = val / np.repeat(norms, lens)
+    keep = df[ind] > 1
+    rows = np.repeat(np.arange(n, dtype=np.int32), lens)
+    m = sparse.csr_matrix(
+        (val[keep].astype(np.float32), (rows[keep], ind[keep])),
+        shape=(n, 1 << DIM_BITS),
+        dtype=np.float32,
+    )
     m.sort_indices()
-    return Vectors(m, vocab)
+    return Vectors(m)
 
 
 def top_k(
@@ -102,7 +112,8 @@ def top_k(
     """For each row, the k most similar other rows above min_score.
 
     Rows are compared a block at a time (at most ``block_bytes`` of dense
-    scores), so memory is O(N * block) rather than O(N^2).
+    scores), so memory is O(N * block) rather than O(N^2).  Ties are broken
+    by key, so the result does not depend on block size or row order.
     """
     m = vectors.matrix
     n = m.shape[0]
@@ -114,46 +125,45 @@ def top_k(
     for start in range(0, n, block):
         stop = min(n, start + block)
         sims = (m[start:stop] @ mt).toarray()
+        sims[np.arange(stop - start), np.arange(start, stop)] = -1.0
+        np.round(sims, 6, out=sims)
+        kk = min(k, n - 1)
+        part = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
         for r in range(stop - start):
-            i = start + r
             row = sims[r]
-            row[i] = -1.0
-            kk = min(k + 8, n - 1)  # a few extra to break ties by key
-            cand = np.argpartition(-row, kk - 1)[:kk] if kk < n else np.arange(n)
+            # every row tied with the k-th best competes on key
+            kth = row[part[r]].min()
+            cand = np.flatnonzero(row >= kth) if kth > 0 else part[r]
             best = [
                 (int(j), round(float(row[j]), 6))
                 for j in cand
-                if j != i and row[j] >= min_score and row[j] > 0
+                if row[j] >= min_score and row[j] > 0
             ]
             best.sort(key=lambda js: (-js[1], keys[js[0]]))
-            out[i] = best[:k]
+            out[start + r] = best[:k]
     return out
 
 
-def article_terms(a: Article) -> tuple[list[str], list[str]]:
-    return terms(a.text), terms(a.title)
-
-
 def related_links(
-    articles: Sequence[Article], cfg: RelatedConfig
+    articles: Sequence[Article], cfg: RelatedConfig, counts: Sequence[TermCounts] | None = None
 ) -> dict[str, tuple[RelatedLink, ...]]:
     """slug -> related links (pinned slugs first, then the most similar)."""
-    by_slug = {a.slug: a for a in articles}
+    by_slug = {a.slug: i for i, a in enumerate(articles)}
     keys = [a.slug for a in articles]
-    pairs = [article_terms(a) for a in articles]
-    vectors = vectorize([p[0] for p in pairs], [p[1] for p in pairs])
+    if counts is None:
+        counts = [term_counts(a) for a in articles]
+    vectors = vectorize(counts)
     neighbours = top_k(vectors, cfg.count, cfg.min_score, keys)
     result: dict[str, tuple[RelatedLink, ...]] = {}
     for i, a in enumerate(articles):
         links: list[RelatedLink] = []
         seen = {a.slug}
-        row = vectors.matrix[i]
         for slug in a.pinned_related:
-            other = by_slug.get(slug)
-            if other is None or slug in seen:
+            j = by_slug.get(slug)
+            if j is None or slug in seen:
                 continue
-            j = keys.index(slug)
-            s = round(float(row.multiply(vectors.matrix[j]).sum()), 6)
+            other = articles[j]
+            s = round(float(vectors.matrix[i].multiply(vectors.matrix[j]).sum()), 6)
             links.append(RelatedLink(other.slug, other.title, other.url, s))
             seen.add(slug)
         for j, s in neighbours[i]:
@@ -167,10 +177,16 @@ def related_links(
     return result
 
 
-def explain_pair(vectors: Vectors, i: int, j: int, n_terms: int = 5) -> list[tuple[str, float]]:
-    """The terms that contribute most to the similarity of rows i and j."""
+def explain_pair(
+    a: Article, b: Article, vectors: Vectors, i: int, j: int, n_terms: int = 5
+) -> list[tuple[str, float]]:
+    """The terms that contribute most to the similarity of articles a (row i) and b (row j)."""
+    names: dict[int, str] = {}
+    for t in terms(a.title + " " + a.text):
+        names.setdefault(term_id(t), t)
     prod = vectors.matrix[i].multiply(vectors.matrix[j]).tocoo()
     pairs = sorted(
-        zip(prod.col, prod.data, strict=True), key=lambda cv: (-cv[1], vectors.vocabulary[cv[0]])
+        zip(prod.col.tolist(), prod.data.tolist(), strict=True),
+        key=lambda cv: (-cv[1], names.get(cv[0], "")),
     )
-    return [(vectors.vocabulary[c], round(float(v), 4)) for c, v in pairs[:n_terms]]
+    return [(names.get(c, f"#{c}"), round(float(v), 4)) for c, v in pairs[:n_terms]]

@@ -59,7 +59,8 @@ def test_closing_line_reports_articles_pages_seconds(
 ) -> None:
     assert main(["build", "--config", str(site / "site.yaml")]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("built 4 articles, ") and " files in " in out and " s -> " in out
+    assert out.startswith("built 4 articles (4 processed), ")
+    assert " files (" in out and " changed) in " in out and " s -> " in out
 
 
 def test_verbose_prints_stage_times(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

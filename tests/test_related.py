@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from digest.config import RelatedConfig
 from digest.model import Article
-from digest.related import related_links, top_k, vectorize
+from digest.related import related_links, term_counts, top_k, vectorize
 
 
 def art(slug: str, text: str, pinned=()) -> Article:
@@ -55,8 +55,9 @@ def test_ties_broken_by_slug() -> None:
 
 
 def test_blocks_bound_memory_and_match_unblocked() -> None:
-    docs = [[f"w{(i * 7 + j) % 50}" for j in range(12)] for i in range(300)]
-    vec = vectorize(docs)
+    docs = [art(f"d{i}", " ".join(f"word{(i * 7 + j) % 50}" for j in range(12)))
+            for i in range(300)]
+    vec = vectorize([term_counts(d) for d in docs])
     keys = [f"k{i:03d}" for i in range(300)]
     small = top_k(vec, 5, 0.0, keys, block_bytes=4 * 300 * 3)  # 3 rows at a time
     big = top_k(vec, 5, 0.0, keys)

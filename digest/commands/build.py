@@ -28,6 +28,19 @@ def add_parser(sub) -> argparse.ArgumentParser:
         help="output folder (default: output_dir from site.yaml, public/)",
     )
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        default=None,
+        help="worker processes for per-article work (default: all cores)",
+    )
+    b.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ignore and do not update the build cache (.digest-cache/)",
+    )
     verbosity = b.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     verbosity.add_argument(
@@ -71,7 +84,10 @@ def run(args: argparse.Namespace) -> int:
 
     show_bar = not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     result = build(
-        config, BuildOptions(strict=args.strict), progress=_progress(show_bar), on_report=report
+        config,
+        BuildOptions(strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache),
+        progress=_progress(show_bar),
+        on_report=report,
     )
     if not args.quiet:
         for w in result.warnings:
@@ -81,7 +97,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {stage:<10} {secs:7.3f} s", file=sys.stderr)
     if not args.quiet:
         print(
-            f"built {result.articles} articles, {result.pages} files in "
+            f"built {result.articles} articles ({result.processed} processed), {result.pages} "
+            f"files ({result.written} changed) in "
             f"{result.seconds:.2f} s -> {_shown(result.output)}"
         )
     return 0

@@ -1,0 +1,268 @@
+"""The ``cache`` stage: per-article results and rendered pages, in SQLite.
+
+Entries are keyed by a hash of everything that affects them: the source
+file's bytes and path, the config section the stage reads, the versions of
+digest and of the libraries that change results (and a fingerprint of
+digest's own code, so a development checkout never serves stale entries).
+Each value carries a checksum; a corrupt entry is a miss, a corrupt or
+foreign database is deleted and rebuilt, never trusted.  Values are JSON
+(never pickle), so a tampered cache cannot run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import digest
+from digest import model
+from digest.errors import Problem
+
+CACHE_FORMAT = 1
+DB_NAME = "cache.sqlite"
+_LIBRARIES = (
+    "sumy",
+    "markdown",
+    "nh3",
+    "pyyaml",
+    "trafilatura",
+    "numpy",
+    "scipy",
+    "jinja2",
+    "charset-normalizer",
+    "nltk",
+    "lxml",
+)
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """Versions of digest and the result-affecting libraries, plus digest's code."""
+    h = hashlib.sha256(f"format={CACHE_FORMAT};digest={digest.__version__}".encode())
+    for lib in _LIBRARIES:
+        try:
+            h.update(f";{lib}={metadata.version(lib)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f";{lib}=-".encode())
+    root = Path(digest.__file__).parent
+    for f in sorted(root.rglob("*.py")):
+        h.update(f.relative_to(root).as_posix().encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def key(*parts: Any) -> str:
+    """A cache key from JSON-able parts (dataclasses included)."""
+    data = json.dumps(
+        [encode(p) for p in parts], sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- JSON codec
+
+_TYPES: dict[str, type] = {
+    "Article": model.Article,
+    "Summary": model.Summary,
+    "RelatedLink": model.RelatedLink,
+    "Problem": Problem,
+    "TermCounts": model.TermCounts,
+}
+
+
+def encode(obj: Any) -> Any:
+    """Frozen dataclasses, datetimes, paths and tuples as plain JSON values."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        out = {"__type__": type(obj).__name__}
+        for f in dataclasses.fields(obj):
+            out[f.name] = encode(getattr(obj, f.name))
+        return out
+    if isinstance(obj, datetime):
+        return {"__dt__": obj.isoformat()}
+    if isinstance(obj, Path):
+        return str(obj)
+    if isinstance(obj, (list, tuple)):
+        return [encode(x) for x in obj]
+    if isinstance(obj, Mapping):
+        return {str(k): encode(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
+    return obj
+
+
+def decode(obj: Any) -> Any:
+    if isinstance(obj, list):
+        return tuple(decode(x) for x in obj)
+    if isinstance(obj, dict):
+        if "__dt__" in obj:
+            return datetime.fromisoformat(obj["__dt__"])
+        t = obj.get("__type__")
+        if t is not None:
+            cls = _TYPES[t]
+            return cls(**{k: decode(v) for k, v in obj.items() if k != "__type__"})
+        return {k: decode(v) for k, v in obj.items()}
+    return obj
+
+
+# ---------------------------------------------------------------- store
+
+
+class Cache:
+    """A namespaced key-value store; ``Cache(None)`` is a cache that never hits."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.db: sqlite3.Connection | None = None
+        self.rebuilt_reason: str | None = None
+        self.hits = self.misses = 0
+        if folder is not None:
+            self._open(folder)
+
+    def _open(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / DB_NAME
+        for _attempt in range(2):
+            try:
+                self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
+                self.db.execute(
+                    "CREATE TABLE IF NOT EXISTS entries (ns TEXT, k TEXT, "
+                    "sum TEXT, v BLOB, PRIMARY KEY (ns, k))"
+                )
+                row = self.db.execute("SELECT v FROM meta WHERE k='fingerprint'").fetchone()
+                fp = fingerprint()
+                if row is None or row[0] != fp:
+                    if row is not None:
+                        self.rebuilt_reason = "digest or a library changed"
+                    self.db.execute("DELETE FROM entries")
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fp,))
+                self.db.execute("PRAGMA quick_check").fetchone()
+                return
+            except sqlite3.DatabaseError as exc:  # corrupt or not a database: start over
+                self.rebuilt_reason = f"the cache was unreadable ({exc})"
+                self.close()
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(str(path) + suffix)
+        self.db = None  # pragma: no cover - could not even create a fresh one
+
+    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
+        keys = list(keys)
+        found: dict[str, Any] = {}
+        if self.db is None or not keys:
+            self.misses += len(keys)
+            return found
+        try:
+            for i in range(0, len(keys), 500):
+                chunk = keys[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for k, checksum, blob in self.db.execute(
+                    f"SELECT k, sum, v FROM entries WHERE ns=? AND k IN ({marks})", (ns, *chunk)
+                ):
+                    value = _unpack(blob, checksum)
+                    if value is not _BAD:
+                        found[k] = value
+        except sqlite3.DatabaseError:
+            found = {}
+        self.hits += len(found)
+        self.misses += len(keys) - len(found)
+        return found
+
+    def get(self, ns: str, k: str) -> Any:
+        return self.get_many(ns, [k]).get(k)
+
+    def put_many(self, ns: str, items: Mapping[str, Any]) -> None:
+        if self.db is None or not items:
+            return
+        rows = []
+        for k, v in items.items():
+            blob = _pack(v)
+            rows.append((ns, k, hashlib.sha256(blob).hexdigest(), blob))
+        try:
+            self.db.execute("BEGIN")
+            self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.db.execute("ROLLBACK")
+
+    def put(self, ns: str, k: str, value: Any) -> None:
+        self.put_many(ns, {k: value})
+
+    def prune(self, ns: str, keep: Iterable[str]) -> None:
+        """Forget entries of a namespace that the last build did not use."""
+        if self.db is None:
+            return
+        keep = set(keep)
+        try:
+            stale = [
+                k
+                for (k,) in self.db.execute("SELECT k FROM entries WHERE ns=?", (ns,))
+                if k not in keep
+            ]
+            if stale:
+                self.db.execute("BEGIN")
+                self.db.executemany(
+                    "DELETE FROM entries WHERE ns=? AND k=?", [(ns, k) for k in stale]
+                )
+                self.db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            pass
+
+    def close(self) -> None:
+        if self.db is not None:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.db.close()
+            self.db = None
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_BAD = object()
+
+
+def _pack(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return b"B" + zlib.compress(value, 1)
+    text = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
+    return b"J" + zlib.compress(text.encode("utf-8"), 1)
+
+
+def _unpack(blob: bytes, checksum: str) -> Any:
+    try:
+        if hashlib.sha256(blob).hexdigest() != checksum:
+            return _BAD
+        raw = zlib.decompress(blob[1:])
+        if blob[:1] == b"B":
+            return raw
+        return decode(json.loads(raw.decode("utf-8")))
+    except (zlib.error, ValueError, KeyError, TypeError):
+        return _BAD
+
+
+def clear(folder: Path) -> bool:
+    """Delete the cache database; True when there was one."""
+    existed = False
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        p = folder / (DB_NAME + suffix)
+        if p.exists():
+            p.unlink()
+            existed = True
+    with contextlib.suppress(OSError):
+        folder.rmdir()
+    return existed

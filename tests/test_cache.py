@@ -1,0 +1,112 @@
+"""Cached, incremental, parallel builds give the same bytes as a cold build."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from digest import build as build_mod
+from digest.build import BuildOptions, build
+from digest.cli import main
+from digest.config import load_config
+
+
+def run(site: Path, **opts) -> build_mod.BuildResult:
+    return build(load_config(site / "site.yaml"), BuildOptions(**opts))
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_rebuild_with_nothing_changed_redoes_nothing(site: Path) -> None:
+    first = run(site)
+    assert first.processed == 4 and first.written == first.pages
+    before = {p: p.stat().st_ino for p in (site / "public").rglob("*.html")}
+    second = run(site)
+    assert second.processed == 0 and second.written == 0
+    after = {p: p.stat().st_ino for p in (site / "public").rglob("*.html")}
+    assert before == after  # files were not rewritten (same inodes, hard-linked)
+
+
+def test_editing_one_article_reprocesses_only_it(site: Path) -> None:
+    run(site)
+    f = site / "content/science/2026-03-03-moth-survey.md"
+    f.write_text(f.read_text().replace("312 species", "313 species"))
+    result = run(site)
+    assert result.processed == 1
+    assert 0 < result.written < result.pages
+    assert "313 species" in (site / "public/science/moth-survey/index.html").read_text()
+
+
+def test_cache_gives_same_bytes_as_cold_build(site: Path, tmp_path: Path) -> None:
+    run(site, output=tmp_path / "warm1")
+    run(site, output=tmp_path / "warm2")  # from the cache
+    run(site, output=tmp_path / "cold", use_cache=False)
+    assert tree(tmp_path / "warm2") == tree(tmp_path / "cold") == tree(tmp_path / "warm1")
+
+
+def test_changed_setting_invalidates(site: Path) -> None:
+    run(site)
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "summary:\n  sentences: 1\n")
+    assert run(site).processed == 4
+
+
+def test_corrupt_cache_is_detected_and_rebuilt(site: Path, tmp_path: Path) -> None:
+    run(site, output=tmp_path / "a")
+    db = site / ".digest-cache/cache.sqlite"
+    db.write_bytes(b"not a database" * 1000)
+    result = run(site, output=tmp_path / "b")
+    assert result.processed == 4
+    assert any("cache rebuilt" in str(w) for w in result.warnings)
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_tampered_entry_is_not_trusted(site: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    run(site, output=tmp_path / "a")
+    con = sqlite3.connect(site / ".digest-cache/cache.sqlite")
+    con.execute("UPDATE entries SET v = X'4a00'")  # wrong checksum, broken blob
+    con.commit()
+    con.close()
+    result = run(site, output=tmp_path / "b")
+    assert result.processed == 4 and tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_no_cache_writes_no_cache(site: Path) -> None:
+    assert main(["build", "--config", str(site / "site.yaml"), "-q", "--no-cache"]) == 0
+    assert not (site / ".digest-cache").exists()
+
+
+def test_clean_command(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(site)
+    assert (site / ".digest-cache").is_dir()
+    assert main(["clean", "--config", str(site / "site.yaml")]) == 0
+    assert not (site / ".digest-cache").exists() and (site / "public").is_dir()
+    assert main(["clean", "--config", str(site / "site.yaml"), "--all"]) == 0
+    assert not (site / "public").exists()
+
+
+def test_worker_count_does_not_change_output(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build_mod, "POOL_THRESHOLD", 0)
+    run(site, output=tmp_path / "one", jobs=1, use_cache=False)
+    run(site, output=tmp_path / "two", jobs=2, use_cache=False)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+@pytest.mark.skipif(not hasattr(os, "link"), reason="needs hard links")
+def test_removed_article_disappears_after_cached_build(site: Path) -> None:
+    run(site)
+    (site / "content/world/2026-03-05-harbour-funding.md").unlink()
+    run(site)
+    assert not (site / "public/world/harbour-funding").exists()
+    assert "harbour-funding" not in (site / "public/world/harbour-wall/index.html").read_text()
