@@ -126,14 +126,16 @@ class SiteBuilder:
                 unique.append(p)
         return tuple(unique)
 
-    def rebuild(self) -> State:
+    def rebuild(self, jobs: int | None = None) -> State:
+        """Build now; ``jobs=1`` keeps the build in this process (no fork from a
+        thread of a multi-threaded server)."""
         start = time.perf_counter()
         old = self.state
         config: Config | None = None
         problems: list[str] = []
         try:
             config = load_config(self.config_path, base_url=self.base_url, drafts=self.drafts)
-            build(config, BuildOptions(output=self.output))
+            build(config, BuildOptions(output=self.output, jobs=jobs))
         except BuildError as exc:
             problems = [
                 f"{'warning' if p.warning else 'error'}: {p}" for p in _errors_first(exc.problems)
@@ -347,8 +349,8 @@ class Preview:
     def state(self) -> State:
         return self.builder.state
 
-    def rebuild(self, changes: int = 0) -> State:
-        state = self.builder.rebuild()
+    def rebuild(self, changes: int = 0, jobs: int | None = 1) -> State:
+        state = self.builder.rebuild(jobs)
         self.rebuilds += 1
         what = f" ({changes} file{'s' if changes != 1 else ''} changed)" if changes else ""
         if state.failed:
@@ -641,7 +643,9 @@ class PreviewServer:
     def start(self) -> State:
         """Build once and bind the listening socket."""
         self.watcher.prime()  # before building: edits made during the build are seen
-        state = self.preview.rebuild()
+        # The first build may use worker processes (no server threads yet);
+        # rebuilds from the watcher thread run in-process (jobs=1).
+        state = self.preview.rebuild(jobs=None if threading.active_count() == 1 else 1)
         try:
             self._sockets = netutil.bind_sockets(self.port, self.host or None)
         except OSError:

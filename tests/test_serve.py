@@ -217,8 +217,7 @@ def test_client_disconnecting_mid_response(site: Path):
 
 def test_preview_does_not_write_public(site: Path, srv: Running):
     assert srv.get("/repo/")[0] == 200
-    assert not (site / "public").exists()
-    assert not (site / ".digest-cache").exists()
+    assert not (site / "public").exists()  # the build cache (.digest-cache/) may be used
 
 
 def test_warns_when_binding_all_interfaces(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
