@@ -40,18 +40,33 @@ STOP_WORDS = frozenset(
 )
 
 
+def _normal(w: str) -> str:
+    """A word's term ('' for stop words and one-letter words), with light plural folding."""
+    w = w.replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) < 2 or w in STOP_WORDS:
+        return ""
+    if len(w) > 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    return w
+
+
+_NORMAL: dict[str, str] = {}
+
+
 def terms(text: str) -> list[str]:
     """Lower-cased content words of a text, with a light plural folding."""
+    cache = _NORMAL
+    if len(cache) > 200_000:  # bound memory on huge vocabularies
+        cache.clear()
     out = []
     for w in _WORD.findall(text.lower()):
-        w = w.replace("’", "'")
-        if w.endswith("'s"):
-            w = w[:-2]
-        if len(w) < 2 or w in STOP_WORDS:
-            continue
-        if len(w) > 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-            w = w[:-1]
-        out.append(w)
+        t = cache.get(w)
+        if t is None:
+            t = cache[w] = _normal(w)
+        if t:
+            out.append(t)
     return out
 
 
@@ -64,8 +79,11 @@ def term_id(term: str) -> int:
 
 def term_counts(article: Article) -> TermCounts:
     """Hashed term counts of an article's text; title terms count twice."""
-    c = Counter(term_id(t) for t in terms(article.text))
-    c.update(term_id(t) for t in terms(article.title))
+    words = Counter(terms(article.text))
+    words.update(terms(article.title))
+    c: Counter = Counter()
+    for t, k in words.items():  # hash each distinct term once
+        c[term_id(t)] += k
     ids = sorted(c)
     return TermCounts(tuple(ids), tuple(c[i] for i in ids))
 
