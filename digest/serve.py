@@ -319,7 +319,7 @@ body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60re
 h1 {{ color: #b00020; }}
 ul {{ padding: 0; list-style: none; }}
 pre {{ background: #fff4f4; border-left: 4px solid #b00020; padding: .75rem 1rem;
-       white-space: pre-wrap; word-break: break-word; margin: .5rem 0; }}
+       white-space: pre-wrap; overflow-wrap: anywhere; margin: .5rem 0; }}
 </style>
 </head>
 <body>
@@ -502,10 +502,10 @@ class SiteHandler(web.RequestHandler):
         except UnicodeDecodeError:
             await self._not_found(state, include_body)
             return
-        base = state.base_path
+        base = unquote(state.base_path)
         if not path.startswith(base):
             if path == "/" or path + "/" == base:
-                self.redirect(base, permanent=False)
+                self.redirect(state.base_path, permanent=False)
                 return
             await self._not_found(state, include_body)
             return
