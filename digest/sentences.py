@@ -13,9 +13,10 @@ Guarantees:
 * Work is linear in ``len(text)``.  The regular expressions have a single
   quantified character class each, are only ever used with ``finditer`` over
   the whole string (each character is consumed by at most one match, and a
-  failed attempt cannot re-scan a run of characters) and never use look-around.
-  Every look at the words around a candidate boundary is capped at
-  ``_MAX_WORD`` characters.
+  failed attempt cannot re-scan a run of characters); the only look-around is a
+  look-ahead of at most ``_MAX_GAP + _MAX_WORD`` characters.  Every look at the
+  words around a candidate boundary is capped at ``_MAX_WORD`` characters, and a
+  long whitespace gap is skipped by one search that later candidates never repeat.
 
 How a boundary is decided: a candidate is a run of ``. ? ! …`` (plus closing
 quotes/brackets) followed by whitespace.  ``?``, ``!`` and ellipses end the
@@ -28,12 +29,14 @@ acronym or a list number, with per-class rules about the word that follows
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["split_sentences"]
 
 # Longest word looked at on either side of a candidate boundary; a longer word
 # is never an abbreviation, and the cap keeps the work per candidate constant.
 _MAX_WORD = 48
+_MAX_GAP = 64
 
 
 def _words(spec: str) -> frozenset[str]:
@@ -48,13 +51,16 @@ _CJK_CHARS = "\u3002\uff01\uff1f\uff61"  # 。！？｡ (scripts with no space a
 # One pass over the text finds every event: a newline (one character), a run of
 # CJK full stops, or a run of terminal punctuation; both runs take the closing
 # quotes / brackets after them.  Each alternative starts with its own class
-# and a run's two classes share no character, so no match can backtrack; the
-# character after a match is checked in Python (no look-around).
+# and a run's two classes share no character, so no match can backtrack.
 _EVENT = re.compile(
     f"[{_NEWLINE_CHARS}]"
     f"|[{_CJK_CHARS}]+[\u300d\u300f\uff09\u3011\"'\u201d\u2019)]*"  # + 」』）】 " ' ” ’ )
     f"|[{_TERM_CHARS}]+[\"'\u2019\u201d\u00bb\u203a)\\]}}*_]*"  # + " ' ’ ” » › ) ] } * _
+    # Bounded look-ahead: the whitespace gap and the next word (at most 64 + 48 characters;
+    # the two classes are disjoint, so this is constant work per match).
+    f"(?=(\\s{{0,{_MAX_GAP}}})(\\S{{0,{_MAX_WORD}}}))"
 )
+_NEWLINE_RE = re.compile(f"[{_NEWLINE_CHARS}]")
 
 # First character after a candidate that is either not whitespace or a newline.
 _NEXT_STOP = re.compile(f"[\\S{_NEWLINE_CHARS}]")
@@ -122,6 +128,8 @@ _STARTERS = _words(
     """
 )
 
+_BARE = re.compile(f"[^{re.escape(_WORD_TRAIL)}]*")
+
 _ENGLISH = frozenset({"en", "eng", "english"})
 
 
@@ -144,11 +152,22 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
         if ch in _NEWLINE_CHARS:
             line_start = cut
             cut = start
-        elif ch in _TERM_CHARS and (
-            (cut < n and not text[cut].isspace())
-            or not _is_boundary(text, start, cut, line_start, english)
-        ):
-            continue
+        elif ch in _TERM_CHARS:
+            gap, nxt = m.group(1, 2)
+            if not gap:
+                if cut < n:
+                    continue  # "3.5", "example.com": not followed by whitespace
+                nxt = None
+            elif len(gap) == _MAX_GAP:
+                nxt = _next_word(text, cut)  # a long gap: search past it
+            elif (len(gap) > 1 or gap in _NEWLINE_CHARS) and _NEWLINE_RE.search(gap):
+                nxt = None  # the line ends here
+            elif not nxt:
+                nxt = None if cut + len(gap) >= n else ""
+            else:
+                nxt = nxt.lstrip(_OPENERS)
+            if nxt is not None and not _is_boundary(text, start, cut, line_start, nxt, english):
+                continue
         sentence = text[prev:cut].strip()
         if sentence:
             out.append(sentence)
@@ -188,14 +207,28 @@ def _next_word(text: str, i: int) -> str | None:
     return text[j : j + _MAX_WORD].split(None, 1)[0].lstrip(_OPENERS)
 
 
-def _is_boundary(text: str, pstart: int, pend: int, line_start: int, english: bool) -> bool:
-    nxt = _next_word(text, pend)
-    if nxt is None:
-        return True  # end of the line
+def _is_boundary(
+    text: str, pstart: int, pend: int, line_start: int, nxt: str, english: bool
+) -> bool:
+    """Whether the terminator run ``text[pstart:pend]``, followed by whitespace and the word
+    ``nxt`` on the same line, ends a sentence."""
+    word = _word_before(text, pstart)
+    at_line_start = (
+        word[-1:].isdigit()
+        and len(word) <= 8
+        and _starts_line(text, pstart - len(word), line_start)
+    )
+    return _decide(word, text[pstart:pend], nxt, at_line_start, english)
+
+
+# The decision depends only on a few short strings, so it is memoised: repetitive
+# input (the usual pathological case) costs a dictionary lookup per candidate.
+@lru_cache(maxsize=4096)
+def _decide(word: str, run: str, nxt: str, at_line_start: bool, english: bool) -> bool:
     if not nxt:
         return False  # a lone quote / bracket follows: keep it with this sentence
-    punct = text[pstart:pend].rstrip(_CLOSERS)
-    has_closer = len(punct) < pend - pstart
+    punct = run.rstrip(_CLOSERS)
+    has_closer = len(punct) < len(run)
     first = nxt[0]
     if first.islower():
         # "Why?" he asked.  /  the list... and on.  /  e.g. apples
@@ -203,7 +236,7 @@ def _is_boundary(text: str, pstart: int, pend: int, line_start: int, english: bo
         if not _is_camel(nxt):
             return False
         if punct == "." and not has_closer:
-            return not _is_abbrev_context(text, pstart, line_start, nxt, english)
+            return not _is_abbrev_context(word, nxt, at_line_start, english)
         return True
     if not (first.isalnum() or first in "$\u20ac\u00a3\u00a5#@"):
         # "Stop." -- he said / a dangling dash or comma
@@ -211,24 +244,23 @@ def _is_boundary(text: str, pstart: int, pend: int, line_start: int, english: bo
     if punct != "." or has_closer:
         # ? ! … or a closing quote / bracket after the full stop: "Stop." She left.
         return True
-    return not _is_abbrev_context(text, pstart, line_start, nxt, english)
+    return not _is_abbrev_context(word, nxt, at_line_start, english)
 
 
 def _is_camel(word: str) -> bool:
     return any(c.isupper() for c in word[1:8])
 
 
-def _is_abbrev_context(text: str, pstart: int, line_start: int, nxt: str, english: bool) -> bool:
-    """Whether the full stop at ``text[pstart]`` belongs to an abbreviation, initial, dotted
-    acronym or list number that does not end the sentence, given the next word ``nxt``."""
-    word = _word_before(text, pstart)
+def _is_abbrev_context(word: str, nxt: str, at_line_start: bool, english: bool) -> bool:
+    """Whether a full stop after ``word`` belongs to an abbreviation, initial, dotted acronym
+    or list number that does not end the sentence, given the next word ``nxt``."""
     core = word.lstrip(_OPENERS)
     if not core:
         return False
     next_is_digit = nxt[0].isdigit()
     # List item number at the start of a line: "1. Buy milk".
     if core.isdigit():
-        if len(core) <= 3 and _starts_line(text, pstart - len(word), line_start):
+        if len(core) <= 3 and at_line_start:
             return True
         # Ordinals of other languages: "am 3. Mai" (German), "den 5. juni".
         return not english and len(core) <= 2
@@ -275,11 +307,7 @@ def _is_dotted_acronym(core: str) -> bool:
 
 def _bare(word: str) -> str:
     """``word`` lowercased, cut at the first trailing punctuation mark."""
-    w = word.lower()
-    for i, ch in enumerate(w):
-        if ch in _WORD_TRAIL:
-            return w[:i]
-    return w
+    return _BARE.match(word.lower()).group()
 
 
 def _starter(word: str) -> bool:
