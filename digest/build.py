@@ -98,18 +98,20 @@ def build(
         # load + summarize + term counts, per article (cached, in parallel)
         sources = load.discover(config.content, problems)
         defaults = load.folder_defaults(config.content, problems)
-        done, processed = process_sources(
+        keys, done, processed = process_sources(
             sources, config.content, defaults, config.summary, store, options.jobs, progress
         )
         timer.lap("load+summarize")
         kept: list[tuple[Article, Summary, TermCounts]] = []
-        for src, p in zip(sources, done, strict=True):
+        source_keys: dict[str, str] = {}
+        for src, p, k in zip(sources, done, keys, strict=True):
             problems.extend(p.problems)
             if on_report is not None:
                 on_report(src.shown, p.report)
             if p.article is None or (p.article.draft and not config.content.drafts):
                 continue
             kept.append((p.article, p.summary, p.terms))
+            source_keys[p.article.path] = k
         order = {id(a): i for i, (a, _, _) in enumerate(kept)}
         articles = load.check_collection([a for a, _, _ in kept], problems)
         by_id = {id(a): kept[order[id(a)]] for a in articles}
@@ -119,8 +121,16 @@ def build(
 
         links = related_links(articles, [by_id[id(a)][2] for a in articles], config.related, store)
         timer.lap("related")
-        entries = [Entry(a, by_id[id(a)][1], links.get(a.slug, ())) for a in articles]
-        pages = site_pages(entries, theme, config)
+        entries = [
+            Entry(
+                a,
+                by_id[id(a)][1],
+                links.get(a.slug, ()),
+                cache.key(source_keys[a.path], links.get(a.slug, ()), config.content.drafts),
+            )
+            for a in articles
+        ]
+        pages = site_pages(entries, theme, config, store)
         timer.lap("render")
         output = options.output or config.output_dir
         written, changed = publish.publish(pages, output)
@@ -219,7 +229,7 @@ def process_sources(
             to_store[keys[i]] = {"processed": [p.article, p.problems, p.report, p.summary, p.terms]}
     store.put_many("source", to_store)
     store.prune("source", keys)
-    return [r for r in results if r is not None], len(todo)
+    return keys, [r for r in results if r is not None], len(todo)
 
 
 def _run(
@@ -275,10 +285,12 @@ def related_links(
     return links
 
 
-def site_pages(entries: Sequence[Entry], theme: render.Theme, config: Config) -> list[Page]:
+def site_pages(
+    entries: Sequence[Entry], theme: render.Theme, config: Config, store: cache.Cache | None = None
+) -> list[Page]:
     """Every output file of the site."""
     extra = {"feeds": feeds.discovery_links(config.site)}
-    pages = render.render_site(entries, theme, config.site, extra)
+    pages = render.render_site(entries, theme, config.site, extra, store)
     pages += feeds.feed_pages(entries, config.site)
     return pages
 

@@ -103,6 +103,9 @@ class Entry:
     article: Article
     summary: Summary
     related: tuple[RelatedLink, ...] = ()
+    # A hash of everything the entry was made from (source, config, related links);
+    # pages use it to tell whether they must be re-rendered.  Empty: always render.
+    key: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

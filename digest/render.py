@@ -8,6 +8,8 @@ and undefined variables are errors (reported with template file and line).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -24,7 +26,7 @@ import digest
 from digest.config import SiteConfig, ThemeConfig
 from digest.errors import ThemeError
 from digest.load import slugify
-from digest.model import Entry, Page
+from digest.model import Article, Entry, Page
 
 
 def default_theme_dir() -> Path:
@@ -42,6 +44,7 @@ def default_theme_dir() -> Path:
 class Theme:
     env: jinja2.Environment
     static_dirs: tuple[Path, ...]  # lowest priority first
+    fingerprint: str = ""  # hash of every template file the loader can see
 
 
 def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
@@ -85,7 +88,17 @@ def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
     env.globals["abs_url"] = site.absolute_url
     env.globals["slugify"] = slugify
     env.globals["digest_version"] = digest.__version__
-    return Theme(env, tuple(p for p in static if p.is_dir()))
+    return Theme(env, tuple(p for p in static if p.is_dir()), _templates_fingerprint(search))
+
+
+def _templates_fingerprint(folders: Sequence[Path]) -> str:
+    h = hashlib.sha256()
+    for i, folder in enumerate(folders):
+        for f in sorted(folder.rglob("*")):
+            if f.is_file():
+                h.update(f"{i}:{f.relative_to(folder).as_posix()}".encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
 
 
 def format_date(d: datetime, fmt: str) -> str:
@@ -167,20 +180,52 @@ def _chunks(seq: Sequence[Entry], size: int) -> list[Sequence[Entry]]:
 
 
 class Renderer:
-    def __init__(self, theme: Theme, site: SiteConfig, extra: dict[str, Any] | None = None) -> None:
+    """Renders pages; with a page store, a page whose inputs are unchanged is not re-rendered.
+
+    A page's key is a hash of the theme's templates, the site settings, the
+    template name, its path and its context, where an entry stands for its
+    ``Entry.key`` (a hash of its source, config and related links).
+    """
+
+    def __init__(
+        self, theme: Theme, site: SiteConfig, extra: dict[str, Any] | None = None, store: Any = None
+    ) -> None:
         self.theme, self.site = theme, site
         self.extra = extra or {}
+        self.store = store
+        self.fresh: dict[str, bytes] = {}
+        self.rendered = 0
 
     def page(self, template: str, path: str, source: str = "", **context: Any) -> Page:
         """Render one template to ``path`` (a folder ending in '/' gets index.html)."""
         out = path + "index.html" if path.endswith("/") or path == "" else path
+        key = None
+        if self.store is not None:
+            key = _page_key(
+                self.theme.fingerprint, self.site, template, path, {**self.extra, **context}
+            )
+            if key is not None:
+                hit = self.store.get("page", key)
+                if isinstance(hit, bytes):
+                    self.fresh[key] = hit
+                    return Page(out, hit, source or template)
         try:
             html = self.theme.env.get_template(template).render(
                 site=self.site, page_path=path, **self.extra, **context
             )
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
-        return Page(out, html.encode("utf-8"), source or template)
+        data = html.encode("utf-8")
+        self.rendered += 1
+        if key is not None:
+            self.fresh[key] = data
+        return Page(out, data, source or template)
+
+    def flush(self) -> None:
+        """Store the rendered pages and forget pages no longer produced."""
+        if self.store is not None:
+            self.store.put_many("page", self.fresh)
+            self.store.prune("page", self.fresh)
 
     def listing(
         self, template: str, base: str, entries: Sequence[Entry], **context: Any
@@ -193,11 +238,57 @@ class Renderer:
         return pages
 
 
+def _identity(value: Any) -> Any:
+    """What a context value contributes to a page key; None when it cannot be keyed."""
+    if isinstance(value, Entry):
+        return ["entry", value.key] if value.key else None
+    if isinstance(value, Article):
+        return None  # always passed together with its Entry
+    if isinstance(value, Pager):
+        return ["pager", value.number, value.total, value.base]
+    if isinstance(value, (list, tuple)):
+        return [_identity(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _identity(v) for k, v in value.items()}
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    raise _Unkeyable
+
+
+class _Unkeyable(Exception):
+    pass
+
+
+def _page_key(
+    theme_fp: str, site: SiteConfig, template: str, path: str, context: dict[str, Any]
+) -> str | None:
+    try:
+        ident = _identity({k: v for k, v in context.items() if k != "article"})
+    except _Unkeyable:
+        return None
+    if "entry" in context and not (ident.get("entry") or [None, None])[1]:
+        return None
+    data = json.dumps(
+        [theme_fp, dataclasses.asdict(site), template, path, ident],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
+    )
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
 def render_site(
-    entries: Sequence[Entry], theme: Theme, site: SiteConfig, extra: dict[str, Any] | None = None
+    entries: Sequence[Entry],
+    theme: Theme,
+    site: SiteConfig,
+    extra: dict[str, Any] | None = None,
+    store: Any = None,
 ) -> list[Page]:
-    """Every HTML page of the site, plus the theme's static files."""
-    r = Renderer(theme, site, extra)
+    """Every HTML page of the site, plus the theme's static files.
+
+    ``store`` (a digest.cache.Cache) lets unchanged pages come from the cache.
+    """
+    r = Renderer(theme, site, extra, store)
     pages: list[Page] = []
     sections: dict[str, list[Entry]] = defaultdict(list)
     section_names: dict[str, str] = {}
@@ -265,6 +356,7 @@ def render_site(
     )
     pages.append(r.page("404.html", "404.html", title="Page not found", kind="404"))
     pages += static_pages(theme.static_dirs)
+    r.flush()
     return pages
 
 

@@ -110,3 +110,24 @@ def test_removed_article_disappears_after_cached_build(site: Path) -> None:
     run(site)
     assert not (site / "public/world/harbour-funding").exists()
     assert "harbour-funding" not in (site / "public/world/harbour-wall/index.html").read_text()
+
+
+def test_template_or_site_change_re_renders_cached_pages(site: Path) -> None:
+    run(site)
+    (site / "templates").mkdir()
+    (site / "templates/_meta.html").write_text('<p class="meta">CUSTOM META</p>\n')
+    run(site)
+    assert "CUSTOM META" in (site / "public/index.html").read_text()
+    (site / "site.yaml").write_text((site / "site.yaml").read_text().replace("Test Digest",
+                                                                              "Renamed Digest"))
+    run(site)
+    assert "Renamed Digest" in (site / "public/world/harbour-wall/index.html").read_text()
+
+
+def test_related_title_change_updates_linking_pages(site: Path) -> None:
+    run(site)
+    f = site / "content/world/2026-03-05-harbour-funding.md"
+    f.write_text(f.read_text().replace("gets extra funding", "gets a cash boost"))
+    run(site)
+    page = (site / "public/world/harbour-wall/index.html").read_text()
+    assert "Port Ellis harbour wall gets a cash boost" in page
