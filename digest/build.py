@@ -49,6 +49,7 @@ class BuildResult:
     output: Path
     timings: tuple[tuple[str, float], ...] = ()
     processed: int = 0  # articles whose per-article work was redone (cache misses)
+    cache_note: str | None = None  # why the cache was rebuilt, when it was
     written: int = 0  # files whose bytes changed in the output
 
 
@@ -93,8 +94,6 @@ def build(
     problems = Problems()
     store = cache.Cache(config.cache_dir if options.use_cache else None)
     try:
-        if store.rebuilt_reason:
-            problems.warn(f"cache rebuilt: {store.rebuilt_reason}", str(config.cache_dir))
         # load + summarize + term counts, per article (cached, in parallel)
         sources = load.discover(config.content, problems)
         defaults = load.folder_defaults(config.content, problems)
@@ -119,7 +118,13 @@ def build(
         problems.raise_if_errors(strict=options.strict)
         assert theme is not None
 
-        links = related_links(articles, [by_id[id(a)][2] for a in articles], config.related, store)
+        links = related_links(
+            articles,
+            [by_id[id(a)][2] for a in articles],
+            [source_keys[a.path] for a in articles],
+            config.related,
+            store,
+        )
         timer.lap("related")
         entries = [
             Entry(
@@ -146,6 +151,7 @@ def build(
         tuple(timer.times),
         processed,
         changed,
+        store.rebuilt_reason,
     )
 
 
@@ -263,19 +269,15 @@ def _call(job: tuple) -> Processed:
 def related_links(
     articles: Sequence[Article],
     counts: Sequence[TermCounts],
+    source_keys: Sequence[str],
     cfg: RelatedConfig,
     store: cache.Cache,
 ) -> dict:
-    """Related links for all articles; cached whole, keyed by every input they read."""
-    k = cache.key(
-        "related",
-        cache.fingerprint(),
-        cfg,
-        [
-            (a.slug, a.title, a.url, a.pinned_related, c)
-            for a, c in zip(articles, counts, strict=True)
-        ],
-    )
+    """Related links for all articles; cached whole, keyed by every input they read.
+
+    An article's source key covers its text, title, slug, URL and pinned links.
+    """
+    k = cache.key("related", cache.fingerprint(), cfg, list(source_keys))
     hit = store.get("related", k)
     if isinstance(hit, dict):
         return hit

@@ -62,10 +62,18 @@ def fingerprint() -> str:
     return h.hexdigest()[:32]
 
 
+def _key_default(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return [type(obj).__name__, *(getattr(obj, f.name) for f in dataclasses.fields(obj))]
+    if isinstance(obj, (datetime, Path)):
+        return str(obj)
+    raise TypeError(f"cannot key {type(obj).__name__}")
+
+
 def key(*parts: Any) -> str:
-    """A cache key from JSON-able parts (dataclasses included)."""
+    """A cache key from JSON-able parts (dataclasses, datetimes and paths included)."""
     data = json.dumps(
-        [encode(p) for p in parts], sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_key_default
     )
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
@@ -99,9 +107,12 @@ def encode(obj: Any) -> Any:
     return obj
 
 
+_LEAF = (str, int, float, bool, type(None))
+
+
 def decode(obj: Any) -> Any:
     if isinstance(obj, list):
-        return tuple(decode(x) for x in obj)
+        return tuple(x if isinstance(x, _LEAF) else decode(x) for x in obj)
     if isinstance(obj, dict):
         if "__dt__" in obj:
             return datetime.fromisoformat(obj["__dt__"])

@@ -26,6 +26,7 @@ from digest.model import Page
 
 _TMP_PREFIX = ".digest-new-"
 _OLD_PREFIX = ".digest-old-"
+_STAGING_PREFIX = ".digest-staging-"
 _MARKER = ".digest-output"  # marks a folder digest created, so we never replace another
 
 
@@ -72,32 +73,108 @@ def recover(output: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def _manifest(output: Path) -> dict[str, str]:
-    """path -> sha256 of the files the previous build wrote (from its marker file)."""
+def _manifest(folder: Path) -> dict[str, str] | None:
+    """path -> sha256 of the files a build wrote there (from its marker), or None."""
     try:
-        data = json.loads((output / _MARKER).read_text(encoding="utf-8"))
-        files = data.get("files", {}) if isinstance(data, dict) else {}
-        return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+        data = json.loads((folder / _MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, dict):
+        return None
+    return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
 
 
-def _write_or_link(target: Path, content: bytes, previous: Path | None) -> bool:
-    """Hard-link the previous build's identical file, else write; True when written."""
-    if previous is not None:
+def _scan(folder: Path) -> dict[str, str]:
+    """path -> sha256 of every file under folder (when its manifest cannot be trusted)."""
+    out = {}
+    for f in folder.rglob("*"):
+        if f.is_file() and not f.is_symlink() and f.name != _MARKER:
+            out[f.relative_to(folder).as_posix()] = hashlib.sha256(f.read_bytes()).hexdigest()
+    return out
+
+
+def staging_dir(output: Path) -> Path:
+    """The second tree kept beside the output: the next build is prepared in it."""
+    return output.parent / f"{_STAGING_PREFIX}{output.name}"
+
+
+def _prepare_staging(output: Path) -> tuple[Path, dict[str, str]]:
+    """A folder to write the new site into, and what it holds now (path -> sha256).
+
+    It is the tree swapped out by the previous build, or else hard links to the
+    current output: either way unchanged files are already there and are not
+    written again.  Its manifest is removed first, so a build killed while
+    updating it leaves a tree that the next build re-checks rather than trusts.
+    """
+    staging = staging_dir(output)
+    if staging.is_dir():
+        state = _manifest(staging)
+        (staging / _MARKER).unlink(missing_ok=True)
+        return staging, state if state is not None else _scan(staging)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{output.name}-", dir=output.parent))
+    state: dict[str, str] = {}
+    live = _manifest(output) if output.is_dir() else None
+    for rel, h in (live or {}).items():
+        src, dst = output / rel, tmp / rel
+        if _safe_relpath(rel) is None or not src.is_file() or src.is_symlink():
+            continue
+        dst.parent.mkdir(parents=True, exist_ok=True)
         try:
-            os.link(previous, target)
-            return False
+            os.link(src, dst)
         except OSError:
-            pass
-    target.write_bytes(content)
-    return True
+            break  # no hard links here: write everything instead
+        state[rel] = h
+    os.rename(tmp, staging)
+    return staging, state
+
+
+def _update(staging: Path, state: dict[str, str], pages: list[Page]) -> dict[str, str]:
+    """Make staging hold exactly ``pages``; writes only files whose bytes differ."""
+    files: dict[str, str] = {}
+    made: set[Path] = set()
+    for p in pages:
+        h = hashlib.sha256(p.content).hexdigest()
+        files[p.path] = h
+        if state.get(p.path) == h:
+            continue
+        target = staging / p.path
+        if target.parent not in made:
+            if target.parent.is_symlink() or target.parent.is_file():
+                target.parent.unlink()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target)
+        part = target.with_name(target.name + ".digest-part")
+        part.write_bytes(p.content)
+        os.replace(part, target)  # a new inode: never writes through a shared hard link
+    for rel in sorted(set(state) - set(files), reverse=True):
+        f = staging / rel
+        if f.is_file() or f.is_symlink():
+            f.unlink()
+    _remove_strays(staging, set(files))
+    return files
+
+
+def _remove_strays(staging: Path, keep: set[str]) -> None:
+    """Delete files not in ``keep`` (left by a killed build) and empty folders."""
+    for dirpath, _dirnames, filenames in os.walk(staging, topdown=False):
+        d = Path(dirpath)
+        for name in filenames:
+            rel = (d / name).relative_to(staging).as_posix()
+            if rel not in keep and name != _MARKER:
+                (d / name).unlink()
+        if d != staging and not any(d.iterdir()):
+            d.rmdir()
 
 
 def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
     """Write pages into ``output`` atomically; returns (files, files whose bytes changed).
 
-    Files identical to the previous build's are hard-linked from it, not rewritten.
+    The new site is prepared in a second tree beside the output (see
+    :func:`staging_dir`) and swapped in with one atomic exchange; only files
+    whose bytes changed are written, and nothing is deleted in bulk.
     """
     pages = check_collisions(pages)
     output = output.absolute()
@@ -120,28 +197,14 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         )
     output.parent.mkdir(parents=True, exist_ok=True)
     recover(output)
-    old = _manifest(output) if output.is_dir() else {}
-    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{output.name}-", dir=output.parent))
-    changed = 0
-    files: dict[str, str] = {}
-    made: set[Path] = set()
-    try:
-        for p in pages:
-            target = tmp / p.path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            h = hashlib.sha256(p.content).hexdigest()
-            files[p.path] = h
-            previous = output / p.path if old.get(p.path) == h else None
-            changed += _write_or_link(target, p.content, previous)
-        (tmp / _MARKER).write_text(
-            json.dumps({"generator": "digest", "files": files}, sort_keys=True, indent=0) + "\n"
-        )
-        _swap(tmp, output)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    live = (_manifest(output) if output.is_dir() else None) or {}
+    staging, state = _prepare_staging(output)
+    files = _update(staging, state, pages)
+    (staging / _MARKER).write_text(
+        json.dumps({"generator": "digest", "files": files}, sort_keys=True, indent=0) + "\n"
+    )
+    _swap(staging, output)
+    changed = sum(1 for k, h in files.items() if live.get(k) != h)
     return len(pages), changed
 
 
@@ -177,8 +240,7 @@ def _swap(new: Path, output: Path) -> None:
         os.rename(new, output)
         return
     if _exchange(new, output):
-        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old site
-        return
+        return  # `new` now holds the previous site: the next build's staging tree
     old = output.parent / f"{_OLD_PREFIX}{output.name}-{os.getpid()}"
     os.rename(output, old)
     os.rename(new, output)

@@ -193,21 +193,21 @@ class Renderer:
         self.theme, self.site = theme, site
         self.extra = extra or {}
         self.store = store
-        self.fresh: dict[str, bytes] = {}
+        self.fresh: dict[str, bytes] = {}  # rendered now, to store
+        self.used: set[str] = set()  # every page key of this build
         self.rendered = 0
+        self._base: str | None = None
 
     def page(self, template: str, path: str, source: str = "", **context: Any) -> Page:
         """Render one template to ``path`` (a folder ending in '/' gets index.html)."""
         out = path + "index.html" if path.endswith("/") or path == "" else path
         key = None
         if self.store is not None:
-            key = _page_key(
-                self.theme.fingerprint, self.site, template, path, {**self.extra, **context}
-            )
+            key = _page_key(self._base_key(), template, path, context)
             if key is not None:
+                self.used.add(key)
                 hit = self.store.get("page", key)
                 if isinstance(hit, bytes):
-                    self.fresh[key] = hit
                     return Page(out, hit, source or template)
         try:
             html = self.theme.env.get_template(template).render(
@@ -221,11 +221,19 @@ class Renderer:
             self.fresh[key] = data
         return Page(out, data, source or template)
 
+    def _base_key(self) -> str:
+        """The part of every page key that is the same for all pages."""
+        if self._base is None:
+            self._base = _digest(
+                [self.theme.fingerprint, dataclasses.asdict(self.site), _identity(self.extra)]
+            )
+        return self._base
+
     def flush(self) -> None:
-        """Store the rendered pages and forget pages no longer produced."""
+        """Store the pages rendered now and forget pages no longer produced."""
         if self.store is not None:
             self.store.put_many("page", self.fresh)
-            self.store.prune("page", self.fresh)
+            self.store.prune("page", self.used)
 
     def listing(
         self, template: str, base: str, entries: Sequence[Entry], **context: Any
@@ -241,7 +249,9 @@ class Renderer:
 def _identity(value: Any) -> Any:
     """What a context value contributes to a page key; None when it cannot be keyed."""
     if isinstance(value, Entry):
-        return ["entry", value.key] if value.key else None
+        if not value.key:
+            raise _Unkeyable
+        return ["entry", value.key]
     if isinstance(value, Article):
         return None  # always passed together with its Entry
     if isinstance(value, Pager):
@@ -259,22 +269,18 @@ class _Unkeyable(Exception):
     pass
 
 
-def _page_key(
-    theme_fp: str, site: SiteConfig, template: str, path: str, context: dict[str, Any]
-) -> str | None:
+def _digest(value: Any) -> str:
+    data = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _page_key(base: str, template: str, path: str, context: dict[str, Any]) -> str | None:
+    """A page's cache key, or None when its context holds something without a key."""
     try:
         ident = _identity({k: v for k, v in context.items() if k != "article"})
     except _Unkeyable:
         return None
-    if "entry" in context and not (ident.get("entry") or [None, None])[1]:
-        return None
-    data = json.dumps(
-        [theme_fp, dataclasses.asdict(site), template, path, ident],
-        sort_keys=True,
-        ensure_ascii=False,
-        default=str,
-    )
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    return _digest([base, template, path, ident])
 
 
 def render_site(

@@ -92,6 +92,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet:
         for w in result.warnings:
             print(f"warning: {w}", file=sys.stderr)
+    if args.verbose and result.cache_note:
+        print(f"cache rebuilt: {result.cache_note}", file=sys.stderr)
     if args.verbose:
         for stage, secs in result.timings:
             print(f"  {stage:<10} {secs:7.3f} s", file=sys.stderr)
