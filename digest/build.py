@@ -49,8 +49,8 @@ class BuildResult:
     output: Path
     timings: tuple[tuple[str, float], ...] = ()
     processed: int = 0  # articles whose per-article work was redone (cache misses)
-    cache_note: str | None = None  # why the cache was rebuilt, when it was
     written: int = 0  # files whose bytes changed in the output
+    cache_note: str | None = None  # why the cache was rebuilt, when it was
 
 
 @dataclass(frozen=True)
