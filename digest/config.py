@@ -10,6 +10,7 @@ receives only its own section.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,8 +211,14 @@ class Config:
 # ---------------------------------------------------------------- loading
 
 
-def _line_map(text: str) -> dict[tuple[str, ...], int]:
-    """Key path -> 1-based line of the key in the YAML text."""
+def _line_map(
+    text: str, duplicates: list[tuple[str, int, int]] | None = None
+) -> dict[tuple[str, ...], int]:
+    """Key path -> 1-based line of the key in the YAML text.
+
+    Keys given twice in one mapping (YAML keeps the last silently) are appended to
+    ``duplicates`` as (dotted key, line, first line).
+    """
     lines: dict[tuple[str, ...], int] = {}
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -223,6 +230,8 @@ def _line_map(text: str) -> dict[tuple[str, ...], int]:
             for k, v in n.value:
                 if isinstance(k, yaml.ScalarNode):
                     path = (*prefix, str(k.value))
+                    if path in lines and duplicates is not None:
+                        duplicates.append((".".join(path), k.start_mark.line + 1, lines[path]))
                     lines[path] = k.start_mark.line + 1
                     walk(v, path)
 
@@ -233,15 +242,58 @@ def _line_map(text: str) -> dict[tuple[str, ...], int]:
 
 def yaml_error_problem(err: yaml.YAMLError, path: str, line_offset: int = 0) -> ConfigError:
     """A YAML syntax error as a DigestError with line and column."""
-    mark = getattr(err, "problem_mark", None)
-    problem = getattr(err, "problem", None) or str(err)
-    if mark is not None:
-        return ConfigError(
-            f"YAML syntax error: {problem} (column {mark.column + 1})",
+    from digest.load.frontmatter import yaml_error_message
+
+    message, line = yaml_error_message(err)
+    if line is not None:
+        return ConfigError(f"YAML syntax error: {message}", path, line + 1 + line_offset)
+    return ConfigError(f"YAML syntax error: {message}", path)
+
+
+_THEME_NAME = re.compile(r"^[\w][\w.-]*$")
+
+
+def _check_places(
+    values: dict[str, Any],
+    root: Path,
+    where: Callable[[str], int | None],
+    problems: Problems,
+    path: str,
+) -> None:
+    """Folders site.yaml names: the build only ever writes inside the site folder.
+
+    ``content_dir`` may be anywhere (it is only read).  ``output_dir`` and
+    ``cache_dir`` must stay inside the site folder; writing elsewhere takes an
+    explicit ``--output`` on the command line.  ``theme`` is a folder name.
+    """
+    theme = values.get("theme")
+    if isinstance(theme, str) and (not _THEME_NAME.match(theme) or ".." in theme):
+        problems.add(
+            f"theme: {theme!r} is not a theme name",
             path,
-            mark.line + 1 + line_offset,
+            where("theme"),
+            "a folder name under themes/, without '/' or '..'",
         )
-    return ConfigError(f"YAML syntax error: {problem}", path)
+        values["theme"] = SCHEMA["theme"].default
+    content = os.path.normpath(root / values["content_dir"])
+    for key in ("output_dir", "cache_dir"):
+        value = values.get(key)
+        if not isinstance(value, str) or not value.strip():
+            continue
+        target = os.path.normpath(root / value)
+        bad = None
+        if not target.startswith(str(root) + os.sep) and target != str(root):
+            bad = "is outside the site folder"
+        elif target == str(root):
+            bad = "is the site folder itself"
+        elif target == content or target.startswith(content + os.sep):
+            bad = "is inside the content folder"
+        elif content.startswith(target + os.sep):
+            bad = "holds the content folder"
+        if bad:
+            hint = "use --output DIR to write the site elsewhere" if key == "output_dir" else None
+            problems.add(f"{key}: {value!r} {bad}", path, where(key), hint)
+            values[key] = SCHEMA[key].default
 
 
 def _check(
@@ -363,9 +415,12 @@ def _describe(value: Any) -> str:
     return f"{value!r}"
 
 
+_URL_UNSAFE = frozenset(' "<>\\^`{|}')
+
+
 def url_problem(value: str, allow_relative: bool = True) -> str | None:
     """None when value is an http(s) URL (or, if allowed, a site-relative path)."""
-    if any(ord(c) < 32 for c in value) or " " in value.strip():
+    if any(ord(c) < 32 or ord(c) == 127 or c in _URL_UNSAFE for c in value.strip()):
         return f"{value!r} is not a valid URL"
     parts = urlsplit(value.strip())
     if parts.scheme in ("http", "https") and parts.netloc:
@@ -419,13 +474,17 @@ def load_config(
                 ).problem
             ]
         )
-    lines = _line_map(text)
+    duplicates: list[tuple[str, int, int]] = []
+    lines = _line_map(text, duplicates)
 
     def where(key: str) -> int | None:
         return lines.get(tuple(key.split(".")))
 
     problems = Problems()
+    for key, line, first in duplicates:
+        problems.add(f"{key}: is given twice (first on line {first})", shown, line)
     values = _check_mapping(data, SCHEMA, "", where, problems, shown)
+    _check_places(values, cfg_path.resolve().parent, where, problems, shown)
     if base_url is not None:
         err = url_problem(base_url)
         if err:

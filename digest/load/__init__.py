@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -43,7 +44,12 @@ READERS: dict[str, Reader] = {
 }
 
 FOLDER_DEFAULTS_FILE = "_source.yaml"
-MAX_FILE_BYTES = 64 * 1024 * 1024
+# A long news feature is ~100 KB and a whole novel ~3 MB; a 5 MB article builds in a
+# few seconds.  Anything bigger is refused before it is read, so build time and memory
+# stay bounded whatever lands in content/.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# URL paths the site itself uses at the top level: no section or root-level slug may take them.
+RESERVED_NAMES = frozenset({"tags", "archive", "page", "static", "404.html", "index.html"})
 
 KNOWN_KEYS = (
     "title",
@@ -91,7 +97,26 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
     real_root = root.resolve()
     found: list[SourceFile] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith((".", "_")))
+        kept = []
+        for d in sorted(dirnames):
+            if d.startswith((".", "_")):
+                continue
+            p = Path(dirpath) / d
+            if p.is_symlink():
+                # Symlinked folders are never walked into (no loops, no escapes).
+                if _escapes(p, real_root):
+                    problems.add(
+                        "symlink points outside the content folder; not read",
+                        _shown(p, cfg.root),
+                    )
+                else:
+                    problems.warn(
+                        "symlinked folder is not followed; link the files instead",
+                        _shown(p, cfg.root),
+                    )
+                continue
+            kept.append(d)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if name.startswith((".", "_")):
                 continue
@@ -99,16 +124,36 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
             ext = p.suffix.lower()
             if ext not in READERS:
                 continue
-            shown = _shown(p, cfg.root)
-            rel = p.relative_to(root).as_posix()
-            if p.is_symlink():
-                target = p.resolve()
-                if not target.is_relative_to(real_root):
-                    problems.add("symlink points outside the content folder; not read", shown)
-                    continue
-            found.append(SourceFile(p, rel, shown))
-        # symlinked directories are not followed (os.walk followlinks=False)
+            src = _source_file(p, root, real_root, cfg, problems)
+            if src is not None:
+                found.append(src)
     return found
+
+
+def _escapes(p: Path, real_root: Path) -> bool:
+    try:
+        return not p.resolve().is_relative_to(real_root)
+    except (OSError, RuntimeError):  # symlink loop
+        return True
+
+
+def _source_file(
+    p: Path, root: Path, real_root: Path, cfg: ContentConfig, problems: Problems
+) -> SourceFile | None:
+    """A SourceFile for a regular file inside the content folder, else None + a problem."""
+    shown = _shown(p, cfg.root)
+    if p.is_symlink() and _escapes(p, real_root):
+        problems.add("symlink points outside the content folder; not read", shown)
+        return None
+    try:
+        regular = stat.S_ISREG(p.stat().st_mode)
+    except OSError as exc:
+        problems.add(f"cannot read: {exc.strerror or exc}", shown)
+        return None
+    if not regular:  # a FIFO or device would block or never end
+        problems.add("not a regular file; not read", shown)
+        return None
+    return SourceFile(p, p.relative_to(root).as_posix(), shown)
 
 
 def _shown(p: Path, root: Path) -> str:
@@ -146,19 +191,24 @@ def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderD
     out: dict[str, FolderDefaults] = dict(cfg.sources)
     if not cfg.dir.is_dir():
         return out
-    for f in sorted(cfg.dir.rglob(FOLDER_DEFAULTS_FILE)):
+    real_root = cfg.dir.resolve()
+    for f in _defaults_files(cfg.dir):
         rel = f.parent.relative_to(cfg.dir).as_posix()
         rel = "" if rel == "." else rel
-        shown = _shown(f, cfg.root)
+        src = _source_file(f, cfg.dir, real_root, cfg, problems)
+        if src is None:
+            continue
+        shown = src.shown
         try:
-            meta, lines = parse_yaml_mapping(
-                f.read_text(encoding="utf-8-sig"), shown, what="folder defaults"
-            )
+            if f.stat().st_size > MAX_FILE_BYTES:
+                raise ContentError("file is too large", shown)
+            text, _enc = decode(f.read_bytes(), shown)
+            meta, lines = parse_yaml_mapping(text, shown, what="folder defaults")
         except ContentError as exc:
             problems.add_error(exc)
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            problems.add(f"cannot read: {exc}", shown)
+        except OSError as exc:
+            problems.add(f"cannot read: {exc.strerror or exc}", shown)
             continue
         allowed = ("source", "source_url", "section", "tags")
         for k in meta:
@@ -178,6 +228,21 @@ def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderD
             tags=v.tags(meta) or base.tags,
         )
     return out
+
+
+def _defaults_files(root: Path) -> list[Path]:
+    """`_source.yaml` files in the folders discover() walks (hidden/_ folders and
+    symlinked folders are skipped, as for articles)."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith((".", "_")) and not (Path(dirpath) / d).is_symlink()
+        )
+        if FOLDER_DEFAULTS_FILE in filenames:
+            out.append(Path(dirpath) / FOLDER_DEFAULTS_FILE)
+    return sorted(out)
 
 
 def defaults_for(rel: str, defaults: dict[str, FolderDefaults]) -> FolderDefaults:
@@ -243,7 +308,8 @@ class _Validator:
             return None
         parsed = parse_date(v)
         if parsed is None:
-            self.bad(key, f"is not a date (got {str(v)[:40]!r}; use YYYY-MM-DD or ISO 8601)")
+            got = repr(str(v)[:40]) if isinstance(v, (str, int, float)) else _kind(v)
+            self.bad(key, f"is not a date (got {got}; use YYYY-MM-DD or ISO 8601)")
         return parsed
 
     def url(self, meta: dict, key: str, *, relative: bool) -> str | None:
@@ -281,7 +347,12 @@ class _Validator:
         return tuple(out)
 
     def tags(self, meta: dict) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(self.strings(meta, "tags")))
+        tags = tuple(dict.fromkeys(self.strings(meta, "tags")))
+        for t in tags:
+            if slugify(t) == "untitled":
+                self.bad("tags", f"holds {t[:40]!r}, which has no letters or digits for a URL")
+                return ()
+        return tags
 
 
 def _kind(v: Any) -> str:
@@ -352,14 +423,17 @@ def to_article(
                 "'date:' front matter or a YYYY-MM-DD- file-name prefix)",
                 path,
             )
-        if dt is None:
+        if dt is None and m:
+            v.bad(
+                "date",
+                f"is missing, and the file name's date {m.group(1)!r} is not a real date",
+            )
+        elif dt is None:
             v.bad(
                 "date",
                 "is missing (add 'date: YYYY-MM-DD' to the front matter, or start "
                 "the file name with YYYY-MM-DD-)",
             )
-        if m and dt is None:
-            pass
     updated = v.date(meta, "updated")
 
     slug_value = v.text(meta, "slug")
@@ -385,6 +459,13 @@ def to_article(
     section_slug = slugify(section) if section else ""
     if section and section_slug == "untitled":
         v.bad("section", f"has no letters or digits to make a URL from (got {section!r})")
+    elif section_slug in RESERVED_NAMES:
+        v.bad(
+            "section",
+            f"{section!r} would take the URL /{section_slug}/, which the site uses itself",
+        )
+    if not section_slug and slug.lower() in RESERVED_NAMES:
+        v.bad("slug", f"{slug!r} is used by the site itself; choose another slug")
 
     tags = v.tags(meta)
     tags = tuple(dict.fromkeys(tags + inferred_sections + defaults.tags))

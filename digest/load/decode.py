@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import re
+import unicodedata
 
 from digest.errors import ContentError
 
@@ -27,8 +29,9 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
                 ) from None
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
         text = None
+        bad_at = exc.start
     if text is not None:
         if "\x00" in text:
             utf16 = _try_utf16(data)
@@ -42,6 +45,19 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         return utf16
     if b"\x00" in data:
         raise ContentError("not a text file (it contains NUL bytes)", path)
+    if _mostly_utf8(data):
+        # Real UTF-8 characters next to bytes that are not UTF-8: a file that mixes
+        # encodings (or is damaged).  Guessing one legacy encoding for all of it would
+        # silently garble the UTF-8 part, so say where the first bad byte is.
+        line = data.count(b"\n", 0, bad_at) + 1
+        column = bad_at - (data.rfind(b"\n", 0, bad_at) + 1) + 1
+        raise ContentError(
+            f"not valid UTF-8: byte 0x{data[bad_at]:02x} at column {column} "
+            "(the file mixes UTF-8 with another encoding, or is damaged)",
+            path,
+            line,
+            hint="save the file as UTF-8",
+        )
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
@@ -50,14 +66,63 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
         raise ContentError("not a text file (no text encoding fits its bytes)", path)
     # Single-byte Western text is by far the most common legacy case; cp1252 is a
     # superset of Latin-1's printable range and what "Latin-1" files usually are.
-    if enc in ("latin_1", "iso8859_15", "cp1250", "cp1252", "iso8859_2", "mac_roman"):
-        enc = "cp1252" if _decodes(data, "cp1252") else "latin_1"
+    # The detector often names a sibling Latin code page (cp1257, mac_latin2, ...)
+    # for short Western text: when cp1252 reads every byte as a letter or common
+    # punctuation and the guess is Latin script too, cp1252 is the better reading.
+    if enc != "cp1252" and _latin_only(data, enc):
+        if _decodes(data, "cp1252") and _plain_western(data.decode("cp1252")):
+            enc = "cp1252"
+        elif enc in ("latin_1", "iso8859_15"):
+            enc = "latin_1"
     try:
         text = data.decode(enc)
     except (UnicodeDecodeError, LookupError):
         raise ContentError(f"cannot decode the file as {enc}", path) from None
     _reject_binary(text, path)
     return text, enc
+
+
+# One well-formed UTF-8 multi-byte character (2, 3 or 4 bytes, no overlongs or surrogates).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]"
+    rb"|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """At least as many well-formed UTF-8 characters as bytes that are not UTF-8.
+
+    Legacy multi-byte encodings (Shift-JIS, GBK, ...) form a valid UTF-8 sequence
+    only by chance, far less often than they break one.
+    """
+    good = len(_UTF8_MULTIBYTE.findall(data))
+    if not good:
+        return False
+    bad = data.decode("utf-8", errors="replace").count("\ufffd") - data.count("\ufffd".encode())
+    return good >= bad
+
+
+_WESTERN_PUNCT = frozenset(
+    "\u00a0\u00ab\u00bb\u00b0\u00a3\u00a9\u00ae\u00b7\u00bf\u00a1"
+    "\u201c\u201d\u2018\u2019\u201e\u2014\u2013\u2026\u20ac\u2022\u2122"
+)
+
+
+def _plain_western(text: str) -> bool:
+    """Every non-ASCII character is a letter or common Western punctuation."""
+    return all(c.isalpha() or c in _WESTERN_PUNCT for c in text if ord(c) > 127)
+
+
+def _latin_only(data: bytes, enc: str) -> bool:
+    """The guessed encoding reads every non-ASCII letter as a Latin-script letter."""
+    try:
+        text = data.decode(enc)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return all(
+        unicodedata.name(c, "").startswith("LATIN") for c in text if ord(c) > 127 and c.isalpha()
+    )
 
 
 def _decodes(data: bytes, enc: str) -> bool:

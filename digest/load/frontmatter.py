@@ -62,16 +62,13 @@ def parse_yaml_mapping(
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        if mark is not None:
-            raise ContentError(
-                f"{what}: YAML syntax error: {problem} (column {mark.column + 1})",
-                path,
-                first_line + mark.line,
-            ) from None
-        raise ContentError(f"{what}: YAML syntax error: {problem}", path, first_line) from None
-    except (ValueError, RecursionError) as exc:  # e.g. absurd numbers
+        message, line = yaml_error_message(exc, len(raw.rstrip()))
+        raise ContentError(
+            f"{what}: YAML syntax error: {message}",
+            path,
+            first_line + line if line is not None else first_line,
+        ) from None
+    except (ValueError, RecursionError, OverflowError) as exc:  # e.g. absurd numbers
         raise ContentError(f"{what}: cannot be read ({exc})", path, first_line) from None
     if data is None:
         return {}, {}
@@ -80,8 +77,64 @@ def parse_yaml_mapping(
         raise ContentError(
             f"{what}: expected a mapping of 'key: value' lines, got {kind}", path, first_line
         )
+    if _too_many_nodes(node):
+        raise ContentError(
+            f"{what}: too large (more than {MAX_NODES} values, counting aliases)",
+            path,
+            first_line,
+        )
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for k, _v in node.value:
-            lines[str(k.value)] = first_line + k.start_mark.line
+            key = str(k.value)
+            line = first_line + k.start_mark.line
+            if key in lines:
+                raise ContentError(
+                    f"{what}: '{key}' is given twice (first on line {lines[key]})", path, line
+                )
+            lines[key] = line
     return {str(k): v for k, v in data.items()}, lines
+
+
+MAX_NODES = 10_000
+
+
+def _too_many_nodes(node: yaml.Node | None) -> bool:
+    """More than MAX_NODES values when aliases are expanded (a 'billion laughs' bomb)."""
+    budget = MAX_NODES
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        budget -= 1
+        if budget < 0:
+            return True
+        if isinstance(n, yaml.SequenceNode):
+            stack.extend(n.value)
+        elif isinstance(n, yaml.MappingNode):
+            for k, v in n.value:
+                stack.extend((k, v))
+    return False
+
+
+def yaml_error_message(exc: yaml.YAMLError, text_len: int | None = None) -> tuple[str, int | None]:
+    """(message, 0-based line) for a YAML error.
+
+    An error found at the end of the text (an unclosed quote or bracket) is reported
+    where the unclosed thing starts, which is where the mistake is.
+    """
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or "invalid YAML"
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if mark is None:
+        return str(problem), None
+    at_end = "end of stream" in problem or (
+        text_len is not None and getattr(mark, "index", 0) >= text_len
+    )
+    if context and context_mark is not None and at_end:
+        return (
+            f"{problem} {context} that starts at column {context_mark.column + 1} "
+            "and is never closed",
+            context_mark.line,
+        )
+    return f"{problem} (column {mark.column + 1})", mark.line
