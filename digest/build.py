@@ -223,7 +223,9 @@ def process_sources(
     for i, k in enumerate(keys):
         hit = cached.get(k)
         if isinstance(hit, dict) and "processed" in hit:
-            results.append(Processed(*hit["processed"]))
+            results.append(
+                Processed(*(tuple(x) if isinstance(x, list) else x for x in hit["processed"]))
+            )
         else:
             results.append(None)
             todo.append(i)
@@ -280,7 +282,7 @@ def related_links(
     k = cache.key("related", cache.fingerprint(), cfg, list(source_keys))
     hit = store.get("related", k)
     if isinstance(hit, dict):
-        return hit
+        return {slug: tuple(v) for slug, v in hit.items()}
     links = related.related_links(articles, cfg, counts)
     store.put("related", k, links)
     store.prune("related", [k])

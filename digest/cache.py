@@ -89,39 +89,35 @@ _TYPES: dict[str, type] = {
 }
 
 
-def encode(obj: Any) -> Any:
-    """Frozen dataclasses, datetimes, paths and tuples as plain JSON values."""
+def _enc_default(obj: Any) -> Any:
+    """JSON for what the C encoder cannot write itself: our dataclasses, datetimes, paths."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out = {"__type__": type(obj).__name__}
-        for f in dataclasses.fields(obj):
-            out[f.name] = encode(getattr(obj, f.name))
+        out = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        out["__type__"] = type(obj).__name__
         return out
     if isinstance(obj, datetime):
         return {"__dt__": obj.isoformat()}
     if isinstance(obj, Path):
         return str(obj)
-    if isinstance(obj, (list, tuple)):
-        return [encode(x) for x in obj]
-    if isinstance(obj, Mapping):
-        return {str(k): encode(v) for k, v in sorted(obj.items(), key=lambda kv: str(kv[0]))}
-    return obj
+    raise TypeError(f"cannot store {type(obj).__name__} in the cache")
 
 
-_LEAF = (str, int, float, bool, type(None))
+def _dec_hook(obj: dict) -> Any:
+    if "__dt__" in obj:
+        return datetime.fromisoformat(obj["__dt__"])
+    t = obj.pop("__type__", None)
+    if t is None:
+        return obj
+    cls = _TYPES[t]  # KeyError for a type we did not write: treated as a corrupt entry
+    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in obj.items()})
 
 
-def decode(obj: Any) -> Any:
-    if isinstance(obj, list):
-        return tuple(x if isinstance(x, _LEAF) else decode(x) for x in obj)
-    if isinstance(obj, dict):
-        if "__dt__" in obj:
-            return datetime.fromisoformat(obj["__dt__"])
-        t = obj.get("__type__")
-        if t is not None:
-            cls = _TYPES[t]
-            return cls(**{k: decode(v) for k, v in obj.items() if k != "__type__"})
-        return {k: decode(v) for k, v in obj.items()}
-    return obj
+def dumps(value: Any) -> str:
+    return json.dumps(value, default=_enc_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def loads(text: str | bytes) -> Any:
+    return json.loads(text, object_hook=_dec_hook)
 
 
 # ---------------------------------------------------------------- store
@@ -250,8 +246,7 @@ _BAD = object()
 def _pack(value: Any) -> bytes:
     if isinstance(value, bytes):
         return b"B" + zlib.compress(value, 1)
-    text = json.dumps(encode(value), ensure_ascii=False, separators=(",", ":"))
-    return b"J" + zlib.compress(text.encode("utf-8"), 1)
+    return b"J" + zlib.compress(dumps(value).encode("utf-8"), 1)
 
 
 def _unpack(blob: bytes, checksum: str) -> Any:
@@ -261,7 +256,7 @@ def _unpack(blob: bytes, checksum: str) -> Any:
         raw = zlib.decompress(blob[1:])
         if blob[:1] == b"B":
             return raw
-        return decode(json.loads(raw.decode("utf-8")))
+        return loads(raw)
     except (zlib.error, ValueError, KeyError, TypeError):
         return _BAD
 
