@@ -17,14 +17,15 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-# Parallelism comes from worker processes; BLAS threads on top of them only fight
-# for the same cores (measured: 2 workers x 2 OpenBLAS threads was 1.5x slower).
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
 import digest
 import digest.commands
 from digest.errors import BuildError, DigestError
+
+# Set before numpy is imported. Parallelism comes from worker processes; BLAS
+# threads on top of them only fight
+# for the same cores (measured: 2 workers x 2 OpenBLAS threads was 1.5x slower).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 
