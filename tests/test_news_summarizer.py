@@ -120,6 +120,13 @@ def test_unusable(text):
         "Reading more into the vote, analysts expect a quick start to the work.",
         "By the time the storm ended, the harbour wall had been breached in two places.",
         "He added that the barrier would be finished by 2029.",
+        "By early 2027 the harbour could have two new ferry berths.",
+        "Video-on-demand is now offered on the new valley trains.",
+        'Mr Fictional agreed: "We can build it faster than anyone thinks."',
+        "Harbour Lights: The Musical was named show of the year at the Larkmoor awards.",
+        "The council is a little behind (right now) on its flood defence schedule.",
+        "Northwind Rail (NWR) shares rose 3% after the electrification plan was announced.",
+        "There is one reason for the delay: the steel for the gates arrived late.",
     ],
 )
 def test_usable(text):

@@ -120,8 +120,8 @@ _NAV_ANYWHERE = (
     "scroll down for",
     "click here",
     "share this article",
-    "sign up for",
-    "sign up to",
+    "sign up for our",
+    "sign up to our",
     "follow us on",
     "follow me on",
     "download the app",
@@ -138,25 +138,32 @@ _NAV_ANYWHERE = (
 # ... and labels at the start of a sentence
 _NAV_START = re.compile(
     r"^\W*(?:(?:read more|see also|related|watch|listen|more|video|advertisement|subscribe)"
-    r"\s*[:|>\u00bb\u2014-]|(?:read more|see also|advertisement|subscribe|sign up|"
+    r"\s*(?:[:|>\u00bb]|\s[\u2014\u2013-]\s)|(?:read more|see also|advertisement|subscribe|sign up|"
     r"follow us)\b)",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^\W*by\s+[\w.\s',&-]{0,60}$|^\W*(?:published|updated|last updated|posted)\s*:"
-    r"|daily mail reporter|^\W*(?:reporting|additional reporting|editing) by\b",
+    r"^\W*(?:published|updated|last updated|posted)\s*:|daily mail reporter"
+    r"|^\W*(?:reporting|additional reporting|editing) by\b",
     re.IGNORECASE,
 )
+# "By Jane Doe and John Roe, Science Correspondent": short, and in cased text every word
+# after "By" capitalised (so "By early 2005 the net ..." is a sentence, not a byline)
+_BY = re.compile(r"^\W*by\s+([\w.\s',&-]{0,60})$", re.IGNORECASE)
+_BY_LINKS = frozenset(("and", "&", "of", "in", "for", "the", "at", "de", "van", "von", "la"))
 _CAPTION_START = re.compile(
     r"^\W*(?:pictured|photo|photograph|image|picture|video|caption|above|below|left|right|top"
     r"|inset|file photo|watch|gallery|graphic|credit)\s*:",
     re.IGNORECASE,
 )
 # "(pictured)", "(left)", "( second right )", "(file photo)": position markers of captions
+_POSITIONS = (
+    r"(?:(?:second |third |far |top |bottom |back |front )?(?:left|right)|centre|center|above"
+    r"|below|top|bottom|inset|front|back|middle|main|background|foreground|circled|shown|file"
+    r"|file photo|photo|picture)"
+)
 _CAPTION_MARK = re.compile(
-    r"\(\s*(?:pictured|picture|photo|left|right|centre|center|above|below|top|bottom|inset"
-    r"|second (?:left|right)|far (?:left|right)|front|back|file|file photo|shown|circled|main"
-    r"|background|foreground)\b[^()]{0,30}\)",
+    rf"\(\s*(?:pictured\b[^()]{{0,30}}|{_POSITIONS}(?:\s*(?:,|and|&)\s*{_POSITIONS})*)\s*\)",
     re.IGNORECASE,
 )
 # photo credit at the end: "(Getty Images)", "Photo: AP Photo/Jane Doe"
@@ -167,10 +174,13 @@ _CREDIT = re.compile(
 )
 # Daily Mail style caption label: "Horrifying: The little girl's body ..." (short label, a
 # colon, no verb of saying in the label)
-_LABEL = re.compile(r"^\W*([^\W\d][\w'\u2019 -]{1,40}?)\s*:\s+\S", re.UNICODE)
+_LABEL = re.compile(r"^[^\w\"'\u2018\u201c`]*([^\W\d][\w'\u2019 -]{1,40}?)\s*:\s+(\S)")
+_QUOTES = "\"'`\u2018\u2019\u201c\u201d\u00ab\u00bb"
 _SAYING = re.compile(
     r"\b(?:said|says|say|told|tells|added|adds|asked|asks|wrote|writes|explained|insisted"
-    r"|warned|stated|claimed|reads|read|include|includes|included|are|is|was|were)\b",
+    r"|warned|stated|claimed|reads|read|include|includes|included|are|is|was|were|be|been"
+    r"|will|would|has|have|had|continued|concluded|went on|noted|argued|admitted|declared"
+    r"|replied|responded|tweeted|posted|commented|announced|defines|defined|as)\b",
     re.IGNORECASE,
 )
 
@@ -190,11 +200,24 @@ def _usable(t: str, n_words: int) -> bool:
         return False
     if _BYLINE.search(t) or _CAPTION_START.search(t) or _CAPTION_MARK.search(t):
         return False
+    cased = t != low
+    m = _BY.match(t)
+    if m and (
+        not cased
+        or all(w[0].isupper() or w.lower() in _BY_LINKS for w in _WORD.findall(m.group(1)))
+    ):
+        return False
     if _CREDIT.search(t[-90:]):
         return False
     m = _LABEL.match(t)
-    if m and len(m.group(1).split()) <= 5 and not _SAYING.search(m.group(1)):
-        return False
+    if m:
+        label = m.group(1).split()
+        # a name or title ("Bridget Jones: The Edge of Reason was ...") is no caption label
+        title_case = cased and len(label) > 1 and all(w[0].isupper() for w in label)
+        after = m.group(2)[0]
+        caption_like = not (after in _QUOTES or (cased and after.islower()))
+        if len(label) <= 5 and caption_like and not title_case and not _SAYING.search(m.group(1)):
+            return False
     return not t.endswith(":")
 
 
