@@ -131,7 +131,7 @@ def build(
                 a,
                 by_id[id(a)][1],
                 links.get(a.slug, ()),
-                cache.key(source_keys[a.path], links.get(a.slug, ()), config.content.drafts),
+                _entry_key(source_keys[a.path], links.get(a.slug, ())),
             )
             for a in articles
         ]
@@ -253,11 +253,15 @@ def _run(
 def _pooled(
     fn: Callable[..., Processed], items: Sequence[load.SourceFile], args: tuple, workers: int
 ) -> Iterator[Processed]:
+    # The first item runs here: it loads the summarizer's stemmer and stop words
+    # once, and forked workers inherit them instead of each loading its own.
+    yield fn(items[0], *args)
+    rest = items[1:]
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, min(32, len(items) // (workers * 8)))
+    chunk = max(1, min(32, len(rest) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        yield from pool.map(_call, [(fn, item, args) for item in items], chunksize=chunk)
+        yield from pool.map(_call, [(fn, item, args) for item in rest], chunksize=chunk)
 
 
 def _call(job: tuple) -> Processed:
@@ -287,6 +291,15 @@ def related_links(
     store.put("related", k, links)
     store.prune("related", [k])
     return links
+
+
+def _entry_key(source_key: str, links: Sequence) -> str:
+    """What an entry's pages show: its source and config, and its links' targets.
+
+    Link scores are left out: pages do not show them, and one edited article
+    shifts every score a little (articles.json, which shows them, is always written).
+    """
+    return cache.key(source_key, [(r.slug, r.title, r.url) for r in links])
 
 
 def site_pages(
