@@ -19,10 +19,13 @@ import hashlib
 import multiprocessing
 import os
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from digest import cache, feeds, load, publish, related, render, summarize
 from digest.config import Config, ContentConfig, FolderDefaults, RelatedConfig, SummaryConfig
@@ -279,18 +282,46 @@ def related_links(
     cfg: RelatedConfig,
     store: cache.Cache,
 ) -> dict:
-    """Related links for all articles; cached whole, keyed by every input they read.
+    """Related links for all articles.
 
-    An article's source key covers its text, title, slug, URL and pinned links.
+    Cached whole (keyed by every article's source key, which covers its text,
+    title, slug, URL and pinned links); after a few edits the neighbour lists
+    of the last build are updated exactly rather than recomputed.
     """
     k = cache.key("related", cache.fingerprint(), cfg, list(source_keys))
     hit = store.get("related", k)
     if isinstance(hit, dict):
         return {slug: tuple(v) for slug, v in hit.items()}
-    links = related.related_links(articles, cfg, counts)
+    keys = [a.slug for a in articles]
+    vectors = related.vectorize(counts)
+    state_key = cache.key("related-state", cache.fingerprint(), cfg)
+    previous = _previous_related(store, state_key)
+    neighbours, _how = related.neighbours_for(vectors, keys, source_keys, cfg, previous)
+    links = related.related_links(articles, cfg, neighbours=neighbours, vectors=vectors)
     store.put("related", k, links)
     store.prune("related", [k])
+    store.put_many(
+        "related-state",
+        {
+            state_key: {"keys": keys, "sigs": list(source_keys), "neighbours": neighbours},
+            state_key + ":df": zlib.compress(vectors.df.astype("<i4").tobytes(), 1),
+        },
+    )
+    store.prune("related-state", [state_key, state_key + ":df"])
     return links
+
+
+def _previous_related(store: cache.Cache, state_key: str) -> related.Previous | None:
+    got = store.get_many("related-state", [state_key, state_key + ":df"])
+    state, df = got.get(state_key), got.get(state_key + ":df")
+    if not isinstance(state, dict) or not isinstance(df, bytes):
+        return None
+    try:
+        arr = np.frombuffer(zlib.decompress(df), dtype="<i4").astype(np.int32)
+        neighbours = [[(int(j), float(sc)) for j, sc in row] for row in state["neighbours"]]
+        return related.Previous(tuple(state["keys"]), tuple(state["sigs"]), arr, neighbours)
+    except (KeyError, TypeError, ValueError, zlib.error):
+        return None
 
 
 def _entry_key(source_key: str, links: Sequence) -> str:

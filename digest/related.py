@@ -88,11 +88,29 @@ def term_counts(article: Article) -> TermCounts:
     return TermCounts(tuple(ids), tuple(c[i] for i in ids))
 
 
+IDF_STEP = 0.125  # IDF is rounded to this step (see incremental updates below)
+
+
 @dataclass(frozen=True)
 class Vectors:
-    """TF-IDF rows (CSR, L2-normalised) over hashed terms."""
+    """TF-IDF rows (CSR, L2-normalised) over hashed terms, and the document frequencies."""
 
-    matrix: sparse.csr_matrix
+    matrix: sparse.csr_matrix  # terms with df == 1 left out (they match no other row)
+    df: np.ndarray  # document frequency of every hashed term
+    term_ids: np.ndarray  # (term id, row) of every term of every row, unpruned
+    term_rows: np.ndarray
+
+
+def idf_of(df: np.ndarray, n: int) -> np.ndarray:
+    """Smoothed IDF, rounded to IDF_STEP.
+
+    Rounding makes one edited article change the IDF of only the few terms
+    whose document frequency crosses a step, so an edit touches few rows and
+    related links can be updated exactly (see :func:`update_top_k`).  The
+    effect on quality is below what our benchmarks can measure.
+    """
+    raw = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    return (np.round(raw / IDF_STEP) * IDF_STEP).astype(np.float32)
 
 
 def vectorize(counts: Sequence[TermCounts]) -> Vectors:
@@ -104,9 +122,8 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     total = int(indptr[-1])
     ind = np.fromiter((i for c in counts for i in c.ids), dtype=np.int32, count=total)
     cnt = np.fromiter((k for c in counts for k in c.counts), dtype=np.float32, count=total)
-    df = np.bincount(ind, minlength=1 << DIM_BITS)
-    idf = (np.log((1.0 + n) / (1.0 + df)) + 1.0).astype(np.float32)
-    val = (1.0 + np.log(cnt)) * idf[ind]
+    df = np.bincount(ind, minlength=1 << DIM_BITS).astype(np.int32)
+    val = (1.0 + np.log(cnt)) * idf_of(df, n)[ind]
     # df == 1 terms only ever match their own row: they count in the norm, not the product.
     sq = np.add.reduceat(val * val, indptr[:-1]) if total else np.zeros(n, np.float32)
     sq[lens == 0] = 0.0
@@ -121,33 +138,49 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
         dtype=np.float32,
     )
     m.sort_indices()
-    return Vectors(m)
+    return Vectors(m, df, ind, rows)
+
+
+Neighbours = list[list[tuple[int, float]]]
 
 
 def top_k(
     vectors: Vectors, k: int, min_score: float, keys: Sequence[str], block_bytes: int = 64 * 2**20
-) -> list[list[tuple[int, float]]]:
+) -> Neighbours:
     """For each row, the k most similar other rows above min_score.
 
     Rows are compared a block at a time (at most ``block_bytes`` of dense
     scores), so memory is O(N * block) rather than O(N^2).  Ties are broken
     by key, so the result does not depend on block size or row order.
     """
+    n = vectors.matrix.shape[0]
+    return _rows_top_k(vectors, np.arange(n), k, min_score, keys, block_bytes)
+
+
+def _rows_top_k(
+    vectors: Vectors,
+    rows: np.ndarray,
+    k: int,
+    min_score: float,
+    keys: Sequence[str],
+    block_bytes: int = 64 * 2**20,
+) -> Neighbours:
+    """top_k for the given rows only (same result as top_k gives for them)."""
     m = vectors.matrix
     n = m.shape[0]
-    out: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-    if n < 2 or k <= 0:
+    out: Neighbours = [[] for _ in range(len(rows))]
+    if n < 2 or k <= 0 or not len(rows):
         return out
     mt = m.T.tocsr()
     block = max(1, block_bytes // (4 * n))
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        sims = (m[start:stop] @ mt).toarray()
-        sims[np.arange(stop - start), np.arange(start, stop)] = -1.0
+    kk = min(k, n - 1)
+    for start in range(0, len(rows), block):
+        idx = rows[start : start + block]
+        sims = (m[idx] @ mt).toarray()
+        sims[np.arange(len(idx)), idx] = -1.0
         np.round(sims, 6, out=sims)
-        kk = min(k, n - 1)
         part = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-        for r in range(stop - start):
+        for r in range(len(idx)):
             row = sims[r]
             # every row tied with the k-th best competes on key
             kth = row[part[r]].min()
@@ -162,16 +195,97 @@ def top_k(
     return out
 
 
+def update_top_k(
+    old_df: np.ndarray,
+    old_result: Neighbours,
+    new: Vectors,
+    changed: Sequence[int],
+    k: int,
+    min_score: float,
+    keys: Sequence[str],
+) -> Neighbours:
+    """top_k after the rows in ``changed`` were edited (same rows, same keys).
+
+    Exactly what top_k(new, ...) returns, computed for the rows that can differ:
+    rows whose vector changed (the edited rows and rows holding a term whose
+    rounded IDF changed), rows whose list held one of them, and rows that one
+    of them now enters.
+    """
+    n = new.matrix.shape[0]
+    moved = np.flatnonzero(idf_of(old_df, n) != idf_of(new.df, n))
+    touched = set(int(i) for i in changed)
+    if len(moved):  # rows holding a term whose IDF moved have a new norm
+        touched.update(np.unique(new.term_rows[np.isin(new.term_ids, moved)]).tolist())
+    r_idx = np.array(sorted(touched), dtype=np.int64)
+    redo = set(touched)
+    if len(r_idx):
+        # scores of every row against the touched rows, in the new vectors
+        s = (new.matrix @ new.matrix[r_idx].T).toarray()
+        np.round(s, 6, out=s)
+        s[r_idx, np.arange(len(r_idx))] = -1.0
+        best_new = s.max(axis=1)
+        for r in range(n):
+            if r in redo:
+                continue
+            lst = old_result[r]
+            if any(j in touched for j, _ in lst):
+                redo.add(r)
+            elif len(lst) < k:
+                if best_new[r] >= min_score and best_new[r] > 0:
+                    redo.add(r)
+            elif best_new[r] >= lst[-1][1]:
+                redo.add(r)
+    result = [list(x) for x in old_result]
+    rows = np.array(sorted(redo), dtype=np.int64)
+    for r, lst in zip(rows.tolist(), _rows_top_k(new, rows, k, min_score, keys), strict=True):
+        result[r] = lst
+    return result
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the last build computed, for an incremental update."""
+
+    keys: tuple[str, ...]  # article slugs, in row order
+    sigs: tuple[str, ...]  # one signature per row (changes when the row's text changes)
+    df: np.ndarray
+    neighbours: Neighbours
+
+
+INCREMENTAL_SHARE = 0.05  # past this share of edited rows a full recomputation is cheaper
+
+
+def neighbours_for(
+    vectors: Vectors,
+    keys: Sequence[str],
+    sigs: Sequence[str],
+    cfg: RelatedConfig,
+    previous: Previous | None,
+) -> tuple[Neighbours, str]:
+    """(top-k neighbours of every row, "full" or "incremental")."""
+    if previous is not None and tuple(keys) == previous.keys and len(sigs) == len(previous.sigs):
+        changed = [i for i, (a, b) in enumerate(zip(sigs, previous.sigs, strict=True)) if a != b]
+        if len(changed) <= max(16, INCREMENTAL_SHARE * len(keys)):
+            return update_top_k(
+                previous.df, previous.neighbours, vectors, changed, cfg.count, cfg.min_score, keys
+            ), "incremental"
+    return top_k(vectors, cfg.count, cfg.min_score, keys), "full"
+
+
 def related_links(
-    articles: Sequence[Article], cfg: RelatedConfig, counts: Sequence[TermCounts] | None = None
+    articles: Sequence[Article],
+    cfg: RelatedConfig,
+    counts: Sequence[TermCounts] | None = None,
+    neighbours: Neighbours | None = None,
+    vectors: Vectors | None = None,
 ) -> dict[str, tuple[RelatedLink, ...]]:
     """slug -> related links (pinned slugs first, then the most similar)."""
     by_slug = {a.slug: i for i, a in enumerate(articles)}
     keys = [a.slug for a in articles]
-    if counts is None:
-        counts = [term_counts(a) for a in articles]
-    vectors = vectorize(counts)
-    neighbours = top_k(vectors, cfg.count, cfg.min_score, keys)
+    if vectors is None:
+        vectors = vectorize(counts if counts is not None else [term_counts(a) for a in articles])
+    if neighbours is None:
+        neighbours = top_k(vectors, cfg.count, cfg.min_score, keys)
     result: dict[str, tuple[RelatedLink, ...]] = {}
     for i, a in enumerate(articles):
         links: list[RelatedLink] = []

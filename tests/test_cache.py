@@ -133,3 +133,12 @@ def test_related_title_change_updates_linking_pages(site: Path) -> None:
     run(site)
     page = (site / "public/world/harbour-wall/index.html").read_text()
     assert "Port Ellis harbour wall gets a cash boost" in page
+
+
+def test_edits_update_related_links_exactly_as_a_cold_build(site: Path, tmp_path: Path) -> None:
+    run(site, output=tmp_path / "warm")
+    f = site / "content/science/2026-03-07-moth-followup.md"
+    f.write_text(f.read_text() + "\nThe harbour wall repairs in Port Ellis were mentioned too.\n")
+    run(site, output=tmp_path / "warm")  # related links updated incrementally
+    run(site, output=tmp_path / "cold", use_cache=False)
+    assert tree(tmp_path / "warm") == tree(tmp_path / "cold")

@@ -55,10 +55,41 @@ def test_ties_broken_by_slug() -> None:
 
 
 def test_blocks_bound_memory_and_match_unblocked() -> None:
-    docs = [art(f"d{i}", " ".join(f"word{(i * 7 + j) % 50}" for j in range(12)))
-            for i in range(300)]
+    docs = [
+        art(f"d{i}", " ".join(f"word{(i * 7 + j) % 50}" for j in range(12))) for i in range(300)
+    ]
     vec = vectorize([term_counts(d) for d in docs])
     keys = [f"k{i:03d}" for i in range(300)]
     small = top_k(vec, 5, 0.0, keys, block_bytes=4 * 300 * 3)  # 3 rows at a time
     big = top_k(vec, 5, 0.0, keys)
     assert small == big
+
+
+def test_incremental_update_equals_full_recomputation() -> None:
+    import random
+    from dataclasses import replace
+
+    from digest.related import update_top_k
+
+    rng = random.Random(5)
+    words = [f"w{i}" for i in range(400)]
+    docs = [
+        art(
+            f"d{i:03d}",
+            " ".join(rng.choice(words[(i % 9) * 40 : (i % 9) * 40 + 60]) for _ in range(40)),
+        )
+        for i in range(120)
+    ]
+    keys = [d.slug for d in docs]
+    counts = [term_counts(d) for d in docs]
+    vec = vectorize(counts)
+    result = top_k(vec, 4, 0.05, keys)
+    for _ in range(12):
+        i = rng.randrange(len(docs))
+        docs[i] = replace(docs[i], text=docs[i].text + " " + " ".join(rng.sample(words, 15)))
+        counts[i] = term_counts(docs[i])
+        new = vectorize(counts)
+        updated = update_top_k(vec.df, result, new, [i], 4, 0.05, keys)
+        full = top_k(new, 4, 0.05, keys)
+        assert updated == full
+        vec, result = new, full
