@@ -1,0 +1,178 @@
+"""Build the same corpus with digest, Pelican and Hugo in one run; print times, memory, ratios.
+
+    python bench/compare.py [--n 2127] [--repeat 3] [--scale 2000 10000 100000]
+
+The corpus comes from bench/corpus.py (the unique BBC articles from
+../shared/eval/bbc when present, else synthetic text).  Pelican is looked for
+as `pelican` on PATH or $PELICAN (pip install "pelican[markdown]"), Hugo as
+`hugo` (Debian's hugo package); a tool that is missing is skipped.
+
+Wall time is the median of --repeat runs; peak memory is the largest resident
+set of any one process of the build (os.wait4 / RUSAGE_CHILDREN).
+Then digest's cold / no-change / one-edit rebuild times at each --scale size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import write_corpus  # noqa: E402
+
+HUGO_LAYOUT = {
+    "_default/baseof.html": "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head>"
+    '<body>{{ block "main" . }}{{ end }}</body></html>',
+    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Summary }}</p>'
+    "{{ .Content }}{{ range first 5 (.Site.RegularPages.Related .) }}"
+    '<a href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}{{ end }}',
+    "_default/list.html": '{{ define "main" }}{{ range .Paginator.Pages }}<h2><a href="'
+    '{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p>'
+    "{{ end }}{{ end }}",
+}
+
+
+_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "sys.stderr.buffer.write(r.stderr[-2000:])\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(r.returncode)\n"
+)
+
+
+def run(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """(wall seconds, peak RSS bytes of the largest process of the build) of one command.
+
+    A wrapper process runs the command, so RUSAGE_CHILDREN covers the build and
+    its worker processes and nothing else.
+    """
+    t = time.perf_counter()
+    r = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *cmd], cwd=cwd, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - t
+    if r.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed: {r.stderr[-2000:]}")
+    return wall, int(r.stdout.split()[-1]) * 1024
+
+
+def digest_cmd() -> list[str]:
+    return [sys.executable, "-m", "digest", "build", "-q"]
+
+
+def pelican_cmd() -> list[str] | None:
+    exe = os.environ.get("PELICAN") or shutil.which("pelican")
+    return [exe, "content", "-o", "output", "-s", "pelicanconf.py", "-q"] if exe else None
+
+
+def hugo_cmd() -> list[str] | None:
+    exe = os.environ.get("HUGO") or shutil.which("hugo")
+    return [exe, "--quiet", "-d", "output"] if exe else None
+
+
+def prepare(tmp: Path, n: int) -> dict[str, Path]:
+    sites = {"digest": write_corpus(tmp / "digest", n)}
+    pel = write_corpus(tmp / "pelican", n, fmt="pelican")
+    (pel / "pelicanconf.py").write_text(
+        "SITENAME = 'Benchmark'\nSITEURL = ''\nPATH = 'content'\nTIMEZONE = 'UTC'\n"
+        "DEFAULT_LANG = 'en'\nDEFAULT_PAGINATION = 20\nRELATIVE_URLS = True\n"
+    )
+    sites["pelican"] = pel
+    hugo = write_corpus(tmp / "hugo", n)
+    (hugo / "site.yaml").unlink()
+    (hugo / "hugo.toml").write_text(
+        "baseURL = 'https://example.org/'\ntitle = 'Benchmark'\npaginate = 20\n"
+        "disableKinds = ['RSS', 'sitemap', 'taxonomy', 'term']\n"
+    )
+    for rel, text in HUGO_LAYOUT.items():
+        (hugo / "layouts" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (hugo / "layouts" / rel).write_text(text)
+    sites["hugo"] = hugo
+    return sites
+
+
+def clean(site: Path) -> None:
+    for d in ("output", "public", ".digest-cache", ".digest-staging-public", "resources"):
+        shutil.rmtree(site / d, ignore_errors=True)
+
+
+def compare(n: int, repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        sites = prepare(Path(tmp), n)
+        tools = {"digest": digest_cmd(), "pelican": pelican_cmd(), "hugo": hugo_cmd()}
+        results: dict[str, tuple[float, int]] = {}
+        for name, cmd in tools.items():
+            if cmd is None:
+                print(f"{name}: not installed, skipped")
+                continue
+            walls, mems = [], []
+            for _ in range(repeat):
+                clean(sites[name])
+                w, m = run(cmd, sites[name])
+                walls.append(w)
+                mems.append(m)
+            results[name] = (statistics.median(walls), max(mems))
+        print(f"\n## Cold build of the same {n} Markdown articles (median of {repeat})\n")
+        print("| tool | wall s | peak RSS MiB | wall / Pelican |")
+        print("|---|---|---|---|")
+        base = results.get("pelican", (None, 0))[0]
+        for name, (w, m) in results.items():
+            ratio = f"{w / base:.2f}" if base else "-"
+            print(f"| {name} | {w:.2f} | {m / 2**20:.0f} | {ratio} |")
+        if "digest" in results:
+            site = sites["digest"]
+            clean(site)
+            run(digest_cmd(), site)
+            nochange = statistics.median(run(digest_cmd(), site)[0] for _ in range(repeat))
+            print(
+                f"\ndigest rebuild with nothing changed: {nochange:.2f} s"
+                + (f" = {nochange / base:.2f} x Pelican" if base else "")
+            )
+
+
+def scale(sizes: list[int], synthetic: bool) -> None:
+    print("\n## digest at scale (cold / nothing changed / one article edited)\n")
+    print("| articles | cold s | cold peak MiB | no-change s | one-edit s | one-edit peak MiB |")
+    print("|---|---|---|---|---|---|")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            site = write_corpus(Path(tmp) / "site", n, synthetic)
+            cold, cold_mem = run(digest_cmd(), site)
+            nochange, _ = run(digest_cmd(), site)
+            victim = sorted((site / "content").rglob("*.md"))[n // 2]
+            victim.write_text(
+                victim.read_text() + "\nOne more sentence was added to this "
+                "article by the benchmark.\n"
+            )
+            edit, edit_mem = run(digest_cmd(), site)
+            print(
+                f"| {n} | {cold:.1f} | {cold_mem / 2**20:.0f} | {nochange:.2f} | {edit:.2f} "
+                f"| {edit_mem / 2**20:.0f} |",
+                flush=True,
+            )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=2127, help="corpus size for the comparison (0: skip)")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--scale", type=int, nargs="*", default=[2000, 10000])
+    ap.add_argument("--synthetic", action="store_true", help="synthetic text for --scale")
+    args = ap.parse_args()
+    if args.n:
+        compare(args.n, args.repeat)
+    if args.scale:
+        scale(args.scale, args.synthetic)
+
+
+if __name__ == "__main__":
+    main()
