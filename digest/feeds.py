@@ -73,14 +73,13 @@ def entry_record(e: Entry, site: SiteConfig) -> dict[str, Any]:
 
 def articles_json(entries: Sequence[Entry], site: SiteConfig) -> Page:
     """public/articles.json: the digest as data, newest first."""
-    data = {
-        "version": ARTICLES_JSON_VERSION,
-        "title": site.title,
-        "base_url": site.base_url,
-        "articles": [entry_record(e, site) for e in entries],
-    }
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False)
-    return Page("articles.json", (text + "\n").encode("utf-8"), "articles.json")
+    head = {"version": ARTICLES_JSON_VERSION, "title": site.title, "base_url": site.base_url}
+    # One article a line: readable and diffable, and written by json's C encoder
+    # (an indented dump goes through the pure-Python one: 10x slower at 10k articles).
+    lines = [json.dumps(entry_record(e, site), ensure_ascii=False) for e in entries]
+    text = json.dumps(head, ensure_ascii=False)[:-1] + ', "articles": ['
+    text += ("\n" + ",\n".join(lines) + "\n" if lines else "") + "]}\n"
+    return Page("articles.json", text.encode("utf-8"), "articles.json")
 
 
 # ---------------------------------------------------------------- discovery
