@@ -15,11 +15,13 @@ and its result is cached (digest.cache); a rebuild redoes only what changed.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
 import time
 import zlib
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -220,27 +222,58 @@ def process_sources(
 ) -> tuple[list[Processed], int]:
     """Processed results in source order: from the cache, else computed (in parallel)."""
     keys = [_source_key(s, content, defaults, summary_cfg) for s in sources]
-    cached = store.get_many("source", [k for k in keys if not k.startswith("unreadable:")])
-    results: list[Processed | None] = []
+    results: list[Processed | None] = [None] * len(keys)
     todo: list[int] = []
-    for i, k in enumerate(keys):
-        hit = cached.get(k)
-        if isinstance(hit, dict) and "processed" in hit:
-            results.append(
-                Processed(*(tuple(x) if isinstance(x, list) else x for x in hit["processed"]))
-            )
-        else:
-            results.append(None)
-            todo.append(i)
+    for start in range(0, len(keys), _CHUNK):  # in chunks: never all decoded at once
+        chunk = keys[start : start + _CHUNK]
+        cached = store.get_many("source", [k for k in chunk if not k.startswith("unreadable:")])
+        for i, k in enumerate(chunk, start):
+            hit = cached.get(k)
+            if isinstance(hit, dict) and isinstance(hit.get("processed"), list):
+                results[i] = _slim(
+                    Processed(*(tuple(x) if isinstance(x, list) else x for x in hit["processed"]))
+                )
+            else:
+                todo.append(i)
     fresh = _run(process_one, [sources[i] for i in todo], (content, defaults, summary_cfg), jobs)
-    to_store = {}
+    to_store: dict[str, dict] = {}
     for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
-        results[i] = p
         if p.article is not None and not keys[i].startswith("unreadable:"):
             to_store[keys[i]] = {"processed": [p.article, p.problems, p.report, p.summary, p.terms]}
+            if len(to_store) >= _CHUNK:
+                store.put_many("source", to_store)
+                to_store = {}
+        results[i] = _slim(p)
     store.put_many("source", to_store)
     store.prune("source", keys)
     return keys, [r for r in results if r is not None], len(todo)
+
+
+_CHUNK = 1000
+
+
+class _Counts:
+    """TermCounts as two int arrays: a tenth of the memory of tuples of ints."""
+
+    __slots__ = ("counts", "ids")
+
+    def __init__(self, tc: TermCounts) -> None:
+        self.ids = array("i", tc.ids)
+        self.counts = array("i", tc.counts)
+
+
+def _slim(p: Processed) -> Processed:
+    """What the later stages need of a Processed: its article without the plain text
+    and paragraphs (already summarized and counted), and compact term counts."""
+    if p.article is None:
+        return p
+    return Processed(
+        dataclasses.replace(p.article, text="", paragraphs=()),
+        p.problems,
+        p.report,
+        p.summary,
+        _Counts(p.terms) if p.terms is not None else None,
+    )
 
 
 def _run(

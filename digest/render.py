@@ -219,6 +219,9 @@ class Renderer:
         self.rendered += 1
         if key is not None:
             self.fresh[key] = data
+            if len(self.fresh) >= 500:  # store as we go: bounded memory on big sites
+                self.store.put_many("page", self.fresh)
+                self.fresh = {}
         return Page(out, data, source or template)
 
     def _base_key(self) -> str:
