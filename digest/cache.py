@@ -18,6 +18,7 @@ import json
 import os
 import sqlite3
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from functools import lru_cache
@@ -137,6 +138,8 @@ class Cache:
     def _open(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / DB_NAME
+        if not path.exists():
+            _forget(folder)
         for _attempt in range(2):
             try:
                 self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -150,6 +153,7 @@ class Cache:
                 row = self.db.execute("SELECT v FROM meta WHERE k='fingerprint'").fetchone()
                 fp = fingerprint()
                 if row is None or row[0] != fp:
+                    _forget(folder)
                     if row is not None:
                         self.rebuilt_reason = "digest or a library changed"
                     self.db.execute("DELETE FROM entries")
@@ -158,11 +162,17 @@ class Cache:
                 return
             except sqlite3.DatabaseError as exc:  # corrupt or not a database: start over
                 self.rebuilt_reason = f"the cache was unreadable ({exc})"
+                _forget(folder)
                 self.close()
                 for suffix in ("", "-wal", "-shm", "-journal"):
                     with contextlib.suppress(FileNotFoundError):
                         os.unlink(str(path) + suffix)
         self.db = None  # pragma: no cover - could not even create a fresh one
+
+    def _memory(self, ns: str) -> OrderedDict[str, Any] | None:
+        if self.folder is None or self.db is None:
+            return None
+        return _MEMORY.setdefault((str(self.folder.resolve()), ns), OrderedDict())
 
     def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
         keys = list(keys)
@@ -170,9 +180,16 @@ class Cache:
         if self.db is None or not keys:
             self.misses += len(keys)
             return found
+        memory = self._memory(ns)
+        if memory:  # a long-lived process (digest serve) keeps recent values decoded
+            for k in keys:
+                if k in memory:
+                    found[k] = memory[k]
+                    memory.move_to_end(k)
+        missing = [k for k in keys if k not in found]
         try:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
+            for i in range(0, len(missing), 500):
+                chunk = missing[i : i + 500]
                 marks = ",".join("?" * len(chunk))
                 for k, checksum, blob in self.db.execute(
                     f"SELECT k, sum, v FROM entries WHERE ns=? AND k IN ({marks})", (ns, *chunk)
@@ -180,6 +197,7 @@ class Cache:
                     value = _unpack(blob, checksum)
                     if value is not _BAD:
                         found[k] = value
+                        self._remember(memory, k, value)
         except sqlite3.DatabaseError:
             found = {}
         self.hits += len(found)
@@ -189,11 +207,20 @@ class Cache:
     def get(self, ns: str, k: str) -> Any:
         return self.get_many(ns, [k]).get(k)
 
+    def _remember(self, memory: OrderedDict[str, Any] | None, k: str, value: Any) -> None:
+        if memory is not None:
+            memory[k] = value
+            memory.move_to_end(k)
+            while len(memory) > MEMORY_ITEMS:
+                memory.popitem(last=False)
+
     def put_many(self, ns: str, items: Mapping[str, Any]) -> None:
         if self.db is None or not items:
             return
         rows = []
+        memory = self._memory(ns)
         for k, v in items.items():
+            self._remember(memory, k, v)
             blob = _pack(v)
             rows.append((ns, k, hashlib.sha256(blob).hexdigest(), blob))
         try:
@@ -241,6 +268,17 @@ class Cache:
 
 
 _BAD = object()
+# Values kept decoded in memory per (cache folder, namespace), most recent last: a
+# long-lived process such as `digest serve` skips reading and decoding them again.
+MEMORY_ITEMS = 20_000
+_MEMORY: dict[tuple[str, str], OrderedDict[str, Any]] = {}
+
+
+def _forget(folder: Path) -> None:
+    """Drop the in-memory values of a cache whose database was (re)created."""
+    where = str(folder.resolve())
+    for k in [k for k in _MEMORY if k[0] == where]:
+        del _MEMORY[k]
 
 
 def _pack(value: Any) -> bytes:
