@@ -136,9 +136,9 @@ def _update(staging: Path, state: dict[str, str], pages: list[Page]) -> dict[str
     for p in pages:
         h = hashlib.sha256(p.content).hexdigest()
         files[p.path] = h
-        if state.get(p.path) == h:
-            continue
         target = staging / p.path
+        if state.get(p.path) == h and _holds(target, p.content):
+            continue
         if target.parent not in made:
             if target.parent.is_symlink() or target.parent.is_file():
                 target.parent.unlink()
@@ -155,6 +155,21 @@ def _update(staging: Path, state: dict[str, str], pages: list[Page]) -> dict[str
             f.unlink()
     _remove_strays(staging, set(files))
     return files
+
+
+def _holds(target: Path, content: bytes) -> bool:
+    """The file holds exactly ``content``.
+
+    The manifest alone is not trusted: unchanged files are hard links shared with
+    the live site, so an edit made in place in the output folder (by hand, or a
+    deploy step) shows up here too and must be overwritten, not kept.
+    """
+    try:
+        if target.is_symlink() or target.stat().st_size != len(content):
+            return False
+        return target.read_bytes() == content
+    except OSError:
+        return False
 
 
 def _remove_strays(staging: Path, keep: set[str]) -> None:
@@ -195,15 +210,27 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
                 )
             ]
         )
-    output.parent.mkdir(parents=True, exist_ok=True)
-    recover(output)
-    live = (_manifest(output) if output.is_dir() else None) or {}
-    staging, state = _prepare_staging(output)
-    files = _update(staging, state, pages)
-    (staging / _MARKER).write_text(
-        json.dumps({"generator": "digest", "files": files}, sort_keys=True, indent=0) + "\n"
-    )
-    _swap(staging, output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        recover(output)
+        live = (_manifest(output) if output.is_dir() else None) or {}
+        staging, state = _prepare_staging(output)
+        files = _update(staging, state, pages)
+        (staging / _MARKER).write_text(
+            json.dumps({"generator": "digest", "files": files}, sort_keys=True, indent=0) + "\n"
+        )
+        _swap(staging, output)
+    except OSError as exc:
+        # Disk full, permissions, a read-only mount: the previous site is untouched.
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise BuildError(
+            [
+                Problem(
+                    f"cannot write the site into {output}: {exc.strerror or exc}{where}; "
+                    "the previous site is untouched"
+                )
+            ]
+        ) from None
     changed = sum(1 for k, h in files.items() if live.get(k) != h)
     return len(pages), changed
 
