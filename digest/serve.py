@@ -53,7 +53,7 @@ from digest.build import BuildOptions, build
 from digest.config import CONFIG_NAME, Config, load_config
 from digest.errors import BuildError, DigestError, Problem
 
-DEBOUNCE = 0.2  # seconds of quiet after the last change before rebuilding
+DEBOUNCE = 0.1  # seconds of quiet after the last change before rebuilding (one burst: one build)
 POLL = 0.05  # seconds between scans of the watched files
 MAX_WAIT = 2.0  # rebuild at the latest this long after the first change of a burst
 CHUNK = 64 * 1024
