@@ -20,7 +20,6 @@ from scipy import sparse
 from digest.config import RelatedConfig
 from digest.model import Article, RelatedLink, TermCounts
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W_]|[^\W\d_]", re.UNICODE)
 STOP_WORDS = frozenset(
     """
     a about above after again against all also am an and any are aren't as at be because been
@@ -40,34 +39,115 @@ STOP_WORDS = frozenset(
 )
 
 
-def _normal(w: str) -> str:
-    """A word's term ('' for stop words and one-letter words), with light plural folding."""
+_TOKEN = re.compile(
+    r"([^\W\d_][\w'’-]*[^\W_]|[^\W\d_])"  # a word
+    r"|(\d[\d,.]*\d|\d)"  # a number
+    r"|[.!?;:,()\[\]\"“”«»–—]",  # punctuation: ends a run of adjacent words
+    re.UNICODE,
+)
+
+# Snowball stemmers by BCP 47 primary language; others are not stemmed.
+_SNOWBALL = {
+    "ar": "arabic",
+    "da": "danish",
+    "nl": "dutch",
+    "en": "english",
+    "fi": "finnish",
+    "fr": "french",
+    "de": "german",
+    "hu": "hungarian",
+    "it": "italian",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "es": "spanish",
+    "sv": "swedish",
+}
+_NORMAL: dict[str, dict[str, str]] = {}  # language -> word -> term ('' = not a term)
+
+
+def _normaliser(language: str):
+    """(word -> term cache, stemmer) for a language; the stemmer is loaded on first use."""
+    lang = _SNOWBALL.get(language.split("-")[0].lower(), "")
+    cache = _NORMAL.get(lang)
+    if cache is None or len(cache) > 200_000:  # bound memory on huge vocabularies
+        cache = _NORMAL[lang] = {}
+    stem = _stemmer(lang)
+    return cache, stem
+
+
+_STEMMERS: dict[str, object] = {}
+
+
+def _stemmer(lang: str):
+    if lang not in _STEMMERS:
+        if lang:
+            from nltk.stem.snowball import SnowballStemmer  # nltk comes with sumy
+
+            _STEMMERS[lang] = SnowballStemmer(lang).stem
+        else:
+            _STEMMERS[lang] = None
+    return _STEMMERS[lang]
+
+
+def _normal(w: str, stem) -> str:
+    """A lower-cased word's term: '' for stop words and one-letter words, else its stem."""
     w = w.replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
     if len(w) < 2 or w in STOP_WORDS:
         return ""
-    if len(w) > 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
+    if stem is not None:
+        w = stem(w)
+        if len(w) < 2 or w in STOP_WORDS:
+            return ""
     return w
 
 
-_NORMAL: dict[str, str] = {}
+def _scan(text: str, language: str = "en") -> tuple[list[str], list[str], list[str]]:
+    """(terms, their surface words, bigrams) of a text.
+
+    Terms are stemmed content words and numbers of two or more digits; a bigram
+    is two content words next to each other (no stop word, number or
+    punctuation between them), joined by a space.
+    """
+    cache, stem = _normaliser(language)
+    out: list[str] = []
+    surface: list[str] = []
+    pairs: list[str] = []
+    prev = ""
+    for w, num in _TOKEN.findall(text.lower()):
+        if w:
+            t = cache.get(w)
+            if t is None:
+                t = cache[w] = _normal(w, stem)
+            if t:
+                out.append(t)
+                surface.append(w)
+                if prev:
+                    pairs.append(prev + " " + t)
+                prev = t
+                continue
+        elif num:
+            n = num.replace(",", "")
+            if len(n) > 1:
+                out.append(n)
+                surface.append(num)
+        prev = ""
+    return out, surface, pairs
 
 
-def terms(text: str) -> list[str]:
-    """Lower-cased content words of a text, with a light plural folding."""
-    cache = _NORMAL
-    if len(cache) > 200_000:  # bound memory on huge vocabularies
-        cache.clear()
-    out = []
-    for w in _WORD.findall(text.lower()):
-        t = cache.get(w)
-        if t is None:
-            t = cache[w] = _normal(w)
-        if t:
-            out.append(t)
-    return out
+def terms(text: str, language: str = "en") -> list[str]:
+    """Content words of a text (lower-cased, stemmed, no stop words) and its numbers."""
+    return _scan(text, language)[0]
+
+
+def features(text: str, language: str = "en") -> list[str]:
+    """What an article is compared on: its terms, then the bigrams of adjacent content words."""
+    out, _, pairs = _scan(text, language)
+    return out + pairs
 
 
 DIM_BITS = 20  # terms are hashed into 2**20 buckets: no vocabulary to build or keep
@@ -77,18 +157,31 @@ def term_id(term: str) -> int:
     return zlib.crc32(term.encode("utf-8")) & ((1 << DIM_BITS) - 1)
 
 
+TITLE_WEIGHT = 2  # a title's features count this many times
+
+
 def term_counts(article: Article) -> TermCounts:
-    """Hashed term counts of an article's text; title terms count twice."""
-    words = Counter(terms(article.text))
-    words.update(terms(article.title))
+    """Hashed feature counts of an article's text; title features count twice."""
+    words = Counter(features(article.text, article.language))
+    for t in features(article.title, article.language):
+        words[t] += TITLE_WEIGHT
     c: Counter = Counter()
-    for t, k in words.items():  # hash each distinct term once
+    for t, k in words.items():  # hash each distinct feature once
         c[term_id(t)] += k
     ids = sorted(c)
     return TermCounts(tuple(ids), tuple(c[i] for i in ids))
 
 
 IDF_STEP = 0.125  # IDF is rounded to this step (see incremental updates below)
+
+# BM25 term-frequency saturation: a feature's weight grows with its count but levels off
+# (k1), and less so in long articles (b).  Length is measured against a fixed reference
+# (a typical news article's feature count, title included) rather than the collection's
+# mean, so a row's weights depend only on its own text and the IDF: that keeps incremental
+# updates exact.
+BM25_K1 = 1.2
+BM25_B = 0.5
+REF_LENGTH = 300.0
 
 
 @dataclass(frozen=True)
@@ -113,8 +206,20 @@ def idf_of(df: np.ndarray, n: int) -> np.ndarray:
     return (np.round(raw / IDF_STEP) * IDF_STEP).astype(np.float32)
 
 
+def tf_weight(cnt: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """BM25 saturation of counts ``cnt`` in rows of ``length`` features (same shape)."""
+    return cnt * (BM25_K1 + 1.0) / (cnt + BM25_K1 * (1.0 - BM25_B + BM25_B * length / REF_LENGTH))
+
+
+def _row_sums(x: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """Sum of each row's slice of x (0 for empty rows); a row's sum depends on it alone."""
+    out = np.add.reduceat(np.append(x, np.float32(0)), indptr[:-1]).astype(np.float32)
+    out[indptr[1:] == indptr[:-1]] = 0.0
+    return out
+
+
 def vectorize(counts: Sequence[TermCounts]) -> Vectors:
-    """Sublinear TF times smoothed IDF, L2-normalised; all in numpy."""
+    """BM25-saturated TF times smoothed IDF, L2-normalised; all in numpy."""
     n = len(counts)
     lens = np.fromiter((len(c.ids) for c in counts), dtype=np.int64, count=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
@@ -123,10 +228,10 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     ind = np.fromiter((i for c in counts for i in c.ids), dtype=np.int32, count=total)
     cnt = np.fromiter((k for c in counts for k in c.counts), dtype=np.float32, count=total)
     df = np.bincount(ind, minlength=1 << DIM_BITS).astype(np.int32)
-    val = (1.0 + np.log(cnt)) * idf_of(df, n)[ind]
+    length = _row_sums(cnt, indptr)
+    val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df, n)[ind]
     # df == 1 terms only ever match their own row: they count in the norm, not the product.
-    sq = np.add.reduceat(val * val, indptr[:-1]) if total else np.zeros(n, np.float32)
-    sq[lens == 0] = 0.0
+    sq = _row_sums(val * val, indptr)
     norms = np.sqrt(sq)
     norms[norms == 0] = 1.0
     val = val / np.repeat(norms, lens)
