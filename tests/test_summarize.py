@@ -8,7 +8,7 @@ import pytest
 
 from digest.config import SUMMARY_METHODS, SummaryConfig
 from digest.model import Article
-from digest.summarize import score, summarize
+from digest.summarize import score, strip_dateline, summarize
 
 PARAS = (
     "The city council voted on Tuesday to build a new bridge over the river Avel.",
@@ -83,3 +83,35 @@ def test_abbreviations_do_not_split_sentences() -> None:
 
 def test_empty_article_has_empty_summary() -> None:
     assert summarize(article(paragraphs=()), SummaryConfig()).sentences == ()
+
+
+@pytest.mark.parametrize(
+    ("sentence", "shown"),
+    [
+        (
+            "KABUL (AFP) — A delegation met officials in the capital on Friday.",
+            "A delegation met officials in the capital on Friday.",
+        ),
+        (
+            "LONDON, Oct. 12 (Reuters) - Shares fell sharply in early trade on Monday.",
+            "Shares fell sharply in early trade on Monday.",
+        ),
+        (
+            "US - and others - agreed to meet again next week for talks.",
+            "US - and others - agreed to meet again next week for talks.",
+        ),
+        (
+            "I - the author - think so and I will say it again here.",
+            "I - the author - think so and I will say it again here.",
+        ),
+    ],
+)
+def test_summary_sentences_drop_a_leading_dateline(sentence: str, shown: str) -> None:
+    assert strip_dateline(sentence) == shown
+    assert shown in sentence  # still verbatim article text
+
+
+def test_dateline_is_dropped_from_a_chosen_sentence() -> None:
+    first = "PORT ELLIS — The council voted on Tuesday to build a new bridge over the river Avel."
+    s = summarize(article(paragraphs=(first, *PARAS[1:])), SummaryConfig(sentences=3))
+    assert s.sentences[0] == first.removeprefix("PORT ELLIS — ")

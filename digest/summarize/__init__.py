@@ -136,7 +136,23 @@ def summarize(article: Article, cfg: SummaryConfig) -> Summary:
     chosen = tuple(s.text for s in scored if s.chosen)
     if not chosen and scored:
         chosen = (scored[0].text,)
-    return Summary(chosen, method)
+    return Summary(tuple(strip_dateline(c) for c in chosen), method)
+
+
+# "KABUL —", "LONDON, Oct. 12 (Reuters) -", "WASHINGTON (AP) --": a dateline opening the
+# first sentence is not part of what the summary says. Bounded repetitions only.
+_DATELINE = re.compile(
+    r"^[A-Z]{2}[A-Z.'\- ]{0,40}(?:,\s?[A-Z][A-Za-z.'\- ]{1,30}(?:\s\d{1,2})?)?"
+    r"(?:\s?\([A-Za-z.&' ]{1,30}\))?\s?(?:--|[\u2014\u2013-])\s+(?=[A-Z0-9\"\u201c\u2018'])"
+)
+
+
+def strip_dateline(sentence: str) -> str:
+    """The sentence without a leading dateline (still a verbatim piece of the article)."""
+    m = _DATELINE.match(sentence)
+    if m is None or len(sentence) - m.end() < 20:
+        return sentence
+    return sentence[m.end() :]
 
 
 # ---------------------------------------------------------------- stock sumy methods
