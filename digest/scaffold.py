@@ -119,11 +119,16 @@ GitHub Actions as its source.
 
 
 def gitignore() -> str:
+    from pathlib import Path
+
+    from digest.publish import staging_dir
+
     output = SCHEMA["output_dir"].default
     cache = SCHEMA["cache_dir"].default
     return textwrap.dedent(f"""\
-        # Built site (digest build) and build cache: never commit them.
+        # Built site (digest build), its staging copy and the build cache: never commit them.
         /{output}/
+        /{staging_dir(Path(output)).name}/
         /{cache}/
         """)
 
