@@ -106,8 +106,10 @@ def _normal(w: str, stem) -> str:
     return w
 
 
-def _scan(text: str, language: str = "en") -> tuple[list[str], list[str], list[str]]:
-    """(terms, their surface words, bigrams) of a text.
+def _scan(
+    text: str, language: str = "en", names: dict[str, str] | None = None
+) -> tuple[list[str], list[str]]:
+    """(terms, bigrams) of a text; ``names``, when given, gets each feature's first wording.
 
     Terms are stemmed content words and numbers of two or more digits; a bigram
     is two content words next to each other (no stop word, number or
@@ -115,9 +117,8 @@ def _scan(text: str, language: str = "en") -> tuple[list[str], list[str], list[s
     """
     cache, stem = _normaliser(language)
     out: list[str] = []
-    surface: list[str] = []
     pairs: list[str] = []
-    prev = ""
+    prev = prev_w = ""
     for w, num in _TOKEN.findall(text.lower()):
         if w:
             t = cache.get(w)
@@ -125,18 +126,22 @@ def _scan(text: str, language: str = "en") -> tuple[list[str], list[str], list[s
                 t = cache[w] = _normal(w, stem)
             if t:
                 out.append(t)
-                surface.append(w)
                 if prev:
                     pairs.append(prev + " " + t)
-                prev = t
+                if names is not None:
+                    names.setdefault(t, w)
+                    if prev:
+                        names.setdefault(prev + " " + t, prev_w + " " + w)
+                prev, prev_w = t, w
                 continue
         elif num:
             n = num.replace(",", "")
             if len(n) > 1:
                 out.append(n)
-                surface.append(num)
+                if names is not None:
+                    names.setdefault(n, num)
         prev = ""
-    return out, surface, pairs
+    return out, pairs
 
 
 def terms(text: str, language: str = "en") -> list[str]:
@@ -146,7 +151,7 @@ def terms(text: str, language: str = "en") -> list[str]:
 
 def features(text: str, language: str = "en") -> list[str]:
     """What an article is compared on: its terms, then the bigrams of adjacent content words."""
-    out, _, pairs = _scan(text, language)
+    out, pairs = _scan(text, language)
     return out + pairs
 
 
@@ -300,6 +305,13 @@ def _rows_top_k(
     return out
 
 
+def neighbours_of(
+    vectors: Vectors, row: int, k: int, min_score: float, keys: Sequence[str]
+) -> list[tuple[int, float]]:
+    """The k most similar other rows of one row (what top_k gives for it)."""
+    return _rows_top_k(vectors, np.array([row], dtype=np.int64), k, min_score, keys)[0]
+
+
 def update_top_k(
     old_df: np.ndarray,
     old_result: Neighbours,
@@ -414,13 +426,27 @@ def related_links(
     return result
 
 
+def feature_names(*articles: Article) -> dict[int, str]:
+    """Hashed feature id -> the words it stands for, as first written in these articles."""
+    words: dict[str, str] = {}
+    for art in articles:
+        _scan(art.title, art.language, words)
+        _scan(art.text, art.language, words)
+    out: dict[int, str] = {}
+    for t, w in words.items():
+        out.setdefault(term_id(t), w)
+    return out
+
+
 def explain_pair(
     a: Article, b: Article, vectors: Vectors, i: int, j: int, n_terms: int = 5
 ) -> list[tuple[str, float]]:
-    """The terms that contribute most to the similarity of articles a (row i) and b (row j)."""
-    names: dict[int, str] = {}
-    for t in terms(a.title + " " + a.text):
-        names.setdefault(term_id(t), t)
+    """The features that contribute most to the similarity of articles a (row i) and b (row j).
+
+    Each comes with its share of the score (the shares of all features sum to the score).
+    Features are hashed: they are named by tokenizing the two articles again.
+    """
+    names = feature_names(a, b)
     prod = vectors.matrix[i].multiply(vectors.matrix[j]).tocoo()
     pairs = sorted(
         zip(prod.col.tolist(), prod.data.tolist(), strict=True),

@@ -93,3 +93,11 @@ def test_incremental_update_equals_full_recomputation() -> None:
         full = top_k(new, 4, 0.05, keys)
         assert updated == full
         vec, result = new, full
+
+
+def test_articles_without_words_get_no_links_and_do_not_crash() -> None:
+    docs = [art("a", ""), art("harbour-wall", "harbour wall repairs"), art("b", "")]
+    docs += [art("harbour-fund", "harbour wall money")]
+    links = related_links(docs, RelatedConfig(count=2, min_score=0.0))
+    assert links["a"] == () and links["b"] == ()
+    assert [x.slug for x in links["harbour-wall"]] == ["harbour-fund"]

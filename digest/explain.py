@@ -1,0 +1,225 @@
+"""What `digest explain` shows: why an article got its summary and its related links.
+
+The site is loaded as `digest build` loads it (:func:`digest.build.process_sources`, the
+build cache included), nothing is rendered or published.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest import build, cache, load, related, summarize
+from digest.config import Config
+from digest.errors import DigestError, Problems
+from digest.model import Article, TermCounts
+
+
+class NotFound(DigestError):
+    """The article asked for is not in the site."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    slug: str
+    title: str
+    path: str
+    score: float
+    linked: bool  # shown as a related link on the article's page
+    pinned: bool  # listed in the article's `related:` front matter
+    terms: tuple[tuple[str, float], ...]  # (words, share of the score), largest first
+
+
+@dataclass(frozen=True)
+class Explanation:
+    article: Article
+    method: str
+    manual_summary: tuple[str, ...]  # front matter's summary, which wins when given
+    sentences: list[summarize.Scored]
+    related_count: int
+    min_score: float
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Site:
+    articles: list[Article]
+    counts: list[TermCounts]
+    names: dict[str, list[str]]  # slug -> the names it can be asked for by
+    drafts: dict[str, str]  # name -> path of drafts left out (for the hint)
+    sources: dict[str, load.SourceFile]  # slug -> its source
+    defaults: dict
+
+
+def full_article(config: Config, site: Site, i: int) -> Article:
+    """Article i with its text and paragraphs (the build keeps neither once processed)."""
+    a = site.articles[i]
+    if a.text or a.paragraphs:
+        return a
+    got, _problems, _report = load.load_one(site.sources[a.slug], config.content, site.defaults)
+    return got if got is not None else a
+
+
+def load_site(config: Config, use_cache: bool = True) -> Site:
+    """Every article of the site with its term counts, as `digest build` reads them."""
+    problems = Problems()
+    store = cache.Cache(config.cache_dir if use_cache else None)
+    try:
+        sources = load.discover(config.content, problems)
+        defaults = load.folder_defaults(config.content, problems)
+        _keys, done, _n = build.process_sources(
+            sources, config.content, defaults, config.summary, store, None, build._no_progress
+        )
+    finally:
+        store.close()
+    kept: list[tuple[Article, TermCounts, list[str]]] = []
+    srcs: dict[str, load.SourceFile] = {}
+    drafts: dict[str, str] = {}
+    for src, p in zip(sources, done, strict=True):
+        problems.extend(p.problems)
+        if p.article is None:
+            continue
+        names = _names(p.article, src, config)
+        if p.article.draft and not config.content.drafts:
+            drafts.update((n, p.article.path) for n in names)
+            continue
+        kept.append((p.article, p.terms, names))
+        srcs[p.article.slug] = src
+    by_id = {id(a): (t, n) for a, t, n in kept}
+    articles = load.check_collection([a for a, _, _ in kept], problems)
+    problems.raise_if_errors()
+    return Site(
+        articles,
+        [by_id[id(a)][0] for a in articles],
+        {a.slug: by_id[id(a)][1] for a in articles},
+        drafts,
+        srcs,
+        defaults,
+    )
+
+
+def _names(article: Article, src: load.SourceFile, config: Config) -> list[str]:
+    root = config.content.root
+    names = [article.slug, article.path, src.rel, src.shown, str(src.path)]
+    if src.path.is_relative_to(root):
+        names.append(src.path.relative_to(root).as_posix())
+    names.append(article.url.strip("/"))
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def find(site: Site, given: str) -> int:
+    """Row of the article given by slug or source path; NotFound with a hint otherwise."""
+    want = given.strip().strip("/")
+    absolute = os.path.normpath(os.path.abspath(given))
+    for i, a in enumerate(site.articles):
+        names = site.names[a.slug]
+        if want in names or absolute in names:
+            return i
+    if want in site.drafts or absolute in site.drafts:
+        raise NotFound(
+            f"'{given}' is a draft ({site.drafts.get(want) or site.drafts[absolute]}): "
+            "add --drafts to explain it"
+        )
+    slugs = [a.slug for a in site.articles]
+    if not slugs:
+        raise NotFound(f"no article '{given}': the site has no articles")
+    stem = Path(want).stem
+    best = max(
+        slugs,
+        key=lambda s: (
+            max(
+                difflib.SequenceMatcher(None, want.lower(), s).ratio(),
+                difflib.SequenceMatcher(None, stem.lower(), s).ratio(),
+            ),
+            s,
+        ),
+    )
+    raise NotFound(
+        f"no article '{given}' (looked for a slug or a source path); did you mean '{best}'?"
+    )
+
+
+def explain(config: Config, given: str, top: int = 10, use_cache: bool = True) -> Explanation:
+    site = load_site(config, use_cache)
+    i = find(site, given)
+    return explain_row(config, site, i, top)
+
+
+def explain_row(config: Config, site: Site, i: int, top: int = 10) -> Explanation:
+    article = full_article(config, site, i)
+    method, scored = summarize.score(article, config.summary)
+    cfg = config.related
+    keys = [a.slug for a in site.articles]
+    vectors = related.vectorize(site.counts)
+    cands = related.neighbours_of(vectors, i, max(top, cfg.count), 0.0, keys)
+    # the article's real links: related_links with only this row's neighbours
+    neighbours: related.Neighbours = [[] for _ in keys]
+    neighbours[i] = [(j, s) for j, s in cands if s >= cfg.min_score][: cfg.count]
+    links = related.related_links(
+        site.articles, cfg, counts=site.counts, neighbours=neighbours, vectors=vectors
+    )[article.slug]
+    linked = {x.slug for x in links}
+    pinned = set(article.pinned_related)
+    rows = list(cands[:top])
+    shown = {j for j, _ in rows}
+    by_slug = {a.slug: j for j, a in enumerate(site.articles)}
+    for x in links:  # pinned links far down the list are shown too
+        j = by_slug[x.slug]
+        if j not in shown:
+            rows.append((j, x.score))
+            shown.add(j)
+    out = []
+    for j, s in rows:
+        b = full_article(config, site, j)
+        terms = related.explain_pair(article, b, vectors, i, j, n_terms=5)
+        out.append(
+            Candidate(b.slug, b.title, b.path, s, b.slug in linked, b.slug in pinned, tuple(terms))
+        )
+    return Explanation(
+        article,
+        "manual" if article.summary_override else method,
+        article.summary_override,
+        scored,
+        cfg.count,
+        cfg.min_score,
+        out,
+    )
+
+
+def as_json(e: Explanation) -> dict:
+    a = e.article
+    return {
+        "article": {"slug": a.slug, "title": a.title, "path": a.path, "url": a.url},
+        "summary": {
+            "method": e.method,
+            "manual": list(e.manual_summary),
+            "sentences": [
+                {
+                    "index": s.index,
+                    "text": s.text,
+                    "score": round(float(s.score), 6),
+                    "chosen": s.chosen,
+                    "usable": s.usable,
+                }
+                for s in e.sentences
+            ],
+        },
+        "related": {
+            "count": e.related_count,
+            "min_score": e.min_score,
+            "candidates": [
+                {
+                    "slug": c.slug,
+                    "title": c.title,
+                    "path": c.path,
+                    "score": c.score,
+                    "linked": c.linked,
+                    "pinned": c.pinned,
+                    "terms": [[t, w] for t, w in c.terms],
+                }
+                for c in e.candidates
+            ],
+        },
+    }
