@@ -1,9 +1,12 @@
 """The ``related`` stage: related-article links from the articles' text.
 
-TF-IDF vectors (sublinear term frequency, smoothed IDF, L2-normalised) in a
-sparse matrix; similarities are computed a block of rows at a time and only
-each row's top-k is kept, so memory stays bounded: no N x N matrix is ever
-built.  Ties are broken by slug, so builds are repeatable.
+Features: stemmed content words (Snowball), numbers, and bigrams of adjacent
+content words; title features count twice.  Weights: BM25-saturated term
+frequency (fixed reference length) times smoothed IDF rounded to 1/8 steps,
+L2-normalised, in a sparse matrix of hashed features.  Cosine similarities
+are computed a block of rows at a time and only each row's top-k is kept, so
+memory stays bounded: no N x N matrix is ever built.  Ties are broken by slug,
+so builds are repeatable.
 """
 
 from __future__ import annotations
