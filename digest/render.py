@@ -27,6 +27,7 @@ from digest.config import SiteConfig, ThemeConfig
 from digest.errors import ThemeError
 from digest.load import slugify
 from digest.model import Article, Entry, Page
+from digest.paths import shown
 
 
 def default_theme_dir() -> Path:
@@ -127,7 +128,7 @@ def template_error(exc: Exception) -> ThemeError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return ThemeError(
             f"template syntax error: {exc.message}",
-            _shown(exc.filename or exc.name or "template"),
+            shown(exc.filename or exc.name or "template"),
             exc.lineno,
         )
     if isinstance(exc, jinja2.TemplateNotFound):
@@ -141,17 +142,7 @@ def template_error(exc: Exception) -> ThemeError:
         tb = tb.tb_next
     what = "undefined variable" if isinstance(exc, jinja2.UndefinedError) else "template error"
     msg = getattr(exc, "message", None) or str(exc)
-    return ThemeError(f"{what}: {msg}", _shown(filename) if filename else None, line)
-
-
-def _shown(path: str) -> str:
-    import os
-
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover
-        return path
-    return path if rel.startswith("..") else rel
+    return ThemeError(f"{what}: {msg}", shown(filename) if filename else None, line)
 
 
 # ---------------------------------------------------------------- pages

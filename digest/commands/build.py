@@ -6,7 +6,8 @@ import argparse
 import os
 import sys
 from collections.abc import Iterable
-from pathlib import Path
+
+from digest.paths import shown
 
 ORDER = 10
 
@@ -101,14 +102,6 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"built {result.articles} articles ({result.processed} processed), {result.pages} "
             f"files ({result.written} changed) in "
-            f"{result.seconds:.2f} s -> {_shown(result.output)}"
+            f"{result.seconds:.2f} s -> {shown(result.output)}"
         )
     return 0
-
-
-def _shown(p: Path) -> str:
-    try:
-        rel = os.path.relpath(p)
-    except ValueError:  # pragma: no cover
-        return str(p)
-    return str(p) if rel.startswith("..") else rel

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
+
+from digest.paths import shown
 
 ORDER = 5
 
@@ -38,29 +39,19 @@ def run(args: argparse.Namespace) -> int:
     if existing and not args.force:
         print("error: refusing to overwrite existing files (use --force):", file=sys.stderr)
         for rel in existing:
-            print(f"  {_shown(root / rel)}", file=sys.stderr)
+            print(f"  {shown(root / rel)}", file=sys.stderr)
         return 1
     for rel, text in files.items():
         target = root / rel
         if target.is_dir():
-            print(
-                f"error: {_shown(target)} is a folder; cannot write a file there", file=sys.stderr
-            )
+            print(f"error: {shown(target)} is a folder; cannot write a file there", file=sys.stderr)
             return 1
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8", newline="\n")
-        print(f"{'overwrote' if rel in existing else 'created'} {_shown(target)}")
-    where = "" if root.resolve() == Path.cwd().resolve() else f"cd {_shown(root)} && "
+        print(f"{'overwrote' if rel in existing else 'created'} {shown(target)}")
+    where = "" if root.resolve() == Path.cwd().resolve() else f"cd {shown(root)} && "
     print(
         f"\nNext: {where}digest serve   (preview at http://127.0.0.1:8000/)\n"
         "Publish: push to GitHub and set Settings > Pages > Source to GitHub Actions."
     )
     return 0
-
-
-def _shown(p: Path) -> str:
-    try:
-        rel = os.path.relpath(p)
-    except ValueError:  # pragma: no cover
-        return str(p)
-    return str(p) if rel.startswith("..") else rel

@@ -16,12 +16,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from digest.config import SummaryConfig
 from digest.model import Article, Summary
 from digest.sentences import split_sentences
-from digest.summarize.news import default_count, rank_news, usable_sentence
+from digest.summarize.news import (
+    default_count,
+    rank_news,
+    stemmer_and_stop_words,
+    usable_sentence,
+)
 
 MAX_CANDIDATES = 400  # bound the work per article (graph methods are quadratic)
 
@@ -158,22 +162,6 @@ def strip_dateline(sentence: str) -> str:
 # ---------------------------------------------------------------- stock sumy methods
 
 
-@lru_cache(maxsize=8)
-def _stemmer_and_stops(language: str):
-    from sumy.nlp.stemmers import Stemmer, null_stemmer
-    from sumy.utils import get_stop_words
-
-    try:
-        stemmer = Stemmer(language)
-    except LookupError:
-        stemmer = null_stemmer
-    try:
-        stops = get_stop_words(language)
-    except LookupError:
-        stops = frozenset()
-    return stemmer, stops
-
-
 def _summarizer(method: str, language: str):
     from sumy.summarizers.kl import KLSummarizer
     from sumy.summarizers.lex_rank import LexRankSummarizer
@@ -190,7 +178,7 @@ def _summarizer(method: str, language: str):
         "kl": KLSummarizer,
         "sumbasic": SumBasicSummarizer,
     }
-    stemmer, stops = _stemmer_and_stops(language)
+    stemmer, stops = stemmer_and_stop_words(language)
     summarizer = classes[method](stemmer)
     summarizer.stop_words = stops
     return summarizer

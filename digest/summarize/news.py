@@ -68,7 +68,8 @@ def _language(language: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _stemmer_and_stops(language: str):
+def stemmer_and_stop_words(language: str):
+    """(memoized stem function, stop words) from sumy for a sumy language name."""
     from sumy.nlp.stemmers import Stemmer
     from sumy.utils import get_stop_words
 
@@ -288,7 +289,7 @@ def rank_news(
     if n == 0 or count <= 0:
         return [0.0] * n, []
     lang = _language(language)
-    stem, stops = _stemmer_and_stops(lang)
+    stem, stops = stemmer_and_stop_words(lang)
     words = [_WORD.findall(s.lower()) for s in sentences]
     usable = np.fromiter(
         (_usable(s.strip(), len(w)) for s, w in zip(sentences, words, strict=True)),
