@@ -15,10 +15,13 @@ and its result is cached (digest.cache); a rebuild redoes only what changed.
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import hashlib
 import multiprocessing
 import os
+import signal
+import sys
 import time
 import zlib
 from array import array
@@ -296,8 +299,23 @@ def _pooled(
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(32, len(rest) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_die_with_parent
+    ) as pool:
         yield from pool.map(_call, [(fn, item, args) for item in rest], chunksize=chunk)
+
+
+def _die_with_parent() -> None:
+    """Worker start: on Linux, ask to be killed when the build process dies (even by
+    SIGKILL), so no orphaned worker keeps the terminal or a pipe open."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover
+            pass
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
 
 
 def _call(job: tuple) -> Processed:

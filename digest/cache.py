@@ -136,7 +136,11 @@ class Cache:
             self._open(folder)
 
     def _open(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # e.g. a file where the folder should be: build without
+            self.rebuilt_reason = f"cache not usable ({exc.strerror or exc}); built without it"
+            return
         path = folder / DB_NAME
         if not path.exists():
             _forget(folder)
@@ -165,7 +169,7 @@ class Cache:
                 _forget(folder)
                 self.close()
                 for suffix in ("", "-wal", "-shm", "-journal"):
-                    with contextlib.suppress(FileNotFoundError):
+                    with contextlib.suppress(OSError):
                         os.unlink(str(path) + suffix)
         self.db = None  # pragma: no cover - could not even create a fresh one
 

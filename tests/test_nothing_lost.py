@@ -215,11 +215,6 @@ def test_cache_deleted_or_corrupted_does_not_change_output(site: Path, tmp_path:
     assert snapshot(tmp_path / "deleted") == ref
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="digest/cache.py Cache._open: mkdir on a cache_dir that is a file raises "
-    "FileExistsError (traceback) instead of building without the cache",
-)
 def test_cache_path_taken_by_a_file_builds_without_cache(
     site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
