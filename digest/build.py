@@ -300,12 +300,12 @@ def _pooled(
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(32, len(rest) // (workers * 8)))
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_die_with_parent
+        max_workers=workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),)
     ) as pool:
         yield from pool.map(_call, [(fn, item, args) for item in rest], chunksize=chunk)
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(parent: int) -> None:
     """Worker start: on Linux, ask to be killed when the build process dies (even by
     SIGKILL), so no orphaned worker keeps the terminal or a pipe open."""
     if sys.platform.startswith("linux"):
@@ -314,7 +314,7 @@ def _die_with_parent() -> None:
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):  # pragma: no cover
             pass
-        if os.getppid() == 1:  # the parent died before prctl took effect
+        if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
 
 
