@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -28,27 +29,6 @@ _TMP_PREFIX = ".digest-new-"
 _OLD_PREFIX = ".digest-old-"
 _STAGING_PREFIX = ".digest-staging-"
 _MARKER = ".digest-output"  # marks a folder digest created, so we never replace another
-
-
-def check_collisions(pages: Iterable[Page]) -> list[Page]:
-    """Pages sorted by path; two pages for one path is an error naming both sources."""
-    by_path: dict[str, Page] = {}
-    problems = Problems()
-    for p in pages:
-        safe = _safe_relpath(p.path)
-        if safe is None:
-            problems.add(f"refusing to write outside the output folder: {p.path!r}", p.source)
-            continue
-        other = by_path.get(safe)
-        if other is not None:
-            problems.add(
-                f"two pages want the same output file {safe}: {other.source} and {p.source}",
-                p.source or None,
-            )
-            continue
-        by_path[safe] = p
-    problems.raise_if_errors()
-    return [by_path[k] for k in sorted(by_path)]
 
 
 def _safe_relpath(path: str) -> str | None:
@@ -75,14 +55,50 @@ def recover(output: Path) -> None:
 
 def _manifest(folder: Path) -> dict[str, str] | None:
     """path -> sha256 of the files a build wrote there (from its marker), or None."""
-    try:
-        data = json.loads((folder / _MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    data = _marker(folder)
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         return None
     return {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def stamps_file(output: Path) -> Path:
+    """Beside the two trees (not in them: published files stay byte-identical)."""
+    return output.parent / f".digest-stamps-{output.name}.json"
+
+
+def _tree_id(folder: Path) -> str:
+    st = folder.stat()
+    return f"{st.st_dev}:{st.st_ino}"  # a folder keeps its inode when it is renamed
+
+
+def _stamps(output: Path, tree: Path) -> dict[str, list[int]]:
+    """path -> [size, mtime_ns] of each file of ``tree`` when a build last wrote it."""
+    try:
+        data = json.loads(stamps_file(output).read_text(encoding="utf-8"))
+        stamps = data.get(_tree_id(tree)) if isinstance(data, dict) else None
+    except (OSError, ValueError):
+        return {}
+    return stamps if isinstance(stamps, dict) else {}
+
+
+def _save_stamps(output: Path, staging: Path, files: dict[str, str]) -> None:
+    """Record the staging tree's stamps (and keep the live tree's)."""
+    stamps = {}
+    for rel in files:
+        st = (staging / rel).lstat()
+        stamps[rel] = [st.st_size, st.st_mtime_ns]
+    keep = {_tree_id(staging): stamps}
+    if output.is_dir():
+        keep[_tree_id(output)] = _stamps(output, output)
+    stamps_file(output).write_text(json.dumps(keep, separators=(",", ":")))
+
+
+def _marker(folder: Path) -> object:
+    try:
+        return json.loads((folder / _MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 def _scan(folder: Path) -> dict[str, str]:
@@ -99,7 +115,7 @@ def staging_dir(output: Path) -> Path:
     return output.parent / f"{_STAGING_PREFIX}{output.name}"
 
 
-def _prepare_staging(output: Path) -> tuple[Path, dict[str, str]]:
+def _prepare_staging(output: Path) -> tuple[Path, dict[str, str], dict[str, list[int]], bool]:
     """A folder to write the new site into, and what it holds now (path -> sha256).
 
     It is the tree swapped out by the previous build, or else hard links to the
@@ -109,9 +125,11 @@ def _prepare_staging(output: Path) -> tuple[Path, dict[str, str]]:
     """
     staging = staging_dir(output)
     if staging.is_dir():
-        state = _manifest(staging)
+        state, stamps = _manifest(staging), _stamps(output, staging)
         (staging / _MARKER).unlink(missing_ok=True)
-        return staging, state if state is not None else _scan(staging)
+        if state is None:
+            return staging, _scan(staging), {}, False
+        return staging, state, stamps, True
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{output.name}-", dir=output.parent))
     state: dict[str, str] = {}
     live = _manifest(output) if output.is_dir() else None
@@ -126,18 +144,39 @@ def _prepare_staging(output: Path) -> tuple[Path, dict[str, str]]:
             break  # no hard links here: write everything instead
         state[rel] = h
     os.rename(tmp, staging)
-    return staging, state
+    return staging, state, {}, True
 
 
-def _update(staging: Path, state: dict[str, str], pages: list[Page]) -> dict[str, str]:
-    """Make staging hold exactly ``pages``; writes only files whose bytes differ."""
+def _update(
+    staging: Path,
+    state: dict[str, str],
+    stamps: dict[str, list[int]],
+    pages: Iterable[Page],
+    problems: Problems,
+) -> dict[str, str]:
+    """Make staging hold exactly ``pages``; writes only files whose bytes differ.
+
+    Pages are consumed one at a time (a big site is never all in memory); two
+    pages for one path, or a path outside the output, are added to ``problems``.
+    """
     files: dict[str, str] = {}
+    sources: dict[str, str] = {}
     made: set[Path] = set()
     for p in pages:
+        if _safe_relpath(p.path) is None:
+            problems.add(f"refusing to write outside the output folder: {p.path!r}", p.source)
+            continue
+        if p.path in sources:
+            problems.add(
+                f"two pages want the same output file {p.path}: {sources[p.path]} and {p.source}",
+                p.source or None,
+            )
+            continue
+        sources[p.path] = p.source
         h = hashlib.sha256(p.content).hexdigest()
         files[p.path] = h
         target = staging / p.path
-        if state.get(p.path) == h and _holds(target, p.content):
+        if state.get(p.path) == h and _holds(target, p.content, stamps.get(p.path)):
             continue
         if target.parent not in made:
             if target.parent.is_symlink() or target.parent.is_file():
@@ -153,20 +192,31 @@ def _update(staging: Path, state: dict[str, str], pages: list[Page]) -> dict[str
         f = staging / rel
         if f.is_file() or f.is_symlink():
             f.unlink()
-    _remove_strays(staging, set(files))
+            _prune_empty(f.parent, staging)
     return files
 
 
-def _holds(target: Path, content: bytes) -> bool:
+def _prune_empty(folder: Path, top: Path) -> None:
+    while folder != top and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _holds(target: Path, content: bytes, stamp: list[int] | None = None) -> bool:
     """The file holds exactly ``content``.
 
     The manifest alone is not trusted: unchanged files are hard links shared with
     the live site, so an edit made in place in the output folder (by hand, or a
-    deploy step) shows up here too and must be overwritten, not kept.
+    deploy step) shows up here too and must be overwritten, not kept.  A file
+    whose size and modification time are those recorded when it was written is
+    trusted without reading it; any other is compared byte for byte.
     """
     try:
-        if target.is_symlink() or target.stat().st_size != len(content):
+        st = target.lstat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size != len(content):
             return False
+        if stamp is not None and [st.st_size, st.st_mtime_ns] == list(stamp):
+            return True
         return target.read_bytes() == content
     except OSError:
         return False
@@ -191,7 +241,6 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
     :func:`staging_dir`) and swapped in with one atomic exchange; only files
     whose bytes changed are written, and nothing is deleted in bulk.
     """
-    pages = check_collisions(pages)
     output = output.absolute()
     if output.exists() and not output.is_dir():
         raise BuildError([Problem(f"output path {output} exists and is not a folder")])
@@ -214,11 +263,16 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         output.parent.mkdir(parents=True, exist_ok=True)
         recover(output)
         live = (_manifest(output) if output.is_dir() else None) or {}
-        staging, state = _prepare_staging(output)
-        files = _update(staging, state, pages)
+        staging, state, stamps, trusted = _prepare_staging(output)
+        problems = Problems()
+        files = _update(staging, state, stamps, pages, problems)
+        problems.raise_if_errors()  # staging has no manifest now: the next build re-checks it
+        if not trusted:
+            _remove_strays(staging, set(files))
         (staging / _MARKER).write_text(
             json.dumps({"generator": "digest", "files": files}, sort_keys=True, indent=0) + "\n"
         )
+        _save_stamps(output, staging, files)
         _swap(staging, output)
     except OSError as exc:
         # Disk full, permissions, a read-only mount: the previous site is untouched.
@@ -232,7 +286,7 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
             ]
         ) from None
     changed = sum(1 for k, h in files.items() if live.get(k) != h)
-    return len(pages), changed
+    return len(files), changed
 
 
 def is_digest_output(folder: Path) -> bool:

@@ -129,6 +129,7 @@ def gitignore() -> str:
         # Built site (digest build), its staging copy and the build cache: never commit them.
         /{output}/
         /{staging_dir(Path(output)).name}/
+        /.digest-stamps-{output}.json
         /{cache}/
         """)
 

@@ -23,7 +23,7 @@ def add_parser(sub) -> argparse.ArgumentParser:
 def run(args: argparse.Namespace) -> int:
     from digest import cache
     from digest.config import load_config
-    from digest.publish import is_digest_output, staging_dir
+    from digest.publish import is_digest_output, staging_dir, stamps_file
 
     config = load_config(args.config)
     removed = []
@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
             return 1
         shutil.rmtree(config.output_dir)
         removed.append(str(config.output_dir))
+    if args.all:
+        stamps_file(config.output_dir).unlink(missing_ok=True)
     if args.all and staging_dir(config.output_dir).is_dir():
         shutil.rmtree(staging_dir(config.output_dir))
         removed.append(str(staging_dir(config.output_dir)))
