@@ -143,11 +143,9 @@ def build(
             )
             for a in articles
         ]
-        pages = site_pages(entries, theme, config, store)
-        timer.lap("render")
         output = options.output or config.output_dir
-        written, changed = publish.publish(pages, output)
-        timer.lap("publish")
+        written, changed = publish.publish(site_pages(entries, theme, config, store), output)
+        timer.lap("render+publish")
     finally:
         store.close()
     return BuildResult(
@@ -386,12 +384,11 @@ def _entry_key(source_key: str, links: Sequence) -> str:
 
 def site_pages(
     entries: Sequence[Entry], theme: render.Theme, config: Config, store: cache.Cache | None = None
-) -> list[Page]:
-    """Every output file of the site."""
+) -> Iterator[Page]:
+    """Every output file of the site, one at a time (publish writes them as they come)."""
     extra = {"feeds": feeds.discovery_links(config.site)}
-    pages = render.render_site(entries, theme, config.site, extra, store)
-    pages += feeds.feed_pages(entries, config.site)
-    return pages
+    yield from render.render_site(entries, theme, config.site, extra, store)
+    yield from feeds.feed_pages(entries, config.site)
 
 
 def _theme(config: Config, problems: Problems) -> render.Theme | None:

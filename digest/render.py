@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -283,13 +283,12 @@ def render_site(
     site: SiteConfig,
     extra: dict[str, Any] | None = None,
     store: Any = None,
-) -> list[Page]:
-    """Every HTML page of the site, plus the theme's static files.
+) -> Iterator[Page]:
+    """Every HTML page of the site, plus the theme's static files, one at a time.
 
     ``store`` (a digest.cache.Cache) lets unchanged pages come from the cache.
     """
     r = Renderer(theme, site, extra, store)
-    pages: list[Page] = []
     sections: dict[str, list[Entry]] = defaultdict(list)
     section_names: dict[str, str] = {}
     tags: dict[str, list[Entry]] = defaultdict(list)
@@ -313,9 +312,9 @@ def render_site(
     ]
     r.extra = {**r.extra, "sections": nav}
 
-    pages += r.listing("index.html", "", entries, title=None, kind="home")
+    yield from r.listing("index.html", "", entries, title=None, kind="home")
     for e in entries:
-        pages.append(
+        yield (
             r.page(
                 "article.html",
                 e.article.url,
@@ -327,7 +326,7 @@ def render_site(
             )
         )
     for s in sorted(sections):
-        pages += r.listing(
+        yield from r.listing(
             "list.html",
             f"{s}/",
             sections[s],
@@ -336,7 +335,7 @@ def render_site(
             feed_base=f"{s}/",
         )
     for s in sorted(tags):
-        pages += r.listing(
+        yield from r.listing(
             "list.html",
             f"tags/{s}/",
             tags[s],
@@ -344,8 +343,8 @@ def render_site(
             kind="tag",
             feed_base=None,
         )
-    pages.append(r.page("tags.html", "tags/", tags=all_tags, title="Tags", kind="tags"))
-    pages.append(
+    yield (r.page("tags.html", "tags/", tags=all_tags, title="Tags", kind="tags"))
+    yield (
         r.page(
             "archive.html",
             "archive/",
@@ -354,10 +353,9 @@ def render_site(
             kind="archive",
         )
     )
-    pages.append(r.page("404.html", "404.html", title="Page not found", kind="404"))
-    pages += static_pages(theme.static_dirs)
+    yield (r.page("404.html", "404.html", title="Page not found", kind="404"))
+    yield from static_pages(theme.static_dirs)
     r.flush()
-    return pages
 
 
 def archive_groups(entries: Iterable[Entry]) -> list[dict[str, Any]]:
