@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from digest.config import ContentConfig, FolderDefaults, SummaryConfig, load_config
 from digest.errors import BuildError, ContentError, Problems
-from digest.load import to_article
+from digest.load import KNOWN_KEYS, to_article
 from digest.load.decode import decode
 from digest.load.markdown import read_markdown
 from digest.model import Article
@@ -41,26 +41,7 @@ BUILDS = settings(FUZZ, max_examples=300 if LONG else 12)
 
 # ---------------------------------------------------------------- strategies
 
-KEYS = [
-    "title",
-    "date",
-    "updated",
-    "author",
-    "section",
-    "tags",
-    "source",
-    "source_url",
-    "image",
-    "summary",
-    "summary_method",
-    "related",
-    "slug",
-    "draft",
-    "language",
-    "description",
-    "credit",
-    "tgas",
-]
+KEYS = [*KNOWN_KEYS, "tgas"]  # every front-matter key, and a misspelt one
 yaml_scalars = st.one_of(
     st.sampled_from(
         [
