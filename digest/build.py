@@ -46,6 +46,7 @@ class BuildOptions:
     output: Path | None = None  # overrides config.output_dir
     jobs: int | None = None  # worker processes; None = all cores
     use_cache: bool = True
+    remember: bool = False  # keep cache values in memory for the next build of this process
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def build(
     start = time.perf_counter()
     timer = _Timer()
     problems = Problems()
-    store = cache.Cache(config.cache_dir if options.use_cache else None)
+    store = cache.Cache(config.cache_dir if options.use_cache else None, options.remember)
     try:
         # load + summarize + term counts, per article (cached, in parallel)
         sources = load.discover(config.content, problems)

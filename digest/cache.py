@@ -127,8 +127,11 @@ def loads(text: str | bytes) -> Any:
 class Cache:
     """A namespaced key-value store; ``Cache(None)`` is a cache that never hits."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, remember: bool = False) -> None:
+        """``remember``: also keep recent values decoded in this process's memory (for a
+        long-lived process such as ``digest serve``, whose next build reuses them)."""
         self.folder = folder
+        self.remember = remember
         self.db: sqlite3.Connection | None = None
         self.rebuilt_reason: str | None = None
         self.hits = self.misses = 0
@@ -174,7 +177,7 @@ class Cache:
         self.db = None  # pragma: no cover - could not even create a fresh one
 
     def _memory(self, ns: str) -> OrderedDict[str, Any] | None:
-        if self.folder is None or self.db is None:
+        if self.folder is None or self.db is None or not self.remember:
             return None
         return _MEMORY.setdefault((str(self.folder.resolve()), ns), OrderedDict())
 

@@ -135,7 +135,7 @@ class SiteBuilder:
         problems: list[str] = []
         try:
             config = load_config(self.config_path, base_url=self.base_url, drafts=self.drafts)
-            build(config, BuildOptions(output=self.output, jobs=jobs))
+            build(config, BuildOptions(output=self.output, jobs=jobs, remember=True))
         except BuildError as exc:
             problems = [
                 f"{'warning' if p.warning else 'error'}: {p}" for p in _errors_first(exc.problems)

@@ -144,3 +144,12 @@ def test_edits_update_related_links_exactly_as_a_cold_build(site: Path, tmp_path
     run(site, output=tmp_path / "warm")  # related links updated incrementally
     run(site, output=tmp_path / "cold", use_cache=False)
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
+
+
+def test_only_a_long_lived_process_keeps_values_in_memory(site: Path) -> None:
+    cache._MEMORY.clear()
+    run(site)
+    assert not cache._MEMORY  # a one-off build keeps nothing beyond its own run
+    run(site, remember=True)
+    assert any(ns == "source" and len(v) == 4 for (_, ns), v in cache._MEMORY.items())
+    cache._MEMORY.clear()
