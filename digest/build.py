@@ -133,6 +133,7 @@ def build(
             [source_keys[a.path] for a in articles],
             config.related,
             store,
+            options.jobs,
         )
         timer.lap("related")
         entries = [
@@ -331,6 +332,7 @@ def related_links(
     source_keys: Sequence[str],
     cfg: RelatedConfig,
     store: cache.Cache,
+    jobs: int | None = None,
 ) -> dict:
     """Related links for all articles.
 
@@ -346,7 +348,7 @@ def related_links(
     vectors = related.vectorize(counts)
     state_key = cache.key("related-state", cache.fingerprint(), cfg)
     previous = _previous_related(store, state_key)
-    neighbours, _how = related.neighbours_for(vectors, keys, source_keys, cfg, previous)
+    neighbours, _how = related.neighbours_for(vectors, keys, source_keys, cfg, previous, jobs)
     links = related.related_links(articles, cfg, neighbours=neighbours, vectors=vectors)
     store.put("related", k, links)
     store.prune("related", [k])

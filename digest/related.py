@@ -11,10 +11,13 @@ so builds are repeatable.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -258,16 +261,59 @@ Neighbours = list[list[tuple[int, float]]]
 
 
 def top_k(
-    vectors: Vectors, k: int, min_score: float, keys: Sequence[str], block_bytes: int = 64 * 2**20
+    vectors: Vectors,
+    k: int,
+    min_score: float,
+    keys: Sequence[str],
+    block_bytes: int = 64 * 2**20,
+    jobs: int | None = None,
 ) -> Neighbours:
     """For each row, the k most similar other rows above min_score.
 
     Rows are compared a block at a time (at most ``block_bytes`` of dense
     scores), so memory is O(N * block) rather than O(N^2).  Ties are broken
-    by key, so the result does not depend on block size or row order.
+    by key, so the result does not depend on block size, row order or the
+    number of worker processes (``jobs``; default all cores, used on big sites).
     """
     n = vectors.matrix.shape[0]
+    workers = min(jobs or os.cpu_count() or 1, max(1, n // PARALLEL_ROWS))
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        return _parallel_top_k(vectors, k, min_score, keys, block_bytes, workers)
     return _rows_top_k(vectors, np.arange(n), k, min_score, keys, block_bytes)
+
+
+PARALLEL_ROWS = 4000  # rows per worker below which one process is faster
+_SHARED: tuple | None = None  # what forked workers read (copy-on-write, never pickled)
+
+
+def _parallel_top_k(
+    vectors: Vectors, k: int, min_score: float, keys: Sequence[str], block_bytes: int, workers: int
+) -> Neighbours:
+    """top_k with the rows split over forked worker processes (same result)."""
+    global _SHARED
+    n = vectors.matrix.shape[0]
+    _SHARED = (
+        vectors,
+        vectors.matrix.T.tocsr(),
+        k,
+        min_score,
+        list(keys),
+        max(1, block_bytes // workers),
+    )
+    bounds = np.linspace(0, n, workers * 4 + 1, dtype=np.int64)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parts = pool.map(
+                _top_k_part, zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
+            )
+            return [row for part in parts for row in part]
+    finally:
+        _SHARED = None
+
+
+def _top_k_part(span: tuple[int, int]) -> Neighbours:
+    vectors, mt, k, min_score, keys, block_bytes = _SHARED  # type: ignore[misc]
+    return _rows_top_k(vectors, np.arange(*span), k, min_score, keys, block_bytes, mt)
 
 
 def _rows_top_k(
@@ -277,6 +323,7 @@ def _rows_top_k(
     min_score: float,
     keys: Sequence[str],
     block_bytes: int = 64 * 2**20,
+    mt: sparse.csr_matrix | None = None,
 ) -> Neighbours:
     """top_k for the given rows only (same result as top_k gives for them)."""
     m = vectors.matrix
@@ -284,7 +331,8 @@ def _rows_top_k(
     out: Neighbours = [[] for _ in range(len(rows))]
     if n < 2 or k <= 0 or not len(rows):
         return out
-    mt = m.T.tocsr()
+    if mt is None:
+        mt = m.T.tocsr()
     block = max(1, block_bytes // (4 * n))
     kk = min(k, n - 1)
     for start in range(0, len(rows), block):
@@ -381,6 +429,7 @@ def neighbours_for(
     sigs: Sequence[str],
     cfg: RelatedConfig,
     previous: Previous | None,
+    jobs: int | None = None,
 ) -> tuple[Neighbours, str]:
     """(top-k neighbours of every row, "full" or "incremental")."""
     if previous is not None and tuple(keys) == previous.keys and len(sigs) == len(previous.sigs):
@@ -389,7 +438,7 @@ def neighbours_for(
             return update_top_k(
                 previous.df, previous.neighbours, vectors, changed, cfg.count, cfg.min_score, keys
             ), "incremental"
-    return top_k(vectors, cfg.count, cfg.min_score, keys), "full"
+    return top_k(vectors, cfg.count, cfg.min_score, keys, jobs=jobs), "full"
 
 
 def related_links(

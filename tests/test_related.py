@@ -101,3 +101,15 @@ def test_articles_without_words_get_no_links_and_do_not_crash() -> None:
     links = related_links(docs, RelatedConfig(count=2, min_score=0.0))
     assert links["a"] == () and links["b"] == ()
     assert [x.slug for x in links["harbour-wall"]] == ["harbour-fund"]
+
+
+def test_parallel_top_k_equals_serial(monkeypatch) -> None:
+    import digest.related as rel
+
+    monkeypatch.setattr(rel, "PARALLEL_ROWS", 50)
+    docs = [
+        art(f"d{i:03d}", " ".join(f"word{(i * 7 + j) % 60}" for j in range(15))) for i in range(240)
+    ]
+    vec = vectorize([term_counts(d) for d in docs])
+    keys = [d.slug for d in docs]
+    assert top_k(vec, 5, 0.0, keys, jobs=2) == top_k(vec, 5, 0.0, keys, jobs=1)
