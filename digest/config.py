@@ -68,7 +68,7 @@ SUMMARY_SCHEMA: dict[str, Opt] = {
 RELATED_SCHEMA: dict[str, Opt] = {
     "count": Opt("int", 5, "Related links per article.", minimum=0, maximum=50),
     "min_score": Opt(
-        "float", 0.1, "Lowest similarity (0-1) a related link may have.", minimum=0.0, maximum=1.0
+        "float", 0.08, "Lowest similarity (0-1) a related link may have.", minimum=0.0, maximum=1.0
     ),
 }
 
@@ -137,7 +137,7 @@ class SummaryConfig:
 @dataclass(frozen=True)
 class RelatedConfig:
     count: int = 5
-    min_score: float = 0.1
+    min_score: float = 0.08
 
 
 @dataclass(frozen=True)
