@@ -190,11 +190,12 @@ def _source_key(
     content: ContentConfig,
     defaults: dict[str, FolderDefaults],
     summary_cfg: SummaryConfig,
+    digests: _Digests,
 ) -> str:
     """Everything a source's Processed depends on."""
     try:
-        data = src.path.read_bytes()
         stat = src.path.stat()
+        digest = digests.of(src, stat)
     except OSError:
         return "unreadable:" + src.rel  # never stored: the error is re-reported each time
     extra = stat.st_mtime_ns if src.path.suffix.lower() in (".txt", ".html", ".htm") else 0
@@ -203,7 +204,7 @@ def _source_key(
         cache.fingerprint(),
         src.rel,
         src.shown,
-        hashlib.sha256(data).hexdigest(),
+        digest,
         extra,
         content.language,
         content.author,
@@ -212,6 +213,35 @@ def _source_key(
         summary_cfg,
         os.environ.get("SOURCE_DATE_EPOCH", ""),
     )
+
+
+class _Digests:
+    """sha256 of each source's bytes, reusing the last build's when the file's size,
+    mtime and inode are unchanged (as git's index does).  A file modified less than
+    a second before that index was written is always read again (a later write in
+    the same clock tick would keep its mtime)."""
+
+    def __init__(self, store: cache.Cache, folder: Path) -> None:
+        self.store = store
+        self.key = cache.key("digests", str(folder))
+        old = store.get("digests", self.key)
+        ok = isinstance(old, dict) and isinstance(old.get("files"), dict)
+        self.old: dict = old["files"] if ok else {}
+        self.written: int = old.get("time", 0) if ok else 0
+        self.new: dict[str, list] = {}
+
+    def of(self, src: load.SourceFile, st: os.stat_result) -> str:
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        old = self.old.get(src.rel)
+        if old is not None and list(old[:3]) == stamp and st.st_mtime_ns < self.written - 10**9:
+            digest = old[3]
+        else:
+            digest = hashlib.sha256(src.path.read_bytes()).hexdigest()
+        self.new[src.rel] = [*stamp, digest]
+        return digest
+
+    def save(self) -> None:
+        self.store.put("digests", self.key, {"time": time.time_ns(), "files": self.new})
 
 
 def process_sources(
@@ -224,7 +254,9 @@ def process_sources(
     progress: Progress,
 ) -> tuple[list[Processed], int]:
     """Processed results in source order: from the cache, else computed (in parallel)."""
-    keys = [_source_key(s, content, defaults, summary_cfg) for s in sources]
+    digests = _Digests(store, content.dir)
+    keys = [_source_key(s, content, defaults, summary_cfg, digests) for s in sources]
+    digests.save()
     results: list[Processed | None] = [None] * len(keys)
     todo: list[int] = []
     for start in range(0, len(keys), _CHUNK):  # in chunks: never all decoded at once
@@ -242,7 +274,9 @@ def process_sources(
     to_store: dict[str, dict] = {}
     for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
         if p.article is not None and not keys[i].startswith("unreadable:"):
-            to_store[keys[i]] = {"processed": [p.article, p.problems, p.report, p.summary, p.terms]}
+            # the later stages never need the plain text and paragraphs: not stored
+            slim = dataclasses.replace(p.article, text="", paragraphs=())
+            to_store[keys[i]] = {"processed": [slim, p.problems, p.report, p.summary, p.terms]}
             if len(to_store) >= _CHUNK:
                 store.put_many("source", to_store)
                 to_store = {}

@@ -153,3 +153,33 @@ def test_only_a_long_lived_process_keeps_values_in_memory(site: Path) -> None:
     run(site, remember=True)
     assert any(ns == "source" and len(v) == 4 for (_, ns), v in cache._MEMORY.items())
     cache._MEMORY.clear()
+
+
+def test_same_size_same_mtime_edit_right_after_a_build_is_seen(site: Path) -> None:
+    """Like git's "racy" rule: a file whose mtime is within a second of the last build is
+    read again even when its size and mtime look unchanged."""
+    f = site / "content/science/2026-03-03-moth-survey.md"
+    run(site)
+    st = f.stat()
+    f.write_text(f.read_text().replace("312 species", "321 species"))  # same size
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # and the same mtime
+    assert run(site).processed == 1
+    assert "321 species" in (site / "public/science/moth-survey/index.html").read_text()
+
+
+def test_unchanged_files_are_not_read_again(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = 1_600_000_000 * 10**9  # files last written long before the build
+    for f in (site / "content").rglob("*.md"):
+        os.utime(f, ns=(old, old))
+    run(site)
+    reads: list[Path] = []
+    real = Path.read_bytes
+
+    def spy(self: Path) -> bytes:
+        if self.suffix == ".md":
+            reads.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    assert run(site).processed == 0
+    assert reads == []
