@@ -134,7 +134,6 @@ class Cache:
         self.remember = remember
         self.db: sqlite3.Connection | None = None
         self.rebuilt_reason: str | None = None
-        self.hits = self.misses = 0
         if folder is not None:
             self._open(folder)
 
@@ -185,7 +184,6 @@ class Cache:
         keys = list(keys)
         found: dict[str, Any] = {}
         if self.db is None or not keys:
-            self.misses += len(keys)
             return found
         memory = self._memory(ns)
         if memory:  # a long-lived process (digest serve) keeps recent values decoded
@@ -207,8 +205,6 @@ class Cache:
                         self._remember(memory, k, value)
         except sqlite3.DatabaseError:
             found = {}
-        self.hits += len(found)
-        self.misses += len(keys) - len(found)
         return found
 
     def get(self, ns: str, k: str) -> Any:

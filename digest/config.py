@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from digest.errors import BuildError, ConfigError, Problems, did_you_mean
+from digest.paths import shown as shown_path
 
 CONFIG_NAME = "site.yaml"
 SUMMARY_METHODS = ("news", "lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic")
@@ -443,7 +444,7 @@ def load_config(
     cfg_path = Path(path) if path else Path.cwd() / CONFIG_NAME
     if cfg_path.is_dir():
         cfg_path = cfg_path / CONFIG_NAME
-    shown = _display(cfg_path)
+    shown = shown_path(cfg_path)
     if not cfg_path.is_file():
         raise BuildError(
             [
@@ -493,13 +494,6 @@ def load_config(
             values["base_url"] = base_url
     problems.raise_if_errors()
     return _build_config(cfg_path, values, output_dir, drafts)
-
-
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        return str(path)
 
 
 def _build_config(

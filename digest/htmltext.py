@@ -71,15 +71,12 @@ class _Paragraphs(HTMLParser):
             top = self.stack.pop()
             if top == "p" and self._current is not None:
                 text = collapse("".join(self._current))
-                if text and not (self._emph_depth and self._current_plain_caption()):
+                if text and not (self._emph_depth and self._current_plain):
                     self.paragraphs.append(text)
                 self._current = None
                 self._emph_depth = 0
             if top == tag:
                 break
-
-    def _current_plain_caption(self) -> bool:
-        return self._current_plain
 
     def handle_data(self, data: str) -> None:
         self.all_text.append(data)

@@ -69,10 +69,6 @@ class Article:
     # All visible text of the body (for related links and word counts).
     text: str = ""
 
-    @property
-    def word_count(self) -> int:
-        return len(self.text.split())
-
 
 @dataclass(frozen=True)
 class Summary:

@@ -186,7 +186,6 @@ class Renderer:
         self.store = store
         self.fresh: dict[str, bytes] = {}  # rendered now, to store
         self.used: set[str] = set()  # every page key of this build
-        self.rendered = 0
         self._base: str | None = None
 
     def page(self, template: str, path: str, source: str = "", **context: Any) -> Page:
@@ -207,7 +206,6 @@ class Renderer:
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
         data = html.encode("utf-8")
-        self.rendered += 1
         if key is not None:
             self.fresh[key] = data
             if len(self.fresh) >= 500:  # store as we go: bounded memory on big sites

@@ -25,6 +25,7 @@ from digest.load.decode import decode
 from digest.load.frontmatter import parse_yaml_mapping
 from digest.load.markdown import markdown_to_html, read_markdown
 from digest.model import Article, Parsed
+from digest.paths import shown as _shown
 
 Reader = Callable[[str, str], Parsed]
 
@@ -154,15 +155,6 @@ def _source_file(
         problems.add("not a regular file; not read", shown)
         return None
     return SourceFile(p, p.relative_to(root).as_posix(), shown)
-
-
-def _shown(p: Path, root: Path) -> str:
-    """A path as shown in messages: relative to the site root."""
-    try:
-        rel = os.path.relpath(p, root)
-    except ValueError:  # pragma: no cover
-        return str(p)
-    return str(p) if rel.startswith("..") else rel
 
 
 # ---------------------------------------------------------------- reading
