@@ -90,9 +90,9 @@ _STEMMERS: dict[str, object] = {}
 def _stemmer(lang: str):
     if lang not in _STEMMERS:
         if lang:
-            from nltk.stem.snowball import SnowballStemmer  # nltk comes with sumy
+            from digest import snowball
 
-            _STEMMERS[lang] = SnowballStemmer(lang).stem
+            _STEMMERS[lang] = snowball.stemmer(lang)
         else:
             _STEMMERS[lang] = None
     return _STEMMERS[lang]
@@ -236,8 +236,11 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
     total = int(indptr[-1])
-    ind = np.fromiter((i for c in counts for i in c.ids), dtype=np.int32, count=total)
-    cnt = np.fromiter((k for c in counts for k in c.counts), dtype=np.float32, count=total)
+    if total:
+        ind = np.concatenate([np.asarray(c.ids, dtype=np.int32) for c in counts])
+        cnt = np.concatenate([np.asarray(c.counts, dtype=np.float32) for c in counts])
+    else:
+        ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
     df = np.bincount(ind, minlength=1 << DIM_BITS).astype(np.int32)
     length = _row_sums(cnt, indptr)
     val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df, n)[ind]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from digest import snowball
 from digest.config import SummaryConfig
 from digest.model import Article, Summary
 from digest.sentences import split_sentences
@@ -163,6 +164,7 @@ def strip_dateline(sentence: str) -> str:
 
 
 def _summarizer(method: str, language: str):
+    snowball.import_nltk()  # before sumy imports it: without NLTK's optional heavy imports
     from sumy.summarizers.kl import KLSummarizer
     from sumy.summarizers.lex_rank import LexRankSummarizer
     from sumy.summarizers.lsa import LsaSummarizer
@@ -186,6 +188,7 @@ def _summarizer(method: str, language: str):
 
 def document(sentences: list[str], paragraph_ids: list[int], language: str):
     """sumy's ObjectDocumentModel for the given sentences, one Paragraph per paragraph."""
+    snowball.import_nltk()
     from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 
     tok = _Tokenizer(language)

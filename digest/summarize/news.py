@@ -70,6 +70,9 @@ def _language(language: str) -> str:
 @lru_cache(maxsize=8)
 def stemmer_and_stop_words(language: str):
     """(memoized stem function, stop words) from sumy for a sumy language name."""
+    from digest import snowball
+
+    snowball.import_nltk()  # before sumy imports it: without NLTK's optional heavy imports
     from sumy.nlp.stemmers import Stemmer
     from sumy.utils import get_stop_words
 
