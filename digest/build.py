@@ -35,7 +35,7 @@ import numpy as np
 from digest import cache, feeds, load, publish, related, render, summarize
 from digest.config import Config, ContentConfig, FolderDefaults, RelatedConfig, SummaryConfig
 from digest.errors import BuildError, Problem, Problems
-from digest.model import Article, Entry, Page, Summary, TermCounts
+from digest.model import Article, Entry, Page, RelatedLink, Summary, TermCounts
 
 POOL_THRESHOLD = 48  # below this many articles to process, a pool costs more than it saves
 
@@ -261,26 +261,23 @@ def process_sources(
     todo: list[int] = []
     for start in range(0, len(keys), _CHUNK):  # in chunks: never all decoded at once
         chunk = keys[start : start + _CHUNK]
-        cached = store.get_many("source", [k for k in chunk if not k.startswith("unreadable:")])
+        wanted = [k for k in chunk if not k.startswith("unreadable:")]
+        cached = store.get_many("source", wanted, _Stored)
         for i, k in enumerate(chunk, start):
             hit = cached.get(k)
-            if isinstance(hit, dict) and isinstance(hit.get("processed"), list):
-                results[i] = _slim(
-                    Processed(*(tuple(x) if isinstance(x, list) else x for x in hit["processed"]))
-                )
-            else:
+            results[i] = hit.processed() if hit is not None else None
+            if results[i] is None:
                 todo.append(i)
     fresh = _run(process_one, [sources[i] for i in todo], (content, defaults, summary_cfg), jobs)
     to_store: dict[str, dict] = {}
     for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
+        p = _slim(p)
         if p.article is not None and not keys[i].startswith("unreadable:"):
-            # the later stages never need the plain text and paragraphs: not stored
-            slim = dataclasses.replace(p.article, text="", paragraphs=())
-            to_store[keys[i]] = {"processed": [slim, p.problems, p.report, p.summary, p.terms]}
+            to_store[keys[i]] = _Stored.of(p)
             if len(to_store) >= _CHUNK:
                 store.put_many("source", to_store)
                 to_store = {}
-        results[i] = _slim(p)
+        results[i] = p
     store.put_many("source", to_store)
     store.prune("source", keys)
     return keys, [r for r in results if r is not None], len(todo)
@@ -290,13 +287,66 @@ _CHUNK = 1000
 
 
 class _Counts:
-    """TermCounts as two int arrays: a tenth of the memory of tuples of ints."""
+    """TermCounts as two int32 arrays: a tenth of the memory of tuples of ints."""
 
     __slots__ = ("counts", "ids")
 
-    def __init__(self, tc: TermCounts) -> None:
-        self.ids = array("i", tc.ids)
-        self.counts = array("i", tc.counts)
+    def __init__(self, ids: array, counts: array) -> None:
+        self.ids = ids
+        self.counts = counts
+
+
+def _int32s(data: bytes | Sequence[int]) -> array:
+    out = array("i")
+    if isinstance(data, bytes):
+        out.frombytes(data)
+        if sys.byteorder != "little":
+            out.byteswap()
+    else:
+        out.extend(data)
+    return out
+
+
+def _le_bytes(values: array) -> bytes:
+    if sys.byteorder != "little":
+        values = array("i", values)
+        values.byteswap()
+    return values.tobytes()
+
+
+@dataclass(frozen=True)
+class _Stored:
+    """What the cache keeps of a Processed with an article: the article without its plain
+    text and paragraphs (already summarized and counted), and the term counts as
+    little-endian int32 bytes (fast to store and load)."""
+
+    article: Article
+    problems: tuple[Problem, ...]
+    report: tuple[str, ...]
+    summary: Summary
+    term_ids: bytes
+    term_counts: bytes
+
+    @classmethod
+    def of(cls, p: Processed) -> _Stored:
+        assert p.article is not None and p.summary is not None and p.terms is not None
+        return cls(
+            p.article,
+            p.problems,
+            p.report,
+            p.summary,
+            _le_bytes(p.terms.ids),
+            _le_bytes(p.terms.counts),
+        )
+
+    def processed(self) -> Processed | None:
+        """The Processed, or None when the stored term counts do not fit together."""
+        if len(self.term_ids) != len(self.term_counts) or len(self.term_ids) % 4:
+            return None
+        ids, counts = _int32s(self.term_ids), _int32s(self.term_counts)
+        return Processed(
+            self.article, self.problems, self.report, self.summary, _Counts(ids, counts)
+        )
 
 
 def _slim(p: Processed) -> Processed:
@@ -309,7 +359,7 @@ def _slim(p: Processed) -> Processed:
         p.problems,
         p.report,
         p.summary,
-        _Counts(p.terms) if p.terms is not None else None,
+        _Counts(_int32s(p.terms.ids), _int32s(p.terms.counts)) if p.terms is not None else None,
     )
 
 
@@ -375,9 +425,9 @@ def related_links(
     of the last build are updated exactly rather than recomputed.
     """
     k = cache.key("related", cache.fingerprint(), cfg, list(source_keys))
-    hit = store.get("related", k)
-    if isinstance(hit, dict):
-        return {slug: tuple(v) for slug, v in hit.items()}
+    hit = store.get("related", k, dict[str, tuple[RelatedLink, ...]])
+    if hit is not None:
+        return hit
     keys = [a.slug for a in articles]
     vectors = related.vectorize(counts)
     state_key = cache.key("related-state", cache.fingerprint(), cfg)

@@ -5,8 +5,9 @@ file's bytes and path, the config section the stage reads, the versions of
 digest and of the libraries that change results (and a fingerprint of
 digest's own code, so a development checkout never serves stale entries).
 Each value carries a checksum; a corrupt entry is a miss, a corrupt or
-foreign database is deleted and rebuilt, never trusted.  Values are JSON
-(never pickle), so a tampered cache cannot run code.
+foreign database is deleted and rebuilt, never trusted.  Values are
+MessagePack (msgspec), decoded into the type the reader asks for, and
+checked against it (never pickle), so a tampered cache cannot run code.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import digest
-from digest import model
-from digest.errors import Problem
+import msgspec
 
-CACHE_FORMAT = 1
+import digest
+
+CACHE_FORMAT = 2
 DB_NAME = "cache.sqlite"
 _LIBRARIES = (
     "sumy",
@@ -44,6 +45,7 @@ _LIBRARIES = (
     "charset-normalizer",
     "nltk",
     "lxml",
+    "msgspec",
 )
 
 
@@ -79,46 +81,14 @@ def key(*parts: Any) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-# ---------------------------------------------------------------- JSON codec
+# ---------------------------------------------------------------- codec
 
-_TYPES: dict[str, type] = {
-    "Article": model.Article,
-    "Summary": model.Summary,
-    "RelatedLink": model.RelatedLink,
-    "Problem": Problem,
-    "TermCounts": model.TermCounts,
-}
+_ENCODER = msgspec.msgpack.Encoder()
 
 
-def _enc_default(obj: Any) -> Any:
-    """JSON for what the C encoder cannot write itself: our dataclasses, datetimes, paths."""
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        out = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
-        out["__type__"] = type(obj).__name__
-        return out
-    if isinstance(obj, datetime):
-        return {"__dt__": obj.isoformat()}
-    if isinstance(obj, Path):
-        return str(obj)
-    raise TypeError(f"cannot store {type(obj).__name__} in the cache")
-
-
-def _dec_hook(obj: dict) -> Any:
-    if "__dt__" in obj:
-        return datetime.fromisoformat(obj["__dt__"])
-    t = obj.pop("__type__", None)
-    if t is None:
-        return obj
-    cls = _TYPES[t]  # KeyError for a type we did not write: treated as a corrupt entry
-    return cls(**{k: tuple(v) if isinstance(v, list) else v for k, v in obj.items()})
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, default=_enc_default, ensure_ascii=False, separators=(",", ":"))
-
-
-def loads(text: str | bytes) -> Any:
-    return json.loads(text, object_hook=_dec_hook)
+@lru_cache(maxsize=32)
+def _decoder(typ: Any) -> msgspec.msgpack.Decoder:
+    return msgspec.msgpack.Decoder(typ)
 
 
 # ---------------------------------------------------------------- store
@@ -180,7 +150,8 @@ class Cache:
             return None
         return _MEMORY.setdefault((str(self.folder.resolve()), ns), OrderedDict())
 
-    def get_many(self, ns: str, keys: Iterable[str]) -> dict[str, Any]:
+    def get_many(self, ns: str, keys: Iterable[str], type: Any = Any) -> dict[str, Any]:
+        """The stored values of ``keys`` that decode as ``type`` (others are misses)."""
         keys = list(keys)
         found: dict[str, Any] = {}
         if self.db is None or not keys:
@@ -199,7 +170,7 @@ class Cache:
                 for k, checksum, blob in self.db.execute(
                     f"SELECT k, sum, v FROM entries WHERE ns=? AND k IN ({marks})", (ns, *chunk)
                 ):
-                    value = _unpack(blob, checksum)
+                    value = _unpack(blob, checksum, type)
                     if value is not _BAD:
                         found[k] = value
                         self._remember(memory, k, value)
@@ -207,8 +178,8 @@ class Cache:
             found = {}
         return found
 
-    def get(self, ns: str, k: str) -> Any:
-        return self.get_many(ns, [k]).get(k)
+    def get(self, ns: str, k: str, type: Any = Any) -> Any:
+        return self.get_many(ns, [k], type).get(k)
 
     def _remember(self, memory: OrderedDict[str, Any] | None, k: str, value: Any) -> None:
         if memory is not None:
@@ -285,20 +256,23 @@ def _forget(folder: Path) -> None:
 
 
 def _pack(value: Any) -> bytes:
+    """Bytes (pages: compressed) or MessagePack of anything msgspec encodes: built-in
+    types, dataclasses, datetimes (as RFC 3339 strings)."""
     if isinstance(value, bytes):
-        return b"B" + zlib.compress(value, 1)
-    return b"J" + zlib.compress(dumps(value).encode("utf-8"), 1)
+        return b"Z" + zlib.compress(value, 1)
+    return b"M" + _ENCODER.encode(value)
 
 
-def _unpack(blob: bytes, checksum: str) -> Any:
+def _unpack(blob: bytes, checksum: str, typ: Any = Any) -> Any:
     try:
         if hashlib.sha256(blob).hexdigest() != checksum:
             return _BAD
-        raw = zlib.decompress(blob[1:])
-        if blob[:1] == b"B":
-            return raw
-        return loads(raw)
-    except (zlib.error, ValueError, KeyError, TypeError):
+        if blob[:1] == b"Z":
+            return zlib.decompress(blob[1:]) if typ in (Any, bytes) else _BAD
+        if blob[:1] == b"M":
+            return _decoder(typ).decode(memoryview(blob)[1:])
+        return _BAD
+    except (zlib.error, msgspec.DecodeError, ValueError, TypeError):
         return _BAD
 
 

@@ -83,6 +83,26 @@ def test_tampered_entry_is_not_trusted(site: Path, tmp_path: Path) -> None:
     assert result.processed == 4 and tree(tmp_path / "a") == tree(tmp_path / "b")
 
 
+def test_entry_of_the_wrong_shape_is_a_miss(site: Path, tmp_path: Path) -> None:
+    """A value with a valid checksum that does not decode as what the reader expects
+    (a foreign or older writer) is recomputed, not trusted or crashed on."""
+    import hashlib
+    import sqlite3
+
+    run(site, output=tmp_path / "a")
+    con = sqlite3.connect(site / ".digest-cache/cache.sqlite")
+    for blob in (b"M\x81\xa1a\x01", b"Z" + b"x" * 10, b"?junk"):  # {"a": 1}, bad zlib, bad tag
+        con.execute(
+            "UPDATE entries SET v = ?, sum = ? WHERE ns IN ('source', 'related')",
+            (blob, hashlib.sha256(blob).hexdigest()),
+        )
+        con.commit()
+        cache._MEMORY.clear()
+        result = run(site, output=tmp_path / "b")
+        assert result.processed == 4 and tree(tmp_path / "a") == tree(tmp_path / "b")
+    con.close()
+
+
 def test_no_cache_writes_no_cache(site: Path) -> None:
     assert main(["build", "--config", str(site / "site.yaml"), "-q", "--no-cache"]) == 0
     assert not (site / ".digest-cache").exists()
