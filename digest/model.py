@@ -10,6 +10,7 @@ publish(Pages) -> the output folder
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -106,8 +107,21 @@ class Entry:
 
 @dataclass(frozen=True)
 class Page:
-    """One output file: a path relative to the output root and its bytes."""
+    """One output file: a path relative to the output root and its bytes.
+
+    A page known to be byte-identical to the last build's may come without its bytes
+    (``content`` None): ``digest`` is then their sha256 and ``fetch`` gets them, for
+    when the output does not hold them already.
+    """
 
     path: str
-    content: bytes
+    content: bytes | None
     source: str = field(default="", compare=False)  # what produced it, for collisions
+    digest: str = field(default="", compare=False)
+    fetch: Callable[[], bytes] | None = field(default=None, compare=False, repr=False)
+
+    def data(self) -> bytes:
+        if self.content is not None:
+            return self.content
+        assert self.fetch is not None, "a page without content must say how to fetch it"
+        return self.fetch()

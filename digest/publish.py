@@ -82,12 +82,8 @@ def _stamps(output: Path, tree: Path) -> dict[str, list[int]]:
     return stamps if isinstance(stamps, dict) else {}
 
 
-def _save_stamps(output: Path, staging: Path, files: dict[str, str]) -> None:
+def _save_stamps(output: Path, staging: Path, stamps: dict[str, list[int]]) -> None:
     """Record the staging tree's stamps (and keep the live tree's)."""
-    stamps = {}
-    for rel in files:
-        st = (staging / rel).lstat()
-        stamps[rel] = [st.st_size, st.st_mtime_ns]
     keep = {_tree_id(staging): stamps}
     if output.is_dir():
         keep[_tree_id(output)] = _stamps(output, output)
@@ -153,13 +149,16 @@ def _update(
     stamps: dict[str, list[int]],
     pages: Iterable[Page],
     problems: Problems,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], dict[str, list[int]]]:
     """Make staging hold exactly ``pages``; writes only files whose bytes differ.
 
     Pages are consumed one at a time (a big site is never all in memory); two
     pages for one path, or a path outside the output, are added to ``problems``.
+    Returns path -> sha256 and path -> [size, mtime_ns] of every file now there.
     """
     files: dict[str, str] = {}
+    new_stamps: dict[str, list[int]] = {}
+    top = os.fspath(staging) + os.sep
     sources: dict[str, str] = {}
     made: set[Path] = set()
     for p in pages:
@@ -173,11 +172,17 @@ def _update(
             )
             continue
         sources[p.path] = p.source
-        h = hashlib.sha256(p.content).hexdigest()
+        h = p.digest if p.content is None else hashlib.sha256(p.content).hexdigest()
+        if state.get(p.path) == h:
+            held = _holds(top + p.path, h, p.content, stamps.get(p.path))
+            if held is not None:
+                files[p.path], new_stamps[p.path] = h, held
+                continue
+        content = p.data()
+        if p.content is None:
+            h = hashlib.sha256(content).hexdigest()
         files[p.path] = h
         target = staging / p.path
-        if state.get(p.path) == h and _holds(target, p.content, stamps.get(p.path)):
-            continue
         if target.parent not in made:
             if target.parent.is_symlink() or target.parent.is_file():
                 target.parent.unlink()
@@ -186,14 +191,16 @@ def _update(
         if target.is_dir() and not target.is_symlink():
             shutil.rmtree(target)
         part = target.with_name(target.name + ".digest-part")
-        part.write_bytes(p.content)
+        part.write_bytes(content)
         os.replace(part, target)  # a new inode: never writes through a shared hard link
+        st = os.lstat(target)
+        new_stamps[p.path] = [st.st_size, st.st_mtime_ns]
     for rel in sorted(set(state) - set(files), reverse=True):
         f = staging / rel
         if f.is_file() or f.is_symlink():
             f.unlink()
             _prune_empty(f.parent, staging)
-    return files
+    return files, new_stamps
 
 
 def _prune_empty(folder: Path, top: Path) -> None:
@@ -202,24 +209,37 @@ def _prune_empty(folder: Path, top: Path) -> None:
         folder = folder.parent
 
 
-def _holds(target: Path, content: bytes, stamp: list[int] | None = None) -> bool:
-    """The file holds exactly ``content``.
+def _holds(
+    target: str, digest: str, content: bytes | None, stamp: list[int] | None = None
+) -> list[int] | None:
+    """The file's [size, mtime_ns] when it holds exactly the bytes whose sha256 is
+    ``digest`` (``content``, when given), else None.
 
     The manifest alone is not trusted: unchanged files are hard links shared with
     the live site, so an edit made in place in the output folder (by hand, or a
     deploy step) shows up here too and must be overwritten, not kept.  A file
     whose size and modification time are those recorded when it was written is
-    trusted without reading it; any other is compared byte for byte.
+    trusted without reading it; any other is read and compared.
     """
     try:
-        st = target.lstat()
-        if not stat.S_ISREG(st.st_mode) or st.st_size != len(content):
-            return False
-        if stamp is not None and [st.st_size, st.st_mtime_ns] == list(stamp):
-            return True
-        return target.read_bytes() == content
+        st = os.lstat(target)
+        now = [st.st_size, st.st_mtime_ns]
+        if not stat.S_ISREG(st.st_mode):
+            return None
+        if content is not None and st.st_size != len(content):
+            return None
+        if stamp is not None and now == list(stamp):
+            return now
+        with open(target, "rb") as f:
+            data = f.read()
+        same = data == content if content is not None else _sha(data) == digest
+        return now if same else None
     except OSError:
-        return False
+        return None
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _remove_strays(staging: Path, keep: set[str]) -> None:
@@ -265,14 +285,14 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         live = (_manifest(output) if output.is_dir() else None) or {}
         staging, state, stamps, trusted = _prepare_staging(output)
         problems = Problems()
-        files = _update(staging, state, stamps, pages, problems)
+        files, new_stamps = _update(staging, state, stamps, pages, problems)
         problems.raise_if_errors()  # staging has no manifest now: the next build re-checks it
         if not trusted:
             _remove_strays(staging, set(files))
         (staging / _MARKER).write_text(
             json.dumps({"generator": "digest", "files": files}, sort_keys=True, indent=0) + "\n"
         )
-        _save_stamps(output, staging, files)
+        _save_stamps(output, staging, new_stamps)
         _swap(staging, output)
     except OSError as exc:
         # Disk full, permissions, a read-only mount: the previous site is untouched.

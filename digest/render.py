@@ -9,6 +9,7 @@ and undefined variables are errors (reported with template file and line).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -175,7 +176,10 @@ class Renderer:
 
     A page's key is a hash of the theme's templates, the site settings, the
     template name, its path and its context, where an entry stands for its
-    ``Entry.key`` (a hash of its source, config and related links).
+    ``Entry.key`` (a hash of its source, config and related links).  The store
+    keeps each page's bytes under its key, and for each output path the key and
+    sha256 of the last build's page: a page whose key is unchanged is passed on
+    without its bytes (publish fetches them only if the output lacks them).
     """
 
     def __init__(
@@ -187,6 +191,11 @@ class Renderer:
         self.fresh: dict[str, bytes] = {}  # rendered now, to store
         self.used: set[str] = set()  # every page key of this build
         self._base: str | None = None
+        self.previous: dict[str, tuple[str, str]] = {}  # path -> (key, sha256), last build
+        self.state: dict[str, tuple[str, str]] = {}  # the same, this build
+        if store is not None:
+            got = store.get(_STATE_NS, _STATE_KEY, dict[str, tuple[str, str]])
+            self.previous = got or {}
 
     def page(self, template: str, path: str, source: str = "", **context: Any) -> Page:
         """Render one template to ``path`` (a folder ending in '/' gets index.html)."""
@@ -196,22 +205,43 @@ class Renderer:
             key = _page_key(self._base_key(), template, path, context)
             if key is not None:
                 self.used.add(key)
-                hit = self.store.get("page", key)
-                if isinstance(hit, bytes):
+                prev = self.previous.get(out)
+                if prev is not None and prev[0] == key:
+                    self.state[out] = prev
+                    fetch = functools.partial(self._bytes, key, template, path, context)
+                    return Page(out, None, source or template, prev[1], fetch)
+                hit = self.store.get("page", key, bytes)
+                if hit is not None:
+                    self.state[out] = (key, hashlib.sha256(hit).hexdigest())
                     return Page(out, hit, source or template)
+        data = self._render(template, path, context)
+        if key is not None:
+            self.state[out] = (key, hashlib.sha256(data).hexdigest())
+            self._keep(key, data)
+        return Page(out, data, source or template)
+
+    def _bytes(self, key: str, template: str, path: str, context: dict[str, Any]) -> bytes:
+        """A page's bytes: from the store, else rendered again."""
+        hit = self.store.get("page", key, bytes) if self.store is not None else None
+        if hit is None:
+            hit = self._render(template, path, context)
+            self._keep(key, hit)
+        return hit
+
+    def _keep(self, key: str, data: bytes) -> None:
+        self.fresh[key] = data
+        if len(self.fresh) >= 500:  # store as we go: bounded memory on big sites
+            self.store.put_many("page", self.fresh)
+            self.fresh = {}
+
+    def _render(self, template: str, path: str, context: dict[str, Any]) -> bytes:
         try:
             html = self.theme.env.get_template(template).render(
                 site=self.site, page_path=path, **self.extra, **context
             )
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
-        data = html.encode("utf-8")
-        if key is not None:
-            self.fresh[key] = data
-            if len(self.fresh) >= 500:  # store as we go: bounded memory on big sites
-                self.store.put_many("page", self.fresh)
-                self.fresh = {}
-        return Page(out, data, source or template)
+        return html.encode("utf-8")
 
     def _base_key(self) -> str:
         """The part of every page key that is the same for all pages."""
@@ -226,6 +256,7 @@ class Renderer:
         if self.store is not None:
             self.store.put_many("page", self.fresh)
             self.store.prune("page", self.used)
+            self.store.put(_STATE_NS, _STATE_KEY, self.state)
 
     def listing(
         self, template: str, base: str, entries: Sequence[Entry], **context: Any
@@ -236,6 +267,9 @@ class Renderer:
             pager = Pager(n, len(chunks), base)
             pages.append(self.page(template, pager.path(n), entries=chunk, pager=pager, **context))
         return pages
+
+
+_STATE_NS, _STATE_KEY = "page-state", "pages"
 
 
 def _identity(value: Any) -> Any:

@@ -203,3 +203,29 @@ def test_unchanged_files_are_not_read_again(site: Path, monkeypatch: pytest.Monk
     monkeypatch.setattr(Path, "read_bytes", spy)
     assert run(site).processed == 0
     assert reads == []
+
+
+@pytest.mark.parametrize("lose_page_cache", [False, True])
+def test_unchanged_pages_missing_from_the_output_tree_are_restored(
+    site: Path, tmp_path: Path, lose_page_cache: bool
+) -> None:
+    """An unchanged page is passed on without its bytes; when the tree being prepared
+    (the site from two builds ago) holds an older version, the bytes come from the page
+    cache, or are rendered again when that is gone."""
+    import sqlite3
+
+    f = site / "content/science/2026-03-03-moth-survey.md"
+    run(site)
+    f.write_text(f.read_text().replace("312 species", "313 species"))
+    run(site)  # the moth page changes; the swapped-out tree keeps "312"
+    if lose_page_cache:
+        con = sqlite3.connect(site / ".digest-cache/cache.sqlite")
+        con.execute("DELETE FROM entries WHERE ns = 'page'")
+        con.commit()
+        con.close()
+        cache._MEMORY.clear()
+    result = run(site)  # nothing changed, but the tree it is written into is old
+    assert result.processed == 0
+    run(site, output=tmp_path / "cold", use_cache=False)
+    assert tree(site / "public") == tree(tmp_path / "cold")
+    assert "313 species" in (site / "public/science/moth-survey/index.html").read_text()
