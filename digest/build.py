@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -35,7 +36,7 @@ import numpy as np
 from digest import cache, feeds, load, publish, related, render, summarize
 from digest.config import Config, ContentConfig, FolderDefaults, RelatedConfig, SummaryConfig
 from digest.errors import BuildError, Problem, Problems
-from digest.model import Article, Entry, Page, RelatedLink, Summary, TermCounts
+from digest.model import Article, Entry, Page, Summary, TermCounts
 
 POOL_THRESHOLD = 48  # below this many articles to process, a pool costs more than it saves
 
@@ -102,6 +103,11 @@ def build(
     timer = _Timer()
     problems = Problems()
     store = cache.Cache(config.cache_dir if options.use_cache else None, options.remember)
+    # A build makes a few million long-lived objects (articles, links, pages); with the
+    # default thresholds the collector walks them all again and again (15% of a
+    # 10k-article rebuild).  Fewer, larger collections; restored afterwards.
+    gc_threshold = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 20)
     try:
         # load + summarize + term counts, per article (cached, in parallel)
         sources = load.discover(config.content, problems)
@@ -150,6 +156,7 @@ def build(
         timer.lap("render+publish")
     finally:
         store.close()
+        gc.set_threshold(*gc_threshold)
     return BuildResult(
         len(articles),
         written,
@@ -420,44 +427,87 @@ def related_links(
 ) -> dict:
     """Related links for all articles.
 
-    Cached whole (keyed by every article's source key, which covers its text,
-    title, slug, URL and pinned links); after a few edits the neighbour lists
-    of the last build are updated exactly rather than recomputed.
+    The last build's neighbour lists are kept (with each row's source key, which
+    covers its text, title, slug, URL and pinned links): when no source changed
+    they are reused as they are, after a few edits they are updated exactly, and
+    otherwise recomputed.
     """
-    k = cache.key("related", cache.fingerprint(), cfg, list(source_keys))
-    hit = store.get("related", k, dict[str, tuple[RelatedLink, ...]])
-    if hit is not None:
-        return hit
     keys = [a.slug for a in articles]
-    vectors = related.vectorize(counts)
     state_key = cache.key("related-state", cache.fingerprint(), cfg)
     previous = _previous_related(store, state_key)
-    neighbours, _how = related.neighbours_for(vectors, keys, source_keys, cfg, previous, jobs)
-    links = related.related_links(articles, cfg, neighbours=neighbours, vectors=vectors)
-    store.put("related", k, links)
-    store.prune("related", [k])
-    store.put_many(
-        "related-state",
-        {
-            state_key: {"keys": keys, "sigs": list(source_keys), "neighbours": neighbours},
-            state_key + ":df": zlib.compress(vectors.df.astype("<i4").tobytes(), 1),
-        },
+    vectors = None
+    if (
+        previous is not None
+        and previous.keys == tuple(keys)
+        and previous.sigs == tuple(source_keys)
+    ):
+        neighbours = previous.neighbours
+    else:
+        vectors = related.vectorize(counts)
+        neighbours, _how = related.neighbours_for(vectors, keys, source_keys, cfg, previous, jobs)
+        _save_related(store, state_key, keys, source_keys, vectors.df, neighbours)
+    # (vectors are made there only when a pinned link needs its similarity)
+    return related.related_links(articles, cfg, counts, neighbours, vectors)
+
+
+@dataclass(frozen=True)
+class _RelatedState:
+    """The last build's neighbour lists: row i's are idx[i * k : i * k + k] (-1: none)."""
+
+    keys: tuple[str, ...]
+    sigs: tuple[str, ...]
+    k: int
+    idx: bytes  # little-endian int32
+    scores: bytes  # little-endian float64
+    df: bytes  # zlib-compressed little-endian int32, one per hashed term
+
+
+def _save_related(
+    store: cache.Cache,
+    state_key: str,
+    keys: Sequence[str],
+    sigs: Sequence[str],
+    df: np.ndarray,
+    neighbours: related.Neighbours,
+) -> None:
+    k = max((len(row) for row in neighbours), default=0)
+    idx = np.full((len(neighbours), k), -1, dtype="<i4")
+    scores = np.zeros((len(neighbours), k), dtype="<f8")
+    for i, row in enumerate(neighbours):
+        for c, (j, sc) in enumerate(row):
+            idx[i, c], scores[i, c] = j, sc
+    state = _RelatedState(
+        tuple(keys),
+        tuple(sigs),
+        k,
+        idx.tobytes(),
+        scores.tobytes(),
+        zlib.compress(df.astype("<i4").tobytes(), 1),
     )
-    store.prune("related-state", [state_key, state_key + ":df"])
-    return links
+    store.put("related-state", state_key, state)
+    store.prune("related-state", [state_key])
 
 
 def _previous_related(store: cache.Cache, state_key: str) -> related.Previous | None:
-    got = store.get_many("related-state", [state_key, state_key + ":df"])
-    state, df = got.get(state_key), got.get(state_key + ":df")
-    if not isinstance(state, dict) or not isinstance(df, bytes):
+    state = store.get("related-state", state_key, _RelatedState)
+    if state is None:
         return None
+    n, k = len(state.keys), state.k
     try:
-        arr = np.frombuffer(zlib.decompress(df), dtype="<i4").astype(np.int32)
-        neighbours = [[(int(j), float(sc)) for j, sc in row] for row in state["neighbours"]]
-        return related.Previous(tuple(state["keys"]), tuple(state["sigs"]), arr, neighbours)
-    except (KeyError, TypeError, ValueError, zlib.error):
+        idx = np.frombuffer(state.idx, dtype="<i4").reshape(n, k).tolist()
+        scores = np.frombuffer(state.scores, dtype="<f8").reshape(n, k).tolist()
+        df = np.frombuffer(zlib.decompress(state.df), dtype="<i4").astype(np.int32)
+    except (ValueError, zlib.error):
         return None
+    if len(state.sigs) != n or len(df) != 1 << related.DIM_BITS:
+        return None
+    if any(j < -1 or j >= n for row in idx for j in row):
+        return None
+    neighbours = [
+        [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
+        for ir, sr in zip(idx, scores, strict=True)
+    ]
+    return related.Previous(state.keys, state.sigs, df, neighbours)
 
 
 def _entry_key(source_key: str, links: Sequence) -> str:

@@ -251,12 +251,15 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     val = val / np.repeat(norms, lens)
     keep = df[ind] > 1
     rows = np.repeat(np.arange(n, dtype=np.int32), lens)
+    # each row's ids are sorted and distinct (TermCounts): CSR directly, no COO sort
+    kept_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows[keep], minlength=n), out=kept_ptr[1:])
     m = sparse.csr_matrix(
-        (val[keep].astype(np.float32), (rows[keep], ind[keep])),
+        (val[keep].astype(np.float32), ind[keep], kept_ptr),
         shape=(n, 1 << DIM_BITS),
         dtype=np.float32,
     )
-    m.sort_indices()
+    m.has_sorted_indices = True
     return Vectors(m, df, ind, rows)
 
 
@@ -454,9 +457,10 @@ def related_links(
     """slug -> related links (pinned slugs first, then the most similar)."""
     by_slug = {a.slug: i for i, a in enumerate(articles)}
     keys = [a.slug for a in articles]
-    if vectors is None:
+    if vectors is None and (neighbours is None or any(a.pinned_related for a in articles)):
         vectors = vectorize(counts if counts is not None else [term_counts(a) for a in articles])
     if neighbours is None:
+        assert vectors is not None
         neighbours = top_k(vectors, cfg.count, cfg.min_score, keys)
     result: dict[str, tuple[RelatedLink, ...]] = {}
     for i, a in enumerate(articles):
@@ -467,6 +471,7 @@ def related_links(
             if j is None or slug in seen:
                 continue
             other = articles[j]
+            assert vectors is not None
             s = round(float(vectors.matrix[i].multiply(vectors.matrix[j]).sum()), 6)
             links.append(RelatedLink(other.slug, other.title, other.url, s))
             seen.add(slug)
