@@ -192,34 +192,42 @@ def process_one(
     )
 
 
-def _source_key(
-    src: load.SourceFile,
-    content: ContentConfig,
-    defaults: dict[str, FolderDefaults],
-    summary_cfg: SummaryConfig,
-    digests: _Digests,
-) -> str:
-    """Everything a source's Processed depends on."""
-    try:
-        stat = src.path.stat()
-        digest = digests.of(src, stat)
-    except OSError:
-        return "unreadable:" + src.rel  # never stored: the error is re-reported each time
-    extra = stat.st_mtime_ns if src.path.suffix.lower() in (".txt", ".html", ".htm") else 0
-    return cache.key(
-        "source",
-        cache.fingerprint(),
-        src.rel,
-        src.shown,
-        digest,
-        extra,
-        content.language,
-        content.author,
-        content.raw_html,
-        load.defaults_for(src.rel, defaults),
-        summary_cfg,
-        os.environ.get("SOURCE_DATE_EPOCH", ""),
-    )
+class _SourceKeys:
+    """Each source's cache key: a hash of everything its Processed depends on (its path,
+    bytes, folder defaults, the content and summary config, digest and its libraries)."""
+
+    def __init__(
+        self,
+        content: ContentConfig,
+        defaults: dict[str, FolderDefaults],
+        summary_cfg: SummaryConfig,
+        digests: _Digests,
+    ) -> None:
+        self.defaults, self.digests = defaults, digests
+        self.base = cache.key(
+            "source",
+            cache.fingerprint(),
+            content.language,
+            content.author,
+            content.raw_html,
+            summary_cfg,
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+        )
+        self.folders: dict[str, str] = {}  # folder -> key of its merged defaults
+
+    def of(self, src: load.SourceFile) -> str:
+        try:
+            stat = src.path.stat()
+            digest = self.digests.of(src, stat)
+        except OSError:
+            return "unreadable:" + src.rel  # never stored: the error is re-reported each time
+        # scraped text infers dates from the file's time when it says none
+        extra = stat.st_mtime_ns if src.path.suffix.lower() in (".txt", ".html", ".htm") else 0
+        folder = src.rel.rpartition("/")[0]
+        fk = self.folders.get(folder)
+        if fk is None:
+            fk = self.folders[folder] = cache.key(load.defaults_for(src.rel, self.defaults))
+        return cache.quick_key(self.base, src.rel, src.shown, digest, extra, fk)
 
 
 class _Digests:
@@ -262,7 +270,8 @@ def process_sources(
 ) -> tuple[list[Processed], int]:
     """Processed results in source order: from the cache, else computed (in parallel)."""
     digests = _Digests(store, content.dir)
-    keys = [_source_key(s, content, defaults, summary_cfg, digests) for s in sources]
+    key_of = _SourceKeys(content, defaults, summary_cfg, digests).of
+    keys = [key_of(s) for s in sources]
     digests.save()
     results: list[Processed | None] = [None] * len(keys)
     todo: list[int] = []
@@ -516,7 +525,7 @@ def _entry_key(source_key: str, links: Sequence) -> str:
     Link scores are left out: pages do not show them, and one edited article
     shifts every score a little (articles.json, which shows them, is always written).
     """
-    return cache.key(source_key, [(r.slug, r.title, r.url) for r in links])
+    return cache.quick_key(source_key, [(r.slug, r.title, r.url) for r in links])
 
 
 def site_pages(

@@ -81,9 +81,15 @@ def key(*parts: Any) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-# ---------------------------------------------------------------- codec
-
 _ENCODER = msgspec.msgpack.Encoder()
+
+
+def quick_key(*parts: str | int | list | tuple) -> str:
+    """A cache key from plain strings, numbers and lists of them (faster than key())."""
+    return hashlib.sha256(_ENCODER.encode(parts)).hexdigest()
+
+
+# ---------------------------------------------------------------- codec
 
 
 @lru_cache(maxsize=32)

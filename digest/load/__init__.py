@@ -97,14 +97,24 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
         return []
     real_root = root.resolve()
     found: list[SourceFile] = []
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        kept = []
-        for d in sorted(dirnames):
-            if d.startswith((".", "_")):
+    top = _shown(root, cfg.root)
+    top = "" if top == "." else top.rstrip(os.sep) + os.sep
+
+    def walk(folder: Path, rel: str) -> None:
+        """Files first, then sub-folders (as os.walk lists them), each sorted by name."""
+        try:
+            with os.scandir(folder) as it:
+                items = sorted((e for e in it if not e.name.startswith((".", "_"))), key=_name)
+        except OSError as exc:
+            problems.add(f"cannot read folder: {exc.strerror or exc}", _shown(folder, cfg.root))
+            return
+        subfolders = []
+        for e in items:
+            if not _is_dir(e):
                 continue
-            p = Path(dirpath) / d
-            if p.is_symlink():
+            if e.is_symlink():
                 # Symlinked folders are never walked into (no loops, no escapes).
+                p = folder / e.name
                 if _escapes(p, real_root):
                     problems.add(
                         "symlink points outside the content folder; not read",
@@ -116,19 +126,31 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
                         _shown(p, cfg.root),
                     )
                 continue
-            kept.append(d)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if name.startswith((".", "_")):
+            subfolders.append(e.name)
+        for e in items:
+            if e.name in subfolders or _is_dir(e):
                 continue
-            p = Path(dirpath) / name
-            ext = p.suffix.lower()
-            if ext not in READERS:
+            if os.path.splitext(e.name)[1].lower() not in READERS:
                 continue
-            src = _source_file(p, root, real_root, cfg, problems)
+            src = _scanned_source(e, folder, rel, top, real_root, problems)
             if src is not None:
                 found.append(src)
+        for name in subfolders:
+            walk(folder / name, f"{rel}{name}/")
+
+    walk(root, "")
     return found
+
+
+def _name(e: os.DirEntry) -> str:
+    return e.name
+
+
+def _is_dir(e: os.DirEntry) -> bool:
+    try:
+        return e.is_dir()
+    except OSError:
+        return False
 
 
 def _escapes(p: Path, real_root: Path) -> bool:
@@ -138,23 +160,42 @@ def _escapes(p: Path, real_root: Path) -> bool:
         return True
 
 
+def _scanned_source(
+    e: os.DirEntry, folder: Path, rel: str, top: str, real_root: Path, problems: Problems
+) -> SourceFile | None:
+    """A SourceFile for a directory entry found by discover (see _source_file)."""
+    rel += e.name
+    src = SourceFile(folder / e.name, rel, top + rel.replace("/", os.sep))
+    return src if _acceptable(src, e.is_symlink(), e.stat, real_root, problems) else None
+
+
 def _source_file(
     p: Path, root: Path, real_root: Path, cfg: ContentConfig, problems: Problems
 ) -> SourceFile | None:
     """A SourceFile for a regular file inside the content folder, else None + a problem."""
-    shown = _shown(p, cfg.root)
-    if p.is_symlink() and _escapes(p, real_root):
-        problems.add("symlink points outside the content folder; not read", shown)
-        return None
+    src = SourceFile(p, p.relative_to(root).as_posix(), _shown(p, cfg.root))
+    return src if _acceptable(src, p.is_symlink(), p.stat, real_root, problems) else None
+
+
+def _acceptable(
+    src: SourceFile,
+    is_symlink: bool,
+    stat_of: Callable[[], os.stat_result],
+    real_root: Path,
+    problems: Problems,
+) -> bool:
+    if is_symlink and _escapes(src.path, real_root):
+        problems.add("symlink points outside the content folder; not read", src.shown)
+        return False
     try:
-        regular = stat.S_ISREG(p.stat().st_mode)
+        regular = stat.S_ISREG(stat_of().st_mode)
     except OSError as exc:
-        problems.add(f"cannot read: {exc.strerror or exc}", shown)
-        return None
+        problems.add(f"cannot read: {exc.strerror or exc}", src.shown)
+        return False
     if not regular:  # a FIFO or device would block or never end
-        problems.add("not a regular file; not read", shown)
-        return None
-    return SourceFile(p, p.relative_to(root).as_posix(), shown)
+        problems.add("not a regular file; not read", src.shown)
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- reading
