@@ -80,6 +80,7 @@ def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # a Theme lives for one build: no mtime check on every page
     )
     base_path = site.base_path
     env.filters["date"] = lambda d, fmt=None: format_date(d, fmt or site.date_format)

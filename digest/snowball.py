@@ -39,8 +39,32 @@ def import_nltk() -> None:
 
 
 def stemmer(language: str) -> Callable[[str], str]:
-    """NLTK's Snowball stemmer for a Snowball language name ("english")."""
+    """NLTK's Snowball stemmer for a Snowball language name ("english"), memoized."""
     import_nltk()
     from nltk.stem.snowball import SnowballStemmer
 
-    return SnowballStemmer(language).stem
+    return memoized(language, SnowballStemmer(language).stem)
+
+
+MEMO_LIMIT = 200_000  # words per language kept stemmed (bounds memory on huge vocabularies)
+_MEMO: dict[str, dict[str, str]] = {}
+
+
+def memoized(language: str, stem: Callable[[str], str]) -> Callable[[str], str]:
+    """``stem`` with its results kept, in one table per language shared by all callers.
+
+    The summarizer (sumy's ``Stemmer``) and related links (``stemmer`` above) stem
+    the same words: for the Snowball languages sumy's ``Stemmer`` is NLTK's Snowball
+    stemmer, the same function, so each word is stemmed once per process.
+    """
+    memo = _MEMO.setdefault(language, {})
+
+    def cached(word: str) -> str:
+        s = memo.get(word)
+        if s is None:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            s = memo[word] = stem(word)
+        return s
+
+    return cached

@@ -77,25 +77,15 @@ def stemmer_and_stop_words(language: str):
     from sumy.utils import get_stop_words
 
     try:
-        stemmer = Stemmer(language)
+        stem = snowball.memoized(language, Stemmer(language))
     except LookupError:
         from sumy.nlp.stemmers import null_stemmer
 
-        stemmer = null_stemmer
+        stem = null_stemmer
     try:
         stops = frozenset(get_stop_words(language))
     except LookupError:
         stops = frozenset()
-    cache: dict[str, str] = {}
-
-    def stem(word: str) -> str:
-        s = cache.get(word)
-        if s is None:
-            s = cache[word] = stemmer(word)
-            if len(cache) > 200_000:
-                cache.clear()
-        return s
-
     return stem, stops
 
 
@@ -147,10 +137,10 @@ _NAV_START = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^\W*(?:published|updated|last updated|posted)\s*:|daily mail reporter"
-    r"|^\W*(?:reporting|additional reporting|editing) by\b",
+    r"\W*(?:(?:published|updated|last updated|posted)\s*:"
+    r"|(?:reporting|additional reporting|editing) by\b)",
     re.IGNORECASE,
-)
+)  # matched at the start; "daily mail reporter" anywhere is checked as a substring
 # "By Jane Doe and John Roe, Science Correspondent": short, and in cased text every word
 # after "By" capitalised (so "By early 2005 the net ..." is a sentence, not a byline)
 _BY = re.compile(r"^\W*by\s+([\w.\s',&-]{0,60})$", re.IGNORECASE)
@@ -171,6 +161,7 @@ _CAPTION_MARK = re.compile(
     re.IGNORECASE,
 )
 # photo credit at the end: "(Getty Images)", "Photo: AP Photo/Jane Doe"
+_AGENCY = re.compile(r"getty|ap photo|reuters|afp|rex|shutterstock|alamy|epa|pa wire")
 _CREDIT = re.compile(
     r"(?:\(|\b(?:photo|image|picture|credit|source)s?\s*:\s*)[^()]{0,40}"
     r"\b(?:getty|ap photo|reuters|afp|rex|shutterstock|alamy|epa|pa wire)\b[^()]{0,30}\)?\W*$",
@@ -202,7 +193,9 @@ def _usable(t: str, n_words: int) -> bool:
     low = t.lower()
     if any(k in low for k in _NAV_ANYWHERE) or _NAV_START.search(t):
         return False
-    if _BYLINE.search(t) or _CAPTION_START.search(t) or _CAPTION_MARK.search(t):
+    if _BYLINE.match(t) or "daily mail reporter" in low:
+        return False
+    if _CAPTION_START.search(t) or _CAPTION_MARK.search(t):
         return False
     cased = t != low
     m = _BY.match(t)
@@ -211,7 +204,8 @@ def _usable(t: str, n_words: int) -> bool:
         or all(w[0].isupper() or w.lower() in _BY_LINKS for w in _WORD.findall(m.group(1)))
     ):
         return False
-    if _CREDIT.search(t[-90:]):
+    tail = t[-90:]
+    if _AGENCY.search(tail.lower()) and _CREDIT.search(tail):  # an agency name first: cheap
         return False
     m = _LABEL.match(t)
     if m:
