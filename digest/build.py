@@ -15,25 +15,21 @@ and its result is cached (digest.cache); a rebuild redoes only what changed.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import gc
 import hashlib
-import multiprocessing
 import os
-import signal
 import sys
 import time
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from digest import cache, feeds, load, publish, related, render, summarize
+from digest import cache, feeds, load, pool, publish, related, render, summarize
 from digest.config import Config, ContentConfig, FolderDefaults, RelatedConfig, SummaryConfig
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Article, Entry, Page, Summary, TermCounts
@@ -152,7 +148,8 @@ def build(
             for a in articles
         ]
         output = options.output or config.output_dir
-        written, changed = publish.publish(site_pages(entries, theme, config, store), output)
+        pages = site_pages(entries, theme, config, store, output, options.jobs)
+        written, changed = publish.publish(pages, output)
         timer.lap("render+publish")
     finally:
         store.close()
@@ -383,7 +380,7 @@ def _run(
     fn: Callable[..., Processed], items: Sequence[load.SourceFile], args: tuple, jobs: int | None
 ) -> Iterator[Processed]:
     """fn(item, *args) for each item, in order; in worker processes when it pays."""
-    workers = jobs or os.cpu_count() or 1
+    workers = pool.workers(jobs)
     if workers <= 1 or len(items) < POOL_THRESHOLD:
         return (fn(item, *args) for item in items)
     return _pooled(fn, items, args, workers)
@@ -395,27 +392,7 @@ def _pooled(
     # The first item runs here: it loads the summarizer's stemmer and stop words
     # once, and forked workers inherit them instead of each loading its own.
     yield fn(items[0], *args)
-    rest = items[1:]
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, min(32, len(rest) // (workers * 8)))
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=ctx, initializer=_die_with_parent, initargs=(os.getpid(),)
-    ) as pool:
-        yield from pool.map(_call, [(fn, item, args) for item in rest], chunksize=chunk)
-
-
-def _die_with_parent(parent: int) -> None:
-    """Worker start: on Linux, ask to be killed when the build process dies (even by
-    SIGKILL), so no orphaned worker keeps the terminal or a pipe open."""
-    if sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):  # pragma: no cover
-            pass
-        if os.getppid() != parent:  # the parent died before prctl took effect
-            os._exit(1)
+    yield from pool.ordered_map(_call, [(fn, item, args) for item in items[1:]], workers)
 
 
 def _call(job: tuple) -> Processed:
@@ -529,11 +506,16 @@ def _entry_key(source_key: str, links: Sequence) -> str:
 
 
 def site_pages(
-    entries: Sequence[Entry], theme: render.Theme, config: Config, store: cache.Cache | None = None
+    entries: Sequence[Entry],
+    theme: render.Theme,
+    config: Config,
+    store: cache.Cache | None = None,
+    live: Path | None = None,
+    jobs: int | None = 1,
 ) -> Iterator[Page]:
     """Every output file of the site, one at a time (publish writes them as they come)."""
     extra = {"feeds": feeds.discovery_links(config.site)}
-    yield from render.render_site(entries, theme, config.site, extra, store)
+    yield from render.render_site(entries, theme, config.site, extra, store, live, jobs)
     yield from feeds.feed_pages(entries, config.site)
 
 

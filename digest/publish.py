@@ -172,7 +172,7 @@ def _update(
             )
             continue
         sources[p.path] = p.source
-        h = p.digest if p.content is None else hashlib.sha256(p.content).hexdigest()
+        h = p.digest or hashlib.sha256(p.data()).hexdigest()
         if state.get(p.path) == h:
             held = _holds(top + p.path, h, p.content, stamps.get(p.path))
             if held is not None:

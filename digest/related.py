@@ -11,18 +11,16 @@ so builds are repeatable.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 import zlib
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
+from digest import pool
 from digest.config import RelatedConfig
 from digest.model import Article, RelatedLink, TermCounts
 
@@ -282,8 +280,8 @@ def top_k(
     number of worker processes (``jobs``; default all cores, used on big sites).
     """
     n = vectors.matrix.shape[0]
-    workers = min(jobs or os.cpu_count() or 1, max(1, n // PARALLEL_ROWS))
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+    workers = min(pool.workers(jobs), max(1, n // PARALLEL_ROWS))
+    if workers > 1 and pool.can_fork():
         return _parallel_top_k(vectors, k, min_score, keys, block_bytes, workers)
     return _rows_top_k(vectors, np.arange(n), k, min_score, keys, block_bytes)
 
@@ -307,12 +305,10 @@ def _parallel_top_k(
         max(1, block_bytes // workers),
     )
     bounds = np.linspace(0, n, workers * 4 + 1, dtype=np.int64)
+    spans = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = pool.map(
-                _top_k_part, zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True)
-            )
-            return [row for part in parts for row in part]
+        parts = pool.ordered_map(_top_k_part, spans, workers, chunksize=1)
+        return [row for part in parts for row in part]
     finally:
         _SHARED = None
 

@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,6 +25,7 @@ import jinja2
 from markupsafe import Markup
 
 import digest
+from digest import pool
 from digest.config import SiteConfig, ThemeConfig
 from digest.errors import ThemeError
 from digest.load import slugify
@@ -172,25 +174,51 @@ def _chunks(seq: Sequence[Entry], size: int) -> list[Sequence[Entry]]:
     return [seq[i : i + size] for i in range(0, len(seq), size)] or [[]]
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One page to make: a template rendered with a context to a site-relative path."""
+
+    template: str
+    path: str  # as passed to the template ("" or "world/" or "404.html")
+    source: str
+    context: dict[str, Any]
+
+    @property
+    def out(self) -> str:
+        """The output file ("world/" -> "world/index.html")."""
+        return self.path + "index.html" if self.path.endswith("/") or self.path == "" else self.path
+
+
+PARALLEL_PAGES = 200  # pages to render below which worker processes cost more than they save
+_SHARED: tuple[Renderer, list[_Job]] | None = None  # what forked workers read, never pickled
+
+
 class Renderer:
-    """Renders pages; with a page store, a page whose inputs are unchanged is not re-rendered.
+    """Renders pages; with a store, a page whose inputs are unchanged is not re-rendered.
 
     A page's key is a hash of the theme's templates, the site settings, the
     template name, its path and its context, where an entry stands for its
     ``Entry.key`` (a hash of its source, config and related links).  The store
-    keeps each page's bytes under its key, and for each output path the key and
-    sha256 of the last build's page: a page whose key is unchanged is passed on
-    without its bytes (publish fetches them only if the output lacks them).
+    keeps, for each output path, the key and sha256 of the last build's page: a
+    page whose key is unchanged is passed on without its bytes.  Publish asks
+    for them only when the tree it prepares lacks them; they are then read from
+    the live output (``live``) when it still holds exactly those bytes, else
+    rendered again.  Pages that must be rendered are rendered by ``jobs``
+    worker processes when there are many.
     """
 
     def __init__(
-        self, theme: Theme, site: SiteConfig, extra: dict[str, Any] | None = None, store: Any = None
+        self,
+        theme: Theme,
+        site: SiteConfig,
+        extra: dict[str, Any] | None = None,
+        store: Any = None,
+        live: Path | None = None,
+        jobs: int | None = 1,
     ) -> None:
         self.theme, self.site = theme, site
         self.extra = extra or {}
-        self.store = store
-        self.fresh: dict[str, bytes] = {}  # rendered now, to store
-        self.used: set[str] = set()  # every page key of this build
+        self.store, self.live, self.jobs = store, live, jobs
         self._base: str | None = None
         self.previous: dict[str, tuple[str, str]] = {}  # path -> (key, sha256), last build
         self.state: dict[str, tuple[str, str]] = {}  # the same, this build
@@ -200,45 +228,72 @@ class Renderer:
 
     def page(self, template: str, path: str, source: str = "", **context: Any) -> Page:
         """Render one template to ``path`` (a folder ending in '/' gets index.html)."""
-        out = path + "index.html" if path.endswith("/") or path == "" else path
-        key = None
-        if self.store is not None:
-            key = _page_key(self._base_key(), template, path, context)
-            if key is not None:
-                self.used.add(key)
-                prev = self.previous.get(out)
-                if prev is not None and prev[0] == key:
-                    self.state[out] = prev
-                    fetch = functools.partial(self._bytes, key, template, path, context)
-                    return Page(out, None, source or template, prev[1], fetch)
-                hit = self.store.get("page", key, bytes)
-                if hit is not None:
-                    self.state[out] = (key, hashlib.sha256(hit).hexdigest())
-                    return Page(out, hit, source or template)
-        data = self._render(template, path, context)
-        if key is not None:
-            self.state[out] = (key, hashlib.sha256(data).hexdigest())
-            self._keep(key, data)
-        return Page(out, data, source or template)
+        return next(self.pages([_Job(template, path, source or template, context)]))
 
-    def _bytes(self, key: str, template: str, path: str, context: dict[str, Any]) -> bytes:
-        """A page's bytes: from the store, else rendered again."""
-        hit = self.store.get("page", key, bytes) if self.store is not None else None
-        if hit is None:
-            hit = self._render(template, path, context)
-            self._keep(key, hit)
-        return hit
+    def pages(self, jobs: Sequence[_Job]) -> Iterator[Page]:
+        """A page for each job, in order; those whose key changed are rendered (in worker
+        processes when there are many), the others passed on without their bytes."""
+        keys: list[str | None] = []
+        todo: list[int] = []
+        for i, job in enumerate(jobs):
+            key = None
+            if self.store is not None:
+                key = _page_key(self._base_key(), job.template, job.path, job.context)
+            keys.append(key)
+            prev = self.previous.get(job.out) if key is not None else None
+            if prev is None or prev[0] != key:
+                todo.append(i)
+        rendered = self._render_all([jobs[i] for i in todo])
+        todo_set = set(todo)
+        for i, (job, key) in enumerate(zip(jobs, keys, strict=True)):
+            if i in todo_set:
+                data = next(rendered)
+                digest = hashlib.sha256(data).hexdigest()
+                if key is not None:
+                    self.state[job.out] = (key, digest)
+                yield Page(job.out, data, job.source, digest)
+            else:
+                prev = self.previous[job.out]
+                self.state[job.out] = prev
+                fetch = functools.partial(self._bytes, job, prev[1])
+                yield Page(job.out, None, job.source, prev[1], fetch)
 
-    def _keep(self, key: str, data: bytes) -> None:
-        self.fresh[key] = data
-        if len(self.fresh) >= 500:  # store as we go: bounded memory on big sites
-            self.store.put_many("page", self.fresh)
-            self.fresh = {}
+    def _render_all(self, jobs: list[_Job]) -> Iterator[bytes]:
+        workers = pool.workers(self.jobs)
+        if workers <= 1 or len(jobs) < PARALLEL_PAGES or not pool.can_fork():
+            return (self._render(job) for job in jobs)
+        return self._render_parallel(jobs, workers)
 
-    def _render(self, template: str, path: str, context: dict[str, Any]) -> bytes:
+    def _render_parallel(self, jobs: list[_Job], workers: int) -> Iterator[bytes]:
+        global _SHARED
+        # the first page here: templates are compiled once, and workers inherit them
+        yield self._render(jobs[0])
+        _SHARED = (self, jobs)
         try:
-            html = self.theme.env.get_template(template).render(
-                site=self.site, page_path=path, **self.extra, **context
+            step = max(1, min(32, len(jobs) // (workers * 8)))
+            spans = [(a, min(a + step, len(jobs))) for a in range(1, len(jobs), step)]
+            for part in pool.ordered_map(_render_span, spans, workers, chunksize=1):
+                yield from part
+        finally:
+            _SHARED = None
+
+    def _bytes(self, job: _Job, digest: str) -> bytes:
+        """A page's bytes, known to hash to ``digest``: from the live output when it
+        holds them, else rendered again."""
+        if self.live is not None:
+            try:
+                with open(os.path.join(self.live, job.out), "rb") as f:
+                    data = f.read()
+                if hashlib.sha256(data).hexdigest() == digest:
+                    return data
+            except OSError:
+                pass
+        return self._render(job)
+
+    def _render(self, job: _Job) -> bytes:
+        try:
+            html = self.theme.env.get_template(job.template).render(
+                site=self.site, page_path=job.path, **self.extra, **job.context
             )
         except jinja2.TemplateError as exc:
             raise template_error(exc) from None
@@ -253,21 +308,28 @@ class Renderer:
         return self._base
 
     def flush(self) -> None:
-        """Store the pages rendered now and forget pages no longer produced."""
+        """Keep what this build's pages were (path -> key, sha256) for the next build."""
         if self.store is not None:
-            self.store.put_many("page", self.fresh)
-            self.store.prune("page", self.used)
             self.store.put(_STATE_NS, _STATE_KEY, self.state)
 
     def listing(
         self, template: str, base: str, entries: Sequence[Entry], **context: Any
-    ) -> list[Page]:
-        pages = []
+    ) -> list[_Job]:
+        """The pages of a paginated list of entries."""
+        jobs = []
         chunks = _chunks(entries, self.site.per_page)
         for n, chunk in enumerate(chunks, 1):
             pager = Pager(n, len(chunks), base)
-            pages.append(self.page(template, pager.path(n), entries=chunk, pager=pager, **context))
-        return pages
+            ctx = {"entries": chunk, "pager": pager, **context}
+            jobs.append(_Job(template, pager.path(n), template, ctx))
+        return jobs
+
+
+def _render_span(span: tuple[int, int]) -> list[bytes]:
+    """In a forked worker: render jobs[a:b] of the shared list."""
+    assert _SHARED is not None
+    renderer, jobs = _SHARED
+    return [renderer._render(jobs[i]) for i in range(*span)]
 
 
 _STATE_NS, _STATE_KEY = "page-state", "pages"
@@ -316,12 +378,16 @@ def render_site(
     site: SiteConfig,
     extra: dict[str, Any] | None = None,
     store: Any = None,
+    live: Path | None = None,
+    jobs: int | None = 1,
 ) -> Iterator[Page]:
     """Every HTML page of the site, plus the theme's static files, one at a time.
 
-    ``store`` (a digest.cache.Cache) lets unchanged pages come from the cache.
+    ``store`` (a digest.cache.Cache) keeps what the last build's pages were, so
+    unchanged pages are not rendered again (see Renderer); ``live`` is the output
+    folder; ``jobs`` the worker processes to render with (None: all cores).
     """
-    r = Renderer(theme, site, extra, store)
+    r = Renderer(theme, site, extra, store, live, jobs)
     sections: dict[str, list[Entry]] = defaultdict(list)
     section_names: dict[str, str] = {}
     tags: dict[str, list[Entry]] = defaultdict(list)
@@ -345,21 +411,13 @@ def render_site(
     ]
     r.extra = {**r.extra, "sections": nav}
 
-    yield from r.listing("index.html", "", entries, title=None, kind="home")
+    jobs = r.listing("index.html", "", entries, title=None, kind="home")
     for e in entries:
-        yield (
-            r.page(
-                "article.html",
-                e.article.url,
-                e.article.path,
-                entry=e,
-                article=e.article,
-                title=e.article.title,
-                kind="article",
-            )
-        )
+        a = e.article
+        ctx = {"entry": e, "article": a, "title": a.title, "kind": "article"}
+        jobs.append(_Job("article.html", a.url, a.path, ctx))
     for s in sorted(sections):
-        yield from r.listing(
+        jobs += r.listing(
             "list.html",
             f"{s}/",
             sections[s],
@@ -368,7 +426,7 @@ def render_site(
             feed_base=f"{s}/",
         )
     for s in sorted(tags):
-        yield from r.listing(
+        jobs += r.listing(
             "list.html",
             f"tags/{s}/",
             tags[s],
@@ -376,17 +434,15 @@ def render_site(
             kind="tag",
             feed_base=None,
         )
-    yield (r.page("tags.html", "tags/", tags=all_tags, title="Tags", kind="tags"))
-    yield (
-        r.page(
-            "archive.html",
-            "archive/",
-            groups=archive_groups(entries),
-            title="Archive",
-            kind="archive",
-        )
+    jobs.append(
+        _Job("tags.html", "tags/", "tags.html", {"tags": all_tags, "title": "Tags", "kind": "tags"})
     )
-    yield (r.page("404.html", "404.html", title="Page not found", kind="404"))
+    archive = {"groups": archive_groups(entries), "title": "Archive", "kind": "archive"}
+    jobs.append(_Job("archive.html", "archive/", "archive.html", archive))
+    jobs.append(
+        _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
+    )
+    yield from r.pages(jobs)
     yield from static_pages(theme.static_dirs)
     r.flush()
 

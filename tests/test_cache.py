@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from digest import build as build_mod
-from digest import cache
+from digest import cache, render
 from digest.build import BuildOptions, build
 from digest.cli import main
 from digest.config import load_config
+from digest.errors import ThemeError
 
 
 def run(site: Path, **opts) -> build_mod.BuildResult:
@@ -121,9 +122,30 @@ def test_worker_count_does_not_change_output(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(build_mod, "POOL_THRESHOLD", 0)
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 0)  # pages rendered by workers too
     run(site, output=tmp_path / "one", jobs=1, use_cache=False)
     run(site, output=tmp_path / "two", jobs=2, use_cache=False)
-    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    run(site, output=tmp_path / "three", jobs=3)  # and with the cache
+    assert tree(tmp_path / "one") == tree(tmp_path / "two") == tree(tmp_path / "three")
+    f = site / "content/science/2026-03-03-moth-survey.md"
+    f.write_text(f.read_text().replace("312 species", "313 species"))
+    run(site, output=tmp_path / "three", jobs=3)  # a few pages re-rendered by workers
+    run(site, output=tmp_path / "cold", jobs=1, use_cache=False)
+    assert tree(tmp_path / "three") == tree(tmp_path / "cold")
+
+
+def test_template_error_in_a_worker_is_reported_with_file_and_line(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(render, "PARALLEL_PAGES", 0)
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text(
+        "<p>{{ article.title }}</p>\n{% if article.slug == 'moth-survey' %}{{ nope.x }}{% endif %}\n"
+    )
+    with pytest.raises(ThemeError) as exc:  # as the CLI shows it: file:line: message
+        run(site, output=tmp_path / "out", jobs=2, use_cache=False)
+    assert "article.html:2: undefined variable: 'nope'" in str(exc.value)
+    assert not (tmp_path / "out").exists()  # nothing published
 
 
 @pytest.mark.skipif(not hasattr(os, "link"), reason="needs hard links")

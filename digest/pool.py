@@ -1,0 +1,64 @@
+"""Worker processes for the stages that split their work over all cores.
+
+Workers are forked (where the platform can), so they start with what the
+parent already holds (loaded stemmers, templates, the entries to render)
+instead of receiving it pickled; only each item and its result cross the
+pipe.  Results come back in input order, so output never depends on the
+number of workers.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+
+def workers(jobs: int | None) -> int:
+    """Worker processes for ``--jobs`` (None: one per core)."""
+    return max(1, jobs or os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def ordered_map(
+    fn: Callable[[Any], Any], items: Sequence[Any], n_workers: int, chunksize: int | None = None
+) -> Iterator[Any]:
+    """fn(item) for each item, in order, computed by ``n_workers`` worker processes.
+
+    ``fn`` must be a module-level function (it is sent to the workers by name).
+    """
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = chunksize or max(1, min(32, len(items) // (n_workers * 8)))
+    with ProcessPoolExecutor(
+        max_workers=n_workers,
+        mp_context=ctx,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
+        try:
+            yield from pool.map(fn, items, chunksize=chunk)
+        except BaseException:  # an error, or the consumer stopped: drop the queued work
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker start: on Linux, ask to be killed when the parent dies (even by SIGKILL),
+    so no orphaned worker keeps the terminal or a pipe open."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover
+            pass
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
