@@ -23,7 +23,7 @@ from digest.model import Article, Summary
 from digest.sentences import split_sentences
 from digest.summarize.news import (
     default_count,
-    rank_news,
+    rank,
     stemmer_and_stop_words,
     usable_sentence,
 )
@@ -113,14 +113,13 @@ def score(article: Article, cfg: SummaryConfig) -> tuple[str, list[Scored]]:
         return method, []
     count = target_count(len(sentences), cfg)
     if method == "news":
-        scores, chosen = rank_news(
+        scores, chosen, usable = rank(
             sentences,
             paragraph_ids,
             title=article.title,
             count=count,
             language=sumy_language(article.language),
         )
-        usable = [usable_sentence(s) for s in sentences]
     else:
         usable = [usable_sentence(s) for s in sentences]
         scores = _stock_scores(method, sentences, paragraph_ids, sumy_language(article.language))

@@ -42,11 +42,12 @@ import math
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
 
-__all__ = ["default_count", "rank_news", "usable_sentence"]
+__all__ = ["Ranking", "default_count", "rank", "rank_news", "usable_sentence"]
 
 # Parameters (few, general; chosen on CNN/DM dev, see the module docstring and bench/quality.py)
 POSITION_TAU = 4.0  # position prior 1 / (1 + i / tau): sentence 4 weighs half of sentence 0
@@ -280,11 +281,30 @@ def rank_news(
     Returns (scores, chosen) where scores[i] is sentence i's score (higher is better; used by
     `digest explain`), and chosen is the sorted list of chosen indices (len <= count; may be
     fewer when the article is short or sentences are unusable). Deterministic."""
+    r = rank(sentences, paragraph_ids, title=title, count=count, language=language)
+    return r.scores, r.chosen
+
+
+class Ranking(NamedTuple):
+    scores: list[float]
+    chosen: list[int]
+    usable: list[bool]  # usable_sentence() of each sentence
+
+
+def rank(
+    sentences: Sequence[str],
+    paragraph_ids: Sequence[int],
+    *,
+    title: str | None,
+    count: int,
+    language: str = "english",
+) -> Ranking:
+    """rank_news, also saying which sentences were usable at all."""
     n = len(sentences)
     if len(paragraph_ids) != n:
         raise ValueError(f"{len(paragraph_ids)} paragraph ids for {n} sentences")
     if n == 0 or count <= 0:
-        return [0.0] * n, []
+        return Ranking([0.0] * n, [], [usable_sentence(s) for s in sentences])
     lang = _language(language)
     stem, stops = stemmer_and_stop_words(lang)
     words = [_WORD.findall(s.lower()) for s in sentences]
@@ -359,4 +379,4 @@ def rank_news(
         best = int(np.flatnonzero(pool)[np.argmax(val[pool])])
         chosen.append(best)
         avail[best] = False
-    return [float(s) for s in scores], sorted(chosen)
+    return Ranking([float(s) for s in scores], sorted(chosen), usable.tolist())
