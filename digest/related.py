@@ -286,7 +286,7 @@ def top_k(
     return _rows_top_k(vectors, np.arange(n), k, min_score, keys, block_bytes)
 
 
-PARALLEL_ROWS = 4000  # rows per worker below which one process is faster
+PARALLEL_ROWS = 1000  # rows per worker below which one process is faster
 _SHARED: tuple | None = None  # what forked workers read (copy-on-write, never pickled)
 
 

@@ -58,7 +58,7 @@ TITLE_WEIGHT = 0.3  # bonus for overlap with the headline (cosine), when a title
 MIN_WORDS = 4  # shorter sentences are not usable
 SUMMARY_RATIO = 0.25  # adaptive length: at most a quarter of the article's sentences
 
-_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['\u2019-])*")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-]+[^\W\d_]*)*")  # a letter, then letters, ' ’ and -
 
 _LANGS = {"en": "english", "eng": "english"}
 
