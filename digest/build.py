@@ -281,10 +281,9 @@ def process_sources(
             results[i] = hit.processed() if hit is not None else None
             if results[i] is None:
                 todo.append(i)
-    fresh = _run(process_one, [sources[i] for i in todo], (content, defaults, summary_cfg), jobs)
+    fresh = _run(_process_slim, [sources[i] for i in todo], (content, defaults, summary_cfg), jobs)
     to_store: dict[str, dict] = {}
     for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
-        p = _slim(p)
         if p.article is not None and not keys[i].startswith("unreadable:"):
             to_store[keys[i]] = _Stored.of(p)
             if len(to_store) >= _CHUNK:
@@ -360,6 +359,16 @@ class _Stored:
         return Processed(
             self.article, self.problems, self.report, self.summary, _Counts(ids, counts)
         )
+
+
+def _process_slim(
+    src: load.SourceFile,
+    content: ContentConfig,
+    defaults: dict[str, FolderDefaults],
+    summary_cfg: SummaryConfig,
+) -> Processed:
+    """process_one, slimmed where it runs (a worker sends back half the bytes)."""
+    return _slim(process_one(src, content, defaults, summary_cfg))
 
 
 def _slim(p: Processed) -> Processed:
