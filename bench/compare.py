@@ -7,7 +7,8 @@ The corpus comes from bench/corpus.py (the unique BBC articles from
 as `pelican` on PATH or $PELICAN (pip install "pelican[markdown]"), Hugo as
 `hugo` (Debian's hugo package); a tool that is missing is skipped.
 
-Wall time is the median of --repeat runs; peak memory is the largest resident
+Wall time is the median of --repeat runs, the tools taking turns (so drifting load on a
+shared machine falls on all of them alike); peak memory is the largest resident
 set of any one process of the build (os.wait4 / RUSAGE_CHILDREN).
 Then digest's cold / no-change / one-edit rebuild times at each --scale size.
 """
@@ -109,18 +110,21 @@ def compare(n: int, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sites = prepare(Path(tmp), n)
         tools = {"digest": digest_cmd(), "pelican": pelican_cmd(), "hugo": hugo_cmd()}
-        results: dict[str, tuple[float, int]] = {}
         for name, cmd in tools.items():
             if cmd is None:
                 print(f"{name}: not installed, skipped")
-                continue
-            walls, mems = [], []
-            for _ in range(repeat):
+        ready = {name: cmd for name, cmd in tools.items() if cmd is not None}
+        walls: dict[str, list[float]] = {name: [] for name in ready}
+        mems: dict[str, list[int]] = {name: [] for name in ready}
+        # Round-robin (digest, pelican, hugo, digest, ...): on a shared machine whose load
+        # drifts, each tool's runs are spread over the same stretch of time.
+        for _ in range(repeat):
+            for name, cmd in ready.items():
                 clean(sites[name])
                 w, m = run(cmd, sites[name])
-                walls.append(w)
-                mems.append(m)
-            results[name] = (statistics.median(walls), max(mems))
+                walls[name].append(w)
+                mems[name].append(m)
+        results = {name: (statistics.median(walls[name]), max(mems[name])) for name in ready}
         print(f"\n## Cold build of the same {n} Markdown articles (median of {repeat})\n")
         print("| tool | wall s | peak RSS MiB | wall / Pelican |")
         print("|---|---|---|---|")
@@ -164,7 +168,7 @@ def scale(sizes: list[int], synthetic: bool) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2127, help="corpus size for the comparison (0: skip)")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--scale", type=int, nargs="*", default=[2000, 10000])
     ap.add_argument("--synthetic", action="store_true", help="synthetic text for --scale")
     args = ap.parse_args()

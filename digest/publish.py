@@ -160,7 +160,7 @@ def _update(
     new_stamps: dict[str, list[int]] = {}
     top = os.fspath(staging) + os.sep
     sources: dict[str, str] = {}
-    made: set[Path] = set()
+    made: set[str] = set()
     for p in pages:
         if _safe_relpath(p.path) is None:
             problems.add(f"refusing to write outside the output folder: {p.path!r}", p.source)
@@ -182,25 +182,59 @@ def _update(
         if p.content is None:
             h = hashlib.sha256(content).hexdigest()
         files[p.path] = h
-        target = staging / p.path
-        if target.parent not in made:
-            if target.parent.is_symlink() or target.parent.is_file():
-                target.parent.unlink()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if target.is_dir() and not target.is_symlink():
-            shutil.rmtree(target)
-        part = target.with_name(target.name + ".digest-part")
-        part.write_bytes(content)
-        os.replace(part, target)  # a new inode: never writes through a shared hard link
-        st = os.lstat(target)
-        new_stamps[p.path] = [st.st_size, st.st_mtime_ns]
+        target = top + p.path
+        parent = os.path.dirname(target)
+        if parent not in made:
+            _folder(parent)
+            made.add(parent)
+        new_stamps[p.path] = _write(target, content)
     for rel in sorted(set(state) - set(files), reverse=True):
         f = staging / rel
         if f.is_file() or f.is_symlink():
             f.unlink()
             _prune_empty(f.parent, staging)
     return files, new_stamps
+
+
+def _folder(path: str) -> None:
+    """Make the folder (and its parents); a file or symlink in the way is replaced."""
+    try:
+        os.mkdir(path)
+        return
+    except FileNotFoundError:
+        _folder(os.path.dirname(path))
+    except FileExistsError:
+        if stat.S_ISDIR(os.lstat(path).st_mode):
+            return
+        os.unlink(path)
+    os.mkdir(path)
+
+
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _write(target: str, content: bytes) -> list[int]:
+    """Write a file with a new inode (never through a hard link shared with the live
+    site); returns its [size, mtime_ns].  A new file is written in place (a build killed
+    meanwhile leaves the tree untrusted, so the next build checks every file); an
+    existing one is replaced by a renamed copy."""
+    try:
+        fd = os.open(target, _CREATE, 0o666)
+    except FileExistsError:
+        if stat.S_ISDIR(os.lstat(target).st_mode):
+            shutil.rmtree(target)
+            return _write(target, content)
+        part = target + ".digest-part"
+        with open(part, "wb") as f:
+            f.write(content)
+        os.replace(part, target)
+        st = os.lstat(target)
+        return [st.st_size, st.st_mtime_ns]
+    with open(fd, "wb") as f:
+        f.write(content)
+        f.flush()
+        st = os.fstat(fd)
+    return [st.st_size, st.st_mtime_ns]
 
 
 def _prune_empty(folder: Path, top: Path) -> None:

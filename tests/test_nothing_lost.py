@@ -104,16 +104,16 @@ def test_write_error_while_publishing_leaves_previous_site(
     (site / "content/world/2026-03-09-new.md").write_text(
         "---\ntitle: New story\n---\nA new story about the harbour. It changes pages.\n"
     )
-    real = Path.write_bytes
+    real = publish._write
     calls = {"n": 0}
 
-    def failing(self: Path, data: bytes) -> int:
+    def failing(target: str, data: bytes) -> list[int]:
         calls["n"] += 1
         if calls["n"] > 3:
             raise OSError(28, "No space left on device")
-        return real(self, data)
+        return real(target, data)
 
-    monkeypatch.setattr(Path, "write_bytes", failing)
+    monkeypatch.setattr(publish, "_write", failing)
     rc = build(site)
     monkeypatch.undo()
     err = capsys.readouterr().err
