@@ -126,7 +126,9 @@ class Cache:
             try:
                 self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
                 self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")
+                # a cache needs no durability: no fsync (a database left broken by a crash
+                # fails its checks below and is rebuilt)
+                self.db.execute("PRAGMA synchronous=OFF")
                 self.db.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT)")
                 self.db.execute(
                     "CREATE TABLE IF NOT EXISTS entries (ns TEXT, k TEXT, "
