@@ -16,13 +16,16 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from digest import pool
 from digest.config import RelatedConfig
 from digest.model import Article, RelatedLink, TermCounts
+
+if TYPE_CHECKING:  # scipy is imported when vectors are made (a no-change rebuild needs none)
+    from scipy import sparse
 
 STOP_WORDS = frozenset(
     """
@@ -252,6 +255,8 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     # each row's ids are sorted and distinct (TermCounts): CSR directly, no COO sort
     kept_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows[keep], minlength=n), out=kept_ptr[1:])
+    from scipy import sparse
+
     m = sparse.csr_matrix(
         (val[keep].astype(np.float32), ind[keep], kept_ptr),
         shape=(n, 1 << DIM_BITS),

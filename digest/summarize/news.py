@@ -45,7 +45,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
-from scipy import sparse
 
 __all__ = ["Ranking", "default_count", "rank", "rank_news", "usable_sentence"]
 
@@ -259,6 +258,8 @@ def _tfidf(rows: np.ndarray, cols: np.ndarray, n: int, v: int):
         norms = np.linalg.norm(x, axis=1)
         x /= np.where(norms > 0, norms, 1.0)[:, None]
         return x, idf
+    from scipy import sparse  # only for huge inputs
+
     tf = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, v))  # sums repeats
     tf.sum_duplicates()
     idf = np.log((n + 1) / (np.bincount(tf.indices, minlength=v) + 1)) + 1.0
@@ -325,7 +326,7 @@ def rank(
             cols.append(vocab.setdefault(t, len(vocab)))
     v = max(1, len(vocab))
     x, idf = _tfidf(np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp), n, v)
-    sim = (x @ x.T).toarray() if sparse.issparse(x) else x @ x.T
+    sim = x @ x.T if isinstance(x, np.ndarray) else (x @ x.T).toarray()
     np.fill_diagonal(sim, 0.0)
 
     # centrality: degree in the cosine graph of all sentences (captions and the like vote
