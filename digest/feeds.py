@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 import msgspec
 
@@ -345,12 +346,16 @@ def sitemap(entries: Sequence[Entry], site: SiteConfig) -> Page:
     if not entries:
         for path in ("", "archive/", "tags/"):
             newest[path] = feed_updated(entries)
-    root = ET.Element("urlset", {"xmlns": SITEMAP_NS})
+    # Written directly (one <url> per page: ElementTree took 0.2 s at 10,000 articles),
+    # byte for byte what ElementTree with indent(space=" ") writes.
+    out = [f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\">\n"]
     for path in sorted(newest, key=lambda p: (p.count("/"), p)):
-        url = _sub(root, "url")
-        _sub(url, "loc", site.absolute_url(path))
-        _sub(url, "lastmod", _rfc3339(newest[path]))
-    return Page("sitemap.xml", _xml(root), "sitemap")
+        loc = xml_escape(site.absolute_url(path))
+        out.append(
+            f" <url>\n  <loc>{loc}</loc>\n  <lastmod>{_rfc3339(newest[path])}</lastmod>\n </url>\n"
+        )
+    out.append("</urlset>\n")
+    return Page("sitemap.xml", "".join(out).encode("utf-8"), "sitemap")
 
 
 def robots_txt(site: SiteConfig) -> Page:

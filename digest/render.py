@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import msgspec
 from markupsafe import Markup
 
 import digest
@@ -358,9 +359,12 @@ class _Unkeyable(Exception):
     pass
 
 
+_KEY_ENCODER = msgspec.msgpack.Encoder(order="sorted", enc_hook=str)
+
+
 def _digest(value: Any) -> str:
-    data = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+    """sha256 of a value's MessagePack (dict keys sorted; anything unusual as its str)."""
+    return hashlib.sha256(_KEY_ENCODER.encode(value)).hexdigest()
 
 
 def _page_key(base: str, template: str, path: str, context: dict[str, Any]) -> str | None:
