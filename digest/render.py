@@ -227,10 +227,6 @@ class Renderer:
             got = store.get(_STATE_NS, _STATE_KEY, dict[str, tuple[str, str]])
             self.previous = got or {}
 
-    def page(self, template: str, path: str, source: str = "", **context: Any) -> Page:
-        """Render one template to ``path`` (a folder ending in '/' gets index.html)."""
-        return next(self.pages([_Job(template, path, source or template, context)]))
-
     def pages(self, jobs: Sequence[_Job]) -> Iterator[Page]:
         """A page for each job, in order; those whose key changed are rendered (in worker
         processes when there are many), the others passed on without their bytes."""
