@@ -21,7 +21,6 @@ import hashlib
 import os
 import sys
 import time
-import zlib
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -454,7 +453,8 @@ class _RelatedState:
     k: int
     idx: bytes  # little-endian int32
     scores: bytes  # little-endian float64
-    df: bytes  # zlib-compressed little-endian int32, one per hashed term
+    df_terms: bytes  # the hashed terms of nonzero document frequency (little-endian int32)
+    df_counts: bytes  # and their document frequencies
 
 
 def _save_related(
@@ -466,18 +466,19 @@ def _save_related(
     neighbours: related.Neighbours,
 ) -> None:
     k = max((len(row) for row in neighbours), default=0)
-    idx = np.full((len(neighbours), k), -1, dtype="<i4")
-    scores = np.zeros((len(neighbours), k), dtype="<f8")
-    for i, row in enumerate(neighbours):
-        for c, (j, sc) in enumerate(row):
-            idx[i, c], scores[i, c] = j, sc
+    pad = [(-1, 0.0)] * k
+    flat = [pair for row in neighbours for pair in (row + pad[len(row) :])]
+    idx = np.array([j for j, _ in flat], dtype="<i4")
+    scores = np.array([sc for _, sc in flat], dtype="<f8")
+    terms = np.flatnonzero(df).astype("<i4")  # df is mostly zeros: kept as (term, count)
     state = _RelatedState(
         tuple(keys),
         tuple(sigs),
         k,
         idx.tobytes(),
         scores.tobytes(),
-        zlib.compress(df.astype("<i4").tobytes(), 1),
+        terms.tobytes(),
+        df[terms].astype("<i4").tobytes(),
     )
     store.put("related-state", state_key, state)
     store.prune("related-state", [state_key])
@@ -491,10 +492,14 @@ def _previous_related(store: cache.Cache, state_key: str) -> related.Previous | 
     try:
         idx = np.frombuffer(state.idx, dtype="<i4").reshape(n, k).tolist()
         scores = np.frombuffer(state.scores, dtype="<f8").reshape(n, k).tolist()
-        df = np.frombuffer(zlib.decompress(state.df), dtype="<i4").astype(np.int32)
-    except (ValueError, zlib.error):
+        terms = np.frombuffer(state.df_terms, dtype="<i4")
+        if len(terms) and (terms.min() < 0 or terms.max() >= 1 << related.DIM_BITS):
+            return None
+        df = np.zeros(1 << related.DIM_BITS, dtype=np.int32)
+        df[terms] = np.frombuffer(state.df_counts, dtype="<i4")
+    except (ValueError, IndexError):
         return None
-    if len(state.sigs) != n or len(df) != 1 << related.DIM_BITS:
+    if len(state.sigs) != n:
         return None
     if any(j < -1 or j >= n for row in idx for j in row):
         return None

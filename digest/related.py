@@ -338,13 +338,15 @@ def _rows_top_k(
     out: Neighbours = [[] for _ in range(len(rows))]
     if n < 2 or k <= 0 or not len(rows):
         return out
-    if mt is None:
+    few = mt is None and len(rows) * 16 < n  # a few rows: no need to transpose all of m
+    if mt is None and not few:
         mt = m.T.tocsr()
     block = max(1, block_bytes // (4 * n))
     kk = min(k, n - 1)
     for start in range(0, len(rows), block):
         idx = rows[start : start + block]
-        sims = (m[idx] @ mt).toarray()
+        # the same products summed in the same (term) order either way
+        sims = (m @ m[idx].T).T.toarray() if few else (m[idx] @ mt).toarray()
         sims[np.arange(len(idx)), idx] = -1.0
         np.round(sims, 6, out=sims)
         part = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
