@@ -793,3 +793,21 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
         main(["no-such-command"])
     assert exc.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_unreadable_folder_is_reported_not_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_site(tmp_path / "site", {"good.md": GOOD, "locked/x.md": GOOD}, "title: T\n")
+    real = os.scandir
+
+    def scandir(path):  # as for a folder without read permission (root ignores chmod)
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    rc, err = run(root, capsys)
+    assert rc == 1
+    assert "content/locked: cannot read folder: Permission denied" in err
+    assert not (root / "public").exists()
