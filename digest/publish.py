@@ -111,7 +111,7 @@ def staging_dir(output: Path) -> Path:
     return output.parent / f"{_STAGING_PREFIX}{output.name}"
 
 
-def _prepare_staging(output: Path) -> tuple[Path, dict[str, str], dict[str, list[int]], bool]:
+def _prepare_staging(output: Path) -> tuple[Path, dict[str, str], dict[str, list[int]]]:
     """A folder to write the new site into, and what it holds now (path -> sha256).
 
     It is the tree swapped out by the previous build, or else hard links to the
@@ -124,8 +124,8 @@ def _prepare_staging(output: Path) -> tuple[Path, dict[str, str], dict[str, list
         state, stamps = _manifest(staging), _stamps(output, staging)
         (staging / _MARKER).unlink(missing_ok=True)
         if state is None:
-            return staging, _scan(staging), {}, False
-        return staging, state, stamps, True
+            return staging, _scan(staging), {}
+        return staging, state, stamps
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{output.name}-", dir=output.parent))
     state: dict[str, str] = {}
     live = _manifest(output) if output.is_dir() else None
@@ -140,7 +140,7 @@ def _prepare_staging(output: Path) -> tuple[Path, dict[str, str], dict[str, list
             break  # no hard links here: write everything instead
         state[rel] = h
     os.rename(tmp, staging)
-    return staging, state, {}, True
+    return staging, state, {}
 
 
 def _update(
@@ -188,11 +188,6 @@ def _update(
             _folder(parent)
             made.add(parent)
         new_stamps[p.path] = _write(target, content)
-    for rel in sorted(set(state) - set(files), reverse=True):
-        f = staging / rel
-        if f.is_file() or f.is_symlink():
-            f.unlink()
-            _prune_empty(f.parent, staging)
     return files, new_stamps
 
 
@@ -201,7 +196,7 @@ def _folder(path: str) -> None:
     try:
         os.mkdir(path)
         return
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # a parent is missing, or is a file
         _folder(os.path.dirname(path))
     except FileExistsError:
         if stat.S_ISDIR(os.lstat(path).st_mode):
@@ -276,16 +271,39 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _remove_strays(staging: Path, keep: set[str]) -> None:
-    """Delete files not in ``keep`` (left by a killed build) and empty folders."""
-    for dirpath, _dirnames, filenames in os.walk(staging, topdown=False):
-        d = Path(dirpath)
+def _sweep(staging: Path) -> set[str]:
+    """The files staging holds (relative paths), after deleting every symlink in it.
+
+    digest never writes a symlink, so one found here was put there by hand (in the
+    output folder, which the last build swapped out): it is removed before any page
+    is written, so no write can follow it out of the tree."""
+    top = os.fspath(staging)
+    held: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(top):
+        rel = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
+            os.unlink(os.path.join(dirpath, name))
+            dirnames.remove(name)
         for name in filenames:
-            rel = (d / name).relative_to(staging).as_posix()
-            if rel not in keep and name != _MARKER:
-                (d / name).unlink()
-        if d != staging and not any(d.iterdir()):
-            d.rmdir()
+            if os.path.islink(os.path.join(dirpath, name)):
+                os.unlink(os.path.join(dirpath, name))
+            elif name != _MARKER or prefix:
+                held.add(prefix + name)
+    return held
+
+
+def _remove_strays(staging: Path, strays: Iterable[str]) -> None:
+    """Delete files that are no page of this build (put in the output folder by hand,
+    or left by a killed build), and the folders they leave empty."""
+    for rel in sorted(strays, reverse=True):
+        f = staging / rel
+        try:
+            if not stat.S_ISDIR(os.lstat(f).st_mode):  # (a page's folder may be there now)
+                f.unlink()
+        except (FileNotFoundError, NotADirectoryError):
+            pass  # gone with a folder a page replaced
+        _prune_empty(f.parent, staging)
 
 
 def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
@@ -317,12 +335,12 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         output.parent.mkdir(parents=True, exist_ok=True)
         recover(output)
         live = (_manifest(output) if output.is_dir() else None) or {}
-        staging, state, stamps, trusted = _prepare_staging(output)
+        staging, state, stamps = _prepare_staging(output)
+        held = _sweep(staging)
         problems = Problems()
         files, new_stamps = _update(staging, state, stamps, pages, problems)
         problems.raise_if_errors()  # staging has no manifest now: the next build re-checks it
-        if not trusted:
-            _remove_strays(staging, set(files))
+        _remove_strays(staging, held.difference(files))
         (staging / _MARKER).write_text(
             json.dumps({"generator": "digest", "files": files}, sort_keys=True, indent=0) + "\n"
         )

@@ -52,3 +52,45 @@ def test_a_changed_page_gets_a_new_inode_never_written_through_a_hard_link(
     assert (out / "c.txt").read_bytes() == b"changed"
     assert (out / "c.txt").stat().st_ino != live_inode
     assert (publish.staging_dir(out) / "c.txt").read_bytes() == b"c"  # the previous site
+
+
+def test_a_file_added_to_the_output_by_hand_does_not_come_back(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    publish.publish(PAGES, out)
+    publish.publish(PAGES, out)
+    (out / "stray.html").write_text("added by hand")
+    (out / "a/extra").mkdir()
+    (out / "a/extra/x.html").write_text("also by hand")
+    for _ in range(3):  # the hand-made files sit in the tree swapped out, then swapped back
+        publish.publish(PAGES, out)
+        assert files(out) == {"index.html": b"home", "a/b/index.html": b"deep", "c.txt": b"c"}
+        assert not (out / "a/extra").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_symlinked_folder_in_a_trusted_tree_is_never_written_through(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    pages = [Page("a/b/c/new.html", b"new"), *PAGES]  # its folder is made first
+    publish.publish(PAGES, out)
+    publish.publish(PAGES, out)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    staging = publish.staging_dir(out)
+    (staging / "a/b/index.html").unlink()
+    (staging / "a/b").rmdir()
+    (staging / "a/b").symlink_to(elsewhere)  # its manifest is intact: the tree is trusted
+    publish.publish(pages, out)
+    assert list(elsewhere.iterdir()) == []
+    assert files(out)["a/b/c/new.html"] == b"new"
+    assert not (out / "a/b").is_symlink()
+
+
+def test_a_file_two_levels_above_a_page_is_replaced_by_a_folder(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    pages = [Page("x/y/z/index.html", b"deep")]
+    publish.publish([Page("index.html", b"home")], out)
+    publish.publish([Page("index.html", b"home")], out)
+    (publish.staging_dir(out) / "x").write_text("a file where a folder goes")
+    publish.publish(pages, out)
+    publish.publish(pages, out)  # and again, through the other tree
+    assert files(out) == {"x/y/z/index.html": b"deep"}
