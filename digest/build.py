@@ -235,24 +235,31 @@ class _Digests:
     def __init__(self, store: cache.Cache, folder: Path) -> None:
         self.store = store
         self.key = cache.key("digests", str(folder))
-        old = store.get("digests", self.key)
-        ok = isinstance(old, dict) and isinstance(old.get("files"), dict)
-        self.old: dict = old["files"] if ok else {}
-        self.written: int = old.get("time", 0) if ok else 0
-        self.new: dict[str, list] = {}
+        old = store.get("digests", self.key, _DigestIndex)  # typed: a wrong shape is a miss
+        self.old: dict[str, tuple[int, int, int, str]] = old.files if old is not None else {}
+        self.written: int = old.time if old is not None else 0
+        self.new: dict[str, tuple[int, int, int, str]] = {}
 
     def of(self, src: load.SourceFile, st: os.stat_result) -> str:
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
         old = self.old.get(src.rel)
-        if old is not None and list(old[:3]) == stamp and st.st_mtime_ns < self.written - 10**9:
+        if old is not None and old[:3] == stamp and st.st_mtime_ns < self.written - 10**9:
             digest = old[3]
         else:
             digest = hashlib.sha256(src.path.read_bytes()).hexdigest()
-        self.new[src.rel] = [*stamp, digest]
+        self.new[src.rel] = (*stamp, digest)
         return digest
 
     def save(self) -> None:
-        self.store.put("digests", self.key, {"time": time.time_ns(), "files": self.new})
+        self.store.put("digests", self.key, _DigestIndex(time.time_ns(), self.new))
+
+
+@dataclass(frozen=True)
+class _DigestIndex:
+    """What _Digests keeps: when it was written, and path -> (size, mtime_ns, inode, sha256)."""
+
+    time: int
+    files: dict[str, tuple[int, int, int, str]]
 
 
 def process_sources(
@@ -274,7 +281,7 @@ def process_sources(
     for start in range(0, len(keys), _CHUNK):  # in chunks: never all decoded at once
         chunk = keys[start : start + _CHUNK]
         wanted = [k for k in chunk if not k.startswith("unreadable:")]
-        cached = store.get_many("source", wanted, _Stored)
+        cached = _valid(store.get_many("source", wanted, _Stored))
         for i, k in enumerate(chunk, start):
             hit = cached.get(k)
             results[i] = hit.processed() if hit is not None else None
@@ -350,14 +357,41 @@ class _Stored:
             _le_bytes(p.terms.counts),
         )
 
-    def processed(self) -> Processed | None:
-        """The Processed, or None when the stored term counts do not fit together."""
-        if len(self.term_ids) != len(self.term_counts) or len(self.term_ids) % 4:
-            return None
+    def processed(self) -> Processed:
         ids, counts = _int32s(self.term_ids), _int32s(self.term_counts)
         return Processed(
             self.article, self.problems, self.report, self.summary, _Counts(ids, counts)
         )
+
+
+def _valid(stored: dict[str, _Stored]) -> dict[str, _Stored]:
+    """The entries whose term counts are what term_counts makes: as many ids as counts,
+    ids strictly increasing within 0 <= id < 2**DIM_BITS, counts positive.  A cache
+    entry that passed its checksum but is not (written by hand, or by a bug) is a miss.
+    Checked for all entries at once: a few array operations, not a loop per article."""
+    if not stored:
+        return stored
+    items = list(stored.items())
+    sizes = np.array([len(s.term_ids) for _, s in items])
+    fits = (sizes == [len(s.term_counts) for _, s in items]) & (sizes % 4 == 0)
+    if not fits.all():
+        return _valid({k: s for (k, s), ok in zip(items, fits, strict=True) if ok})
+    ids = np.frombuffer(b"".join(s.term_ids for _, s in items), dtype="<i4")
+    counts = np.frombuffer(b"".join(s.term_counts for _, s in items), dtype="<i4")
+    step = np.diff(ids)
+    starts = np.cumsum(sizes // 4)[:-1]  # a row's first id need not exceed the last row's
+    step[starts[(starts > 0) & (starts < len(ids))] - 1] = 1
+    if not len(ids) or (
+        ids.min() >= 0
+        and ids.max() < 1 << related.DIM_BITS
+        and (step > 0).all()
+        and (counts > 0).all()
+    ):
+        return stored
+    if len(items) == 1:
+        return {}
+    half = len(items) // 2  # find the bad entries by halving
+    return {**_valid(dict(items[:half])), **_valid(dict(items[half:]))}
 
 
 def _process_slim(

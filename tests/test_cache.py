@@ -104,6 +104,45 @@ def test_entry_of_the_wrong_shape_is_a_miss(site: Path, tmp_path: Path) -> None:
     con.close()
 
 
+def test_entry_that_decodes_but_holds_impossible_values_is_a_miss(
+    site: Path, tmp_path: Path
+) -> None:
+    """Cache values with valid checksums and the right shape but impossible contents
+    (term ids out of range or out of order, counts that are not positive, a file index
+    of wrong types) are recomputed: the site is the same as a cold build's."""
+    import dataclasses
+    import struct
+
+    run(site, output=tmp_path / "a")
+    bad_terms = [
+        ([-5, 7], [1, 1]),
+        ([3, 1 << 30], [1, 1]),
+        ([9, 4], [1, 1]),  # not increasing
+        ([1, 2], [1, 0]),  # a zero count
+    ]
+    for ids, counts in bad_terms:
+        with cache.Cache(site / ".digest-cache") as store:
+            keys = [k for (k,) in store.db.execute("SELECT k FROM entries WHERE ns='source'")]
+            stored = store.get_many("source", keys, build_mod._Stored)
+            assert len(stored) == 4
+            store.put_many(
+                "source",
+                {
+                    k: dataclasses.replace(
+                        v,
+                        term_ids=struct.pack("<2i", *ids),
+                        term_counts=struct.pack("<2i", *counts),
+                    )
+                    for k, v in sorted(stored.items())[1:3]  # two of the four: found by halving
+                },
+            )
+            rows = store.db.execute("SELECT k FROM entries WHERE ns='digests'")
+            store.put_many("digests", {k: {"time": "soon", "files": {"a": "b"}} for (k,) in rows})
+        cache._MEMORY.clear()
+        result = run(site, output=tmp_path / "b")
+        assert result.processed == 2 and tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
 def test_no_cache_writes_no_cache(site: Path) -> None:
     assert main(["build", "--config", str(site / "site.yaml"), "-q", "--no-cache"]) == 0
     assert not (site / ".digest-cache").exists()
