@@ -28,7 +28,7 @@ from markupsafe import Markup
 import digest
 from digest import pool
 from digest.config import SiteConfig, ThemeConfig
-from digest.errors import ThemeError
+from digest.errors import DigestError, ThemeError
 from digest.load import slugify
 from digest.model import Article, Entry, Page
 from digest.paths import shown
@@ -292,7 +292,9 @@ class Renderer:
             html = self.theme.env.get_template(job.template).render(
                 site=self.site, page_path=job.path, **self.extra, **job.context
             )
-        except jinja2.TemplateError as exc:
+        except DigestError:
+            raise
+        except Exception as exc:  # a template's own error (TypeError, ...) names its file
             raise template_error(exc) from None
         return html.encode("utf-8")
 

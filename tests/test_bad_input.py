@@ -763,6 +763,23 @@ def test_template_undefined_variable_names_template_and_line(
     assert "templates/article.html:4: undefined variable: 'no_such_thing' is undefined" in err
 
 
+def test_template_that_fails_in_python_names_template_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An error raised by Python inside a template (adding a number to a string) is a
+    template error at its line, not a traceback."""
+    root = write_site(tmp_path / "site", {"good.md": GOOD}, "title: T\n")
+    (root / "templates").mkdir()
+    (root / "templates/article.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n<h1>{{ article.title }}</h1>\n'
+        "<p>{{ article.title + 1 }}</p>\n{% endblock %}\n"
+    )
+    rc, err = run(root, capsys)
+    assert rc == 1
+    assert "templates/article.html:4: template error:" in err and "str" in err
+    assert not (root / "public").exists()
+
+
 # ---------------------------------------------------------------- exit status and --strict
 
 
@@ -811,3 +828,22 @@ def test_unreadable_folder_is_reported_not_skipped(
     assert rc == 1
     assert "content/locked: cannot read folder: Permission denied" in err
     assert not (root / "public").exists()
+
+
+def test_a_sub_folder_removed_while_content_is_read_is_not_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when an editor or a sync tool deletes a folder during a build (or a rebuild
+    in `digest serve`): what is left is built."""
+    root = write_site(tmp_path / "site", {"good.md": GOOD, "gone/x.md": GOOD}, "title: T\n")
+    real = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("gone"):
+            raise FileNotFoundError(2, "No such file or directory")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    rc, err = run(root, capsys, "-q")
+    assert rc == 0 and err == ""
+    assert (root / "public/good/index.html").is_file()

@@ -105,6 +105,10 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
         try:
             with os.scandir(folder) as it:
                 items = sorted((e for e in it if not e.name.startswith((".", "_"))), key=_name)
+        except FileNotFoundError:
+            if folder == root:
+                problems.add("content folder not found", _shown(root, cfg.root))
+            return  # a sub-folder removed while the content is read: it holds nothing now
         except OSError as exc:
             problems.add(f"cannot read folder: {exc.strerror or exc}", _shown(folder, cfg.root))
             return
