@@ -276,20 +276,20 @@ def _sweep(staging: Path) -> set[str]:
 
     digest never writes a symlink, so one found here was put there by hand (in the
     output folder, which the last build swapped out): it is removed before any page
-    is written, so no write can follow it out of the tree."""
-    top = os.fspath(staging)
+    is written, so no write can follow it out of the tree.  (os.scandir: the file
+    types come with the names, no stat per file.)"""
     held: set[str] = set()
-    for dirpath, dirnames, filenames in os.walk(top):
-        rel = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        for name in [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            os.unlink(os.path.join(dirpath, name))
-            dirnames.remove(name)
-        for name in filenames:
-            if os.path.islink(os.path.join(dirpath, name)):
-                os.unlink(os.path.join(dirpath, name))
-            elif name != _MARKER or prefix:
-                held.add(prefix + name)
+    folders = [(os.fspath(staging), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as it:
+            for e in it:
+                if e.is_symlink():
+                    os.unlink(e.path)
+                elif e.is_dir():
+                    folders.append((e.path, prefix + e.name + "/"))
+                elif prefix or e.name != _MARKER:
+                    held.add(prefix + e.name)
     return held
 
 
