@@ -285,13 +285,21 @@ def top_k(
     number of worker processes (``jobs``; default all cores, used on big sites).
     """
     n = vectors.matrix.shape[0]
-    workers = min(pool.workers(jobs), max(1, n // PARALLEL_ROWS))
-    if workers > 1 and pool.can_fork():
+    workers = _top_k_workers(n, jobs)
+    if workers > 1:
         return _parallel_top_k(vectors, k, min_score, keys, block_bytes, workers)
     return _rows_top_k(vectors, np.arange(n), k, min_score, keys, block_bytes)
 
 
 PARALLEL_ROWS = 1000  # rows per worker below which one process is faster
+
+
+def _top_k_workers(n: int, jobs: int | None) -> int:
+    """The processes top_k uses for n rows."""
+    workers = min(pool.workers(jobs), max(1, n // PARALLEL_ROWS))
+    return workers if workers > 1 and pool.can_fork() else 1
+
+
 _SHARED: tuple | None = None  # what forked workers read (copy-on-write, never pickled)
 
 
@@ -372,6 +380,18 @@ def neighbours_of(
     return _rows_top_k(vectors, np.array([row], dtype=np.int64), k, min_score, keys)[0]
 
 
+def touched_rows(old_df: np.ndarray, new: Vectors, changed: Sequence[int]) -> list[int]:
+    """The rows whose vector an edit of ``changed`` can have changed: the edited rows,
+    and every row holding a term whose rounded IDF moved (a few common terms crossing
+    a step can touch thousands of rows)."""
+    n = new.matrix.shape[0]
+    moved = np.flatnonzero(idf_of(old_df, n) != idf_of(new.df, n))
+    touched = set(int(i) for i in changed)
+    if len(moved):  # rows holding a term whose IDF moved have a new norm
+        touched.update(np.unique(new.term_rows[np.isin(new.term_ids, moved)]).tolist())
+    return sorted(touched)
+
+
 def update_top_k(
     old_df: np.ndarray,
     old_result: Neighbours,
@@ -380,32 +400,38 @@ def update_top_k(
     k: int,
     min_score: float,
     keys: Sequence[str],
+    touched: Sequence[int] | None = None,
+    block_bytes: int = 64 * 2**20,
 ) -> Neighbours:
     """top_k after the rows in ``changed`` were edited (same rows, same keys).
 
     Exactly what top_k(new, ...) returns, computed for the rows that can differ:
-    rows whose vector changed (the edited rows and rows holding a term whose
-    rounded IDF changed), rows whose list held one of them, and rows that one
-    of them now enters.
+    rows whose vector changed (``touched``: the edited rows and rows holding a term
+    whose rounded IDF changed), rows whose list held one of them, and rows that one
+    of them now enters.  Scores against the touched rows are computed a block of
+    them at a time (at most ``block_bytes`` of dense scores).
     """
     n = new.matrix.shape[0]
-    moved = np.flatnonzero(idf_of(old_df, n) != idf_of(new.df, n))
-    touched = set(int(i) for i in changed)
-    if len(moved):  # rows holding a term whose IDF moved have a new norm
-        touched.update(np.unique(new.term_rows[np.isin(new.term_ids, moved)]).tolist())
+    if touched is None:
+        touched = touched_rows(old_df, new, changed)
     r_idx = np.array(sorted(touched), dtype=np.int64)
-    redo = set(touched)
+    redo = set(r_idx.tolist())
     if len(r_idx):
-        # scores of every row against the touched rows, in the new vectors
-        s = (new.matrix @ new.matrix[r_idx].T).toarray()
-        np.round(s, 6, out=s)
-        s[r_idx, np.arange(len(r_idx))] = -1.0
-        best_new = s.max(axis=1)
+        # each row's best score against the touched rows, in the new vectors
+        best_new = np.full(n, -np.inf, dtype=np.float32)
+        step = max(1, block_bytes // (8 * max(n, 1)))
+        for start in range(0, len(r_idx), step):
+            cols = r_idx[start : start + step]
+            s = (new.matrix @ new.matrix[cols].T).toarray()
+            np.round(s, 6, out=s)
+            s[cols, np.arange(len(cols))] = -1.0
+            np.maximum(best_new, s.max(axis=1), out=best_new)
+        touched_set = set(redo)
         for r in range(n):
-            if r in redo:
+            if r in touched_set:
                 continue
             lst = old_result[r]
-            if any(j in touched for j, _ in lst):
+            if any(j in touched_set for j, _ in lst):
                 redo.add(r)
             elif len(lst) < k:
                 if best_new[r] >= min_score and best_new[r] > 0:
@@ -429,7 +455,12 @@ class Previous:
     neighbours: Neighbours
 
 
-INCREMENTAL_SHARE = 0.05  # past this share of edited rows a full recomputation is cheaper
+# Past this share of touched rows (see touched_rows) a full recomputation on one core is
+# cheaper than an incremental update; with w worker processes, past a w-th of it.  Measured
+# with bench/related_update.py at 10,000 articles, 2 workers (update time / full time):
+# 0.11 at 1 touched row, 0.19 at 0.6 %, 0.77 at 7.8 %, 1.63 at 19.6 %, 3.2 at 53 %;
+# the full computation on one core takes twice as long as on two.
+INCREMENTAL_SHARE = 0.15
 
 
 def neighbours_for(
@@ -440,13 +471,27 @@ def neighbours_for(
     previous: Previous | None,
     jobs: int | None = None,
 ) -> tuple[Neighbours, str]:
-    """(top-k neighbours of every row, "full" or "incremental")."""
+    """(top-k neighbours of every row, "full" or "incremental").
+
+    Incremental when few rows are touched (edited, or holding a term whose IDF moved):
+    at most max(16, INCREMENTAL_SHARE / workers of the rows).
+    """
     if previous is not None and tuple(keys) == previous.keys and len(sigs) == len(previous.sigs):
+        limit = max(16, INCREMENTAL_SHARE / _top_k_workers(len(keys), jobs) * len(keys))
         changed = [i for i, (a, b) in enumerate(zip(sigs, previous.sigs, strict=True)) if a != b]
-        if len(changed) <= max(16, INCREMENTAL_SHARE * len(keys)):
-            return update_top_k(
-                previous.df, previous.neighbours, vectors, changed, cfg.count, cfg.min_score, keys
-            ), "incremental"
+        if len(changed) <= limit:
+            touched = touched_rows(previous.df, vectors, changed)
+            if len(touched) <= limit:
+                return update_top_k(
+                    previous.df,
+                    previous.neighbours,
+                    vectors,
+                    changed,
+                    cfg.count,
+                    cfg.min_score,
+                    keys,
+                    touched,
+                ), "incremental"
     return top_k(vectors, cfg.count, cfg.min_score, keys, jobs=jobs), "full"
 
 

@@ -92,6 +92,10 @@ def test_incremental_update_equals_full_recomputation() -> None:
         updated = update_top_k(vec.df, result, new, [i], 4, 0.05, keys)
         full = top_k(new, 4, 0.05, keys)
         assert updated == full
+        # scores against the touched rows a few at a time: the same lists
+        assert (
+            update_top_k(vec.df, result, new, [i], 4, 0.05, keys, block_bytes=8 * 120 * 3) == full
+        )
         vec, result = new, full
 
 
@@ -113,3 +117,35 @@ def test_parallel_top_k_equals_serial(monkeypatch) -> None:
     vec = vectorize([term_counts(d) for d in docs])
     keys = [d.slug for d in docs]
     assert top_k(vec, 5, 0.0, keys, jobs=2) == top_k(vec, 5, 0.0, keys, jobs=1)
+
+
+def test_edits_touching_many_rows_are_recomputed_in_full(monkeypatch) -> None:
+    """An edit that moves the IDF of a common term touches every row holding it: past
+    INCREMENTAL_SHARE of the rows the full computation runs instead (it is faster there,
+    bench/related_update.py), with the same result either way."""
+    from dataclasses import replace
+
+    from digest import related
+    from digest.config import RelatedConfig
+    from digest.related import Previous, neighbours_for, touched_rows
+
+    docs = [
+        art(f"d{i:02d}", f"harbour {'wall' if i % 2 else 'fund'} w{i} w{i + 1}") for i in range(40)
+    ]
+    keys = [d.slug for d in docs]
+    sigs = [f"s{i}" for i in range(40)]
+    vec = vectorize([term_counts(d) for d in docs])
+    cfg = RelatedConfig(count=3, min_score=0.0)
+    old = top_k(vec, 3, 0.0, keys)
+    previous = Previous(tuple(keys), tuple(sigs), vec.df, old)
+    docs[0] = replace(docs[0], text="quay " * 3 + "wall fund " * 4)  # rare terms become common
+    new = vectorize([term_counts(d) for d in docs])
+    new_sigs = ["edited", *sigs[1:]]
+    touched = touched_rows(vec.df, new, [0])
+    assert len(touched) > 16  # the edit touches many rows
+    monkeypatch.setattr(related, "INCREMENTAL_SHARE", 0.0)
+    full, how = neighbours_for(new, keys, new_sigs, cfg, previous, jobs=1)
+    assert how == "full"
+    monkeypatch.setattr(related, "INCREMENTAL_SHARE", 1.0)
+    inc, how = neighbours_for(new, keys, new_sigs, cfg, previous, jobs=1)
+    assert how == "incremental" and inc == full == top_k(new, 3, 0.0, keys)
