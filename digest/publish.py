@@ -274,9 +274,10 @@ def _sha(data: bytes) -> str:
 def _sweep(staging: Path) -> set[str]:
     """The files staging holds (relative paths), after deleting every symlink in it.
 
-    digest never writes a symlink, so one found here was put there by hand (in the
-    output folder, which the last build swapped out): it is removed before any page
-    is written, so no write can follow it out of the tree.  (os.scandir: the file
+    digest never writes a symlink, and carries those put in the output folder by hand
+    over to each new tree after its pages are written, so one found here was put there
+    otherwise: it is removed before any page is written, so no write can follow it out
+    of the tree.  (os.scandir: the file
     types come with the names, no stat per file.)"""
     held: set[str] = set()
     folders = [(os.fspath(staging), "")]
@@ -294,8 +295,8 @@ def _sweep(staging: Path) -> set[str]:
 
 
 def _remove_strays(staging: Path, strays: Iterable[str]) -> None:
-    """Delete files that are no page of this build (put in the output folder by hand,
-    or left by a killed build), and the folders they leave empty."""
+    """Delete files in the new tree that are no page of this build (left by a killed
+    build, or pages no longer made), and the folders they leave empty."""
     for rel in sorted(strays, reverse=True):
         f = staging / rel
         try:
@@ -306,6 +307,63 @@ def _remove_strays(staging: Path, strays: Iterable[str]) -> None:
         _prune_empty(f.parent, staging)
 
 
+def _carry_yours(output: Path, staging: Path, ours: Iterable[str]) -> list[tuple[str, str]]:
+    """Move what was put in the live output by hand into the new tree, so no build loses
+    it: a ``.git`` folder, a verification file, a symlink, a file beside the pages.
+
+    Anything in ``output`` that is not a file of its manifest (``ours``) is moved
+    (renamed: a whole folder at once) to the same place in ``staging``, unless a page
+    or its folder is there now (the page wins; what it displaces stays in the old tree).
+    Returns the moves made, (from, to), to undo them if the swap fails.
+    """
+    files = set(ours)
+    folders: set[str] = set()
+    for rel in files:
+        i = rel.rfind("/")
+        while i > 0 and rel[:i] not in folders:
+            folders.add(rel[:i])
+            i = rel.rfind("/", 0, i)
+    moves: list[tuple[str, str]] = []
+    top, dest = os.fspath(output), os.fspath(staging)
+    pending = [(top, "")]
+    while pending:
+        folder, prefix = pending.pop()
+        with os.scandir(folder) as it:
+            entries = list(it)
+        for e in entries:
+            rel = prefix + e.name
+            if rel == _MARKER:
+                continue
+            link = e.is_symlink()
+            if not link and rel in folders and e.is_dir():
+                pending.append((e.path, rel + "/"))
+                continue
+            if not link and rel in files and e.is_file():
+                continue  # a page of the last build: this build decided about it
+            target = os.path.join(dest, rel)
+            if not _free(dest, rel):
+                continue
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.rename(e.path, target)
+            moves.append((e.path, target))
+    return moves
+
+
+def _free(top: str, rel: str) -> bool:
+    """Nothing at top/rel, and every folder above it is a real folder or missing."""
+    path = top
+    parts = rel.split("/")
+    for i, part in enumerate(parts):
+        path = os.path.join(path, part)
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:
+            return True
+        if i == len(parts) - 1 or not stat.S_ISDIR(mode):
+            return False
+    return True
+
+
 def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
     """Write pages into ``output`` atomically; returns (files, files whose bytes changed).
 
@@ -314,6 +372,8 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
     whose bytes changed are written, and nothing is deleted in bulk.
     """
     output = output.absolute()
+    if output.is_symlink():  # e.g. public -> /srv/www: publish there, the link stays as it is
+        output = output.resolve()
     if output.exists() and not output.is_dir():
         raise BuildError([Problem(f"output path {output} exists and is not a folder")])
     if (
@@ -334,7 +394,8 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         recover(output)
-        live = (_manifest(output) if output.is_dir() else None) or {}
+        manifest = _manifest(output) if output.is_dir() else None
+        live, live_ok = manifest or {}, manifest is not None
         staging, state, stamps = _prepare_staging(output)
         held = _sweep(staging)
         problems = Problems()
@@ -345,7 +406,13 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
             json.dumps({"generator": "digest", "files": files}, sort_keys=True, indent=0) + "\n"
         )
         _save_stamps(output, staging, new_stamps)
-        _swap(staging, output)
+        moves = _carry_yours(output, staging, live) if live_ok else []
+        try:
+            _swap(staging, output)
+        except OSError:
+            for src, dst in reversed(moves):  # put them back where they were
+                os.rename(dst, src)
+            raise
     except OSError as exc:
         # Disk full, permissions, a read-only mount: the previous site is untouched.
         where = f" ({exc.filename})" if exc.filename else ""

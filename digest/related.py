@@ -412,6 +412,8 @@ def update_top_k(
     them at a time (at most ``block_bytes`` of dense scores).
     """
     n = new.matrix.shape[0]
+    if k <= 0:  # related links turned off (count: 0)
+        return [[] for _ in range(n)]
     if touched is None:
         touched = touched_rows(old_df, new, changed)
     r_idx = np.array(sorted(touched), dtype=np.int64)

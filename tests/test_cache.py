@@ -227,6 +227,20 @@ def test_edits_update_related_links_exactly_as_a_cold_build(site: Path, tmp_path
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
 
 
+def test_related_links_turned_off_survive_an_edit(site: Path, tmp_path: Path) -> None:
+    """related.count: 0 (no related links) and an edited article: the rebuild updates the
+    related state like any other (it crashed there once)."""
+    cfg = site / "site.yaml"
+    cfg.write_text(cfg.read_text().replace("related:\n", "related:\n  count: 0\n"))
+    run(site)
+    f = site / "content/science/2026-03-03-moth-survey.md"
+    f.write_text(f.read_text().replace("312 species", "313 species"))
+    run(site)
+    run(site, output=tmp_path / "cold", use_cache=False)
+    assert tree(site / "public") == tree(tmp_path / "cold")
+    assert "Related" not in (site / "public/science/moth-survey/index.html").read_text()
+
+
 def test_only_a_long_lived_process_keeps_values_in_memory(site: Path) -> None:
     cache._MEMORY.clear()
     run(site)

@@ -54,17 +54,62 @@ def test_a_changed_page_gets_a_new_inode_never_written_through_a_hard_link(
     assert (publish.staging_dir(out) / "c.txt").read_bytes() == b"c"  # the previous site
 
 
-def test_a_file_added_to_the_output_by_hand_does_not_come_back(tmp_path: Path) -> None:
+def test_what_is_put_in_the_output_by_hand_is_kept_by_every_build(tmp_path: Path) -> None:
+    """A .git folder, a verification file, a file beside the pages, a symlink: each build
+    carries them over to the tree it swaps in (as Hugo leaves them in public/)."""
     out = tmp_path / "public"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
     publish.publish(PAGES, out)
     publish.publish(PAGES, out)
-    (out / "stray.html").write_text("added by hand")
-    (out / "a/extra").mkdir()
-    (out / "a/extra/x.html").write_text("also by hand")
-    for _ in range(3):  # the hand-made files sit in the tree swapped out, then swapped back
+    (out / ".git").mkdir()
+    (out / ".git/HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (out / "google123.html").write_text("verification")
+    (out / "a/extra.html").write_text("beside the pages")
+    if hasattr(os, "symlink"):
+        (out / "assets").symlink_to(elsewhere)
+    yours = {
+        ".git/HEAD": b"ref: refs/heads/gh-pages\n",
+        "google123.html": b"verification",
+        "a/extra.html": b"beside the pages",
+    }
+    pages = [*PAGES, Page("assets/logo.txt", b"a page where the symlink is")]
+    for _ in range(3):  # through both trees
         publish.publish(PAGES, out)
-        assert files(out) == {"index.html": b"home", "a/b/index.html": b"deep", "c.txt": b"c"}
-        assert not (out / "a/extra").exists()
+        assert files(out) == {
+            "index.html": b"home",
+            "a/b/index.html": b"deep",
+            "c.txt": b"c",
+            **yours,
+        }
+        if hasattr(os, "symlink"):
+            assert (out / "assets").is_symlink()
+    assert list(elsewhere.iterdir()) == []
+    publish.publish(pages, out)  # a page wants the symlink's place: the page wins
+    assert (out / "assets/logo.txt").read_bytes() == b"a page where the symlink is"
+    assert list(elsewhere.iterdir()) == []
+    assert {k: v for k, v in files(out).items() if k in yours} == yours
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_an_output_folder_that_is_a_symlink_stays_one(tmp_path: Path) -> None:
+    """public -> /srv/www: the site is published in /srv/www and the link is left alone;
+    symlinks the user keeps in /srv/www stay."""
+    www = tmp_path / "srv-www"
+    www.mkdir()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "logo.png").write_text("png")
+    out = tmp_path / "site/public"
+    out.parent.mkdir()
+    publish.publish(PAGES, www)  # the deploy folder already holds a digest site
+    (www / "assets").symlink_to(shared)
+    out.symlink_to(www)
+    for _ in range(3):
+        publish.publish(PAGES, out)
+        assert out.is_symlink() and out.resolve() == www.resolve()
+        assert files(www) == {"index.html": b"home", "a/b/index.html": b"deep", "c.txt": b"c"}
+        assert (www / "assets").is_symlink() and (shared / "logo.png").read_text() == "png"
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
