@@ -76,7 +76,8 @@ def main() -> None:
             extra = articles[rng.randrange(n)].paragraphs[:1]
             a = dataclasses.replace(articles[i], text=articles[i].text + "\n\n" + "\n".join(extra))
             new_counts[i] = related.term_counts(a)
-        sigs = [("edited" if i in set(changed) else str(i)) for i in range(n)]
+        edited = set(changed)
+        sigs = [("edited" if i in edited else str(i)) for i in range(n)]
         new, tv = timed(related.vectorize, new_counts)
         touched = related.touched_rows(before.df, new, changed)
         full, tf = timed(related.top_k, new, cfg.count, cfg.min_score, keys)

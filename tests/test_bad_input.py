@@ -749,15 +749,21 @@ def test_template_syntax_error_names_template_and_line(
     assert "templates/article.html:5: template syntax error" in err
 
 
-def test_template_undefined_variable_names_template_and_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def site_with_article_line(tmp_path: Path, line: str) -> Path:
+    """A site whose article template has ``line`` as its line 4."""
     root = write_site(tmp_path / "site", {"good.md": GOOD}, "title: T\n")
     (root / "templates").mkdir()
     (root / "templates/article.html").write_text(
         '{% extends "base.html" %}\n{% block main %}\n<h1>{{ article.title }}</h1>\n'
-        "<p>{{ no_such_thing.name }}</p>\n{% endblock %}\n"
+        f"{line}\n{{% endblock %}}\n"
     )
+    return root
+
+
+def test_template_undefined_variable_names_template_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = site_with_article_line(tmp_path, "<p>{{ no_such_thing.name }}</p>")
     rc, err = run(root, capsys)
     assert rc == 1
     assert "templates/article.html:4: undefined variable: 'no_such_thing' is undefined" in err
@@ -768,12 +774,7 @@ def test_template_that_fails_in_python_names_template_and_line(
 ) -> None:
     """An error raised by Python inside a template (adding a number to a string) is a
     template error at its line, not a traceback."""
-    root = write_site(tmp_path / "site", {"good.md": GOOD}, "title: T\n")
-    (root / "templates").mkdir()
-    (root / "templates/article.html").write_text(
-        '{% extends "base.html" %}\n{% block main %}\n<h1>{{ article.title }}</h1>\n'
-        "<p>{{ article.title + 1 }}</p>\n{% endblock %}\n"
-    )
+    root = site_with_article_line(tmp_path, "<p>{{ article.title + 1 }}</p>")
     rc, err = run(root, capsys)
     assert rc == 1
     assert "templates/article.html:4: template error:" in err and "str" in err
