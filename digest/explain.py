@@ -1,7 +1,7 @@
 """What `digest explain` shows: why an article got its summary and its related links.
 
-The site is loaded as `digest build` loads it (:func:`digest.build.process_sources`, the
-build cache included), nothing is rendered or published.
+The site is read as `digest build` reads it (:func:`digest.collect.collect`, the build
+cache included); nothing is rendered or published.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digest import build, cache, load, related, summarize
-from digest.config import Config
+from digest import cache, collect, load, related, summarize
+from digest.config import Config, FolderDefaults
 from digest.errors import DigestError, Problems
 from digest.model import Article, TermCounts
 
@@ -50,7 +50,7 @@ class Site:
     names: dict[str, list[str]]  # slug -> the names it can be asked for by
     drafts: dict[str, str]  # name -> path of drafts left out (for the hint)
     sources: dict[str, load.SourceFile]  # slug -> its source
-    defaults: dict
+    defaults: dict[str, FolderDefaults]
 
 
 def full_article(config: Config, site: Site, i: int) -> Article:
@@ -58,49 +58,30 @@ def full_article(config: Config, site: Site, i: int) -> Article:
     a = site.articles[i]
     if a.text or a.paragraphs:
         return a
-    got, _problems, _report = load.load_one(site.sources[a.slug], config.content, site.defaults)
+    got = load.load_one(site.sources[a.slug], config.content, site.defaults).article
     return got if got is not None else a
 
 
 def load_site(config: Config, use_cache: bool = True) -> Site:
     """Every article of the site with its term counts, as `digest build` reads them."""
     problems = Problems()
-    store = cache.Cache(config.cache_dir if use_cache else None)
-    try:
-        sources = load.discover(config.content, problems)
-        defaults = load.folder_defaults(config.content, problems)
-        _keys, done, _n = build.process_sources(
-            sources, config.content, defaults, config.summary, store, None, build._no_progress
-        )
-    finally:
-        store.close()
-    kept: list[tuple[Article, TermCounts, list[str]]] = []
-    srcs: dict[str, load.SourceFile] = {}
-    drafts: dict[str, str] = {}
-    for src, p in zip(sources, done, strict=True):
-        problems.extend(p.problems)
-        if p.article is None:
-            continue
-        names = _names(p.article, src, config)
-        if p.article.draft and not config.content.drafts:
-            drafts.update((n, p.article.path) for n in names)
-            continue
-        kept.append((p.article, p.terms, names))
-        srcs[p.article.slug] = src
-    by_id = {id(a): (t, n) for a, t, n in kept}
-    articles = load.check_collection([a for a, _, _ in kept], problems)
+    with cache.Cache(config.cache_dir if use_cache else None) as store:
+        got = collect.collect(config.content, config.summary, store, problems)
     problems.raise_if_errors()
+    drafts = {n: it.article.path for it in got.drafts for n in _names(it, config)}
     return Site(
-        articles,
-        [by_id[id(a)][0] for a in articles],
-        {a.slug: by_id[id(a)][1] for a in articles},
+        got.articles,
+        [it.terms for it in got.items],
+        {it.article.slug: _names(it, config) for it in got.items},
         drafts,
-        srcs,
-        defaults,
+        {it.article.slug: it.source for it in got.items},
+        got.defaults,
     )
 
 
-def _names(article: Article, src: load.SourceFile, config: Config) -> list[str]:
+def _names(item: collect.Item, config: Config) -> list[str]:
+    """The names an article can be asked for by: slug, source paths, URL."""
+    article, src = item.article, item.source
     root = config.content.root
     names = [article.slug, article.path, src.rel, src.shown, str(src.path)]
     if src.path.is_relative_to(root):

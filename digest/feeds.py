@@ -29,8 +29,8 @@ import msgspec
 
 from digest import __version__
 from digest.config import SiteConfig
-from digest.load import slugify
 from digest.model import Entry, Page
+from digest.slugs import slugify
 
 ARTICLES_JSON_VERSION = 1
 FEED_ITEMS = 20  # items per feed, newest first

@@ -10,6 +10,7 @@ publish(Pages) -> the output folder
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -37,6 +38,11 @@ class Parsed:
     body: Any
     body_line: int = 1
     report: tuple[str, ...] = ()
+    # Inferred by a reader, never written by the user: a scraped page's breadcrumb
+    # sections (the first becomes the section, all become tags unless front matter
+    # says otherwise) and the date to use when the source names none.
+    sections: tuple[str, ...] = ()
+    fallback_date: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -87,10 +93,11 @@ class RelatedLink:
 
 @dataclass(frozen=True)
 class TermCounts:
-    """An article's hashed term counts (for related links), sorted by term id."""
+    """An article's hashed term counts (for related links): two int32 arrays (``array("i")``,
+    a tenth of the memory of tuples of ints), ids strictly increasing, counts positive."""
 
-    ids: tuple[int, ...]
-    counts: tuple[int, ...]
+    ids: array
+    counts: array
 
 
 @dataclass(frozen=True)

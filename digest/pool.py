@@ -18,6 +18,16 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
+# When a stage splits its work over worker processes: below these sizes starting the
+# workers costs more than it saves (measured on 2 cores with bench/build_speed.py).
+ARTICLES = 48  # articles to read, clean and summarize
+PAGES = 200  # pages to render
+ROWS_PER_WORKER = 1000  # related-link rows per worker
+
+# What forked workers of map_shared read: set in the parent before the workers fork,
+# inherited copy-on-write, never pickled.
+_SHARED: Any = None
+
 
 def workers(jobs: int | None) -> int:
     """Worker processes for ``--jobs`` (None: one per core)."""
@@ -49,6 +59,26 @@ def ordered_map(
         except BaseException:  # an error, or the consumer stopped: drop the queued work
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def map_shared(
+    fn: Callable[[Any], Any], shared: Any, items: Sequence[Any], n_workers: int, chunksize: int = 1
+) -> Iterator[Any]:
+    """fn(item) for each item, in order, in forked workers that read ``shared()`` for what
+    all items need (a renderer and its jobs, the related-link vectors): it is inherited
+    when the workers fork instead of being sent to each."""
+    global _SHARED
+    _SHARED = shared
+    try:
+        yield from ordered_map(fn, items, n_workers, chunksize)
+    finally:
+        _SHARED = None
+
+
+def shared() -> Any:
+    """In a worker of map_shared: what the parent shared."""
+    assert _SHARED is not None, "pool.shared() outside a map_shared worker"
+    return _SHARED
 
 
 def _die_with_parent(parent: int) -> None:

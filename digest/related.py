@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from digest import pool
+from digest import cache, pool
 from digest.config import RelatedConfig
 from digest.model import Article, RelatedLink, TermCounts
 
@@ -181,7 +182,7 @@ def term_counts(article: Article) -> TermCounts:
     for t, k in words.items():  # hash each distinct feature once
         c[term_id(t)] += k
     ids = sorted(c)
-    return TermCounts(tuple(ids), tuple(c[i] for i in ids))
+    return TermCounts(array("i", ids), array("i", [c[i] for i in ids]))
 
 
 IDF_STEP = 0.125  # IDF is rounded to this step (see incremental updates below)
@@ -291,25 +292,18 @@ def top_k(
     return _rows_top_k(vectors, np.arange(n), k, min_score, keys, block_bytes)
 
 
-PARALLEL_ROWS = 1000  # rows per worker below which one process is faster
-
-
 def _top_k_workers(n: int, jobs: int | None) -> int:
     """The processes top_k uses for n rows."""
-    workers = min(pool.workers(jobs), max(1, n // PARALLEL_ROWS))
+    workers = min(pool.workers(jobs), max(1, n // pool.ROWS_PER_WORKER))
     return workers if workers > 1 and pool.can_fork() else 1
-
-
-_SHARED: tuple | None = None  # what forked workers read (copy-on-write, never pickled)
 
 
 def _parallel_top_k(
     vectors: Vectors, k: int, min_score: float, keys: Sequence[str], block_bytes: int, workers: int
 ) -> Neighbours:
     """top_k with the rows split over forked worker processes (same result)."""
-    global _SHARED
     n = vectors.matrix.shape[0]
-    _SHARED = (
+    shared = (
         vectors,
         vectors.matrix.T.tocsr(),
         k,
@@ -319,15 +313,12 @@ def _parallel_top_k(
     )
     bounds = np.linspace(0, n, workers * 4 + 1, dtype=np.int64)
     spans = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
-    try:
-        parts = pool.ordered_map(_top_k_part, spans, workers, chunksize=1)
-        return [row for part in parts for row in part]
-    finally:
-        _SHARED = None
+    parts = pool.map_shared(_top_k_part, shared, spans, workers)
+    return [row for part in parts for row in part]
 
 
 def _top_k_part(span: tuple[int, int]) -> Neighbours:
-    vectors, mt, k, min_score, keys, block_bytes = _SHARED  # type: ignore[misc]
+    vectors, mt, k, min_score, keys, block_bytes = pool.shared()
     return _rows_top_k(vectors, np.arange(*span), k, min_score, keys, block_bytes, mt)
 
 
@@ -563,3 +554,105 @@ def explain_pair(
         key=lambda cv: (-cv[1], names.get(cv[0], "")),
     )
     return [(names.get(c, f"#{c}"), round(float(v), 4)) for c, v in pairs[:n_terms]]
+
+
+# ---------------------------------------------------------------- state between builds
+
+
+def site_links(
+    articles: Sequence[Article],
+    counts: Sequence[TermCounts],
+    source_keys: Sequence[str],
+    cfg: RelatedConfig,
+    store: cache.Cache,
+    jobs: int | None = None,
+) -> dict[str, tuple[RelatedLink, ...]]:
+    """Related links for all articles, keeping this build's state for the next.
+
+    The last build's neighbour lists are kept (with each row's source key, which
+    covers its text, title, slug, URL and pinned links): when no source changed
+    they are reused as they are, after a few edits they are updated exactly, and
+    otherwise recomputed.
+    """
+    keys = [a.slug for a in articles]
+    state_key = cache.key("related-state", cache.fingerprint(), cfg)
+    previous = _load_state(store, state_key)
+    vectors = None
+    if (
+        previous is not None
+        and previous.keys == tuple(keys)
+        and previous.sigs == tuple(source_keys)
+    ):
+        neighbours = previous.neighbours
+    else:
+        vectors = vectorize(counts)
+        neighbours, _how = neighbours_for(vectors, keys, source_keys, cfg, previous, jobs)
+        _save_state(store, state_key, keys, source_keys, vectors.df, neighbours)
+    # (vectors are made there only when a pinned link needs its similarity)
+    return related_links(articles, cfg, counts, neighbours, vectors)
+
+
+@dataclass(frozen=True)
+class _State:
+    """The last build's neighbour lists: row i's are idx[i * k : i * k + k] (-1: none)."""
+
+    keys: tuple[str, ...]
+    sigs: tuple[str, ...]
+    k: int
+    idx: bytes  # little-endian int32
+    scores: bytes  # little-endian float64
+    df_terms: bytes  # the hashed terms of nonzero document frequency (little-endian int32)
+    df_counts: bytes  # and their document frequencies
+
+
+def _save_state(
+    store: cache.Cache,
+    state_key: str,
+    keys: Sequence[str],
+    sigs: Sequence[str],
+    df: np.ndarray,
+    neighbours: Neighbours,
+) -> None:
+    k = max((len(row) for row in neighbours), default=0)
+    pad = [(-1, 0.0)] * k
+    flat = [pair for row in neighbours for pair in (row + pad[len(row) :])]
+    idx = np.array([j for j, _ in flat], dtype="<i4")
+    scores = np.array([sc for _, sc in flat], dtype="<f8")
+    terms = np.flatnonzero(df).astype("<i4")  # df is mostly zeros: kept as (term, count)
+    state = _State(
+        tuple(keys),
+        tuple(sigs),
+        k,
+        idx.tobytes(),
+        scores.tobytes(),
+        terms.tobytes(),
+        df[terms].astype("<i4").tobytes(),
+    )
+    store.put("related-state", state_key, state)
+    store.prune("related-state", [state_key])
+
+
+def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
+    state = store.get("related-state", state_key, _State)
+    if state is None:
+        return None
+    n, k = len(state.keys), state.k
+    try:
+        idx = np.frombuffer(state.idx, dtype="<i4").reshape(n, k).tolist()
+        scores = np.frombuffer(state.scores, dtype="<f8").reshape(n, k).tolist()
+        terms = np.frombuffer(state.df_terms, dtype="<i4")
+        if len(terms) and (terms.min() < 0 or terms.max() >= 1 << DIM_BITS):
+            return None
+        df = np.zeros(1 << DIM_BITS, dtype=np.int32)
+        df[terms] = np.frombuffer(state.df_counts, dtype="<i4")
+    except (ValueError, IndexError):
+        return None
+    if len(state.sigs) != n:
+        return None
+    if any(j < -1 or j >= n for row in idx for j in row):
+        return None
+    neighbours = [
+        [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
+        for ir, sr in zip(idx, scores, strict=True)
+    ]
+    return Previous(state.keys, state.sigs, df, neighbours)

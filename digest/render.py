@@ -26,12 +26,12 @@ import msgspec
 from markupsafe import Markup
 
 import digest
-from digest import pool
+from digest import cache, pool
 from digest.config import SiteConfig, ThemeConfig
 from digest.errors import DigestError, ThemeError
-from digest.load import slugify
-from digest.model import Article, Entry, Page
+from digest.model import Article, Entry, Page, RelatedLink
 from digest.paths import shown
+from digest.slugs import slugify
 
 
 def default_theme_dir() -> Path:
@@ -190,10 +190,6 @@ class _Job:
         return self.path + "index.html" if self.path.endswith("/") or self.path == "" else self.path
 
 
-PARALLEL_PAGES = 200  # pages to render below which worker processes cost more than they save
-_SHARED: tuple[Renderer, list[_Job]] | None = None  # what forked workers read, never pickled
-
-
 class Renderer:
     """Renders pages; with a store, a page whose inputs are unchanged is not re-rendered.
 
@@ -213,7 +209,7 @@ class Renderer:
         theme: Theme,
         site: SiteConfig,
         extra: dict[str, Any] | None = None,
-        store: Any = None,
+        store: cache.Cache | None = None,
         live: Path | None = None,
         jobs: int | None = 1,
     ) -> None:
@@ -257,22 +253,17 @@ class Renderer:
 
     def _render_all(self, jobs: list[_Job]) -> Iterator[bytes]:
         workers = pool.workers(self.jobs)
-        if workers <= 1 or len(jobs) < PARALLEL_PAGES or not pool.can_fork():
+        if workers <= 1 or len(jobs) < pool.PAGES or not pool.can_fork():
             return (self._render(job) for job in jobs)
         return self._render_parallel(jobs, workers)
 
     def _render_parallel(self, jobs: list[_Job], workers: int) -> Iterator[bytes]:
-        global _SHARED
         # the first page here: templates are compiled once, and workers inherit them
         yield self._render(jobs[0])
-        _SHARED = (self, jobs)
-        try:
-            step = max(1, min(32, len(jobs) // (workers * 8)))
-            spans = [(a, min(a + step, len(jobs))) for a in range(1, len(jobs), step)]
-            for part in pool.ordered_map(_render_span, spans, workers, chunksize=1):
-                yield from part
-        finally:
-            _SHARED = None
+        step = max(1, min(32, len(jobs) // (workers * 8)))
+        spans = [(a, min(a + step, len(jobs))) for a in range(1, len(jobs), step)]
+        for part in pool.map_shared(_render_span, (self, jobs), spans, workers):
+            yield from part
 
     def _bytes(self, job: _Job, digest: str) -> bytes:
         """A page's bytes, known to hash to ``digest``: from the live output when it
@@ -326,12 +317,20 @@ class Renderer:
 
 def _render_span(span: tuple[int, int]) -> list[bytes]:
     """In a forked worker: render jobs[a:b] of the shared list."""
-    assert _SHARED is not None
-    renderer, jobs = _SHARED
+    renderer, jobs = pool.shared()
     return [renderer._render(jobs[i]) for i in range(*span)]
 
 
 _STATE_NS, _STATE_KEY = "page-state", "pages"
+
+
+def entry_key(source_key: str, links: Sequence[RelatedLink]) -> str:
+    """What an entry's pages show: its source and config, and its links' targets.
+
+    Link scores are left out: pages do not show them, and one edited article
+    shifts every score a little (articles.json, which shows them, is always written).
+    """
+    return cache.quick_key(source_key, [(r.slug, r.title, r.url) for r in links])
 
 
 def _identity(value: Any) -> Any:
@@ -379,7 +378,7 @@ def render_site(
     theme: Theme,
     site: SiteConfig,
     extra: dict[str, Any] | None = None,
-    store: Any = None,
+    store: cache.Cache | None = None,
     live: Path | None = None,
     jobs: int | None = 1,
 ) -> Iterator[Page]:

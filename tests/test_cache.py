@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from digest import build as build_mod
-from digest import cache, render
+from digest import cache, collect, pool
 from digest.build import BuildOptions, build
 from digest.cli import main
 from digest.config import load_config
@@ -123,7 +123,7 @@ def test_entry_that_decodes_but_holds_impossible_values_is_a_miss(
     for ids, counts in bad_terms:
         with cache.Cache(site / ".digest-cache") as store:
             keys = [k for (k,) in store.db.execute("SELECT k FROM entries WHERE ns='source'")]
-            stored = store.get_many("source", keys, build_mod._Stored)
+            stored = store.get_many("source", keys, collect.Stored)
             assert len(stored) == 4
             store.put_many(
                 "source",
@@ -160,8 +160,8 @@ def test_clean_command(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_worker_count_does_not_change_output(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(build_mod, "POOL_THRESHOLD", 0)
-    monkeypatch.setattr(render, "PARALLEL_PAGES", 0)  # pages rendered by workers too
+    monkeypatch.setattr(pool, "ARTICLES", 0)
+    monkeypatch.setattr(pool, "PAGES", 0)  # pages rendered by workers too
     run(site, output=tmp_path / "one", jobs=1, use_cache=False)
     run(site, output=tmp_path / "two", jobs=2, use_cache=False)
     run(site, output=tmp_path / "three", jobs=3)  # and with the cache
@@ -176,7 +176,7 @@ def test_worker_count_does_not_change_output(
 def test_template_error_in_a_worker_is_reported_with_file_and_line(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(render, "PARALLEL_PAGES", 0)
+    monkeypatch.setattr(pool, "PAGES", 0)
     (site / "templates").mkdir()
     (site / "templates/article.html").write_text(
         "<p>{{ article.title }}</p>\n{% if article.slug == 'moth-survey' %}{{ nope.x }}{% endif %}\n"

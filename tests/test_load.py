@@ -6,16 +6,19 @@ from pathlib import Path
 
 from conftest import write_site
 
+from digest import cache, collect
 from digest.config import load_config
 from digest.errors import Problems
-from digest.load import load_articles, parse_date, slugify
+from digest.load import parse_date, slugify
 from digest.load.decode import decode
 
 
 def load(root: Path, drafts: bool = False):
     cfg = load_config(root / "site.yaml", drafts=drafts)
     problems = Problems()
-    return load_articles(cfg.content, problems), problems
+    with cache.Cache(None) as store:
+        site = collect.collect(cfg.content, cfg.summary, store, problems, texts=True)
+    return site.articles, problems
 
 
 def test_subfolder_is_section_unless_front_matter_says_otherwise(tmp_path: Path) -> None:

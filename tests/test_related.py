@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from digest import pool
 from digest.config import RelatedConfig
 from digest.model import Article
 from digest.related import related_links, term_counts, top_k, vectorize
@@ -108,9 +109,8 @@ def test_articles_without_words_get_no_links_and_do_not_crash() -> None:
 
 
 def test_parallel_top_k_equals_serial(monkeypatch) -> None:
-    import digest.related as rel
 
-    monkeypatch.setattr(rel, "PARALLEL_ROWS", 50)
+    monkeypatch.setattr(pool, "ROWS_PER_WORKER", 50)
     docs = [
         art(f"d{i:03d}", " ".join(f"word{(i * 7 + j) % 60}" for j in range(15))) for i in range(240)
     ]

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"cache rebuilt: {result.cache_note}", file=sys.stderr)
     if args.verbose:
         for stage, secs in result.timings:
-            print(f"  {stage:<10} {secs:7.3f} s", file=sys.stderr)
+            print(f"  {stage:<13} {secs:7.3f} s", file=sys.stderr)
     if not args.quiet:
         print(
             f"built {result.articles} articles ({result.processed} processed), {result.pages} "

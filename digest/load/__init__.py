@@ -7,18 +7,20 @@ and collects every problem (with file and line) before the build stops.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import html
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from digest.config import ContentConfig, FolderDefaults, url_problem
+from digest.config import SUMMARY_METHODS, ContentConfig, FolderDefaults, url_problem
 from digest.errors import ContentError, Problem, Problems, did_you_mean
 from digest.htmltext import paragraphs_and_text
 from digest.load.decode import decode
@@ -26,6 +28,7 @@ from digest.load.frontmatter import parse_yaml_mapping
 from digest.load.markdown import markdown_to_html, read_markdown
 from digest.model import Article, Parsed
 from digest.paths import shown as _shown
+from digest.slugs import slugify
 
 Reader = Callable[[str, str], Parsed]
 
@@ -205,8 +208,9 @@ def _acceptable(
 # ---------------------------------------------------------------- reading
 
 
-def read_source(src: SourceFile) -> Parsed:
-    """Read and parse one file; raises ContentError."""
+def read_source(src: SourceFile) -> tuple[Parsed, str]:
+    """Read and parse one file: (what its reader made of it, sha256 of the bytes read).
+    Raises ContentError."""
     try:
         size = src.path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -220,7 +224,7 @@ def read_source(src: SourceFile) -> Parsed:
         raise ContentError(f"cannot read: {exc.strerror or exc}", src.shown) from None
     text, _enc = decode(data, src.shown)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return READERS[src.path.suffix.lower()](text, src.shown)
+    return READERS[src.path.suffix.lower()](text, src.shown), hashlib.sha256(data).hexdigest()
 
 
 def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderDefaults]:
@@ -425,107 +429,26 @@ def parse_date(v: Any) -> datetime | None:
     return dt
 
 
-def slugify(text: str) -> str:
-    """Lower-case URL slug: letters and digits joined by '-'."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-_")
-    return re.sub(r"-{2,}", "-", text)[:80].strip("-") or "untitled"
-
-
 def to_article(
     parsed: Parsed, rel: str, cfg: ContentConfig, defaults: FolderDefaults, problems: Problems
 ) -> Article | None:
-    """Validate a Parsed source into an Article; None (with problems added) when bad."""
+    """Validate a Parsed source into an Article; None (with problems added) when bad.
+
+    Each field is read by its own function below, in the order the problems are reported.
+    """
     meta, path = parsed.meta, parsed.path
     v = _Validator(path, parsed.meta_lines, problems)
-    for key in sorted(meta):
-        if key not in KNOWN_KEYS and not key.startswith("_"):
-            problems.warn(
-                f"front matter: unknown key '{key}' is ignored",
-                path,
-                parsed.meta_lines.get(key),
-                did_you_mean(key, KNOWN_KEYS),
-            )
-
+    _warn_unknown_keys(parsed, problems)
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    m = _DATE_PREFIX.match(stem)
+    named = _DATE_PREFIX.match(stem)  # "2026-01-01-slug": the file name's date and slug
     title = v.text(meta, "title", required=True)
-    dt = v.date(meta, "date")
-    if dt is None and "date" not in meta:
-        dt = parse_date(m.group(1)) if m else meta.get("_fallback_date")
-        if dt is not None and not m:
-            problems.warn(
-                "no date found in the file; using the time it was saved (add "
-                "'date:' front matter or a YYYY-MM-DD- file-name prefix)",
-                path,
-            )
-        if dt is None and m:
-            v.bad(
-                "date",
-                f"is missing, and the file name's date {m.group(1)!r} is not a real date",
-            )
-        elif dt is None:
-            v.bad(
-                "date",
-                "is missing (add 'date: YYYY-MM-DD' to the front matter, or start "
-                "the file name with YYYY-MM-DD-)",
-            )
+    dt = _date(parsed, v, named, problems)
     updated = v.date(meta, "updated")
-
-    slug_value = v.text(meta, "slug")
-    if slug_value is not None:
-        if not _SLUG_OK.match(slug_value) or ".." in slug_value:
-            v.bad(
-                "slug", f"may hold only letters, digits, '-', '_' and '.' (got {slug_value[:40]!r})"
-            )
-        slug = slug_value
-    else:
-        slug = slugify(m.group(2) if m else stem)
-
-    # Section: front matter, then folder defaults, then a scraped page's breadcrumb,
-    # then the sub-folder.
-    section = v.text(meta, "section")
-    inferred_sections = tuple(meta.get("_sections", ()))
-    if section is None:
-        section = defaults.section
-    if section is None and inferred_sections:
-        section = inferred_sections[0]
-    if section is None and "/" in rel:
-        section = rel.split("/", 1)[0].replace("-", " ").replace("_", " ").title()
-    section_slug = slugify(section) if section else ""
-    if section and section_slug == "untitled":
-        v.bad("section", f"has no letters or digits to make a URL from (got {section!r})")
-    elif section_slug in RESERVED_NAMES:
-        v.bad(
-            "section",
-            f"{section!r} would take the URL /{section_slug}/, which the site uses itself",
-        )
-    if not section_slug and slug.lower() in RESERVED_NAMES:
-        v.bad("slug", f"{slug!r} is used by the site itself; choose another slug")
-
-    tags = v.tags(meta)
-    tags = tuple(dict.fromkeys(tags + inferred_sections + defaults.tags))
-    summary_override: tuple[str, ...] = ()
-    if "summary" in meta:
-        s = meta["summary"]
-        summary_override = (
-            v.strings(meta, "summary")
-            if isinstance(s, (list, str))
-            else (v.bad("summary", f"must be text or a list (got {_kind(s)})") or ())
-        )
-    method = v.text(meta, "summary_method")
-    if method is not None:
-        from digest.config import SUMMARY_METHODS
-
-        if method not in SUMMARY_METHODS:
-            v.bad("summary_method", f"{method!r} is not one of {', '.join(SUMMARY_METHODS)}")
-            method = None
-    pinned = v.strings(meta, "related")
-    for p in pinned:
-        if not _SLUG_OK.match(p):
-            v.bad("related", f"holds {p!r}, which is not a slug")
-
+    slug = _slug(meta, v, slugify(named.group(2) if named else stem))
+    section, section_slug = _section(parsed, v, defaults, rel, slug)
+    tags = tuple(dict.fromkeys(v.tags(meta) + parsed.sections + defaults.tags))
+    summary_override, method = _summary_fields(meta, v)
+    pinned = _pinned(meta, v)
     source = v.text(meta, "source") or defaults.source
     source_url = v.url(meta, "source_url", relative=False) or (
         defaults.source_url if meta.get("source_url") is None else None
@@ -570,6 +493,102 @@ def to_article(
     )
 
 
+def _warn_unknown_keys(parsed: Parsed, problems: Problems) -> None:
+    for key in sorted(parsed.meta):
+        if key not in KNOWN_KEYS and not key.startswith("_"):
+            problems.warn(
+                f"front matter: unknown key '{key}' is ignored",
+                parsed.path,
+                parsed.meta_lines.get(key),
+                did_you_mean(key, KNOWN_KEYS),
+            )
+
+
+def _date(
+    parsed: Parsed, v: _Validator, named: re.Match[str] | None, problems: Problems
+) -> datetime | None:
+    """'date:' from front matter; else the file name's date; else the reader's fallback
+    (a scraped page's saved time, with a warning)."""
+    dt = v.date(parsed.meta, "date")
+    if dt is not None or "date" in parsed.meta:
+        return dt
+    dt = parse_date(named.group(1)) if named else parsed.fallback_date
+    if dt is not None and not named:
+        problems.warn(
+            "no date found in the file; using the time it was saved (add "
+            "'date:' front matter or a YYYY-MM-DD- file-name prefix)",
+            parsed.path,
+        )
+    if dt is None and named:
+        v.bad("date", f"is missing, and the file name's date {named.group(1)!r} is not a real date")
+    elif dt is None:
+        v.bad(
+            "date",
+            "is missing (add 'date: YYYY-MM-DD' to the front matter, or start "
+            "the file name with YYYY-MM-DD-)",
+        )
+    return dt
+
+
+def _slug(meta: dict[str, Any], v: _Validator, from_name: str) -> str:
+    """'slug:' from front matter (checked), else the one made from the file name."""
+    given = v.text(meta, "slug")
+    if given is None:
+        return from_name
+    if not _SLUG_OK.match(given) or ".." in given:
+        v.bad("slug", f"may hold only letters, digits, '-', '_' and '.' (got {given[:40]!r})")
+    return given
+
+
+def _section(
+    parsed: Parsed, v: _Validator, defaults: FolderDefaults, rel: str, slug: str
+) -> tuple[str | None, str]:
+    """(section name, its URL slug): front matter, then folder defaults, then a scraped
+    page's breadcrumb, then the sub-folder.  A section or root-level slug may not take
+    a URL the site uses itself."""
+    section = v.text(parsed.meta, "section") or defaults.section
+    if section is None and parsed.sections:
+        section = parsed.sections[0]
+    if section is None and "/" in rel:
+        section = rel.split("/", 1)[0].replace("-", " ").replace("_", " ").title()
+    section_slug = slugify(section) if section else ""
+    if section and section_slug == "untitled":
+        v.bad("section", f"has no letters or digits to make a URL from (got {section!r})")
+    elif section_slug in RESERVED_NAMES:
+        v.bad(
+            "section",
+            f"{section!r} would take the URL /{section_slug}/, which the site uses itself",
+        )
+    if not section_slug and slug.lower() in RESERVED_NAMES:
+        v.bad("slug", f"{slug!r} is used by the site itself; choose another slug")
+    return section, section_slug
+
+
+def _summary_fields(meta: dict[str, Any], v: _Validator) -> tuple[tuple[str, ...], str | None]:
+    """('summary:' sentences written by hand, 'summary_method:' when valid)."""
+    summary_override: tuple[str, ...] = ()
+    if "summary" in meta:
+        s = meta["summary"]
+        if isinstance(s, (list, str)):
+            summary_override = v.strings(meta, "summary")
+        else:
+            v.bad("summary", f"must be text or a list (got {_kind(s)})")
+    method = v.text(meta, "summary_method")
+    if method is not None and method not in SUMMARY_METHODS:
+        v.bad("summary_method", f"{method!r} is not one of {', '.join(SUMMARY_METHODS)}")
+        method = None
+    return summary_override, method
+
+
+def _pinned(meta: dict[str, Any], v: _Validator) -> tuple[str, ...]:
+    """'related:' slugs pinned by hand (checked against the other articles later)."""
+    pinned = v.strings(meta, "related")
+    for p in pinned:
+        if not _SLUG_OK.match(p):
+            v.bad("related", f"holds {p!r}, which is not a slug")
+    return pinned
+
+
 def _body(
     parsed: Parsed, cfg: ContentConfig, problems: Problems
 ) -> tuple[str, tuple[str, ...], str]:
@@ -583,24 +602,32 @@ def _body(
     return body_html, paragraphs, text
 
 
-def load_one(
-    src: SourceFile, cfg: ContentConfig, defaults: dict[str, FolderDefaults]
-) -> tuple[Article | None, list[Problem], tuple[str, ...]]:
-    """Read and validate one source: (article or None, its problems, reader report).
+@dataclass(frozen=True)
+class Loaded:
+    """What load_one made of one source."""
+
+    article: Article | None  # None when the source is unusable (see problems)
+    problems: tuple[Problem, ...]
+    report: tuple[str, ...]  # what the reader inferred or dropped, line by line (-v)
+    digest: str | None  # sha256 of the bytes the article was made from (None: unread)
+
+
+def load_one(src: SourceFile, cfg: ContentConfig, defaults: dict[str, FolderDefaults]) -> Loaded:
+    """Read and validate one source.
 
     Pure function of its arguments and the file, so it can run in a worker
-    process and its result can be cached.
+    process and its result can be cached (under ``digest``, the bytes it read).
     """
     problems = Problems()
     try:
-        parsed = read_source(src)
+        parsed, digest = read_source(src)
     except ContentError as exc:
-        return None, [exc.problem], ()
+        return Loaded(None, (exc.problem,), (), None)
     if parsed.body_format == "paragraphs" and "date" not in parsed.meta:
         # A saved page with no date anywhere: the time it was saved is the best guess.
-        parsed.meta["_fallback_date"] = _saved_time(src.path)
+        parsed = dataclasses.replace(parsed, fallback_date=_saved_time(src.path))
     art = to_article(parsed, src.rel, cfg, defaults_for(src.rel, defaults), problems)
-    return art, problems.errors + problems.warnings, parsed.report
+    return Loaded(art, tuple(problems.errors + problems.warnings), parsed.report, digest)
 
 
 def _saved_time(path: Path) -> datetime:
@@ -612,8 +639,8 @@ def _saved_time(path: Path) -> datetime:
     return datetime.fromtimestamp(int(t), tz=timezone.utc)
 
 
-def check_collection(articles: list[Article], problems: Problems) -> list[Article]:
-    """Checks across articles (same URL, pinned slugs); newest first, ties by slug."""
+def check_collection(articles: Sequence[Article], problems: Problems) -> None:
+    """Checks across articles: no two want one URL or slug; pinned slugs exist."""
     seen: dict[str, Article] = {}
     slugs: dict[str, Article] = {}
     for art in articles:
@@ -636,28 +663,8 @@ def check_collection(articles: list[Article], problems: Problems) -> list[Articl
                     art.path,
                     hint=did_you_mean(p, slug_set),
                 )
-    return sorted(articles, key=lambda a: (-a.date.timestamp(), a.slug))
 
 
-def load_articles(
-    cfg: ContentConfig,
-    problems: Problems,
-    on_report: Callable[[str, Iterable[str]], None] | None = None,
-) -> list[Article]:
-    """Read every source; invalid ones add problems and are skipped.
-
-    Drafts are dropped unless ``cfg.drafts``.  Two articles that want the
-    same URL are an error naming both files.
-    """
-    sources = discover(cfg, problems)
-    defaults = folder_defaults(cfg, problems)
-    articles: list[Article] = []
-    for src in sources:
-        art, found, report = load_one(src, cfg, defaults)
-        problems.extend(found)
-        if on_report is not None:
-            on_report(src.shown, report)
-        if art is None or (art.draft and not cfg.drafts):
-            continue
-        articles.append(art)
-    return check_collection(articles, problems)
+def newest_first(article: Article) -> tuple[float, str]:
+    """The site's order of articles: newest first, ties broken by slug."""
+    return (-article.date.timestamp(), article.slug)

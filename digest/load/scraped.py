@@ -25,7 +25,6 @@ def _meta(c: Cleaned) -> dict[str, Any]:
         "image": c.image,
         "credit": c.credit,
         "tags": list(c.tags) or None,
-        "_sections": c.sections,
     }
     return {k: v for k, v in meta.items() if v}
 
@@ -52,6 +51,7 @@ def _parsed(
         body=c.paragraphs,
         body_line=offset,
         report=tuple(report),
+        sections=c.sections,
     )
 
 

@@ -1,0 +1,397 @@
+"""The ``collect`` step: every source under content/ -> its article, summary and term counts.
+
+    find      sources under content/ and the per-folder defaults   (digest.load)
+    key       each source's cache key: its bytes and the config it reads
+    process   read -> clean -> validate -> summarize -> term counts, per source
+              (digest.load, digest.clean, digest.summarize, digest.related);
+              cached, and in worker processes when there are many
+    check     checks across articles (one URL each, pinned slugs exist); drafts
+              left out unless asked for; newest first
+
+``digest build``, ``digest explain``, the tests and the benchmarks all read a
+site through :func:`collect`.  Per-source work is a pure function of the file's
+bytes and the config sections it reads, so its result is cached under a key
+made of exactly those (see :class:`SourceKeys`), and is stored only when the
+bytes processed are the bytes that were hashed for the key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import sys
+import time
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from digest import cache, load, pool, related, summarize
+from digest.config import ContentConfig, FolderDefaults, SummaryConfig
+from digest.errors import Problem, Problems
+from digest.load import SourceFile
+from digest.model import Article, Summary, TermCounts
+
+
+@dataclass(frozen=True)
+class Processed:
+    """Everything the per-source work makes of one source file."""
+
+    article: Article | None  # None when the source is unusable (see problems)
+    problems: tuple[Problem, ...]
+    report: tuple[str, ...]  # what its reader inferred or dropped, line by line (-v)
+    summary: Summary | None
+    terms: TermCounts | None
+    digest: str | None = None  # sha256 of the bytes processed (None when unread or cached)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One usable source's results, together."""
+
+    source: SourceFile
+    key: str  # its cache key (covers its bytes and the config it was made with)
+    article: Article
+    summary: Summary
+    terms: TermCounts
+
+
+@dataclass(frozen=True)
+class Collected:
+    """What collect() read: the articles of the site, newest first (ties by slug)."""
+
+    items: tuple[Item, ...]
+    drafts: tuple[Item, ...]  # drafts left out (empty when drafts are built)
+    defaults: dict[str, FolderDefaults]  # per-folder defaults, to read a source again
+    processed: int  # sources whose work was redone (cache misses)
+
+    @property
+    def articles(self) -> list[Article]:
+        return [it.article for it in self.items]
+
+
+Progress = Callable[[Iterable[Processed], int], Iterable[Processed]]
+Report = Callable[[str, Iterable[str]], None]
+
+
+def no_progress(items: Iterable[Processed], total: int) -> Iterable[Processed]:
+    return items
+
+
+def collect(
+    content: ContentConfig,
+    summary_cfg: SummaryConfig,
+    store: cache.Cache,
+    problems: Problems,
+    *,
+    jobs: int | None = None,
+    progress: Progress = no_progress,
+    on_report: Report | None = None,
+    texts: bool = False,
+) -> Collected:
+    """Every article of the site; problems of every source are added to ``problems``.
+
+    Articles come without their plain text and paragraphs (the later stages need
+    neither once they are summarized and counted) unless ``texts``: then every source
+    is read again, whatever the cache holds.
+    """
+    sources = load.discover(content, problems)
+    defaults = load.folder_defaults(content, problems)
+    keys, done, processed = process_sources(
+        sources, content, defaults, summary_cfg, store, jobs, progress, texts
+    )
+    items: list[Item] = []
+    drafts: list[Item] = []
+    for src, p, k in zip(sources, done, keys, strict=True):
+        problems.extend(p.problems)
+        if on_report is not None:
+            on_report(src.shown, p.report)
+        if p.article is None:
+            continue
+        assert p.summary is not None and p.terms is not None
+        item = Item(src, k, p.article, p.summary, p.terms)
+        (drafts if p.article.draft and not content.drafts else items).append(item)
+    load.check_collection([it.article for it in items], problems)
+    items.sort(key=lambda it: load.newest_first(it.article))
+    return Collected(tuple(items), tuple(drafts), defaults, processed)
+
+
+# ---------------------------------------------------------------- per-source work
+
+
+def process_one(
+    src: SourceFile,
+    content: ContentConfig,
+    defaults: dict[str, FolderDefaults],
+    summary_cfg: SummaryConfig,
+) -> Processed:
+    """read -> clean -> validate -> summarize -> term counts for one source."""
+    loaded = load.load_one(src, content, defaults)
+    article = loaded.article
+    if article is None:
+        return Processed(None, loaded.problems, loaded.report, None, None, loaded.digest)
+    return Processed(
+        article,
+        loaded.problems,
+        loaded.report,
+        summarize.summarize(article, summary_cfg),
+        related.term_counts(article),
+        loaded.digest,
+    )
+
+
+def _process_slim(
+    src: SourceFile,
+    content: ContentConfig,
+    defaults: dict[str, FolderDefaults],
+    summary_cfg: SummaryConfig,
+) -> Processed:
+    """process_one, slimmed where it runs: the later stages need neither the article's
+    plain text nor its paragraphs (already summarized and counted), so a worker sends
+    back half the bytes."""
+    p = process_one(src, content, defaults, summary_cfg)
+    if p.article is None:
+        return p
+    return dataclasses.replace(p, article=dataclasses.replace(p.article, text="", paragraphs=()))
+
+
+def process_sources(
+    sources: Sequence[SourceFile],
+    content: ContentConfig,
+    defaults: dict[str, FolderDefaults],
+    summary_cfg: SummaryConfig,
+    store: cache.Cache,
+    jobs: int | None,
+    progress: Progress = no_progress,
+    texts: bool = False,
+) -> tuple[list[str], list[Processed], int]:
+    """(cache keys, results, sources processed), in source order: each result from the
+    cache, else computed (in worker processes when there are many).  With ``texts``
+    every source is processed and its article keeps its text and paragraphs."""
+    digests = Digests(store, content.dir)
+    key_of = SourceKeys(content, defaults, summary_cfg, digests).of
+    keys = [key_of(s) for s in sources]
+    results: list[Processed | None] = [None] * len(keys)
+    todo: list[int] = []
+    for start in range(0, len(keys), _CHUNK):  # in chunks: never all decoded at once
+        chunk = keys[start : start + _CHUNK]
+        wanted = [] if texts else [k for k in chunk if _readable(k)]
+        cached = valid(store.get_many("source", wanted, Stored))
+        for i, k in enumerate(chunk, start):
+            hit = cached.get(k)
+            results[i] = hit.processed() if hit is not None else None
+            if results[i] is None:
+                todo.append(i)
+    fn = process_one if texts else _process_slim
+    fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg), jobs)
+    to_store: dict[str, Stored] = {}
+    for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
+        results[i] = p
+        if p.article is None or not _readable(keys[i]):
+            continue
+        if p.digest != digests.new[sources[i].rel][3]:
+            # The file changed between hashing and reading: the result is not what the
+            # key says.  Not stored, and the file is hashed again next time.
+            digests.forget(sources[i].rel)
+            continue
+        to_store[keys[i]] = Stored.of(p)  # (Stored keeps no text, so texts or not)
+        if len(to_store) >= _CHUNK:
+            store.put_many("source", to_store)
+            to_store = {}
+    store.put_many("source", to_store)
+    store.prune("source", keys)
+    digests.save()
+    return keys, [r for r in results if r is not None], len(todo)
+
+
+_CHUNK = 1000  # cache entries decoded or stored at a time
+
+
+def _readable(key: str) -> bool:
+    return not key.startswith("unreadable:")
+
+
+def _run(
+    fn: Callable[..., Processed], items: Sequence[SourceFile], args: tuple, jobs: int | None
+) -> Iterator[Processed]:
+    """fn(item, *args) for each item, in order; in worker processes when it pays."""
+    workers = pool.workers(jobs)
+    if workers <= 1 or len(items) < pool.ARTICLES:
+        return (fn(item, *args) for item in items)
+    return _pooled(fn, items, args, workers)
+
+
+def _pooled(
+    fn: Callable[..., Processed], items: Sequence[SourceFile], args: tuple, workers: int
+) -> Iterator[Processed]:
+    # The first item runs here: it loads the summarizer's stemmer and stop words
+    # once, and forked workers inherit them instead of each loading its own.
+    yield fn(items[0], *args)
+    yield from pool.ordered_map(_call, [(fn, item, args) for item in items[1:]], workers)
+
+
+def _call(job: tuple) -> Processed:
+    fn, item, args = job
+    return fn(item, *args)
+
+
+# ---------------------------------------------------------------- cache keys
+
+
+class SourceKeys:
+    """Each source's cache key: a hash of everything its Processed depends on (its path,
+    bytes, folder defaults, the content and summary config, digest and its libraries)."""
+
+    def __init__(
+        self,
+        content: ContentConfig,
+        defaults: dict[str, FolderDefaults],
+        summary_cfg: SummaryConfig,
+        digests: Digests,
+    ) -> None:
+        self.defaults, self.digests = defaults, digests
+        self.base = cache.key(
+            "source",
+            cache.fingerprint(),
+            content.language,
+            content.author,
+            content.raw_html,
+            summary_cfg,
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
+        )
+        self.folders: dict[str, str] = {}  # folder -> key of its merged defaults
+
+    def of(self, src: SourceFile) -> str:
+        try:
+            stat = src.path.stat()
+            digest = self.digests.of(src, stat)
+        except OSError:
+            return "unreadable:" + src.rel  # never stored: the error is re-reported each time
+        # scraped text infers dates from the file's time when it says none
+        extra = stat.st_mtime_ns if src.path.suffix.lower() in (".txt", ".html", ".htm") else 0
+        folder = src.rel.rpartition("/")[0]
+        fk = self.folders.get(folder)
+        if fk is None:
+            fk = self.folders[folder] = cache.key(load.defaults_for(src.rel, self.defaults))
+        return cache.quick_key(self.base, src.rel, src.shown, digest, extra, fk)
+
+
+@dataclass(frozen=True)
+class DigestIndex:
+    """What Digests keeps: when it was written, and path -> (size, mtime_ns, inode, sha256)."""
+
+    time: int
+    files: dict[str, tuple[int, int, int, str]]
+
+
+class Digests:
+    """sha256 of each source's bytes, reusing the last build's when the file's size,
+    mtime and inode are unchanged (as git's index does).  A file modified less than
+    a second before that index was written is always read again (a later write in
+    the same clock tick would keep its mtime)."""
+
+    def __init__(self, store: cache.Cache, folder: Path) -> None:
+        self.store = store
+        self.key = cache.key("digests", str(folder))
+        old = store.get("digests", self.key, DigestIndex)  # typed: a wrong shape is a miss
+        self.old: dict[str, tuple[int, int, int, str]] = old.files if old is not None else {}
+        self.written: int = old.time if old is not None else 0
+        self.new: dict[str, tuple[int, int, int, str]] = {}
+
+    def of(self, src: SourceFile, st: os.stat_result) -> str:
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        old = self.old.get(src.rel)
+        if old is not None and old[:3] == stamp and st.st_mtime_ns < self.written - 10**9:
+            digest = old[3]
+        else:
+            digest = hashlib.sha256(src.path.read_bytes()).hexdigest()
+        self.new[src.rel] = (*stamp, digest)
+        return digest
+
+    def forget(self, rel: str) -> None:
+        """Hash this file again next time, whatever its stamp says."""
+        self.new.pop(rel, None)
+
+    def save(self) -> None:
+        self.store.put("digests", self.key, DigestIndex(time.time_ns(), self.new))
+
+
+# ---------------------------------------------------------------- cache values
+
+
+def _int32s(data: bytes) -> array:
+    out = array("i")
+    out.frombytes(data)
+    if sys.byteorder != "little":
+        out.byteswap()
+    return out
+
+
+def _le_bytes(values: array) -> bytes:
+    if sys.byteorder != "little":
+        values = array("i", values)
+        values.byteswap()
+    return values.tobytes()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What the cache keeps of a Processed with an article: the article without its plain
+    text and paragraphs (already summarized and counted), and the term counts as
+    little-endian int32 bytes (fast to store and load)."""
+
+    article: Article
+    problems: tuple[Problem, ...]
+    report: tuple[str, ...]
+    summary: Summary
+    term_ids: bytes
+    term_counts: bytes
+
+    @classmethod
+    def of(cls, p: Processed) -> Stored:
+        assert p.article is not None and p.summary is not None and p.terms is not None
+        return cls(
+            p.article,
+            p.problems,
+            p.report,
+            p.summary,
+            _le_bytes(p.terms.ids),
+            _le_bytes(p.terms.counts),
+        )
+
+    def processed(self) -> Processed:
+        terms = TermCounts(_int32s(self.term_ids), _int32s(self.term_counts))
+        return Processed(self.article, self.problems, self.report, self.summary, terms)
+
+
+def valid(stored: dict[str, Stored]) -> dict[str, Stored]:
+    """The entries whose term counts are what term_counts makes: as many ids as counts,
+    ids strictly increasing within 0 <= id < 2**DIM_BITS, counts positive.  A cache
+    entry that passed its checksum but is not (written by hand, or by a bug) is a miss.
+    Checked for all entries at once: a few array operations, not a loop per article."""
+    if not stored:
+        return stored
+    items = list(stored.items())
+    sizes = np.array([len(s.term_ids) for _, s in items])
+    fits = (sizes == [len(s.term_counts) for _, s in items]) & (sizes % 4 == 0)
+    if not fits.all():
+        return valid({k: s for (k, s), ok in zip(items, fits, strict=True) if ok})
+    ids = np.frombuffer(b"".join(s.term_ids for _, s in items), dtype="<i4")
+    counts = np.frombuffer(b"".join(s.term_counts for _, s in items), dtype="<i4")
+    step = np.diff(ids)
+    starts = np.cumsum(sizes // 4)[:-1]  # a row's first id need not exceed the last row's
+    step[starts[(starts > 0) & (starts < len(ids))] - 1] = 1
+    if not len(ids) or (
+        ids.min() >= 0
+        and ids.max() < 1 << related.DIM_BITS
+        and (step > 0).all()
+        and (counts > 0).all()
+    ):
+        return stored
+    if len(items) == 1:
+        return {}
+    half = len(items) // 2  # find the bad entries by halving
+    return {**valid(dict(items[:half])), **valid(dict(items[half:]))}

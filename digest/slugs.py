@@ -1,0 +1,14 @@
+"""URL slugs, shared by the stages that make or link to URLs (load, render, feeds)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def slugify(text: str) -> str:
+    """Lower-case URL slug: letters and digits joined by '-'."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-_")
+    return re.sub(r"-{2,}", "-", text)[:80].strip("-") or "untitled"
