@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus  # noqa: E402
 
-from digest import load, related  # noqa: E402
+from digest import cache, collect, related  # noqa: E402
 from digest.config import RelatedConfig, load_config  # noqa: E402
 from digest.errors import Problems  # noqa: E402
 
@@ -38,10 +38,9 @@ from digest.errors import Problems  # noqa: E402
 def articles_of(site: Path) -> list:
     cfg = load_config(site / "site.yaml")
     problems = Problems()
-    sources = load.discover(cfg.content, problems)
-    defaults = load.folder_defaults(cfg.content, problems)
-    found = [load.load_one(s, cfg.content, defaults)[0] for s in sources]
-    return load.check_collection([a for a in found if a], problems)
+    with cache.Cache(None) as store:
+        site = collect.collect(cfg.content, cfg.summary, store, problems, texts=True)
+    return site.articles
 
 
 def timed(fn, *args, **kwargs):

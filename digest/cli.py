@@ -55,15 +55,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def add_site_args(p: argparse.ArgumentParser) -> None:
-    """--config, --base-url, --drafts: shared by commands that read a site."""
-    p.add_argument("--config", "-c", metavar="PATH", help="site.yaml to use (default: ./site.yaml)")
-    p.add_argument(
-        "--base-url", metavar="URL", help="override base_url, e.g. https://user.github.io/repo/"
-    )
-    p.add_argument("--drafts", action="store_true", help="include articles with draft: true")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)

@@ -1,10 +1,15 @@
 """The ``publish`` stage: write the site atomically.
 
-The whole site is written into a fresh temporary folder beside the output
-folder and swapped into place only when every file is written, so a failed
-or killed build leaves the previous site untouched.  On Linux the swap is a
-single ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, with recovery
-of the old site at the next build if the process dies between them.
+Two trees are kept: the output folder (``public/``) and a staging tree beside
+it (``.digest-staging-public/``, see :func:`staging_dir`), which holds the site
+of the build before last.  A build brings the staging tree up to date (only
+files whose bytes changed are written; files no page claims are removed; files
+put in the output by hand are carried over) and swaps the two trees only when
+every file is written, so a failed or killed build leaves the previous site
+untouched.  On Linux the swap is a single ``renameat2(RENAME_EXCHANGE)``;
+elsewhere two renames, with recovery of the old site at the next build if the
+process dies between them.  The stamps file beside the trees (``stamps_file``)
+records each file's size and mtime so unchanged files need no re-read.
 Refuses to write two pages to one path.
 """
 

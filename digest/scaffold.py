@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import textwrap
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from digest.config import SCHEMA, Opt
+from digest.publish import staging_dir, stamps_file
 
 # The one place that says how CI installs digest (requirements.txt, which the
 # workflow installs and setup-python's pip cache is keyed on).
@@ -119,17 +121,13 @@ GitHub Actions as its source.
 
 
 def gitignore() -> str:
-    from pathlib import Path
-
-    from digest.publish import staging_dir
-
-    output = SCHEMA["output_dir"].default
+    output = Path(SCHEMA["output_dir"].default)
     cache = SCHEMA["cache_dir"].default
     return textwrap.dedent(f"""\
         # Built site (digest build), its staging copy and the build cache: never commit them.
         /{output}/
-        /{staging_dir(Path(output)).name}/
-        /.digest-stamps-{output}.json
+        /{staging_dir(output).name}/
+        /{stamps_file(output).name}
         /{cache}/
         """)
 

@@ -7,14 +7,13 @@ import os
 import sys
 from collections.abc import Iterable
 
+from digest.commands import add_site_args
 from digest.paths import shown
 
 ORDER = 10
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
-    from digest.cli import add_site_args
-
     b = sub.add_parser(
         "build",
         help="build the site into the output folder (default public/)",

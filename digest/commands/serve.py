@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from digest.commands import add_site_args
+
 ORDER = 20
 
 
@@ -18,8 +20,6 @@ def _port(text: str) -> int:
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
-    from digest.cli import add_site_args
-
     p = sub.add_parser(
         "serve",
         help="preview the site at http://127.0.0.1:8000/, rebuilding and reloading on change",
