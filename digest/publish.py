@@ -126,11 +126,11 @@ def _prepare_staging(output: Path) -> tuple[Path, dict[str, str], dict[str, list
     """
     staging = staging_dir(output)
     if staging.is_dir():
-        state, stamps = _manifest(staging), _stamps(output, staging)
+        held, stamps = _manifest(staging), _stamps(output, staging)
         (staging / _MARKER).unlink(missing_ok=True)
-        if state is None:
+        if held is None:
             return staging, _scan(staging), {}
-        return staging, state, stamps
+        return staging, held, stamps
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{output.name}-", dir=output.parent))
     state: dict[str, str] = {}
     live = _manifest(output) if output.is_dir() else None

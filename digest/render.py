@@ -412,13 +412,13 @@ def render_site(
     ]
     r.extra = {**r.extra, "sections": nav}
 
-    jobs = r.listing("index.html", "", entries, title=None, kind="home")
+    work = r.listing("index.html", "", entries, title=None, kind="home")
     for e in entries:
         a = e.article
         ctx = {"entry": e, "article": a, "title": a.title, "kind": "article"}
-        jobs.append(_Job("article.html", a.url, a.path, ctx))
+        work.append(_Job("article.html", a.url, a.path, ctx))
     for s in sorted(sections):
-        jobs += r.listing(
+        work += r.listing(
             "list.html",
             f"{s}/",
             sections[s],
@@ -427,7 +427,7 @@ def render_site(
             feed_base=f"{s}/",
         )
     for s in sorted(tags):
-        jobs += r.listing(
+        work += r.listing(
             "list.html",
             f"tags/{s}/",
             tags[s],
@@ -435,15 +435,15 @@ def render_site(
             kind="tag",
             feed_base=None,
         )
-    jobs.append(
+    work.append(
         _Job("tags.html", "tags/", "tags.html", {"tags": all_tags, "title": "Tags", "kind": "tags"})
     )
     archive = {"groups": archive_groups(entries), "title": "Archive", "kind": "archive"}
-    jobs.append(_Job("archive.html", "archive/", "archive.html", archive))
-    jobs.append(
+    work.append(_Job("archive.html", "archive/", "archive.html", archive))
+    work.append(
         _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
     )
-    yield from r.pages(jobs)
+    yield from r.pages(work)
     yield from static_pages(theme.static_dirs)
     r.flush()
 

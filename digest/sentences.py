@@ -307,7 +307,9 @@ def _is_dotted_acronym(core: str) -> bool:
 
 def _bare(word: str) -> str:
     """``word`` lowercased, cut at the first trailing punctuation mark."""
-    return _BARE.match(word.lower()).group()
+    m = _BARE.match(word.lower())
+    assert m is not None  # _BARE matches every string (it may match nothing)
+    return m.group()
 
 
 def _starter(word: str) -> bool:

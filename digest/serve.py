@@ -199,7 +199,7 @@ class Watcher:
     def __init__(
         self,
         paths: Callable[[], Iterable[Path]],
-        on_change: Callable[[int], None],
+        on_change: Callable[[int], object],
         debounce: float = DEBOUNCE,
         poll: float = POLL,
         max_wait: float = MAX_WAIT,
@@ -536,8 +536,9 @@ class SiteHandler(web.RequestHandler):
         if state.failed:
             await self._error(state, include_body)
             return
-        page = state.root / "404.html" if state.root is not None else None
-        if page is not None and page.is_file() and resolve(state.root, "404.html"):
+        root = state.root
+        page = root / "404.html" if root is not None else None
+        if root is not None and page is not None and page.is_file() and resolve(root, "404.html"):
             await self._send(page, 404, state, include_body)
             return
         self.set_status(404)

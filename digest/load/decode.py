@@ -61,9 +61,10 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()
-    enc = best.encoding if best is not None else None
-    if enc is None:
+    found = best.encoding if best is not None else None
+    if found is None:
         raise ContentError("not a text file (no text encoding fits its bytes)", path)
+    enc = found
     # Single-byte Western text is by far the most common legacy case; cp1252 is a
     # superset of Latin-1's printable range and what "Latin-1" files usually are.
     # The detector often names a sibling Latin code page (cp1257, mac_latin2, ...)
