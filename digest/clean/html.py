@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from digest.clean.scraped import (
     _credit,
@@ -91,20 +92,39 @@ def _parse(html: str) -> Any:
         return None
 
 
+# Fields of a page's metadata: strings, except tags, sections and crumbs (tuples of strings).
+_MetaKey = Literal[
+    "title",
+    "description",
+    "date",
+    "byline",
+    "source",
+    "source_url",
+    "image",
+    "tags",
+    "sections",
+    "crumbs",  # the JSON-LD breadcrumb's names, the sections when nothing else names them
+]
+_MetaValue = str | tuple[str, ...]
+
+
 class _Meta:
-    """Metadata of a page, each field with the place it came from (for the report)."""
+    """Metadata of a page, each field with the place it came from (for the report).
+
+    The first source to offer a non-empty value for a field wins.
+    """
 
     def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-        self.origin: dict[str, str] = {}
+        self.values: dict[_MetaKey, _MetaValue] = {}
+        self.origin: dict[_MetaKey, str] = {}
 
-    def offer(self, key: str, value: Any, origin: str) -> None:
+    def offer(self, key: _MetaKey, value: _MetaValue | None, origin: str) -> None:
         if key in self.values or value in (None, "", (), []):
             return
         self.values[key] = value
         self.origin[key] = origin
 
-    def get(self, key: str) -> Any:
+    def get(self, key: _MetaKey) -> Any:
         return self.values.get(key)
 
 
@@ -168,123 +188,182 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
+_MetaTags = dict[str, list[str]]  # <meta> key (property / name / itemprop) -> contents
+
+
 def _page_meta(root: Any) -> _Meta:
+    """The page's metadata, each field from the first source that has it, in this order."""
     meta = _Meta()
-    props: dict[str, list[str]] = {}
+    tags = _meta_tags(root)
+    _offer_json_ld(meta, root)  # first: it is the most structured
+    _offer_opengraph(meta, tags)
+    _offer_published_time(meta, tags)
+    _offer_image(meta, tags)
+    _offer_meta_author(meta, tags)
+    _offer_tags_and_sections(meta, tags)
+    _offer_canonical(meta, root, tags)
+    _offer_headings(meta, root)
+    _offer_time_elements(meta, root)
+    _offer_byline_elements(meta, root)
+    return meta
+
+
+def _meta_tags(root: Any) -> _MetaTags:
+    tags: _MetaTags = {}
     for el in root.xpath("//meta")[:500]:
         key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
         content = el.get("content")
         if key and content is not None:
-            props.setdefault(key, []).append(_norm(content))
+            tags.setdefault(key, []).append(_norm(content))
+    return tags
 
-    def first(*keys: str) -> str | None:
-        for k in keys:
-            for v in props.get(k, ()):
-                if v:
-                    return v
-        return None
 
-    # JSON-LD first: it is the most structured.
+def _first(tags: _MetaTags, *keys: str) -> str | None:
+    """The first non-empty content of the first of ``keys`` that has one."""
+    for k in keys:
+        for v in tags.get(k, ()):
+            if v:
+                return v
+    return None
+
+
+def _offer_json_ld(meta: _Meta, root: Any) -> None:
     for obj in _json_ld_objects(root):
         types = _types(obj)
         if types & _ARTICLE_TYPES:
-            meta.offer("title", _norm(obj.get("headline")), "JSON-LD headline")
-            meta.offer("description", _norm(obj.get("description")), "JSON-LD description")
-            meta.offer("date", _iso_date(obj.get("datePublished")), "JSON-LD datePublished")
-            meta.offer("byline", " and ".join(_names(obj.get("author"))), "JSON-LD author")
-            pub = _names(obj.get("publisher"))
-            meta.offer("source", pub[0] if pub else None, "JSON-LD publisher")
-            meta.offer("image", _image_url(obj.get("image")), "JSON-LD image")
-            meta.offer("tags", tuple(_strings(obj.get("keywords"))), "JSON-LD keywords")
-            meta.offer("sections", tuple(_strings(obj.get("articleSection"))), "JSON-LD section")
-            page = obj.get("mainEntityOfPage")
-            if isinstance(page, dict):
-                page = page.get("@id") or page.get("url")
-            meta.offer(
-                "source_url",
-                _http(page if isinstance(page, str) else None),
-                "JSON-LD mainEntityOfPage",
-            )
-            meta.offer("source_url", _http(obj.get("url")), "JSON-LD url")
+            _offer_json_ld_article(meta, obj)
         elif "breadcrumblist" in types:
-            items = obj.get("itemListElement")
-            names = []
-            for it in items[:12] if isinstance(items, list) else []:
-                if isinstance(it, dict):
-                    name = _norm(it.get("name")) or (
-                        _norm(it["item"].get("name")) if isinstance(it.get("item"), dict) else ""
-                    )
-                    if name and name.lower() not in ("home", "homepage"):
-                        names.append(name)
-            meta.offer("crumbs", tuple(names), "JSON-LD BreadcrumbList")
+            _offer_json_ld_breadcrumbs(meta, obj)
 
-    meta.offer("title", first("og:title", "twitter:title"), "og:title")
+
+def _offer_json_ld_article(meta: _Meta, obj: dict[str, Any]) -> None:
+    """A JSON-LD ``NewsArticle`` (or another article type)."""
+    meta.offer("title", _norm(obj.get("headline")), "JSON-LD headline")
+    meta.offer("description", _norm(obj.get("description")), "JSON-LD description")
+    meta.offer("date", _iso_date(obj.get("datePublished")), "JSON-LD datePublished")
+    meta.offer("byline", " and ".join(_names(obj.get("author"))), "JSON-LD author")
+    pub = _names(obj.get("publisher"))
+    meta.offer("source", pub[0] if pub else None, "JSON-LD publisher")
+    meta.offer("image", _image_url(obj.get("image")), "JSON-LD image")
+    meta.offer("tags", tuple(_strings(obj.get("keywords"))), "JSON-LD keywords")
+    meta.offer("sections", tuple(_strings(obj.get("articleSection"))), "JSON-LD section")
+    page = obj.get("mainEntityOfPage")
+    if isinstance(page, dict):
+        page = page.get("@id") or page.get("url")
+    meta.offer(
+        "source_url",
+        _http(page if isinstance(page, str) else None),
+        "JSON-LD mainEntityOfPage",
+    )
+    meta.offer("source_url", _http(obj.get("url")), "JSON-LD url")
+
+
+def _offer_json_ld_breadcrumbs(meta: _Meta, obj: dict[str, Any]) -> None:
+    """A JSON-LD ``BreadcrumbList``: its names but "Home"; sections only when nothing else
+    names them (see :func:`_offer_tags_and_sections`)."""
+    items = obj.get("itemListElement")
+    names = []
+    for it in items[:12] if isinstance(items, list) else []:
+        name = _crumb_name(it)
+        if name and name.lower() not in ("home", "homepage"):
+            names.append(name)
+    meta.offer("crumbs", tuple(names), "JSON-LD BreadcrumbList")
+
+
+def _crumb_name(item: Any) -> str:
+    if not isinstance(item, dict):
+        return ""
+    inner = item.get("item")
+    return _norm(item.get("name")) or (_norm(inner.get("name")) if isinstance(inner, dict) else "")
+
+
+def _offer_opengraph(meta: _Meta, tags: _MetaTags) -> None:
+    """OpenGraph (and Twitter card / plain meta) title, description and site name."""
+    meta.offer("title", _first(tags, "og:title", "twitter:title"), "og:title")
     meta.offer(
         "description",
-        first("og:description", "twitter:description", "description"),
+        _first(tags, "og:description", "twitter:description", "description"),
         "og:description / meta description",
     )
-    meta.offer("source", first("og:site_name", "application-name"), "og:site_name")
-    meta.offer(
-        "date",
-        _iso_date(
-            first(
-                "article:published_time",
-                "datepublished",
-                "pubdate",
-                "publishdate",
-                "date",
-                "dc.date.issued",
-                "dcterms.created",
-                "sailthru.date",
-                "parsely-pub-date",
-            )
-        ),
-        "article:published_time / meta date",
-    )
-    meta.offer(
-        "image",
-        _http(first("og:image", "og:image:url", "og:image:secure_url", "twitter:image")),
-        "og:image",
-    )
-    meta.offer(
-        "byline",
-        _meta_author(first("author", "article:author", "byl", "parsely-author")),
-        "meta author",
-    )
-    tags = [t for k in ("article:tag",) for v in props.get(k, ()) for t in [v] if t]
-    meta.offer("tags", tuple(tags), "article:tag")
-    kw = first("news_keywords", "keywords")
+    meta.offer("source", _first(tags, "og:site_name", "application-name"), "og:site_name")
+
+
+_DATE_TAGS = (
+    "article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "date",
+    "dc.date.issued",
+    "dcterms.created",
+    "sailthru.date",
+    "parsely-pub-date",
+)
+
+
+def _offer_published_time(meta: _Meta, tags: _MetaTags) -> None:
+    meta.offer("date", _iso_date(_first(tags, *_DATE_TAGS)), "article:published_time / meta date")
+
+
+def _offer_image(meta: _Meta, tags: _MetaTags) -> None:
+    image = _first(tags, "og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+    meta.offer("image", _http(image), "og:image")
+
+
+def _offer_meta_author(meta: _Meta, tags: _MetaTags) -> None:
+    author = _first(tags, "author", "article:author", "byl", "parsely-author")
+    meta.offer("byline", _meta_author(author), "meta author")
+
+
+def _offer_tags_and_sections(meta: _Meta, tags: _MetaTags) -> None:
+    """``article:tag``, keywords and ``article:section``; the JSON-LD breadcrumb's names
+    are the sections when nothing else gave them."""
+    meta.offer("tags", tuple(v for v in tags.get("article:tag", ()) if v), "article:tag")
+    kw = _first(tags, "news_keywords", "keywords")
     meta.offer("tags", tuple(_strings(kw)) if kw else (), "meta keywords")
-    section = first("article:section")
+    section = _first(tags, "article:section")
     meta.offer("sections", (section,) if section else (), "article:section")
     if meta.get("sections") is None and meta.get("crumbs"):
         meta.offer("sections", meta.get("crumbs"), meta.origin["crumbs"])
 
+
+def _offer_canonical(meta: _Meta, root: Any, tags: _MetaTags) -> None:
     for link in root.xpath("//link[@href]")[:300]:
         rel = (link.get("rel") or "").lower().split()
         if "canonical" in rel:
             meta.offer("source_url", _http(link.get("href")), "link rel=canonical")
-    meta.offer("source_url", _http(first("og:url")), "og:url")
+    meta.offer("source_url", _http(_first(tags, "og:url")), "og:url")
 
+
+def _offer_headings(meta: _Meta, root: Any) -> None:
+    """The first ``<h1>``, then ``<title>`` without the site's name."""
     h1 = root.xpath("//h1")
     if h1:
         meta.offer("title", _norm(h1[0].text_content()), "<h1>")
     titles = root.xpath("//title")
     if titles:
-        meta.offer(
-            "title", _strip_site(_norm(titles[0].text_content()), meta.get("source")), "<title>"
-        )
+        title = _strip_site(_norm(titles[0].text_content()), meta.get("source"))
+        meta.offer("title", title, "<title>")
+
+
+def _offer_time_elements(meta: _Meta, root: Any) -> None:
     for t in root.xpath("//time[@datetime]")[:5]:
         meta.offer("date", _iso_date(t.get("datetime")), "<time datetime>")
-    for el in root.xpath(
-        '//*[@rel="author"] | //*[contains(concat(" ", normalize-space(@class), " "), " byline ")]'
-        ' | //*[contains(@class, "author-name")]'
-    )[:5]:
+
+
+_BYLINE_ELEMENTS = (
+    '//*[@rel="author"] | //*[contains(concat(" ", normalize-space(@class), " "), " byline ")]'
+    ' | //*[contains(@class, "author-name")]'
+)
+
+
+def _offer_byline_elements(meta: _Meta, root: Any) -> None:
+    """``rel=author`` and ``class="byline"`` / ``author-name`` elements: "By Jane Doe" or a
+    bare name."""
+    for el in root.xpath(_BYLINE_ELEMENTS)[:5]:
         text = _norm(el.text_content())
         name = byline_name(text) or (text if byline_name("By " + text) else None)
         meta.offer("byline", name, "byline element")
-    return meta
 
 
 def _meta_author(value: str | None) -> str | None:
@@ -370,6 +449,29 @@ def _trafilatura(html: str, precision: bool = False) -> list[str]:
 # ----------------------------------------------------------------- the cleaner
 
 
+_REPORTED_FIELDS: tuple[_MetaKey, ...] = (
+    "title",
+    "description",
+    "date",
+    "byline",
+    "source",
+    "source_url",
+    "image",
+    "tags",
+    "sections",
+)
+
+
+@dataclass
+class _Body:
+    """Paragraphs kept from the extracted text, and what the dropped ones told."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    credit: str | None = None
+    byline: str | None = None
+    date: str | None = None
+
+
 def _clean(html: str) -> Cleaned:
     report: list[str] = []
     if len(html) > MAX_HTML:
@@ -384,79 +486,86 @@ def _clean(html: str) -> Cleaned:
             report=(*report, "html: no document to read"),
         )
     meta = _page_meta(root)
-    for key in (
-        "title",
-        "description",
-        "date",
-        "byline",
-        "source",
-        "source_url",
-        "image",
-        "tags",
-        "sections",
-    ):
-        if meta.get(key) is not None:
-            report.append(f"html: {key} from {meta.origin[key]}")
-
-    try:
-        extracted = _trafilatura(html)
-    except Exception as exc:  # pragma: no cover - library failure on a strange page
-        report.append(f"html: trafilatura failed ({type(exc).__name__}); no body")
-        extracted = []
-    report.append(f"html: trafilatura kept {len(extracted)} paragraph(s)")
-
-    title = meta.get("title")
-    description = meta.get("description")
-    repeats = {_fold(t) for t in (title, description) if t}
-    credit = None
-    byline = meta.get("byline")
-    date = meta.get("date")
-    paragraphs: list[str] = []
-    for i, text in enumerate(extracted, 1):
-        kind = classify_clutter(text)
-        if kind:
-            report.append(f"paragraph {i}: dropped ({kind}): {_show(text)}")
-            continue
-        if _fold(text) in repeats:
-            report.append(f"paragraph {i}: dropped (repeats the title or description)")
-            continue
-        if len(text) <= 250:
-            d = parse_date_text(text)
-            if d:
-                date = date or d[1]
-                report.append(f"paragraph {i}: dropped ({d[0]} date {d[1]})")
-                continue
-            if _credit(text):
-                credit = credit or text
-                report.append(f"paragraph {i}: credit")
-                continue
-            name = byline_name(text)
-            if name:
-                byline = byline or name
-                report.append(f"paragraph {i}: dropped (byline {name})")
-                continue
-        paragraphs.append(text)
-
-    source = meta.get("source")
-    if paragraphs and source is None:
-        dl = dateline_of(paragraphs[0])
-        if dl and dl[1]:
-            source = dl[1]
-            report.append(f"paragraph 1: dateline {dl[0]!r} -> source {source}")
+    report.extend(
+        f"html: {key} from {meta.origin[key]}"
+        for key in _REPORTED_FIELDS
+        if meta.get(key) is not None
+    )
+    body = _filter_paragraphs(_extract(html, report), meta, report)
+    source = _source(meta, body.paragraphs, report)
     return Cleaned(
-        title=title,
-        description=description,
-        paragraphs=tuple(paragraphs),
+        title=meta.get("title"),
+        description=meta.get("description"),
+        paragraphs=tuple(body.paragraphs),
         sections=tuple(_dedupe(meta.get("sections") or ())),
-        credit=credit,
-        byline=byline,
-        date=date,
+        credit=body.credit,
+        byline=body.byline,
+        date=body.date,
         source=source,
         source_url=meta.get("source_url"),
         image=meta.get("image"),
         tags=tuple(_dedupe(meta.get("tags") or ())),
         report=tuple(report),
     )
+
+
+def _extract(html: str, report: list[str]) -> list[str]:
+    """The page's paragraphs by trafilatura (none if it fails)."""
+    try:
+        extracted = _trafilatura(html)
+    except Exception as exc:  # pragma: no cover - library failure on a strange page
+        report.append(f"html: trafilatura failed ({type(exc).__name__}); no body")
+        extracted = []
+    report.append(f"html: trafilatura kept {len(extracted)} paragraph(s)")
+    return extracted
+
+
+def _filter_paragraphs(extracted: list[str], meta: _Meta, report: list[str]) -> _Body:
+    """Drop clutter, repeats of the title or description, and date, credit and byline
+    paragraphs (recording what they say when the page's metadata did not)."""
+    repeats = {_fold(t) for t in (meta.get("title"), meta.get("description")) if t}
+    body = _Body(byline=meta.get("byline"), date=meta.get("date"))
+    for i, text in enumerate(extracted, 1):
+        why = _dropped_paragraph(text, repeats, body)
+        if why is None:
+            body.paragraphs.append(text)
+        else:
+            report.append(f"paragraph {i}: {why}")
+    return body
+
+
+def _dropped_paragraph(text: str, repeats: set[str], body: _Body) -> str | None:
+    """Why a paragraph is not body text (for the report), or None to keep it."""
+    kind = classify_clutter(text)
+    if kind:
+        return f"dropped ({kind}): {_show(text)}"
+    if _fold(text) in repeats:
+        return "dropped (repeats the title or description)"
+    if len(text) > 250:
+        return None
+    d = parse_date_text(text)
+    if d:
+        body.date = body.date or d[1]
+        return f"dropped ({d[0]} date {d[1]})"
+    if _credit(text):
+        body.credit = body.credit or text
+        return "credit"
+    name = byline_name(text)
+    if name:
+        body.byline = body.byline or name
+        return f"dropped (byline {name})"
+    return None
+
+
+def _source(meta: _Meta, paragraphs: list[str], report: list[str]) -> str | None:
+    """The publisher from the metadata, else the agency of a dateline opening the body."""
+    source: str | None = meta.get("source")
+    if paragraphs and source is None:
+        dl = dateline_of(paragraphs[0])
+        if dl and dl[1]:
+            source = dl[1]
+            report.append(f"paragraph 1: dateline {dl[0]!r} -> source {source}")
+    return source
 
 
 def _fold(text: str) -> str:

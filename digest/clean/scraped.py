@@ -22,8 +22,29 @@ regular expressions have no nested quantifiers, so the work is linear in the inp
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from enum import Enum
 
+from digest.boilerplate import (
+    BYLINE_BY_PREFIX,
+    BYLINE_IN_PLACE,
+    BYLINE_NAME_IN_PLACE,
+    BYLINE_ROLE,
+    BYLINE_SEPARATORS,
+    CAPTION_LINE_ANY,
+    CAPTION_LINE_PREFIX,
+    CREDIT_LINE,
+    DASH_CREDIT_LINE,
+    DATELINE_AGENCY,
+    DATELINE_LINE,
+    NAV_LINE_PREFIX,
+    NAV_LINES,
+    RELATED_HEADING,
+    TOOLBAR_CORE,
+    TOOLBAR_WORDS,
+    phrases,
+)
 from digest.clean.types import Cleaned
 
 __all__ = ["clean_scraped_text", "split_breadcrumb", "parse_date_text", "classify_clutter"]
@@ -49,65 +70,8 @@ _QUOTES = str.maketrans(
 # ----------------------------------------------------------------- navigation & clutter
 
 
-def _phrases(spec: str) -> frozenset[str]:
-    return frozenset(p.strip() for p in spec.replace("\n", "|").split("|") if p.strip())
-
-
-# Whole lines (compared lower-cased, quotes straightened, surrounding punctuation removed).
-_NAV_EXACT = _phrases(
-    """
-    related articles|related|related stories|related content|related news|related topics
-    related coverage|related posts|related links|back to top|back to top button|top
-    share this|share this article|share this story|share this page|share|shares
-    share on facebook|share on twitter|share via email|advertisement|advertising|ad|ads
-    sponsored|sponsored content|paid content|promoted|promoted stories|read more
-    read more stories|read next|continue reading|comments|comment|show comments|view comments
-    leave a comment|add a comment|join the conversation|sign up|log in|login|sign in|register
-    subscribe|subscribe now|menu|search|home|skip to content|skip to main content|close
-    print|email|e-mail|tweet|more|more stories|more news|most read|most popular|trending
-    trending now|top stories|latest news|latest|latest stories|you may also like
-    you might also like|recommended|recommended for you|recommended stories|editor's picks
-    editors' picks|more on this story|more on this topic|topics|tags|listen
-    listen to this article|watch|video|next article|previous article|next|previous|load more
-    see all|view all|see more|accept|accept all|accept cookies|reject all|manage preferences
-    cookie settings|cookie policy|got it|ok|loading|please wait|follow|follow us|newsletter
-    newsletters|privacy policy|terms of use|terms and conditions|contact us|about us|jump to
-    up next|what to read next|popular|don't miss|must read|also read|see also|in pictures
-    explore more|more like this|most viewed|from around the web|featured|featured stories
-    share article|copy link|link copied|save|saved|bookmark|gift this article|print this page
-    print article|font size|text size|report an error|report a correction|corrections
-    get the app|download the app|open in app|watch live|live|breaking|breaking news|in brief
-    """
-)
-
-# Navigation headings after which the rest of the page is other articles' teasers.
-_RELATED_HEADINGS = re.compile(
-    r"^(?:related\b|more (?:stories|news|from|on|like this|in)\b|most (?:read|popular|viewed)\b"
-    r"|trending\b|top stories\b|latest (?:news|stories)\b|you (?:may|might) also\b"
-    r"|recommended\b|editors?'?s? picks\b|up next\b|what to read next\b|don't miss\b"
-    r"|must read\b|also read\b|see also\b|read (?:more|next)\b|from around the web\b"
-    r"|promoted stories\b|explore more\b|featured stories\b)"
-)
-
-_NAV_PREFIX = re.compile(
-    r"^(?:follow (?:us|\w+ on)\b|like us on\b|find us on\b|join us on\b|connect with us\b"
-    r"|share (?:this|on|via|the|article|story)\b|share:|click here\b|tap here\b|sign up\b"
-    r"|subscribe (?:to|now|for|today|and)\b|download (?:our|the) app\b|get (?:our|the) app\b"
-    r"|read more\b|read next\b|read also\b|also read\b|see also\b|more from\b|more on\b"
-    r"|watch:|video:|listen:|advertisement\b|sponsored\b|skip to\b|jump to\b"
-    r"|(?:tags|topics|filed under|categories|category|keywords)\s*:"
-    r"|already (?:a )?(?:subscriber|member|registered)\b|not a subscriber\b|log in\b|sign in\b"
-    r"|create (?:an|a free|your) account\b|register (?:now|for free|here)\b|continue reading\b"
-    r"|you have (?:reached|read|\d+)\b|you've (?:reached|read)\b|this content is not available\b"
-    r"|(?:please )?enable javascript\b|support (?:our|independent|quality) journalism\b"
-    r"|(?:become|becoming) a (?:member|subscriber|supporter)\b|(?:listen|reading time)\b.{0,20}:"
-    r"|loading\b|advertise with us\b|report an error\b|got a (?:story|news tip|tip)\b"
-    r"|have a (?:story|news tip|tip)\b|contact (?:us|the newsroom)\b|for more (?:news|stories)\b"
-    r"|the post\b.{0,200}\bappeared first on\b"
-    r"|this (?:article|story) (?:is|was) (?:brought|sponsored)"
-    r"|\d+\s*(?:comments?|shares?|reactions?)$|\d+\s*min(?:ute)?s?\s*(?:read|listen)$"
-    r"|previous (?:article|story|post)\b|next (?:article|story|post)\b|back to\b)"
-)
+# Navigation, caption, credit, byline and dateline patterns live in digest.boilerplate
+# (shared with the summarizer); the page-only clutter (copyright, prompts) is here.
 
 _COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\)\s|all rights reserved)|all rights reserved")
 
@@ -133,32 +97,6 @@ _PROMPT = re.compile(
     r"|view the discussion|community guidelines)\b"
 )
 
-_CAPTION_PREFIX = re.compile(
-    r"^(?:image|images|photo|photos|picture|pictures|photograph|caption|video|illustration"
-    r"|graphic|file photo|pictured|main image|top image|gallery|credit|image credit"
-    r"|photo credit|image source|image caption|media caption|picture caption)\s*(?::|\||-\s|\(|,)"
-)
-_CAPTION_ANY = re.compile(
-    r"\b(?:getty images|ap photo|afp photo|afp via getty|epa-efe|reuters/|photo by\b"
-    r"|photograph:|photographer:|shutterstock|alamy|file photo\)|\(photo:|\(image:"
-    r"|\(picture:|\(credit:|/ ?ap\)|/ ?afp\)|/ ?reuters\))"
-)
-
-# Lines made only of these words (and numbers) are sharing / tool bars.
-_TOOLBAR_WORDS = frozenset(
-    """
-    share this article story page on via facebook twitter x linkedin whatsapp email e-mail
-    mail print pinterest reddit telegram copy link tweet messenger flipboard sms save gift
-    comments comment bookmark listen url pocket instagram youtube tiktok threads bluesky
-    mastodon rss feed and or | · • / - — – follow us
-    """.split()
-)
-_TOOLBAR_CORE = frozenset(
-    "share facebook twitter linkedin whatsapp email e-mail print pinterest reddit telegram "
-    "tweet messenger flipboard instagram youtube tiktok bluesky mastodon".split()
-)
-
-
 _KEY_STRIP = " .:;,!?|>»›·•*#-_=()[]<>\"'~^"
 
 
@@ -171,63 +109,68 @@ def _key(line: str) -> str:
 
 def classify_clutter(line: str) -> str | None:
     """The kind of clutter a line is ("navigation", "cookie prompt", "newsletter prompt",
-    "caption", "copyright"), or None if it may be article text."""
+    "prompt", "caption", "copyright"), or None if it may be article text.
+
+    Navigation phrases and copyright notices are recognised at any length; the other kinds
+    only in lines of at most 300 characters (a long line is article text).
+    """
     key = _key(line)
     if not key:
         return "navigation" if line.strip(_STRIP) else None
-    long_line = len(line) > 300
-    if key in _NAV_EXACT:
+    if key in NAV_LINES:
         return "navigation"
     if _COPYRIGHT.search(key) and len(line) <= 300:
         return "copyright"
-    if long_line:
+    if len(line) > 300:
         return None
-    if _CAPTION_PREFIX.match(key) or (len(line) <= 250 and _CAPTION_ANY.search(key)):
+    return _short_line_clutter(key, len(line))
+
+
+def _short_line_clutter(key: str, length: int) -> str | None:
+    """The kind of clutter of a line of at most 300 characters (checked in this order)."""
+    if CAPTION_LINE_PREFIX.match(key) or (length <= 250 and CAPTION_LINE_ANY.search(key)):
         return "caption"
+    prompt = _prompt_kind(key)
+    if prompt:
+        return prompt
+    if NAV_LINE_PREFIX.match(key) and length <= 200:
+        return "navigation"
+    if _is_toolbar(key):
+        return "navigation"
+    return None
+
+
+def _prompt_kind(key: str) -> str | None:
+    """ "cookie prompt", "newsletter prompt" or "prompt" (paywall, ad blocker, comments)."""
     if _COOKIE.search(key) and _COOKIE_CONTEXT.search(key):
         return "cookie prompt"
     if _NEWSLETTER.search(key) and _NEWSLETTER_CONTEXT.search(key):
         return "newsletter prompt"
     if _PROMPT.search(key):
         return "prompt"
-    if _NAV_PREFIX.match(key) and len(line) <= 200:
-        return "navigation"
-    words = key.replace("|", " ").split()
-    if (
-        len(words) <= 14
-        and all(w in _TOOLBAR_WORDS or w.isdigit() for w in words)
-        and any(w in _TOOLBAR_CORE for w in words)
-    ):
-        return "navigation"
     return None
 
 
-# ----------------------------------------------------------------- credit & byline
+def _is_toolbar(key: str) -> bool:
+    """A short line made only of sharing / tool-bar words and numbers, one a core word."""
+    words = key.replace("|", " ").split()
+    return (
+        len(words) <= 14
+        and all(w in TOOLBAR_WORDS or w.isdigit() for w in words)
+        and any(w in TOOLBAR_CORE for w in words)
+    )
 
-_CREDIT = re.compile(
-    r"^\(?(?:with |additional |further |extra )?(?:reporting|writing|editing|research"
-    r"|translation|compiled|compilation|production|fact-checking)(?: and [a-z]+)?"
-    r" (?:by|from)\b"
-    r"|^with (?:files|input|wires|agency reports?|additional reporting|contributions) (?:from|by)\b"
-    r"|\bcontributed (?:to )?(?:this|the) (?:report|story|article)\b"
-    r"|^this (?:article|story|report|piece) (?:was|is|first) (?:originally |first )?"
-    r"(?:published|produced|appeared|written|reported)\b"
-    r"|^(?:originally|first) (?:published|appeared) (?:by|in|on|at)\b"
-    r"|^source\s*:|^sources\s*:"
-    r"|^(?:agencies|wires|wire services|afp|reuters|ap|the associated press|associated press|dpa"
-    r"|efe|pa media|pa|ani|pti|xinhua|bloomberg|anadolu|kyodo|yonhap|bernama)"
-    r"(?:(?:,| and| with| &) (?:agencies|wires|afp|reuters|ap|dpa|efe|staff))*$"
-)
-_DASH_CREDIT = re.compile(r"^(?:—|–|--|-|~)\s*(\S.{0,80})$")
+
+# ----------------------------------------------------------------- credit & byline
 
 
 def _credit(line: str) -> bool:
     if len(line) > 250:
         return False
     key = " ".join(line[:MAX_EXAMINED].translate(_QUOTES).lower().split()).strip(" .")
-    if _CREDIT.search(key):
+    if CREDIT_LINE.search(key):
         return True
-    m = _DASH_CREDIT.match(line.strip(_STRIP))
+    m = DASH_CREDIT_LINE.match(line.strip(_STRIP))
     if m:
         rest = m.group(1)
         words = rest.split()
@@ -243,15 +186,6 @@ _NAME_WORD = re.compile(r"^(?:[A-Z\u00c0-\u00de][\w'\u2019.\-]*|[A-Z]\.)$")
 _NAME_PARTICLES = frozenset(
     "de del della van von der den da di du la le bin ibn al el and & y".split()
 )
-_ROLE = re.compile(
-    r"\b(?:writer|correspondent|reporter|editor|contributor|columnist|journalist|staff"
-    r"|bureau|chief|analyst|critic|producer|reuters|afp|associated press|press association"
-    r"|news|desk|team|intern|freelance|special to|guest)",
-    re.IGNORECASE,
-)
-_BYLINE_SEPARATORS = re.compile(r"\s*(?:,|\||·|•|\s[-–—]\s)\s*")
-_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3}$")
-_BY_PREFIX = re.compile(r"^(?:written |words |story |text |reported )?by\s*:?\s+", re.IGNORECASE)
 
 
 def _is_name(text: str) -> bool:
@@ -275,19 +209,24 @@ def byline_name(line: str) -> str | None:
     s = line.strip(_STRIP)
     if len(s) > 150 or not s:
         return None
-    m = _BY_PREFIX.match(s)
+    m = BYLINE_BY_PREFIX.match(s)
     if m:
         rest = s[m.end() :]
-        name = _BYLINE_SEPARATORS.split(rest, maxsplit=1)[0].strip(" .")
-        name = _IN_PLACE.sub("", name)
+        name = BYLINE_SEPARATORS.split(rest, maxsplit=1)[0].strip(" .")
+        name = BYLINE_IN_PLACE.sub("", name)
         if name.startswith(("the ", "a ", "an ")):
             return None
         return name if _is_name(name) else None
-    parts = _BYLINE_SEPARATORS.split(s, maxsplit=1)
+    parts = BYLINE_SEPARATORS.split(s, maxsplit=1)
     if len(parts) == 2:
         name, role = parts[0].strip(), parts[1]
-        name = _IN_PLACE.sub("", name)
-        if len(name.split()) >= 2 and _is_name(name) and _ROLE.search(role) and len(role) <= 60:
+        name = BYLINE_IN_PLACE.sub("", name)
+        if (
+            len(name.split()) >= 2
+            and _is_name(name)
+            and BYLINE_ROLE.search(role)
+            and len(role) <= 60
+        ):
             return name
     return None
 
@@ -439,86 +378,184 @@ def _offset_minutes(tz: str) -> int | None:
     return None
 
 
+class _NotADate(Exception):
+    """A token that makes the line something other than a date."""
+
+
+_FILLERS = frozenset(("at", "on", "-", "–", "—", "·", "•", "/", "the", "of"))
+_AM_PM = ("am", "pm", "a.m", "p.m")  # compared after a final "." is removed
+
+
+@dataclass
+class _DateParts:
+    """The fields of a date read so far, token by token (None: not seen yet)."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    hour: int | None = None
+    minute: int | None = None
+    second: int | None = None
+    offset: int | None = None  # minutes east of UTC, when the zone is known
+    tz_seen: bool = False
+
+    def result(self, kind: str) -> tuple[str, str] | None:
+        """``(kind, iso)``, or None without a full, valid calendar date."""
+        if self.year is None or self.month is None or self.day is None:
+            return None
+        try:
+            dt = datetime(
+                self.year, self.month, self.day, self.hour or 0, self.minute or 0, self.second or 0
+            )
+        except ValueError:
+            return None
+        if self.offset is not None:
+            dt = dt.replace(tzinfo=timezone(timedelta(minutes=self.offset)))
+        return kind, _iso(dt, self.hour is not None, self.offset is not None)
+
+
 def _from_words(kind: str, s: str) -> tuple[str, str] | None:
+    """A date written in words ("Friday 12 October 2018, 10:02 BST"), read token by token.
+
+    Each token must be a filler (weekday, "at", "-"), or fill a field not yet filled: month
+    name, four-digit year, day, unambiguous d/m/yyyy, clock time, time zone; anything else
+    means the line is not a date.
+    """
     tokens = s.replace(",", " ").replace("|", " ").replace("(", " ").replace(")", " ").split()
     if len(tokens) > 10:
         return None
-    year = month = day = None
-    hour = minute = second = None
-    offset: int | None = None
-    tz_seen = False
+    parts = _DateParts()
     i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        low = tok.lower().rstrip(".")
-        nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
-        if low in _WEEKDAYS or low in ("at", "on", "-", "–", "—", "·", "•", "/", "the", "of"):
-            pass
-        elif low in _MONTHS and month is None:
-            month = _MONTHS[low]
-        elif low.isdigit() and len(low) == 4 and year is None:
-            year = int(low)
-        elif _DAY.match(low) and day is None and nxt not in ("am", "pm", "a.m.", "p.m."):
-            day = int(_DAY.match(low).group(1))
-        elif _NUMERIC.match(tok) and year is None:
-            a, b, y = (int(x) for x in _NUMERIC.match(tok).groups())
-            if a > 12 >= b:
-                day, month = a, b
-            elif b > 12 >= a:
-                day, month = b, a
-            elif a == b:
-                day = month = a
-            else:
-                return None
-            year = y
-        elif hour is None and (
-            _TIME.match(low + ("." if tok.endswith(".") else "")) or _TIME.match(tok.lower())
-        ):
-            tm = _TIME.match(tok.lower()) or _TIME.match(low)
-            hour, minute = int(tm.group(1)), int(tm.group(2))
-            second = int(tm.group(3) or 0)
-            ampm = tm.group(4)
-            if ampm is None and nxt.rstrip(".") in ("am", "pm", "a.m", "p.m"):
-                ampm = nxt
-                i += 1
-            if ampm:
-                if hour > 12:
-                    return None
-                if ampm.startswith("p") and hour != 12:
-                    hour += 12
-                elif ampm.startswith("a") and hour == 12:
-                    hour = 0
-        elif hour is None and low.isdigit() and nxt.rstrip(".") in ("am", "pm", "a.m", "p.m"):
-            hour, minute, second = int(low), 0, 0
-            if hour > 12:
-                return None
-            if nxt.startswith("p") and hour != 12:
-                hour += 12
-            elif nxt.startswith("a") and hour == 12:
-                hour = 0
-            i += 1
-        elif not tz_seen and (low in _ZONES or _OFFSET.match(low)):
-            tz_seen = True
-            offset = _offset_minutes(low)
-        else:
-            return None
-        i += 1
-    if year is None or month is None or day is None:
-        return None
     try:
-        dt = datetime(year, month, day, hour or 0, minute or 0, second or 0)
-    except ValueError:
+        while i < len(tokens):
+            i += _read_token(parts, tokens, i)
+    except _NotADate:
         return None
-    if offset is not None:
-        dt = dt.replace(tzinfo=timezone(timedelta(minutes=offset)))
-    return kind, _iso(dt, hour is not None, offset is not None)
+    return parts.result(kind)
+
+
+def _read_token(parts: _DateParts, tokens: list[str], i: int) -> int:
+    """Record ``tokens[i]`` in ``parts``; the number of tokens used (2 with a following
+    "am"/"pm").  Raises :class:`_NotADate` for a token that belongs in no date."""
+    tok = tokens[i]
+    low = tok.lower().rstrip(".")
+    nxt = tokens[i + 1].lower() if i + 1 < len(tokens) else ""
+    for reader in _TOKEN_READERS:
+        used = reader(parts, tok, low, nxt)
+        if used is not None:
+            return used
+    raise _NotADate
+
+
+def _read_filler(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
+    return 1 if low in _WEEKDAYS or low in _FILLERS else None
+
+
+def _read_month(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
+    if low not in _MONTHS or parts.month is not None:
+        return None
+    parts.month = _MONTHS[low]
+    return 1
+
+
+def _read_year(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
+    if not (low.isdigit() and len(low) == 4 and parts.year is None):
+        return None
+    parts.year = int(low)
+    return 1
+
+
+def _read_day(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
+    m = _DAY.match(low)
+    if not m or parts.day is not None or nxt in ("am", "pm", "a.m.", "p.m."):
+        return None
+    parts.day = int(m.group(1))
+    return 1
+
+
+def _read_numeric_date(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
+    """12/10/2018 or 10.12.2018: day and month told apart by a number above 12."""
+    m = _NUMERIC.match(tok)
+    if not m or parts.year is not None:
+        return None
+    a, b, y = (int(x) for x in m.groups())
+    if a > 12 >= b:
+        parts.day, parts.month = a, b
+    elif b > 12 >= a:
+        parts.day, parts.month = b, a
+    elif a == b:
+        parts.day = parts.month = a
+    else:
+        raise _NotADate  # ambiguous: 3/4/2018
+    parts.year = y
+    return 1
+
+
+def _read_clock(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
+    """10:02, 10.02am, 10:02 p.m. (the am/pm may be the next token)."""
+    if parts.hour is not None:
+        return None
+    if not (_TIME.match(low + ("." if tok.endswith(".") else "")) or _TIME.match(tok.lower())):
+        return None
+    tm = _TIME.match(tok.lower()) or _TIME.match(low)
+    assert tm is not None  # one of the two matched above
+    used = 1
+    ampm = tm.group(4)
+    if ampm is None and nxt.rstrip(".") in _AM_PM:
+        ampm = nxt
+        used = 2
+    hour = int(tm.group(1))
+    parts.hour = _twenty_four(hour, ampm) if ampm else hour
+    parts.minute = int(tm.group(2))
+    parts.second = int(tm.group(3) or 0)
+    return used
+
+
+def _read_hour(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
+    """A bare hour followed by am/pm: "10 am"."""
+    if parts.hour is not None or not low.isdigit() or nxt.rstrip(".") not in _AM_PM:
+        return None
+    parts.hour, parts.minute, parts.second = _twenty_four(int(low), nxt), 0, 0
+    return 2
+
+
+def _read_zone(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
+    if parts.tz_seen or not (low in _ZONES or _OFFSET.match(low)):
+        return None
+    parts.tz_seen = True
+    parts.offset = _offset_minutes(low)
+    return 1
+
+
+def _twenty_four(hour: int, ampm: str) -> int:
+    """The hour of a 12-hour clock reading on the 24-hour clock."""
+    if hour > 12:
+        raise _NotADate
+    if ampm.startswith("p") and hour != 12:
+        return hour + 12
+    if ampm.startswith("a") and hour == 12:
+        return 0
+    return hour
+
+
+# In this order: the first reader that recognises a token takes it.
+_TOKEN_READERS = (
+    _read_filler,
+    _read_month,
+    _read_year,
+    _read_day,
+    _read_numeric_date,
+    _read_clock,
+    _read_hour,
+    _read_zone,
+)
 
 
 # ----------------------------------------------------------------- breadcrumb
 
 # Sections of news sites, for one-word breadcrumbs and for names that contain capitals
 # inside words (which the camel-case split must not cut).
-_KNOWN_SECTIONS = _phrases(
+_KNOWN_SECTIONS = phrases(
     """
     world|news|politics|business|economy|markets|money|finance|sport|sports|football|soccer
     cricket|tennis|golf|rugby|technology|tech|science|health|opinion|comment|analysis
@@ -583,66 +620,65 @@ def split_breadcrumb(line: str) -> tuple[str, ...] | None:
     if not s or len(s) > 120 or s[-1] in ".!?,;:\"'\u201d\u2019":
         return None
     explicit = _CRUMB_SEPARATORS.search(s) is not None
-    chunks = [c for c in _CRUMB_SEPARATORS.split(s) if c] if explicit else [s]
-    parts: list[str] = []
-    for chunk in chunks:
-        protected = chunk
-        for i, word in enumerate(_CAMEL_WORDS):
-            protected = protected.replace(word, f"\x00{i}\x01")
-        for piece in _CAMEL_SPLIT.split(protected):
-            for i, word in enumerate(_CAMEL_WORDS):
-                piece = piece.replace(f"\x00{i}\x01", word)
-            piece = piece.strip()
-            if piece:
-                parts.append(piece)
-    if not parts or len(parts) > 10:
+    parts = _crumb_parts(s, explicit)
+    if not 1 <= len(parts) <= 10 or not all(_is_section_name(p) for p in parts):
         return None
-    for p in parts:
-        words = p.split()
-        if len(words) > 4:
-            return None
-        for w in words:
-            if w.lower() in _CONNECTORS:
-                continue
-            if not (w[0].isupper() or w[0].isdigit()):
-                return None
-    if len(parts) == 1 and not explicit and parts[0].lower() not in _KNOWN_SECTIONS:
-        return None
-    if (
-        len(parts) > 1
-        and not explicit
-        and all(len(p.split()) == 1 for p in parts)
-        and any(len(p) == 1 for p in parts)
-    ):
+    if not explicit and not _plausible_run_together(parts):
         return None
     return tuple(p for p in parts if p.lower() not in _HOME) or None
 
 
-# ----------------------------------------------------------------- dateline
+def _crumb_parts(s: str, explicit: bool) -> list[str]:
+    """The names of a would-be breadcrumb: cut at explicit separators, then where names run
+    together."""
+    chunks = [c for c in _CRUMB_SEPARATORS.split(s) if c] if explicit else [s]
+    return [piece for chunk in chunks for piece in _camel_pieces(chunk)]
 
-_DATELINE = re.compile(
-    r"^(?:"
-    r"[A-Z][A-Z.'\u2019\-]{1,25}(?: [A-Z][A-Z.'\u2019\-]{0,25}){0,3}"  # KABUL, NEW YORK
-    r"(?:,\s*[A-Z][A-Za-z.]{0,20}(?: [A-Z0-9][A-Za-z0-9.]{0,20}){0,3})?"  # , Oct 12 / , Kenya
-    r"(?:\s*\([A-Za-z][\w .&\-]{0,30}\))?"  # (AFP)
-    r"|[A-Z][a-z]{2,20}(?: [A-Z][a-z]{2,20}){0,2}"  # Paris / New York
-    r"(?:,\s*[A-Z][A-Za-z.]{0,20}(?: [A-Z0-9][A-Za-z0-9.]{0,20}){0,3})?"
-    r"\s*\([A-Za-z][\w .&\-]{0,30}\)"  # must have the agency
-    r")\s*(?:\u2014|\u2013|--|-|:)\s"
-)
-_AGENCY = re.compile(r"\(([A-Za-z][\w .&\-]{0,30})\)")
+
+def _camel_pieces(chunk: str) -> list[str]:
+    """``chunk`` cut where names run together, known mixed-case words kept whole."""
+    protected = chunk
+    for i, word in enumerate(_CAMEL_WORDS):
+        protected = protected.replace(word, f"\x00{i}\x01")
+    pieces = []
+    for piece in _CAMEL_SPLIT.split(protected):
+        for i, word in enumerate(_CAMEL_WORDS):
+            piece = piece.replace(f"\x00{i}\x01", word)
+        piece = piece.strip()
+        if piece:
+            pieces.append(piece)
+    return pieces
+
+
+def _is_section_name(part: str) -> bool:
+    """At most four words, each capitalised (or a number, or a connector such as "and")."""
+    words = part.split()
+    if len(words) > 4:
+        return False
+    return all(w.lower() in _CONNECTORS or w[0].isupper() or w[0].isdigit() for w in words)
+
+
+def _plausible_run_together(parts: list[str]) -> bool:
+    """Without explicit separators: one name must be a known section ("World"), and one-word
+    names split off single letters ("AB" -> "A", "B") are no breadcrumb."""
+    if len(parts) == 1:
+        return parts[0].lower() in _KNOWN_SECTIONS
+    return not (all(len(p.split()) == 1 for p in parts) and any(len(p) == 1 for p in parts))
+
+
+# ----------------------------------------------------------------- dateline
 
 
 def dateline_of(line: str) -> tuple[str, str | None] | None:
     """``(dateline, agency)`` when ``line`` opens with a dateline, else None."""
-    m = _DATELINE.match(line[:160])
+    m = DATELINE_LINE.match(line[:160])
     if not m:
         return None
     text = m.group(0).strip()
     head = text.rstrip("\u2014\u2013-: ").strip()
     if not head or head.upper() == head and len(head.replace(" ", "")) < 3:
         return None
-    a = _AGENCY.search(text)
+    a = DATELINE_AGENCY.search(text)
     return text, (a.group(1).strip() if a else None)
 
 
@@ -669,14 +705,63 @@ def _show(text: str) -> str:
     return repr(text if len(text) <= 80 else text[:77] + "...")
 
 
-class _Line:
-    __slots__ = ("no", "text", "kind", "reason")
+class LineKind(Enum):
+    """What the cleaner decided a (non-blank) line of the page is."""
 
-    def __init__(self, no: int, text: str) -> None:
-        self.no = no
-        self.text = text
-        self.kind = "text"  # text | drop | meta | title | description | body
-        self.reason = ""
+    UNDECIDED = "undecided"  # not judged yet (no line keeps this kind at the end)
+    CLUTTER = "clutter"  # navigation, prompt, caption, copyright: dropped
+    DATE = "date"  # a published / updated date: metadata
+    CREDIT = "credit"  # "With reporting from AFP": metadata
+    EXTRA_CREDIT = "extra credit"  # a credit line after the first: dropped
+    BYLINE = "byline"  # "By Jane Doe", "Jane Doe in Nairobi": metadata
+    BREADCRUMB = "breadcrumb"  # "Asia PacificPeaceWar": metadata (sections)
+    TITLE = "title"  # the headline
+    STANDFIRST = "standfirst"  # the subtitle right under the headline (description)
+    HEADING = "heading"  # a headline-like line between body paragraphs: dropped
+    TEASER = "teaser"  # another article's headline or teaser: dropped
+    BODY = "body"  # an article paragraph, kept verbatim
+
+    @property
+    def dropped(self) -> bool:
+        return self in _DROPPED
+
+    @property
+    def metadata(self) -> bool:
+        return self in _METADATA
+
+
+_DROPPED = frozenset((LineKind.CLUTTER, LineKind.EXTRA_CREDIT, LineKind.HEADING, LineKind.TEASER))
+_METADATA = frozenset((LineKind.DATE, LineKind.CREDIT, LineKind.BYLINE, LineKind.BREADCRUMB))
+
+
+@dataclass
+class _Line:
+    """One non-blank line of the page: its number, stripped text and verdict (with why)."""
+
+    no: int
+    text: str
+    kind: LineKind = LineKind.UNDECIDED
+    reason: str = ""
+
+    def mark(self, kind: LineKind, reason: str) -> None:
+        self.kind = kind
+        self.reason = reason
+
+
+@dataclass
+class _Page:
+    """The lines of a page and what the passes found so far."""
+
+    lines: list[_Line]
+    dates: dict[str, str] = field(default_factory=dict)  # kind ("published", ...) -> ISO
+    credit: str | None = None
+    byline: str | None = None
+    sections: tuple[str, ...] = ()
+    title: str | None = None
+    description: str | None = None
+
+    def undecided(self) -> list[_Line]:
+        return [ln for ln in self.lines if ln.kind is LineKind.UNDECIDED]
 
 
 def clean_scraped_text(text: str) -> Cleaned:
@@ -694,169 +779,72 @@ def clean_scraped_text(text: str) -> Cleaned:
 
 
 def _clean(text: str) -> Cleaned:
-    lines = [_Line(i, s) for i, raw in enumerate(text.splitlines(), 1) if (s := raw.strip(_STRIP))]
-    report: list[tuple[int, str]] = []
-    meta: dict[str, str] = {}
-    dates: dict[str, str] = {}
-
-    def drop(ln: _Line, reason: str) -> None:
-        ln.kind = "drop"
-        ln.reason = reason
-
-    # 1. Lines that are clutter or metadata wherever they are.
-    for ln in lines:
-        kind = classify_clutter(ln.text)
-        if kind:
-            drop(ln, kind)
-            continue
-        if len(ln.text) > _MAX_TITLE:
-            continue
-        parsed = parse_date_text(ln.text)
-        if parsed:
-            ln.kind = "meta"
-            ln.reason = f"{parsed[0]} date {parsed[1]}"
-            dates.setdefault(parsed[0], parsed[1])
-            continue
-        if _credit(ln.text):
-            ln.kind = "meta"
-            if "credit" in meta:
-                ln.kind = "drop"
-                ln.reason = "credit (another)"
-            else:
-                meta["credit"] = ln.text
-                ln.reason = "credit"
-            continue
-        name = None
-        if any(c in ln.text for c in "|·•"):
-            name = _compound_meta(ln.text, dates)
-        if name is None:
-            name = byline_name(ln.text)
-        if name is not None:
-            ln.kind = "meta"
-            if name and "byline" not in meta:
-                meta["byline"] = name
-                ln.reason = f"byline {name}"
-            else:
-                ln.reason = "byline/date" if name == "" else "byline (another)"
-
-    # 2. Breadcrumb, headline, standfirst at the top.
-    sections: tuple[str, ...] = ()
-    candidates = [ln for ln in lines if ln.kind == "text"]
-    pos = 0
-    if candidates and _before_any_body(lines, candidates[0], limit=3):
-        crumbs = split_breadcrumb(candidates[0].text)
-        if crumbs is not None and len(candidates) > 1:
-            sections = crumbs
-            candidates[0].kind = "meta"
-            candidates[0].reason = "breadcrumb -> sections " + ", ".join(crumbs)
-            pos = 1
-    title = description = None
-    if pos < len(candidates):
-        first = candidates[pos]
-        if (
-            len(first.text) <= _MAX_TITLE
-            and (_open_ended(first.text) or len(first.text) <= 160)
-            and dateline_of(first.text) is None
-        ):
-            first.kind = "title"
-            first.reason = "title"
-            title = first.text
-            pos += 1
-    if title is not None:
-        # "Jane Doe in Nairobi": a byline without "By", only right under the headline.
-        for cand in candidates[pos : pos + 2]:
-            m = _NAME_IN_PLACE.match(cand.text)
-            if m and _is_name(m.group(1)) and "byline" not in meta:
-                cand.kind = "meta"
-                meta["byline"] = m.group(1)
-                cand.reason = f"byline {m.group(1)}"
-        candidates = candidates[:pos] + [c for c in candidates[pos:] if c.kind != "meta"]
-    if title is not None and pos < len(candidates):
-        cand = candidates[pos]
-        nxt = candidates[pos + 1] if pos + 1 < len(candidates) else None
-        if _is_standfirst(cand, nxt, lines):
-            cand.kind = "description"
-            cand.reason = "description (standfirst)"
-            description = cand.text
-
-    # 3. The body: drop teasers, headings and related-article blocks.
-    body = [ln for ln in candidates[pos:] if ln.kind == "text"]
-    substantial = [i for i, ln in enumerate(body) if not _title_like(ln.text)]
-    last_real = substantial[-1] if substantial else -1
-    credit_no = next((ln.no for ln in lines if ln.reason == "credit"), None)
-    related_from = None
-    for ln in lines:
-        if ln.kind == "drop" and _is_related_heading(ln.text) and any(b.no < ln.no for b in body):
-            related_from = ln.no
-            break
-    in_related = False
-    for i, ln in enumerate(body):
-        if related_from is not None and ln.no > related_from:
-            in_related = True
-        if in_related:
-            if len(ln.text.split()) >= 30 and not _open_ended(ln.text):
-                in_related = False
-                related_from = None
-            else:
-                drop(ln, "teaser (after a related-articles heading)")
-                continue
-        if _title_like(ln.text):
-            drop(ln, "teaser" if i > last_real else "heading")
-        elif (
-            credit_no is not None
-            and ln.no > credit_no
-            and len(ln.text) <= 160
-            and (i > last_real or len(ln.text.split()) <= 25)
-            and not _later_body(body, i)
-        ):
-            drop(ln, "teaser (after the credit line)")
-        else:
-            ln.kind = "body"
-
-    paragraphs = [ln for ln in lines if ln.kind == "body"]
-    dateline = source = None
-    if paragraphs:
-        dl = dateline_of(paragraphs[0].text)
-        if dl:
-            dateline, source = dl
-            report.append((paragraphs[0].no, f"dateline {dateline!r} (kept in the body)"))
-
-    for ln in lines:
-        if ln.kind == "drop":
-            report.append((ln.no, f"dropped ({ln.reason}): {_show(ln.text)}"))
-        elif ln.kind in ("meta", "title", "description"):
-            report.append((ln.no, ln.reason))
-    report.sort(key=lambda r: r[0])
-    date = dates.get("published") or dates.get("date") or dates.get("updated")
-    return Cleaned(
-        title=title,
-        description=description,
-        paragraphs=tuple(ln.text for ln in paragraphs),
-        sections=sections,
-        credit=meta.get("credit"),
-        byline=meta.get("byline"),
-        date=date,
-        source=source,
-        report=tuple(f"line {no}: {msg}" for no, msg in report),
-        dateline=dateline,
+    """The passes, each deciding some of the lines the earlier ones left undecided."""
+    page = _Page(
+        [_Line(i, s) for i, raw in enumerate(text.splitlines(), 1) if (s := raw.strip(_STRIP))]
     )
+    # 1. Lines that are clutter or metadata wherever they are.
+    for ln in page.lines:
+        _mark_clutter_or_metadata(page, ln)
+    # 2. Breadcrumb, headline, byline and standfirst at the top.
+    rest = _mark_head(page)
+    # 3. The body: drop teasers, headings and related-article blocks.
+    _mark_body(page, [ln for ln in rest if ln.kind is LineKind.UNDECIDED])
+    return _cleaned(page)
 
 
-_NAME_IN_PLACE = re.compile(
-    r"^([A-Z][\w'\u2019\-]+(?: [A-Z][\w'\u2019\-]+){1,2}) in [A-Z][\w\-]+(?: [A-Z][\w\-]+)?$"
-)
+# ----------------------------------------------------------------- pass 1: anywhere
 
 
-def _is_related_heading(line: str) -> bool:
-    """A heading alone on its line ("Related Articles", "More from Business"), not an inline
-    link ("READ MORE: Another story")."""
-    key = _key(line)
-    return len(key.split()) <= 5 and ":" not in key and bool(_RELATED_HEADINGS.match(key))
+def _mark_clutter_or_metadata(page: _Page, ln: _Line) -> None:
+    """Clutter, or (for lines up to the length of a headline) a date, credit or byline."""
+    clutter = classify_clutter(ln.text)
+    if clutter:
+        ln.mark(LineKind.CLUTTER, clutter)
+    elif len(ln.text) <= _MAX_TITLE:
+        for mark in (_mark_date, _mark_credit, _mark_byline):
+            if mark(page, ln):
+                break
 
 
-def _later_body(body: list[_Line], i: int) -> bool:
-    """True when a long, sentence-like paragraph follows body[i] (so it is not the page tail)."""
-    return any(len(b.text) > 160 and not _open_ended(b.text) for b in body[i + 1 :])
+def _mark_date(page: _Page, ln: _Line) -> bool:
+    parsed = parse_date_text(ln.text)
+    if not parsed:
+        return False
+    kind, iso = parsed
+    ln.mark(LineKind.DATE, f"{kind} date {iso}")
+    page.dates.setdefault(kind, iso)
+    return True
+
+
+def _mark_credit(page: _Page, ln: _Line) -> bool:
+    """The first credit line is recorded; later ones are dropped."""
+    if not _credit(ln.text):
+        return False
+    if page.credit is None:
+        page.credit = ln.text
+        ln.mark(LineKind.CREDIT, "credit")
+    else:
+        ln.mark(LineKind.EXTRA_CREDIT, "credit (another)")
+    return True
+
+
+def _mark_byline(page: _Page, ln: _Line) -> bool:
+    """A byline ("By Jane Doe") or a compound byline / date line ("By Jane Doe | 12 Oct
+    2018", whose dates are recorded); the first name found is the article's byline."""
+    name = None
+    if any(c in ln.text for c in "|·•"):
+        name = _compound_meta(ln.text, page.dates)
+    if name is None:
+        name = byline_name(ln.text)
+    if name is None:
+        return False
+    if name and page.byline is None:
+        page.byline = name
+        ln.mark(LineKind.BYLINE, f"byline {name}")
+    else:
+        ln.mark(LineKind.BYLINE, "byline/date" if name == "" else "byline (another)")
+    return True
 
 
 def _compound_meta(line: str, dates: dict[str, str]) -> str | None:
@@ -884,9 +872,67 @@ def _compound_meta(line: str, dates: dict[str, str]) -> str | None:
     return name
 
 
+# ----------------------------------------------------------------- pass 2: the head
+
+
+def _mark_head(page: _Page) -> list[_Line]:
+    """Mark the breadcrumb, headline, "Jane Doe in Nairobi" byline and standfirst among the
+    first undecided lines; the undecided lines after them (the body to be), in order."""
+    candidates = page.undecided()
+    pos = _mark_breadcrumb(page, candidates)
+    if pos < len(candidates) and _is_headline(candidates[pos].text):
+        candidates[pos].mark(LineKind.TITLE, "title")
+        page.title = candidates[pos].text
+        pos += 1
+    if page.title is None:
+        return candidates[pos:]
+    _mark_name_in_place(page, candidates[pos : pos + 2])
+    rest = [c for c in candidates[pos:] if c.kind is LineKind.UNDECIDED]
+    if rest:
+        _mark_standfirst(page, rest[0], rest[1] if len(rest) > 1 else None)
+    return rest
+
+
+def _mark_breadcrumb(page: _Page, candidates: list[_Line]) -> int:
+    """Mark the first candidate as the breadcrumb when it is one, near the top and not the
+    only candidate; how many candidates that used (0 or 1)."""
+    if not candidates or not _before_any_body(page.lines, candidates[0], limit=3):
+        return 0
+    crumbs = split_breadcrumb(candidates[0].text)
+    if crumbs is None or len(candidates) <= 1:
+        return 0
+    page.sections = crumbs
+    candidates[0].mark(LineKind.BREADCRUMB, "breadcrumb -> sections " + ", ".join(crumbs))
+    return 1
+
+
 def _before_any_body(lines: list[_Line], first: _Line, limit: int) -> bool:
     """The first candidate line sits within the first ``limit`` lines of the page."""
-    return sum(1 for ln in lines if ln.no < first.no and ln.kind == "drop") < limit + 3
+    return sum(1 for ln in lines if ln.no < first.no and ln.kind.dropped) < limit + 3
+
+
+def _is_headline(text: str) -> bool:
+    """Short enough, headline-like (no final punctuation, or short) and no dateline."""
+    return (
+        len(text) <= _MAX_TITLE
+        and (_open_ended(text) or len(text) <= 160)
+        and dateline_of(text) is None
+    )
+
+
+def _mark_name_in_place(page: _Page, lines: list[_Line]) -> None:
+    """ "Jane Doe in Nairobi": a byline without "By", only right under the headline."""
+    for ln in lines:
+        m = BYLINE_NAME_IN_PLACE.match(ln.text)
+        if m and _is_name(m.group(1)) and page.byline is None:
+            page.byline = m.group(1)
+            ln.mark(LineKind.BYLINE, f"byline {m.group(1)}")
+
+
+def _mark_standfirst(page: _Page, cand: _Line, nxt: _Line | None) -> None:
+    if _is_standfirst(cand, nxt, page.lines):
+        cand.mark(LineKind.STANDFIRST, "description (standfirst)")
+        page.description = cand.text
 
 
 def _is_standfirst(cand: _Line, nxt: _Line | None, lines: list[_Line]) -> bool:
@@ -901,6 +947,122 @@ def _is_standfirst(cand: _Line, nxt: _Line | None, lines: list[_Line]) -> bool:
     if _open_ended(s):
         return len(s.split()) >= 4
     between = [ln for ln in lines if cand.no < ln.no < nxt.no]
-    if any(ln.kind == "meta" for ln in between):
+    if any(ln.kind.metadata for ln in between):
         return True
     return dateline_of(nxt.text) is not None
+
+
+# ----------------------------------------------------------------- pass 3: the body
+
+
+def _mark_body(page: _Page, body: list[_Line]) -> None:
+    """Each remaining line is a body paragraph, unless it is a teaser after a related-articles
+    heading, a headline-like line (a heading, or a teaser after the last real paragraph) or a
+    short line after the credit line that no real paragraph follows."""
+    substantial = [i for i, ln in enumerate(body) if not _title_like(ln.text)]
+    last_real = substantial[-1] if substantial else -1
+    credit_no = next((ln.no for ln in page.lines if ln.kind is LineKind.CREDIT), None)
+    related = _in_related_block(body, _related_heading_no(page.lines, body))
+    for i, ln in enumerate(body):
+        if related[i]:
+            ln.mark(LineKind.TEASER, "teaser (after a related-articles heading)")
+        elif _title_like(ln.text):
+            if i > last_real:
+                ln.mark(LineKind.TEASER, "teaser")
+            else:
+                ln.mark(LineKind.HEADING, "heading")
+        elif _tail_after_credit(body, i, credit_no, last_real):
+            ln.mark(LineKind.TEASER, "teaser (after the credit line)")
+        else:
+            ln.mark(LineKind.BODY, "")
+
+
+def _related_heading_no(lines: list[_Line], body: list[_Line]) -> int | None:
+    """The line number of the first dropped related-articles heading below some body line."""
+    for ln in lines:
+        if ln.kind.dropped and _is_related_heading(ln.text) and any(b.no < ln.no for b in body):
+            return ln.no
+    return None
+
+
+def _is_related_heading(line: str) -> bool:
+    """A heading alone on its line ("Related Articles", "More from Business"), not an inline
+    link ("READ MORE: Another story")."""
+    key = _key(line)
+    return len(key.split()) <= 5 and ":" not in key and bool(RELATED_HEADING.match(key))
+
+
+def _in_related_block(body: list[_Line], heading_no: int | None) -> list[bool]:
+    """For each body line: inside the block of teasers under the related-articles heading?
+
+    The block runs from the heading until a long, sentence-like paragraph (30 words or more,
+    final punctuation), which is article text again; it is not entered twice.
+    """
+    inside: list[bool] = []
+    active = False
+    for ln in body:
+        if heading_no is not None and ln.no > heading_no:
+            active = True
+        if active and len(ln.text.split()) >= 30 and not _open_ended(ln.text):
+            active = False
+            heading_no = None
+        inside.append(active)
+    return inside
+
+
+def _tail_after_credit(body: list[_Line], i: int, credit_no: int | None, last_real: int) -> bool:
+    """A short line below the credit line, with no long paragraph after it: the page tail."""
+    ln = body[i]
+    return (
+        credit_no is not None
+        and ln.no > credit_no
+        and len(ln.text) <= 160
+        and (i > last_real or len(ln.text.split()) <= 25)
+        and not _later_body(body, i)
+    )
+
+
+def _later_body(body: list[_Line], i: int) -> bool:
+    """True when a long, sentence-like paragraph follows body[i] (so it is not the page tail)."""
+    return any(len(b.text) > 160 and not _open_ended(b.text) for b in body[i + 1 :])
+
+
+# ----------------------------------------------------------------- the result
+
+
+def _cleaned(page: _Page) -> Cleaned:
+    paragraphs = [ln for ln in page.lines if ln.kind is LineKind.BODY]
+    report: list[tuple[int, str]] = []
+    dateline = source = None
+    if paragraphs:
+        dl = dateline_of(paragraphs[0].text)
+        if dl:
+            dateline, source = dl
+            report.append((paragraphs[0].no, f"dateline {dateline!r} (kept in the body)"))
+    report.extend(_line_reports(page.lines))
+    report.sort(key=lambda r: r[0])
+    dates = page.dates
+    return Cleaned(
+        title=page.title,
+        description=page.description,
+        paragraphs=tuple(ln.text for ln in paragraphs),
+        sections=page.sections,
+        credit=page.credit,
+        byline=page.byline,
+        date=dates.get("published") or dates.get("date") or dates.get("updated"),
+        source=source,
+        report=tuple(f"line {no}: {msg}" for no, msg in report),
+        dateline=dateline,
+    )
+
+
+def _line_reports(lines: list[_Line]) -> list[tuple[int, str]]:
+    """``(line number, message)`` for each dropped line and each line of metadata, title or
+    standfirst (body lines are not reported)."""
+    out = []
+    for ln in lines:
+        if ln.kind.dropped:
+            out.append((ln.no, f"dropped ({ln.reason}): {_show(ln.text)}"))
+        elif ln.kind.metadata or ln.kind in (LineKind.TITLE, LineKind.STANDFIRST):
+            out.append((ln.no, ln.reason))
+    return out

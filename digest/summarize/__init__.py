@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from digest import snowball
+from digest.boilerplate import SENTENCE_DATELINE as _DATELINE
 from digest.config import SummaryConfig
 from digest.model import Article, Summary
 from digest.sentences import split_sentences
@@ -143,12 +144,8 @@ def summarize(article: Article, cfg: SummaryConfig) -> Summary:
     return Summary(tuple(strip_dateline(c) for c in chosen), method)
 
 
-# "KABUL —", "LONDON, Oct. 12 (Reuters) -", "WASHINGTON (AP) --": a dateline opening the
-# first sentence is not part of what the summary says. Bounded repetitions only.
-_DATELINE = re.compile(
-    r"^[A-Z]{2}[A-Z.'\- ]{0,40}(?:,\s?[A-Z][A-Za-z.'\- ]{1,30}(?:\s\d{1,2})?)?"
-    r"(?:\s?\([A-Za-z.&' ]{1,30}\))?\s?(?:--|[\u2014\u2013-])\s+(?=[A-Z0-9\"\u201c\u2018'])"
-)
+# A dateline opening the first sentence ("KABUL —", "WASHINGTON (AP) --") is not part of
+# what the summary says: digest.boilerplate.SENTENCE_DATELINE.
 
 
 def strip_dateline(sentence: str) -> str:

@@ -46,6 +46,16 @@ from typing import NamedTuple
 
 import numpy as np
 
+from digest.boilerplate import PHOTO_AGENCY as _AGENCY
+from digest.boilerplate import PHOTO_CREDIT_TAIL as _CREDIT
+from digest.boilerplate import SENTENCE_BY as _BY
+from digest.boilerplate import SENTENCE_BY_LINKS as _BY_LINKS
+from digest.boilerplate import SENTENCE_BYLINE_LABEL as _BYLINE
+from digest.boilerplate import SENTENCE_CAPTION_MARK as _CAPTION_MARK
+from digest.boilerplate import SENTENCE_CAPTION_START as _CAPTION_START
+from digest.boilerplate import SENTENCE_NAV_ANYWHERE as _NAV_ANYWHERE
+from digest.boilerplate import SENTENCE_NAV_START as _NAV_START
+
 __all__ = ["Ranking", "default_count", "rank", "rank_news", "usable_sentence"]
 
 # Parameters (few, general; chosen on CNN/DM dev, see the module docstring and bench/quality.py)
@@ -109,64 +119,8 @@ def default_count(n_sentences: int, requested: int) -> int:
     return min(requested, max(1, math.floor(n_sentences * SUMMARY_RATIO + 0.5)))
 
 
-# navigation and boilerplate: substrings anywhere (lower-cased text) ...
-_NAV_ANYWHERE = (
-    "scroll down for",
-    "click here",
-    "share this article",
-    "sign up for our",
-    "sign up to our",
-    "follow us on",
-    "follow me on",
-    "download the app",
-    "download our app",
-    "watch the video",
-    "http://",
-    "https://",
-    "www.",
-    "all rights reserved",
-    "copyright \u00a9",
-    "accept cookies",
-    "cookie policy",
-)
-# ... and labels at the start of a sentence
-_NAV_START = re.compile(
-    r"^\W*(?:(?:read more|see also|related|watch|listen|more|video|advertisement|subscribe)"
-    r"\s*(?:[:|>\u00bb]|\s[\u2014\u2013-]\s)|(?:read more|see also|advertisement|subscribe|sign up|"
-    r"follow us)\b)",
-    re.IGNORECASE,
-)
-_BYLINE = re.compile(
-    r"\W*(?:(?:published|updated|last updated|posted)\s*:"
-    r"|(?:reporting|additional reporting|editing) by\b)",
-    re.IGNORECASE,
-)  # matched at the start; "daily mail reporter" anywhere is checked as a substring
-# "By Jane Doe and John Roe, Science Correspondent": short, and in cased text every word
-# after "By" capitalised (so "By early 2005 the net ..." is a sentence, not a byline)
-_BY = re.compile(r"^\W*by\s+([\w.\s',&-]{0,60})$", re.IGNORECASE)
-_BY_LINKS = frozenset(("and", "&", "of", "in", "for", "the", "at", "de", "van", "von", "la"))
-_CAPTION_START = re.compile(
-    r"^\W*(?:pictured|photo|photograph|image|picture|video|caption|above|below|left|right|top"
-    r"|inset|file photo|watch|gallery|graphic|credit)\s*:",
-    re.IGNORECASE,
-)
-# "(pictured)", "(left)", "( second right )", "(file photo)": position markers of captions
-_POSITIONS = (
-    r"(?:(?:second |third |far |top |bottom |back |front )?(?:left|right)|centre|center|above"
-    r"|below|top|bottom|inset|front|back|middle|main|background|foreground|circled|shown|file"
-    r"|file photo|photo|picture)"
-)
-_CAPTION_MARK = re.compile(
-    rf"\(\s*(?:pictured\b[^()]{{0,30}}|{_POSITIONS}(?:\s*(?:,|and|&)\s*{_POSITIONS})*)\s*\)",
-    re.IGNORECASE,
-)
-# photo credit at the end: "(Getty Images)", "Photo: AP Photo/Jane Doe"
-_AGENCY = re.compile(r"getty|ap photo|reuters|afp|rex|shutterstock|alamy|epa|pa wire")
-_CREDIT = re.compile(
-    r"(?:\(|\b(?:photo|image|picture|credit|source)s?\s*:\s*)[^()]{0,40}"
-    r"\b(?:getty|ap photo|reuters|afp|rex|shutterstock|alamy|epa|pa wire)\b[^()]{0,30}\)?\W*$",
-    re.IGNORECASE,
-)
+# Navigation, byline, caption and photo-credit patterns: see digest.boilerplate.
+
 # Daily Mail style caption label: "Horrifying: The little girl's body ..." (short label, a
 # colon, no verb of saying in the label)
 _LABEL = re.compile(r"^[^\w\"'\u2018\u201c`]*([^\W\d][\w'\u2019 -]{1,40}?)\s*:\s+(\S)")
