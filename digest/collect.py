@@ -194,8 +194,10 @@ def process_sources(
             continue
         if p.digest != digests.new[sources[i].rel][3]:
             # The file changed between hashing and reading: the result is not what the
-            # key says.  Not stored, and the file is hashed again next time.
+            # key says.  Not stored, keyed by what was read (so its pages are not taken
+            # for the hashed version's), and the file is hashed again next time.
             digests.forget(sources[i].rel)
+            keys[i] = cache.quick_key(keys[i], "read", p.digest or "")
             continue
         to_store[keys[i]] = Stored.of(p)  # (Stored keeps no text, so texts or not)
         if len(to_store) >= _CHUNK:

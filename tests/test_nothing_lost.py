@@ -275,3 +275,35 @@ def test_sigkill_at_random_moments_leaves_old_or_new_site_whole(tmp_path: Path) 
     assert snapshot(root / "public") == new
     assert strays(root) == []
     print(f"SIGKILL outcomes over {len(outcomes)} runs: {outcomes}; {leaked} left workers behind")
+
+
+def test_file_edited_during_a_build_never_poisons_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source edited between the moment its bytes are hashed (the cache key) and the
+    moment it is read: the result of the edited bytes must not be stored under the
+    original bytes' key, or restoring the original later brings the edit back."""
+    from digest import collect
+
+    root = write_site(
+        tmp_path,
+        {"2026-01-01-a.md": "---\ntitle: Alpha\n---\nThe original sentence is here.\n"},
+        "title: T\n",
+    )
+    src = root / "content" / "2026-01-01-a.md"
+    original = src.read_bytes()
+    of = collect.Digests.of
+
+    def hash_then_edit(self, s, st):  # the edit lands right after the hash
+        digest = of(self, s, st)
+        src.write_text("---\ntitle: Alpha\n---\nAn edited sentence was saved mid-build.\n")
+        return digest
+
+    monkeypatch.setattr(collect.Digests, "of", hash_then_edit)
+    assert build(root) == 0
+    monkeypatch.undo()
+    src.write_bytes(original)  # the user restores the file
+    assert build(root) == 0
+    page = (root / "public" / "a" / "index.html").read_text()
+    assert "The original sentence is here." in page
+    assert "edited sentence" not in page
