@@ -440,7 +440,7 @@ def _trafilatura(html: str, precision: bool = False) -> list[str]:
         return []
     out = []
     for p in doc.iter("p"):
-        text = _norm("".join(p.itertext()))
+        text = _norm("".join(str(t) for t in p.itertext()))
         if text:
             out.append(text)
     return out
