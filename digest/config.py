@@ -505,9 +505,14 @@ def _describe(value: Any) -> str:
 _URL_UNSAFE = frozenset(' "<>\\^`{|}')
 
 
+def _unsafe_in_url(c: str) -> bool:
+    """A control character, or one that would break out of an HTML attribute."""
+    return ord(c) < 32 or ord(c) == 127 or c in _URL_UNSAFE
+
+
 def url_problem(value: str, allow_relative: bool = True) -> str | None:
     """None when value is an http(s) URL (or, if allowed, a site-relative path)."""
-    if any(ord(c) < 32 or ord(c) == 127 or c in _URL_UNSAFE for c in value.strip()):
+    if any(_unsafe_in_url(c) for c in value.strip()):
         return f"{value!r} is not a valid URL"
     parts = urlsplit(value.strip())
     if parts.scheme in ("http", "https") and parts.netloc:
