@@ -21,6 +21,7 @@ import yaml
 
 from digest.errors import BuildError, ConfigError, Problems, did_you_mean
 from digest.paths import shown as shown_path
+from digest.yamltext import line_map, yaml_error_problem
 
 CONFIG_NAME = "site.yaml"
 SUMMARY_METHODS = ("news", "lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic")
@@ -128,25 +129,56 @@ SCHEMA: dict[str, Opt] = {
 # ---------------------------------------------------------------- sections
 
 
+def default(key: str) -> Any:
+    """The declared default of an option by dotted key (``"summary.sentences"``).
+
+    The section dataclasses below take their field defaults from here, so each
+    default is written once, in the schema.  A list default comes back as a
+    tuple (dataclass fields need immutable defaults).
+    """
+    schema: Mapping[str, Opt] = SCHEMA
+    *sections, name = key.split(".")
+    for section in sections:
+        schema = schema[section].schema or {}
+    value = schema[name].default
+    return tuple(value) if isinstance(value, list) else value
+
+
 @dataclass(frozen=True)
 class SummaryConfig:
-    method: str = "news"
-    sentences: int = 3
-    ratio: float | None = None
+    method: str = default("summary.method")
+    sentences: int = default("summary.sentences")
+    ratio: float | None = default("summary.ratio")
 
 
 @dataclass(frozen=True)
 class RelatedConfig:
-    count: int = 5
-    min_score: float = 0.08
+    count: int = default("related.count")
+    min_score: float = default("related.min_score")
 
 
 @dataclass(frozen=True)
 class FolderDefaults:
-    source: str | None = None
-    source_url: str | None = None
-    section: str | None = None
-    tags: tuple[str, ...] = ()
+    """Defaults for the articles of one folder (site.yaml ``sources:``, ``_source.yaml``)."""
+
+    source: str | None = default("sources.source")
+    source_url: str | None = default("sources.source_url")
+    section: str | None = default("sources.section")
+    tags: tuple[str, ...] = default("sources.tags")
+
+    @classmethod
+    def from_checked(cls, values: Mapping[str, Any]) -> FolderDefaults:
+        """From the values :func:`check_mapping` gives for :data:`SOURCE_SCHEMA`."""
+        return cls(values["source"], values["source_url"], values["section"], tuple(values["tags"]))
+
+    def over(self, base: FolderDefaults) -> FolderDefaults:
+        """These defaults, with ``base``'s wherever these leave one empty."""
+        return FolderDefaults(
+            source=self.source or base.source,
+            source_url=self.source_url or base.source_url,
+            section=self.section or base.section,
+            tags=self.tags or base.tags,
+        )
 
 
 @dataclass(frozen=True)
@@ -155,24 +187,24 @@ class ContentConfig:
 
     dir: Path
     root: Path  # the site root; messages name files relative to it
-    language: str = "en"
-    author: str | None = None
-    raw_html: bool = False
-    drafts: bool = False
-    sources: Mapping[str, FolderDefaults] = field(default_factory=dict)
+    language: str = default("language")
+    author: str | None = default("author")
+    raw_html: bool = default("raw_html")
+    drafts: bool = False  # a command-line flag (--drafts), not a site.yaml option
+    sources: Mapping[str, FolderDefaults] = field(default_factory=lambda: dict(default("sources")))
 
 
 @dataclass(frozen=True)
 class SiteConfig:
     """What render and feeds need."""
 
-    title: str = "My digest"
-    description: str = ""
-    base_url: str = "/"
-    language: str = "en"
-    date_format: str = "%-d %B %Y"
-    per_page: int = 10
-    cname: str | None = None
+    title: str = default("title")
+    description: str = default("description")
+    base_url: str = default("base_url")
+    language: str = default("language")
+    date_format: str = default("date_format")
+    per_page: int = default("pagination.size")
+    cname: str | None = default("cname")
 
     @property
     def base_path(self) -> str:
@@ -212,67 +244,23 @@ class Config:
 # ---------------------------------------------------------------- loading
 
 
-def _line_map(
-    text: str, duplicates: list[tuple[str, int, int]] | None = None
-) -> dict[tuple[str, ...], int]:
-    """Key path -> 1-based line of the key in the YAML text.
-
-    Keys given twice in one mapping (YAML keeps the last silently) are appended to
-    ``duplicates`` as (dotted key, line, first line).
-    """
-    lines: dict[tuple[str, ...], int] = {}
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return lines
-
-    def walk(n: yaml.Node, prefix: tuple[str, ...]) -> None:
-        if isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                if isinstance(k, yaml.ScalarNode):
-                    path = (*prefix, str(k.value))
-                    if path in lines and duplicates is not None:
-                        duplicates.append((".".join(path), k.start_mark.line + 1, lines[path]))
-                    lines[path] = k.start_mark.line + 1
-                    walk(v, path)
-
-    if node is not None:
-        walk(node, ())
-    return lines
-
-
-def yaml_error_problem(err: yaml.YAMLError, path: str, line_offset: int = 0) -> ConfigError:
-    """A YAML syntax error as a DigestError with line and column."""
-    from digest.load.frontmatter import yaml_error_message
-
-    message, line = yaml_error_message(err)
-    if line is not None:
-        return ConfigError(f"YAML syntax error: {message}", path, line + 1 + line_offset)
-    return ConfigError(f"YAML syntax error: {message}", path)
-
-
 _THEME_NAME = re.compile(r"^[\w][\w.-]*$")
 
 
-def _check_places(
-    values: dict[str, Any],
-    root: Path,
-    where: Callable[[str], int | None],
-    problems: Problems,
-    path: str,
-) -> None:
+def _check_places(values: dict[str, Any], root: Path, place: Place) -> None:
     """Folders site.yaml names: the build only ever writes inside the site folder.
 
     ``content_dir`` may be anywhere (it is only read).  ``output_dir`` and
     ``cache_dir`` must stay inside the site folder; writing elsewhere takes an
     explicit ``--output`` on the command line.  ``theme`` is a folder name.
+    A bad value is a problem and its default is used instead.
     """
     theme = values.get("theme")
     if isinstance(theme, str) and (not _THEME_NAME.match(theme) or ".." in theme):
-        problems.add(
+        place.problems.add(
             f"theme: {theme!r} is not a theme name",
-            path,
-            where("theme"),
+            place.path,
+            place.where("theme"),
             "a folder name under themes/, without '/' or '..'",
         )
         values["theme"] = SCHEMA["theme"].default
@@ -281,127 +269,225 @@ def _check_places(
         value = values.get(key)
         if not isinstance(value, str) or not value.strip():
             continue
-        target = os.path.normpath(root / value)
-        bad = None
-        if not target.startswith(str(root) + os.sep) and target != str(root):
-            bad = "is outside the site folder"
-        elif target == str(root):
-            bad = "is the site folder itself"
-        elif target == content or target.startswith(content + os.sep):
-            bad = "is inside the content folder"
-        elif content.startswith(target + os.sep):
-            bad = "holds the content folder"
+        bad = _written_folder_problem(os.path.normpath(root / value), str(root), content)
         if bad:
             hint = "use --output DIR to write the site elsewhere" if key == "output_dir" else None
-            problems.add(f"{key}: {value!r} {bad}", path, where(key), hint)
+            place.problems.add(f"{key}: {value!r} {bad}", place.path, place.where(key), hint)
             values[key] = SCHEMA[key].default
 
 
-def _check(
-    value: Any,
-    opt: Opt,
-    key: str,
-    where: Callable[[str], int | None],
-    problems: Problems,
-    path: str,
-) -> Any:
-    """Validate one value against its Opt; returns the value to use."""
-    line = where(key)
-
-    def bad(msg: str) -> Any:
-        problems.add(f"{key}: {msg}", path, line)
-        return opt.default
-
-    if value is None:
-        if opt.nullable or opt.kind in ("section", "map"):
-            return opt.default
-        return bad("must not be empty")
-    kind = opt.kind
-    if kind in ("str", "path", "url", "choice"):
-        if not isinstance(value, str) or isinstance(value, bool):
-            return bad(f"expected text, got {_describe(value)}")
-        if kind == "choice" and value not in opt.choices:
-            hint = did_you_mean(value, opt.choices)
-            return bad(
-                f"{value!r} is not one of {', '.join(opt.choices)}" + (f"; {hint}" if hint else "")
-            )
-        if kind == "url":
-            err = url_problem(value, allow_relative=True)
-            if err:
-                return bad(err)
-        if kind == "path" and ("\x00" in value or not value.strip()):
-            return bad("is not a usable path")
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            return bad(f"expected true or false, got {_describe(value)}")
-        return value
-    if kind in ("int", "float"):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return bad(f"expected a number, got {_describe(value)}")
-        if kind == "int" and not isinstance(value, int):
-            return bad(f"expected a whole number, got {value!r}")
-        if opt.minimum is not None and value < opt.minimum:
-            return bad(f"must be at least {opt.minimum:g} (got {value!r})")
-        if opt.maximum is not None and value > opt.maximum:
-            return bad(f"must be at most {opt.maximum:g} (got {value!r})")
-        return value
-    if kind == "list":
-        if isinstance(value, str):
-            return [v.strip() for v in value.split(",") if v.strip()]
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return bad(f"expected a list of text, got {_describe(value)}")
-        return value
-    if kind == "section":
-        if not isinstance(value, dict):
-            return bad(f"expected a mapping of settings, got {_describe(value)}")
-        return _check_mapping(value, opt.schema or {}, key + ".", where, problems, path)
-    if kind == "map":
-        if not isinstance(value, dict):
-            return bad(f"expected a mapping, got {_describe(value)}")
-        out = {}
-        for name, sub in sorted(value.items(), key=lambda kv: str(kv[0])):
-            subkey = f"{key}.{name}"
-            if not isinstance(sub, dict):
-                problems.add(
-                    f"{subkey}: expected a mapping, got {_describe(sub)}", path, where(subkey)
-                )
-                continue
-            out[str(name)] = _check_mapping(
-                sub, opt.schema or {}, subkey + ".", where, problems, path
-            )
-        return out
-    raise AssertionError(kind)  # pragma: no cover
+def _written_folder_problem(target: str, root: str, content: str) -> str | None:
+    """Why the build may not write to ``target`` (all normalized paths), or None."""
+    if not target.startswith(root + os.sep) and target != root:
+        return "is outside the site folder"
+    if target == root:
+        return "is the site folder itself"
+    if target == content or target.startswith(content + os.sep):
+        return "is inside the content folder"
+    if content.startswith(target + os.sep):
+        return "holds the content folder"
+    return None
 
 
-def _check_mapping(
-    data: Mapping[str, Any],
-    schema: Mapping[str, Opt],
-    prefix: str,
-    where: Callable[[str], int | None],
-    problems: Problems,
-    path: str,
+# ---------------------------------------------------------------- checking
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How one kind of file is checked against a schema by :func:`check_mapping`.
+
+    ``check`` turns one given value into the value to use (recording problems);
+    ``unknown`` words a key the schema does not declare as (message, hint), from
+    the key's prefix, the key and the schema.  site.yaml uses :data:`SITE_RULES`;
+    ``_source.yaml`` reuses the same schema (:data:`SOURCE_SCHEMA`) with rules
+    of its own (see ``digest.load.folder_defaults``).
+    """
+
+    check: Callable[[Any, At], Any]
+    unknown: Callable[[str, str, Mapping[str, Opt]], tuple[str, str | None]]
+
+
+@dataclass(frozen=True)
+class Place:
+    """The file being checked: its name as shown, its key lines, where problems go."""
+
+    path: str
+    where: Callable[[str], int | None]  # dotted key -> line
+    problems: Problems
+    rules: Rules
+
+
+@dataclass(frozen=True)
+class At:
+    """One option being checked: its dotted key, its declaration and its file."""
+
+    key: str
+    opt: Opt
+    place: Place
+
+    def bad(self, message: str) -> Any:
+        """Record ``key: message`` at the key's line; the default is used instead."""
+        self.place.problems.add(f"{self.key}: {message}", self.place.path, self.line)
+        return self.opt.default
+
+    @property
+    def line(self) -> int | None:
+        return self.place.where(self.key)
+
+
+def check_mapping(
+    data: Mapping[Any, Any], schema: Mapping[str, Opt], place: Place, prefix: str = ""
 ) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+    """Every declared option's value to use, from ``data`` checked against ``schema``.
+
+    Unknown keys are problems; a missing option takes its default (a missing
+    section, its options' defaults).  Every problem is recorded, none stops the
+    check.
+    """
     for key in data:
         if str(key) not in schema:
-            hint = did_you_mean(str(key), schema)
-            problems.add(
-                f"{prefix}{key}: unknown setting",
-                path,
-                where(f"{prefix}{key}"),
-                hint or f"known settings: {', '.join(sorted(schema))}",
-            )
+            message, hint = place.rules.unknown(prefix, str(key), schema)
+            place.problems.add(message, place.path, place.where(f"{prefix}{key}"), hint)
+    out: dict[str, Any] = {}
     for key, opt in schema.items():
         if key in data:
-            out[key] = _check(data[key], opt, prefix + key, where, problems, path)
+            out[key] = place.rules.check(data[key], At(prefix + key, opt, place))
         elif opt.kind == "section":
-            out[key] = _check_mapping(
-                {}, opt.schema or {}, prefix + key + ".", where, problems, path
-            )
+            out[key] = check_mapping({}, opt.schema or {}, place, f"{prefix}{key}.")
         else:
             out[key] = opt.default
     return out
+
+
+# One checker per option kind: (value, where it is) -> the value to use.  A value
+# that does not fit is a problem at its key, and the option's default is used.
+Checker = Callable[[Any, At], Any]
+
+
+def _not_text(value: Any) -> str | None:
+    if not isinstance(value, str) or isinstance(value, bool):
+        return f"expected text, got {_describe(value)}"
+    return None
+
+
+def _check_str(value: Any, at: At) -> Any:
+    problem = _not_text(value)
+    return at.bad(problem) if problem else value
+
+
+def _check_choice(value: Any, at: At) -> Any:
+    problem = _not_text(value)
+    if problem:
+        return at.bad(problem)
+    choices = at.opt.choices
+    if value not in choices:
+        hint = did_you_mean(value, choices)
+        return at.bad(
+            f"{value!r} is not one of {', '.join(choices)}" + (f"; {hint}" if hint else "")
+        )
+    return value
+
+
+def _check_url(value: Any, at: At) -> Any:
+    problem = _not_text(value) or url_problem(value, allow_relative=True)
+    return at.bad(problem) if problem else value
+
+
+def _check_path(value: Any, at: At) -> Any:
+    problem = _not_text(value)
+    if not problem and ("\x00" in value or not value.strip()):
+        problem = "is not a usable path"
+    return at.bad(problem) if problem else value
+
+
+def _check_bool(value: Any, at: At) -> Any:
+    if not isinstance(value, bool):
+        return at.bad(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def _check_float(value: Any, at: At) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return at.bad(f"expected a number, got {_describe(value)}")
+    return _check_range(value, at)
+
+
+def _check_int(value: Any, at: At) -> Any:
+    if isinstance(value, float):
+        return at.bad(f"expected a whole number, got {value!r}")
+    return _check_float(value, at)
+
+
+def _check_range(value: float, at: At) -> Any:
+    opt = at.opt
+    if opt.minimum is not None and value < opt.minimum:
+        return at.bad(f"must be at least {opt.minimum:g} (got {value!r})")
+    if opt.maximum is not None and value > opt.maximum:
+        return at.bad(f"must be at most {opt.maximum:g} (got {value!r})")
+    return value
+
+
+def _check_list(value: Any, at: At) -> Any:
+    """A list of text; one text is read as a comma-separated list."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return at.bad(f"expected a list of text, got {_describe(value)}")
+    return value
+
+
+def _check_section(value: Any, at: At) -> Any:
+    """A fixed group of options (``summary:``), each checked by its own declaration."""
+    if not isinstance(value, dict):
+        return at.bad(f"expected a mapping of settings, got {_describe(value)}")
+    return check_mapping(value, at.opt.schema or {}, at.place, at.key + ".")
+
+
+def _check_map(value: Any, at: At) -> Any:
+    """Names chosen by the user (``sources:`` folders), each a mapping of the same options."""
+    if not isinstance(value, dict):
+        return at.bad(f"expected a mapping, got {_describe(value)}")
+    out = {}
+    for name, sub in sorted(value.items(), key=lambda kv: str(kv[0])):
+        entry = At(f"{at.key}.{name}", at.opt, at.place)
+        if not isinstance(sub, dict):
+            at.place.problems.add(
+                f"{entry.key}: expected a mapping, got {_describe(sub)}", at.place.path, entry.line
+            )
+            continue
+        out[str(name)] = check_mapping(sub, at.opt.schema or {}, at.place, entry.key + ".")
+    return out
+
+
+CHECKERS: dict[str, Checker] = {
+    "str": _check_str,
+    "path": _check_path,
+    "url": _check_url,
+    "choice": _check_choice,
+    "bool": _check_bool,
+    "int": _check_int,
+    "float": _check_float,
+    "list": _check_list,
+    "section": _check_section,
+    "map": _check_map,
+}
+
+
+def _check_setting(value: Any, at: At) -> Any:
+    """A site.yaml value: empty only where the option allows it, else by its kind."""
+    if value is None:
+        if at.opt.nullable or at.opt.kind in ("section", "map"):
+            return at.opt.default
+        return at.bad("must not be empty")
+    return CHECKERS[at.opt.kind](value, at)
+
+
+def _unknown_setting(prefix: str, key: str, schema: Mapping[str, Opt]) -> tuple[str, str | None]:
+    hint = did_you_mean(key, schema)
+    return f"{prefix}{key}: unknown setting", hint or f"known settings: {', '.join(sorted(schema))}"
+
+
+SITE_RULES = Rules(check=_check_setting, unknown=_unknown_setting)
 
 
 def _describe(value: Any) -> str:
@@ -419,9 +505,14 @@ def _describe(value: Any) -> str:
 _URL_UNSAFE = frozenset(' "<>\\^`{|}')
 
 
+def _unsafe_in_url(c: str) -> bool:
+    """A control character, or one that would break out of an HTML attribute."""
+    return ord(c) < 32 or ord(c) == 127 or c in _URL_UNSAFE
+
+
 def url_problem(value: str, allow_relative: bool = True) -> str | None:
     """None when value is an http(s) URL (or, if allowed, a site-relative path)."""
-    if any(ord(c) < 32 or ord(c) == 127 or c in _URL_UNSAFE for c in value.strip()):
+    if any(_unsafe_in_url(c) for c in value.strip()):
         return f"{value!r} is not a valid URL"
     parts = urlsplit(value.strip())
     if parts.scheme in ("http", "https") and parts.netloc:
@@ -445,47 +536,9 @@ def load_config(
     if cfg_path.is_dir():
         cfg_path = cfg_path / CONFIG_NAME
     shown = shown_path(cfg_path)
-    if not cfg_path.is_file():
-        raise BuildError(
-            [
-                ConfigError(
-                    "configuration file not found",
-                    shown,
-                    hint="run `digest init` to create a site, or pass --config PATH",
-                ).problem
-            ]
-        )
-    try:
-        text = cfg_path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BuildError([ConfigError(f"cannot read: {exc}", shown).problem]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise BuildError([yaml_error_problem(exc, shown).problem]) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise BuildError(
-            [
-                ConfigError(
-                    f"expected a mapping of settings at the top level, got {_describe(data)}",
-                    shown,
-                    1,
-                ).problem
-            ]
-        )
-    duplicates: list[tuple[str, int, int]] = []
-    lines = _line_map(text, duplicates)
-
-    def where(key: str) -> int | None:
-        return lines.get(tuple(key.split(".")))
-
+    text, data = _read_site_yaml(cfg_path, shown)
     problems = Problems()
-    for key, line, first in duplicates:
-        problems.add(f"{key}: is given twice (first on line {first})", shown, line)
-    values = _check_mapping(data, SCHEMA, "", where, problems, shown)
-    _check_places(values, cfg_path.resolve().parent, where, problems, shown)
+    values = _check_site_yaml(text, data, cfg_path.resolve().parent, shown, problems)
     if base_url is not None:
         err = url_problem(base_url)
         if err:
@@ -496,6 +549,51 @@ def load_config(
     return _build_config(cfg_path, values, output_dir, drafts)
 
 
+def _read_site_yaml(cfg_path: Path, shown: str) -> tuple[str, dict[Any, Any]]:
+    """(text, top-level mapping) of site.yaml; a file that cannot be read as one
+    stops the build at once (there is nothing further to check)."""
+
+    def stop(message: str, line: int | None = None, hint: str | None = None) -> BuildError:
+        return BuildError([ConfigError(message, shown, line, hint).problem])
+
+    if not cfg_path.is_file():
+        raise stop(
+            "configuration file not found",
+            hint="run `digest init` to create a site, or pass --config PATH",
+        )
+    try:
+        text = cfg_path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise stop(f"cannot read: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise BuildError([yaml_error_problem(exc, shown).problem]) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise stop(f"expected a mapping of settings at the top level, got {_describe(data)}", 1)
+    return text, data
+
+
+def _check_site_yaml(
+    text: str, data: dict[Any, Any], root: Path, shown: str, problems: Problems
+) -> dict[str, Any]:
+    """Every option's value to use; each problem found is added to ``problems``."""
+    duplicates: list[tuple[str, int, int]] = []
+    lines = line_map(text, duplicates)
+
+    def where(key: str) -> int | None:
+        return lines.get(tuple(key.split(".")))
+
+    for key, line, first in duplicates:
+        problems.add(f"{key}: is given twice (first on line {first})", shown, line)
+    place = Place(shown, where, problems, SITE_RULES)
+    values = check_mapping(data, SCHEMA, place)
+    _check_places(values, root, place)
+    return values
+
+
 def _build_config(
     cfg_path: Path, v: dict[str, Any], output_dir: str | None, drafts: bool
 ) -> Config:
@@ -503,10 +601,7 @@ def _build_config(
     base_url = v["base_url"]
     if not base_url.endswith("/"):
         base_url += "/"
-    sources = {
-        k.strip("/"): FolderDefaults(s["source"], s["source_url"], s["section"], tuple(s["tags"]))
-        for k, s in v["sources"].items()
-    }
+    sources = {k.strip("/"): FolderDefaults.from_checked(s) for k, s in v["sources"].items()}
     return Config(
         root=root,
         path=cfg_path,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,29 +46,44 @@ def _comment(text: str, indent: str) -> list[str]:
     )
 
 
-def _options(schema: dict[str, Opt], indent: str = "") -> list[str]:
+def _options(schema: Mapping[str, Opt], indent: str = "") -> list[str]:
+    """Every option of the schema: its help as a comment, then ``key: default``."""
     lines: list[str] = []
     for key, opt in schema.items():
         lines += _comment(opt.help, indent)
-        if opt.kind == "section":
-            lines.append(f"{indent}{key}:")
-            lines += _options(dict(opt.schema or {}), indent + "  ")
-        elif opt.kind == "map":
-            lines.append(f"{indent}{key}: {_value(opt.default)}")
-            if opt.schema:
-                lines.append(f"{indent}# For example:")
-                lines.append(f"{indent}# {key}:")
-                lines.append(f"{indent}#   news/wire:")
-                for sub_key, sub in opt.schema.items():
-                    example = _EXAMPLES.get(sub_key, sub.default)
-                    lines.append(f"{indent}#     {sub_key}: {_value(example)}")
-        else:
-            if opt.kind == "choice" and opt.choices:
-                lines.append(f"{indent}# One of: {', '.join(opt.choices)}.")
-            lines.append(f"{indent}{key}: {_value(opt.default)}")
+        lines += _SHOWN_BY_KIND.get(opt.kind, _plain)(key, opt, indent)
         if not indent:
             lines.append("")
     return lines
+
+
+def _plain(key: str, opt: Opt, indent: str) -> list[str]:
+    """``key: default``, after the choices for a choice."""
+    shown = opt.kind == "choice" and opt.choices
+    choices = [f"{indent}# One of: {', '.join(opt.choices)}."] if shown else []
+    return [*choices, f"{indent}{key}: {_value(opt.default)}"]
+
+
+def _section(key: str, opt: Opt, indent: str) -> list[str]:
+    """``key:`` and the section's own options, indented under it."""
+    return [f"{indent}{key}:", *_options(opt.schema or {}, indent + "  ")]
+
+
+def _map(key: str, opt: Opt, indent: str) -> list[str]:
+    """``key: {}`` and, commented out, an example entry with every option of an entry."""
+    lines = [f"{indent}{key}: {_value(opt.default)}"]
+    if opt.schema:
+        lines += [f"{indent}# For example:", f"{indent}# {key}:", f"{indent}#   news/wire:"]
+        for sub_key, sub in opt.schema.items():
+            example = _EXAMPLES.get(sub_key, sub.default)
+            lines.append(f"{indent}#     {sub_key}: {_value(example)}")
+    return lines
+
+
+_SHOWN_BY_KIND: dict[str, Callable[[str, Opt, str], list[str]]] = {
+    "section": _section,
+    "map": _map,
+}
 
 
 _EXAMPLES = {

@@ -14,13 +14,23 @@ import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from digest.config import SUMMARY_METHODS, ContentConfig, FolderDefaults, url_problem
+from digest.config import (
+    SOURCE_SCHEMA,
+    SUMMARY_METHODS,
+    ContentConfig,
+    FolderDefaults,
+    Opt,
+    Place,
+    Rules,
+    check_mapping,
+    url_problem,
+)
 from digest.errors import ContentError, Problem, Problems, did_you_mean
 from digest.htmltext import paragraphs_and_text
 from digest.load.decode import decode
@@ -228,47 +238,69 @@ def read_source(src: SourceFile) -> tuple[Parsed, str]:
 
 
 def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderDefaults]:
-    """Per-folder defaults: site.yaml `sources:` merged with `_source.yaml` files."""
+    """Per-folder defaults: site.yaml `sources:` merged with `_source.yaml` files.
+
+    A `_source.yaml` is checked against the same declaration as a site.yaml
+    `sources:` entry (:data:`~digest.config.SOURCE_SCHEMA`), read the way front
+    matter is (see :func:`_folder_rules`); what it sets wins over site.yaml.
+    """
     out: dict[str, FolderDefaults] = dict(cfg.sources)
     if not cfg.dir.is_dir():
         return out
     real_root = cfg.dir.resolve()
     for f in _defaults_files(cfg.dir):
+        read = _read_defaults_file(f, cfg, real_root, problems)
+        if read is None:
+            continue
+        shown, meta, lines = read
+        place = Place(shown, lines.get, problems, _folder_rules(_Validator(shown, lines, problems)))
+        found = FolderDefaults.from_checked(check_mapping(meta, SOURCE_SCHEMA, place))
         rel = f.parent.relative_to(cfg.dir).as_posix()
         rel = "" if rel == "." else rel
-        src = _source_file(f, cfg.dir, real_root, cfg, problems)
-        if src is None:
-            continue
-        shown = src.shown
-        try:
-            if f.stat().st_size > MAX_FILE_BYTES:
-                raise ContentError("file is too large", shown)
-            text, _enc = decode(f.read_bytes(), shown)
-            meta, lines = parse_yaml_mapping(text, shown, what="folder defaults")
-        except ContentError as exc:
-            problems.add_error(exc)
-            continue
-        except OSError as exc:
-            problems.add(f"cannot read: {exc.strerror or exc}", shown)
-            continue
-        allowed = ("source", "source_url", "section", "tags")
-        for k in meta:
-            if k not in allowed:
-                problems.add(
-                    f"folder defaults: unknown key '{k}'",
-                    shown,
-                    lines.get(k),
-                    did_you_mean(k, allowed) or f"known keys: {', '.join(allowed)}",
-                )
-        v = _Validator(shown, lines, problems)
-        base = out.get(rel, FolderDefaults())
-        out[rel] = FolderDefaults(
-            source=v.text(meta, "source") or base.source,
-            source_url=v.url(meta, "source_url", relative=False) or base.source_url,
-            section=v.text(meta, "section") or base.section,
-            tags=v.tags(meta) or base.tags,
-        )
+        out[rel] = found.over(out.get(rel, FolderDefaults()))
     return out
+
+
+def _read_defaults_file(
+    f: Path, cfg: ContentConfig, real_root: Path, problems: Problems
+) -> tuple[str, dict[str, Any], dict[str, int]] | None:
+    """(name as shown, mapping, key lines) of a `_source.yaml`; None (with a problem)
+    when it cannot be read or is not a YAML mapping."""
+    src = _source_file(f, cfg.dir, real_root, cfg, problems)
+    if src is None:
+        return None
+    try:
+        if f.stat().st_size > MAX_FILE_BYTES:
+            raise ContentError("file is too large", src.shown)
+        text, _enc = decode(f.read_bytes(), src.shown)
+        meta, lines = parse_yaml_mapping(text, src.shown, what="folder defaults")
+    except ContentError as exc:
+        problems.add_error(exc)
+        return None
+    except OSError as exc:
+        problems.add(f"cannot read: {exc.strerror or exc}", src.shown)
+        return None
+    return src.shown, meta, lines
+
+
+def _folder_rules(v: _Validator) -> Rules:
+    """How `_source.yaml` values are read: as front matter is (text may be a number
+    and has its spaces collapsed, `source_url` must be an absolute http(s) URL,
+    tags are checked for a usable URL), worded as front-matter problems.  A value
+    that does not fit is a problem and counts as unset."""
+    kinds: dict[str, Callable[[dict[str, Any], str], Any]] = {
+        "str": v.text,
+        "url": lambda meta, key: v.url(meta, key, relative=False),
+        "list": lambda meta, _key: v.tags(meta),  # the one list of SOURCE_SCHEMA: tags
+    }
+
+    def unknown(_prefix: str, key: str, schema: Mapping[str, Opt]) -> tuple[str, str | None]:
+        hint = did_you_mean(key, schema) or f"known keys: {', '.join(schema)}"
+        return f"folder defaults: unknown key '{key}'", hint
+
+    return Rules(
+        check=lambda value, at: kinds[at.opt.kind]({at.key: value}, at.key), unknown=unknown
+    )
 
 
 def _defaults_files(root: Path) -> list[Path]:
@@ -293,12 +325,7 @@ def defaults_for(rel: str, defaults: dict[str, FolderDefaults]) -> FolderDefault
     for i in range(len(parts) + 1):
         d = defaults.get("/".join(parts[:i]))
         if d:
-            merged = FolderDefaults(
-                source=d.source or merged.source,
-                source_url=d.source_url or merged.source_url,
-                section=d.section or merged.section,
-                tags=d.tags or merged.tags,
-            )
+            merged = d.over(merged)
     return merged
 
 

@@ -8,18 +8,15 @@ from typing import Any
 import yaml
 
 from digest.errors import ContentError
+from digest.yamltext import MAX_NODES, load_with_node, too_many_nodes, yaml_error_message
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: ~10x faster
-
-
-class _Loader(_Base):  # type: ignore[valid-type,misc]
-    """SafeLoader that keeps dates as text, so we parse and report them ourselves."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+# Re-exported: callers that read YAML errors the front-matter way import them from here.
+__all__ = [
+    "MAX_NODES",
+    "parse_yaml_mapping",
+    "split_front_matter",
+    "yaml_error_message",
+]
 
 _FENCE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
@@ -48,19 +45,43 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
 def parse_yaml_mapping(
     raw: str, path: str, *, first_line: int = 1, what: str = "front matter"
 ) -> tuple[dict[str, Any], dict[str, int]]:
-    """Parse YAML text that must be a mapping; dates stay strings."""
+    """Parse YAML text that must be a mapping; dates stay strings.
+
+    Returns (mapping, key -> line).  Raises ContentError naming ``what``, the file
+    and the line for tab indentation, bad YAML, a non-mapping, an alias bomb or a
+    key given twice.
+    """
+    _refuse_tab_indent(raw, path, first_line, what)
+    node, data = _load(raw, path, first_line, what)
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r}"[:60]
+        raise ContentError(
+            f"{what}: expected a mapping of 'key: value' lines, got {kind}", path, first_line
+        )
+    if too_many_nodes(node):
+        raise ContentError(
+            f"{what}: too large (more than {MAX_NODES} values, counting aliases)",
+            path,
+            first_line,
+        )
+    return {str(k): v for k, v in data.items()}, _key_lines(node, path, first_line, what)
+
+
+def _refuse_tab_indent(raw: str, path: str, first_line: int, what: str) -> None:
+    """YAML forbids tabs for indentation; say so plainly rather than as a scanner error."""
     if "\t" in raw and re.search(r"^\t", raw, re.M):
         line = next(i for i, ln in enumerate(raw.splitlines()) if ln.startswith("\t"))
         raise ContentError(
             f"{what}: tab used for indentation (YAML needs spaces)", path, first_line + line
         )
+
+
+def _load(raw: str, path: str, first_line: int, what: str) -> tuple[yaml.Node | None, Any]:
+    """(node, data) of the YAML text; a syntax error becomes a ContentError at its line."""
     try:
-        loader = _Loader(raw)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
+        return load_with_node(raw)
     except yaml.YAMLError as exc:
         message, line = yaml_error_message(exc, len(raw.rstrip()))
         raise ContentError(
@@ -70,19 +91,10 @@ def parse_yaml_mapping(
         ) from None
     except (ValueError, RecursionError, OverflowError) as exc:  # e.g. absurd numbers
         raise ContentError(f"{what}: cannot be read ({exc})", path, first_line) from None
-    if data is None:
-        return {}, {}
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"{type(data).__name__} {data!r}"[:60]
-        raise ContentError(
-            f"{what}: expected a mapping of 'key: value' lines, got {kind}", path, first_line
-        )
-    if _too_many_nodes(node):
-        raise ContentError(
-            f"{what}: too large (more than {MAX_NODES} values, counting aliases)",
-            path,
-            first_line,
-        )
+
+
+def _key_lines(node: yaml.Node | None, path: str, first_line: int, what: str) -> dict[str, int]:
+    """Top-level key -> line in the file; a key given twice is an error."""
     lines: dict[str, int] = {}
     if isinstance(node, yaml.MappingNode):
         for k, _v in node.value:
@@ -93,48 +105,4 @@ def parse_yaml_mapping(
                     f"{what}: '{key}' is given twice (first on line {lines[key]})", path, line
                 )
             lines[key] = line
-    return {str(k): v for k, v in data.items()}, lines
-
-
-MAX_NODES = 10_000
-
-
-def _too_many_nodes(node: yaml.Node | None) -> bool:
-    """More than MAX_NODES values when aliases are expanded (a 'billion laughs' bomb)."""
-    budget = MAX_NODES
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        budget -= 1
-        if budget < 0:
-            return True
-        if isinstance(n, yaml.SequenceNode):
-            stack.extend(n.value)
-        elif isinstance(n, yaml.MappingNode):
-            for k, v in n.value:
-                stack.extend((k, v))
-    return False
-
-
-def yaml_error_message(exc: yaml.YAMLError, text_len: int | None = None) -> tuple[str, int | None]:
-    """(message, 0-based line) for a YAML error.
-
-    An error found at the end of the text (an unclosed quote or bracket) is reported
-    where the unclosed thing starts, which is where the mistake is.
-    """
-    mark = getattr(exc, "problem_mark", None)
-    problem = getattr(exc, "problem", None) or "invalid YAML"
-    context = getattr(exc, "context", None)
-    context_mark = getattr(exc, "context_mark", None)
-    if mark is None:
-        return str(problem), None
-    at_end = "end of stream" in problem or (
-        text_len is not None and getattr(mark, "index", 0) >= text_len
-    )
-    if context and context_mark is not None and at_end:
-        return (
-            f"{problem} {context} that starts at column {context_mark.column + 1} "
-            "and is never closed",
-            context_mark.line,
-        )
-    return f"{problem} (column {mark.column + 1})", mark.line
+    return lines
