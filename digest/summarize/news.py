@@ -46,6 +46,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from digest import languages, snowball
+from digest.snowball import Stem
+
 __all__ = ["Ranking", "default_count", "rank", "rank_news", "usable_sentence"]
 
 # Parameters (few, general; chosen on CNN/DM dev, see the module docstring and bench/quality.py)
@@ -59,23 +62,24 @@ SUMMARY_RATIO = 0.25  # adaptive length: at most a quarter of the article's sent
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-]+[^\W\d_]*)*")  # a letter, then letters, ' ’ and -
 
-_LANGS = {"en": "english", "eng": "english"}
-
 
 def _language(language: str) -> str:
-    lang = (language or "english").lower().replace("_", "-").split("-")[0]
-    return _LANGS.get(lang, lang)
+    """sumy's language name for ``rank``'s language: ``"english"`` for English by any of its
+    names (``"english"``, ``"en-GB"``, ``"eng"``, see :func:`digest.languages.named`), any other
+    lower-cased without its region and otherwise as given.  The summarize stage passes sumy's
+    names; another code (``"de"``) is taken as a name that has no stemmer or stop words."""
+    tag = language or "english"
+    return "english" if languages.english_rules(tag) else languages.primary_subtag(tag)
 
 
 @lru_cache(maxsize=8)
-def stemmer_and_stop_words(language: str):
+def stemmer_and_stop_words(language: str) -> tuple[Stem, frozenset[str]]:
     """(memoized stem function, stop words) from sumy for a sumy language name."""
-    from digest import snowball
-
     snowball.import_nltk()  # before sumy imports it: without NLTK's optional heavy imports
     from sumy.nlp.stemmers import Stemmer
     from sumy.utils import get_stop_words
 
+    stem: Stem
     try:
         stem = snowball.memoized(language, Stemmer(language))
     except LookupError:
@@ -89,7 +93,7 @@ def stemmer_and_stop_words(language: str):
     return stem, stops
 
 
-def _terms(words: list[str], stem, stops) -> list[str]:
+def _terms(words: list[str], stem: Stem, stops: frozenset[str]) -> list[str]:
     """Stemmed content terms of lower-cased words."""
     out = []
     for w in words:
