@@ -192,35 +192,57 @@ def usable_sentence(text: str) -> bool:
 
 
 def _usable(t: str, n_words: int) -> bool:
+    """``usable_sentence`` of a stripped sentence of ``n_words`` words."""
     if n_words < MIN_WORDS:
         return False
     low = t.lower()
-    if any(k in low for k in _NAV_ANYWHERE) or _NAV_START.search(t):
-        return False
+    cased = t != low  # any capital letter: in all-lower-case text capitalisation says nothing
+    return not (
+        _is_navigation(t, low)
+        or _is_byline(t, low, cased)
+        or _is_caption(t, cased)
+        or t.endswith(":")
+    )
+
+
+def _is_navigation(t: str, low: str) -> bool:
+    """Navigation and boilerplate: "Scroll down for video", "READ MORE:", a URL, ..."""
+    return any(k in low for k in _NAV_ANYWHERE) or bool(_NAV_START.search(t))
+
+
+def _is_byline(t: str, low: str, cased: bool) -> bool:
+    """ "Published: ...", "Reporting by ...", "By Jane Doe and John Roe, Science Correspondent"."""
     if _BYLINE.match(t) or "daily mail reporter" in low:
-        return False
-    if _CAPTION_START.search(t) or _CAPTION_MARK.search(t):
-        return False
-    cased = t != low
+        return True
     m = _BY.match(t)
-    if m and (
-        not cased
-        or all(w[0].isupper() or w.lower() in _BY_LINKS for w in _WORD.findall(m.group(1)))
-    ):
+    if m is None:
         return False
+    return not cased or all(
+        w[0].isupper() or w.lower() in _BY_LINKS for w in _WORD.findall(m.group(1))
+    )
+
+
+def _is_caption(t: str, cased: bool) -> bool:
+    """A photo caption: "Pictured: ...", "(left)", a trailing photo credit, a caption label."""
+    if _CAPTION_START.search(t) or _CAPTION_MARK.search(t):
+        return True
     tail = t[-90:]
     if _AGENCY.search(tail.lower()) and _CREDIT.search(tail):  # an agency name first: cheap
-        return False
+        return True
+    return _is_caption_label(t, cased)
+
+
+def _is_caption_label(t: str, cased: bool) -> bool:
+    """A Daily-Mail style label: "Horrifying: The little girl's body ..."."""
     m = _LABEL.match(t)
-    if m:
-        label = m.group(1).split()
-        # a name or title ("Bridget Jones: The Edge of Reason was ...") is no caption label
-        title_case = cased and len(label) > 1 and all(w[0].isupper() for w in label)
-        after = m.group(2)[0]
-        caption_like = not (after in _QUOTES or (cased and after.islower()))
-        if len(label) <= 5 and caption_like and not title_case and not _SAYING.search(m.group(1)):
-            return False
-    return not t.endswith(":")
+    if not m:
+        return False
+    label = m.group(1).split()
+    # a name or title ("Bridget Jones: The Edge of Reason was ...") is no caption label
+    title_case = cased and len(label) > 1 and all(w[0].isupper() for w in label)
+    after = m.group(2)[0]
+    caption_like = not (after in _QUOTES or (cased and after.islower()))
+    return len(label) <= 5 and caption_like and not title_case and not _SAYING.search(m.group(1))
 
 
 # first words that make a sentence lean on its predecessor (English)
