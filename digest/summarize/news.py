@@ -41,13 +41,17 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from digest import languages, snowball
 from digest.snowball import Stem
+
+if TYPE_CHECKING:  # scipy is imported only for huge inputs
+    from scipy import sparse
 
 __all__ = ["Ranking", "default_count", "rank", "rank_news", "usable_sentence"]
 
@@ -326,7 +330,11 @@ def rank(
     count: int,
     language: str = "english",
 ) -> Ranking:
-    """rank_news, also saying which sentences were usable at all."""
+    """rank_news, also saying which sentences were usable at all.
+
+    The passes (steps 1-5 of the module docstring): usable sentences, TF-IDF vectors and their
+    cosines, each sentence's relevance (centrality x position prior + title bonus), the
+    dependent-sentence rule, and the selection by maximal marginal relevance."""
     n = len(sentences)
     if len(paragraph_ids) != n:
         raise ValueError(f"{len(paragraph_ids)} paragraph ids for {n} sentences")
@@ -335,14 +343,36 @@ def rank(
     lang = _language(language)
     stem, stops = stemmer_and_stop_words(lang)
     words = [_WORD.findall(s.lower()) for s in sentences]
-    usable = np.fromiter(
+    usable = _usable_mask(sentences, words)
+    vectors = _vectors([_terms(w, stem, stops) for w in words])
+    base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops))
+    dep = _dependents(sentences, english=lang == "english")
+    scores = np.where(dep, base * DEPENDENT_FACTOR, base)
+    chosen = _select(base, dep, vectors.sim, usable, count)
+    return Ranking([float(s) for s in scores], sorted(chosen), usable.tolist())
+
+
+def _usable_mask(sentences: Sequence[str], words: list[list[str]]) -> np.ndarray:
+    """``usable_sentence`` of each sentence, given its words (as a boolean array)."""
+    return np.fromiter(
         (_usable(s.strip(), len(w)) for s, w in zip(sentences, words, strict=True)),
         dtype=bool,
-        count=n,
+        count=len(sentences),
     )
-    terms = [_terms(w, stem, stops) for w in words]
 
-    # TF-IDF sentence vectors (sublinear tf, smoothed in-article idf), unit length
+
+@dataclass(frozen=True)
+class _Vectors:
+    """The sentences as TF-IDF vectors (sublinear tf, smoothed in-article idf), unit length."""
+
+    x: np.ndarray | sparse.csr_matrix  # sentence x term (sparse for huge inputs)
+    idf: np.ndarray  # by term
+    vocab: dict[str, int]  # term -> column
+    sim: np.ndarray  # dense sentence x sentence cosines, zero on the diagonal
+
+
+def _vectors(terms: list[list[str]]) -> _Vectors:
+    """TF-IDF vectors of sentences given as their terms, and their pairwise cosines."""
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -351,13 +381,37 @@ def rank(
             rows.append(i)
             cols.append(vocab.setdefault(t, len(vocab)))
     v = max(1, len(vocab))
+    n = len(terms)
     x, idf = _tfidf(np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp), n, v)
     sim = x @ x.T if isinstance(x, np.ndarray) else (x @ x.T).toarray()
     np.fill_diagonal(sim, 0.0)
+    return _Vectors(x, idf, vocab, sim)
 
+
+def _title_direction(
+    title: str | None, vectors: _Vectors, stem: Stem, stops: frozenset[str]
+) -> np.ndarray | None:
+    """The title's unit TF-IDF vector over the article's terms; None when there is no title
+    (or no title weight) or it shares no term with the article."""
+    if not title or TITLE_WEIGHT <= 0:
+        return None
+    tv = np.zeros(len(vectors.idf))
+    for t in _terms(_WORD.findall(title.lower()), stem, stops):
+        j = vectors.vocab.get(t)
+        if j is not None:
+            tv[j] = vectors.idf[j]
+    tn = np.linalg.norm(tv)
+    return tv / tn if tn > 0 else None
+
+
+def _relevance(vectors: _Vectors, usable: np.ndarray, title: np.ndarray | None) -> np.ndarray:
+    """Each sentence's score before the dependent-sentence rule: centrality x position prior
+    (+ the title bonus), a tiny epsilon for usable sentences (so a usable sentence with no
+    evidence still beats none), 0 for unusable ones."""
+    n = len(usable)
     # centrality: degree in the cosine graph of all sentences (captions and the like vote
     # too: they restate what matters), scaled to [0, 1] over the usable ones
-    deg = sim.sum(axis=1)
+    deg = vectors.sim.sum(axis=1)
     if usable.any():
         hi = float(deg[usable].max())
         cent = deg / hi if hi > 0 else np.ones(n)
@@ -365,45 +419,60 @@ def rank(
         cent = np.ones(n)
     # position prior: news puts what matters first
     score = cent / (1.0 + np.arange(n) / POSITION_TAU)
-    if title and TITLE_WEIGHT > 0:
-        tv = np.zeros(v)
-        for t in _terms(_WORD.findall(title.lower()), stem, stops):
-            j = vocab.get(t)
-            if j is not None:
-                tv[j] = idf[j]
-        tn = np.linalg.norm(tv)
-        if tn > 0:
-            score = score + TITLE_WEIGHT * (x @ (tv / tn))
-    base = np.where(usable, score + 1e-6, 0.0)
+    if title is not None:
+        score = score + TITLE_WEIGHT * (vectors.x @ title)
+    return np.where(usable, score + 1e-6, 0.0)
 
-    dep = np.zeros(n, dtype=bool)
-    if lang == "english":
-        cased = any(s != s.lower() for s in sentences)
-        dep[1:] = [_dependent(s, cased) for s in sentences[1:]]  # nothing precedes sentence 0
-    scores = np.where(dep, base * DEPENDENT_FACTOR, base)
 
-    # greedy selection with redundancy removal; the earliest chosen sentence (the one that
-    # opens the summary) must not be a dependent one while an alternative exists
+def _dependents(sentences: Sequence[str], *, english: bool) -> np.ndarray:
+    """Which sentences lean on their predecessor; none but in English (the rule's words are
+    English ones), and never sentence 0."""
+    dep = np.zeros(len(sentences), dtype=bool)
+    if not english:
+        return dep
+    cased = any(s != s.lower() for s in sentences)
+    dep[1:] = [_dependent(s, cased) for s in sentences[1:]]  # nothing precedes sentence 0
+    return dep
+
+
+def _select(
+    base: np.ndarray, dep: np.ndarray, sim: np.ndarray, usable: np.ndarray, count: int
+) -> list[int]:
+    """Up to ``count`` sentences (in the order chosen) by greedy maximal marginal relevance:
+    ``base`` (times ``DEPENDENT_FACTOR`` for a dependent sentence whose predecessor is not
+    chosen) minus ``MMR_LAMBDA`` x the largest cosine to a chosen sentence; near-duplicates of
+    a chosen sentence are out.  The earliest chosen sentence (the one that opens the summary)
+    must not be a dependent one while an alternative exists."""
+    n = len(base)
     chosen: list[int] = []
     avail = usable.copy()
-    idx = np.arange(n)
     while len(chosen) < count and avail.any():
-        pred_chosen = np.zeros(n, dtype=bool)
-        if chosen:
-            ch = np.asarray(chosen)
-            pred_chosen[ch[ch + 1 < n] + 1] = True
-        dangling = dep & ~pred_chosen
+        dangling = dep & ~_after_chosen(chosen, n)
         val = np.where(dangling, base * DEPENDENT_FACTOR, base)
         if chosen:
-            red = sim[:, ch].max(axis=1)
+            red = sim[:, np.asarray(chosen)].max(axis=1)
             val -= MMR_LAMBDA * red
             avail &= red < DUPLICATE
             if not avail.any():
                 break
-        first = min(chosen) if chosen else n
-        opener_ok = ~(dangling & (idx < first))
-        pool = avail & opener_ok if (avail & opener_ok).any() else avail
-        best = int(np.flatnonzero(pool)[np.argmax(val[pool])])
+        best = _best(val, avail, dangling, min(chosen) if chosen else n)
         chosen.append(best)
         avail[best] = False
-    return Ranking([float(s) for s in scores], sorted(chosen), usable.tolist())
+    return chosen
+
+
+def _after_chosen(chosen: list[int], n: int) -> np.ndarray:
+    """Which of ``n`` sentences directly follow a chosen one."""
+    pred_chosen = np.zeros(n, dtype=bool)
+    if chosen:
+        ch = np.asarray(chosen)
+        pred_chosen[ch[ch + 1 < n] + 1] = True
+    return pred_chosen
+
+
+def _best(val: np.ndarray, avail: np.ndarray, dangling: np.ndarray, first: int) -> int:
+    """The available sentence of highest ``val`` (the earliest on a tie), not a dangling one
+    before the ``first`` chosen sentence while another is available."""
+    opener_ok = ~(dangling & (np.arange(len(val)) < first))
+    pool = avail & opener_ok if (avail & opener_ok).any() else avail
+    return int(np.flatnonzero(pool)[np.argmax(val[pool])])
