@@ -23,7 +23,9 @@ import numpy as np
 
 from digest import cache, pool
 from digest.config import RelatedConfig
+from digest.languages import LANGUAGES, snowball_name
 from digest.model import Article, RelatedLink, TermCounts
+from digest.snowball import Stem
 
 if TYPE_CHECKING:  # scipy is imported when vectors are made (a no-change rebuild needs none)
     from scipy import sparse
@@ -54,31 +56,15 @@ _TOKEN = re.compile(
     re.UNICODE,
 )
 
-# Snowball stemmers by BCP 47 primary language; others are not stemmed.
-_SNOWBALL = {
-    "ar": "arabic",
-    "da": "danish",
-    "nl": "dutch",
-    "en": "english",
-    "fi": "finnish",
-    "fr": "french",
-    "de": "german",
-    "hu": "hungarian",
-    "it": "italian",
-    "no": "norwegian",
-    "nb": "norwegian",
-    "pt": "portuguese",
-    "ro": "romanian",
-    "ru": "russian",
-    "es": "spanish",
-    "sv": "swedish",
-}
+# The Snowball stemmers by code: a view of digest.languages (tests check that sumy's and NLTK's
+# stemmers agree on each, so the summarizer and related links share one memo per language)
+_SNOWBALL = {code: lang.snowball for code, lang in LANGUAGES.items() if lang.snowball}
 _NORMAL: dict[str, dict[str, str]] = {}  # language -> word -> term ('' = not a term)
 
 
-def _normaliser(language: str):
+def _normaliser(language: str) -> tuple[dict[str, str], Stem | None]:
     """(word -> term cache, stemmer) for a language; the stemmer is loaded on first use."""
-    lang = _SNOWBALL.get(language.split("-")[0].lower(), "")
+    lang = snowball_name(language)
     cache = _NORMAL.get(lang)
     if cache is None or len(cache) > 200_000:  # bound memory on huge vocabularies
         cache = _NORMAL[lang] = {}
@@ -86,10 +72,11 @@ def _normaliser(language: str):
     return cache, stem
 
 
-_STEMMERS: dict[str, object] = {}
+_STEMMERS: dict[str, Stem | None] = {}
 
 
-def _stemmer(lang: str):
+def _stemmer(lang: str) -> Stem | None:
+    """The Snowball stemmer of that name, loaded once; None for ``""`` (words not stemmed)."""
     if lang not in _STEMMERS:
         if lang:
             from digest import snowball

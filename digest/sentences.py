@@ -31,6 +31,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from digest import languages
+
 __all__ = ["split_sentences"]
 
 # Longest word looked at on either side of a candidate boundary; a longer word
@@ -130,8 +132,6 @@ _STARTERS = _words(
 
 _BARE = re.compile(f"[^{re.escape(_WORD_TRAIL)}]*")
 
-_ENGLISH = frozenset({"en", "eng", "english"})
-
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
     """Sentences of ``text`` in order; each one is an exact substring of text (stripped of
@@ -140,8 +140,7 @@ def split_sentences(text: str, language: str = "en") -> list[str]:
     newlines) always end a sentence."""
     if not text:
         return []
-    lang = (language or "en").strip().lower().replace("_", "-").split("-")[0]
-    english = lang in _ENGLISH
+    english = languages.english_rules((language or "en").strip())
     out: list[str] = []
     n = len(text)
     prev = 0  # start of the current sentence

@@ -16,6 +16,8 @@ import sys
 import threading
 from collections.abc import Callable
 
+Stem = Callable[[str], str]  # a stemmer: word -> stem
+
 _OPTIONAL = ("scipy.stats", "sklearn")
 _LOCK = threading.Lock()
 
@@ -38,7 +40,7 @@ def import_nltk() -> None:
                     del sys.modules[m]
 
 
-def stemmer(language: str) -> Callable[[str], str]:
+def stemmer(language: str) -> Stem:
     """NLTK's Snowball stemmer for a Snowball language name ("english"), memoized."""
     import_nltk()
     from nltk.stem.snowball import SnowballStemmer
@@ -50,7 +52,7 @@ MEMO_LIMIT = 200_000  # words per language kept stemmed (bounds memory on huge v
 _MEMO: dict[str, dict[str, str]] = {}
 
 
-def memoized(language: str, stem: Callable[[str], str]) -> Callable[[str], str]:
+def memoized(language: str, stem: Stem) -> Stem:
     """``stem`` with its results kept, in one table per language shared by all callers.
 
     The summarizer (sumy's ``Stemmer``) and related links (``stemmer`` above) stem

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from digest import snowball
+from digest import languages, snowball
 from digest.boilerplate import SENTENCE_DATELINE as _DATELINE
 from digest.config import SummaryConfig
 from digest.model import Article, Summary
@@ -31,34 +31,12 @@ from digest.summarize.news import (
 
 MAX_CANDIDATES = 400  # bound the work per article (graph methods are quadratic)
 
-_LANGUAGES = {
-    "en": "english",
-    "de": "german",
-    "fr": "french",
-    "es": "spanish",
-    "it": "italian",
-    "pt": "portuguese",
-    "nl": "dutch",
-    "cs": "czech",
-    "sk": "slovak",
-    "ru": "russian",
-    "uk": "ukrainian",
-    "sv": "swedish",
-    "da": "danish",
-    "no": "norwegian",
-    "nb": "norwegian",
-    "fi": "finnish",
-    "hu": "hungarian",
-    "ro": "romanian",
-    "el": "greek",
-    "pl": "polish",
-}
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
 
 
 def sumy_language(code: str) -> str:
     """sumy's language name for a BCP 47 code ('en-GB' -> 'english')."""
-    return _LANGUAGES.get(code.split("-")[0].lower(), "english")
+    return languages.summarizer_name(code)
 
 
 class _Tokenizer:

@@ -41,11 +41,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from digest import languages, snowball
 from digest.boilerplate import PHOTO_AGENCY as _AGENCY
 from digest.boilerplate import PHOTO_CREDIT_TAIL as _CREDIT
 from digest.boilerplate import SENTENCE_BY as _BY
@@ -55,6 +57,10 @@ from digest.boilerplate import SENTENCE_CAPTION_MARK as _CAPTION_MARK
 from digest.boilerplate import SENTENCE_CAPTION_START as _CAPTION_START
 from digest.boilerplate import SENTENCE_NAV_ANYWHERE as _NAV_ANYWHERE
 from digest.boilerplate import SENTENCE_NAV_START as _NAV_START
+from digest.snowball import Stem
+
+if TYPE_CHECKING:  # scipy is imported only for huge inputs
+    from scipy import sparse
 
 __all__ = ["Ranking", "default_count", "rank", "rank_news", "usable_sentence"]
 
@@ -69,23 +75,24 @@ SUMMARY_RATIO = 0.25  # adaptive length: at most a quarter of the article's sent
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-]+[^\W\d_]*)*")  # a letter, then letters, ' ’ and -
 
-_LANGS = {"en": "english", "eng": "english"}
-
 
 def _language(language: str) -> str:
-    lang = (language or "english").lower().replace("_", "-").split("-")[0]
-    return _LANGS.get(lang, lang)
+    """sumy's language name for ``rank``'s language: ``"english"`` for English by any of its
+    names (``"english"``, ``"en-GB"``, ``"eng"``, see :func:`digest.languages.named`), any other
+    lower-cased without its region and otherwise as given.  The summarize stage passes sumy's
+    names; another code (``"de"``) is taken as a name that has no stemmer or stop words."""
+    tag = language or "english"
+    return "english" if languages.english_rules(tag) else languages.primary_subtag(tag)
 
 
 @lru_cache(maxsize=8)
-def stemmer_and_stop_words(language: str):
+def stemmer_and_stop_words(language: str) -> tuple[Stem, frozenset[str]]:
     """(memoized stem function, stop words) from sumy for a sumy language name."""
-    from digest import snowball
-
     snowball.import_nltk()  # before sumy imports it: without NLTK's optional heavy imports
     from sumy.nlp.stemmers import Stemmer
     from sumy.utils import get_stop_words
 
+    stem: Stem
     try:
         stem = snowball.memoized(language, Stemmer(language))
     except LookupError:
@@ -99,7 +106,7 @@ def stemmer_and_stop_words(language: str):
     return stem, stops
 
 
-def _terms(words: list[str], stem, stops) -> list[str]:
+def _terms(words: list[str], stem: Stem, stops: frozenset[str]) -> list[str]:
     """Stemmed content terms of lower-cased words."""
     out = []
     for w in words:
@@ -142,35 +149,57 @@ def usable_sentence(text: str) -> bool:
 
 
 def _usable(t: str, n_words: int) -> bool:
+    """``usable_sentence`` of a stripped sentence of ``n_words`` words."""
     if n_words < MIN_WORDS:
         return False
     low = t.lower()
-    if any(k in low for k in _NAV_ANYWHERE) or _NAV_START.search(t):
-        return False
+    cased = t != low  # any capital letter: in all-lower-case text capitalisation says nothing
+    return not (
+        _is_navigation(t, low)
+        or _is_byline(t, low, cased)
+        or _is_caption(t, cased)
+        or t.endswith(":")
+    )
+
+
+def _is_navigation(t: str, low: str) -> bool:
+    """Navigation and boilerplate: "Scroll down for video", "READ MORE:", a URL, ..."""
+    return any(k in low for k in _NAV_ANYWHERE) or bool(_NAV_START.search(t))
+
+
+def _is_byline(t: str, low: str, cased: bool) -> bool:
+    """ "Published: ...", "Reporting by ...", "By Jane Doe and John Roe, Science Correspondent"."""
     if _BYLINE.match(t) or "daily mail reporter" in low:
-        return False
-    if _CAPTION_START.search(t) or _CAPTION_MARK.search(t):
-        return False
-    cased = t != low
+        return True
     m = _BY.match(t)
-    if m and (
-        not cased
-        or all(w[0].isupper() or w.lower() in _BY_LINKS for w in _WORD.findall(m.group(1)))
-    ):
+    if m is None:
         return False
+    return not cased or all(
+        w[0].isupper() or w.lower() in _BY_LINKS for w in _WORD.findall(m.group(1))
+    )
+
+
+def _is_caption(t: str, cased: bool) -> bool:
+    """A photo caption: "Pictured: ...", "(left)", a trailing photo credit, a caption label."""
+    if _CAPTION_START.search(t) or _CAPTION_MARK.search(t):
+        return True
     tail = t[-90:]
     if _AGENCY.search(tail.lower()) and _CREDIT.search(tail):  # an agency name first: cheap
-        return False
+        return True
+    return _is_caption_label(t, cased)
+
+
+def _is_caption_label(t: str, cased: bool) -> bool:
+    """A Daily-Mail style label: "Horrifying: The little girl's body ..."."""
     m = _LABEL.match(t)
-    if m:
-        label = m.group(1).split()
-        # a name or title ("Bridget Jones: The Edge of Reason was ...") is no caption label
-        title_case = cased and len(label) > 1 and all(w[0].isupper() for w in label)
-        after = m.group(2)[0]
-        caption_like = not (after in _QUOTES or (cased and after.islower()))
-        if len(label) <= 5 and caption_like and not title_case and not _SAYING.search(m.group(1)):
-            return False
-    return not t.endswith(":")
+    if not m:
+        return False
+    label = m.group(1).split()
+    # a name or title ("Bridget Jones: The Edge of Reason was ...") is no caption label
+    title_case = cased and len(label) > 1 and all(w[0].isupper() for w in label)
+    after = m.group(2)[0]
+    caption_like = not (after in _QUOTES or (cased and after.islower()))
+    return len(label) <= 5 and caption_like and not title_case and not _SAYING.search(m.group(1))
 
 
 # first words that make a sentence lean on its predecessor (English)
@@ -254,7 +283,11 @@ def rank(
     count: int,
     language: str = "english",
 ) -> Ranking:
-    """rank_news, also saying which sentences were usable at all."""
+    """rank_news, also saying which sentences were usable at all.
+
+    The passes (steps 1-5 of the module docstring): usable sentences, TF-IDF vectors and their
+    cosines, each sentence's relevance (centrality x position prior + title bonus), the
+    dependent-sentence rule, and the selection by maximal marginal relevance."""
     n = len(sentences)
     if len(paragraph_ids) != n:
         raise ValueError(f"{len(paragraph_ids)} paragraph ids for {n} sentences")
@@ -263,14 +296,36 @@ def rank(
     lang = _language(language)
     stem, stops = stemmer_and_stop_words(lang)
     words = [_WORD.findall(s.lower()) for s in sentences]
-    usable = np.fromiter(
+    usable = _usable_mask(sentences, words)
+    vectors = _vectors([_terms(w, stem, stops) for w in words])
+    base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops))
+    dep = _dependents(sentences, english=lang == "english")
+    scores = np.where(dep, base * DEPENDENT_FACTOR, base)
+    chosen = _select(base, dep, vectors.sim, usable, count)
+    return Ranking([float(s) for s in scores], sorted(chosen), usable.tolist())
+
+
+def _usable_mask(sentences: Sequence[str], words: list[list[str]]) -> np.ndarray:
+    """``usable_sentence`` of each sentence, given its words (as a boolean array)."""
+    return np.fromiter(
         (_usable(s.strip(), len(w)) for s, w in zip(sentences, words, strict=True)),
         dtype=bool,
-        count=n,
+        count=len(sentences),
     )
-    terms = [_terms(w, stem, stops) for w in words]
 
-    # TF-IDF sentence vectors (sublinear tf, smoothed in-article idf), unit length
+
+@dataclass(frozen=True)
+class _Vectors:
+    """The sentences as TF-IDF vectors (sublinear tf, smoothed in-article idf), unit length."""
+
+    x: np.ndarray | sparse.csr_matrix  # sentence x term (sparse for huge inputs)
+    idf: np.ndarray  # by term
+    vocab: dict[str, int]  # term -> column
+    sim: np.ndarray  # dense sentence x sentence cosines, zero on the diagonal
+
+
+def _vectors(terms: list[list[str]]) -> _Vectors:
+    """TF-IDF vectors of sentences given as their terms, and their pairwise cosines."""
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -279,13 +334,37 @@ def rank(
             rows.append(i)
             cols.append(vocab.setdefault(t, len(vocab)))
     v = max(1, len(vocab))
+    n = len(terms)
     x, idf = _tfidf(np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp), n, v)
     sim = x @ x.T if isinstance(x, np.ndarray) else (x @ x.T).toarray()
     np.fill_diagonal(sim, 0.0)
+    return _Vectors(x, idf, vocab, sim)
 
+
+def _title_direction(
+    title: str | None, vectors: _Vectors, stem: Stem, stops: frozenset[str]
+) -> np.ndarray | None:
+    """The title's unit TF-IDF vector over the article's terms; None when there is no title
+    (or no title weight) or it shares no term with the article."""
+    if not title or TITLE_WEIGHT <= 0:
+        return None
+    tv = np.zeros(len(vectors.idf))
+    for t in _terms(_WORD.findall(title.lower()), stem, stops):
+        j = vectors.vocab.get(t)
+        if j is not None:
+            tv[j] = vectors.idf[j]
+    tn = np.linalg.norm(tv)
+    return tv / tn if tn > 0 else None
+
+
+def _relevance(vectors: _Vectors, usable: np.ndarray, title: np.ndarray | None) -> np.ndarray:
+    """Each sentence's score before the dependent-sentence rule: centrality x position prior
+    (+ the title bonus), a tiny epsilon for usable sentences (so a usable sentence with no
+    evidence still beats none), 0 for unusable ones."""
+    n = len(usable)
     # centrality: degree in the cosine graph of all sentences (captions and the like vote
     # too: they restate what matters), scaled to [0, 1] over the usable ones
-    deg = sim.sum(axis=1)
+    deg = vectors.sim.sum(axis=1)
     if usable.any():
         hi = float(deg[usable].max())
         cent = deg / hi if hi > 0 else np.ones(n)
@@ -293,45 +372,60 @@ def rank(
         cent = np.ones(n)
     # position prior: news puts what matters first
     score = cent / (1.0 + np.arange(n) / POSITION_TAU)
-    if title and TITLE_WEIGHT > 0:
-        tv = np.zeros(v)
-        for t in _terms(_WORD.findall(title.lower()), stem, stops):
-            j = vocab.get(t)
-            if j is not None:
-                tv[j] = idf[j]
-        tn = np.linalg.norm(tv)
-        if tn > 0:
-            score = score + TITLE_WEIGHT * (x @ (tv / tn))
-    base = np.where(usable, score + 1e-6, 0.0)
+    if title is not None:
+        score = score + TITLE_WEIGHT * (vectors.x @ title)
+    return np.where(usable, score + 1e-6, 0.0)
 
-    dep = np.zeros(n, dtype=bool)
-    if lang == "english":
-        cased = any(s != s.lower() for s in sentences)
-        dep[1:] = [_dependent(s, cased) for s in sentences[1:]]  # nothing precedes sentence 0
-    scores = np.where(dep, base * DEPENDENT_FACTOR, base)
 
-    # greedy selection with redundancy removal; the earliest chosen sentence (the one that
-    # opens the summary) must not be a dependent one while an alternative exists
+def _dependents(sentences: Sequence[str], *, english: bool) -> np.ndarray:
+    """Which sentences lean on their predecessor; none but in English (the rule's words are
+    English ones), and never sentence 0."""
+    dep = np.zeros(len(sentences), dtype=bool)
+    if not english:
+        return dep
+    cased = any(s != s.lower() for s in sentences)
+    dep[1:] = [_dependent(s, cased) for s in sentences[1:]]  # nothing precedes sentence 0
+    return dep
+
+
+def _select(
+    base: np.ndarray, dep: np.ndarray, sim: np.ndarray, usable: np.ndarray, count: int
+) -> list[int]:
+    """Up to ``count`` sentences (in the order chosen) by greedy maximal marginal relevance:
+    ``base`` (times ``DEPENDENT_FACTOR`` for a dependent sentence whose predecessor is not
+    chosen) minus ``MMR_LAMBDA`` x the largest cosine to a chosen sentence; near-duplicates of
+    a chosen sentence are out.  The earliest chosen sentence (the one that opens the summary)
+    must not be a dependent one while an alternative exists."""
+    n = len(base)
     chosen: list[int] = []
     avail = usable.copy()
-    idx = np.arange(n)
     while len(chosen) < count and avail.any():
-        pred_chosen = np.zeros(n, dtype=bool)
-        if chosen:
-            ch = np.asarray(chosen)
-            pred_chosen[ch[ch + 1 < n] + 1] = True
-        dangling = dep & ~pred_chosen
+        dangling = dep & ~_after_chosen(chosen, n)
         val = np.where(dangling, base * DEPENDENT_FACTOR, base)
         if chosen:
-            red = sim[:, ch].max(axis=1)
+            red = sim[:, np.asarray(chosen)].max(axis=1)
             val -= MMR_LAMBDA * red
             avail &= red < DUPLICATE
             if not avail.any():
                 break
-        first = min(chosen) if chosen else n
-        opener_ok = ~(dangling & (idx < first))
-        pool = avail & opener_ok if (avail & opener_ok).any() else avail
-        best = int(np.flatnonzero(pool)[np.argmax(val[pool])])
+        best = _best(val, avail, dangling, min(chosen) if chosen else n)
         chosen.append(best)
         avail[best] = False
-    return Ranking([float(s) for s in scores], sorted(chosen), usable.tolist())
+    return chosen
+
+
+def _after_chosen(chosen: list[int], n: int) -> np.ndarray:
+    """Which of ``n`` sentences directly follow a chosen one."""
+    pred_chosen = np.zeros(n, dtype=bool)
+    if chosen:
+        ch = np.asarray(chosen)
+        pred_chosen[ch[ch + 1 < n] + 1] = True
+    return pred_chosen
+
+
+def _best(val: np.ndarray, avail: np.ndarray, dangling: np.ndarray, first: int) -> int:
+    """The available sentence of highest ``val`` (the earliest on a tie), not a dangling one
+    before the ``first`` chosen sentence while another is available."""
+    opener_ok = ~(dangling & (np.arange(len(val)) < first))
+    pool = avail & opener_ok if (avail & opener_ok).any() else avail
+    return int(np.flatnonzero(pool)[np.argmax(val[pool])])
