@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from digest import cache, pool
+from digest import cache, pool, snowball
 from digest.config import RelatedConfig
 from digest.languages import LANGUAGES, snowball_name
 from digest.model import Article, RelatedLink, TermCounts
@@ -79,8 +79,6 @@ def _stemmer(lang: str) -> Stem | None:
     """The Snowball stemmer of that name, loaded once; None for ``""`` (words not stemmed)."""
     if lang not in _STEMMERS:
         if lang:
-            from digest import snowball
-
             _STEMMERS[lang] = snowball.stemmer(lang)
         else:
             _STEMMERS[lang] = None

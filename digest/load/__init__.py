@@ -36,6 +36,7 @@ from digest.htmltext import paragraphs_and_text
 from digest.load.decode import decode
 from digest.load.frontmatter import parse_yaml_mapping
 from digest.load.markdown import markdown_to_html, read_markdown
+from digest.load.scraped import read_html_page, read_scraped_text
 from digest.model import Article, Parsed
 from digest.paths import shown as _shown
 from digest.slugs import slugify
@@ -43,18 +44,12 @@ from digest.slugs import slugify
 Reader = Callable[[str, str], Parsed]
 
 
-def _scraped_readers() -> dict[str, Reader]:
-    try:
-        from digest.load.scraped import read_html_page, read_scraped_text
-    except ImportError:  # pragma: no cover - scraped readers not installed
-        return {}
-    return {".txt": read_scraped_text, ".html": read_html_page, ".htm": read_html_page}
-
-
 READERS: dict[str, Reader] = {
     ".md": read_markdown,
     ".markdown": read_markdown,
-    **_scraped_readers(),
+    ".txt": read_scraped_text,
+    ".html": read_html_page,
+    ".htm": read_html_page,
 }
 
 FOLDER_DEFAULTS_FILE = "_source.yaml"
