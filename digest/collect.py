@@ -174,39 +174,59 @@ def process_sources(
     digests = Digests(store, content.dir)
     key_of = SourceKeys(content, defaults, summary_cfg, digests).of
     keys = [key_of(s) for s in sources]
-    results: list[Processed | None] = [None] * len(keys)
-    todo: list[int] = []
-    for start in range(0, len(keys), _CHUNK):  # in chunks: never all decoded at once
-        chunk = keys[start : start + _CHUNK]
-        wanted = [] if texts else [k for k in chunk if _readable(k)]
-        cached = valid(store.get_many("source", wanted, Stored))
-        for i, k in enumerate(chunk, start):
-            hit = cached.get(k)
-            results[i] = hit.processed() if hit is not None else None
-            if results[i] is None:
-                todo.append(i)
+    results: list[Processed | None] = [None] * len(keys) if texts else _cached(store, keys)
+    todo = [i for i, r in enumerate(results) if r is None]
     fn = process_one if texts else _process_slim
     fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg), jobs)
-    to_store: dict[str, Stored] = {}
-    for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
-        results[i] = p
-        if p.article is None or not _readable(keys[i]):
-            continue
-        if p.digest != digests.new[sources[i].rel][3]:
-            # The file changed between hashing and reading: the result is not what the
-            # key says.  Not stored, keyed by what was read (so its pages are not taken
-            # for the hashed version's), and the file is hashed again next time.
-            digests.forget(sources[i].rel)
-            keys[i] = cache.quick_key(keys[i], "read", p.digest or "")
-            continue
-        to_store[keys[i]] = Stored.of(p)  # (Stored keeps no text, so texts or not)
-        if len(to_store) >= _CHUNK:
-            store.put_many("source", to_store)
-            to_store = {}
-    store.put_many("source", to_store)
+    with _Storing(store) as storing:
+        for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
+            results[i] = p
+            if p.article is None or not _readable(keys[i]):
+                continue
+            if p.digest != digests.new[sources[i].rel][3]:
+                # The file changed between hashing and reading: the result is not what
+                # the key says.  Not stored, keyed by what was read (so its pages are not
+                # taken for the hashed version's), and hashed again next time.
+                digests.forget(sources[i].rel)
+                keys[i] = cache.quick_key(keys[i], "read", p.digest or "")
+                continue
+            storing.add(keys[i], Stored.of(p))  # (Stored keeps no text, so texts or not)
     store.prune("source", keys)
     digests.save()
     return keys, [r for r in results if r is not None], len(todo)
+
+
+def _cached(store: cache.Cache, keys: Sequence[str]) -> list[Processed | None]:
+    """Each key's cached result, None for a miss; decoded a chunk at a time."""
+    out: list[Processed | None] = []
+    for start in range(0, len(keys), _CHUNK):
+        chunk = keys[start : start + _CHUNK]
+        hits = valid(store.get_many("source", [k for k in chunk if _readable(k)], Stored))
+        out += [hits[k].processed() if k in hits else None for k in chunk]
+    return out
+
+
+class _Storing:
+    """New cache entries, written a chunk at a time (the rest when the block ends)."""
+
+    def __init__(self, store: cache.Cache) -> None:
+        self.store = store
+        self.items: dict[str, Stored] = {}
+
+    def add(self, key: str, value: Stored) -> None:
+        self.items[key] = value
+        if len(self.items) >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        self.store.put_many("source", self.items)
+        self.items = {}
+
+    def __enter__(self) -> _Storing:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.flush()
 
 
 _CHUNK = 1000  # cache entries decoded or stored at a time
