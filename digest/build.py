@@ -4,6 +4,7 @@
     theme         load the theme's templates                            (digest.render)
     check         stop here if any source, the config or the theme is bad
     related       related links of every article                        (digest.related)
+    stories       articles about one story grouped across outlets       (digest.stories)
     entries       each article with its summary and links -> Entry
     render+feeds  Entries -> HTML pages, feeds, sitemap, articles.json  (digest.render, .feeds)
     publish       pages -> output folder, swapped in atomically         (digest.publish)
@@ -25,13 +26,22 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from digest import cache, collect, feeds, publish, related, render
+from digest import cache, collect, feeds, publish, related, render, stories
 from digest.collect import Collected, Progress, Report, no_progress
 from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Entry, Page, RelatedLink
 
-STAGES = ("collect", "theme", "check", "related", "entries", "render+feeds", "publish")
+STAGES = (
+    "collect",
+    "theme",
+    "check",
+    "related",
+    "stories",
+    "entries",
+    "render+feeds",
+    "publish",
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class BuildResult:
     processed: int = 0  # articles whose per-article work was redone (cache misses)
     written: int = 0  # files whose bytes changed in the output
     cache_note: str | None = None  # why the cache was rebuilt, when it was
+    stories: int = 0  # stories the articles were grouped into
 
 
 def build(
@@ -85,7 +96,7 @@ def build(
                 problems.raise_if_errors(strict=options.strict)
                 assert theme is not None
             with clock.stage("related"):
-                links = related.site_links(
+                related_ = related.site_links(
                     site.articles,
                     [it.terms for it in site.items],
                     [it.key for it in site.items],
@@ -93,8 +104,10 @@ def build(
                     store,
                     options.jobs,
                 )
+            with clock.stage("stories"):
+                groups = stories.group(site, related_.neighbours, config.stories)
             with clock.stage("entries"):
-                entries = _entries(site, links)
+                entries = _entries(site, related_.links)
             with clock.stage("render+feeds"):
                 pages = clock.lazy(
                     "render+feeds",
@@ -114,6 +127,7 @@ def build(
         processed=site.processed,
         written=changed,
         cache_note=store.rebuilt_reason,
+        stories=len(groups),
     )
 
 

@@ -74,6 +74,26 @@ RELATED_SCHEMA: dict[str, Opt] = {
     ),
 }
 
+STORIES_SCHEMA: dict[str, Opt] = {
+    "enabled": Opt(
+        "bool", True, "Group articles about one story across outlets (`stories: false`: off)."
+    ),
+    "threshold": Opt(
+        "float",
+        0.3,
+        "How alike (0-1) two articles must be to be told as one story; higher splits more.",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    "window_days": Opt(
+        "int",
+        3,
+        "Articles further apart in time than this many days are never joined directly.",
+        minimum=0,
+        maximum=3650,
+    ),
+}
+
 PAGINATION_SCHEMA: dict[str, Opt] = {
     "size": Opt(
         "int", 10, "Articles per page on the front, section and tag pages.", minimum=1, maximum=1000
@@ -115,6 +135,7 @@ SCHEMA: dict[str, Opt] = {
     ),
     "summary": Opt("section", None, "Summary settings.", schema=SUMMARY_SCHEMA),
     "related": Opt("section", None, "Related-links settings.", schema=RELATED_SCHEMA),
+    "stories": Opt("section", None, "Story grouping settings.", schema=STORIES_SCHEMA),
     "pagination": Opt("section", None, "Pagination settings.", schema=PAGINATION_SCHEMA),
     "sources": Opt(
         "map",
@@ -155,6 +176,13 @@ class SummaryConfig:
 class RelatedConfig:
     count: int = default("related.count")
     min_score: float = default("related.min_score")
+
+
+@dataclass(frozen=True)
+class StoriesConfig:
+    enabled: bool = default("stories.enabled")
+    threshold: float = default("stories.threshold")
+    window_days: int = default("stories.window_days")
 
 
 @dataclass(frozen=True)
@@ -236,6 +264,7 @@ class Config:
     content: ContentConfig
     summary: SummaryConfig
     related: RelatedConfig
+    stories: StoriesConfig
     theme: ThemeConfig
     output_dir: Path
     cache_dir: Path
@@ -437,7 +466,11 @@ def _check_list(value: Any, at: At) -> Any:
 
 
 def _check_section(value: Any, at: At) -> Any:
-    """A fixed group of options (``summary:``), each checked by its own declaration."""
+    """A fixed group of options (``summary:``), each checked by its own declaration.
+    A section with an ``enabled`` switch may be written as just true or false."""
+    schema = at.opt.schema or {}
+    if isinstance(value, bool) and "enabled" in schema:
+        return check_mapping({"enabled": value}, schema, at.place, at.key + ".")
     if not isinstance(value, dict):
         return at.bad(f"expected a mapping of settings, got {_describe(value)}")
     return check_mapping(value, at.opt.schema or {}, at.place, at.key + ".")
@@ -625,6 +658,7 @@ def _build_config(
         ),
         summary=SummaryConfig(**v["summary"]),
         related=RelatedConfig(**v["related"]),
+        stories=StoriesConfig(**v["stories"]),
         theme=ThemeConfig(name=v["theme"], site_dir=root),
         output_dir=Path(output_dir).resolve() if output_dir else root / v["output_dir"],
         cache_dir=root / v["cache_dir"],

@@ -101,6 +101,20 @@ class TermCounts:
 
 
 @dataclass(frozen=True)
+class Story:
+    """Articles about one real-world story (one event or development), across outlets."""
+
+    slug: str  # stable: see digest.stories
+    title: str  # the headline
+    url: str  # site-relative, "stories/<slug>/"
+    articles: tuple[str, ...]  # member article slugs, oldest first (ties by slug)
+    summary: tuple[str, ...] = ()  # sentences drawn from across its articles
+    sources: tuple[str, ...] = ()  # outlets covering it, sorted
+    first: datetime | None = None  # date of its first and last article
+    last: datetime | None = None
+
+
+@dataclass(frozen=True)
 class Entry:
     """An article with its computed summary and related links."""
 

@@ -551,7 +551,7 @@ def site_links(
     cfg: RelatedConfig,
     store: cache.Cache,
     jobs: int | None = None,
-) -> dict[str, tuple[RelatedLink, ...]]:
+) -> SiteLinks:
     """Related links for all articles, keeping this build's state for the next.
 
     The last build's neighbour lists are kept (with each row's source key, which
@@ -574,7 +574,17 @@ def site_links(
         neighbours, _how = neighbours_for(vectors, keys, source_keys, cfg, previous, jobs)
         _save_state(store, state_key, keys, source_keys, vectors.df, neighbours)
     # (vectors are made there only when a pinned link needs its similarity)
-    return related_links(articles, cfg, counts, neighbours, vectors)
+    return SiteLinks(related_links(articles, cfg, counts, neighbours, vectors), neighbours)
+
+
+@dataclass(frozen=True)
+class SiteLinks:
+    """What the related stage gives the later ones."""
+
+    links: dict[str, tuple[RelatedLink, ...]]  # slug -> its related links (pinned first)
+    neighbours: (
+        Neighbours  # row i's most similar rows [(j, score)], best first (rows = input order)
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,10 @@
+"""The ``stories`` stage: articles about one story grouped across outlets.
+
+:func:`digest.stories.grouping.group` decides which articles tell one story.
+"""
+
+from __future__ import annotations
+
+from digest.stories.grouping import Grouping, group
+
+__all__ = ["Grouping", "group"]
