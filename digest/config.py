@@ -290,13 +290,13 @@ def _written_folder_problem(target: str, root: str, content: str) -> str | None:
 
 
 def _output_option_problem(output: str, content: str) -> str | None:
-    """Why ``--output`` may not be ``output`` (it may be outside the site folder, but
-    never where the build reads its articles: it would read its own pages)."""
+    """Why ``--output`` may not be ``output``: it may be outside the site folder, but
+    never inside the content folder (the next build would read its own pages).  (A
+    folder holding the content is refused when publishing: it holds files digest did
+    not write.)"""
     target = os.path.realpath(output)
     if target == content or target.startswith(content + os.sep):
         return "is inside the content folder"
-    if content.startswith(target + os.sep):
-        return "holds the content folder"
     return None
 
 

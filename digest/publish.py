@@ -44,7 +44,6 @@ _OLD_PREFIX = ".digest-old-"
 _STAGING_PREFIX = ".digest-staging-"
 _MARKER = ".digest-output"  # marks a folder digest created, so we never replace another
 _PART = ".digest-part"  # suffix of a file being written (ours: never a user's file)
-_LOCK_PREFIX = ".digest-lock-"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
@@ -621,9 +620,10 @@ def _write_problem(exc: OSError, output: Path) -> Problem:
 
 
 def lock_file(output: Path) -> Path:
-    """Beside the output folder: held by the build that writes it."""
-    out = target(output)
-    return out.parent / f"{_LOCK_PREFIX}{out.name}"
+    """Beside the output folder (named after its staging tree, whose updates it guards):
+    held by the build that writes it."""
+    staging = staging_dir(target(output))
+    return staging.with_name(staging.name + ".lock")
 
 
 @contextmanager
