@@ -19,6 +19,7 @@ under render+feeds, not publish.
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -73,10 +74,28 @@ def build(
     progress: Progress = no_progress,
     on_report: Report | None = None,
 ) -> BuildResult:
-    """Run every stage in order; raise BuildError listing every problem found."""
+    """Run every stage in order; raise BuildError listing every problem found.
+
+    Only one build at a time writes an output folder: a second one waits for the
+    first (and says so on stderr)."""
+    output = options.output or config.output_dir
+    with publish.locked(output, on_wait=_waiting):  # one build at a time per output folder
+        return _build(config, options, output, progress, on_report)
+
+
+def _waiting(message: str) -> None:
+    print(f"{message} ...", file=sys.stderr, flush=True)
+
+
+def _build(
+    config: Config,
+    options: BuildOptions,
+    output: Path,
+    progress: Progress,
+    on_report: Report | None,
+) -> BuildResult:
     clock = _Clock()
     problems = Problems()
-    output = options.output or config.output_dir
     store = cache.Cache(config.cache_dir if options.use_cache else None, options.remember)
     try:
         with _few_collections():

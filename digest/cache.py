@@ -115,7 +115,13 @@ class Cache:
 
     def _open(self, folder: Path) -> None:
         try:
+            if folder.is_symlink():
+                # not made by digest (a cloned repository can carry one): replaced by a
+                # folder, never followed, so the cache is never written elsewhere
+                folder.unlink()
+                self.rebuilt_reason = f"{folder.name} was a symlink; replaced by a folder"
             folder.mkdir(parents=True, exist_ok=True)
+            _unlink_links(folder)
         except OSError as exc:  # e.g. a file where the folder should be: build without
             self.rebuilt_reason = f"cache not usable ({exc.strerror or exc}); built without it"
             return
@@ -148,7 +154,7 @@ class Cache:
                 self.rebuilt_reason = f"the cache was unreadable ({exc})"
                 _forget(folder)
                 self.close()
-                for suffix in ("", "-wal", "-shm", "-journal"):
+                for suffix in _DB_SUFFIXES:
                     with contextlib.suppress(OSError):
                         os.unlink(str(path) + suffix)
         self.db = None  # pragma: no cover - could not even create a fresh one
@@ -256,6 +262,17 @@ MEMORY_ITEMS = 20_000
 _MEMORY: dict[tuple[str, str], OrderedDict[str, Any]] = {}
 
 
+_DB_SUFFIXES = ("", "-wal", "-shm", "-journal")
+
+
+def _unlink_links(folder: Path) -> None:
+    """Remove symlinks at the database's names (SQLite would write through them)."""
+    for suffix in _DB_SUFFIXES:
+        p = folder / (DB_NAME + suffix)
+        if p.is_symlink():
+            p.unlink()
+
+
 def _forget(folder: Path) -> None:
     """Drop the in-memory values of a cache whose database was (re)created."""
     where = str(folder.resolve())
@@ -287,9 +304,14 @@ def _unpack(blob: bytes, checksum: str, typ: Any = Any) -> Any:
 def clear(folder: Path) -> bool:
     """Delete the cache database; True when there was one."""
     existed = False
-    for suffix in ("", "-wal", "-shm", "-journal"):
+    if folder.is_symlink():  # not ours: the link is removed, what it points to is kept
+        folder.unlink()
+        return False
+    for suffix in _DB_SUFFIXES:
         p = folder / (DB_NAME + suffix)
-        if p.exists():
+        if p.is_symlink():
+            p.unlink()
+        elif p.exists():
             p.unlink()
             existed = True
     with contextlib.suppress(OSError):

@@ -318,6 +318,17 @@ def _written_folder_problem(target: str, root: str, content: str) -> str | None:
     return None
 
 
+def _output_option_problem(output: str, content: str) -> str | None:
+    """Why ``--output`` may not be ``output``: it may be outside the site folder, but
+    never inside the content folder (the next build would read its own pages).  (A
+    folder holding the content is refused when publishing: it holds files digest did
+    not write.)"""
+    target = os.path.realpath(output)
+    if target == content or target.startswith(content + os.sep):
+        return "is inside the content folder"
+    return None
+
+
 # ---------------------------------------------------------------- checking
 
 
@@ -578,6 +589,11 @@ def load_config(
             problems.add(f"--base-url: {err}")
         else:
             values["base_url"] = base_url
+    if output_dir is not None:
+        root = cfg_path.resolve().parent
+        bad = _output_option_problem(output_dir, os.path.realpath(root / values["content_dir"]))
+        if bad:
+            problems.add(f"--output: {output_dir!r} {bad}", hint="choose a folder outside it")
     problems.raise_if_errors()
     return _build_config(cfg_path, values, output_dir, drafts)
 

@@ -10,30 +10,41 @@ untouched.  On Linux the swap is a single ``renameat2(RENAME_EXCHANGE)``;
 elsewhere two renames, with recovery of the old site at the next build if the
 process dies between them.  The stamps file beside the trees (``stamps_file``)
 records each file's size and mtime so unchanged files need no re-read.
-Refuses to write two pages to one path.
+Every output path is claimed by one page only (see :class:`_Claims`).
+
+Only one build writes an output folder at a time (:func:`locked`, a lock file
+beside it).  No bookkeeping path beside the trees (stamps, staging tree, lock,
+temporaries) is written through a symlink: one found there is replaced.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
 import json
 import os
+import secrets
 import shutil
 import stat
 import sys
-import tempfile
-from collections.abc import Iterable
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Page
+from digest.paths import shown, told_apart
 
 _TMP_PREFIX = ".digest-new-"
 _OLD_PREFIX = ".digest-old-"
 _STAGING_PREFIX = ".digest-staging-"
 _MARKER = ".digest-output"  # marks a folder digest created, so we never replace another
+_PART = ".digest-part"  # suffix of a file being written (ours: never a user's file)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def _safe_relpath(path: str) -> str | None:
@@ -50,12 +61,26 @@ def recover(output: Path) -> None:
     parent = output.parent
     if not parent.is_dir():
         return
-    olds = sorted(parent.glob(_OLD_PREFIX + output.name + "-*"))
+    olds = [p for p in sorted(parent.glob(_OLD_PREFIX + output.name + "-*")) if _real_dir(p)]
     if not output.exists() and olds:
         os.rename(olds[-1], output)
         olds = olds[:-1]
     for stale in olds + sorted(parent.glob(_TMP_PREFIX + output.name + "-*")):
-        shutil.rmtree(stale, ignore_errors=True)
+        if _real_dir(stale):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _real_dir(path: Path) -> bool:
+    """True when ``path`` is a folder itself; a symlink (or file) at one of our
+    bookkeeping names was not made by digest: it is removed, never followed."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return False
+    if stat.S_ISDIR(mode):
+        return True
+    os.unlink(path)
+    return False
 
 
 def _manifest(folder: Path) -> dict[str, str] | None:
@@ -78,9 +103,12 @@ def _tree_id(folder: Path) -> str:
 
 
 def _stamps(output: Path, tree: Path) -> dict[str, list[int]]:
-    """path -> [size, mtime_ns] of each file of ``tree`` when a build last wrote it."""
+    """path -> [size, mtime_ns] of each file of ``tree`` when a build last wrote it.
+    (Read without following a symlink: one at that name was not written by digest.)"""
     try:
-        data = json.loads(stamps_file(output).read_text(encoding="utf-8"))
+        fd = os.open(stamps_file(output), os.O_RDONLY | _NOFOLLOW)
+        with open(fd, "rb") as f:
+            data = json.loads(f.read())
         stamps = data.get(_tree_id(tree)) if isinstance(data, dict) else None
     except (OSError, ValueError):
         return {}
@@ -92,7 +120,21 @@ def _save_stamps(output: Path, staging: Path, stamps: dict[str, list[int]]) -> N
     keep = {_tree_id(staging): stamps}
     if output.is_dir():
         keep[_tree_id(output)] = _stamps(output, output)
-    stamps_file(output).write_text(json.dumps(keep, separators=(",", ":")))
+    _replace_file(stamps_file(output), json.dumps(keep, separators=(",", ":")).encode())
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write a bookkeeping file as a new file renamed over ``path``: a symlink there is
+    replaced, never written through."""
+    part = path.with_name(f"{path.name}.{os.getpid()}-{secrets.token_hex(4)}{_PART}")
+    fd = os.open(part, _CREATE | _NOFOLLOW, 0o666)
+    try:
+        with open(fd, "wb") as f:
+            f.write(data)
+        os.replace(part, path)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
 
 
 def _marker(folder: Path) -> object:
@@ -125,13 +167,14 @@ def _prepare_staging(output: Path) -> tuple[Path, dict[str, str], dict[str, list
     updating it leaves a tree that the next build re-checks rather than trusts.
     """
     staging = staging_dir(output)
-    if staging.is_dir():
+    if _real_dir(staging):
+        _follow_umask(staging)
         held, stamps = _manifest(staging), _stamps(output, staging)
         (staging / _MARKER).unlink(missing_ok=True)
         if held is None:
             return staging, _scan(staging), {}
         return staging, held, stamps
-    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{output.name}-", dir=output.parent))
+    tmp = _new_folder(output.parent, f"{_TMP_PREFIX}{output.name}-")
     state: dict[str, str] = {}
     live = _manifest(output) if output.is_dir() else None
     for rel, h in (live or {}).items():
@@ -148,6 +191,31 @@ def _prepare_staging(output: Path) -> tuple[Path, dict[str, str], dict[str, list
     return staging, state, {}
 
 
+def _new_folder(parent: Path, prefix: str) -> Path:
+    """A new empty folder ``parent/prefix<random>``, with the mode the umask gives (not
+    mkdtemp's 0700: the published site must be readable by the web server's user)."""
+    while True:
+        path = parent / f"{prefix}{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            os.mkdir(path, 0o777)
+            return path
+        except FileExistsError:  # pragma: no cover - a clash of random names
+            continue
+
+
+def _follow_umask(tree: Path) -> None:
+    """Give the top of a tree we made the mode a new folder gets (the umask), as every
+    folder below it has: also repairs a tree made 0700 by an older digest, or one that
+    was made read-only while it was the live site (the build must write into it)."""
+    probe = _new_folder(tree.parent, f"{_TMP_PREFIX}{tree.name.removeprefix(_STAGING_PREFIX)}-")
+    try:
+        mode = stat.S_IMODE(os.lstat(probe).st_mode)
+    finally:
+        os.rmdir(probe)
+    if stat.S_IMODE(os.lstat(tree).st_mode) != mode:
+        os.chmod(tree, mode)
+
+
 def _update(
     staging: Path,
     state: dict[str, str],
@@ -158,25 +226,23 @@ def _update(
     """Make staging hold exactly ``pages``; writes only files whose bytes differ.
 
     Pages are consumed one at a time (a big site is never all in memory); two
-    pages for one path, or a path outside the output, are added to ``problems``.
+    claims on one path (see :class:`_Claims`), or a path outside the output, are
+    added to ``problems``.
     Returns path -> sha256 and path -> [size, mtime_ns] of every file now there.
     """
     files: dict[str, str] = {}
     new_stamps: dict[str, list[int]] = {}
     top = os.fspath(staging) + os.sep
-    sources: dict[str, str] = {}
+    claims = _Claims()
     made: set[str] = set()
     for p in pages:
-        if _safe_relpath(p.path) is None:
+        if _safe_relpath(p.path) is None or p.path.endswith(_PART) or p.path == _MARKER:
             problems.add(f"refusing to write outside the output folder: {p.path!r}", p.source)
             continue
-        if p.path in sources:
-            problems.add(
-                f"two pages want the same output file {p.path}: {sources[p.path]} and {p.source}",
-                p.source or None,
-            )
+        clash = claims.claim(p.path, p.source)
+        if clash is not None:
+            problems.extend([clash])
             continue
-        sources[p.path] = p.source
         h = p.digest or hashlib.sha256(p.data()).hexdigest()
         if state.get(p.path) == h:
             held = _holds(top + p.path, h, p.content, stamps.get(p.path))
@@ -194,6 +260,75 @@ def _update(
             made.add(parent)
         new_stamps[p.path] = _write(target, content)
     return files, new_stamps
+
+
+class _Claims:
+    """Every output path is claimed once.
+
+    A page claims its file and every folder above it; a second claim on a path is
+    a problem naming both pages, whether it is the same file (two pages for
+    ``feed.xml``), a file where another page needs a folder (the site's
+    ``feed.xml`` and an article at ``feed.xml/index.html``), or the same name in
+    another letter case or Unicode form (``About/`` and ``about/``: one folder on
+    macOS and Windows, where many sites are built or served).
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[str, str]] = {}  # folded path -> (path, source)
+        # folded folder -> (its spelling, the first page inside it, that page's source)
+        self.folders: dict[str, tuple[str, str, str]] = {}
+
+    def claim(self, path: str, source: str) -> Problem | None:
+        key = _fold(path)
+        if key in self.files:
+            return _clash(self.files[key], (path, source))
+        if key in self.folders:
+            _name, inside, by = self.folders[key]
+            return _clash((inside, by), (path, source))
+        i = path.rfind("/")
+        while i > 0:
+            folder = path[:i]
+            fk = _fold(folder)
+            if fk in self.files:
+                return _clash(self.files[fk], (path, source))
+            held = self.folders.get(fk)
+            if held is not None:
+                if held[0] != folder:
+                    return _clash((held[1], held[2]), (path, source))
+                break  # the folders above it were claimed with it
+            self.folders[fk] = (folder, path, source)
+            i = path.rfind("/", 0, i)
+        self.files[key] = (path, source)
+        return None
+
+
+def _fold(path: str) -> str:
+    """What a case-insensitive, normalization-insensitive file system sees."""
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def _clash(first: tuple[str, str], second: tuple[str, str]) -> Problem:
+    """Two claims on one output path, each (the page's path, its source)."""
+    (p1, s1), (p2, s2) = first, second
+    if p1 == p2:
+        what = f"two pages want the same output file {p1}: {s1} and {s2}"
+    else:
+        f1, f2 = _fold(p1), _fold(p2)
+        if f2.startswith(f1 + "/") or f1.startswith(f2 + "/"):
+            short = p1 if len(p1) < len(p2) else p2
+            note = f"{short} cannot be both a file and a folder"
+        else:
+            note = "one path on macOS and Windows: the names differ only in letter case"
+            if unicodedata.normalize("NFC", p1) == unicodedata.normalize("NFC", p2):
+                note = "one path on macOS: the names differ only in Unicode form"
+        p1, p2 = told_apart(p1, p2)
+        what = f"two pages want one output path: {s1} writes {p1} and {s2} writes {p2} ({note})"
+    users = [s for s in (s2, s1) if s and os.path.isfile(s)]
+    return Problem(
+        what,
+        users[0] if users else None,
+        hint="give the article another 'slug:', or its file another name",
+    )
 
 
 def _folder(path: str) -> None:
@@ -224,8 +359,10 @@ def _write(target: str, content: bytes) -> list[int]:
         if stat.S_ISDIR(os.lstat(target).st_mode):
             shutil.rmtree(target)
             return _write(target, content)
-        part = target + ".digest-part"
-        with open(part, "wb") as f:
+        part = target + _PART
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(part)  # left by a killed build
+        with open(os.open(part, _CREATE | _NOFOLLOW, 0o666), "wb") as f:
             f.write(content)
         os.replace(part, target)
         st = os.lstat(target)
@@ -277,22 +414,28 @@ def _sha(data: bytes) -> str:
 
 
 def _sweep(staging: Path) -> set[str]:
-    """The files staging holds (relative paths), after deleting every symlink in it.
+    """The files staging holds (relative paths), after deleting every symlink and
+    half-written file (``*.digest-part``) in it, and making its folders writable.
 
     digest never writes a symlink, and carries those put in the output folder by hand
     over to each new tree after its pages are written, so one found here was put there
     otherwise: it is removed before any page is written, so no write can follow it out
-    of the tree.  (os.scandir: the file
-    types come with the names, no stat per file.)"""
+    of the tree.  A folder made read-only while this tree was the live site is made
+    writable again (the tree is digest's; the live site is checked by
+    :func:`_check_output`).  (os.scandir: the file types come with the names, no stat
+    per file.)"""
     held: set[str] = set()
     folders = [(os.fspath(staging), "")]
     while folders:
         folder, prefix = folders.pop()
         with os.scandir(folder) as it:
             for e in it:
-                if e.is_symlink():
+                if e.is_symlink() or e.name.endswith(_PART):
                     os.unlink(e.path)
                 elif e.is_dir():
+                    mode = e.stat(follow_symlinks=False).st_mode
+                    if mode & stat.S_IRWXU != stat.S_IRWXU:
+                        os.chmod(e.path, mode | stat.S_IRWXU)
                     folders.append((e.path, prefix + e.name + "/"))
                 elif prefix or e.name != _MARKER:
                     held.add(prefix + e.name)
@@ -337,8 +480,8 @@ def _carry_yours(output: Path, staging: Path, ours: Iterable[str]) -> list[tuple
             entries = list(it)
         for e in entries:
             rel = prefix + e.name
-            if rel == _MARKER:
-                continue
+            if rel == _MARKER or e.name.endswith(_PART):
+                continue  # ours, never a file put there by hand
             link = e.is_symlink()
             if not link and rel in folders and e.is_dir():
                 pending.append((e.path, rel + "/"))
@@ -376,11 +519,10 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
     :func:`staging_dir`) and swapped in with one atomic exchange; only files
     whose bytes changed are written, and nothing is deleted in bulk.
     """
-    output = output.absolute()
-    if output.is_symlink():  # e.g. public -> /srv/www: publish there, the link stays as it is
-        output = output.resolve()
+    output = target(output)
     if output.exists() and not output.is_dir():
         raise BuildError([Problem(f"output path {output} exists and is not a folder")])
+    _check_writable(output)
     if (
         output.is_dir()
         and any(output.iterdir())
@@ -420,17 +562,133 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
             raise
     except OSError as exc:
         # Disk full, permissions, a read-only mount: the previous site is untouched.
-        where = f" ({exc.filename})" if exc.filename else ""
+        raise BuildError([_write_problem(exc, output)]) from None
+    changed = sum(1 for k, h in files.items() if live.get(k) != h)
+    return len(files), changed
+
+
+def target(output: Path) -> Path:
+    """The folder a build of ``output`` writes: a symlinked output folder (``public ->
+    /srv/www``) is published into where it points, and the link stays as it is."""
+    output = output.absolute()
+    return output.resolve() if output.is_symlink() else output
+
+
+def _check_writable(output: Path) -> None:
+    """A read-only output folder is a choice of its owner: refused, not replaced."""
+    try:
+        mode = os.stat(output).st_mode
+    except FileNotFoundError:
+        return
+    if not mode & stat.S_IWUSR or not os.access(output, os.W_OK):
+        where = shown(output)
         raise BuildError(
             [
                 Problem(
-                    f"cannot write the site into {output}: {exc.strerror or exc}{where}; "
-                    "the previous site is untouched"
+                    f"output folder {where} is read-only; digest replaces it as a whole, "
+                    "so it is left as it is",
+                    hint=f"make it writable (chmod -R u+w {where}) or build elsewhere "
+                    "with --output DIR",
                 )
             ]
-        ) from None
-    changed = sum(1 for k, h in files.items() if live.get(k) != h)
-    return len(files), changed
+        )
+
+
+def _write_problem(exc: OSError, output: Path) -> Problem:
+    """An OSError while publishing, in terms of the user's folders: a path in the staging
+    tree (a hidden folder of digest's own) is named with what it is."""
+    where = ""
+    if exc.filename:
+        name = os.fspath(exc.filename)
+        staging = os.fspath(staging_dir(output))
+        if name == staging or name.startswith(staging + os.sep):
+            rel = os.path.relpath(name, staging)
+            inside = "" if rel == "." else f" (at {rel})"
+            where = (
+                f" in {shown(staging)}{inside}, the copy of the site digest keeps beside "
+                f"{shown(output)} to prepare the next one (safe to delete)"
+            )
+        else:
+            where = f" ({shown(name)})"
+    return Problem(
+        f"cannot write the site into {shown(output)}: {exc.strerror or exc}{where}; "
+        "the previous site is untouched"
+    )
+
+
+# ---------------------------------------------------------------- one build at a time
+
+
+def lock_file(output: Path) -> Path:
+    """Beside the output folder (named after its staging tree, whose updates it guards):
+    held by the build that writes it."""
+    staging = staging_dir(target(output))
+    return staging.with_name(staging.name + ".lock")
+
+
+@contextmanager
+def locked(output: Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output folder's lock: one build at a time writes an output folder (and
+    its staging tree and stamps).  When another process holds it, ``on_wait`` is told
+    (a message naming that process) and the lock is waited for.  The lock file is
+    opened without following a symlink (one there is replaced) and is left in place
+    (removing it would let a third build lock another file of the same name)."""
+    path = lock_file(output)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = _open_lock(path)
+    try:
+        if not _try_lock(fd):
+            if on_wait is not None:
+                holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() if _PREAD else ""
+                who = f"process {holder}" if holder.isdigit() else "another process"
+                on_wait(
+                    f"waiting for another digest build ({who}) that is writing "
+                    f"{shown(target(output))} (its lock: {shown(path)})"
+                )
+            _wait_lock(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+_PREAD = hasattr(os, "pread")
+
+
+def _open_lock(path: Path) -> int:
+    if os.path.islink(path):
+        os.unlink(path)  # not made by digest: replaced, never followed
+    return os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | getattr(os, "O_CLOEXEC", 0), 0o666)
+
+
+if sys.platform == "win32":  # pragma: no cover - lock the file's first byte
+    import msvcrt
+
+    def _try_lock(fd: int) -> bool:
+        os.lseek(fd, 0, os.SEEK_SET)
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+
+    def _wait_lock(fd: int) -> None:
+        while not _try_lock(fd):
+            time.sleep(0.2)
+
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _wait_lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
 
 
 def is_digest_output(folder: Path) -> bool:

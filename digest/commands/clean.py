@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from digest.config import Config
 
 ORDER = 40
 
@@ -21,24 +26,42 @@ def add_parser(sub) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from digest import cache
     from digest.config import load_config
-    from digest.publish import is_digest_output, staging_dir, stamps_file
+    from digest.publish import locked
 
     config = load_config(args.config)
+
+    def waiting(message: str) -> None:
+        print(f"{message} ...", file=sys.stderr, flush=True)
+
+    with locked(config.output_dir, on_wait=waiting):  # never while a build writes there
+        return _clean(config, args.all)
+
+
+def _clean(config: Config, everything: bool) -> int:
+    from digest import cache
+    from digest.publish import is_digest_output, staging_dir, stamps_file
+
     removed = []
     if cache.clear(config.cache_dir):
         removed.append(str(config.cache_dir))
-    if args.all and config.output_dir.is_dir():
-        if not is_digest_output(config.output_dir):
-            print(f"not deleting {config.output_dir}: digest did not write it")
+    output = config.output_dir
+    if everything and output.is_symlink():
+        print(f"not deleting {output}: it is a symlink; delete what it points to yourself")
+        return 1
+    if everything and output.is_dir():
+        if not is_digest_output(output):
+            print(f"not deleting {output}: digest did not write it")
             return 1
-        shutil.rmtree(config.output_dir)
-        removed.append(str(config.output_dir))
-    if args.all:
-        stamps_file(config.output_dir).unlink(missing_ok=True)
-    if args.all and staging_dir(config.output_dir).is_dir():
-        shutil.rmtree(staging_dir(config.output_dir))
-        removed.append(str(staging_dir(config.output_dir)))
+        shutil.rmtree(output)
+        removed.append(str(output))
+    if everything:
+        stamps_file(output).unlink(missing_ok=True)  # (a symlink: the link only)
+    staging = staging_dir(output)
+    if everything and staging.is_symlink():
+        staging.unlink()  # not ours: the link goes, what it points to stays
+    elif everything and staging.is_dir():
+        shutil.rmtree(staging)
+        removed.append(str(staging))
     print("removed " + ", ".join(removed) if removed else "nothing to remove")
     return 0

@@ -39,6 +39,7 @@ from digest.load.markdown import markdown_to_html, read_markdown
 from digest.load.scraped import read_html_page, read_scraped_text
 from digest.model import Article, Parsed
 from digest.paths import shown as _shown
+from digest.paths import told_apart
 from digest.slugs import slugify
 
 Reader = Callable[[str, str], Parsed]
@@ -120,6 +121,7 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
         except OSError as exc:
             problems.add(f"cannot read folder: {exc.strerror or exc}", _shown(folder, cfg.root))
             return
+        items = _one_per_name(items, folder, cfg.root, problems)
         subfolders = []
         for e in items:
             if not _is_dir(e):
@@ -156,6 +158,29 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
 
 def _name(e: os.DirEntry) -> str:
     return e.name
+
+
+def _one_per_name(
+    items: list[os.DirEntry], folder: Path, root: Path, problems: Problems
+) -> list[os.DirEntry]:
+    """The entries of a folder, less those whose name is an earlier one's in another
+    Unicode form ("é" as U+00E9 or as "e" + U+0301): one file on macOS, and two
+    identical-looking names in every message.  Each is a problem showing the code
+    points of both names."""
+    kept: dict[str, os.DirEntry] = {}
+    out = []
+    for e in items:
+        first = kept.setdefault(unicodedata.normalize("NFC", e.name), e)
+        if first is e:
+            out.append(e)
+            continue
+        a, b = told_apart(first.name, e.name)
+        problems.add(
+            f"two names here differ only in Unicode form: {a} and {b}; not read",
+            _shown(folder / e.name, root),
+            hint="rename or delete one of them: on macOS they are one file",
+        )
+    return out
 
 
 def _is_dir(e: os.DirEntry) -> bool:
@@ -662,21 +687,33 @@ def _saved_time(path: Path) -> datetime:
 
 
 def check_collection(articles: Sequence[Article], problems: Problems) -> None:
-    """Checks across articles: no two want one URL or slug; pinned slugs exist."""
+    """Checks across articles: no two want one URL or slug, nor URLs that are one on a
+    case-insensitive file system (macOS, Windows: ``About/`` and ``about/``); no two
+    section or tag names share one URL (``C++`` and ``C#``: ``/tags/c/``) unless they
+    differ only in letter case; pinned slugs exist."""
     seen: dict[str, Article] = {}
     slugs: dict[str, Article] = {}
     for art in articles:
-        other = seen.get(art.url) or slugs.get(art.slug)
+        other = seen.get(_fold(art.url)) or slugs.get(_fold(art.slug))
         if other is not None:
+            if other.url == art.url or other.slug == art.slug:
+                what = f"the same URL /{art.url} or slug '{art.slug}'"
+            else:
+                a, b = told_apart(other.url, art.url)
+                what = (
+                    f"URLs that are one folder on macOS and Windows (/{a} and /{b}: "
+                    "they differ only in letter case or Unicode form)"
+                )
+            first, second = told_apart(other.path, art.path)
             problems.add(
-                f"two articles want the same URL /{art.url} or slug '{art.slug}': "
-                f"{other.path} and {art.path}",
+                f"two articles want {what}: {first} and {second}",
                 art.path,
                 hint="give one of them a different 'slug:' in its front matter",
             )
-        seen[art.url] = art
-        slugs.setdefault(art.slug, art)
-    slug_set = set(slugs)
+        seen.setdefault(_fold(art.url), art)
+        slugs.setdefault(_fold(art.slug), art)
+    _check_names(articles, problems)
+    slug_set = {a.slug for a in articles}
     for art in articles:
         for p in art.pinned_related:
             if p not in slug_set:
@@ -685,6 +722,44 @@ def check_collection(articles: Sequence[Article], problems: Problems) -> None:
                     art.path,
                     hint=did_you_mean(p, slug_set),
                 )
+
+
+def _fold(text: str) -> str:
+    """What a case-insensitive, normalization-insensitive file system sees."""
+    return unicodedata.normalize("NFC", text).casefold()
+
+
+def _check_names(articles: Sequence[Article], problems: Problems) -> None:
+    """Sections and tags whose names differ (beyond letter case) but share one URL slug
+    would be one page listing both, shown under one of the names: refused, naming a
+    file of each."""
+    sections: dict[str, tuple[str, str]] = {}  # slug -> (name, first file using it)
+    tags: dict[str, tuple[str, str]] = {}
+    section_urls: dict[str, str] = {}  # folded "slug/" -> a file of the section
+    for art in articles:
+        named = [(sections, "section", art.section, art.section_slug, f"/{art.section_slug}/")]
+        named += [(tags, "tag", t, slugify(t), f"/tags/{slugify(t)}/") for t in art.tags]
+        for table, kind, name, slug, url in named:
+            if not slug:
+                continue
+            held = table.setdefault(slug, (name, art.path))
+            if _fold(held[0]) != _fold(name):
+                problems.add(
+                    f"the {kind}s {held[0]!r} ({held[1]}) and {name!r} ({art.path}) would "
+                    f"share one page, {url}",
+                    art.path,
+                    hint=f"use one spelling for both, or another {kind} name",
+                )
+        if art.section_slug:
+            section_urls.setdefault(_fold(art.section_slug + "/"), art.path)
+    for art in articles:
+        where = section_urls.get(_fold(art.url)) if not art.section_slug else None
+        if where is not None:
+            problems.add(
+                f"the article's URL /{art.url} is also the page of a section ({where} is in it)",
+                art.path,
+                hint="give the article a different 'slug:' in its front matter",
+            )
 
 
 def newest_first(article: Article) -> tuple[float, str]:
