@@ -1,0 +1,131 @@
+"""Issue 18 (hardening, round two): feeds that stay text, site.yaml names, messages.
+
+Each test builds a small site in tmp_path and checks what a user would notice:
+the exit status, the message naming file and line, or what a feed reader shows.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from html.parser import HTMLParser
+from pathlib import Path
+
+import feedparser
+import pytest
+from conftest import write_site
+
+from digest.cli import main
+
+GOOD = (
+    "---\ntitle: A good article\ndate: 2024-01-01\n---\n"
+    "The good article has a first sentence. It has a second sentence too.\n"
+)
+# Next to the case under test: its problem must be reported too (problems are collected).
+SECOND = ("zz-second.md", "---\ntitle: Second\ndate: yesterday\n---\nText.\n")
+SECOND_MSG = "content/zz-second.md:3: front matter: 'date' is not a date (got 'yesterday'"
+
+
+def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """`digest build` for the site in root; (exit status, stderr)."""
+    capsys.readouterr()
+    old = Path.cwd()
+    os.chdir(root)  # messages name files relative to the working directory
+    try:
+        rc = main(["build", "--config", str(root / "site.yaml"), "-q", *args])
+    finally:
+        os.chdir(old)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return rc, err
+
+
+# ---------------------------------------------------------------- item 8: feeds
+
+HOSTILE_DESCRIPTION = "News <script>alert(1)</script><img src=x onerror=alert(2)> & more"
+HOSTILE_SUMMARY = "Sum <script>alert(3)</script> and <img src=y onerror=alert(4)> &amp; AT&T."
+
+
+class _Tags(HTMLParser):
+    """The elements and attributes a browser would make of some HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.attrs: list[str] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs += [name for name, _ in attrs]
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def _as_html(detail: dict) -> str:
+    """The HTML a feed reader renders for a feedparser text construct."""
+    value = detail["value"]
+    if detail["type"] in ("text/html", "application/xhtml+xml"):
+        return value
+    return html.escape(value)
+
+
+def _inert(shown_html: str, text: str) -> None:
+    """The HTML has no element or handler, and shows ``text`` as written."""
+    p = _Tags()
+    p.feed(shown_html)
+    p.close()
+    assert p.tags == [] and p.attrs == [], shown_html
+    assert p.text == text
+
+
+@pytest.fixture(scope="module")
+def hostile_feeds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    config = (
+        f'title: "Hostile"\ndescription: {json.dumps(HOSTILE_DESCRIPTION)}\n'
+        'base_url: "https://example.org/"\n'
+    )
+    article = (
+        "---\ntitle: A harmless title\ndate: 2024-01-01\nsection: World\n"
+        f"summary: {json.dumps(HOSTILE_SUMMARY)}\n---\nThe body has a sentence.\n"
+    )
+    site = write_site(tmp_path_factory.mktemp("feeds") / "site", {"world/a.md": article}, config)
+    assert main(["build", "-q", "--config", str(site / "site.yaml")]) == 0
+    return site / "public"
+
+
+@pytest.fixture
+def unsanitized(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reader that trusts the feed: feedparser's own sanitizer would hide the bug.
+    monkeypatch.setattr(feedparser, "SANITIZE_HTML", False)
+
+
+@pytest.mark.parametrize("folder", ["", "world/"])
+def test_rss_description_reaches_readers_as_text(hostile_feeds: Path, unsanitized, folder: str):
+    d = feedparser.parse((hostile_feeds / folder / "rss.xml").read_bytes())
+    assert not d.bozo
+    _inert(_as_html(d.feed.subtitle_detail), HOSTILE_DESCRIPTION)
+    (entry,) = d.entries
+    _inert(_as_html(entry.summary_detail), HOSTILE_SUMMARY)
+
+
+@pytest.mark.parametrize("folder", ["", "world/"])
+def test_atom_summary_reaches_readers_as_text(hostile_feeds: Path, unsanitized, folder: str):
+    d = feedparser.parse((hostile_feeds / folder / "feed.xml").read_bytes())
+    assert not d.bozo
+    _inert(_as_html(d.feed.subtitle_detail), HOSTILE_DESCRIPTION)
+    (entry,) = d.entries
+    assert entry.summary_detail["type"] == "text/plain"
+    _inert(_as_html(entry.summary_detail), HOSTILE_SUMMARY)
+
+
+@pytest.mark.parametrize("folder", ["", "world/"])
+def test_json_feed_summary_is_text_only(hostile_feeds: Path, folder: str):
+    data = json.loads((hostile_feeds / folder / "feed.json").read_bytes())
+    assert data["description"] == HOSTILE_DESCRIPTION  # JSON Feed: description is plain text
+    (item,) = data["items"]
+    assert "content_html" not in item and "summary" not in item
+    # A reader shows content_text as text: escaped, it is inert HTML.
+    _inert(_as_html({"type": "text/plain", "value": item["content_text"]}), HOSTILE_SUMMARY)
