@@ -129,3 +129,59 @@ def test_json_feed_summary_is_text_only(hostile_feeds: Path, folder: str):
     assert "content_html" not in item and "summary" not in item
     # A reader shows content_text as text: escaped, it is inert HTML.
     _inert(_as_html({"type": "text/plain", "value": item["content_text"]}), HOSTILE_SUMMARY)
+
+
+# ---------------------------------------------------------------- item 11: cname, language
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            'cname: "news.example.org\\n<b>x</b>"',
+            "site.yaml:2: cname: 'news.example.org\\n<b>x</b>' is not a host name "
+            "(a custom domain such as news.example.org",
+        ),
+        ('cname: "news example.org"', "site.yaml:2: cname: 'news example.org' is not a host name"),
+        ("cname: <script>", "site.yaml:2: cname: '<script>' is not a host name"),
+        (
+            "cname: https://news.example.org/digest/",
+            "site.yaml:2: cname: 'https://news.example.org/digest/' is a URL, not a host name "
+            "(write just the host name: cname: news.example.org)",
+        ),
+        ("cname: news.example.org/x", "site.yaml:2: cname: 'news.example.org/x' is not a host"),
+        (
+            'language: "en\\"><script>"',
+            "site.yaml:2: language: 'en\"><script>' is not a language tag "
+            "(a BCP 47 code such as en, de or pt-BR: letters, digits and '-')",
+        ),
+        ('language: "de\\nX"', "site.yaml:2: language: 'de\\nX' is not a language tag"),
+        ("language: en_GB", "site.yaml:2: language: 'en_GB' is not a language tag (write 'en-GB')"),
+    ],
+)
+def test_bad_cname_or_language_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], line: str, message: str
+):
+    config = f"title: T\n{line}\ndate_format: 5\n"
+    site = write_site(tmp_path / "site", {"a.md": GOOD}, config)
+    rc, err = run(site, capsys)
+    assert rc == 1
+    assert f"error: {message}" in err
+    # every problem is reported
+    assert "error: site.yaml:3: date_format: expected text, got a number (5)" in err
+    assert not (site / "public").exists()
+
+
+@pytest.mark.parametrize(
+    "lines", ["cname: news.example.org\nlanguage: pt-BR", "cname: a-b.c0.example\nlanguage: es-419"]
+)
+def test_good_cname_and_language_are_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: str
+):
+    site = write_site(tmp_path / "site", {"a.md": GOOD}, f"title: T\n{lines}\n")
+    rc, err = run(site, capsys)
+    assert rc == 0, err
+    cname = lines.split("\n")[0].split(": ")[1]
+    language = lines.split("\n")[1].split(": ")[1]
+    assert (site / "public/CNAME").read_text() == cname + "\n"
+    assert f'<html lang="{language}">' in (site / "public/index.html").read_text()
