@@ -185,3 +185,115 @@ def test_good_cname_and_language_are_written(
     language = lines.split("\n")[1].split(": ")[1]
     assert (site / "public/CNAME").read_text() == cname + "\n"
     assert f'<html lang="{language}">' in (site / "public/index.html").read_text()
+
+
+# ---------------------------------------------------------------- item 19: messages
+
+
+def test_too_large_file_shows_its_real_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    site = write_site(tmp_path / "site", {"good.md": GOOD, SECOND[0]: SECOND[1]}, "title: T\n")
+    head = b"---\ntitle: Big\ndate: 2024-01-01\n---\n"
+    size = int(5.16 * 2**20)  # 5.16 MiB: "5 MB" hid how far over the limit it is
+    (site / "content/big.md").write_bytes(head + b"word " * ((size - len(head)) // 5))
+    (site / "content/edge.md").write_bytes(head + b"x" * (5 * 2**20 + 1 - len(head)))
+    rc, err = run(site, capsys)
+    assert rc == 1
+    assert "error: content/big.md: file is too large (5.2 MiB; the limit is 5 MiB)" in err
+    # one byte over is not shown as "5.0 MiB; the limit is 5 MiB"
+    assert (
+        "error: content/edge.md: file is too large (5,242,881 bytes; the limit is 5,242,880 bytes)"
+        in err
+    )
+    assert SECOND_MSG in err
+
+
+def test_symlink_loop_is_reported_as_a_loop(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    site = write_site(tmp_path / "site", {"good.md": GOOD, SECOND[0]: SECOND[1]}, "title: T\n")
+    content = site / "content"
+    (content / "self.md").symlink_to("self.md")
+    (content / "a.md").symlink_to("b.md")
+    (content / "b.md").symlink_to("a.md")
+    (content / "_source.yaml").symlink_to("_source.yaml")
+    (content / "away.md").symlink_to(tmp_path / "elsewhere.md")
+    (tmp_path / "elsewhere.md").write_text(GOOD)
+    rc, err = run(site, capsys)
+    assert rc == 1
+    loop = "symlink loop: following the link never reaches a file; not read"
+    for name in ("self.md", "a.md", "b.md", "_source.yaml"):
+        assert f"error: content/{name}: {loop} (remove the link, or point it at a file)" in err
+        assert f"content/{name}: symlink points outside" not in err
+    assert "error: content/away.md: symlink points outside the content folder; not read" in err
+    assert SECOND_MSG in err
+
+
+def test_strict_reports_the_warnings_it_fails_on_as_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    article = "---\ntitle: A\ndate: 2024-01-01\ntgas: [x]\n---\nText here. More text.\n"
+    site = write_site(tmp_path / "site", {"a.md": article}, "title: T\n")
+    rc, err = run(site, capsys, "--strict")
+    assert rc == 1
+    assert "warning:" not in err
+    assert err.splitlines() == [
+        "error: content/a.md:4: front matter: unknown key 'tgas' is ignored (did you mean 'tags'?)",
+        "build failed: 1 problem; nothing was published (--strict: warnings count as errors)",
+    ]
+    # without --strict it stays a warning and the site is built
+    capsys.readouterr()
+    old = Path.cwd()
+    os.chdir(site)
+    try:
+        assert main(["build", "--config", str(site / "site.yaml")]) == 0
+    finally:
+        os.chdir(old)
+    assert "warning: content/a.md:4: front matter: unknown key 'tgas'" in capsys.readouterr().err
+
+
+def test_strict_with_errors_and_warnings_lists_both_as_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    article = "---\ntitle: A\ndate: 2024-01-01\ntgas: [x]\n---\nText here. More text.\n"
+    site = write_site(tmp_path / "site", {"a.md": article, SECOND[0]: SECOND[1]}, "title: T\n")
+    rc, err = run(site, capsys, "--strict")
+    assert rc == 1 and "warning:" not in err
+    assert "error: content/a.md:4: front matter: unknown key 'tgas' is ignored" in err
+    assert f"error: {SECOND_MSG}" in err
+    assert "build failed: 2 problems; nothing was published (--strict" in err
+
+
+@pytest.mark.parametrize(
+    ("title", "codes"),
+    [
+        ("\\u200b", "U+200B"),
+        ("\\u200d", "U+200D"),
+        ("\\u2060", "U+2060"),
+        ("\\u202e", "U+202E"),
+        ("\\ufeff\\u00ad", "U+FEFF, U+00AD"),
+        ("\\u200b \\u200c\\u3000\\u2029", "U+200B, U+200C"),
+        ("\\u3164", "U+3164"),
+        ("\\ufe0f\\u034f", "U+FE0F, U+034F"),
+    ],
+)
+def test_invisible_title_is_refused_like_an_empty_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], title: str, codes: str
+):
+    article = f'---\ntitle: "{title}"\ndate: 2024-01-01\n---\nBody text here. More text.\n'
+    site = write_site(tmp_path / "site", {"a.md": article, SECOND[0]: SECOND[1]}, "title: T\n")
+    rc, err = run(site, capsys)
+    assert rc == 1
+    assert (
+        "error: content/a.md:2: front matter: 'title' is empty: it holds only invisible "
+        f"characters ({codes})"
+    ) in err
+    assert SECOND_MSG in err
+
+
+def test_titles_with_something_to_see_are_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    articles = {
+        "a.md": '---\ntitle: "Caf\\u00e9\\u200b news"\ndate: 2024-01-01\n---\nBody. More.\n',
+        "b.md": '---\ntitle: "\\U0001f30a"\ndate: 2024-01-02\n---\nBody text. More text.\n',
+        "c.md": '---\ntitle: "\\u05e9\\u05dc\\u05d5\\u05dd"\ndate: 2024-01-03\n---\nBody. More.\n',
+    }
+    site = write_site(tmp_path / "site", articles, "title: T\n")
+    rc, err = run(site, capsys)
+    assert rc == 0, err
