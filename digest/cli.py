@@ -79,8 +79,10 @@ def print_problems(exc: BuildError) -> None:
     for p in exc.problems:
         print(f"{'warning' if p.warning else 'error'}: {p}", file=sys.stderr)
     n = len(errors) or len(exc.problems)
+    why = " (--strict: warnings count as errors)" if getattr(exc, "strict", False) else ""
     print(
-        f"build failed: {n} problem{'s' if n != 1 else ''}; nothing was published", file=sys.stderr
+        f"build failed: {n} problem{'s' if n != 1 else ''}; nothing was published{why}",
+        file=sys.stderr,
     )
 
 

@@ -329,6 +329,72 @@ def _output_option_problem(output: str, content: str) -> str | None:
     return None
 
 
+# A host name as a CNAME file holds it: dot-separated labels of ASCII letters, digits
+# and '-' (not at either end of a label), at most 253 characters.
+_HOST_NAME = re.compile(
+    r"(?=.{1,253}\Z)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\Z",
+    re.ASCII,
+)
+# A BCP 47-like language tag: a subtag of letters, then subtags of letters or digits,
+# joined by '-' ("en", "de", "pt-BR", "zh-Hant-TW", "es-419").
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*\Z", re.ASCII)
+
+
+def _check_names(values: dict[str, Any], place: Place) -> None:
+    """``cname`` and ``language`` are written into files and pages as given (the
+    ``CNAME`` file, ``lang=""``, the feeds): each must be what it claims to be.
+    A bad value is a problem and its default is used instead."""
+    cname = values.get("cname")
+    if isinstance(cname, str):
+        problem = cname_problem(cname) if cname else None
+        if problem:
+            message, hint = problem
+            place.problems.add(f"cname: {message}", place.path, place.where("cname"), hint)
+            values["cname"] = SCHEMA["cname"].default
+    language = values.get("language")
+    if isinstance(language, str):
+        problem = language_problem(language)
+        if problem:
+            message, hint = problem
+            place.problems.add(f"language: {message}", place.path, place.where("language"), hint)
+            values["language"] = SCHEMA["language"].default
+
+
+def _shown_value(value: str) -> str:
+    return repr(value if len(value) <= 60 else value[:57] + "...")
+
+
+def cname_problem(value: str) -> tuple[str, str] | None:
+    """(message, what to do) when ``value`` is not a bare host name, else None."""
+    if _HOST_NAME.match(value):
+        return None
+    shown = _shown_value(value)
+    parts = urlsplit(value.strip()) if "//" in value else None
+    host = parts.hostname if parts is not None else None
+    if host and _HOST_NAME.match(host):
+        return f"{shown} is a URL, not a host name", f"write just the host name: cname: {host}"
+    return (
+        f"{shown} is not a host name",
+        "a custom domain such as news.example.org: letters, digits, '-' and '.', "
+        "without a scheme, path, spaces or other characters",
+    )
+
+
+def language_problem(value: str) -> tuple[str, str] | None:
+    """(message, what to do) when ``value`` is not a BCP 47-like tag, else None."""
+    if _LANGUAGE_TAG.match(value):
+        return None
+    shown = _shown_value(value)
+    fixed = value.strip().replace("_", "-")
+    if fixed != value and _LANGUAGE_TAG.match(fixed):
+        return f"{shown} is not a language tag", f"write {fixed!r}"
+    return (
+        f"{shown} is not a language tag",
+        "a BCP 47 code such as en, de or pt-BR: letters, digits and '-'",
+    )
+
+
 # ---------------------------------------------------------------- checking
 
 
@@ -640,6 +706,7 @@ def _check_site_yaml(
     place = Place(shown, where, problems, SITE_RULES)
     values = check_mapping(data, SCHEMA, place)
     _check_places(values, root, place)
+    _check_names(values, place)
     return values
 
 

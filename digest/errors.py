@@ -8,6 +8,7 @@ raises :class:`BuildError` carrying all of them.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,8 +66,9 @@ class ThemeError(DigestError):
 class BuildError(DigestError):
     """The build found one or more problems; ``problems`` lists every one."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], *, strict: bool = False) -> None:
         self.problems = sorted(problems, key=Problem.sort_key)
+        self.strict = strict  # warnings were made errors by --strict
         errors = [p for p in self.problems if not p.warning]
         n = len(errors) or len(self.problems)
         super().__init__(f"{n} problem{'s' if n != 1 else ''} found")
@@ -114,9 +116,11 @@ class Problems:
         return sorted((p for p in self._items if p.warning), key=Problem.sort_key)
 
     def raise_if_errors(self, strict: bool = False) -> None:
-        """Raise BuildError when there are errors (or any warning when strict)."""
-        if self.errors or (strict and self.warnings):
-            raise BuildError(self.errors + (self.warnings if strict else []))
+        """Raise BuildError when there are errors (or any warning when strict: then
+        every warning is raised as an error, and reported as one)."""
+        promoted = [dataclasses.replace(p, warning=False) for p in self.warnings] if strict else []
+        if self.errors or promoted:
+            raise BuildError(self.errors + promoted, strict=bool(promoted))
 
     def __len__(self) -> int:
         return len(self._items)

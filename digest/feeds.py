@@ -10,11 +10,16 @@
 
 Output is deterministic: a feed's ``updated`` is its newest article's date
 (``SOURCE_DATE_EPOCH``, else the epoch, when it has none), never the clock.
-XML is written with ElementTree, so every value is escaped.
+XML is written with ElementTree, so every value is escaped.  RSS has no
+way to say a ``<description>`` is plain text and readers render it as HTML, so
+there it is escaped as HTML text first (:func:`_html_text`): ``<script>`` in a
+summary shows as text, never runs.  Atom says ``type="text"``; JSON Feed uses
+``content_text``.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import xml.etree.ElementTree as ET
@@ -151,6 +156,12 @@ def _image_url(site: SiteConfig, image: str | None) -> str | None:
     return image if urlsplit(image).scheme else site.absolute_url(image)
 
 
+def _html_text(text: str) -> str:
+    """Plain text as the HTML that shows it: for RSS ``<description>``, which
+    readers decode once for XML and then render as HTML."""
+    return html.escape(text, quote=False)
+
+
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root, space=" ")
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
@@ -233,7 +244,7 @@ def rss(feed: _Feed) -> bytes:
     channel = _sub(root, "channel")
     _sub(channel, "title", feed.title)
     _sub(channel, "link", feed.home)
-    _sub(channel, "description", feed.description)
+    _sub(channel, "description", _html_text(feed.description))
     _sub(channel, "language", site.language)
     _sub(channel, "lastBuildDate", format_datetime(_utc(feed.updated)))
     _sub(channel, "generator", f"digest {__version__}")
@@ -254,7 +265,7 @@ def rss(feed: _Feed) -> bytes:
             _sub(item, "category", t)
         text = summary_text(e)
         if text:
-            _sub(item, "description", text)
+            _sub(item, "description", _html_text(text))
     return _xml(root)
 
 

@@ -21,18 +21,28 @@ Here instead:
 * the site is served under the path of ``base_url`` (``/repo/`` for
   ``https://user.github.io/repo/``), exactly as deployed; ``/`` redirects there;
 * nothing outside the built site is served (no ``..``, encoded or not, no
-  symlinks, no dotfiles); missing paths get the site's ``404.html``, status 404.
+  symlinks, no dotfiles); missing paths (and names too long for the file
+  system) get the site's ``404.html``, status 404;
+* only requests for the names the server was bound for are answered
+  (``127.0.0.1``, ``localhost``, ``[::1]`` and ``--host``; see :class:`Hosts`):
+  any other ``Host`` gets 403, so a page on another site cannot read the
+  preview through DNS rebinding, and the websocket refuses a foreign ``Origin``;
+* SIGTERM and SIGINT stop the server and remove its temporary folder.
 """
 
 from __future__ import annotations
 
 import asyncio
 import html
+import ipaddress
 import itertools
 import mimetypes
 import os
 import secrets
 import shutil
+import signal
+import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -266,6 +276,92 @@ def _count_changes(old: Snapshot, new: Snapshot) -> int:
     return sum(1 for k in keys if old.get(k) != new.get(k))
 
 
+# ---------------------------------------------------------------- allowed host names
+
+LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def host_name(netloc: str) -> str:
+    """The name part of a ``Host`` header or URL netloc, lower case: ``"[::1]:8000"``
+    -> ``"::1"``, ``"LocalHost:80"`` -> ``"localhost"``; ``""`` when malformed."""
+    netloc = netloc.strip().lower()
+    if netloc.startswith("["):
+        end = netloc.find("]")
+        rest = netloc[end + 1 :]
+        if end < 0 or (rest and not rest[1:].isdigit()) or (rest and rest[0] != ":"):
+            return ""
+        return netloc[1:end]
+    name, _, port = netloc.partition(":")
+    if port and not port.isdigit():
+        return ""
+    return name.rstrip(".")
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class Hosts:
+    """The host names the preview answers for, with or without a port.
+
+    Always ``127.0.0.1``, ``localhost`` and ``::1``, plus the ``--host`` given.
+    Bound to all interfaces (``--host 0.0.0.0``), also the machine's own name and
+    any IP address: an address typed in a browser cannot be rebound by DNS.  Any
+    other name is what a DNS-rebinding page sends, and is refused.
+    """
+
+    def __init__(self, bound: str) -> None:
+        names = set(LOCAL_NAMES)
+        self.any_ip = bound in ALL_INTERFACES
+        if self.any_ip:
+            hostname = socket.gethostname().lower()
+            names |= {hostname, hostname.split(".")[0] + ".local"}
+        elif bound:
+            names.add(host_name(bound) if bound.startswith("[") else bound.lower().rstrip("."))
+        self.names = frozenset(n for n in names if n)
+
+    def allows(self, netloc: str) -> bool:
+        name = host_name(netloc)
+        return bool(name) and (name in self.names or (self.any_ip and _is_ip(name)))
+
+    def shown(self) -> str:
+        return ", ".join(f"[{n}]" if ":" in n else n for n in sorted(self.names))
+
+
+class HostRefused(web.RequestHandler):
+    """The answer to a request whose Host is not one the preview was bound for."""
+
+    def initialize(self, hosts: Hosts) -> None:
+        self.hosts = hosts
+
+    def prepare(self) -> None:
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.clear_header("Server")
+        self.finish(
+            f"403 forbidden: this digest preview answers only for {self.hosts.shown()}, "
+            f"not {self.request.host[:100]!r}\n"
+        )
+
+
+class _App(web.Application):
+    """Routes requests for an allowed Host; refuses every other one."""
+
+    def __init__(self, handlers: list, hosts: Hosts, **settings: Any) -> None:
+        super().__init__(handlers, **settings)
+        self.hosts = hosts
+
+    def find_handler(self, request: Any, **kwargs: Any) -> Any:
+        if not self.hosts.allows(request.headers.get("Host") or request.host or ""):
+            return self.get_handler_delegate(request, HostRefused, {"hosts": self.hosts})
+        return super().find_handler(request, **kwargs)
+
+
 # ---------------------------------------------------------------- HTTP
 
 
@@ -391,7 +487,12 @@ class ReloadSocket(LiveReloadHandler):
         self.preview = preview
 
     def check_origin(self, origin: str) -> bool:
-        return urlsplit(origin).netloc.lower() == (self.request.host or "").lower()
+        """Same origin only, and only for a host name the preview answers for."""
+        netloc = urlsplit(origin).netloc.lower()
+        hosts = getattr(self.application, "hosts", None)
+        if hosts is not None and not hosts.allows(netloc):
+            return False
+        return netloc == (self.request.host or "").lower()
 
     def on_message(self, message: str | bytes) -> None:
         import json
@@ -454,12 +555,29 @@ def resolve(root: Path, rel: str) -> Path | None:
             return None
     real_root = os.path.realpath(root)
     plain = os.path.join(real_root, *parts) if parts else real_root
-    real = os.path.realpath(plain)
+    try:
+        real = os.path.realpath(plain)
+    except (OSError, ValueError):  # a name the file system cannot hold
+        return None
     if real != plain:  # a symlink somewhere on the way
         return None
     if real != real_root and not real.startswith(real_root + os.sep):
         return None  # pragma: no cover - excluded above; kept as a second fence
     return Path(real)
+
+
+def _kind(path: Path | None) -> str | None:
+    """``"dir"``, ``"file"`` or None (missing, or a name too long for the file system:
+    any OSError is "not there", never a 500)."""
+    if path is None:
+        return None
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else None
 
 
 def _content_type(path: Path) -> str:
@@ -515,13 +633,13 @@ class SiteHandler(web.RequestHandler):
         rel = path[len(base) :]
         root = state.root
         target = resolve(root, rel) if root is not None else None
-        if target is not None and target.is_dir():
+        if target is not None and _kind(target) == "dir":
             if not path.endswith("/"):  # like GitHub Pages: /repo/world -> /repo/world/
                 query = f"?{self.request.query}" if self.request.query else ""
                 self.redirect(self.request.path + "/" + query, permanent=False)
                 return
             target = target / "index.html"
-        if target is None or not target.is_file():
+        if target is None or _kind(target) != "file":
             if root is None and state.failed:
                 await self._error(state, include_body)
                 return
@@ -538,7 +656,7 @@ class SiteHandler(web.RequestHandler):
             return
         root = state.root
         page = root / "404.html" if root is not None else None
-        if root is not None and page is not None and page.is_file() and resolve(root, "404.html"):
+        if page is not None and _kind(page) == "file" and resolve(page.parent, "404.html"):
             await self._send(page, 404, state, include_body)
             return
         self.set_status(404)
@@ -586,14 +704,15 @@ class SiteHandler(web.RequestHandler):
         self.finish(f"{status_code} {self._reason}\n")
 
 
-def make_app(preview: Preview) -> web.Application:
-    return web.Application(
+def make_app(preview: Preview, hosts: Hosts | None = None) -> web.Application:
+    return _App(
         [
             (r"/livereload", ReloadSocket, {"preview": preview}),
             (r"/livereload\.js", LiveReloadJS),
             (BUILD_PATH.replace(".", r"\."), BuildIdHandler, {"preview": preview}),
             (r"/.*", SiteHandler, {"preview": preview}),
         ],
+        hosts or Hosts("127.0.0.1"),
         compress_response=False,
         websocket_ping_interval=20,
         log_function=lambda handler: None,
@@ -669,7 +788,7 @@ class PreviewServer:
         self._loop = asyncio.get_running_loop()
         self._stop_event = asyncio.Event()
         self.preview.loop = self._loop
-        server = httpserver.HTTPServer(make_app(self.preview))
+        server = httpserver.HTTPServer(make_app(self.preview, Hosts(self.host)))
         server.add_sockets(self._sockets)
         self.watcher.start()
         if self._stopped.is_set():
@@ -710,17 +829,47 @@ def serve(
             "other machines on your network; use --host 127.0.0.1 to keep it local",
             file=sys.stderr,
         )
-    server = PreviewServer(config, host, port, base_url, drafts)
+    restore = _stop_on_sigterm()
+    server: PreviewServer | None = None
     try:
-        server.start()
-    except OSError as exc:
-        print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(f"Serving {server.url} (Ctrl+C to stop)", flush=True)
-    if open_browser:
-        threading.Timer(0.3, webbrowser.open, args=(server.url,)).start()
-    try:
+        server = PreviewServer(config, host, port, base_url, drafts)
+        try:
+            server.start()
+        except OSError as exc:
+            print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        print(f"Serving {server.url} (Ctrl+C to stop)", flush=True)
+        if open_browser:
+            threading.Timer(0.3, webbrowser.open, args=(server.url,)).start()
         server.serve_forever()
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
+    finally:
+        if server is not None:  # the temporary folder goes, however the preview stops
+            server.watcher.stop()
+            server.cleanup()
+        restore()
     return 0
+
+
+def _stop_on_sigterm() -> Callable[[], None]:
+    """Make SIGTERM stop the preview as Ctrl+C (SIGINT) does, so its temporary folder
+    is removed; returns what puts the previous handler back.  A forked build worker
+    that inherits the handler dies of SIGTERM as before."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    pid = os.getpid()
+
+    def stop(signum: int, _frame: object) -> None:
+        if os.getpid() != pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore

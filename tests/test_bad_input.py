@@ -582,7 +582,7 @@ def test_huge_article_is_refused_quickly_with_the_limit(
     rc, err = run(root, capsys)
     assert time.perf_counter() - t < 10
     assert rc == 1
-    assert "content/huge.md: file is too large (50 MB; the limit is 5 MB)" in err
+    assert "content/huge.md: file is too large (50.0 MiB; the limit is 5 MiB)" in err
     assert SECOND_MSG in err
 
 
@@ -796,7 +796,7 @@ def test_exit_status_and_strict(tmp_path: Path, capsys: pytest.CaptureFixture[st
     before = sorted(p.relative_to(root) for p in (root / "public").rglob("*"))
     rc, err = run(root, capsys, "--strict")
     assert rc == 1
-    assert f"warning: {warning}" in err and "build failed: 1 problem; nothing was published" in err
+    assert f"error: {warning}" in err and "build failed: 1 problem; nothing was published" in err
     assert sorted(p.relative_to(root) for p in (root / "public").rglob("*")) == before
     rc, err = run(root, capsys, "-q")
     assert rc == 0 and err == ""  # -q hides warnings

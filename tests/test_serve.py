@@ -381,3 +381,114 @@ def test_foreign_origin_websocket_is_refused(srv: Running):
     reply = s.recv(200)
     s.close()
     assert reply.startswith(b"HTTP/1.1 403")
+
+
+# ---------------------------------------------------------------- issue 18: hosts, names, signals
+
+
+def _request_as(port: int, host: str, path: str = "/repo/") -> tuple[int, bytes]:
+    """GET with a Host header of our choosing, as a DNS-rebinding page's browser sends."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", host)
+        conn.endheaders()
+        r = conn.getresponse()
+        return r.status, r.read()
+    finally:
+        conn.close()
+
+
+def test_foreign_host_is_refused(srv: Running):
+    paths = ["/repo/", "/repo/world/harbour-wall/", "/", "/__digest__/build", "/livereload.js"]
+    for host in ["evil.example", "evil.example:{port}", "127.0.0.1.nip.io:{port}"]:
+        for path in paths:
+            status, body = _request_as(srv.port, host.format(port=srv.port), path)
+            assert status == 403, (host, path)
+            assert body.startswith(b"403 forbidden: this digest preview answers only for 127.0.")
+            assert b"Harbour" not in body and b"<" not in body
+
+
+def test_local_host_names_are_answered(srv: Running):
+    for host in ["127.0.0.1", "127.0.0.1:{port}", "localhost", "LocalHost:{port}", "[::1]:{port}"]:
+        status, body = _request_as(srv.port, host.format(port=srv.port))
+        assert status == 200 and b"Harbour wall" in body, host
+
+
+def test_hosts_allowed_for_the_bound_address():
+    from digest.serve import Hosts
+
+    named = Hosts("preview.lan")
+    assert named.allows("preview.lan:8000") and named.allows("PREVIEW.LAN")
+    assert named.allows("localhost:8000") and named.allows("[::1]")
+    assert not named.allows("evil.example") and not named.allows("preview.lan.evil.example")
+    assert not named.allows("192.168.1.5:8000") and not named.allows("")
+    assert Hosts("::1").allows("[::1]:8000") and not Hosts("::1").allows("[::2]:8000")
+    everywhere = Hosts("0.0.0.0")  # reachable on the network: by address, not by any name
+    assert everywhere.allows("192.168.1.5:8000") and everywhere.allows("[fe80::1]:8000")
+    assert not everywhere.allows("evil.example:8000")
+
+
+def _handshake(port: int, host: str, origin: str) -> bytes:
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    try:
+        s.sendall(
+            f"GET /livereload HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            f"Sec-WebSocket-Version: 13\r\nOrigin: {origin}\r\n\r\n".encode()
+        )
+        return s.recv(200)
+    finally:
+        s.close()
+
+
+def test_websocket_with_origin_equal_to_a_foreign_host_is_refused(srv: Running):
+    reply = _handshake(srv.port, f"evil.example:{srv.port}", f"http://evil.example:{srv.port}")
+    assert reply.startswith(b"HTTP/1.1 403")
+    reply = _handshake(srv.port, f"localhost:{srv.port}", f"http://localhost:{srv.port}")
+    assert reply.startswith(b"HTTP/1.1 101")  # the preview's own page still connects
+
+
+@pytest.mark.parametrize(
+    "path", ["/repo/" + "a" * 256, "/repo/" + "b" * 300 + "/index.html", "/repo/" + "c/" * 3000]
+)
+def test_too_long_names_are_404_not_500(srv: Running, path: str, caplog: pytest.LogCaptureFixture):
+    status, body = srv.get(path)
+    assert status == 404 and b"404" in body
+    assert "Uncaught exception" not in caplog.text and "OSError" not in caplog.text
+
+
+@pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
+def test_signal_stops_serve_and_removes_its_temporary_folder(tmp_path: Path, sig: str):
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    site = make_site(tmp_path / "site")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = dict(os.environ, TMPDIR=str(tmp), PYTHONPATH=str(Path(__file__).parents[1]))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "digest", "serve", "--port", "0", "--config", "site.yaml"],
+        cwd=site,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert re.match(r"Serving http://127\.0\.0\.1:\d+/repo/", line), line
+        assert [p.name[:13] for p in tmp.iterdir()] == ["digest-serve-"]
+        proc.send_signal(getattr(signal, sig))
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:  # pragma: no cover
+            proc.kill()
+            proc.wait(timeout=5)
+    assert proc.returncode == 0, err
+    assert "stopped" in err and "Traceback" not in err
+    assert list(tmp.iterdir()) == []

@@ -33,7 +33,9 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "--host",
         default="127.0.0.1",
         help="address to listen on (default 127.0.0.1; 0.0.0.0 exposes the preview "
-        "to your network)",
+        "to your network). Requests are answered only for this name, 127.0.0.1, localhost "
+        "and [::1] (with 0.0.0.0: also IP addresses and this machine's name), so other "
+        "web sites cannot read the preview through DNS rebinding",
     )
     p.add_argument(
         "--port", "-p", type=_port, default=8000, help="port (default 8000; 0 picks a free one)"

@@ -8,6 +8,7 @@ and collects every problem (with file and line) before the build stops.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
 import html
 import os
@@ -129,11 +130,9 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
             if e.is_symlink():
                 # Symlinked folders are never walked into (no loops, no escapes).
                 p = folder / e.name
-                if _escapes(p, real_root):
-                    problems.add(
-                        "symlink points outside the content folder; not read",
-                        _shown(p, cfg.root),
-                    )
+                bad = _symlink_problem(p, real_root)
+                if bad:
+                    problems.add(bad[0], _shown(p, cfg.root), hint=bad[1])
                 else:
                     problems.warn(
                         "symlinked folder is not followed; link the files instead",
@@ -190,11 +189,29 @@ def _is_dir(e: os.DirEntry) -> bool:
         return False
 
 
-def _escapes(p: Path, real_root: Path) -> bool:
+_SYMLINK_LOOP = (
+    "symlink loop: following the link never reaches a file; not read",
+    "remove the link, or point it at a file",
+)
+
+
+def _symlink_problem(p: Path, real_root: Path) -> tuple[str, str | None] | None:
+    """(message, hint) when the symlink ``p`` may not be read: it loops, or it leads
+    outside the content folder; None when it stays inside."""
     try:
-        return not p.resolve().is_relative_to(real_root)
-    except (OSError, RuntimeError):  # symlink loop
-        return True
+        os.stat(p)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _SYMLINK_LOOP
+    try:
+        inside = p.resolve().is_relative_to(real_root)
+    except RuntimeError:  # a loop (Python < 3.13 raises it from resolve())
+        return _SYMLINK_LOOP
+    except OSError:
+        inside = False
+    if not inside:
+        return ("symlink points outside the content folder; not read", None)
+    return None
 
 
 def _scanned_source(
@@ -221,8 +238,9 @@ def _acceptable(
     real_root: Path,
     problems: Problems,
 ) -> bool:
-    if is_symlink and _escapes(src.path, real_root):
-        problems.add("symlink points outside the content folder; not read", src.shown)
+    bad = _symlink_problem(src.path, real_root) if is_symlink else None
+    if bad:
+        problems.add(bad[0], src.shown, hint=bad[1])
         return False
     try:
         regular = stat.S_ISREG(stat_of().st_mode)
@@ -238,17 +256,29 @@ def _acceptable(
 # ---------------------------------------------------------------- reading
 
 
+TOO_LARGE_HINT = "split it into several articles, or remove what is not the article"
+
+
+def too_large(size: int) -> str:
+    """``file is too large (5.2 MiB; the limit is 5 MiB)``: the real size, never
+    rounded down to the limit (5 MiB and a few bytes is shown in bytes)."""
+    limit = f"{MAX_FILE_BYTES / 2**20:g} MiB"
+    if size >= 2**30:
+        shown = f"{size / 2**30:.1f} GiB"
+    elif round(size / 2**20, 1) * 2**20 > MAX_FILE_BYTES:
+        shown = f"{size / 2**20:.1f} MiB"
+    else:
+        shown, limit = f"{size:,} bytes", f"{MAX_FILE_BYTES:,} bytes"
+    return f"file is too large ({shown}; the limit is {limit})"
+
+
 def read_source(src: SourceFile) -> tuple[Parsed, str]:
     """Read and parse one file: (what its reader made of it, sha256 of the bytes read).
     Raises ContentError."""
     try:
         size = src.path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ContentError(
-                f"file is too large ({size // 2**20} MB; the limit is "
-                f"{MAX_FILE_BYTES // 2**20} MB)",
-                src.shown,
-            )
+            raise ContentError(too_large(size), src.shown, hint=TOO_LARGE_HINT)
         data = src.path.read_bytes()
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror or exc}", src.shown) from None
@@ -291,7 +321,7 @@ def _read_defaults_file(
         return None
     try:
         if f.stat().st_size > MAX_FILE_BYTES:
-            raise ContentError("file is too large", src.shown)
+            raise ContentError(too_large(f.stat().st_size), src.shown)
         text, _enc = decode(f.read_bytes(), src.shown)
         meta, lines = parse_yaml_mapping(text, src.shown, what="folder defaults")
     except ContentError as exc:
@@ -352,6 +382,22 @@ def defaults_for(rel: str, defaults: dict[str, FolderDefaults]) -> FolderDefault
 # ---------------------------------------------------------------- validation
 
 
+# Characters that show nothing on their own: format characters (zero-width space and
+# joiners, word joiner, bidi controls such as U+202E, soft hyphen), controls, spaces and
+# separators, surrogates, combining marks with nothing to combine with (variation
+# selectors, U+034F), and the letters and symbols that are drawn blank.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_CHARACTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def visible(text: str) -> bool:
+    """Whether ``text`` has at least one character a reader can see."""
+    return any(
+        unicodedata.category(c) not in _INVISIBLE_CATEGORIES and c not in _BLANK_CHARACTERS
+        for c in text
+    )
+
+
 class _Validator:
     """Typed getters for metadata that record problems with file and line."""
 
@@ -376,6 +422,12 @@ class _Validator:
         if any(unicodedata.category(c) == "Cc" for c in s):
             self.bad(key, "contains control characters")
             return None
+        if s and not visible(s):  # only zero-width, format or blank characters
+            if required:
+                codes = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(s) if c != " ")
+                self.bad(key, f"is empty: it holds only invisible characters ({codes[:80]})")
+                return None
+            s = ""
         if required and not s:
             self.bad(key, "is empty")
             return None
