@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -110,3 +111,20 @@ def write_site(
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     return write_site(tmp_path / "site")
+
+
+def run_build(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """`digest build` for the site in root, run from root (messages name files relative
+    to the working directory): (exit status, stderr).  Never a traceback."""
+    from digest.cli import main
+
+    capsys.readouterr()
+    old = Path.cwd()
+    os.chdir(root)
+    try:
+        rc = main(["build", "--config", str(root / "site.yaml"), *args])
+    finally:
+        os.chdir(old)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return rc, err

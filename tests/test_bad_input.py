@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import write_site
+from conftest import run_build, write_site
 
 from digest.cli import main
 
@@ -26,16 +26,7 @@ SECOND_MSG = "content/zz-second.md:3: front matter: 'date' is not a date (got 'y
 
 def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     """`digest build` for the site in root; (exit status, stderr)."""
-    capsys.readouterr()
-    old = Path.cwd()
-    os.chdir(root)  # messages name files relative to the working directory
-    try:
-        rc = main(["build", "--config", str(root / "site.yaml"), *args])
-    finally:
-        os.chdir(old)
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    return rc, err
+    return run_build(root, capsys, *args)
 
 
 def fm(**fields: str) -> str:

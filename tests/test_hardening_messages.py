@@ -14,7 +14,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import write_site
+from conftest import run_build, write_site
 
 from digest.cli import main
 
@@ -28,17 +28,8 @@ SECOND_MSG = "content/zz-second.md:3: front matter: 'date' is not a date (got 'y
 
 
 def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    """`digest build` for the site in root; (exit status, stderr)."""
-    capsys.readouterr()
-    old = Path.cwd()
-    os.chdir(root)  # messages name files relative to the working directory
-    try:
-        rc = main(["build", "--config", str(root / "site.yaml"), "-q", *args])
-    finally:
-        os.chdir(old)
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    return rc, err
+    """`digest build -q` for the site in root; (exit status, stderr)."""
+    return run_build(root, capsys, "-q", *args)
 
 
 # ---------------------------------------------------------------- item 8: feeds
