@@ -103,6 +103,7 @@ def build(
                     config.related,
                     store,
                     options.jobs,
+                    wide=stories.NEIGHBOURS if config.stories.enabled else 0,
                 )
             with clock.stage("stories"):
                 groups = stories.group(site, related_.neighbours, config.stories)

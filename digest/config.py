@@ -80,7 +80,7 @@ STORIES_SCHEMA: dict[str, Opt] = {
     ),
     "threshold": Opt(
         "float",
-        0.3,
+        0.08,
         "How alike (0-1) two articles must be to be told as one story; higher splits more.",
         minimum=0.0,
         maximum=1.0,
