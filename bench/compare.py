@@ -53,13 +53,16 @@ _WRAPPER = (
 )
 
 
-def run(cmd: list[str], cwd: Path, pss: list[int] | None = None) -> tuple[float, int]:
+def run(
+    cmd: list[str], cwd: Path, pss: list[int] | None = None, errs: list[str] | None = None
+) -> tuple[float, int]:
     """(wall seconds, peak RSS bytes of the largest process of the build) of one command.
 
     A wrapper process runs the command, so RUSAGE_CHILDREN covers the build and
     its worker processes and nothing else.  With ``pss``, the peak of the summed
     proportional set size of all of the build's processes (sampled every 0.5 s from
-    /proc, Linux only; shared pages counted once) is appended to it.
+    /proc, Linux only; shared pages counted once) is appended to it; with ``errs``, the
+    end of its stderr.
     """
     t = time.perf_counter()
     proc = subprocess.Popen(
@@ -86,6 +89,8 @@ def run(cmd: list[str], cwd: Path, pss: list[int] | None = None) -> tuple[float,
         sampler.join()
     if pss is not None:
         pss.append(peak[0])
+    if errs is not None:
+        errs.append(err)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed: {err[-2000:]}")
     return wall, int(out.split()[-1]) * 1024
@@ -117,8 +122,17 @@ def _tree_pss(root: int) -> int:
     return total
 
 
-def digest_cmd() -> list[str]:
-    return [sys.executable, "-m", "digest", "build", "-q"]
+def digest_cmd(verbose: bool = False) -> list[str]:
+    return [sys.executable, "-m", "digest", "build", "-v" if verbose else "-q"]
+
+
+def stage_seconds(stderr: str, stage: str) -> float:
+    """A stage's time from ``digest build -v``'s stage lines ("  stories   0.047 s")."""
+    for line in stderr.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == stage and parts[2] == "s":
+            return float(parts[1])
+    return float("nan")
 
 
 def pelican_cmd() -> list[str] | None:
@@ -198,18 +212,21 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
     print("\n## digest at scale (cold / nothing changed / one article edited)\n")
     print(
         f"One edit: each of {edits} articles in turn (a fixed choice) gets a paragraph of another "
-        "article appended, then a rebuild; median and slowest of those rebuilds.\n"
+        "article appended, then a rebuild; median and slowest of those rebuilds. Cold and "
+        "one-edit builds run with -v for their stage times (the stories stage's shown).\n"
     )
     print(
         "| articles | cold s | cold peak MiB (largest process) | cold peak MiB (all, PSS) "
-        "| no-change s | one-edit s, median | slowest | one-edit peak MiB |"
+        "| no-change s | one-edit s, median | slowest | one-edit peak MiB "
+        "| stories stage s, cold | stories stage s, one-edit median |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             site = write_corpus(Path(tmp) / "site", n, synthetic)
             pss: list[int] = []
-            cold, cold_mem = run(digest_cmd(), site, pss)
+            errs: list[str] = []  # -v: its stage times (the stories line)
+            cold, cold_mem = run(digest_cmd(verbose=True), site, pss, errs)
             nochange, _ = run(digest_cmd(), site)
             files = sorted((site / "content").rglob("*.md"))
             rng = random.Random(7)
@@ -218,13 +235,14 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
                 victim, donor = rng.sample(files, 2)
                 paragraph = donor.read_text().split("---\n", 2)[-1].strip().split("\n\n")[0]
                 victim.write_text(victim.read_text().rstrip("\n") + "\n\n" + paragraph + "\n")
-                t, mem = run(digest_cmd(), site)
+                t, mem = run(digest_cmd(verbose=True), site, None, errs)
                 times.append(t)
                 mems.append(mem)
             print(
                 f"| {n} | {cold:.1f} | {cold_mem / 2**20:.0f} | {pss[0] / 2**20:.0f} "
                 f"| {nochange:.2f} | {statistics.median(times):.2f} | {max(times):.2f} "
-                f"| {max(mems) / 2**20:.0f} |",
+                f"| {max(mems) / 2**20:.0f} | {stage_seconds(errs[0], 'stories'):.2f} "
+                f"| {statistics.median(stage_seconds(e, 'stories') for e in errs[1:]):.3f} |",
                 flush=True,
             )
 

@@ -122,6 +122,7 @@ def _build(
                     config.related,
                     store,
                     options.jobs,
+                    wide=stories.NEIGHBOURS if config.stories.enabled else 0,
                 )
             with clock.stage("stories"):
                 groups = stories.group(site, related_.neighbours, config.stories)

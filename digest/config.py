@@ -80,15 +80,17 @@ STORIES_SCHEMA: dict[str, Opt] = {
     ),
     "threshold": Opt(
         "float",
-        0.3,
-        "How alike (0-1) two articles must be to be told as one story; higher splits more.",
+        0.08,
+        "How alike (0-1) two groups of articles must be, on average over their pairs, to be "
+        "told as one story; higher splits more.",
         minimum=0.0,
         maximum=1.0,
     ),
     "window_days": Opt(
         "int",
         3,
-        "Articles further apart in time than this many days are never joined directly.",
+        "Articles further apart in time than this many days are never joined directly "
+        "(a story can run longer through the articles between).",
         minimum=0,
         maximum=3650,
     ),

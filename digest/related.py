@@ -551,6 +551,7 @@ def site_links(
     cfg: RelatedConfig,
     store: cache.Cache,
     jobs: int | None = None,
+    wide: int = 0,
 ) -> SiteLinks:
     """Related links for all articles, keeping this build's state for the next.
 
@@ -558,9 +559,16 @@ def site_links(
     covers its text, title, slug, URL and pinned links): when no source changed
     they are reused as they are, after a few edits they are updated exactly, and
     otherwise recomputed.
+
+    ``wide``: the neighbour lists kept (and returned) hold up to max(count, wide)
+    rows, down to min(min_score, WIDE_MIN_SCORE) when wide > 0 (story grouping
+    reads them); the links are the first ``count`` of them at or above
+    ``min_score``, which is exactly what lists of ``count`` would give, since
+    lists are ordered by (score, slug).
     """
     keys = [a.slug for a in articles]
-    state_key = cache.key("related-state", cache.fingerprint(), cfg)
+    lists = _lists_config(cfg, wide)
+    state_key = cache.key("related-state", cache.fingerprint(), lists)
     previous = _load_state(store, state_key)
     vectors = None
     if (
@@ -571,10 +579,24 @@ def site_links(
         neighbours = previous.neighbours
     else:
         vectors = vectorize(counts)
-        neighbours, _how = neighbours_for(vectors, keys, source_keys, cfg, previous, jobs)
+        neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs)
         _save_state(store, state_key, keys, source_keys, vectors.df, neighbours)
+    own = neighbours
+    if lists != cfg:  # the related links' own lists: the head of the wide ones
+        own = [[js for js in row if js[1] >= cfg.min_score][: cfg.count] for row in neighbours]
     # (vectors are made there only when a pinned link needs its similarity)
-    return SiteLinks(related_links(articles, cfg, counts, neighbours, vectors), neighbours)
+    return SiteLinks(related_links(articles, cfg, counts, own, vectors), neighbours)
+
+
+WIDE_MIN_SCORE = 0.04  # the lowest score kept in wide lists (story grouping's floor)
+
+
+def _lists_config(cfg: RelatedConfig, wide: int) -> RelatedConfig:
+    """The neighbour lists site_links computes and keeps: the related links' own
+    (``wide`` 0 or at most ``count``), or longer ones for story grouping."""
+    if wide <= 0:
+        return cfg
+    return RelatedConfig(count=max(cfg.count, wide), min_score=min(cfg.min_score, WIDE_MIN_SCORE))
 
 
 @dataclass(frozen=True)
@@ -582,9 +604,9 @@ class SiteLinks:
     """What the related stage gives the later ones."""
 
     links: dict[str, tuple[RelatedLink, ...]]  # slug -> its related links (pinned first)
-    neighbours: (
-        Neighbours  # row i's most similar rows [(j, score)], best first (rows = input order)
-    )
+    # row i's most similar rows [(j, score)], best first (rows = input order): up to
+    # max(count, wide) of them (see site_links), the links' candidates being the first
+    neighbours: Neighbours
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,6 @@
 
 from __future__ import annotations
 
-from digest.stories.grouping import Grouping, group
+from digest.stories.grouping import NEIGHBOURS, Grouping, group
 
-__all__ = ["Grouping", "group"]
+__all__ = ["NEIGHBOURS", "Grouping", "group"]
