@@ -10,6 +10,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,6 +152,13 @@ def _handler(fx: Fixture) -> type[http.server.BaseHTTPRequestHandler]:
 
 @pytest.fixture
 def server() -> Iterator[Fixture]:
+    with serve_fixtures() as fx:
+        yield fx
+
+
+@contextmanager
+def serve_fixtures() -> Iterator[Fixture]:
+    """The fixture server, running on 127.0.0.1 at a free port (``fx.base``)."""
     fx = Fixture()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(fx))
     httpd.daemon_threads = True

@@ -337,3 +337,14 @@ def test_release_workflow_publishes_with_trusted_publishing():
     assert any(u.startswith("pypa/gh-action-pypi-publish@") for u in uses)
     build_runs = " ".join(s.get("run", "") for s in wf["jobs"]["build"]["steps"])
     assert "python -m build" in build_runs and "twine check" in build_runs
+
+
+def test_relative_base_url_warns_and_fails_strict(site: Path, capsys: pytest.CaptureFixture[str]):
+    cfg = ["--config", str(site / "site.yaml"), "--output", str(site / "out")]
+    assert main(["build", *cfg]) == 0
+    err = capsys.readouterr().err
+    assert "base_url: '/' is not an absolute URL" in err and "sitemap.xml" in err
+    assert main(["build", "--strict", *cfg]) == 1
+    assert "is not an absolute URL" in capsys.readouterr().err
+    assert main(["build", "--strict", "--base-url", "https://me.github.io/x/", *cfg]) == 0
+    assert "absolute" not in capsys.readouterr().err

@@ -124,6 +124,7 @@ def test_init_requirements_install_from_a_local_wheel_folder(tmp_path: Path) -> 
     assert r.stdout.startswith("built 1 article ")
     shown = subprocess.run(
         [str(py), "-c", "import digest; print(digest.__file__)"],
+        cwd=site,
         env=env,
         capture_output=True,
         text=True,
