@@ -32,6 +32,7 @@ from digest.collect import Collected, Progress, Report, no_progress
 from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Entry, Page, RelatedLink
+from digest.paths import shown
 
 STAGES = (
     "collect",
@@ -97,6 +98,13 @@ def _build(
     clock = _Clock()
     problems = Problems()
     store = cache.Cache(config.cache_dir if options.use_cache else None, options.remember)
+    if not config.site.absolute:
+        problems.warn(
+            f"base_url: {config.site.base_url!r} is not an absolute URL; feeds, sitemap.xml "
+            "and canonical links need one",
+            shown(config.path),
+            hint="set base_url: https://user.github.io/repo/ in site.yaml or pass --base-url",
+        )
     try:
         with _few_collections():
             with clock.stage("collect"):

@@ -109,6 +109,21 @@ SOURCE_SCHEMA: dict[str, Opt] = {
     "tags": Opt("list", [], "Tags added to every article in the folder."),
 }
 
+FEED_SCHEMA: dict[str, Opt] = {
+    "url": Opt(
+        "url", None, "The feed's address: RSS, Atom or JSON Feed (required).", nullable=True
+    ),
+    "section": Opt("str", None, "Section of every item (default: the folder).", nullable=True),
+    "source": Opt("str", None, "Publisher name (default: the feed's title).", nullable=True),
+    "tags": Opt("list", [], "Tags added to every item."),
+    "fetch_pages": Opt(
+        "bool",
+        False,
+        "Fetch each item's page and keep it as .html (read like a saved page) "
+        "instead of the feed's own text.",
+    ),
+}
+
 SCHEMA: dict[str, Opt] = {
     "title": Opt("str", "My digest", "Site title, shown in the header and feeds."),
     "description": Opt("str", "", "One-line description for the front page and feeds."),
@@ -145,6 +160,13 @@ SCHEMA: dict[str, Opt] = {
         "Per-folder defaults: `sources: {folder/under/content: {source, "
         "source_url, section, tags}}`.",
         schema=SOURCE_SCHEMA,
+    ),
+    "feeds": Opt(
+        "map",
+        {},
+        "Feeds `digest fetch` reads, keyed by the folder under content/ their items go to: "
+        "`feeds: {news/bbc: {url, section, source, tags, fetch_pages}}`.",
+        schema=FEED_SCHEMA,
     ),
 }
 
@@ -253,6 +275,27 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class FeedConfig:
+    """One ``feeds:`` entry: where its items come from and the folder they go to."""
+
+    folder: str  # under the content folder, '/'-separated
+    url: str
+    section: str | None = None
+    source: str | None = None
+    tags: tuple[str, ...] = ()
+    fetch_pages: bool = default("feeds.fetch_pages")
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """What the fetch stage (``digest fetch``) needs."""
+
+    content_dir: Path
+    root: Path  # the site root; messages name files relative to it
+    feeds: tuple[FeedConfig, ...] = ()
+
+
+@dataclass(frozen=True)
 class ThemeConfig:
     name: str
     site_dir: Path  # the site root, where themes/<name>/ and templates/ may live
@@ -270,6 +313,7 @@ class Config:
     theme: ThemeConfig
     output_dir: Path
     cache_dir: Path
+    fetch: FetchConfig | None = None
 
 
 # ---------------------------------------------------------------- loading
@@ -709,7 +753,33 @@ def _check_site_yaml(
     values = check_mapping(data, SCHEMA, place)
     _check_places(values, root, place)
     _check_names(values, place)
+    _check_feeds(values, place)
     return values
+
+
+def _check_feeds(values: dict[str, Any], place: Place) -> None:
+    """Each ``feeds:`` entry needs an absolute http(s) ``url`` and a folder name that
+    stays inside the content folder; a bad entry is a problem and is left out."""
+    for folder, feed in list(values["feeds"].items()):
+        key = f"feeds.{folder}"
+        parts = folder.strip("/").split("/")
+        if not folder.strip("/") or any(
+            p in ("", ".", "..") or p.startswith((".", "_")) for p in parts
+        ):
+            place.problems.add(
+                f"{key}: {folder!r} is not a folder name under the content folder",
+                place.path,
+                place.where(key),
+                "e.g. news/bbc: no '..', no leading '.' or '_'",
+            )
+            del values["feeds"][folder]
+            continue
+        url = feed["url"]
+        problem = "is required" if url is None else url_problem(url, allow_relative=False)
+        if problem:
+            line = place.where(f"{key}.url") or place.where(key)
+            place.problems.add(f"{key}.url: {problem}", place.path, line)
+            del values["feeds"][folder]
 
 
 def _build_config(
@@ -747,4 +817,19 @@ def _build_config(
         theme=ThemeConfig(name=v["theme"], site_dir=root),
         output_dir=Path(output_dir).resolve() if output_dir else root / v["output_dir"],
         cache_dir=root / v["cache_dir"],
+        fetch=FetchConfig(
+            content_dir=root / v["content_dir"],
+            root=root,
+            feeds=tuple(
+                FeedConfig(
+                    k.strip("/"),
+                    f["url"],
+                    f["section"],
+                    f["source"],
+                    tuple(f["tags"]),
+                    f["fetch_pages"],
+                )
+                for k, f in v["feeds"].items()
+            ),
+        ),
     )

@@ -9,16 +9,20 @@ from __future__ import annotations
 import json
 import textwrap
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from digest import __url__, __version__
 from digest.config import SCHEMA, Opt
 from digest.publish import staging_dir, stamps_file
 
-# The one place that says how CI installs digest (requirements.txt, which the
-# workflow installs and setup-python's pip cache is keyed on).
-PACKAGE_SPEC = "digest-ssg"
+# The distribution digest is installed as (PyPI name; `digest` on PyPI is another project).
+DISTRIBUTION = "digest-ssg"
+PROJECT_URL = __url__
 
 WIDTH = 88
 
@@ -73,7 +77,8 @@ def _map(key: str, opt: Opt, indent: str) -> list[str]:
     """``key: {}`` and, commented out, an example entry with every option of an entry."""
     lines = [f"{indent}{key}: {_value(opt.default)}"]
     if opt.schema:
-        lines += [f"{indent}# For example:", f"{indent}# {key}:", f"{indent}#   news/wire:"]
+        folder = "news/example" if key == "feeds" else "news/wire"
+        lines += [f"{indent}# For example:", f"{indent}# {key}:", f"{indent}#   {folder}:"]
         for sub_key, sub in opt.schema.items():
             example = _EXAMPLES.get(sub_key, sub.default)
             lines.append(f"{indent}#     {sub_key}: {_value(example)}")
@@ -87,6 +92,7 @@ _SHOWN_BY_KIND: dict[str, Callable[[str, Opt, str], list[str]]] = {
 
 
 _EXAMPLES = {
+    "url": "https://example.com/feed.xml",
     "source": "Example Wire",
     "source_url": "https://example.com/",
     "section": "News",
@@ -94,14 +100,19 @@ _EXAMPLES = {
 }
 
 
-def site_yaml() -> str:
+def site_yaml(base_url: str | None = None) -> str:
+    """site.yaml with every option at its default (``base_url`` given, when it is)."""
     head = [
         "# site.yaml: the settings of this digest site.",
         "# Every option is listed with its default value; change what you need and",
         "# delete the rest. `digest build` checks this file and names any mistake.",
         "",
     ]
-    return "\n".join(head + _options(SCHEMA)).rstrip() + "\n"
+    lines = _options(SCHEMA)
+    if base_url is not None:
+        at = lines.index(f"base_url: {_value(SCHEMA['base_url'].default)}")
+        lines[at] = f"base_url: {_value(base_url)}"
+    return "\n".join(head + lines).rstrip() + "\n"
 
 
 def example_article(today: date) -> tuple[str, str]:
@@ -145,16 +156,107 @@ def gitignore() -> str:
         /{staging_dir(output).name}/
         /{stamps_file(output).name}
         /{cache}/
+        # A local virtual environment (python3 -m venv .venv).
+        /.venv/
         """)
 
 
-def requirements() -> str:
-    return f"# What CI installs to build the site (.github/workflows/pages.yml).\n{PACKAGE_SPEC}\n"
+@dataclass(frozen=True)
+class Requirement:
+    """The line requirements.txt gives pip to install digest, and why it may not do."""
+
+    spec: str
+    warning: str | None = None
 
 
-def pages_workflow() -> str:
+def requirement(dist: metadata.Distribution | None = None) -> Requirement:
+    """How to install the digest that is running, from how it was installed (PEP 610).
+
+    A VCS install gives its URL and commit; an install from an index (no
+    ``direct_url.json``) a version pin; a local folder, editable install or
+    local archive a version pin with a warning, since that version may not be
+    on any index the workflow can reach.
+    """
+    if dist is None:
+        try:
+            dist = metadata.distribution(DISTRIBUTION)
+        except metadata.PackageNotFoundError:
+            return _pinned(__version__, "digest is not installed as a package (run from source)")
+    pin = dist.version
+    try:
+        direct = json.loads(dist.read_text("direct_url.json") or "null")
+    except ValueError:
+        direct = None
+    if not isinstance(direct, dict) or not isinstance(direct.get("url"), str):
+        return Requirement(f"{DISTRIBUTION}=={pin}")  # from an index
+    url = direct["url"]
+    vcs = direct.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
+        spec = f"{DISTRIBUTION} @ {vcs['vcs']}+{url}@{vcs['commit_id']}"
+        sub = direct.get("subdirectory")
+        return Requirement(spec + (f"#subdirectory={sub}" if sub else ""))
+    if "archive_info" in direct and urlsplit(url).scheme in ("http", "https"):
+        return Requirement(f"{DISTRIBUTION} @ {url}")
+    editable = isinstance(direct.get("dir_info"), dict) and direct["dir_info"].get("editable")
+    how = "an editable install" if editable else "a local install"
+    return _pinned(pin, f"digest was installed from {url} ({how})")
+
+
+def _pinned(version: str, why: str) -> Requirement:
+    return Requirement(
+        f"{DISTRIBUTION}=={version}",
+        f"{why}, so requirements.txt pins {DISTRIBUTION}=={version}, which pip can install "
+        "only once that version is on PyPI. Until then, change the line to "
+        f"`{DISTRIBUTION} @ git+{PROJECT_URL}@COMMIT` (a commit or tag you can push), "
+        "or run `digest init --force --requirement SPEC`.",
+    )
+
+
+def requirements(spec: str) -> str:
+    return (
+        "# What CI installs to build the site (.github/workflows/pages.yml): digest, as\n"
+        "# `digest init` found it installed. On PyPI it is `digest-ssg` (not `digest`).\n"
+        f"{spec}\n"
+    )
+
+
+def pages_workflow(schedule: str | None = None) -> str:
+    """The GitHub Pages workflow; with ``schedule`` (a cron line) it also runs on that
+    schedule, fetches the feeds first and commits the new items back to the repository."""
     output = SCHEMA["output_dir"].default
-    return textwrap.dedent(f"""\
+    cache = SCHEMA["cache_dir"].default
+    content = SCHEMA["content_dir"].default
+    on_schedule = f'  schedule:\n    - cron: "{schedule}"\n' if schedule else ""
+    contents = "write" if schedule else "read"
+    fetch = (
+        textwrap.indent(
+            textwrap.dedent(f"""\
+                # New items are committed back, so the archive survives cache eviction
+                # and every edition can be rebuilt from the repository alone.
+                # A failed feed is reported in this step's log; the others are still
+                # committed and the site is still built.
+                - name: Fetch feeds
+                  run: digest fetch
+                  continue-on-error: true
+
+                - name: Commit fetched items
+                  run: |
+                    git config user.name "github-actions[bot]"
+                    git config user.email "41898282+github-actions[bot]@users.noreply.github.com"
+                    git add {content}
+                    if ! git diff --cached --quiet; then
+                      git commit -m "digest fetch: new items"
+                      git pull --rebase
+                      git push
+                    fi
+
+                """),
+            "      ",
+        )
+        if schedule
+        else ""
+    )
+    text = textwrap.dedent(f"""\
         # Build the site with digest and publish it on GitHub Pages.
         # Once: in the repository's Settings > Pages, set Source to "GitHub Actions".
         name: Deploy digest site to GitHub Pages
@@ -163,10 +265,12 @@ def pages_workflow() -> str:
           push:
             branches: [main]
           workflow_dispatch:
+        @SCHEDULE@
 
-        # Read the repository; write to Pages; prove the deployment's identity.
+        # Read the repository{" (and write: fetched items are committed)" if schedule else ""},
+        # write to Pages, prove the deployment's identity.
         permissions:
-          contents: read
+          contents: {contents}
           pages: write
           id-token: write
 
@@ -192,12 +296,27 @@ def pages_workflow() -> str:
               - name: Install digest
                 run: python -m pip install -r requirements.txt
 
+              - name: Digest version
+                id: digest
+                run: echo "version=$(digest --version | cut -d ' ' -f 2)" >> "$GITHUB_OUTPUT"
+
+              # The build cache: a rebuild redoes only what changed. A cache entry is
+              # never updated, so each run saves a new one and restores the newest
+              # made by the same digest version.
+              - name: Build cache
+                uses: actions/cache@v4
+                with:
+                  path: {cache}
+                  key: digest-${{{{ steps.digest.outputs.version }}}}-${{{{ github.run_id }}}}
+                  restore-keys: digest-${{{{ steps.digest.outputs.version }}}}-
+
+        @FETCH@
               - name: Configure Pages
                 id: pages
                 uses: actions/configure-pages@v5
 
               - name: Build
-                run: digest build --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
+                run: digest build --strict --base-url "${{{{ steps.pages.outputs.base_url }}}}/"
 
               - name: Upload the site
                 uses: actions/upload-pages-artifact@v3
@@ -215,15 +334,22 @@ def pages_workflow() -> str:
                 id: deployment
                 uses: actions/deploy-pages@v4
         """)
+    return text.replace("@SCHEDULE@\n", on_schedule).replace("@FETCH@\n", fetch)
 
 
-def files(today: date | None = None) -> dict[str, str]:
+def files(
+    today: date | None = None,
+    *,
+    spec: str | None = None,
+    schedule: str | None = None,
+    base_url: str | None = None,
+) -> dict[str, str]:
     """Every file of a new site: path (POSIX, relative to the site) -> text."""
     article_path, article = example_article(today or date.today())
     return {
-        "site.yaml": site_yaml(),
+        "site.yaml": site_yaml(base_url),
         article_path: article,
         ".gitignore": gitignore(),
-        "requirements.txt": requirements(),
-        ".github/workflows/pages.yml": pages_workflow(),
+        "requirements.txt": requirements(spec or requirement().spec),
+        ".github/workflows/pages.yml": pages_workflow(schedule),
     }

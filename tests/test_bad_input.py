@@ -779,7 +779,7 @@ def test_exit_status_and_strict(tmp_path: Path, capsys: pytest.CaptureFixture[st
     root = write_site(
         tmp_path / "site",
         {"a.md": "---\ntitle: A\ndate: 2024-01-01\ntgas: [x]\n---\nText here. More text.\n"},
-        "title: T\n",
+        "title: T\nbase_url: https://example.org/\n",
     )
     warning = "content/a.md:4: front matter: unknown key 'tgas' is ignored (did you mean 'tags'?)"
     rc, err = run(root, capsys)

@@ -43,7 +43,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 def _chromium() -> str | None:
-    for c in (os.environ.get("DIGEST_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+    names = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+    for c in (os.environ.get("DIGEST_CHROMIUM"), *map(shutil.which, names)):
         if c and os.path.isfile(c) and os.access(c, os.X_OK):
             return c
     return None
@@ -56,7 +57,10 @@ def browser():
     )
     exe = _chromium()
     if exe is None:
-        pytest.skip("Chromium not found: apt-get install -y chromium (or set DIGEST_CHROMIUM)")
+        pytest.skip(
+            "Chromium not found on PATH (chromium, chromium-browser, google-chrome): "
+            ".ci/run installs it (apt-get install -y chromium), or set DIGEST_CHROMIUM"
+        )
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS, timeout=20_000)
         try:

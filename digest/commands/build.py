@@ -99,7 +99,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {stage:<13} {secs:7.3f} s", file=sys.stderr)
     if not args.quiet:
         print(
-            f"built {result.articles} articles ({result.processed} processed), {result.pages} "
+            f"built {result.articles} article{'' if result.articles == 1 else 's'} "
+            f"({result.processed} processed), {result.pages} "
             f"files ({result.written} changed) in "
             f"{result.seconds:.2f} s -> {shown(result.output)}"
         )
