@@ -99,7 +99,7 @@ EDITION_PERIODS = ("daily", "weekly")
 FRONT_SCHEMA: dict[str, Opt] = {
     "days": Opt(
         "int",
-        3,
+        1,
         "Latest editions shown on the front page (days with news; weeks when `editions: weekly`).",
         minimum=1,
         maximum=60,

@@ -51,6 +51,22 @@ class EditionItem:
     entries: tuple[Entry, ...]
     outlets: int  # distinct outlets with an article in the period
     more: int  # the story's articles outside the period
+    title: str = ""  # the headline shown in this edition (see headed)
+    lead: str = ""  # the sentence shown under it
+
+
+def headed(story: Story, got: Sequence[Entry]) -> tuple[str, str]:
+    """(headline, lead sentence) of a story in an edition, from that period's articles only
+    (an edition never shows what was reported later): the story's headline when its
+    article is in the period, else the title of the period's first article; the first
+    summary sentence from an article of the period, else that article's own first."""
+    here = {e.article.slug for e in got}
+    title = story.title if story.headline_from in here or not got else got[0].article.title
+    for text, slug in zip(story.summary, story.summary_from, strict=False):
+        if slug in here:
+            return title, text
+    first = got[0].summary.sentences if got else ()
+    return title, first[0] if first else ""
 
 
 @dataclass(frozen=True)
@@ -140,12 +156,15 @@ def editions(
         for slug, got in by_period[key].items():
             got.sort(key=lambda e: (e.article.date.timestamp(), e.article.slug))
             story = by_slug[slug]
+            title, lead = headed(story, got)
             items.append(
                 EditionItem(
                     story,
                     tuple(got),
                     len({_outlet(e) for e in got}),
                     len(story.articles) - len(got),
+                    title,
+                    lead,
                 )
             )
         items.sort(key=rank_key)
@@ -237,7 +256,7 @@ def edition_html(ed: Edition, site: SiteConfig) -> str:
     parts = []
     for it in ed.items:
         url = escape(site.absolute_url(it.story.url))
-        parts.append(f'<h3><a href="{url}">{escape(it.story.title)}</a></h3>')
+        parts.append(f'<h3><a href="{url}">{escape(it.title)}</a></h3>')
         if it.story.summary:
             parts.append(f"<p>{escape(' '.join(it.story.summary))}</p>")
     return "\n".join(parts)
@@ -280,7 +299,7 @@ def edition_atom(eds: Sequence[Edition], site: SiteConfig) -> bytes:
         _sub(item, "title", ed.label)
         _sub(item, "link", rel="alternate", type="text/html", href=url)
         _sub(item, "updated", _rfc3339(ed.updated))
-        _sub(item, "summary", "; ".join(it.story.title for it in ed.items), type="text")
+        _sub(item, "summary", "; ".join(it.title for it in ed.items), type="text")
         _sub(item, "content", edition_html(ed, site), type="html")
     return _xml(root)
 

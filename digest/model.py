@@ -114,6 +114,7 @@ class Story:
     last: datetime | None = None
     page: bool = True  # two or more articles: it has a page and a stories.json entry
     headline_from: str = ""  # slug of the article whose title is the headline
+    summary_from: tuple[str, ...] = ()  # slug of the article each summary sentence is from
 
 
 @dataclass(frozen=True)

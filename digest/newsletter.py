@@ -32,9 +32,9 @@ def email_text(ed: Edition, site: SiteConfig) -> str:
     out.append("")
     for i, it in enumerate(ed.items, 1):
         s = it.story
-        out += _wrap(f"{i}. {s.title}")
-        if s.summary:
-            out += _wrap(" ".join(s.summary), "   ")
+        out += _wrap(f"{i}. {it.title}")
+        if it.lead:
+            out += _wrap(it.lead, "   ")
         if s.page:
             out.append(f"   Full coverage: {site.absolute_url(s.url)}")
         for e in it.entries:

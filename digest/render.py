@@ -502,14 +502,14 @@ def news_pages(entries: Sequence[Entry], news: News) -> list[_Job]:
 def _edition_line(ed: Edition) -> dict[str, Any]:
     """What the editions index shows of an edition (not its whole content: the
     index page need not be re-rendered when a summary changes)."""
-    lead = ed.items[0].story if ed.items else None
+    lead = ed.items[0] if ed.items else None
     return {
         "key": ed.key,
         "label": ed.label,
         "url": ed.url,
         "stories": len(ed.items),
         "articles": ed.articles,
-        "lead": {"title": lead.title, "url": lead.url} if lead else None,
+        "lead": {"title": lead.title, "url": lead.story.url} if lead else None,
     }
 
 

@@ -99,12 +99,12 @@ def test_edition_pages_index_and_front_page(tmp_path: Path) -> None:
     index = (out / "editions/index.html").read_text(encoding="utf-8")
     assert index.index("2026-11-26") < index.index("2026-11-25") < index.index("2026-11-24")
     front = (out / "index.html").read_text(encoding="utf-8")
-    assert front.count('class="edition"') == 3  # front.days, default 3
-    (root / "site.yaml").write_text(CONFIG + "front:\n  days: 1\n")
+    assert front.count('class="edition"') == 1 and "/editions/2026-11-26/" in front  # default
+    assert 'href="/editions/2026-11-25/"' in front  # older editions
+    (root / "site.yaml").write_text(CONFIG + "front:\n  days: 3\n")
     run(root)
     front = (out / "index.html").read_text(encoding="utf-8")
-    assert front.count('class="edition"') == 1 and "/editions/2026-11-26/" in front
-    assert 'href="/editions/2026-11-25/"' in front  # older editions
+    assert front.count('class="edition"') == 3
 
 
 def test_weekly_editions(tmp_path: Path) -> None:
@@ -151,3 +151,16 @@ def test_editions_are_deterministic(tmp_path: Path) -> None:
     run(root, output=tmp_path / "b", use_cache=False, jobs=2)
     for rel in ("editions/feed.xml", "editions/rss.xml", "stories.json", "index.html"):
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+
+
+def test_an_edition_never_shows_a_later_headline() -> None:
+    es = [entry("early-report", 24, "A"), entry("hub-report", 25, "B"), entry("side", 25, "C")]
+    nb = [[(1, 0.5)], [(0, 0.5), (2, 0.5)], [(1, 0.5)]]
+    told = compose([Member(e.article, e.summary) for e in es], [(0, 1, 2)], nb)
+    assert told.all[0].title == "hub-report"  # the most central
+    eds = editions(es, told, EditionsConfig(), SiteConfig())
+    day24, day25 = eds[-1].items[0], eds[0].items[0]
+    assert [e.article.slug for e in day24.entries] == ["early-report"]
+    assert day24.title == "early-report"  # the headline article is of the 25th
+    assert day24.lead == "About early-report."
+    assert day25.title == "hub-report" and day25.lead != "About early-report."

@@ -96,11 +96,13 @@ def compose_one(
     page = len(arts) > 1
     slug = first.slug
     head = members[headline_row(members, ordered, neighbours)].article
-    summary = (
-        summarize_story([members[r] for r in ordered], sentences)
-        if page
-        else tuple(members[ordered[0]].summary.sentences)
-    )
+    if page:
+        picked = summarize_story([members[r] for r in ordered], sentences)
+        summary = tuple(text for _, text in picked)
+        summary_from = tuple(arts[m].slug for m, _ in picked)
+    else:
+        summary = tuple(members[ordered[0]].summary.sentences)
+        summary_from = (first.slug,) * len(summary)
     return Story(
         slug=slug,
         title=head.title,
@@ -112,6 +114,7 @@ def compose_one(
         last=max(a.date for a in arts),
         page=page,
         headline_from=head.slug,
+        summary_from=summary_from,
     )
 
 
@@ -159,8 +162,9 @@ class _Candidate:
     score: float
 
 
-def summarize_story(members: Sequence[Member], limit: int) -> tuple[str, ...]:
-    """The story's summary from its members' summaries (in story order); see the rules."""
+def summarize_story(members: Sequence[Member], limit: int) -> list[tuple[int, str]]:
+    """The story's summary from its members' summaries (in story order), each sentence
+    with the position of its member; see the rules."""
     cands: list[_Candidate] = []
     for m, member in enumerate(members):
         for k, text in enumerate(member.summary.sentences):
@@ -186,4 +190,4 @@ def summarize_story(members: Sequence[Member], limit: int) -> tuple[str, ...]:
                 continue
             chosen.append(c)
     chosen.sort(key=lambda c: (c.member, c.index))
-    return tuple(c.text for c in chosen)
+    return [(c.member, c.text) for c in chosen]
