@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from digest import cache, collect, feeds, publish, related, render, stories
+from digest import cache, collect, editions, feeds, newsletter, publish, related, render, stories
 from digest.collect import Collected, Progress, Report, no_progress
 from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Entry, Page, RelatedLink
 from digest.paths import shown
+from digest.stories.compose import Member, Stories
 
 STAGES = (
     "collect",
@@ -134,12 +135,17 @@ def _build(
                 )
             with clock.stage("stories"):
                 groups = stories.group(site, related_.neighbours, config.stories)
+                members = [Member(it.article, it.summary) for it in site.items]
+                told = stories.compose(
+                    members, groups, related_.neighbours, config.summary.sentences
+                )
             with clock.stage("entries"):
-                entries = _entries(site, related_.links)
+                entries = _entries(site, related_.links, told)
+                news = editions.News.make(entries, told, config.editions, config.site)
             with clock.stage("render+feeds"):
                 pages = clock.lazy(
                     "render+feeds",
-                    _pages(entries, theme, config.site, store, output, options.jobs),
+                    _pages(entries, news, theme, config.site, store, output, options.jobs),
                 )
             with clock.stage("publish"):
                 files, changed = publish.publish(pages, output)
@@ -155,7 +161,7 @@ def _build(
         processed=site.processed,
         written=changed,
         cache_note=store.rebuilt_reason,
-        stories=len(groups),
+        stories=len(told.pages),
     )
 
 
@@ -172,18 +178,25 @@ def _theme(cfg: ThemeConfig, site: SiteConfig, problems: Problems) -> render.The
     return None
 
 
-def _entries(site: Collected, links: dict[str, tuple[RelatedLink, ...]]) -> list[Entry]:
-    """Each article with its summary and related links, and the key its pages are
-    cached under (see render.entry_key)."""
+def _entries(
+    site: Collected, links: dict[str, tuple[RelatedLink, ...]], told: Stories
+) -> list[Entry]:
+    """Each article with its summary, related links and story, and the key its pages
+    are cached under (see render.entry_key)."""
     out = []
     for it in site.items:
-        own = links.get(it.article.slug, ())
-        out.append(Entry(it.article, it.summary, own, render.entry_key(it.key, own)))
+        slug = it.article.slug
+        own = links.get(slug, ())
+        story = told.story_of(slug)
+        in_story = story.slug if story is not None else None
+        key = render.entry_key(it.key, own, in_story)
+        out.append(Entry(it.article, it.summary, own, in_story, key))
     return out
 
 
 def _pages(
     entries: Sequence[Entry],
+    news: editions.News,
     theme: render.Theme,
     site: SiteConfig,
     store: cache.Cache | None,
@@ -191,10 +204,17 @@ def _pages(
     jobs: int | None,
 ) -> Iterator[Page]:
     """Every output file of the site, one at a time (publish writes them as they come)."""
-    extra = {"feeds": feeds.discovery_links(site)}
+    extra = {
+        "feeds": feeds.discovery_links(site),
+        "edition_feeds": editions.feed_discovery(site),
+    }
+    more = editions.sitemap_paths(news.editions, news.stories)
     return chain(
-        render.render_site(entries, theme, site, extra, store, live, jobs),
-        feeds.feed_pages(entries, site),
+        render.render_site(entries, theme, site, extra, store, live, jobs, news),
+        feeds.feed_pages(entries, site, more),
+        [editions.stories_json(news.stories, site)],
+        editions.edition_feeds(news.editions, site),
+        (newsletter.email_text_page(ed, site) for ed in news.editions),
     )
 
 

@@ -96,6 +96,18 @@ STORIES_SCHEMA: dict[str, Opt] = {
     ),
 }
 
+EDITION_PERIODS = ("daily", "weekly")
+
+FRONT_SCHEMA: dict[str, Opt] = {
+    "days": Opt(
+        "int",
+        1,
+        "Latest editions shown on the front page (days with news; weeks when `editions: weekly`).",
+        minimum=1,
+        maximum=60,
+    ),
+}
+
 PAGINATION_SCHEMA: dict[str, Opt] = {
     "size": Opt(
         "int", 10, "Articles per page on the front, section and tag pages.", minimum=1, maximum=1000
@@ -154,6 +166,14 @@ SCHEMA: dict[str, Opt] = {
     "related": Opt("section", None, "Related-links settings.", schema=RELATED_SCHEMA),
     "stories": Opt("section", None, "Story grouping settings.", schema=STORIES_SCHEMA),
     "pagination": Opt("section", None, "Pagination settings.", schema=PAGINATION_SCHEMA),
+    "editions": Opt(
+        "choice",
+        "daily",
+        "Edition period: daily (/editions/YYYY-MM-DD/) or weekly, by ISO week "
+        "(/editions/YYYY-Www/).",
+        choices=EDITION_PERIODS,
+    ),
+    "front": Opt("section", None, "Front page settings.", schema=FRONT_SCHEMA),
     "sources": Opt(
         "map",
         {},
@@ -207,6 +227,14 @@ class StoriesConfig:
     enabled: bool = default("stories.enabled")
     threshold: float = default("stories.threshold")
     window_days: int = default("stories.window_days")
+
+
+@dataclass(frozen=True)
+class EditionsConfig:
+    """What the editions (digest.editions) and the front page need."""
+
+    period: str = default("editions")
+    front_days: int = default("front.days")
 
 
 @dataclass(frozen=True)
@@ -314,6 +342,7 @@ class Config:
     output_dir: Path
     cache_dir: Path
     fetch: FetchConfig | None = None
+    editions: EditionsConfig = EditionsConfig()
 
 
 # ---------------------------------------------------------------- loading
@@ -815,6 +844,7 @@ def _build_config(
         related=RelatedConfig(**v["related"]),
         stories=StoriesConfig(**v["stories"]),
         theme=ThemeConfig(name=v["theme"], site_dir=root),
+        editions=EditionsConfig(period=v["editions"], front_days=v["front"]["days"]),
         output_dir=Path(output_dir).resolve() if output_dir else root / v["output_dir"],
         cache_dir=root / v["cache_dir"],
         fetch=FetchConfig(

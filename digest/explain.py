@@ -11,10 +11,11 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digest import cache, collect, load, related, summarize
+from digest import cache, collect, load, related, stories, summarize
 from digest.config import Config, FolderDefaults
 from digest.errors import DigestError, Problems
 from digest.model import Article, TermCounts
+from digest.stories.compose import Member, compose_one
 
 
 class NotFound(DigestError):
@@ -33,6 +34,30 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class StoryLink:
+    """One of the article's links into its story: another member and how alike they are."""
+
+    slug: str
+    title: str
+    score: float
+    terms: tuple[tuple[str, float], ...]
+
+
+@dataclass(frozen=True)
+class StoryWhy:
+    """Which story the article joined (``slug`` None: none, it stands alone) and why."""
+
+    slug: str | None
+    title: str
+    url: str
+    articles: tuple[str, ...]
+    headline_from: str
+    threshold: float
+    window_days: int
+    links: tuple[StoryLink, ...]  # its strongest links to the other members, best first
+
+
+@dataclass(frozen=True)
 class Explanation:
     article: Article
     method: str
@@ -41,6 +66,7 @@ class Explanation:
     related_count: int
     min_score: float
     candidates: list[Candidate] = field(default_factory=list)
+    story: StoryWhy | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +77,7 @@ class Site:
     drafts: dict[str, str]  # name -> path of drafts left out (for the hint)
     sources: dict[str, load.SourceFile]  # slug -> its source
     defaults: dict[str, FolderDefaults]
+    collected: collect.Collected | None = None  # as the build reads it (for the story)
 
 
 def full_article(config: Config, site: Site, i: int) -> Article:
@@ -76,6 +103,7 @@ def load_site(config: Config, use_cache: bool = True) -> Site:
         drafts,
         {it.article.slug: it.source for it in got.items},
         got.defaults,
+        got,
     )
 
 
@@ -166,6 +194,49 @@ def explain_row(config: Config, site: Site, i: int, top: int = 10) -> Explanatio
         cfg.count,
         cfg.min_score,
         out,
+        story_of(config, site, i, vectors),
+    )
+
+
+def story_of(config: Config, site: Site, i: int, vectors: related.Vectors) -> StoryWhy | None:
+    """The story article i joined, grouped as `digest build` groups it, and its
+    strongest links into the group (either side's related-link score, the larger)."""
+    got = site.collected
+    if got is None:
+        return None
+    with cache.Cache(None) as store:
+        links = related.site_links(
+            site.articles, site.counts, [it.key for it in got.items], config.related, store
+        )
+    groups = stories.group(got, links.neighbours, config.stories)
+    rows = next((g for g in groups if i in g), (i,))
+    members = [Member(it.article, it.summary) for it in got.items]
+    story = compose_one(members, rows, links.neighbours, config.summary.sentences)
+    inside = set(rows) - {i}
+    score: dict[int, float] = {}
+    for j, sc in links.neighbours[i]:
+        if j in inside:
+            score[j] = max(score.get(j, 0.0), sc)
+    for j in inside:
+        for k, sc in links.neighbours[j]:
+            if k == i:
+                score[j] = max(score.get(j, 0.0), sc)
+    best = sorted(score.items(), key=lambda kv: (-kv[1], site.articles[kv[0]].slug))[:3]
+    article = full_article(config, site, i)
+    why = []
+    for j, sc in best:
+        b = full_article(config, site, j)
+        terms = related.explain_pair(article, b, vectors, i, j, n_terms=5)
+        why.append(StoryLink(b.slug, b.title, sc, tuple(terms)))
+    return StoryWhy(
+        story.slug if story.page else None,
+        story.title,
+        story.url,
+        story.articles,
+        story.headline_from,
+        config.stories.threshold if config.stories.enabled else 0.0,
+        config.stories.window_days,
+        tuple(why),
     )
 
 
@@ -185,6 +256,24 @@ def as_json(e: Explanation) -> dict:
                     "usable": s.usable,
                 }
                 for s in e.sentences
+            ],
+        },
+        "story": None
+        if e.story is None
+        else {
+            "slug": e.story.slug,
+            "title": e.story.title,
+            "url": e.story.url,
+            "articles": list(e.story.articles),
+            "headline_from": e.story.headline_from,
+            "links": [
+                {
+                    "slug": x.slug,
+                    "title": x.title,
+                    "score": x.score,
+                    "terms": [list(t) for t in x.terms],
+                }
+                for x in e.story.links
             ],
         },
         "related": {

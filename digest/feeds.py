@@ -23,7 +23,7 @@ import html
 import json
 import os
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any
@@ -72,6 +72,7 @@ def entry_record(e: Entry, site: SiteConfig) -> dict[str, Any]:
         "image": a.image,
         "summary": list(e.summary.sentences),
         "summary_method": e.summary.method,
+        "story": e.story,
         "related": [
             {"slug": r.slug, "title": r.title, "url": site.base_path + r.url, "score": r.score}
             for r in e.related
@@ -337,9 +338,12 @@ def section_feeds(entries: Sequence[Entry], site: SiteConfig) -> list[Page]:
 # ---------------------------------------------------------------- sitemap & hosts
 
 
-def sitemap(entries: Sequence[Entry], site: SiteConfig) -> Page:
-    """sitemap.xml: the front page, archive, tag index, sections, tags and articles."""
-    newest: dict[str, datetime] = {}
+def sitemap(
+    entries: Sequence[Entry], site: SiteConfig, more: Mapping[str, datetime] | None = None
+) -> Page:
+    """sitemap.xml: the front page, archive, tag index, sections, tags and articles, and
+    ``more`` pages (story and edition pages: path -> last change)."""
+    newest: dict[str, datetime] = dict(more or {})
 
     def seen(path: str, d: datetime) -> None:
         if path not in newest or d > newest[path]:
@@ -396,13 +400,15 @@ def host_files(site: SiteConfig) -> list[Page]:
     return pages
 
 
-def feed_pages(entries: Sequence[Entry], site: SiteConfig) -> list[Page]:
-    """Every data/feed file of the site."""
+def feed_pages(
+    entries: Sequence[Entry], site: SiteConfig, more: Mapping[str, datetime] | None = None
+) -> list[Page]:
+    """Every data/feed file of the site (``more``: further pages for the sitemap)."""
     return [
         articles_json(entries, site),
         *feeds_for(entries, site),
         *section_feeds(entries, site),
-        sitemap(entries, site),
+        sitemap(entries, site, more),
         robots_txt(site),
         *host_files(site),
     ]

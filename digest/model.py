@@ -104,14 +104,17 @@ class TermCounts:
 class Story:
     """Articles about one real-world story (one event or development), across outlets."""
 
-    slug: str  # stable: see digest.stories
+    slug: str  # stable: the slug of its first article (see digest.stories.compose)
     title: str  # the headline
-    url: str  # site-relative, "stories/<slug>/"
+    url: str  # site-relative: "stories/<slug>/", or the article's own URL for one article
     articles: tuple[str, ...]  # member article slugs, oldest first (ties by slug)
     summary: tuple[str, ...] = ()  # sentences drawn from across its articles
     sources: tuple[str, ...] = ()  # outlets covering it, sorted
     first: datetime | None = None  # date of its first and last article
     last: datetime | None = None
+    page: bool = True  # two or more articles: it has a page and a stories.json entry
+    headline_from: str = ""  # slug of the article whose title is the headline
+    summary_from: tuple[str, ...] = ()  # slug of the article each summary sentence is from
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,7 @@ class Entry:
     article: Article
     summary: Summary
     related: tuple[RelatedLink, ...] = ()
+    story: str | None = None  # slug of the story page it belongs to (None: alone)
     # A hash of everything the entry was made from (source, config, related links);
     # pages use it to tell whether they must be re-rendered.  Empty: always render.
     key: str = field(default="", compare=False)

@@ -28,6 +28,7 @@ from markupsafe import Markup
 import digest
 from digest import cache, pool
 from digest.config import SiteConfig, ThemeConfig
+from digest.editions import Edition, News
 from digest.errors import DigestError, ThemeError
 from digest.model import Article, Entry, Page, RelatedLink
 from digest.paths import shown
@@ -324,13 +325,13 @@ def _render_span(span: tuple[int, int]) -> list[bytes]:
 _STATE_NS, _STATE_KEY = "page-state", "pages"
 
 
-def entry_key(source_key: str, links: Sequence[RelatedLink]) -> str:
-    """What an entry's pages show: its source and config, and its links' targets.
+def entry_key(source_key: str, links: Sequence[RelatedLink], story: str | None = None) -> str:
+    """What an entry's pages show: its source and config, its links' targets and its story.
 
     Link scores are left out: pages do not show them, and one edited article
     shifts every score a little (articles.json, which shows them, is always written).
     """
-    return cache.quick_key(source_key, [(r.slug, r.title, r.url) for r in links])
+    return cache.quick_key(source_key, [(r.slug, r.title, r.url) for r in links], story or "")
 
 
 def _identity(value: Any) -> Any:
@@ -343,6 +344,12 @@ def _identity(value: Any) -> Any:
         return None  # always passed together with its Entry
     if isinstance(value, Pager):
         return ["pager", value.number, value.total, value.base]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # Story, Edition, EditionItem: every field (entries in them by their keys)
+        fields = dataclasses.fields(value)
+        return [type(value).__name__, *(_identity(getattr(value, f.name)) for f in fields)]
     if isinstance(value, (list, tuple)):
         return [_identity(v) for v in value]
     if isinstance(value, dict):
@@ -381,6 +388,7 @@ def render_site(
     store: cache.Cache | None = None,
     live: Path | None = None,
     jobs: int | None = 1,
+    news: News | None = None,
 ) -> Iterator[Page]:
     """Every HTML page of the site, plus the theme's static files, one at a time.
 
@@ -412,11 +420,14 @@ def render_site(
     ]
     r.extra = {**r.extra, "sections": nav}
 
-    work = r.listing("index.html", "", entries, title=None, kind="home")
+    news = news or News.without_stories(entries, site)
+    work = [front_page(entries, news)]
     for e in entries:
         a = e.article
-        ctx = {"entry": e, "article": a, "title": a.title, "kind": "article"}
+        story = news.stories.story_of(a.slug)
+        ctx = {"entry": e, "article": a, "title": a.title, "kind": "article", "story": story}
         work.append(_Job("article.html", a.url, a.path, ctx))
+    work += news_pages(entries, news)
     for s in sorted(sections):
         work += r.listing(
             "list.html",
@@ -446,6 +457,60 @@ def render_site(
     yield from r.pages(work)
     yield from static_pages(theme.static_dirs)
     r.flush()
+
+
+def front_page(entries: Sequence[Entry], news: News) -> _Job:
+    """The front page: the latest editions (``front.days``); ``entries`` are their
+    articles (for themes that list entries), newest first."""
+    latest = list(news.editions[: news.front_days])
+    shown = {e.article.slug for ed in latest for it in ed.items for e in it.entries}
+    ctx = {
+        "editions": latest,
+        "entries": [e for e in entries if e.article.slug in shown],
+        "pager": Pager(1, 1, ""),
+        "older": news.editions[news.front_days].url
+        if len(news.editions) > news.front_days
+        else None,
+        "title": None,
+        "kind": "home",
+    }
+    return _Job("index.html", "", "index.html", ctx)
+
+
+def news_pages(entries: Sequence[Entry], news: News) -> list[_Job]:
+    """Story pages, edition pages with their email edition, and the editions index."""
+    by_slug = {e.article.slug: e for e in entries}
+    work = []
+    for s in news.stories.pages:
+        ctx = {
+            "story": s,
+            "entries": [by_slug[a] for a in s.articles],
+            "title": s.title,
+            "kind": "story",
+        }
+        work.append(_Job("story.html", s.url, f"story {s.slug}", ctx))
+    for ed in news.editions:
+        ctx = {"edition": ed, "title": ed.label, "kind": "edition"}
+        work.append(_Job("edition.html", ed.url, f"edition {ed.key}", ctx))
+        ctx = {"edition": ed, "title": ed.label, "kind": "email"}
+        work.append(_Job("email.html", ed.url + "email.html", f"email {ed.key}", ctx))
+    index = {"editions": [_edition_line(ed) for ed in news.editions], "title": "Editions"}
+    work.append(_Job("editions.html", "editions/", "editions.html", {**index, "kind": "editions"}))
+    return work
+
+
+def _edition_line(ed: Edition) -> dict[str, Any]:
+    """What the editions index shows of an edition (not its whole content: the
+    index page need not be re-rendered when a summary changes)."""
+    lead = ed.items[0] if ed.items else None
+    return {
+        "key": ed.key,
+        "label": ed.label,
+        "url": ed.url,
+        "stories": len(ed.items),
+        "articles": ed.articles,
+        "lead": {"title": lead.title, "url": lead.story.url} if lead else None,
+    }
 
 
 def archive_groups(entries: Iterable[Entry]) -> list[dict[str, Any]]:

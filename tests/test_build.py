@@ -108,11 +108,14 @@ def test_pagination(tmp_path: Path) -> None:
     root = write_site(tmp_path, articles, "title: T\npagination:\n  size: 3\n")
     assert build(root) == 0
     out = root / "public"
-    assert (out / "page/2/index.html").is_file() and (out / "page/3/index.html").is_file()
-    assert not (out / "page/4").exists()
-    first = (out / "index.html").read_text()
-    assert first.count('class="entry"') == 3 and 'href="/page/2/"' in first
-    assert (out / "news/page/3/index.html").is_file()
+    assert (out / "news/page/2/index.html").is_file() and (out / "news/page/3/index.html").is_file()
+    assert not (out / "news/page/4").exists()
+    first = (out / "news/index.html").read_text()
+    assert first.count('class="entry"') == 3 and 'href="/news/page/2/"' in first
+    # the front page is not paginated: it shows the latest edition (front.days, 1)
+    assert not (out / "page").exists()
+    front = (out / "index.html").read_text()
+    assert front.count('class="edition"') == 1 and 'href="/editions/2026-01-06/"' in front
 
 
 def test_drafts_left_out_unless_asked(site: Path) -> None:

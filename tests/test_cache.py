@@ -201,7 +201,7 @@ def test_template_or_site_change_re_renders_cached_pages(site: Path) -> None:
     (site / "templates").mkdir()
     (site / "templates/_meta.html").write_text('<p class="meta">CUSTOM META</p>\n')
     run(site)
-    assert "CUSTOM META" in (site / "public/index.html").read_text()
+    assert "CUSTOM META" in (site / "public/world/index.html").read_text()
     (site / "site.yaml").write_text(
         (site / "site.yaml").read_text().replace("Test Digest", "Renamed Digest")
     )

@@ -104,4 +104,32 @@ def render(e, width: int | None = None) -> str:
             terms = ", ".join(f"{t} {w:.3f}" for t, w in c.terms) or "-"
             head = f"  {mark} {c.score:>8.4f}  {_cut(c.slug, slug_w):<{slug_w}}  "
             out.append(head + _cut(terms, None if width is None else width - len(head)))
+    out += _story_lines(e, width)
     return "\n".join(out)
+
+
+def _story_lines(e, width: int | None) -> list[str]:
+    """Which story the article joined, and its strongest links into it."""
+    st = e.story
+    if st is None:
+        return []
+    out = [""]
+    if st.slug is None:
+        out.append(
+            "Story: none: no other article is alike enough and close enough in time "
+            f"(stories.threshold {st.threshold}, window_days {st.window_days})"
+        )
+        return out
+    n = len(st.articles)
+    out.append(f"Story: {st.title}  ({n} articles)   url /{st.url}")
+    out.append(
+        f"  headline from {st.headline_from}; members, oldest first: {', '.join(st.articles)}"
+    )
+    out.append("  joined by its strongest links into the story:")
+    for x in st.links:
+        terms = ", ".join(f"{t} {w:.3f}" for t, w in x.terms) or "-"
+        head = f"    {x.score:>8.4f}  {x.slug}  "
+        out.append(head + _cut(terms, None if width is None else width - len(head)))
+    if not st.links:
+        out.append("    (none directly: it joined through another member)")
+    return out

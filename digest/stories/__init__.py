@@ -1,10 +1,13 @@
 """The ``stories`` stage: articles about one story grouped across outlets.
 
-:func:`digest.stories.grouping.group` decides which articles tell one story.
+:func:`digest.stories.grouping.group` decides which articles tell one story;
+:func:`digest.stories.compose.compose` makes each group a Story (headline, summary,
+timeline, outlets, stable slug).
 """
 
 from __future__ import annotations
 
+from digest.stories.compose import Member, Stories, compose
 from digest.stories.grouping import NEIGHBOURS, Grouping, group
 
-__all__ = ["NEIGHBOURS", "Grouping", "group"]
+__all__ = ["NEIGHBOURS", "Grouping", "Member", "Stories", "compose", "group"]

@@ -1,0 +1,352 @@
+"""Editions: the digest read by the day (or week), and the stories data file.
+
+An edition is a period (a day by default, an ISO week with ``editions: weekly``)
+and the stories that had an article in it.  A story covered on two days is in
+both editions, each time with that day's articles.  Rules (tested in
+tests/test_editions.py):
+
+* **Period** of an article: the calendar date of its ``date`` as written (in its
+  own time zone).  Daily editions live at ``editions/YYYY-MM-DD/``, weekly ones
+  at ``editions/YYYY-Www/`` (ISO 8601 week, e.g. ``editions/2026-W48/``).
+* **Ranking** inside an edition: most outlets covering the story in the period
+  first, then most articles in the period, then the most recent article in the
+  period, then the story's slug.
+* **Navigation**: ``prev`` is the next older edition, ``next`` the next newer.
+* **Front page**: the latest ``front.days`` editions.
+* **Feeds**: ``editions/feed.xml`` (Atom) and ``editions/rss.xml`` (RSS), one
+  entry per edition (the 20 newest), its stories' headlines and summaries as
+  content; an edition's date is its newest article's (never the clock).
+
+Output is deterministic: everything is ordered by dates of the content and slugs.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from email.utils import format_datetime
+from html import escape
+from typing import Any
+
+import msgspec
+
+from digest import __version__
+from digest.config import EditionsConfig, SiteConfig
+from digest.feeds import feed_updated
+from digest.model import Entry, Page, Story
+from digest.stories.compose import Member, Stories, compose
+
+STORIES_JSON_VERSION = 1
+EDITION_FEED_ITEMS = 20
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+
+@dataclass(frozen=True)
+class EditionItem:
+    """One story in one edition, with its articles of that period (oldest first)."""
+
+    story: Story
+    entries: tuple[Entry, ...]
+    outlets: int  # distinct outlets with an article in the period
+    more: int  # the story's articles outside the period
+    title: str = ""  # the headline shown in this edition (see headed)
+    lead: str = ""  # the sentence shown under it
+
+
+def headed(story: Story, got: Sequence[Entry]) -> tuple[str, str]:
+    """(headline, lead sentence) of a story in an edition, from that period's articles only
+    (an edition never shows what was reported later): the story's headline when its
+    article is in the period, else the title of the period's first article; the first
+    summary sentence from an article of the period, else that article's own first."""
+    here = {e.article.slug for e in got}
+    title = story.title if story.headline_from in here or not got else got[0].article.title
+    for text, slug in zip(story.summary, story.summary_from, strict=False):
+        if slug in here:
+            return title, text
+    first = got[0].summary.sentences if got else ()
+    return title, first[0] if first else ""
+
+
+@dataclass(frozen=True)
+class Edition:
+    key: str  # "2026-11-25" or "2026-W48"
+    label: str  # "Wednesday 25 November 2026" or "Week 48, 2026"
+    url: str  # site-relative, "editions/<key>/"
+    updated: datetime  # its newest article's date
+    items: tuple[EditionItem, ...]  # ranked
+    prev: str | None = None  # url of the next older edition
+    next: str | None = None  # url of the next newer edition
+    prev_label: str | None = None
+    next_label: str | None = None
+
+    @property
+    def articles(self) -> int:
+        return sum(len(it.entries) for it in self.items)
+
+
+@dataclass(frozen=True)
+class News:
+    """What the story and edition pages are made from."""
+
+    stories: Stories
+    editions: tuple[Edition, ...]  # newest first
+    front_days: int = EditionsConfig().front_days
+
+    @classmethod
+    def make(
+        cls, entries: Sequence[Entry], stories: Stories, cfg: EditionsConfig, site: SiteConfig
+    ) -> News:
+        return cls(stories, editions(entries, stories, cfg, site), cfg.front_days)
+
+    @classmethod
+    def without_stories(
+        cls, entries: Sequence[Entry], site: SiteConfig, cfg: EditionsConfig | None = None
+    ) -> News:
+        """Every article a story of its own (grouping off, or no grouping given)."""
+        members = [Member(e.article, e.summary) for e in entries]
+        stories = compose(members, [(i,) for i in range(len(members))], [])
+        return cls.make(entries, stories, cfg or EditionsConfig(), site)
+
+
+def period(d: datetime, mode: str) -> str:
+    """The key of the edition an article dated ``d`` is in."""
+    day = d.date()
+    if mode == "weekly":
+        year, week, _ = day.isocalendar()
+        return f"{year}-W{week:02d}"
+    return day.isoformat()
+
+
+def label(key: str, date_format: str) -> str:
+    """How an edition is named on pages: "Wednesday, 25 November 2026", "Week 48, 2026"."""
+    if "-W" in key:
+        year, week = key.split("-W")
+        monday = date.fromisocalendar(int(year), int(week), 1)
+        sunday = date.fromisocalendar(int(year), int(week), 7)
+        return f"Week {int(week)}, {year} ({_day(monday, '%-d %b')} – {_day(sunday, '%-d %b')})"
+    d = date.fromisoformat(key)
+    return f"{d.strftime('%A')}, {_day(d, date_format)}"
+
+
+def _day(d: date, fmt: str) -> str:
+    return d.strftime(fmt.replace("%-d", str(d.day)).replace("%-m", str(d.month)))
+
+
+def _outlet(e: Entry) -> str:
+    return e.article.source or ""
+
+
+def editions(
+    entries: Sequence[Entry], stories: Stories, cfg: EditionsConfig, site: SiteConfig
+) -> tuple[Edition, ...]:
+    """Every edition of the site, newest first."""
+    by_period: dict[str, dict[str, list[Entry]]] = {}
+    for e in entries:
+        story = stories.of.get(e.article.slug)
+        if story is None:
+            continue
+        key = period(e.article.date, cfg.period)
+        by_period.setdefault(key, {}).setdefault(story.slug, []).append(e)
+    by_slug = {s.slug: s for s in stories.all}
+    made: list[Edition] = []
+    for key in sorted(by_period, reverse=True):
+        items = []
+        for slug, got in by_period[key].items():
+            got.sort(key=lambda e: (e.article.date.timestamp(), e.article.slug))
+            story = by_slug[slug]
+            title, lead = headed(story, got)
+            items.append(
+                EditionItem(
+                    story,
+                    tuple(got),
+                    len({_outlet(e) for e in got}),
+                    len(story.articles) - len(got),
+                    title,
+                    lead,
+                )
+            )
+        items.sort(key=rank_key)
+        newest = max(e.article.date for it in items for e in it.entries)
+        made.append(
+            Edition(key, label(key, site.date_format), f"editions/{key}/", newest, tuple(items))
+        )
+    out = []
+    for i, ed in enumerate(made):
+        newer = made[i - 1] if i > 0 else None
+        older = made[i + 1] if i + 1 < len(made) else None
+        out.append(
+            Edition(
+                ed.key,
+                ed.label,
+                ed.url,
+                ed.updated,
+                ed.items,
+                older.url if older else None,
+                newer.url if newer else None,
+                older.label if older else None,
+                newer.label if newer else None,
+            )
+        )
+    return tuple(out)
+
+
+def rank_key(it: EditionItem) -> tuple[int, int, float, str]:
+    """Edition order: outlets, then articles (both in the period), then recency, then slug."""
+    newest = max(e.article.date.timestamp() for e in it.entries)
+    return (-it.outlets, -len(it.entries), -newest, it.story.slug)
+
+
+# ---------------------------------------------------------------- stories.json
+
+
+def story_record(s: Story, site: SiteConfig) -> dict[str, Any]:
+    """One story as the stable stories.json object."""
+    return {
+        "slug": s.slug,
+        "url": site.base_path + s.url,
+        "title": s.title,
+        "summary": list(s.summary),
+        "articles": list(s.articles),
+        "sources": list(s.sources),
+        "first": s.first.isoformat() if s.first else None,
+        "last": s.last.isoformat() if s.last else None,
+    }
+
+
+def stories_json(stories: Stories, site: SiteConfig) -> Page:
+    """public/stories.json: every story of two or more articles, newest first (ties by slug)."""
+    head = {"version": STORIES_JSON_VERSION, "title": site.title, "base_url": site.base_url}
+    enc = msgspec.json.Encoder()
+    ordered = sorted(
+        stories.pages, key=lambda s: (-(s.last.timestamp() if s.last else 0.0), s.slug)
+    )
+    lines = [enc.encode(story_record(s, site)) for s in ordered]
+    data = enc.encode(head)[:-1] + b',"stories":['
+    data += (b"\n" + b",\n".join(lines) + b"\n" if lines else b"") + b"]}\n"
+    return Page("stories.json", data, "stories.json")
+
+
+# ---------------------------------------------------------------- edition feeds
+
+
+def _utc(d: datetime) -> datetime:
+    return d.astimezone(timezone.utc) if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+def _rfc3339(d: datetime) -> str:
+    return _utc(d).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, attrs)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root, space=" ")
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def edition_html(ed: Edition, site: SiteConfig) -> str:
+    """An edition's stories as HTML for a feed entry (escaped by the XML writer)."""
+    parts = []
+    for it in ed.items:
+        url = escape(site.absolute_url(it.story.url))
+        parts.append(f'<h3><a href="{url}">{escape(it.title)}</a></h3>')
+        if it.story.summary:
+            parts.append(f"<p>{escape(' '.join(it.story.summary))}</p>")
+    return "\n".join(parts)
+
+
+def edition_feed_title(site: SiteConfig) -> str:
+    return f"{site.title} · Editions"
+
+
+def feed_discovery(site: SiteConfig) -> list[dict[str, str]]:
+    """The editions feeds, to announce with <link rel="alternate">."""
+    title = edition_feed_title(site)
+    return [
+        {"type": "application/atom+xml", "title": f"{title} (Atom)", "path": "editions/feed.xml"},
+        {"type": "application/rss+xml", "title": f"{title} (RSS)", "path": "editions/rss.xml"},
+    ]
+
+
+def _feed_updated(eds: Sequence[Edition]) -> datetime:
+    if eds:
+        return max(ed.updated for ed in eds)
+    return feed_updated([])
+
+
+def edition_atom(eds: Sequence[Edition], site: SiteConfig) -> bytes:
+    shown = eds[:EDITION_FEED_ITEMS]
+    root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": site.language})
+    self_url = site.absolute_url("editions/feed.xml")
+    _sub(root, "id", self_url)
+    _sub(root, "title", edition_feed_title(site))
+    _sub(root, "updated", _rfc3339(_feed_updated(eds)))
+    _sub(root, "link", rel="self", type="application/atom+xml", href=self_url)
+    _sub(root, "link", rel="alternate", type="text/html", href=site.absolute_url("editions/"))
+    _sub(_sub(root, "author"), "name", site.title)
+    _sub(root, "generator", "digest", version=__version__)
+    for ed in shown:
+        url = site.absolute_url(ed.url)
+        item = _sub(root, "entry")
+        _sub(item, "id", url)
+        _sub(item, "title", ed.label)
+        _sub(item, "link", rel="alternate", type="text/html", href=url)
+        _sub(item, "updated", _rfc3339(ed.updated))
+        _sub(item, "summary", "; ".join(it.title for it in ed.items), type="text")
+        _sub(item, "content", edition_html(ed, site), type="html")
+    return _xml(root)
+
+
+def edition_rss(eds: Sequence[Edition], site: SiteConfig) -> bytes:
+    shown = eds[:EDITION_FEED_ITEMS]
+    root = ET.Element("rss", {"version": "2.0", "xmlns:atom": ATOM_NS})
+    channel = _sub(root, "channel")
+    _sub(channel, "title", edition_feed_title(site))
+    _sub(channel, "link", site.absolute_url("editions/"))
+    _sub(channel, "description", f"{site.description or site.title}: one entry per edition.")
+    _sub(channel, "language", site.language)
+    _sub(channel, "lastBuildDate", format_datetime(_utc(_feed_updated(eds))))
+    _sub(channel, "generator", f"digest {__version__}")
+    _sub(
+        channel,
+        "atom:link",
+        rel="self",
+        type="application/rss+xml",
+        href=site.absolute_url("editions/rss.xml"),
+    )
+    for ed in shown:
+        url = site.absolute_url(ed.url)
+        item = _sub(channel, "item")
+        _sub(item, "title", ed.label)
+        _sub(item, "link", url)
+        _sub(item, "guid", url, isPermaLink="true" if site.absolute else "false")
+        _sub(item, "pubDate", format_datetime(_utc(ed.updated)))
+        _sub(item, "description", edition_html(ed, site))
+    return _xml(root)
+
+
+def edition_feeds(eds: Sequence[Edition], site: SiteConfig) -> list[Page]:
+    return [
+        Page("editions/feed.xml", edition_atom(eds, site), "feeds (editions)"),
+        Page("editions/rss.xml", edition_rss(eds, site), "feeds (editions)"),
+    ]
+
+
+def sitemap_paths(eds: Sequence[Edition], stories: Stories) -> dict[str, datetime]:
+    """The new pages for sitemap.xml: path -> last change (from the content's dates)."""
+    out: dict[str, datetime] = {}
+    for s in stories.pages:
+        if s.last is not None:
+            out[s.url] = s.last
+    for ed in eds:
+        out[ed.url] = ed.updated
+    if eds:
+        out["editions/"] = max(ed.updated for ed in eds)
+    return out

@@ -1,0 +1,55 @@
+"""The newsletter: each edition written to be mailed with any mailer.
+
+* ``editions/<key>/email.html`` comes from the theme's ``email.html`` template
+  (so a site can restyle it): one table layout at most 600 px wide, CSS only in
+  ``style=""`` attributes, absolute URLs, no script, no external stylesheet.
+* ``editions/<key>/email.txt`` is written here: plain text, lines wrapped at
+  72 characters, each link as an absolute URL on a line of its own.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from digest.config import SiteConfig
+from digest.editions import Edition
+from digest.model import Page
+
+WIDTH = 72
+
+
+def _wrap(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+    ) or [indent.rstrip()]
+
+
+def email_text(ed: Edition, site: SiteConfig) -> str:
+    """An edition as plain text."""
+    out = [site.title, ed.label, "=" * min(WIDTH, max(len(site.title), len(ed.label))), ""]
+    n = len(ed.items)
+    out += _wrap(f"{n} {'story' if n == 1 else 'stories'} from {ed.articles} articles.")
+    out.append("")
+    for i, it in enumerate(ed.items, 1):
+        s = it.story
+        out += _wrap(f"{i}. {it.title}")
+        if it.lead:
+            out += _wrap(it.lead, "   ")
+        if s.page:
+            out.append(f"   Full coverage: {site.absolute_url(s.url)}")
+        for e in it.entries:
+            a = e.article
+            who = f"{a.source}: " if a.source else ""
+            out += _wrap(f"- {who}{a.title}", "   ")
+            out.append(f"     {site.absolute_url(a.url)}")
+        if it.more:
+            out.append(f"   (+{it.more} more on other days)")
+        out.append("")
+    out.append("-- ")
+    out.append(f"Read this edition on the web: {site.absolute_url(ed.url)}")
+    out.append(f"All editions: {site.absolute_url('editions/')}")
+    return "\n".join(out) + "\n"
+
+
+def email_text_page(ed: Edition, site: SiteConfig) -> Page:
+    return Page(ed.url + "email.txt", email_text(ed, site).encode("utf-8"), f"email ({ed.key})")

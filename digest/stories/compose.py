@@ -1,0 +1,193 @@
+"""Stories made from groups: headline, multi-document summary, timeline, outlets.
+
+:func:`compose` turns the groups of :func:`digest.stories.grouping.group` into
+:class:`~digest.model.Story` values.  The rules, each tested in
+tests/test_stories_site.py:
+
+* **Which groups are stories.**  A group of two or more articles is a story,
+  with a page at ``stories/<slug>/``.  A group of one article is not: the
+  article page is already its page, and its ``story`` is null in articles.json.
+  (Editions still list it, as a story of one linking to the article.)
+* **Slug** (and so the URL): the slug of the story's *first* article, the
+  oldest, ties by slug.  A newer article joining the story never changes it;
+  only an article dated before all the others (a late back-filled report) can.
+* **Headline**: the title of the story's most *central* article: the one with
+  the largest sum of related-link scores to the other members (the links of
+  either side count, the larger once); ties go to the older article, then the
+  smaller slug.  The article most like all the others is the one that tells
+  the common story, not a side angle.
+* **Summary**: sentences taken verbatim from the members' summaries (which are
+  verbatim sentences of their text).  Each candidate scores by how many
+  *other* members share its words (the sum, over its distinct content words,
+  of the number of other members whose summary uses the word, divided by the
+  square root of its distinct words); the best are taken greedily, first at
+  most one per article, then any, up to ``summary.sentences``, skipping any
+  sentence *redundant* with one already taken: two sentences say the same
+  thing when the content words (stemmed, stop words dropped, numbers kept)
+  they share are at least half of those of the shorter one.  The chosen
+  sentences are shown in story order (their article's date, slug, position).
+* **Outlets**: the distinct ``source:`` names of the members, sorted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from digest.model import Article, Story, Summary
+from digest.related import Neighbours, terms
+
+REDUNDANT = 0.5  # shared content words / those of the shorter sentence
+
+
+@dataclass(frozen=True)
+class Member:
+    """What composing a story needs of one article."""
+
+    article: Article
+    summary: Summary
+
+
+@dataclass(frozen=True)
+class Stories:
+    """Every group as a Story (one-article groups included: ``page`` is False for them)."""
+
+    all: tuple[Story, ...]  # ordered by slug
+    of: dict[str, Story]  # article slug -> its story (one-article ones included)
+
+    @property
+    def pages(self) -> tuple[Story, ...]:
+        """The stories of two or more articles: those with a page and a stories.json entry."""
+        return tuple(s for s in self.all if s.page)
+
+    def story_of(self, article_slug: str) -> Story | None:
+        """The story page the article belongs to, or None (alone in its group)."""
+        s = self.of.get(article_slug)
+        return s if s is not None and s.page else None
+
+
+def order_key(a: Article) -> tuple[float, str]:
+    """Story order: oldest first, ties by slug."""
+    return (a.date.timestamp(), a.slug)
+
+
+def compose(
+    members: Sequence[Member],
+    groups: Sequence[Sequence[int]],
+    neighbours: Neighbours,
+    sentences: int = 3,
+) -> Stories:
+    """Each group of rows (into ``members``) as a Story."""
+    out: list[Story] = []
+    for rows in groups:
+        out.append(compose_one(members, rows, neighbours, sentences))
+    out.sort(key=lambda s: s.slug)
+    of = {slug: s for s in out for slug in s.articles}
+    return Stories(tuple(out), of)
+
+
+def compose_one(
+    members: Sequence[Member], rows: Sequence[int], neighbours: Neighbours, sentences: int = 3
+) -> Story:
+    ordered = sorted(rows, key=lambda r: order_key(members[r].article))
+    arts = [members[r].article for r in ordered]
+    first = arts[0]
+    page = len(arts) > 1
+    slug = first.slug
+    head = members[headline_row(members, ordered, neighbours)].article
+    if page:
+        picked = summarize_story([members[r] for r in ordered], sentences)
+        summary = tuple(text for _, text in picked)
+        summary_from = tuple(arts[m].slug for m, _ in picked)
+    else:
+        summary = tuple(members[ordered[0]].summary.sentences)
+        summary_from = (first.slug,) * len(summary)
+    return Story(
+        slug=slug,
+        title=head.title,
+        url=f"stories/{slug}/" if page else first.url,
+        articles=tuple(a.slug for a in arts),
+        summary=summary,
+        sources=tuple(sorted({a.source for a in arts if a.source})),
+        first=arts[0].date,
+        last=max(a.date for a in arts),
+        page=page,
+        headline_from=head.slug,
+        summary_from=summary_from,
+    )
+
+
+def centrality(rows: Sequence[int], neighbours: Neighbours) -> dict[int, float]:
+    """Each row's sum of link scores to the other rows of its group (either side's link,
+    the larger once)."""
+    inside = set(rows)
+    pair: dict[tuple[int, int], float] = {}
+    for i in rows:
+        for j, score in neighbours[i] if i < len(neighbours) else ():
+            if j in inside and j != i:
+                k = (min(i, j), max(i, j))
+                pair[k] = max(pair.get(k, 0.0), score)
+    total = dict.fromkeys(rows, 0.0)
+    for (i, j), score in pair.items():
+        total[i] += score
+        total[j] += score
+    return total
+
+
+def headline_row(members: Sequence[Member], rows: Sequence[int], neighbours: Neighbours) -> int:
+    """The row whose title is the story's headline (see the module's rules)."""
+    central = centrality(rows, neighbours)
+    return min(rows, key=lambda r: (-round(central[r], 9), *order_key(members[r].article)))
+
+
+def words(sentence: str, language: str = "en") -> frozenset[str]:
+    """A sentence's content words (stemmed, stop words dropped) and numbers."""
+    return frozenset(terms(sentence, language))
+
+
+def redundant(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two sentences say the same thing: they share at least half the words of the shorter."""
+    if not a or not b:
+        return a == b
+    return len(a & b) >= REDUNDANT * min(len(a), len(b))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    member: int  # position in story order
+    index: int  # position in its article's summary
+    text: str
+    words: frozenset[str]
+    score: float
+
+
+def summarize_story(members: Sequence[Member], limit: int) -> list[tuple[int, str]]:
+    """The story's summary from its members' summaries (in story order), each sentence
+    with the position of its member; see the rules."""
+    cands: list[_Candidate] = []
+    for m, member in enumerate(members):
+        for k, text in enumerate(member.summary.sentences):
+            cands.append(_Candidate(m, k, text, words(text, member.article.language), 0.0))
+    used_by: dict[str, set[int]] = {}
+    for c in cands:
+        for w in c.words:
+            used_by.setdefault(w, set()).add(c.member)
+    scored = []
+    for c in cands:
+        support = sum(len(used_by[w] - {c.member}) for w in c.words)
+        score = support / math.sqrt(len(c.words)) if c.words else 0.0
+        scored.append(_Candidate(c.member, c.index, c.text, c.words, round(score, 9)))
+    scored.sort(key=lambda c: (-c.score, c.member, c.index))
+    chosen: list[_Candidate] = []
+    for one_each in (True, False):
+        for c in scored:
+            if len(chosen) >= limit:
+                break
+            if c in chosen or (one_each and any(x.member == c.member for x in chosen)):
+                continue
+            if any(redundant(c.words, x.words) or c.text == x.text for x in chosen):
+                continue
+            chosen.append(c)
+    chosen.sort(key=lambda c: (c.member, c.index))
+    return [(c.member, c.text) for c in chosen]
