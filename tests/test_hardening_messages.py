@@ -221,7 +221,8 @@ def test_strict_reports_the_warnings_it_fails_on_as_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     article = "---\ntitle: A\ndate: 2024-01-01\ntgas: [x]\n---\nText here. More text.\n"
-    site = write_site(tmp_path / "site", {"a.md": article}, "title: T\n")
+    config = 'title: T\nbase_url: "https://example.org/"\n'  # (a relative one warns too)
+    site = write_site(tmp_path / "site", {"a.md": article}, config)
     rc, err = run(site, capsys, "--strict")
     assert rc == 1
     assert "warning:" not in err
@@ -244,7 +245,8 @@ def test_strict_with_errors_and_warnings_lists_both_as_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
     article = "---\ntitle: A\ndate: 2024-01-01\ntgas: [x]\n---\nText here. More text.\n"
-    site = write_site(tmp_path / "site", {"a.md": article, SECOND[0]: SECOND[1]}, "title: T\n")
+    config = 'title: T\nbase_url: "https://example.org/"\n'
+    site = write_site(tmp_path / "site", {"a.md": article, SECOND[0]: SECOND[1]}, config)
     rc, err = run(site, capsys, "--strict")
     assert rc == 1 and "warning:" not in err
     assert "error: content/a.md:4: front matter: unknown key 'tgas' is ignored" in err

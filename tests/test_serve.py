@@ -411,7 +411,9 @@ def test_foreign_host_is_refused(srv: Running):
 
 def test_local_host_names_are_answered(srv: Running):
     for host in ["127.0.0.1", "127.0.0.1:{port}", "localhost", "LocalHost:{port}", "[::1]:{port}"]:
-        status, body = _request_as(srv.port, host.format(port=srv.port))
+        status, body = _request_as(
+            srv.port, host.format(port=srv.port), "/repo/world/harbour-wall/"
+        )
         assert status == 200 and b"Harbour wall" in body, host
 
 

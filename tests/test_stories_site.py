@@ -185,10 +185,12 @@ def test_site_overriding_only_story_html_gets_the_rest_from_the_default(tmp_path
 
 def test_joining_a_story_rerenders_cached_pages_like_a_cold_build(tmp_path: Path) -> None:
     """An article edited so that it joins the story: the cached rebuild equals a cold one."""
-    off_topic = BRIDGE_3.replace("Kestrel Bridge", "the old mill").replace("River Dunmere", "canal")
-    off_topic = off_topic.replace("Ashby Road", "towpath").replace("14,000", "some")
-    off_topic = off_topic.replace("cracks", "leaks").replace("main span", "roof")
-    off_topic = off_topic.replace("cross-girder", "wall").replace("bridge engineer", "surveyor")
+    off_topic = (
+        "---\ntitle: School choir wins the county cup\ndate: 2026-11-26\nsource: Gazette\n---\n"
+        "The Harwick primary school choir won the county singing cup on Saturday evening. "
+        "Forty pupils sang three carols and a sea shanty in the town hall.\n\n"
+        "Their teacher said the children had practised every lunchtime since September.\n"
+    )
     arts = {**ARTICLES, "news/2026-11-26-bridge-cracks-measured.md": off_topic}
     root = story_site(tmp_path / "s", arts)
     run(root, output=tmp_path / "warm")
