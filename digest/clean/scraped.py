@@ -43,6 +43,7 @@ from digest.boilerplate import (
     DATELINE_LINE,
     NAV_LINE_PREFIX,
     NAV_LINES,
+    NAV_LINES_OTHER,
     RELATED_HEADING,
     TOOLBAR_CORE,
     TOOLBAR_WORDS,
@@ -109,7 +110,14 @@ _PROMPT = re.compile(
     r"|subscribe to (?:read|continue|unlock)|this article is for subscribers"
     r"|unlimited (?:digital )?access|start your free trial|log ?in to (?:continue|read|comment)"
     r"|comments? (?:are|have been) (?:closed|disabled)|be the first to comment"
-    r"|view the discussion|community guidelines)\b"
+    r"|view the discussion|community guidelines"
+    r"|(?:our|independent) journalism (?:depends|relies) on"
+    r"|support (?:independent|our) (?:journalism|reporting)|(?:please )?donate (?:now|today)"
+    r"|make a (?:donation|contribution)"
+    r"|become a (?:patron|supporter|member)|unterstützen sie (?:unseren|unabhängigen) journalismus"
+    r"|soutenez (?:notre|le) journalisme|apoya (?:nuestro|el) periodismo"
+    r"|(?:required|erforderliche|obligatoires?) (?:fields|felder|champs)"
+    r"|notify me of|benachrichtige mich|save my name|meinen namen)\b"
 )
 
 _KEY_STRIP = " .:;,!?|>»›·•*#-_=()[]<>\"'~^"
@@ -132,7 +140,7 @@ def classify_clutter(line: str) -> str | None:
     key = _key(line)
     if not key:
         return "navigation" if line.strip(_STRIP) else None
-    if key in NAV_LINES:
+    if key in NAV_LINES or key in NAV_LINES_OTHER:
         return "navigation"
     if _COPYRIGHT.search(key) and len(line) <= 300:
         return "copyright"
@@ -827,6 +835,7 @@ def _clean(text: str, common: frozenset[str] = frozenset()) -> Cleaned:
             ln.mark(LineKind.CLUTTER, "on many pages of the folder")
         else:
             _mark_clutter_or_metadata(page, ln, in_list=i in in_lists)
+    _mark_comment_thread(page)
     # 2. The article: the densest run of prose, then the headline near it.
     language = page_language([ln.text for ln in page.lines if ln.kind is LineKind.UNDECIDED])
     prose = {ln.no: prose_of(ln.text, language) for ln in page.undecided()}
@@ -835,6 +844,33 @@ def _clean(text: str, common: frozenset[str] = frozenset()) -> Cleaned:
     # 3. The body: paragraphs, subheadings and list items; teasers and furniture dropped.
     _mark_body(page, rest, prose)
     return _cleaned(page)
+
+
+# "Jane says:", "Jane Doe on 12 May 2020 at 10:02 said:", "Max schrieb am 3. Mai:" ...
+_SAYS = (
+    r"(?:says|said|wrote|writes|sagt|sagte|schreibt|schrieb|dit|a dit|écrit|a écrit|dice|dijo"
+    r"|escribió|diz|disse|escreveu|ha detto|scrive|ha scritto)"
+)
+_COMMENT_HEADER = re.compile(
+    rf"^\S.{{0,80}}?\s{_SAYS}(?:\s(?:am|on|le|el|em|il)\s.{{3,40}})?\s*:$"
+    rf"|^\S.{{0,60}}?\s(?:on|am|le|el|em|il)\s.{{3,50}}?\s{_SAYS}\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _mark_comment_thread(page: _Page) -> None:
+    """Readers' comments: with two comment headers or more ("Jane says:"), the lines from
+    the first one on are a comment thread (one such line alone decides nothing)."""
+    heads = [
+        i
+        for i, ln in enumerate(page.lines)
+        if ln.kind is LineKind.UNDECIDED and len(ln.text) <= 140 and _COMMENT_HEADER.match(ln.text)
+    ]
+    if len(heads) < 2:
+        return
+    for ln in page.lines[heads[0] :]:
+        if ln.kind is LineKind.UNDECIDED:
+            ln.mark(LineKind.CLUTTER, "comment thread")
 
 
 def _dash_runs(lines: list[_Line]) -> set[int]:
@@ -964,8 +1000,12 @@ def _mark_head(
     """Mark the headline (the best candidate near the article), the breadcrumb above it and
     the byline and standfirst under it; the undecided lines of the article after them."""
     lines = page.lines
-    first_para = next((i for i in range(start, end) if prose.get(lines[i].no) is Prose.GOOD), end)
-    title_at = _choose_title(lines, start, first_para, end, language)
+    paras = [i for i in range(start, end) if prose.get(lines[i].no) is Prose.GOOD][:3]
+    title_at = None
+    for first_para in paras or [end]:  # a banner opening the run is no first paragraph
+        title_at = _choose_title(lines, start, first_para, end, language)
+        if title_at is not None:
+            break
     if title_at is None:
         return [ln for ln in lines[start:end] if ln.kind is LineKind.UNDECIDED]
     title = lines[title_at]
@@ -981,6 +1021,9 @@ def _mark_head(
     rest = [ln for ln in after if ln.kind is LineKind.UNDECIDED]
     if rest:
         _mark_standfirst(page, rest[0], rest[1] if len(rest) > 1 else None)
+    for ln in lines[start:title_at]:
+        if ln.kind is LineKind.UNDECIDED:
+            ln.mark(LineKind.CLUTTER, "above the headline")
     body_from = max(start, title_at + 1)
     return [ln for ln in lines[body_from:end] if ln.kind is LineKind.UNDECIDED]
 

@@ -20,6 +20,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from digest.clean.scraped import COMMON_MIN_PAGES, common_lines
 from digest.config import (
     SOURCE_SCHEMA,
     SUMMARY_METHODS,
@@ -31,7 +32,6 @@ from digest.config import (
     check_mapping,
     url_problem,
 )
-from digest.clean.scraped import COMMON_MIN_PAGES, common_lines
 from digest.errors import ContentError, Problem, Problems, did_you_mean
 from digest.htmltext import paragraphs_and_text
 from digest.load.decode import decode
