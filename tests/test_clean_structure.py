@@ -8,8 +8,8 @@ from pathlib import Path
 
 from conftest import write_site
 
-from digest.cli import main
 from digest.clean import clean_html_page, clean_scraped_text
+from digest.cli import main
 from digest.load.scraped import read_html_page, read_scraped_text
 
 PARA = (

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from conftest import write_site
 
-from digest.cli import main
 from digest.clean import clean_scraped_text
 from digest.clean.scraped import common_lines, line_key
+from digest.cli import main
 
 TITLE = "Velmora harbour board votes to rebuild the north pier"
 BODY = [
