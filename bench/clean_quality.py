@@ -42,6 +42,7 @@ import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,10 +246,24 @@ class DevScore:
         self.seconds = 0.0
         self.pages: list[tuple[int, str, list[str], list[str], str]] = []
 
-    def add(self, name: str, text: str, want: list[str], avoid: list[str], note: str = "") -> None:
+    def add(
+        self,
+        name: str,
+        text: str,
+        want: list[str],
+        avoid: list[str],
+        note: str = "",
+        why: Callable[[str], str] | None = None,
+    ) -> None:
         flat = norm(text)
         missed = [w for w in want if norm(w) not in flat]
         kept = [w for w in avoid if norm(w) in flat]
+        if why is not None:
+            missed = [f"{_clip(w)} ({why(w)})" for w in missed]
+            kept = [f"{_clip(w)} ({why(w)})" for w in kept]
+        else:
+            missed = [_clip(w) for w in missed]
+            kept = [_clip(w) for w in kept]
         self.tp += len(want) - len(missed)
         self.fn += len(missed)
         self.fp += len(kept)
@@ -266,9 +281,9 @@ class DevScore:
         for errors, name, missed, kept, note in sorted(self.pages, key=lambda x: -x[0])[:n]:
             out.append(f"- {name}: {errors} error(s); {note}")
             for w in missed[:3]:
-                out.append(f"  - missed {_clip(w)}{_why(w, note)}")
+                out.append(f"  - missed {w}")
             for w in kept[:3]:
-                out.append(f"  - kept {_clip(w)}")
+                out.append(f"  - kept {w}")
         return out
 
 
@@ -276,8 +291,41 @@ def _clip(text: str) -> str:
     return repr(text if len(text) <= 70 else text[:67] + "...")
 
 
-def _why(passage: str, note: str) -> str:
-    return ""
+def _text_verdicts(text: str, report: tuple[str, ...]) -> Callable[[str], str]:
+    """For a passage: the text cleaner's verdict on the line holding it."""
+    lines = text.splitlines()
+    said: dict[int, str] = {}
+    for r in report:
+        head, _, msg = r.partition(": ")
+        if head.startswith("line ") and head[5:].isdigit():
+            said.setdefault(int(head[5:]), msg.split(": '")[0])
+
+    def why(passage: str) -> str:
+        p = norm(passage)
+        for no, ln in enumerate(lines, 1):
+            if p in norm(ln):
+                return f"line {no}: {said.get(no, 'kept as body')}"
+        return "spans lines of the text form"
+
+    return why
+
+
+def _html_verdicts(html: str, report: tuple[str, ...]) -> Callable[[str], str]:
+    """For a passage: whether trafilatura's blocks held it, and digest's verdict if dropped."""
+    from digest.clean.html import _blocks, _trafilatura_xml
+
+    doc = _trafilatura_xml(html)
+    blocks = _blocks(doc) if doc is not None else []
+    dropped = {r.split(":")[0]: r.partition(": ")[2] for r in report if r.startswith("block ")}
+
+    def why(passage: str) -> str:
+        p = norm(passage)
+        for i, b in enumerate(blocks, 1):
+            if p in norm(b.text):
+                return dropped.get(f"block {i}", f"kept in a {b.kind} block")[:60]
+        return "not in trafilatura's main text"
+
+    return why
 
 
 DEV_HEADER = "| route | precision | recall | F1 | ms/page |\n" + "| --- | --- | --- | --- | --- |"
@@ -325,7 +373,14 @@ def dev_report(folder: Path) -> str:
         t0 = time.perf_counter()
         c = clean_html_page(html)
         html_route.seconds += time.perf_counter() - t0
-        html_route.add(name, _body_of(c), want, avoid, f"title {_clip(c.title or '')}")
+        html_route.add(
+            name,
+            _body_of(c),
+            want,
+            avoid,
+            f"title {_clip(c.title or '')}",
+            _html_verdicts(html, c.report),
+        )
         t0 = time.perf_counter()
         c = clean_scraped_text(text)
         text_alone.seconds += time.perf_counter() - t0
@@ -335,7 +390,14 @@ def dev_report(folder: Path) -> str:
         text_folder.seconds += time.perf_counter() - t0
         if not c.paragraphs and any(norm(w) in norm(text) for w in want):
             empty_text += 1
-        text_folder.add(name, _text_of(c), want, avoid, f"title {_clip(c.title or '')}")
+        text_folder.add(
+            name,
+            _text_of(c),
+            want,
+            avoid,
+            f"title {_clip(c.title or '')}",
+            _text_verdicts(text, c.report),
+        )
         t0 = time.perf_counter()
         alone.add(name, trafilatura.extract(html) or "", want, avoid)
         alone.seconds += time.perf_counter() - t0
