@@ -618,10 +618,14 @@ def _clean(html: str) -> Cleaned:
         if meta.get(key) is not None
     )
     body = _filter_blocks(_extract(html, report), meta, report)
+    description = meta.get("description")
+    if description and _fold(description) in {_fold(p) for p in body.paragraphs}:
+        report.append("html: the description is a paragraph of the body; kept there only")
+        description = None
     source = _source(meta, body.paragraphs, report)
     return Cleaned(
         title=meta.get("title"),
-        description=meta.get("description"),
+        description=description,
         paragraphs=tuple(body.paragraphs),
         body_html="\n".join(b.html() for b in body.blocks) or None,
         sections=tuple(_dedupe(meta.get("sections") or ())),
@@ -649,14 +653,17 @@ def _extract(html: str, report: list[str]) -> list[_Block]:
 
 
 def _filter_blocks(extracted: list[_Block], meta: _Meta, report: list[str]) -> _Body:
-    """Drop clutter, repeats of the title or description, and date, credit and byline
+    """Drop clutter, repeats of the title, and date, credit and byline
     paragraphs (recording what they say when the page's metadata did not); subheadings,
     list items, quotes and tables stay unless they are clutter themselves."""
     repeats = {_fold(t) for t in (meta.get("title"), meta.get("description")) if t}
+    title = {_fold(meta.get("title"))} if meta.get("title") else set()
     body = _Body(byline=meta.get("byline"), date=meta.get("date"))
     for i, block in enumerate(extracted, 1):
         if block.kind == "p":
-            why = _dropped_paragraph(block.text, repeats, body)
+            # A paragraph that is also the page's description is its lead: it stays in the
+            # body (and the description goes, see _clean), so the article keeps its text.
+            why = _dropped_paragraph(block.text, title, body)
         elif block.kind == "h":
             why = _dropped_heading(block.text, repeats)
         else:
@@ -696,7 +703,7 @@ def _dropped_paragraph(text: str, repeats: set[str], body: _Body) -> str | None:
     if kind:
         return f"dropped ({kind}): {_show(text)}"
     if _fold(text) in repeats:
-        return "dropped (repeats the title or description)"
+        return "dropped (repeats the title)"
     if len(text) > 250:
         return None
     d = parse_date_text(text)
