@@ -17,15 +17,32 @@ labelled fixtures:
 Paragraphs are compared after collapsing whitespace. Precision = kept paragraphs that are
 expected / kept; recall = expected paragraphs kept / expected; both micro-averaged over the
 set, and "files perfect" counts files with precision = recall = 1.
+
+With ``--dev`` (default: ``../shared/eval/extraction-dev`` when it exists) it also prints, in
+one run, the development-set figures (the set's own rule: per page, ``with`` passages found
+are true positives, missing ones false negatives, ``without`` passages found false positives;
+summed over pages) for
+
+* the HTML route (:func:`digest.clean.clean_html_page`, body as rendered on the article page);
+* the text route: each page "saved as text" by :func:`saved_as_text` (all visible text, one
+  block element a line, navigation and footers included) through
+  :func:`digest.clean.clean_scraped_text` (title, standfirst and kept lines), alone and with
+  the folder's line table (all dev pages taken as one folder, as digest's collect step does);
+* trafilatura alone (``extract(html)``, defaults) and "lines of 10+ words" of the text form;
+
+with the time per page of each route and the five worst pages of each route (what was
+missed, what was kept that should not have been, and the cleaner's verdict on those lines).
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,10 +158,271 @@ def sample(path: Path) -> str:
     return "\n".join(out)
 
 
+# ----------------------------------------------------------------- the development set
+
+DEV = ROOT.parent / "shared" / "eval" / "extraction-dev"
+
+# Elements whose text starts and ends a line when a browser saves a page as text.
+_BLOCKS = frozenset(
+    "address article aside blockquote body caption center dd details dialog dir div dl dt "
+    "fieldset figcaption figure footer form frame h1 h2 h3 h4 h5 h6 header hgroup hr html li "
+    "main menu nav noframes ol p pre section summary table tbody td tfoot th thead tr ul "
+    "legend option select textarea button label iframe".split()
+)
+_INVISIBLE = frozenset("script style noscript template head svg math object embed".split())
+
+
+def saved_as_text(html: str) -> str:
+    """A page as a browser saves it as plain text: all visible text (no scripts, styles,
+    ``<head>`` or hidden elements), one block element a line, ``<br>`` a line break, table
+    cells of a row on one line; navigation, menus and footers included."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"))
+    except Exception:
+        return ""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(current).split())
+        if text:
+            lines.append(text)
+        current.clear()
+
+    def hidden(el: object) -> bool:
+        get = el.get  # type: ignore[attr-defined]
+        style = (get("style") or "").replace(" ", "").lower()
+        return get("hidden") is not None or "display:none" in style or get("aria-hidden") == "true"
+
+    def walk(el: object) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""  # type: ignore[attr-defined]
+        tag = tag.lower()
+        if tag in _INVISIBLE or not tag or hidden(el):
+            return
+        if tag == "br":
+            flush()
+        elif tag in ("td", "th"):
+            current.append(" ")
+        elif tag in _BLOCKS:
+            flush()
+        if tag != "br" and el.text:  # type: ignore[attr-defined]
+            current.append(el.text)  # type: ignore[attr-defined]
+        for child in el:  # type: ignore[attr-defined]
+            walk(child)
+            if child.tail:
+                current.append(child.tail)
+        if tag in _BLOCKS:
+            flush()
+
+    walk(root)
+    flush()
+    return "\n".join(lines) + "\n"
+
+
+def dev_pages(folder: Path) -> list[tuple[str, str, list[str], list[str]]]:
+    """(file name, page HTML, with, without) for each dev page, decoded as digest reads."""
+    from digest.errors import ContentError
+    from digest.load.decode import decode
+
+    ann = json.loads((folder / "annotations.json").read_text(encoding="utf-8"))
+    out = []
+    for entry in ann.values():
+        data = gzip.decompress((folder / "pages" / entry["file"]).read_bytes())
+        try:
+            html, _ = decode(data, entry["file"])
+        except ContentError:
+            html = data.decode("utf-8", "replace")
+        out.append((entry["file"], html, entry["with"], entry["without"]))
+    return out
+
+
+class DevScore:
+    """The dev set's rule, summed over pages; each page's misses kept for the worst list."""
+
+    def __init__(self) -> None:
+        self.tp = self.fn = self.fp = 0
+        self.seconds = 0.0
+        self.pages: list[tuple[int, str, list[str], list[str], str]] = []
+
+    def add(
+        self,
+        name: str,
+        text: str,
+        want: list[str],
+        avoid: list[str],
+        note: str = "",
+        why: Callable[[str], str] | None = None,
+    ) -> None:
+        flat = norm(text)
+        missed = [w for w in want if norm(w) not in flat]
+        kept = [w for w in avoid if norm(w) in flat]
+        if why is not None:
+            missed = [f"{_clip(w)} ({why(w)})" for w in missed]
+            kept = [f"{_clip(w)} ({why(w)})" for w in kept]
+        else:
+            missed = [_clip(w) for w in missed]
+            kept = [_clip(w) for w in kept]
+        self.tp += len(want) - len(missed)
+        self.fn += len(missed)
+        self.fp += len(kept)
+        self.pages.append((len(missed) + len(kept), name, missed, kept, note))
+
+    def row(self, label: str, per_page: bool = True) -> str:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        ms = f"{1000 * self.seconds / max(len(self.pages), 1):.1f}" if per_page else ""
+        return f"| {label} | {p:.3f} | {r:.3f} | {f:.3f} | {ms} |"
+
+    def worst(self, n: int = 5) -> list[str]:
+        out = []
+        for errors, name, missed, kept, note in sorted(self.pages, key=lambda x: -x[0])[:n]:
+            out.append(f"- {name}: {errors} error(s); {note}")
+            for w in missed[:3]:
+                out.append(f"  - missed {w}")
+            for w in kept[:3]:
+                out.append(f"  - kept {w}")
+        return out
+
+
+def _clip(text: str) -> str:
+    return repr(text if len(text) <= 70 else text[:67] + "...")
+
+
+def _text_verdicts(text: str, report: tuple[str, ...]) -> Callable[[str], str]:
+    """For a passage: the text cleaner's verdict on the line holding it."""
+    lines = text.splitlines()
+    said: dict[int, str] = {}
+    for r in report:
+        head, _, msg = r.partition(": ")
+        if head.startswith("line ") and head[5:].isdigit():
+            said.setdefault(int(head[5:]), msg.split(": '")[0])
+
+    def why(passage: str) -> str:
+        p = norm(passage)
+        for no, ln in enumerate(lines, 1):
+            if p in norm(ln):
+                return f"line {no}: {said.get(no, 'kept as body')}"
+        return "spans lines of the text form"
+
+    return why
+
+
+def _html_verdicts(html: str, report: tuple[str, ...]) -> Callable[[str], str]:
+    """For a passage: whether trafilatura's blocks held it, and digest's verdict if dropped."""
+    from digest.clean.html import _blocks, _trafilatura_xml
+
+    doc = _trafilatura_xml(html)
+    blocks = _blocks(doc) if doc is not None else []
+    dropped = {r.split(":")[0]: r.partition(": ")[2] for r in report if r.startswith("block ")}
+
+    def why(passage: str) -> str:
+        p = norm(passage)
+        for i, b in enumerate(blocks, 1):
+            if p in norm(b.text):
+                return dropped.get(f"block {i}", f"kept in a {b.kind} block")[:60]
+        return "not in trafilatura's main text"
+
+    return why
+
+
+DEV_HEADER = "| route | precision | recall | F1 | ms/page |\n" + "| --- | --- | --- | --- | --- |"
+
+
+def _text_of(c: object) -> str:
+    """What the article page shows of a cleaned page: title, standfirst and the body."""
+    from digest.htmltext import collapse
+
+    body = getattr(c, "body_html", None)
+    if body:
+        body = re.sub(r"<[^>]+>", " ", body)
+        import html as _html
+
+        body = _html.unescape(body)
+    else:
+        body = "\n".join(getattr(c, "paragraphs", ()))
+    return collapse(
+        " ".join(x for x in (getattr(c, "title", None), getattr(c, "description", None), body) if x)
+    )
+
+
+def _body_of(c: object) -> str:
+    import html as _html
+
+    body = getattr(c, "body_html", None)
+    if body:
+        return _html.unescape(re.sub(r"<[^>]+>", " ", body))
+    return "\n".join(getattr(c, "paragraphs", ()))
+
+
+def dev_report(folder: Path) -> str:
+    """The dev-set table and the five worst pages of each route."""
+    import trafilatura
+
+    from digest.clean.scraped import common_lines
+
+    pages = dev_pages(folder)
+    texts = [saved_as_text(html) for _, html, _, _ in pages]
+    table = common_lines(texts)
+    html_route, text_alone, text_folder = DevScore(), DevScore(), DevScore()
+    alone, ten = DevScore(), DevScore()
+    empty_text = 0
+    for (name, html, want, avoid), text in zip(pages, texts, strict=True):
+        t0 = time.perf_counter()
+        c = clean_html_page(html)
+        html_route.seconds += time.perf_counter() - t0
+        html_route.add(
+            name,
+            _body_of(c),
+            want,
+            avoid,
+            f"title {_clip(c.title or '')}",
+            _html_verdicts(html, c.report),
+        )
+        t0 = time.perf_counter()
+        c = clean_scraped_text(text)
+        text_alone.seconds += time.perf_counter() - t0
+        text_alone.add(name, _text_of(c), want, avoid)
+        t0 = time.perf_counter()
+        c = clean_scraped_text(text, common=table)
+        text_folder.seconds += time.perf_counter() - t0
+        if not c.paragraphs and any(norm(w) in norm(text) for w in want):
+            empty_text += 1
+        text_folder.add(
+            name,
+            _text_of(c),
+            want,
+            avoid,
+            f"title {_clip(c.title or '')}",
+            _text_verdicts(text, c.report),
+        )
+        t0 = time.perf_counter()
+        alone.add(name, trafilatura.extract(html) or "", want, avoid)
+        alone.seconds += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        long_lines = [ln for ln in text.splitlines() if len(ln.split()) >= 10]
+        ten.add(name, "\n".join(long_lines), want, avoid)
+        ten.seconds += time.perf_counter() - t0
+    out = [f"{len(pages)} pages from {folder}", "", DEV_HEADER]
+    out.append(html_route.row("HTML route: clean_html_page"))
+    out.append(alone.row("trafilatura alone (extract, defaults)"))
+    out.append(text_folder.row("text route: clean_scraped_text + folder line table"))
+    out.append(text_alone.row("text route: clean_scraped_text, page alone"))
+    out.append(ten.row('text form: "lines of 10+ words"'))
+    out.append("")
+    out.append(f"text route: {empty_text} page(s) with an empty body where the text has one")
+    out += ["", "### Five worst pages, HTML route", *html_route.worst()]
+    out += ["", "### Five worst pages, text route (with the folder table)", *text_folder.worst()]
+    return "\n".join(out)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sample", type=Path, default=SAMPLE)
     ap.add_argument("-v", "--verbose", action="store_true", help="list imperfect files")
+    ap.add_argument("--dev", type=Path, default=DEV, help="the extraction dev set (or none)")
     args = ap.parse_args(argv)
 
     print("## Scraped plain text (tests/fixtures/scraped)\n")
@@ -176,6 +454,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print("\n## Sample article\n")
     print(sample(args.sample))
+
+    print("\n## Development set (extraction-dev)\n")
+    if args.dev and (args.dev / "annotations.json").exists():
+        print(dev_report(args.dev))
+    else:
+        print(f"(dev set {args.dev} not found: skipped)")
     return 0
 
 

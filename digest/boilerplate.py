@@ -83,6 +83,7 @@ import re
 __all__ = [
     "phrases",
     "NAV_LINES",
+    "NAV_LINES_OTHER",
     "RELATED_HEADING",
     "NAV_LINE_PREFIX",
     "TOOLBAR_WORDS",
@@ -142,6 +143,29 @@ NAV_LINES = phrases(
     share article|copy link|link copied|save|saved|bookmark|gift this article|print this page
     print article|font size|text size|report an error|report a correction|corrections
     get the app|download the app|open in app|watch live|live|breaking|breaking news|in brief
+    reply|report|permalink|skip navigation|sections|homepage
+    """
+)
+
+# The same in the other languages of the pages digest is measured on (German, French,
+# Spanish, Portuguese, Italian): navigation, sharing, comments, legal and cookie lines.
+NAV_LINES_OTHER = phrases(
+    """
+    impressum|datenschutz|datenschutzerklärung|kontakt|startseite|nach oben|zum seitenanfang
+    teilen|drucken|weiterlesen|mehr lesen|mehr zum thema|auch interessant|kommentare|kommentar
+    kommentar schreiben|antworten|anmelden|abmelden|registrieren|suche|suchen|menü|zurück
+    weiter|newsletter abonnieren|cookie-einstellungen|alle akzeptieren|akzeptieren|agb
+    zum inhalt springen|artikel teilen|jetzt abonnieren|anzeige|werbung|schließen
+    accueil|mentions légales|partager|imprimer|lire aussi|à lire aussi|lire la suite|voir aussi
+    sur le même sujet|commentaires|commentaire|répondre|se connecter|s'abonner|rechercher
+    politique de confidentialité|tout accepter|fermer|publicité|aller au contenu
+    inicio|compartir|imprimir|leer más|seguir leyendo|te puede interesar|noticias relacionadas
+    comentarios|comentario|responder|iniciar sesión|suscríbete|buscar|aviso legal|cerrar
+    política de privacidad|aceptar|publicidad|ir al contenido|lo más leído
+    início|compartilhar|partilhar|leia mais|leia também|saiba mais|você pode gostar
+    notícias relacionadas|comentários|entrar|assine|pesquisar|fechar|publicidade|mais lidas
+    condividi|stampa|leggi anche|leggi di più|potrebbe interessarti|articoli correlati|commenti
+    rispondi|accedi|abbonati|cerca|note legali|chiudi|pubblicità|i più letti
     """
 )
 
@@ -150,7 +174,14 @@ RELATED_HEADING = re.compile(
     r"|trending\b|top stories\b|latest (?:news|stories)\b|you (?:may|might) also\b"
     r"|recommended\b|editors?'?s? picks\b|up next\b|what to read next\b|don't miss\b"
     r"|must read\b|also read\b|see also\b|read (?:more|next)\b|from around the web\b"
-    r"|promoted stories\b|explore more\b|featured stories\b)"
+    r"|promoted stories\b|explore more\b|featured stories\b"
+    # de, fr, es, pt, it
+    r"|auch interessant\b|mehr zum thema\b|das könnte (?:sie|dich) auch\b|weitere artikel\b"
+    r"|ähnliche artikel\b|meistgelesen|lesen sie auch\b|lire aussi\b|à lire aussi\b"
+    r"|sur le même sujet\b|voir aussi\b|les plus lus\b|te puede interesar\b"
+    r"|noticias relacionadas\b|también te puede\b|lo más leído\b|você pode gostar\b"
+    r"|leia também\b|notícias relacionadas\b|veja também\b|mais lidas\b|leggi anche\b"
+    r"|potrebbe interessarti\b|ti potrebbe interessare\b|articoli correlati\b|i più letti\b)"
 )
 
 NAV_LINE_PREFIX = re.compile(
@@ -170,7 +201,9 @@ NAV_LINE_PREFIX = re.compile(
     r"|the post\b.{0,200}\bappeared first on\b"
     r"|this (?:article|story) (?:is|was) (?:brought|sponsored)"
     r"|\d+\s*(?:comments?|shares?|reactions?)$|\d+\s*min(?:ute)?s?\s*(?:read|listen)$"
-    r"|previous (?:article|story|post)\b|next (?:article|story|post)\b|back to\b)"
+    r"|previous (?:article|story|post)\b|next (?:article|story|post)\b|back to\b"
+    r"|related:|see also:|lesen sie auch:|mehr dazu:|lire aussi:|lea también:|leia também:"
+    r"|leggi anche:|teilen (?:auf|per)\b|partager sur\b|compartir en\b|condividi su\b)"
 )
 
 # Lines made only of these words (and numbers) are sharing / tool bars.

@@ -1,7 +1,8 @@
 """The ``collect`` step: every source under content/ -> its article, summary and term counts.
 
     find      sources under content/ and the per-folder defaults   (digest.load)
-    key       each source's cache key: its bytes and the config it reads
+    key       each source's cache key: its bytes, the config it reads and (scraped
+              .txt pages) its folder's table of lines common to its pages
     process   read -> clean -> validate -> summarize -> term counts, per source
               (digest.load, digest.clean, digest.summarize, digest.related);
               cached, and in worker processes when there are many
@@ -127,9 +128,12 @@ def process_one(
     content: ContentConfig,
     defaults: dict[str, FolderDefaults],
     summary_cfg: SummaryConfig,
+    tables: dict[str, frozenset[str]] | None = None,
 ) -> Processed:
-    """read -> clean -> validate -> summarize -> term counts for one source."""
-    loaded = load.load_one(src, content, defaults)
+    """read -> clean -> validate -> summarize -> term counts for one source (``tables``:
+    each folder's line table, see :func:`digest.load.folder_line_table`)."""
+    common = (tables or {}).get(src.rel.rpartition("/")[0], frozenset())
+    loaded = load.load_one(src, content, defaults, common)
     article = loaded.article
     if article is None:
         return Processed(None, loaded.problems, loaded.report, None, None, loaded.digest)
@@ -148,11 +152,12 @@ def _process_slim(
     content: ContentConfig,
     defaults: dict[str, FolderDefaults],
     summary_cfg: SummaryConfig,
+    tables: dict[str, frozenset[str]] | None = None,
 ) -> Processed:
     """process_one, slimmed where it runs: the later stages need neither the article's
     plain text nor its paragraphs (already summarized and counted), so a worker sends
     back half the bytes."""
-    p = process_one(src, content, defaults, summary_cfg)
+    p = process_one(src, content, defaults, summary_cfg, tables)
     if p.article is None:
         return p
     return dataclasses.replace(p, article=dataclasses.replace(p.article, text="", paragraphs=()))
@@ -172,12 +177,15 @@ def process_sources(
     cache, else computed (in worker processes when there are many).  With ``texts``
     every source is processed and its article keeps its text and paragraphs."""
     digests = Digests(store, content.dir)
-    key_of = SourceKeys(content, defaults, summary_cfg, digests).of
+    # Each folder's line table is part of its scraped pages' keys: a page's result changes
+    # when another page of its folder changes what is common.
+    tables = load.folder_line_table(sources)
+    key_of = SourceKeys(content, defaults, summary_cfg, digests, tables).of
     keys = [key_of(s) for s in sources]
     results: list[Processed | None] = [None] * len(keys) if texts else _cached(store, keys)
     todo = [i for i, r in enumerate(results) if r is None]
     fn = process_one if texts else _process_slim
-    fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg), jobs)
+    fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg, tables), jobs)
     with _Storing(store) as storing:
         for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
             results[i] = p
@@ -273,8 +281,10 @@ class SourceKeys:
         defaults: dict[str, FolderDefaults],
         summary_cfg: SummaryConfig,
         digests: Digests,
+        tables: dict[str, frozenset[str]] | None = None,
     ) -> None:
         self.defaults, self.digests = defaults, digests
+        self.tables = {f: cache.key(sorted(t)) for f, t in (tables or {}).items()}
         self.base = cache.key(
             "source",
             cache.fingerprint(),
@@ -298,7 +308,8 @@ class SourceKeys:
         fk = self.folders.get(folder)
         if fk is None:
             fk = self.folders[folder] = cache.key(load.defaults_for(src.rel, self.defaults))
-        return cache.quick_key(self.base, src.rel, src.shown, digest, extra, fk)
+        table = self.tables.get(folder, "") if src.path.suffix.lower() == ".txt" else ""
+        return cache.quick_key(self.base, src.rel, src.shown, digest, extra, fk, table)
 
 
 @dataclass(frozen=True)

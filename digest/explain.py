@@ -85,7 +85,11 @@ def full_article(config: Config, site: Site, i: int) -> Article:
     a = site.articles[i]
     if a.text or a.paragraphs:
         return a
-    got = load.load_one(site.sources[a.slug], config.content, site.defaults).article
+    src = site.sources[a.slug]
+    folder = src.rel.rpartition("/")[0]
+    same = [s for s in site.sources.values() if s.rel.rpartition("/")[0] == folder]
+    common = load.folder_line_table(same).get(folder, frozenset())
+    got = load.load_one(src, config.content, site.defaults, common).article
     return got if got is not None else a
 
 

@@ -1,13 +1,17 @@
 """Clean a saved HTML news page: main text and the page's own metadata.
 
 Main text: trafilatura (chosen by measurement, see ``bench/clean_quality.py``) extracts the
-article's paragraphs; headings, lists, tables, images and comments are left out.  The
-paragraphs then pass through the same line classifiers as scraped plain text, so a share
-bar, credit, byline or date line the extractor kept is dropped (and credit, byline and date
-recorded).  Metadata comes from the page itself: ``<title>``, OpenGraph, ``article:*``
-properties, ``<link rel=canonical>``, ``<meta name=author|keywords|description>``,
-``<time datetime>`` and JSON-LD ``NewsArticle`` (also inside ``@graph``) and
-``BreadcrumbList``.
+article's blocks: paragraphs (line breaks kept), subheadings, lists, block quotes, simple
+tables; images and comments are left out.  The paragraphs then pass through the same line
+classifiers as scraped plain text, so a share bar, credit, byline or date line the extractor
+kept is dropped (and credit, byline and date recorded); a subheading, list item or table row
+goes only when it is clutter itself.  ``Cleaned.paragraphs`` holds the prose paragraphs (the
+summary's sentences come from them), ``Cleaned.body_html`` the whole body as HTML made here
+from escaped text (the load stage sanitizes it again).
+
+Metadata comes from the page itself: ``<title>``, OpenGraph, ``article:*`` properties,
+``<link rel=canonical>``, ``<meta name=author|keywords|description>``, ``<time datetime>``
+and JSON-LD ``NewsArticle`` (also inside ``@graph``) and ``BreadcrumbList``.
 
 Nothing is downloaded: trafilatura works on the string it is given.  Pages longer than
 :data:`MAX_HTML` characters are cut before parsing, so the time taken is bounded.
@@ -19,6 +23,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any, Literal
 
 from digest.clean.scraped import (
@@ -26,6 +31,7 @@ from digest.clean.scraped import (
     byline_name,
     classify_clutter,
     dateline_of,
+    is_related_heading,
     parse_date_text,
 )
 from digest.clean.types import Cleaned
@@ -417,6 +423,16 @@ def extract_paragraphs(html: str, extractor: str = "trafilatura") -> list[str]:
 
 
 def _trafilatura(html: str, precision: bool = False) -> list[str]:
+    """The text of trafilatura's paragraphs (a line break read as a space)."""
+    doc = _trafilatura_xml(html, precision)
+    if doc is None:
+        return []
+    return [t for t in (_text(p) for p in doc.iter("p")) if t]
+
+
+def _trafilatura_xml(html: str, precision: bool = False) -> Any:
+    """trafilatura's XML of the main text (paragraphs, ``head``, ``list``/``item``,
+    ``quote``, ``table``/``row``/``cell``, ``lb``), comments left out; None if none."""
     import trafilatura
     from lxml import etree
 
@@ -424,7 +440,7 @@ def _trafilatura(html: str, precision: bool = False) -> list[str]:
         html,
         output_format="xml",
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         include_links=False,
         include_formatting=False,
@@ -433,17 +449,126 @@ def _trafilatura(html: str, precision: bool = False) -> list[str]:
         deduplicate=False,
     )
     if not xml:
-        return []
+        return None
     try:
-        doc = etree.fromstring(xml.encode("utf-8"))
+        return etree.fromstring(xml.encode("utf-8"))
     except etree.XMLSyntaxError:
-        return []
-    out = []
-    for p in doc.iter("p"):
-        text = _norm("".join(str(t) for t in p.itertext()))
-        if text:
-            out.append(text)
+        return None
+
+
+def _text(el: Any, br: str = " ") -> str:
+    """An element's text, whitespace collapsed, each ``<lb/>`` read as ``br``."""
+    parts: list[str] = []
+
+    def walk(e: Any) -> None:
+        if e.text:
+            parts.append(e.text)
+        for child in e:
+            if child.tag == "lb":
+                parts.append(br)
+            else:
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    if br == " ":
+        return _norm("".join(parts))
+    return br.join(_norm(x) for x in "".join(parts).split(br) if _norm(x))
+
+
+# ----------------------------------------------------------------- structure
+
+_HEADING_LEVELS = {"h1": 2, "h2": 2, "h3": 3, "h4": 4, "h5": 4, "h6": 4}
+_BR = "\n"  # how a line break is carried in a block's text until it becomes <br>
+
+
+@dataclass
+class _Block:
+    """One block of the article: "p" (prose), "h" (subheading), "ul"/"ol" (list items),
+    "quote" (its paragraphs), "table" (rows of cells) or "pre"; ``parts`` its text pieces
+    (a paragraph: one; a list: its items; a table: one tab-joined string per row)."""
+
+    kind: str
+    parts: list[str]
+    level: int = 2
+    head_rows: int = 0  # a table's heading rows, at its top
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(p.replace(_BR, " ").split("\t")) for p in self.parts)
+
+    def html(self) -> str:
+        if self.kind == "p":
+            return f"<p>{_lines(self.parts[0])}</p>"
+        if self.kind == "h":
+            return f"<h{self.level}>{escape(self.parts[0])}</h{self.level}>"
+        if self.kind in ("ul", "ol"):
+            items = "".join(f"<li>{_lines(p)}</li>" for p in self.parts)
+            return f"<{self.kind}>{items}</{self.kind}>"
+        if self.kind == "quote":
+            return (
+                "<blockquote>"
+                + "".join(f"<p>{_lines(p)}</p>" for p in self.parts)
+                + "</blockquote>"
+            )
+        if self.kind == "pre":
+            return f"<pre>{escape(self.parts[0])}</pre>"
+        rows = []
+        for i, row in enumerate(self.parts):
+            cell = "th" if i < self.head_rows else "td"
+            rows.append(
+                "<tr>" + "".join(f"<{cell}>{escape(c)}</{cell}>" for c in row.split("\t")) + "</tr>"
+            )
+        return "<table>" + "".join(rows) + "</table>"
+
+
+def _lines(text: str) -> str:
+    return "<br>".join(escape(x) for x in text.split(_BR))
+
+
+def _blocks(doc: Any) -> list[_Block]:
+    """The blocks of trafilatura's ``<main>``, in order."""
+    main = doc.find("main")
+    out: list[_Block] = []
+    for el in main if main is not None else ():
+        block = _block(el)
+        if block is not None and any(p.strip() for p in block.parts):
+            out.append(block)
     return out
+
+
+def _block(el: Any) -> _Block | None:
+    tag = el.tag
+    if tag == "p":
+        return _Block("p", [_text(el, _BR)])
+    if tag == "head":
+        return _Block("h", [_text(el)], _HEADING_LEVELS.get(el.get("rend", ""), 3))
+    if tag == "list":
+        kind = "ol" if el.get("rend") == "ol" else "ul"
+        return _Block(kind, [t for t in (_text(i, _BR) for i in el.iter("item")) if t])
+    if tag == "quote":
+        paras = [_text(p, _BR) for p in el.iter("p")] or [_text(el, _BR)]
+        return _Block("quote", [p for p in paras if p])
+    if tag == "code":
+        return _Block("pre", ["".join(el.itertext()).strip()])
+    if tag == "table":
+        return _table(el)
+    return None
+
+
+def _table(el: Any) -> _Block | None:
+    """A simple table: its rows of cells (a nested table's text stays in its cell)."""
+    rows: list[str] = []
+    head = 0
+    for row in el.iter("row"):
+        cells = [_text(c) for c in row if c.tag == "cell"]
+        if not any(cells):
+            continue
+        if len(rows) == head and all(c.get("role") == "head" for c in row if c.tag == "cell"):
+            head += 1
+        rows.append("\t".join(cells))
+    return _Block("table", rows, head_rows=head) if rows else None
 
 
 # ----------------------------------------------------------------- the cleaner
@@ -467,6 +592,7 @@ class _Body:
     """Paragraphs kept from the extracted text, and what the dropped ones told."""
 
     paragraphs: list[str] = field(default_factory=list)
+    blocks: list[_Block] = field(default_factory=list)
     credit: str | None = None
     byline: str | None = None
     date: str | None = None
@@ -491,12 +617,17 @@ def _clean(html: str) -> Cleaned:
         for key in _REPORTED_FIELDS
         if meta.get(key) is not None
     )
-    body = _filter_paragraphs(_extract(html, report), meta, report)
+    body = _filter_blocks(_extract(html, report), meta, report)
+    description = meta.get("description")
+    if description and _fold(description) in {_fold(p) for p in body.paragraphs}:
+        report.append("html: the description is a paragraph of the body; kept there only")
+        description = None
     source = _source(meta, body.paragraphs, report)
     return Cleaned(
         title=meta.get("title"),
-        description=meta.get("description"),
+        description=description,
         paragraphs=tuple(body.paragraphs),
+        body_html="\n".join(b.html() for b in body.blocks) or None,
         sections=tuple(_dedupe(meta.get("sections") or ())),
         credit=body.credit,
         byline=body.byline,
@@ -509,29 +640,61 @@ def _clean(html: str) -> Cleaned:
     )
 
 
-def _extract(html: str, report: list[str]) -> list[str]:
-    """The page's paragraphs by trafilatura (none if it fails)."""
+def _extract(html: str, report: list[str]) -> list[_Block]:
+    """The page's main-text blocks by trafilatura (none if it fails)."""
     try:
-        extracted = _trafilatura(html)
+        doc = _trafilatura_xml(html)
+        blocks = _blocks(doc) if doc is not None else []
     except Exception as exc:  # pragma: no cover - library failure on a strange page
         report.append(f"html: trafilatura failed ({type(exc).__name__}); no body")
-        extracted = []
-    report.append(f"html: trafilatura kept {len(extracted)} paragraph(s)")
-    return extracted
+        blocks = []
+    report.append(f"html: trafilatura kept {len(blocks)} block(s)")
+    return blocks
 
 
-def _filter_paragraphs(extracted: list[str], meta: _Meta, report: list[str]) -> _Body:
-    """Drop clutter, repeats of the title or description, and date, credit and byline
-    paragraphs (recording what they say when the page's metadata did not)."""
+def _filter_blocks(extracted: list[_Block], meta: _Meta, report: list[str]) -> _Body:
+    """Drop clutter, repeats of the title, and date, credit and byline
+    paragraphs (recording what they say when the page's metadata did not); subheadings,
+    list items, quotes and tables stay unless they are clutter themselves."""
     repeats = {_fold(t) for t in (meta.get("title"), meta.get("description")) if t}
+    title = {_fold(meta.get("title"))} if meta.get("title") else set()
     body = _Body(byline=meta.get("byline"), date=meta.get("date"))
-    for i, text in enumerate(extracted, 1):
-        why = _dropped_paragraph(text, repeats, body)
-        if why is None:
-            body.paragraphs.append(text)
+    for i, block in enumerate(extracted, 1):
+        if block.kind == "p":
+            # A paragraph that is also the page's description is its lead: it stays in the
+            # body (and the description goes, see _clean), so the article keeps its text.
+            why = _dropped_paragraph(block.text, title, body)
+        elif block.kind == "h":
+            why = _dropped_heading(block.text, repeats)
         else:
-            report.append(f"paragraph {i}: {why}")
+            why = _drop_clutter_parts(block)
+        if why is None:
+            body.blocks.append(block)
+            if block.kind == "p":
+                body.paragraphs.append(block.text)
+        else:
+            report.append(f"block {i}: {why}")
     return body
+
+
+def _dropped_heading(text: str, repeats: set[str]) -> str | None:
+    if _fold(text) in repeats:
+        return "dropped (heading repeats the title or description)"
+    kind = classify_clutter(text)
+    if kind or is_related_heading(text):
+        return f"dropped ({kind or 'related-articles heading'}): {_show(text)}"
+    return None
+
+
+def _drop_clutter_parts(block: _Block) -> str | None:
+    """Leave out the list items / table rows that are clutter; why the block goes when
+    none is left."""
+    kept = [p for p in block.parts if not classify_clutter(p.replace(_BR, " "))]
+    if kept:
+        block.head_rows = min(block.head_rows, len(kept)) if len(kept) == len(block.parts) else 0
+        block.parts = kept
+        return None
+    return f"dropped ({block.kind} of clutter): {_show(block.text)}"
 
 
 def _dropped_paragraph(text: str, repeats: set[str], body: _Body) -> str | None:
@@ -540,7 +703,7 @@ def _dropped_paragraph(text: str, repeats: set[str], body: _Body) -> str | None:
     if kind:
         return f"dropped ({kind}): {_show(text)}"
     if _fold(text) in repeats:
-        return "dropped (repeats the title or description)"
+        return "dropped (repeats the title)"
     if len(text) > 250:
         return None
     d = parse_date_text(text)

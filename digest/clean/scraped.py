@@ -22,9 +22,12 @@ regular expressions have no nested quantifiers, so the work is linear in the inp
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import Enum
+from html import escape
 
 from digest.boilerplate import (
     BYLINE_BY_PREFIX,
@@ -40,15 +43,28 @@ from digest.boilerplate import (
     DATELINE_LINE,
     NAV_LINE_PREFIX,
     NAV_LINES,
+    NAV_LINES_OTHER,
     RELATED_HEADING,
     TOOLBAR_CORE,
     TOOLBAR_WORDS,
     phrases,
 )
+from digest.clean.evidence import (
+    Prose,
+    content_words,
+    densest_run,
+    is_bullet,
+    is_cjk,
+    page_language,
+    prose_of,
+)
 from digest.clean.types import Cleaned
 
 __all__ = ["clean_scraped_text", "split_breadcrumb", "parse_date_text", "classify_clutter"]
 
+# A line on this many pages of a folder is the site's furniture (see common_lines).
+COMMON_MIN_PAGES = 3
+_DIGITS = re.compile(r"\d+")
 # Characters of a line the classifiers look at; longer lines are judged on this prefix.
 MAX_EXAMINED = 400
 # Longest line that can be a headline, standfirst, breadcrumb, byline or date.
@@ -94,7 +110,14 @@ _PROMPT = re.compile(
     r"|subscribe to (?:read|continue|unlock)|this article is for subscribers"
     r"|unlimited (?:digital )?access|start your free trial|log ?in to (?:continue|read|comment)"
     r"|comments? (?:are|have been) (?:closed|disabled)|be the first to comment"
-    r"|view the discussion|community guidelines)\b"
+    r"|view the discussion|community guidelines"
+    r"|(?:our|independent) journalism (?:depends|relies) on"
+    r"|support (?:independent|our) (?:journalism|reporting)|(?:please )?donate (?:now|today)"
+    r"|make a (?:donation|contribution)"
+    r"|become a (?:patron|supporter|member)|unterstützen sie (?:unseren|unabhängigen) journalismus"
+    r"|soutenez (?:notre|le) journalisme|apoya (?:nuestro|el) periodismo"
+    r"|(?:required|erforderliche|obligatoires?) (?:fields|felder|champs)"
+    r"|notify me of|benachrichtige mich|save my name|meinen namen)\b"
 )
 
 _KEY_STRIP = " .:;,!?|>»›·•*#-_=()[]<>\"'~^"
@@ -117,7 +140,7 @@ def classify_clutter(line: str) -> str | None:
     key = _key(line)
     if not key:
         return "navigation" if line.strip(_STRIP) else None
-    if key in NAV_LINES:
+    if key in NAV_LINES or key in NAV_LINES_OTHER:
         return "navigation"
     if _COPYRIGHT.search(key) and len(line) <= 300:
         return "copyright"
@@ -717,7 +740,8 @@ class LineKind(Enum):
     BREADCRUMB = "breadcrumb"  # "Asia PacificPeaceWar": metadata (sections)
     TITLE = "title"  # the headline
     STANDFIRST = "standfirst"  # the subtitle right under the headline (description)
-    HEADING = "heading"  # a headline-like line between body paragraphs: dropped
+    HEADING = "heading"  # a subheading between body paragraphs: kept (not a paragraph)
+    ITEM = "item"  # a list item or a line of figures in the body: kept (not a paragraph)
     TEASER = "teaser"  # another article's headline or teaser: dropped
     BODY = "body"  # an article paragraph, kept verbatim
 
@@ -730,7 +754,7 @@ class LineKind(Enum):
         return self in _METADATA
 
 
-_DROPPED = frozenset((LineKind.CLUTTER, LineKind.EXTRA_CREDIT, LineKind.HEADING, LineKind.TEASER))
+_DROPPED = frozenset((LineKind.CLUTTER, LineKind.EXTRA_CREDIT, LineKind.TEASER))
 _METADATA = frozenset((LineKind.DATE, LineKind.CREDIT, LineKind.BYLINE, LineKind.BREADCRUMB))
 
 
@@ -764,10 +788,13 @@ class _Page:
         return [ln for ln in self.lines if ln.kind is LineKind.UNDECIDED]
 
 
-def clean_scraped_text(text: str) -> Cleaned:
-    """Clean one scraped plain-text article; never raises for a ``str``."""
+def clean_scraped_text(text: str, common: frozenset[str] = frozenset()) -> Cleaned:
+    """Clean one scraped plain-text article; never raises for a ``str``.
+
+    ``common`` holds the keys of lines found on many pages of the same folder (see
+    :func:`common_lines`): boilerplate, whatever its language."""
     try:
-        return _clean(text)
+        return _clean(text, common)
     except Exception as exc:  # pragma: no cover - a bug: keep the build going, say so
         lines = [ln.strip(_STRIP) for ln in str(text).splitlines()]
         return Cleaned(
@@ -778,31 +805,97 @@ def clean_scraped_text(text: str) -> Cleaned:
         )
 
 
-def _clean(text: str) -> Cleaned:
+def common_lines(texts: Iterable[str], min_pages: int = COMMON_MIN_PAGES) -> frozenset[str]:
+    """Keys (see :func:`line_key`) of the lines found on at least ``min_pages`` of the pages:
+    site furniture (menus, footers, prompts) repeats from page to page, article text does not.
+    Each page counts a line once; lines longer than :data:`MAX_EXAMINED` are not counted."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        keys = {line_key(ln) for ln in text.splitlines() if 0 < len(ln.strip()) <= MAX_EXAMINED}
+        keys.discard("")
+        counts.update(keys)
+    return frozenset(k for k, n in counts.items() if n >= min_pages)
+
+
+def line_key(line: str) -> str:
+    """A line as :func:`common_lines` compares it: lower case, spaces collapsed, digits
+    as 0 (so "3 comments" and "12 comments" are the same line)."""
+    return _DIGITS.sub("0", _key(line))
+
+
+def _clean(text: str, common: frozenset[str] = frozenset()) -> Cleaned:
     """The passes, each deciding some of the lines the earlier ones left undecided."""
     page = _Page(
         [_Line(i, s) for i, raw in enumerate(text.splitlines(), 1) if (s := raw.strip(_STRIP))]
     )
-    # 1. Lines that are clutter or metadata wherever they are.
-    for ln in page.lines:
-        _mark_clutter_or_metadata(page, ln)
-    # 2. Breadcrumb, headline, byline and standfirst at the top.
-    rest = _mark_head(page)
-    # 3. The body: drop teasers, headings and related-article blocks.
-    _mark_body(page, [ln for ln in rest if ln.kind is LineKind.UNDECIDED])
+    # 1. Lines that are clutter or metadata wherever they are, or on many pages of the folder.
+    in_lists = _dash_runs(page.lines)
+    for i, ln in enumerate(page.lines):
+        if common and line_key(ln.text) in common:
+            ln.mark(LineKind.CLUTTER, "on many pages of the folder")
+        else:
+            _mark_clutter_or_metadata(page, ln, in_list=i in in_lists)
+    _mark_comment_thread(page)
+    # 2. The article: the densest run of prose, then the headline near it.
+    language = page_language([ln.text for ln in page.lines if ln.kind is LineKind.UNDECIDED])
+    prose = {ln.no: prose_of(ln.text, language) for ln in page.undecided()}
+    start, end = _article_span(page.lines, prose)
+    rest = _mark_head(page, start, end, prose, language)
+    # 3. The body: paragraphs, subheadings and list items; teasers and furniture dropped.
+    _mark_body(page, rest, prose)
     return _cleaned(page)
+
+
+# "Jane says:", "Jane Doe on 12 May 2020 at 10:02 said:", "Max schrieb am 3. Mai:" ...
+_SAYS = (
+    r"(?:says|said|wrote|writes|sagt|sagte|schreibt|schrieb|dit|a dit|écrit|a écrit|dice|dijo"
+    r"|escribió|diz|disse|escreveu|ha detto|scrive|ha scritto)"
+)
+_COMMENT_HEADER = re.compile(
+    rf"^\S.{{0,80}}?\s{_SAYS}(?:\s(?:am|on|le|el|em|il)\s.{{3,40}})?\s*:$"
+    rf"|^\S.{{0,60}}?\s(?:on|am|le|el|em|il)\s.{{3,50}}?\s{_SAYS}\s*:?$",
+    re.IGNORECASE,
+)
+
+
+def _mark_comment_thread(page: _Page) -> None:
+    """Readers' comments: with two comment headers or more ("Jane says:"), the lines from
+    the first one on are a comment thread (one such line alone decides nothing)."""
+    heads = [
+        i
+        for i, ln in enumerate(page.lines)
+        if ln.kind is LineKind.UNDECIDED and len(ln.text) <= 140 and _COMMENT_HEADER.match(ln.text)
+    ]
+    if len(heads) < 2:
+        return
+    for ln in page.lines[heads[0] :]:
+        if ln.kind is LineKind.UNDECIDED:
+            ln.mark(LineKind.CLUTTER, "comment thread")
+
+
+def _dash_runs(lines: list[_Line]) -> set[int]:
+    """Indexes of lines opening with a dash next to another such line: a list, not a
+    "— Reuters" credit."""
+    dash = [bool(DASH_CREDIT_LINE.match(ln.text)) for ln in lines]
+    return {
+        i
+        for i, d in enumerate(dash)
+        if d and ((i > 0 and dash[i - 1]) or (i + 1 < len(dash) and dash[i + 1]))
+    }
 
 
 # ----------------------------------------------------------------- pass 1: anywhere
 
 
-def _mark_clutter_or_metadata(page: _Page, ln: _Line) -> None:
-    """Clutter, or (for lines up to the length of a headline) a date, credit or byline."""
+def _mark_clutter_or_metadata(page: _Page, ln: _Line, in_list: bool = False) -> None:
+    """Clutter, or (for lines up to the length of a headline) a date, credit or byline
+    (a line of a dashed list is no credit)."""
     clutter = classify_clutter(ln.text)
     if clutter:
         ln.mark(LineKind.CLUTTER, clutter)
     elif len(ln.text) <= _MAX_TITLE:
-        for mark in (_mark_date, _mark_credit, _mark_byline):
+        marks = (_mark_date, _mark_byline) if in_list else (_mark_date, _mark_credit, _mark_byline)
+        for mark in marks:
             if mark(page, ln):
                 break
 
@@ -874,23 +967,109 @@ def _compound_meta(line: str, dates: dict[str, str]) -> str | None:
 
 # ----------------------------------------------------------------- pass 2: the head
 
+# Line scores for the densest run (see evidence.densest_run): a paragraph counts by its
+# words, the rest against.
+_SCORE = {Prose.NEAR: 2.0, Prose.SHORT: -10.0, Prose.BAD: -10.0}
+_DROPPED_SCORE = -8.0
+_MAX_PARAGRAPH_SCORE = 60.0
 
-def _mark_head(page: _Page) -> list[_Line]:
-    """Mark the breadcrumb, headline, "Jane Doe in Nairobi" byline and standfirst among the
-    first undecided lines; the undecided lines after them (the body to be), in order."""
-    candidates = page.undecided()
-    pos = _mark_breadcrumb(page, candidates)
-    if pos < len(candidates) and _is_headline(candidates[pos].text):
-        candidates[pos].mark(LineKind.TITLE, "title")
-        page.title = candidates[pos].text
-        pos += 1
-    if page.title is None:
-        return candidates[pos:]
-    _mark_name_in_place(page, candidates[pos : pos + 2])
-    rest = [c for c in candidates[pos:] if c.kind is LineKind.UNDECIDED]
+
+def _article_span(lines: list[_Line], prose: dict[int, Prose]) -> tuple[int, int]:
+    """``(start, end)`` indexes into ``lines`` of the densest run of prose (the article)."""
+    scores = []
+    for ln in lines:
+        kind = prose.get(ln.no)
+        if kind is Prose.GOOD:
+            n = len(ln.text) / 6 if not is_cjk(ln.text) else len(ln.text) / 2
+            scores.append(min(n, _MAX_PARAGRAPH_SCORE))
+        elif kind is not None:
+            scores.append(_SCORE[kind])
+        elif ln.kind.metadata:
+            scores.append(0.0)
+        else:
+            scores.append(_DROPPED_SCORE)
+    return densest_run(scores)
+
+
+_TITLE_WINDOW = 25  # undecided lines above the article looked at for its headline
+
+
+def _mark_head(
+    page: _Page, start: int, end: int, prose: dict[int, Prose], language: str | None
+) -> list[_Line]:
+    """Mark the headline (the best candidate near the article), the breadcrumb above it and
+    the byline and standfirst under it; the undecided lines of the article after them."""
+    lines = page.lines
+    paras = [i for i in range(start, end) if prose.get(lines[i].no) is Prose.GOOD][:3]
+    title_at = None
+    for first_para in paras or [end]:  # a banner opening the run is no first paragraph
+        title_at = _choose_title(lines, start, first_para, end, language)
+        if title_at is not None:
+            break
+    if title_at is None:
+        return [ln for ln in lines[start:end] if ln.kind is LineKind.UNDECIDED]
+    title = lines[title_at]
+    title.mark(LineKind.TITLE, "title")
+    page.title = title.text
+    above = [ln for ln in lines[:title_at] if ln.kind is LineKind.UNDECIDED]
+    if above and above[-1].no >= title.no - 3:
+        _mark_breadcrumb(page, [above[-1], title])
+    after = [
+        ln for ln in lines[title_at + 1 : max(end, title_at + 1)] if ln.kind is LineKind.UNDECIDED
+    ]
+    _mark_name_in_place(page, after[:2])
+    rest = [ln for ln in after if ln.kind is LineKind.UNDECIDED]
     if rest:
         _mark_standfirst(page, rest[0], rest[1] if len(rest) > 1 else None)
-    return rest
+    for ln in lines[start:title_at]:
+        if ln.kind is LineKind.UNDECIDED:
+            ln.mark(LineKind.CLUTTER, "above the headline")
+    body_from = max(start, title_at + 1)
+    return [ln for ln in lines[body_from:end] if ln.kind is LineKind.UNDECIDED]
+
+
+def _headline_above(lines: list[_Line], best: int, body_words: set[str], lang: str | None) -> int:
+    """The headline over a standfirst: when the line just above the chosen one (metadata and
+    clutter between aside) is headline-like too and shares words with it or the body, it is
+    the headline and the chosen line its standfirst."""
+    for i in range(best - 1, max(best - 4, -1), -1):
+        ln = lines[i]
+        if ln.kind is not LineKind.UNDECIDED:
+            continue
+        words = content_words(ln.text, lang)
+        near = words & (body_words | content_words(lines[best].text, lang))
+        headline = _is_headline(ln.text) and len(ln.text.split()) >= 3
+        return i if headline and near else best
+    return best
+
+
+def _choose_title(
+    lines: list[_Line], start: int, first_para: int, end: int, language: str | None
+) -> int | None:
+    """The index of the headline: among headline-like lines above the first paragraph (the
+    nearest :data:`_TITLE_WINDOW`), the one sharing most words with the first paragraphs;
+    with none sharing any, the nearest headline-like line of three words or more."""
+    body_words: set[str] = set()
+    for ln in lines[first_para : min(end, first_para + 3)]:
+        body_words |= content_words(ln.text, language)
+    candidates = [
+        i
+        for i in range(first_para - 1, -1, -1)
+        if lines[i].kind is LineKind.UNDECIDED and _is_headline(lines[i].text)
+    ][:_TITLE_WINDOW]
+    best, best_score = None, 0.0
+    for rank, i in enumerate(candidates):
+        cw = content_words(lines[i].text, language)
+        if not cw:
+            continue
+        shared = len(cw & body_words) / len(cw) ** 0.5
+        score = shared - 0.02 * rank
+        if shared > 0 and score > best_score:
+            best, best_score = i, score
+    if best is not None:
+        return _headline_above(lines, best, body_words, language)
+    near = [i for i in candidates[:6] if len(lines[i].text.split()) >= 3 or is_cjk(lines[i].text)]
+    return near[0] if near else (candidates[0] if candidates else None)
 
 
 def _mark_breadcrumb(page: _Page, candidates: list[_Line]) -> int:
@@ -955,55 +1134,94 @@ def _is_standfirst(cand: _Line, nxt: _Line | None, lines: list[_Line]) -> bool:
 # ----------------------------------------------------------------- pass 3: the body
 
 
-def _mark_body(page: _Page, body: list[_Line]) -> None:
-    """Each remaining line is a body paragraph, unless it is a teaser after a related-articles
-    heading, a headline-like line (a heading, or a teaser after the last real paragraph) or a
-    short line after the credit line that no real paragraph follows."""
-    substantial = [i for i, ln in enumerate(body) if not _title_like(ln.text)]
+def _mark_body(page: _Page, body: list[_Line], prose: dict[int, Prose]) -> None:
+    """Each line of the article is a paragraph, a subheading or a list item, unless it is a
+    teaser under a related-articles heading, a headline-like line after the last paragraph,
+    a short line after the credit line that no paragraph follows, or part of a menu."""
+    substantial = [i for i, ln in enumerate(body) if prose.get(ln.no) in (Prose.GOOD, Prose.NEAR)]
     last_real = substantial[-1] if substantial else -1
     credit_no = next((ln.no for ln in page.lines if ln.kind is LineKind.CREDIT), None)
-    related = _in_related_block(body, _related_heading_no(page.lines, body))
+    related = _in_related_block(body, _related_heading_no(page.lines, body), prose)
+    menus = _menu_lines(body, prose)
     for i, ln in enumerate(body):
+        kind = prose.get(ln.no)
         if related[i]:
             ln.mark(LineKind.TEASER, "teaser (after a related-articles heading)")
-        elif _title_like(ln.text):
-            if i > last_real:
-                ln.mark(LineKind.TEASER, "teaser")
-            else:
-                ln.mark(LineKind.HEADING, "heading")
+        elif i in menus:
+            ln.mark(LineKind.CLUTTER, "menu (a run of one- and two-word lines)")
+        elif kind in (Prose.SHORT, Prose.BAD) and i > last_real and _title_like(ln.text):
+            ln.mark(LineKind.TEASER, "teaser")
         elif _tail_after_credit(body, i, credit_no, last_real):
             ln.mark(LineKind.TEASER, "teaser (after the credit line)")
-        else:
+        elif kind in (Prose.GOOD, Prose.NEAR) or not _open_ended(ln.text):
             ln.mark(LineKind.BODY, "")
+        elif is_bullet(ln.text) or kind is Prose.BAD:
+            ln.mark(LineKind.ITEM, "kept as a list item")
+        elif _introduces_text(body, i, prose):
+            ln.mark(LineKind.HEADING, "kept as a subheading")
+        else:
+            ln.mark(LineKind.CLUTTER, "short line that introduces no paragraph")
+
+
+def _introduces_text(body: list[_Line], i: int, prose: dict[int, Prose]) -> bool:
+    """A subheading is followed by running text: the next line of the article is a
+    paragraph (a caption, a teaser's headline or a button is not followed by one, or is
+    followed by its blurb of one short sentence)."""
+    nxt = body[i + 1] if i + 1 < len(body) else None
+    return nxt is not None and nxt.no - body[i].no <= 2 and prose.get(nxt.no) is Prose.GOOD
+
+
+_MENU_RUN = 4  # consecutive lines of at most two words: a menu
+
+
+def _menu_lines(body: list[_Line], prose: dict[int, Prose]) -> set[int]:
+    """Indexes of lines in runs of :data:`_MENU_RUN` or more one- or two-word lines."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, ln in enumerate([*body, None]):
+        if ln is not None and len(ln.text.split()) <= 2 and prose.get(ln.no) is Prose.SHORT:
+            run.append(i)
+            continue
+        if len(run) >= _MENU_RUN:
+            out.update(run)
+        run = []
+    return out
 
 
 def _related_heading_no(lines: list[_Line], body: list[_Line]) -> int | None:
     """The line number of the first dropped related-articles heading below some body line."""
     for ln in lines:
-        if ln.kind.dropped and _is_related_heading(ln.text) and any(b.no < ln.no for b in body):
+        if ln.kind.dropped and is_related_heading(ln.text) and any(b.no < ln.no for b in body):
             return ln.no
     return None
 
 
-def _is_related_heading(line: str) -> bool:
+def is_related_heading(line: str) -> bool:
     """A heading alone on its line ("Related Articles", "More from Business"), not an inline
     link ("READ MORE: Another story")."""
     key = _key(line)
-    return len(key.split()) <= 5 and ":" not in key and bool(RELATED_HEADING.match(key))
+    return (
+        len(key.split()) <= 5
+        and ":" not in key
+        and not line.rstrip(_CLOSERS + _STRIP).endswith(".")
+        and bool(RELATED_HEADING.match(key))
+    )
 
 
-def _in_related_block(body: list[_Line], heading_no: int | None) -> list[bool]:
+def _in_related_block(
+    body: list[_Line], heading_no: int | None, prose: dict[int, Prose]
+) -> list[bool]:
     """For each body line: inside the block of teasers under the related-articles heading?
 
-    The block runs from the heading until a long, sentence-like paragraph (30 words or more,
-    final punctuation), which is article text again; it is not entered twice.
+    The block runs from the heading until a paragraph of running text (20 words or more),
+    which is article text again; it is not entered twice.
     """
     inside: list[bool] = []
     active = False
     for ln in body:
         if heading_no is not None and ln.no > heading_no:
             active = True
-        if active and len(ln.text.split()) >= 30 and not _open_ended(ln.text):
+        if active and prose.get(ln.no) is Prose.GOOD and len(ln.text.split()) >= 20:
             active = False
             heading_no = None
         inside.append(active)
@@ -1031,6 +1249,12 @@ def _later_body(body: list[_Line], i: int) -> bool:
 
 
 def _cleaned(page: _Page) -> Cleaned:
+    last_body = max((ln.no for ln in page.lines if ln.kind is LineKind.BODY), default=0)
+    for ln in page.undecided():
+        if ln.no > last_body and _title_like(ln.text):
+            ln.mark(LineKind.TEASER, "teaser")
+        else:
+            ln.mark(LineKind.CLUTTER, "outside the article (away from its run of prose)")
     paragraphs = [ln for ln in page.lines if ln.kind is LineKind.BODY]
     report: list[tuple[int, str]] = []
     dateline = source = None
@@ -1053,7 +1277,39 @@ def _cleaned(page: _Page) -> Cleaned:
         source=source,
         report=tuple(f"line {no}: {msg}" for no, msg in report),
         dateline=dateline,
+        body_html=_body_html(page.lines),
     )
+
+
+def _body_html(lines: list[_Line]) -> str | None:
+    """The body with its subheadings (``<h3>``) and list items (``<ul>``) as HTML of escaped
+    text; None when it has neither (the paragraphs are the body)."""
+    kept = [ln for ln in lines if ln.kind in (LineKind.BODY, LineKind.HEADING, LineKind.ITEM)]
+    if all(ln.kind is LineKind.BODY for ln in kept):
+        return None
+    out: list[str] = []
+    in_list = False
+    for ln in kept:
+        if ln.kind is LineKind.ITEM:
+            if not in_list:
+                out.append("<ul>")
+                in_list = True
+            out.append(f"<li>{escape(_BULLET_MARK.sub('', ln.text))}</li>")
+            continue
+        if in_list:
+            out.append("</ul>")
+            in_list = False
+        tag = "h3" if ln.kind is LineKind.HEADING else "p"
+        out.append(f"<{tag}>{escape(ln.text)}</{tag}>")
+    if in_list:
+        out.append("</ul>")
+    return "\n".join(out)
+
+
+_BULLET_MARK = re.compile("^[-\u2013\u2022\u00b7*\u25aa\u25cf\u2023\u25e6]\\s+")
+
+
+_REPORTED_KEPT = (LineKind.TITLE, LineKind.STANDFIRST, LineKind.HEADING, LineKind.ITEM)
 
 
 def _line_reports(lines: list[_Line]) -> list[tuple[int, str]]:
@@ -1063,6 +1319,6 @@ def _line_reports(lines: list[_Line]) -> list[tuple[int, str]]:
     for ln in lines:
         if ln.kind.dropped:
             out.append((ln.no, f"dropped ({ln.reason}): {_show(ln.text)}"))
-        elif ln.kind.metadata or ln.kind in (LineKind.TITLE, LineKind.STANDFIRST):
+        elif ln.kind.metadata or ln.kind in _REPORTED_KEPT:
             out.append((ln.no, ln.reason))
     return out

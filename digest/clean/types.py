@@ -29,3 +29,6 @@ class Cleaned:
     tags: tuple[str, ...] = ()  # e.g. article:tag / keywords (html)
     report: tuple[str, ...] = ()  # human-readable lines: "line 37: dropped (navigation): ..."
     dateline: str | None = None  # "KABUL (AFP) —" when the body opens with one (kept in body)
+    # The whole body with its structure (paragraphs, subheadings, lists, quotes, tables,
+    # line breaks) as HTML built from escaped text; None: the paragraphs are the body.
+    body_html: str | None = None

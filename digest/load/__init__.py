@@ -21,6 +21,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from digest.clean.scraped import COMMON_MIN_PAGES, common_lines
 from digest.config import (
     SOURCE_SCHEMA,
     SUMMARY_METHODS,
@@ -36,7 +37,7 @@ from digest.errors import ContentError, Problem, Problems, did_you_mean
 from digest.htmltext import paragraphs_and_text
 from digest.load.decode import decode
 from digest.load.frontmatter import parse_yaml_mapping
-from digest.load.markdown import markdown_to_html, read_markdown
+from digest.load.markdown import markdown_to_html, read_markdown, sanitize
 from digest.load.scraped import read_html_page, read_scraped_text
 from digest.model import Article, Parsed
 from digest.paths import shown as _shown
@@ -54,6 +55,9 @@ READERS: dict[str, Reader] = {
     ".htm": read_html_page,
 }
 
+# Scraped pages: one that cannot be read or cleaned is skipped with a warning (Markdown
+# sources, written by hand, keep their errors).
+SCRAPED_SUFFIXES = frozenset((".txt", ".html", ".htm"))
 FOLDER_DEFAULTS_FILE = "_source.yaml"
 # A long news feature is ~100 KB and a whole novel ~3 MB; a 5 MB article builds in a
 # few seconds.  Anything bigger is refused before it is read, so build time and memory
@@ -272,9 +276,10 @@ def too_large(size: int) -> str:
     return f"file is too large ({shown}; the limit is {limit})"
 
 
-def read_source(src: SourceFile) -> tuple[Parsed, str]:
+def read_source(src: SourceFile, common: frozenset[str] = frozenset()) -> tuple[Parsed, str]:
     """Read and parse one file: (what its reader made of it, sha256 of the bytes read).
-    Raises ContentError."""
+    ``common``: the lines found on many scraped pages of its folder (see
+    :func:`folder_line_table`), boilerplate to a ``.txt`` page.  Raises ContentError."""
     try:
         size = src.path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -284,7 +289,36 @@ def read_source(src: SourceFile) -> tuple[Parsed, str]:
         raise ContentError(f"cannot read: {exc.strerror or exc}", src.shown) from None
     text, _enc = decode(data, src.shown)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return READERS[src.path.suffix.lower()](text, src.shown), hashlib.sha256(data).hexdigest()
+    suffix = src.path.suffix.lower()
+    if suffix == ".txt" and common:
+        return read_scraped_text(text, src.shown, common), hashlib.sha256(data).hexdigest()
+    return READERS[suffix](text, src.shown), hashlib.sha256(data).hexdigest()
+
+
+def folder_line_table(sources: Sequence[SourceFile]) -> dict[str, frozenset[str]]:
+    """For each folder holding scraped ``.txt`` pages: the lines (as
+    :func:`digest.clean.scraped.line_key` compares them) found on several of its pages --
+    the site's menus, footers and prompts, in any language.  Folders with fewer pages than
+    that get no table.  Unreadable files are left out (they are reported when read)."""
+    by_folder: dict[str, list[SourceFile]] = {}
+    for src in sources:
+        if src.path.suffix.lower() == ".txt":
+            by_folder.setdefault(src.rel.rpartition("/")[0], []).append(src)
+    out: dict[str, frozenset[str]] = {}
+    for folder, files in by_folder.items():
+        if len(files) < COMMON_MIN_PAGES:
+            continue
+        texts = []
+        for src in files:
+            try:
+                if src.path.stat().st_size <= MAX_FILE_BYTES:
+                    texts.append(decode(src.path.read_bytes(), src.shown)[0])
+            except (OSError, ContentError):
+                continue
+        table = common_lines(texts)
+        if table:
+            out[folder] = table
+    return out
 
 
 def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderDefaults]:
@@ -695,7 +729,11 @@ def _body(
         body_html = markdown_to_html(parsed.body, raw_html=cfg.raw_html)
     elif parsed.body_format == "paragraphs":
         body_html = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in parsed.body)
-    else:  # pragma: no cover - readers only produce the two formats above
+    elif parsed.body_format == "html":
+        # A cleaner's structured body (built from escaped text): sanitized all the same.
+        # Summaries draw only on its <p> paragraphs, never on headings, lists or tables.
+        body_html = sanitize(parsed.body)
+    else:  # pragma: no cover - readers only produce the formats above
         raise ValueError(parsed.body_format)
     paragraphs, text = paragraphs_and_text(body_html)
     return body_html, paragraphs, text
@@ -711,22 +749,56 @@ class Loaded:
     digest: str | None  # sha256 of the bytes the article was made from (None: unread)
 
 
-def load_one(src: SourceFile, cfg: ContentConfig, defaults: dict[str, FolderDefaults]) -> Loaded:
-    """Read and validate one source.
+def load_one(
+    src: SourceFile,
+    cfg: ContentConfig,
+    defaults: dict[str, FolderDefaults],
+    common: frozenset[str] = frozenset(),
+) -> Loaded:
+    """Read and validate one source (``common``: its folder's line table, see
+    :func:`folder_line_table`).
 
     Pure function of its arguments and the file, so it can run in a worker
-    process and its result can be cached (under ``digest``, the bytes it read).
+    process and its result can be cached (under ``digest``, the bytes it read,
+    and the folder's line table).
     """
     problems = Problems()
+    scraped = src.path.suffix.lower() in SCRAPED_SUFFIXES
     try:
-        parsed, digest = read_source(src)
+        parsed, digest = read_source(src, common)
     except ContentError as exc:
-        return Loaded(None, (exc.problem,), (), None)
-    if parsed.body_format == "paragraphs" and "date" not in parsed.meta:
+        problem = _skipped(exc.problem) if scraped else exc.problem
+        return Loaded(None, (problem,), (), None)
+    why = _unusable_page(parsed) if scraped else None
+    if why is not None:
+        return Loaded(None, (Problem(why, parsed.path, warning=True),), parsed.report, digest)
+    if parsed.body_format != "markdown" and "date" not in parsed.meta:
         # A saved page with no date anywhere: the time it was saved is the best guess.
         parsed = dataclasses.replace(parsed, fallback_date=_saved_time(src.path))
     art = to_article(parsed, src.rel, cfg, defaults_for(src.rel, defaults), problems)
     return Loaded(art, tuple(problems.errors + problems.warnings), parsed.report, digest)
+
+
+def _skipped(problem: Problem) -> Problem:
+    """A scraped page that cannot be read: a warning (an error with --strict), so one bad
+    page does not stop the site."""
+    return dataclasses.replace(
+        problem, message=f"skipped, the page cannot be read: {problem.message}", warning=True
+    )
+
+
+def _unusable_page(parsed: Parsed) -> str | None:
+    """Why a scraped page (.txt or .html) cannot become an article, or None when it can:
+    the cleaner found no title or no body text in it (and front matter gives none)."""
+    title = parsed.meta.get("title")
+    if title is None or (isinstance(title, str) and not title.strip()):
+        return (
+            "skipped: no title found in the page (no headline could be told from the "
+            "page's clutter; add 'title:' front matter to a .txt page)"
+        )
+    if not parsed.body and not parsed.meta.get("summary"):
+        return "skipped: no body text found in the page (every line was clutter)"
+    return None
 
 
 def _saved_time(path: Path) -> datetime:

@@ -47,8 +47,8 @@ def _parsed(
         path=path,
         meta=meta,
         meta_lines=fm_lines,
-        body_format="paragraphs",
-        body=c.paragraphs,
+        body_format="html" if c.body_html else "paragraphs",
+        body=c.body_html or c.paragraphs,
         body_line=offset,
         report=tuple(report),
         sections=c.sections,
@@ -64,9 +64,10 @@ def _shift_report(line: str, by: int) -> str:
     return line
 
 
-def read_scraped_text(text: str, path: str) -> Parsed:
+def read_scraped_text(text: str, path: str, common: frozenset[str] = frozenset()) -> Parsed:
+    """A scraped ``.txt`` page (``common``: lines on many pages of its folder)."""
     fm, lines, body, body_line = split_front_matter(text, path)
-    return _parsed(path, clean_scraped_text(body), fm, lines, body_line)
+    return _parsed(path, clean_scraped_text(body, common), fm, lines, body_line)
 
 
 def read_html_page(text: str, path: str) -> Parsed:
