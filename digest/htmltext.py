@@ -56,6 +56,12 @@ _TOKEN = re.compile(
 )
 # Elements whose start tag closes an open one of the same name ("<p>a<p>b" are siblings).
 _IMPLIED_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
+# Block elements are not counted as children: a long page has thousands of paragraphs in
+# one element, and only inline children (links, spans) make trafilatura quadratic.
+_BLOCKS = frozenset(
+    "address article aside blockquote dd details div dl dt figure footer form h1 h2 h3 h4 h5 "
+    "h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
 _VOID_TAGS = frozenset(
     "area base br col embed hr img input link meta param source track wbr".split()
 )
@@ -80,7 +86,7 @@ class Bounded:
             )
         if self.children > MAX_CHILDREN:
             out.append(
-                f"{what}: {self.children:,} elements inside one element; tags after the "
+                f"{what}: {self.children:,} inline elements inside one element; tags after the "
                 f"first {MAX_CHILDREN:,} were left out (their text kept)"
             )
         return tuple(out)
@@ -88,7 +94,7 @@ class Bounded:
 
 def bound_tags(html: str, max_depth: int = MAX_DEPTH, max_children: int = MAX_CHILDREN) -> Bounded:
     """``html`` with every tag nested deeper than ``max_depth`` and every element after the
-    first ``max_children`` children of one element (with all inside it) left out, their text
+    first ``max_children`` inline children of one element (with all inside it) left out, their text
     kept.  HTML within the bounds is returned as it is.  Linear time."""
     depth, children, drop = _shape(html, max_depth, max_children)
     if not drop:
@@ -137,8 +143,9 @@ def _shape(html: str, max_depth: int, max_children: int) -> tuple[int, int, list
             continue
         if name in _IMPLIED_END and stack and stack[-1].name == name:
             close()
-        counts[-1] += 1
-        most = max(most, counts[-1])
+        if name not in _BLOCKS:
+            counts[-1] += 1
+            most = max(most, counts[-1])
         crowded = (stack[-1].crowded if stack else False) or counts[-1] > max_children
         if name in _VOID_TAGS or m.group(4).rstrip().endswith("/"):
             if crowded:

@@ -182,7 +182,7 @@ def test_saved_html_with_thousands_of_links_in_a_paragraph_is_bounded(tmp_path, 
     root = write_site(tmp_path / "s", {"links.html": _page(f"<p>{links}</p>")})
     rc, err, seconds = run(root, capsys, "-v")
     assert rc == 0, err
-    assert "html: 8,000 elements inside one element; tags after the first 1,000" in err
+    assert "html: 8,000 inline elements inside one element; tags after the first 1,000" in err
     assert seconds < 5
 
 
