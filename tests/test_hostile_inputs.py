@@ -165,10 +165,14 @@ def test_stock_summarizers_say_when_they_are_bounded(tmp_path, capsys, method):
 
 
 def test_long_sentences_are_weighed_by_their_first_words(tmp_path, capsys):
-    root = write_site(tmp_path / "s", {"long.md": _long_article("kl", 3, 400)})
+    root = write_site(
+        tmp_path / "s",
+        {"long.md": _long_article("kl", 3, 400), "b.md": _long_article("news", 3, 400)},
+    )
     rc, err, seconds = run(root, capsys, "-v")
     assert rc == 0, err
-    assert "summary: 3 sentence(s) longer than 100 words weighed by their first 100" in err
+    assert "content/long.md: summary: 3 sentence(s) longer than 50 words weighed by their" in err
+    assert "content/b.md: summary: 3 sentence(s) longer than 100 words weighed by their" in err
     assert seconds < 5
 
 

@@ -34,7 +34,10 @@ MAX_CANDIDATES = 400  # bound the work per article (graph methods are quadratic)
 # Fewer for the stock methods that are slower per sentence, measured with
 # bench/hostile_inputs.py so that no article takes more than a few seconds (kl on 176 KB
 # took 270 s unbounded).  Each sentence weighs with its first MAX_WORDS words only.
-METHOD_CANDIDATES = {"kl": 50, "lsa": 100, "lexrank": 150, "textrank": 150, "luhn": 300}
+METHOD_CANDIDATES = {"kl": 50, "lsa": 100, "lexrank": 150, "textrank": 150, "luhn": 200}
+# sumy's stock methods compare word lists pairwise (lexrank's idf is quadratic in the words
+# of a sentence), so they weigh fewer words per sentence than ``news`` (MAX_WORDS).
+STOCK_MAX_WORDS = 50
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
 
@@ -54,7 +57,7 @@ class _Tokenizer:
         return tuple(split_sentences(paragraph))
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
-        return tuple(_WORD.findall(sentence)[:MAX_WORDS])
+        return tuple(_WORD.findall(sentence)[:STOCK_MAX_WORDS])
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,11 @@ class Scored:
 def max_candidates(method: str) -> int:
     """How many sentences (the first ones) a method considers."""
     return METHOD_CANDIDATES.get(method, MAX_CANDIDATES)
+
+
+def max_words(method: str) -> int:
+    """How many words (the first ones) of a sentence a method weighs."""
+    return MAX_WORDS if method == "news" else STOCK_MAX_WORDS
 
 
 def candidates(article: Article, limit: int = MAX_CANDIDATES) -> tuple[list[str], list[int]]:
@@ -99,11 +107,12 @@ def limits(article: Article, cfg: SummaryConfig) -> tuple[str, ...]:
             f"summary: only the first {limit} sentences were considered ({method} is "
             "bounded per article)"
         )
-    long = sum(1 for s in sentences[:limit] if len(_WORD.findall(s)) > MAX_WORDS)
+    words = max_words(method)
+    long = sum(1 for s in sentences[:limit] if len(_WORD.findall(s)) > words)
     if long:
         out.append(
-            f"summary: {long} sentence(s) longer than {MAX_WORDS} words weighed by their "
-            f"first {MAX_WORDS} words"
+            f"summary: {long} sentence(s) longer than {words} words weighed by their "
+            f"first {words} words"
         )
     return tuple(out)
 
