@@ -140,7 +140,7 @@ def process_one(
     return Processed(
         article,
         loaded.problems,
-        loaded.report,
+        loaded.report + summarize.limits(article, summary_cfg),
         summarize.summarize(article, summary_cfg),
         related.term_counts(article),
         loaded.digest,

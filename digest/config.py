@@ -21,7 +21,7 @@ import yaml
 
 from digest.errors import BuildError, ConfigError, Problems, did_you_mean
 from digest.paths import shown as shown_path
-from digest.yamltext import line_map, yaml_error_problem
+from digest.yamltext import line_map, safe_load, yaml_error_problem
 
 CONFIG_NAME = "site.yaml"
 SUMMARY_METHODS = ("news", "lexrank", "textrank", "lsa", "luhn", "kl", "sumbasic")
@@ -756,7 +756,7 @@ def _read_site_yaml(cfg_path: Path, shown: str) -> tuple[str, dict[Any, Any]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise stop(f"cannot read: {exc}") from None
     try:
-        data = yaml.safe_load(text)
+        data = safe_load(text)
     except yaml.YAMLError as exc:
         raise BuildError([yaml_error_problem(exc, shown).problem]) from None
     if data is None:

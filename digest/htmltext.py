@@ -7,6 +7,8 @@ leaving out headings, lists, code, tables, figures and captions.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 _SKIP = {
@@ -31,7 +33,141 @@ _SKIP = {
     "footer",
     "header",
 }
+_SKIP_OR_LI = (*_SKIP, "li")
 _VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "area", "col", "embed"}
+
+
+# Bounds on the shape of HTML we hand to parsers and sanitizers.  nh3 is quadratic in
+# nesting depth (100,000 nested <div>: 23 s), libxml2 (under lxml and trafilatura) gives up
+# below about 255 levels, and trafilatura is quadratic in the number of child elements of
+# one element (20,000 links in a paragraph: 28 s).  Real pages stay far below both.
+MAX_DEPTH = 200
+MAX_CHILDREN = 1_000
+
+# One token: a comment, a <!...> or <?...> declaration, a script/style element with its raw
+# text, or a tag.  No part scans past the next '<' or '>' (or runs to the end once), so a
+# pass is linear whatever the input.
+_TOKEN = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|<[!?][^<>]*>?"
+    r"|<(script|style)\b[^<>]*>.*?(?:</\1\s*>|\Z)"
+    r"|<(/?)([A-Za-z][\w:.-]*)([^<>]*)>",
+    re.S | re.I,
+)
+# Elements whose start tag closes an open one of the same name ("<p>a<p>b" are siblings).
+_IMPLIED_END = frozenset({"p", "li", "dt", "dd", "tr", "td", "th", "option"})
+# Block elements are not counted as children: a long page has thousands of paragraphs in
+# one element, and only inline children (links, spans) make trafilatura quadratic.
+_BLOCKS = frozenset(
+    "address article aside blockquote dd details div dl dt figure footer form h1 h2 h3 h4 h5 "
+    "h6 header hr li main nav ol p pre section table tbody td tfoot th thead tr ul".split()
+)
+_VOID_TAGS = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """HTML with the tags beyond the bounds left out (their text kept)."""
+
+    html: str
+    depth: int  # the deepest nesting found (before anything was left out)
+    children: int  # the most child elements of one element (likewise)
+    changed: bool
+
+    def notes(self, what: str) -> tuple[str, ...]:
+        """Lines for the reader report saying what was left out, if anything."""
+        out = []
+        if self.depth > MAX_DEPTH:
+            out.append(
+                f"{what}: elements nested {self.depth:,} deep; tags deeper than "
+                f"{MAX_DEPTH} were left out (their text kept)"
+            )
+        if self.children > MAX_CHILDREN:
+            out.append(
+                f"{what}: {self.children:,} inline elements inside one element; tags after the "
+                f"first {MAX_CHILDREN:,} were left out (their text kept)"
+            )
+        return tuple(out)
+
+
+def bound_tags(html: str, max_depth: int = MAX_DEPTH, max_children: int = MAX_CHILDREN) -> Bounded:
+    """``html`` with every tag nested deeper than ``max_depth`` and every element after the
+    first ``max_children`` inline children of one element (with all inside it) left out, their text
+    kept.  HTML within the bounds is returned as it is.  Linear time."""
+    depth, children, drop = _shape(html, max_depth, max_children)
+    if not drop:
+        return Bounded(html, depth, children, False)
+    parts = []
+    last = 0
+    for start, end in drop:
+        parts.append(html[last:start])
+        last = end
+    parts.append(html[last:])
+    return Bounded("".join(parts), depth, children, True)
+
+
+def _shape(html: str, max_depth: int, max_children: int) -> tuple[int, int, list[tuple[int, int]]]:
+    """(deepest nesting, most children of one element, spans of the tags to leave out).
+
+    Past ``max_depth`` the containers are left out but paragraphs and list items are kept
+    (a few levels more), so the deepest text still reads as a paragraph.  Past
+    ``max_children`` an element is left out with everything inside it."""
+    stack: list[_Open] = []
+    counts: list[int] = [0]  # child elements so far: of the document, then of each open one
+    open_names: dict[str, int] = {}  # name -> how many are open (O(1) "is it open?")
+    kept = 0  # open elements whose tags are kept: the depth of the result
+    deepest = most = 0
+    drop: list[tuple[int, int]] = []
+
+    def close() -> _Open:
+        nonlocal kept
+        top = stack.pop()
+        open_names[top.name] -= 1
+        counts.pop()
+        kept -= not top.dropped
+        return top
+
+    for m in _TOKEN.finditer(html):
+        name = m.group(3)
+        if name is None:
+            continue
+        name = name.lower()
+        if m.group(2):  # an end tag: close up to the element it names, if it is open
+            if open_names.get(name):
+                while (top := close()).name != name:
+                    pass
+                if top.dropped:
+                    drop.append(m.span())
+            continue
+        if name in _IMPLIED_END and stack and stack[-1].name == name:
+            close()
+        if name not in _BLOCKS:
+            counts[-1] += 1
+            most = max(most, counts[-1])
+        crowded = (stack[-1].crowded if stack else False) or counts[-1] > max_children
+        if name in _VOID_TAGS or m.group(4).rstrip().endswith("/"):
+            if crowded:
+                drop.append(m.span())
+            continue
+        too_deep = kept >= max_depth and not (name in _IMPLIED_END and kept < max_depth + 8)
+        item = _Open(name, crowded or too_deep, crowded)
+        stack.append(item)
+        counts.append(0)
+        open_names[name] = open_names.get(name, 0) + 1
+        kept += not item.dropped
+        deepest = max(deepest, len(stack))
+        if item.dropped:
+            drop.append(m.span())
+    return deepest, most, drop
+
+
+@dataclass
+class _Open:
+    name: str
+    dropped: bool  # its tags are left out
+    crowded: bool  # and so are all tags inside it
 
 
 def collapse(text: str) -> str:
@@ -43,6 +179,7 @@ class _Paragraphs(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.stack: list[str] = []
+        self.open: dict[str, int] = {}  # tag -> how many are open in the stack
         self.paragraphs: list[str] = []
         self.all_text: list[str] = []
         self._current: list[str] | None = None
@@ -54,8 +191,10 @@ class _Paragraphs(HTMLParser):
             if tag == "br" and self._current is not None:
                 self._current.append(" ")
             return
+        outside = not any(self.open.get(t) for t in _SKIP_OR_LI) if tag == "p" else False
         self.stack.append(tag)
-        if tag == "p" and not any(t in _SKIP or t == "li" for t in self.stack[:-1]):
+        self.open[tag] = self.open.get(tag, 0) + 1
+        if tag == "p" and outside:
             self._current = []
             self._current_plain = True
         elif (
@@ -64,10 +203,11 @@ class _Paragraphs(HTMLParser):
             self._emph_depth += 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID or tag not in self.stack:
+        if tag in _VOID or not self.open.get(tag):
             return
         while self.stack:
             top = self.stack.pop()
+            self.open[top] -= 1
             if top == "p" and self._current is not None:
                 text = collapse("".join(self._current))
                 if text and not (self._emph_depth and self._current_plain):

@@ -27,6 +27,52 @@ TextDatesLoader.yaml_implicit_resolvers = {
 
 # More values than this (aliases expanded) is refused: a 'billion laughs' bomb.
 MAX_NODES = 10_000
+# Lists and mappings nested deeper than this are refused: PyYAML builds nested values by
+# recursion, and 500 levels exhaust Python's stack (a RecursionError, not a message).
+MAX_DEPTH = 100
+
+
+class TooDeep(yaml.YAMLError):
+    """YAML nested deeper than MAX_DEPTH; worded and placed like PyYAML's own errors."""
+
+    def __init__(self, mark: Any) -> None:  # a yaml.Mark (libyaml's or PyYAML's)
+        self.problem = f"nested more than {MAX_DEPTH} levels deep (flatten it)"
+        self.problem_mark = mark
+        self.context = None
+        self.context_mark = None
+        super().__init__(self.problem)
+
+
+def check_depth(raw: str) -> None:
+    """Raise TooDeep when lists and mappings nest deeper than MAX_DEPTH.
+
+    Reads parser events (no recursion, and libyaml's C parser when available), so it is
+    safe whatever the depth; a syntax error is left for the real load to report."""
+    if raw.count("[") + raw.count("{") + raw.count(":") + raw.count("-") <= MAX_DEPTH:
+        return  # cannot nest that deep: the usual case costs nothing
+    depth = 0
+    loader = _Base(raw)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise TooDeep(event.start_mark)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except TooDeep:
+        raise
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
+
+
+def safe_load(raw: str) -> Any:
+    """yaml.safe_load, refusing nesting deeper than MAX_DEPTH (raises yaml.YAMLError)."""
+    check_depth(raw)
+    return yaml.safe_load(raw)
 
 
 def load_with_node(raw: str) -> tuple[yaml.Node | None, Any]:
@@ -34,6 +80,7 @@ def load_with_node(raw: str) -> tuple[yaml.Node | None, Any]:
 
     The node is kept so callers can find each key's line and count the values.
     """
+    check_depth(raw)
     loader = TextDatesLoader(raw)
     try:
         node = loader.get_single_node()
@@ -87,9 +134,10 @@ def yaml_error_message(exc: yaml.YAMLError, text_len: int | None = None) -> tupl
 def yaml_error_problem(err: yaml.YAMLError, path: str, line_offset: int = 0) -> ConfigError:
     """A YAML syntax error as a DigestError with line and column."""
     message, line = yaml_error_message(err)
+    what = "YAML" if isinstance(err, TooDeep) else "YAML syntax error"
     if line is not None:
-        return ConfigError(f"YAML syntax error: {message}", path, line + 1 + line_offset)
-    return ConfigError(f"YAML syntax error: {message}", path)
+        return ConfigError(f"{what}: {message}", path, line + 1 + line_offset)
+    return ConfigError(f"{what}: {message}", path)
 
 
 def line_map(
@@ -103,6 +151,7 @@ def line_map(
     """
     lines: dict[tuple[str, ...], int] = {}
     try:
+        check_depth(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return lines

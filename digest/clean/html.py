@@ -14,7 +14,9 @@ Metadata comes from the page itself: ``<title>``, OpenGraph, ``article:*`` prope
 and JSON-LD ``NewsArticle`` (also inside ``@graph``) and ``BreadcrumbList``.
 
 Nothing is downloaded: trafilatura works on the string it is given.  Pages longer than
-:data:`MAX_HTML` characters are cut before parsing, so the time taken is bounded.
+:data:`MAX_HTML` characters are cut before parsing, and tags nested deeper than
+:data:`digest.htmltext.MAX_DEPTH` or past the first :data:`digest.htmltext.MAX_CHILDREN`
+children of one element are left out (their text kept), so the time taken is bounded.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from digest.clean.scraped import (
     parse_date_text,
 )
 from digest.clean.types import Cleaned
+from digest.htmltext import bound_tags
 
 __all__ = ["clean_html_page", "extract_paragraphs", "MAX_HTML"]
 
@@ -603,6 +606,11 @@ def _clean(html: str) -> Cleaned:
     if len(html) > MAX_HTML:
         report.append(f"html: page cut to its first {MAX_HTML:,} characters")
         html = html[:MAX_HTML]
+    # libxml2 gives up below ~255 levels (the body is lost) and trafilatura is quadratic
+    # in the children of one element: tags past the bounds are left out, text kept.
+    bounded = bound_tags(html)
+    report.extend(bounded.notes("html"))
+    html = bounded.html
     root = _parse(html)
     if root is None:
         return Cleaned(

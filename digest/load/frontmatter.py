@@ -8,7 +8,13 @@ from typing import Any
 import yaml
 
 from digest.errors import ContentError
-from digest.yamltext import MAX_NODES, load_with_node, too_many_nodes, yaml_error_message
+from digest.yamltext import (
+    MAX_NODES,
+    TooDeep,
+    load_with_node,
+    too_many_nodes,
+    yaml_error_message,
+)
 
 # Re-exported: callers that read YAML errors the front-matter way import them from here.
 __all__ = [
@@ -84,8 +90,9 @@ def _load(raw: str, path: str, first_line: int, what: str) -> tuple[yaml.Node | 
         return load_with_node(raw)
     except yaml.YAMLError as exc:
         message, line = yaml_error_message(exc, len(raw.rstrip()))
+        kind = "YAML" if isinstance(exc, TooDeep) else "YAML syntax error"
         raise ContentError(
-            f"{what}: YAML syntax error: {message}",
+            f"{what}: {kind}: {message}",
             path,
             first_line + line if line is not None else first_line,
         ) from None

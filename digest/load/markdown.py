@@ -1,4 +1,12 @@
-"""The Markdown reader: front matter + Markdown body."""
+"""The Markdown reader: front matter + Markdown body.
+
+Python-Markdown recurses once per level of nested lists (a 1,000-item ``1. 1. 1. ...``
+line or 250 nested lists exhaust Python's stack) and does work quadratic in some inputs:
+each ``[`` scans ahead for its ``]`` (16 KB of ``[``: 36 s) and every abbreviation
+definition is tried at every word.  :func:`check_markdown` measures those shapes first,
+in linear time, and refuses a body past the bounds below with the line to fix, so no
+file under the size limit keeps the build (or ``digest serve``) busy for long.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +16,17 @@ import threading
 import markdown as md
 import nh3
 
+from digest.errors import ContentError
+from digest.htmltext import MAX_DEPTH, bound_tags
 from digest.load.frontmatter import split_front_matter
 from digest.model import Parsed
+
+# Bounds on what Python-Markdown is given (far beyond any real article).
+MAX_NESTING = 50  # levels of lists and block quotes on one line
+BRACKET_BUDGET = 4_000_000  # characters scanned from '[' to a far ']' (about 1 s of work)
+_FAR = 200  # a ']' this close to its '[' costs nothing worth counting
+MAX_ABBREVIATIONS = 100  # '*[ABBR]: ...' definitions
+MAX_ABBREVIATION_USES = 20_000  # places where a defined abbreviation appears
 
 EXTENSIONS = ["extra", "sane_lists"]
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
@@ -37,6 +54,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 def read_markdown(text: str, path: str) -> Parsed:
     meta, lines, body, body_line = split_front_matter(text, path)
+    check_markdown(body, path, body_line)
     report: list[str] = []
     if "title" not in meta:
         m = _HEADING.search(body)
@@ -56,6 +74,120 @@ def read_markdown(text: str, path: str) -> Parsed:
     )
 
 
+# ---------------------------------------------------------------- bounds
+
+
+def check_markdown(body: str, path: str, body_line: int = 1) -> None:
+    """Refuse (ContentError naming the line) a Markdown body that would exhaust the stack or
+    take long to render: see the module docstring.  Linear time."""
+    for problem in (_too_deep, _far_brackets, _too_many_abbreviations, _html_too_deep):
+        found = problem(body)
+        if found is not None:
+            offset, message = found
+            raise ContentError(message, path, body_line + body.count("\n", 0, offset))
+
+
+# Container markers opening a line: block quotes and list items, any number in a row.
+_MARKERS = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+
+
+def _too_deep(body: str) -> tuple[int, str] | None:
+    """A line nested deeper than MAX_NESTING lists or quotes (by indent and markers)."""
+    start = 0
+    for line in body.split("\n"):
+        at = 0
+        markers = 0
+        while (m := _MARKERS.match(line, at)) is not None:
+            markers += 1
+            at = m.end()
+            if markers > MAX_NESTING:
+                break
+        if markers:
+            indent = len(line) - len(line.lstrip(" \t"))
+            width = len(line[:indent].expandtabs(4))
+            levels = width // 4 + markers
+            if levels > MAX_NESTING:
+                return start, (
+                    f"Markdown nesting too deep (more than {MAX_NESTING} levels of lists or "
+                    "quotes): flatten the list, or escape a marker that is not one "
+                    "(write '1\\.' for '1.')"
+                )
+        start += len(line) + 1
+    return None
+
+
+_BRACKETS = re.compile(r"\\.|[\[\]]|\n[ \t]*\n", re.S)
+
+
+def _far_brackets(body: str) -> tuple[int, str] | None:
+    """A paragraph whose '[' are far from (or without) their ']': Python-Markdown scans
+    from each '[' to its ']' or the paragraph's end, which is quadratic."""
+    cost = 0
+    opened: list[int] = []
+    para = 0
+    for m in _BRACKETS.finditer(body):
+        c = m.group()
+        if c == "[":
+            opened.append(m.start())
+            # everything still open has scanned at least this far
+            if len(opened) % 256 == 0 and cost + _pending(opened, m.start()) > BRACKET_BUDGET:
+                return para, _BRACKET_MESSAGE
+        elif c == "]":
+            if opened:
+                cost += max(0, m.start() - opened.pop() - _FAR)
+        elif c[0] == "\n":  # a blank line ends the paragraph
+            cost += _pending(opened, m.start())
+            opened.clear()
+            if cost > BRACKET_BUDGET:
+                return para, _BRACKET_MESSAGE
+            para = m.end()
+    cost += _pending(opened, len(body))
+    if cost > BRACKET_BUDGET:
+        return para, _BRACKET_MESSAGE
+    return None
+
+
+def _pending(opened: list[int], end: int) -> int:
+    return sum(max(0, end - start - _FAR) for start in opened)
+
+
+_BRACKET_MESSAGE = (
+    "too many '[' without a near ']' in the paragraph starting here (Markdown would take "
+    "minutes to render it): close them, or escape them as '\\['"
+)
+_ABBR = re.compile(r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:", re.M)
+
+
+def _too_many_abbreviations(body: str) -> tuple[int, str] | None:
+    """More abbreviation definitions, or uses of them, than Markdown handles quickly."""
+    found = list(_ABBR.finditer(body, 0, len(body)))
+    if len(found) > MAX_ABBREVIATIONS:
+        return found[MAX_ABBREVIATIONS].start(), (
+            f"too many abbreviation definitions ({len(found):,}; the limit is "
+            f"{MAX_ABBREVIATIONS}): each one is tried at every word"
+        )
+    uses = sum(body.count(a) for a in {m.group("abbr") for m in found} if a)
+    if uses > MAX_ABBREVIATION_USES + len(found):
+        return found[0].start(), (
+            f"abbreviations used {uses - len(found):,} times (the limit is "
+            f"{MAX_ABBREVIATION_USES:,}): define fewer of them"
+        )
+    return None
+
+
+def _html_too_deep(body: str) -> tuple[int, str] | None:
+    """HTML in the Markdown nested deeper than MAX_DEPTH elements."""
+    if "<" not in body:
+        return None
+    depth = bound_tags(body).depth
+    if depth <= MAX_DEPTH:
+        return None
+    return 0, f"HTML nested {depth:,} elements deep (the limit is {MAX_DEPTH}): flatten it"
+
+
+# ---------------------------------------------------------------- rendering
+
+
 _local = threading.local()
 
 
@@ -72,16 +204,20 @@ def markdown_to_html(body: str, *, raw_html: bool) -> str:
     converter = _converter()
     try:
         html = converter.reset().convert(body)
+    except RecursionError:  # check_markdown refuses the shapes known to recurse this deep
+        raise ContentError("Markdown nesting too deep: flatten the lists") from None
     finally:
         converter.reset()
+    html = bound_tags(html).html  # nesting of the Markdown's own (bounded by MAX_NESTING)
     if raw_html:
         return html
     return sanitize(html)
 
 
 def sanitize(html: str) -> str:
+    """Allowed tags and attributes only; nesting bounded first (nh3 is quadratic in it)."""
     return nh3.clean(
-        html,
+        bound_tags(html).html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,

@@ -23,6 +23,7 @@ from digest.config import SummaryConfig
 from digest.model import Article, Summary
 from digest.sentences import split_sentences
 from digest.summarize.news import (
+    MAX_WORDS,
     default_count,
     rank,
     stemmer_and_stop_words,
@@ -30,6 +31,13 @@ from digest.summarize.news import (
 )
 
 MAX_CANDIDATES = 400  # bound the work per article (graph methods are quadratic)
+# Fewer for the stock methods that are slower per sentence, measured with
+# bench/hostile_inputs.py so that no article takes more than a few seconds (kl on 176 KB
+# took 270 s unbounded).  Each sentence weighs with its first MAX_WORDS words only.
+METHOD_CANDIDATES = {"kl": 50, "lsa": 100, "lexrank": 150, "textrank": 150, "luhn": 200}
+# sumy's stock methods compare word lists pairwise (lexrank's idf is quadratic in the words
+# of a sentence), so they weigh fewer words per sentence than ``news`` (MAX_WORDS).
+STOCK_MAX_WORDS = 50
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
 
@@ -49,7 +57,7 @@ class _Tokenizer:
         return tuple(split_sentences(paragraph))
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
-        return tuple(_WORD.findall(sentence))
+        return tuple(_WORD.findall(sentence)[:STOCK_MAX_WORDS])
 
 
 @dataclass(frozen=True)
@@ -63,17 +71,50 @@ class Scored:
     usable: bool
 
 
-def candidates(article: Article) -> tuple[list[str], list[int]]:
-    """Candidate sentences in article order, with their paragraph numbers."""
+def max_candidates(method: str) -> int:
+    """How many sentences (the first ones) a method considers."""
+    return METHOD_CANDIDATES.get(method, MAX_CANDIDATES)
+
+
+def max_words(method: str) -> int:
+    """How many words (the first ones) of a sentence a method weighs."""
+    return MAX_WORDS if method == "news" else STOCK_MAX_WORDS
+
+
+def candidates(article: Article, limit: int = MAX_CANDIDATES) -> tuple[list[str], list[int]]:
+    """The first ``limit`` candidate sentences in article order, with their paragraph numbers."""
     sentences: list[str] = []
     paragraph_ids: list[int] = []
     for p, para in enumerate(article.paragraphs):
         for s in split_sentences(para, article.language):
             sentences.append(s)
             paragraph_ids.append(p)
-            if len(sentences) >= MAX_CANDIDATES:
+            if len(sentences) >= limit:
                 return sentences, paragraph_ids
     return sentences, paragraph_ids
+
+
+def limits(article: Article, cfg: SummaryConfig) -> tuple[str, ...]:
+    """Report lines (``-v``) saying which bounds on the summarizer's work applied."""
+    if article.summary_override:
+        return ()
+    method = article.summary_method or cfg.method
+    limit = max_candidates(method)
+    sentences, _ids = candidates(article, limit + 1)
+    out = []
+    if len(sentences) > limit:
+        out.append(
+            f"summary: only the first {limit} sentences were considered ({method} is "
+            "bounded per article)"
+        )
+    words = max_words(method)
+    long = sum(1 for s in sentences[:limit] if len(_WORD.findall(s)) > words)
+    if long:
+        out.append(
+            f"summary: {long} sentence(s) longer than {words} words weighed by their "
+            f"first {words} words"
+        )
+    return tuple(out)
 
 
 def target_count(n_sentences: int, cfg: SummaryConfig) -> int:
@@ -87,7 +128,7 @@ def target_count(n_sentences: int, cfg: SummaryConfig) -> int:
 def score(article: Article, cfg: SummaryConfig) -> tuple[str, list[Scored]]:
     """(method, every candidate with score and whether chosen)."""
     method = article.summary_method or cfg.method
-    sentences, paragraph_ids = candidates(article)
+    sentences, paragraph_ids = candidates(article, max_candidates(method))
     if not sentences:
         return method, []
     count = target_count(len(sentences), cfg)

@@ -72,6 +72,7 @@ DEPENDENT_FACTOR = 0.8  # dependent sentence whose predecessor is not chosen
 TITLE_WEIGHT = 0.3  # bonus for overlap with the headline (cosine), when a title is given
 MIN_WORDS = 4  # shorter sentences are not usable
 SUMMARY_RATIO = 0.25  # adaptive length: at most a quarter of the article's sentences
+MAX_WORDS = 100  # words of one sentence that are weighed (every method): bounds the work
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-]+[^\W\d_]*)*")  # a letter, then letters, ' ’ and -
 
@@ -295,7 +296,7 @@ def rank(
         return Ranking([0.0] * n, [], [usable_sentence(s) for s in sentences])
     lang = _language(language)
     stem, stops = stemmer_and_stop_words(lang)
-    words = [_WORD.findall(s.lower()) for s in sentences]
+    words = [_WORD.findall(s.lower())[:MAX_WORDS] for s in sentences]
     usable = _usable_mask(sentences, words)
     vectors = _vectors([_terms(w, stem, stops) for w in words])
     base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops))
