@@ -25,12 +25,12 @@ import sys
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from digest import cache, load, pool, related, summarize
+from digest import cache, load, pool, related, storyfeatures, summarize
 from digest.config import ContentConfig, FolderDefaults, SummaryConfig
 from digest.errors import Problem, Problems
 from digest.load import SourceFile
@@ -47,6 +47,7 @@ class Processed:
     summary: Summary | None
     terms: TermCounts | None
     digest: str | None = None  # sha256 of the bytes processed (None when unread or cached)
+    features: array | None = None  # story features (digest.storyfeatures)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Item:
     article: Article
     summary: Summary
     terms: TermCounts
+    features: array = field(default_factory=lambda: array("i"))  # digest.storyfeatures
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,7 @@ def collect(
         if p.article is None:
             continue
         assert p.summary is not None and p.terms is not None
-        item = Item(src, k, p.article, p.summary, p.terms)
+        item = Item(src, k, p.article, p.summary, p.terms, p.features or array("i"))
         (drafts if p.article.draft and not content.drafts else items).append(item)
     load.check_collection([it.article for it in items], problems)
     items.sort(key=lambda it: load.newest_first(it.article))
@@ -144,6 +146,7 @@ def process_one(
         summarize.summarize(article, summary_cfg),
         related.term_counts(article),
         loaded.digest,
+        storyfeatures.story_features(article.title, article.text),
     )
 
 
@@ -382,6 +385,7 @@ class Stored:
     summary: Summary
     term_ids: bytes
     term_counts: bytes
+    feature_ids: bytes  # story features, little-endian int32
 
     @classmethod
     def of(cls, p: Processed) -> Stored:
@@ -393,11 +397,15 @@ class Stored:
             p.summary,
             _le_bytes(p.terms.ids),
             _le_bytes(p.terms.counts),
+            _le_bytes(p.features if p.features is not None else array("i")),
         )
 
     def processed(self) -> Processed:
         terms = TermCounts(_int32s(self.term_ids), _int32s(self.term_counts))
-        return Processed(self.article, self.problems, self.report, self.summary, terms)
+        feats = _int32s(self.feature_ids[: len(self.feature_ids) // 4 * 4])
+        return Processed(
+            self.article, self.problems, self.report, self.summary, terms, features=feats
+        )
 
 
 def valid(stored: dict[str, Stored]) -> dict[str, Stored]:

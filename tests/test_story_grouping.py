@@ -10,6 +10,7 @@ from pathlib import Path
 from digest import cache, collect, related, stories
 from digest.config import ContentConfig, RelatedConfig, StoriesConfig, SummaryConfig
 from digest.errors import Problems
+from digest.stories import grouping as grouping_module
 
 HARWICK = [
     (
@@ -221,3 +222,76 @@ def test_edited_article_regroups_as_a_cold_build(tmp_path: Path) -> None:
     cold = groups_of(content)
     assert warm == cold
     assert "other-2" in story_of(cold, "dunmore-0")
+
+
+# Two warehouse fires told in the same words: only the names and figures differ.
+FIRES = [
+    (
+        "Warehouse fire closes ring road",
+        "Valley Courier",
+        "A fire broke out at a timber warehouse on the industrial estate on Monday night. "
+        "Firefighters from Ashby and Corran fought the blaze for six hours and the ring "
+        "road was closed while smoke drifted over the houses. Police said 14 workers left "
+        "the building safely and Ashby council opened the leisure centre for residents.",
+    ),
+    (
+        "Fire at timber warehouse shuts ring road",
+        "Lune Herald",
+        "Firefighters from Ashby and Corran spent six hours at a timber warehouse fire on "
+        "the industrial estate. Smoke drifted over houses and the ring road was closed. "
+        "All 14 workers left the building safely, police said, and Ashby council opened "
+        "the leisure centre.",
+    ),
+    (
+        "Timber warehouse blaze on Pellington estate",
+        "Bay Times",
+        "Crews from Pellington and Wrayholt tackled a blaze at a timber warehouse on the "
+        "Pellington industrial estate through Thursday. The bypass stayed shut until "
+        "the fumes cleared and 38 staff were evacuated, Pellington police said.",
+    ),
+    (
+        "Pellington warehouse blaze: 38 staff evacuated",
+        "Coastal Post",
+        "A blaze at a Pellington timber warehouse forced 38 staff out on Thursday. Crews "
+        "from Wrayholt helped, and the bypass was shut while fumes cleared from the "
+        "Pellington industrial estate.",
+    ),
+]
+
+
+def write_fires(root: Path) -> Path:
+    content = root / "content"
+    content.mkdir(parents=True)
+    for i, (title, source, text) in enumerate(FIRES):
+        (content / f"fire-{i}.md").write_text(
+            f'---\ntitle: "{title}"\ndate: 2026-04-10\nsource: "{source}"\n---\n\n{text}\n',
+            encoding="utf-8",
+        )
+    return content
+
+
+def test_story_features_keep_look_alike_wording_apart(tmp_path: Path, monkeypatch) -> None:
+    content = write_fires(tmp_path)
+    groups = groups_of(content)
+    assert story_of(groups, "fire-0") == {"fire-0", "fire-1"}
+    assert story_of(groups, "fire-2") == {"fire-2", "fire-3"}
+    # on the related cosine alone, the two fires are one story
+    monkeypatch.setattr(grouping_module, "ENTITY_WEIGHT", 0.0)
+    assert story_of(groups_of(content), "fire-0") == {"fire-0", "fire-1", "fire-2", "fire-3"}
+
+
+def test_story_features_are_names_and_numbers() -> None:
+    from digest.storyfeatures import _id, story_features
+
+    feats = set(story_features("Fire in Ashby", "Firefighters from Ashby Vale came. 14 left."))
+    assert {_id("ashby"), _id("vale"), _id("ashby vale"), _id("14")} <= feats
+    assert _id("firefighters") not in feats  # sentence-initial capital: not a name
+    assert _id("fire") not in feats and _id("left") not in feats
+
+
+def test_group_size_is_capped(tmp_path: Path, monkeypatch) -> None:
+    content = write_site(tmp_path)
+    monkeypatch.setattr(grouping_module, "MAX_GROUP", 2)
+    groups = groups_of(content)
+    assert max(len(g) for g in groups) == 2
+    assert story_of(groups, "dunmore-0") == {"dunmore-0", "dunmore-1"}

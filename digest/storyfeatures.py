@@ -1,0 +1,98 @@
+"""Story features: the names and numbers an article mentions, as hashed ids.
+
+Two articles about one event name the same places, people and organisations and give the
+same figures; two look-alike events (two earthquakes, two bridge closures) share their
+vocabulary but not those.  Story grouping (:mod:`digest.stories.grouping`) scores a pair
+of neighbours on the overlap of these ids as well as on the related cosine.
+
+Extracted in the per-article work (:func:`digest.collect.process_one`), where the text is
+still at hand, and cached with the article.  Language-independent heuristics, no model:
+
+* a *name* is a word starting with a capital letter that is not the first word of a
+  sentence, a line or a paragraph, and not a stop word (lower-cased for the id); two or
+  more such words in a row also give their bigrams ("kestrel bay");
+* a *number* is a run of digits (with inner ``.``/``,``), kept as written ("6.1");
+* the title gives its numbers, and those of its capitalised words that the text also has
+  as names (titles are often in Title Case, so a capital there alone proves nothing).
+
+At most ``MAX_FEATURES`` ids are kept: the most frequent, ties by id.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from array import array
+from collections import Counter
+
+from digest.related import STOP_WORDS
+
+FEATURE_BITS = 20  # ids are hashed into 2**20 buckets
+MAX_FEATURES = 64  # ids kept per article (the most frequent): bounds memory at 100,000
+
+_TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?|\d(?:[\d,.]*\d)?", re.UNICODE)
+_BREAK = re.compile(r"[.!?:;\"“”«»()\[\]]|\n|''|``")  # ends a sentence or a run of names
+
+# Capitalised words that are not names (days and months are shared by unrelated stories)
+_NOT_NAMES = (
+    frozenset(
+        """
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december
+    """.split()
+    )
+    | STOP_WORDS
+)
+
+
+def _id(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & ((1 << FEATURE_BITS) - 1)
+
+
+def _scan(text: str) -> tuple[list[str], list[str], set[str]]:
+    """(names and name bigrams, numbers, every capitalised word) of a text."""
+    names: list[str] = []
+    numbers: list[str] = []
+    capitals: set[str] = set()
+    run: list[str] = []  # names in a row
+    start = True  # the next word begins a sentence
+    last = 0
+    for m in _TOKEN.finditer(text):
+        gap = text[last : m.start()]
+        last = m.end()
+        if _BREAK.search(gap):
+            start, run = True, []
+        elif gap.strip(" \t'’-"):  # other punctuation (a comma) ends a run of names
+            run = []
+        tok = m.group()
+        if tok[0].isdigit():
+            numbers.append(tok)
+            start, run = False, []
+            continue
+        low = tok.lower()
+        if tok[0].isupper():
+            capitals.add(low)
+        if tok[0].isupper() and not start and low not in _NOT_NAMES:
+            names.append(low)
+            if run:
+                names.append(run[-1] + " " + low)
+            run.append(low)
+        else:
+            run = []
+        start = False
+    return names, numbers, capitals
+
+
+def story_features(title: str, text: str) -> array:
+    """Sorted distinct hashed ids of the names and numbers of an article."""
+    names, numbers, _ = _scan(text)
+    count = Counter(names)
+    count.update(numbers)
+    _, t_numbers, t_capitals = _scan(title)
+    count.update(t_numbers)
+    count.update(w for w in t_capitals if w in count)
+    ids: Counter[int] = Counter()
+    for f, k in count.items():
+        ids[_id(f)] += k
+    keep = sorted(ids, key=lambda i: (-ids[i], i))[:MAX_FEATURES]
+    return array("i", sorted(keep))
