@@ -87,4 +87,4 @@ def test_bad_toml_in_a_build_names_file_and_line(
     root = write_site(tmp_path / "s", {"news/a.md": '+++\ntitle = "A"\ndate = nope\n+++\n' + BODY})
     rc, err = run_build(root, capsys)
     assert rc != 0
-    assert "a.md:3: error: front matter: TOML syntax error" in err.replace("\\", "/")
+    assert "error: content/news/a.md:3: front matter: TOML syntax error" in err.replace("\\", "/")
