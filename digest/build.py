@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from digest import cache, collect, feeds, publish, related, render, stories
+from digest import cache, collect, feeds, publish, redirects, related, render, stories
 from digest.collect import Collected, Progress, Report, no_progress
 from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
@@ -131,7 +131,15 @@ def _build(
             with clock.stage("render+feeds"):
                 pages = clock.lazy(
                     "render+feeds",
-                    _pages(entries, theme, config.site, store, output, options.jobs),
+                    _pages(
+                        entries,
+                        theme,
+                        config.site,
+                        store,
+                        output,
+                        options.jobs,
+                        standalone=_standalone(site),
+                    ),
                 )
             with clock.stage("publish"):
                 files, changed = publish.publish(pages, output)
@@ -174,6 +182,11 @@ def _entries(site: Collected, links: dict[str, tuple[RelatedLink, ...]]) -> list
     return out
 
 
+def _standalone(site: Collected) -> list[Entry]:
+    """The standalone pages (About, Contact) as entries: no summary, no links."""
+    return [Entry(it.article, it.summary) for it in site.pages]
+
+
 def _pages(
     entries: Sequence[Entry],
     theme: render.Theme,
@@ -181,12 +194,17 @@ def _pages(
     store: cache.Cache | None,
     live: Path,
     jobs: int | None,
+    standalone: Sequence[Entry] = (),
 ) -> Iterator[Page]:
     """Every output file of the site, one at a time (publish writes them as they come)."""
     extra = {"feeds": feeds.discovery_links(site)}
+    extra["site_pages"] = render.menu_links(standalone)
     return chain(
         render.render_site(entries, theme, site, extra, store, live, jobs),
         feeds.feed_pages(entries, site),
+        # standalone pages and redirects: in no feed, archive or sitemap
+        render.standalone_pages(standalone, entries, theme, site, extra),
+        redirects.redirect_pages((e.article for e in chain(entries, standalone)), site),
     )
 
 

@@ -20,7 +20,7 @@ from digest.errors import ContentError
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,no-redef,unused-ignore]
 
 Split = tuple[dict[str, Any], dict[str, int], str, int]
 
