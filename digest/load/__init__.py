@@ -39,6 +39,7 @@ from digest.load.frontmatter import parse_yaml_mapping
 from digest.load.keys import FOREIGN_KEYS, read_foreign
 from digest.load.markdown import markdown_to_html, read_markdown
 from digest.load.scraped import read_html_page, read_scraped_text
+from digest.load.shortcodes import expand as expand_shortcodes
 from digest.model import Article, Parsed
 from digest.paths import shown as _shown
 from digest.paths import told_apart
@@ -717,7 +718,8 @@ def _body(
     parsed: Parsed, cfg: ContentConfig, problems: Problems
 ) -> tuple[str, tuple[str, ...], str]:
     if parsed.body_format == "markdown":
-        body_html = markdown_to_html(parsed.body, raw_html=cfg.raw_html)
+        body = expand_shortcodes(parsed.body, parsed.path, parsed.body_line, problems)
+        body_html = markdown_to_html(body, raw_html=cfg.raw_html)
     elif parsed.body_format == "paragraphs":
         body_html = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in parsed.body)
     else:  # pragma: no cover - readers only produce the two formats above
