@@ -313,6 +313,41 @@ def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderD
         rel = f.parent.relative_to(cfg.dir).as_posix()
         rel = "" if rel == "." else rel
         out[rel] = found.over(out.get(rel, FolderDefaults()))
+    for rel, title in section_titles(cfg, real_root, problems).items():
+        out[rel] = out.get(rel, FolderDefaults()).over(FolderDefaults(section=title))
+    return out
+
+
+SECTION_FILES = ("_index.md", "_index.markdown")
+
+
+def section_titles(cfg: ContentConfig, real_root: Path, problems: Problems) -> dict[str, str]:
+    """Folder -> section title from its `_index.md` (Hugo's and Zola's section file):
+    its front matter's 'title' names the folder's section (a `section:` set by
+    site.yaml or `_source.yaml` wins); the file is not an article.  Only 'title' is
+    read; the content folder's own `_index.md` (the home page) is not."""
+    out: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(cfg.dir, followlinks=False):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith((".", "_")) and not (Path(dirpath) / d).is_symlink()
+        )
+        rel = Path(dirpath).relative_to(cfg.dir).as_posix()
+        name = next((n for n in SECTION_FILES if n in filenames), None)
+        if rel == "." or name is None:
+            continue
+        src = _source_file(Path(dirpath) / name, cfg.dir, real_root, cfg, problems)
+        if src is None:
+            continue
+        try:
+            parsed, _digest = read_source(src)
+        except ContentError as exc:
+            problems.add_error(exc)
+            continue
+        title = _Validator(src.shown, parsed.meta_lines, problems).text(parsed.meta, "title")
+        if title:
+            out[rel] = title
     return out
 
 
