@@ -27,7 +27,18 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from digest import cache, collect, editions, feeds, newsletter, publish, related, render, stories
+from digest import (
+    cache,
+    collect,
+    editions,
+    feeds,
+    newsletter,
+    publish,
+    redirects,
+    related,
+    render,
+    stories,
+)
 from digest.collect import Collected, Progress, Report, no_progress
 from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
@@ -145,7 +156,16 @@ def _build(
             with clock.stage("render+feeds"):
                 pages = clock.lazy(
                     "render+feeds",
-                    _pages(entries, news, theme, config.site, store, output, options.jobs),
+                    _pages(
+                        entries,
+                        news,
+                        theme,
+                        config.site,
+                        store,
+                        output,
+                        options.jobs,
+                        standalone=_standalone(site),
+                    ),
                 )
             with clock.stage("publish"):
                 files, changed = publish.publish(pages, output)
@@ -194,6 +214,11 @@ def _entries(
     return out
 
 
+def _standalone(site: Collected) -> list[Entry]:
+    """The standalone pages (About, Contact) as entries: no summary, no links."""
+    return [Entry(it.article, it.summary) for it in site.pages]
+
+
 def _pages(
     entries: Sequence[Entry],
     news: editions.News,
@@ -202,11 +227,13 @@ def _pages(
     store: cache.Cache | None,
     live: Path,
     jobs: int | None,
+    standalone: Sequence[Entry] = (),
 ) -> Iterator[Page]:
     """Every output file of the site, one at a time (publish writes them as they come)."""
     extra = {
         "feeds": feeds.discovery_links(site),
         "edition_feeds": editions.feed_discovery(site),
+        "site_pages": render.menu_links(standalone),
     }
     more = editions.sitemap_paths(news.editions, news.stories)
     return chain(
@@ -215,6 +242,9 @@ def _pages(
         [editions.stories_json(news.stories, site)],
         editions.edition_feeds(news.editions, site),
         (newsletter.email_text_page(ed, site) for ed in news.editions),
+        # standalone pages and redirects: in no feed, archive or sitemap
+        render.standalone_pages(standalone, entries, theme, site, extra),
+        redirects.redirect_pages((e.article for e in chain(entries, standalone)), site),
     )
 
 

@@ -70,6 +70,9 @@ class Collected:
     drafts: tuple[Item, ...]  # drafts left out (empty when drafts are built)
     defaults: dict[str, FolderDefaults]  # per-folder defaults, to read a source again
     processed: int  # sources whose work was redone (cache misses)
+    # Standalone pages (kind "page": About, Contact), by menu weight then title; never
+    # in ``items``, so no feed, archive, related link or story ever sees them.
+    pages: tuple[Item, ...] = ()
 
     @property
     def articles(self) -> list[Article]:
@@ -108,6 +111,7 @@ def collect(
     )
     items: list[Item] = []
     drafts: list[Item] = []
+    pages: list[Item] = []
     for src, p, k in zip(sources, done, keys, strict=True):
         problems.extend(p.problems)
         if on_report is not None:
@@ -116,10 +120,14 @@ def collect(
             continue
         assert p.summary is not None and p.terms is not None
         item = Item(src, k, p.article, p.summary, p.terms, p.features or array("i"))
-        (drafts if p.article.draft and not content.drafts else items).append(item)
-    load.check_collection([it.article for it in items], problems)
+        if p.article.draft and not content.drafts:
+            drafts.append(item)
+        else:
+            (pages if p.article.kind == "page" else items).append(item)
+    load.check_collection([it.article for it in items + pages], problems)
     items.sort(key=lambda it: load.newest_first(it.article))
-    return Collected(tuple(items), tuple(drafts), defaults, processed)
+    pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
+    return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages))
 
 
 # ---------------------------------------------------------------- per-source work
@@ -139,6 +147,10 @@ def process_one(
     article = loaded.article
     if article is None:
         return Processed(None, loaded.problems, loaded.report, None, None, loaded.digest)
+    if article.kind == "page":  # not summarized, nor compared with the articles
+        nothing = TermCounts(array("i"), array("i"))
+        summary = Summary((), "page")
+        return Processed(article, loaded.problems, loaded.report, summary, nothing, loaded.digest)
     return Processed(
         article,
         loaded.problems,

@@ -75,6 +75,11 @@ class Article:
     paragraphs: tuple[str, ...] = ()
     # All visible text of the body (for related links and word counts).
     text: str = ""
+    # "page": a standalone page (About, Contact): no date, summary, related links,
+    # feeds or archive; in the site's menu by weight.  See digest.load.
+    kind: str = "article"
+    weight: int = 0
+    aliases: tuple[str, ...] = ()  # old site paths that redirect here
 
 
 @dataclass(frozen=True)

@@ -537,3 +537,48 @@ def static_pages(dirs: Sequence[Path]) -> list[Page]:
             if f.is_file() and not f.name.startswith("."):
                 files["static/" + f.relative_to(d).as_posix()] = f
     return [Page(k, files[k].read_bytes(), str(files[k])) for k in sorted(files)]
+
+
+# ---------------------------------------------------------------- standalone pages
+
+
+def menu_links(pages: Sequence[Entry]) -> list[dict[str, Any]]:
+    """The site menu's links to standalone pages (About, Contact), in the order given
+    (by weight, then title: see digest.collect): templates get them as ``site_pages``."""
+    return [{"title": e.article.title, "url": e.article.url} for e in pages]
+
+
+def section_nav(entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    """The ``sections`` of the navigation, as render_site gives them to its pages."""
+    counts: dict[str, int] = defaultdict(int)
+    names: dict[str, str] = {}
+    for e in entries:
+        if e.article.section_slug:
+            counts[e.article.section_slug] += 1
+            names.setdefault(e.article.section_slug, e.article.section)
+    return [
+        {"slug": s, "name": names[s], "url": f"{s}/", "count": counts[s]} for s in sorted(counts)
+    ]
+
+
+def standalone_pages(
+    pages: Sequence[Entry],
+    entries: Sequence[Entry],
+    theme: Theme,
+    site: SiteConfig,
+    extra: dict[str, Any] | None = None,
+) -> Iterator[Page]:
+    """Each standalone page rendered with ``page.html`` (under the override rules, as
+    every template), with the navigation of the articles' pages.  Few and small:
+    always rendered, never cached."""
+    r = Renderer(theme, site, {**(extra or {}), "sections": section_nav(entries)})
+    work = [
+        _Job(
+            "page.html",
+            e.article.url,
+            e.article.path,
+            {"entry": e, "article": e.article, "title": e.article.title, "kind": "page"},
+        )
+        for e in pages
+    ]
+    yield from r.pages(work)

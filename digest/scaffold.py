@@ -147,6 +147,50 @@ GitHub Actions as its source.
     return path, text
 
 
+def about_page(
+    title: str = SCHEMA["title"].default,
+    sources: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[str, str]:
+    """(path under the site, text) of the About page: what the digest is and, from
+    site.yaml's ``sources:`` (folder -> {source, source_url, ...}), where its articles
+    come from.  A file under content/pages/ is a page: no date, no summary, in the menu."""
+    listed = []
+    for folder, s in sorted((sources or {}).items()):
+        name = s.get("source") or folder
+        url = s.get("source_url")
+        listed.append(f"- [{name}]({url})" if url else f"- {name}")
+    if not listed:
+        listed = [
+            "- digest (the example article in content/news/)",
+            "",
+            "List your sources here, and under `sources:` in site.yaml so that every "
+            "article of a folder is credited to its publisher.",
+        ]
+    body = "\n".join(listed)
+    text = f"""\
+---
+title: "About"
+weight: 1
+description: "What {title} is and where its articles come from."
+---
+{title} is a news digest: a collection of articles from other sources, each shown
+with a short summary made of its own sentences and with links to related articles
+on this site. Summaries and links are computed from the articles' text by
+[digest]({PROJECT_URL}); nobody rewrites the news.
+
+## Sources
+
+{body}
+
+Every article links to its original at the source; the text belongs to its authors.
+
+Edit this page in content/pages/about.md. Files under content/pages/ are pages, not
+news: they need no date, are not summarized or listed in the feeds, and appear in the
+site's menu, ordered by their `weight:`.
+"""
+    return "content/pages/about.md", text
+
+
 def gitignore() -> str:
     output = Path(SCHEMA["output_dir"].default)
     cache = SCHEMA["cache_dir"].default
@@ -346,9 +390,11 @@ def files(
 ) -> dict[str, str]:
     """Every file of a new site: path (POSIX, relative to the site) -> text."""
     article_path, article = example_article(today or date.today())
+    about_path, about = about_page()
     return {
         "site.yaml": site_yaml(base_url),
         article_path: article,
+        about_path: about,
         ".gitignore": gitignore(),
         "requirements.txt": requirements(spec or requirement().spec),
         ".github/workflows/pages.yml": pages_workflow(schedule),

@@ -37,7 +37,8 @@ def test_init_writes_every_file(site: Path):
     for rel in scaffold.files():
         assert (site / rel).is_file(), rel
     articles = list((site / "content").rglob("*.md"))
-    assert len(articles) == 1
+    assert len(articles) == 2  # an example article and the About page
+    assert (site / "content" / "pages" / "about.md").is_file()
     gitignore = (site / ".gitignore").read_text().split()
     assert "/public/" in gitignore and "/.digest-cache/" in gitignore
 

@@ -37,8 +37,10 @@ from digest.errors import ContentError, Problem, Problems, did_you_mean
 from digest.htmltext import paragraphs_and_text
 from digest.load.decode import decode
 from digest.load.frontmatter import parse_yaml_mapping
+from digest.load.keys import FOREIGN_KEYS, read_foreign
 from digest.load.markdown import markdown_to_html, read_markdown, sanitize
 from digest.load.scraped import read_html_page, read_scraped_text
+from digest.load.shortcodes import expand as expand_shortcodes
 from digest.model import Article, Parsed
 from digest.paths import shown as _shown
 from digest.paths import told_apart
@@ -85,6 +87,9 @@ KNOWN_KEYS = (
     "description",
     "credit",
 )
+PAGES_FOLDER = "pages"  # files under content/pages/ are pages, not articles
+# A page's date when it gives none: pages show no date and are in no dated list.
+PAGE_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[-_](.+)$")
 _SLUG_OK = re.compile(r"^[\w][\w.-]*$")
 
@@ -342,6 +347,41 @@ def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderD
         rel = f.parent.relative_to(cfg.dir).as_posix()
         rel = "" if rel == "." else rel
         out[rel] = found.over(out.get(rel, FolderDefaults()))
+    for rel, title in section_titles(cfg, real_root, problems).items():
+        out[rel] = out.get(rel, FolderDefaults()).over(FolderDefaults(section=title))
+    return out
+
+
+SECTION_FILES = ("_index.md", "_index.markdown")
+
+
+def section_titles(cfg: ContentConfig, real_root: Path, problems: Problems) -> dict[str, str]:
+    """Folder -> section title from its `_index.md` (Hugo's and Zola's section file):
+    its front matter's 'title' names the folder's section (a `section:` set by
+    site.yaml or `_source.yaml` wins); the file is not an article.  Only 'title' is
+    read; the content folder's own `_index.md` (the home page) is not."""
+    out: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(cfg.dir, followlinks=False):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith((".", "_")) and not (Path(dirpath) / d).is_symlink()
+        )
+        rel = Path(dirpath).relative_to(cfg.dir).as_posix()
+        name = next((n for n in SECTION_FILES if n in filenames), None)
+        if rel == "." or name is None:
+            continue
+        src = _source_file(Path(dirpath) / name, cfg.dir, real_root, cfg, problems)
+        if src is None:
+            continue
+        try:
+            parsed, _digest = read_source(src)
+        except ContentError as exc:
+            problems.add_error(exc)
+            continue
+        title = _Validator(src.shown, parsed.meta_lines, problems).text(parsed.meta, "title")
+        if title:
+            out[rel] = title
     return out
 
 
@@ -575,30 +615,48 @@ def to_article(
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     named = _DATE_PREFIX.match(stem)  # "2026-01-01-slug": the file name's date and slug
     title = v.text(meta, "title", required=True)
-    dt = _date(parsed, v, named, problems)
+    foreign = read_foreign(meta, v)
+    page = rel.startswith(PAGES_FOLDER + "/") or foreign.page
+    if page:
+        dt: datetime | None = v.date(meta, "date") or PAGE_DATE
+    else:
+        dt = _date(parsed, v, named, problems)
     updated = v.date(meta, "updated")
+    if updated is None and foreign.updated_key:
+        updated = v.date(meta, foreign.updated_key)
     slug = _slug(meta, v, slugify(named.group(2) if named else stem))
-    section, section_slug = _section(parsed, v, defaults, rel, slug)
-    tags = tuple(dict.fromkeys(v.tags(meta) + parsed.sections + defaults.tags))
+    tags: tuple[str, ...] = ()
+    if page:  # in no section and under no tag
+        section, section_slug = None, ""
+    else:
+        if foreign.section and "section" not in meta:  # the first category
+            parsed = dataclasses.replace(parsed, meta={**meta, "section": foreign.section})
+            meta = parsed.meta
+            if "categories" in v.lines:
+                v.lines["section"] = v.lines["categories"]
+        section, section_slug = _section(parsed, v, defaults, rel, slug)
+        tags = tuple(dict.fromkeys(v.tags(meta) + foreign.tags + parsed.sections + defaults.tags))
     summary_override, method = _summary_fields(meta, v)
     pinned = _pinned(meta, v)
     source = v.text(meta, "source") or defaults.source
     source_url = v.url(meta, "source_url", relative=False) or (
         defaults.source_url if meta.get("source_url") is None else None
     )
-    image = v.url(meta, "image", relative=True)
-    author = v.text(meta, "author") or cfg.author
+    image = v.url(meta, "image", relative=True) or foreign.image
+    author = v.text(meta, "author") or foreign.author or cfg.author
     language = v.text(meta, "language") or cfg.language
     draft = v.flag(meta, "draft")
     description = v.text(meta, "description")
     credit = v.text(meta, "credit")
 
     body_html, paragraphs, text = _body(parsed, cfg, problems)
+    url = foreign.url or (f"{section_slug}/{slug}/" if section_slug else f"{slug}/")
+    if foreign.url and foreign.url.split("/", 1)[0].lower() in RESERVED_NAMES:
+        v.bad("url", f"/{foreign.url} is used by the site itself; choose another")
     if not v.ok or title is None or dt is None:
         return None
-    if not paragraphs and not summary_override:
+    if not paragraphs and not summary_override and not page:
         problems.warn("article has no body text to summarize", path)
-    url = f"{section_slug}/{slug}/" if section_slug else f"{slug}/"
     return Article(
         path=path,
         slug=slug,
@@ -623,17 +681,20 @@ def to_article(
         body_html=body_html,
         paragraphs=paragraphs,
         text=f"{title}. {text}",
+        kind="page" if page else "article",
+        weight=foreign.weight,
+        aliases=foreign.aliases,
     )
 
 
 def _warn_unknown_keys(parsed: Parsed, problems: Problems) -> None:
     for key in sorted(parsed.meta):
-        if key not in KNOWN_KEYS and not key.startswith("_"):
+        if key not in KNOWN_KEYS and key not in FOREIGN_KEYS and not key.startswith("_"):
             problems.warn(
                 f"front matter: unknown key '{key}' is ignored",
                 parsed.path,
                 parsed.meta_lines.get(key),
-                did_you_mean(key, KNOWN_KEYS),
+                did_you_mean(key, KNOWN_KEYS + FOREIGN_KEYS),
             )
 
 
@@ -726,7 +787,8 @@ def _body(
     parsed: Parsed, cfg: ContentConfig, problems: Problems
 ) -> tuple[str, tuple[str, ...], str]:
     if parsed.body_format == "markdown":
-        body_html = markdown_to_html(parsed.body, raw_html=cfg.raw_html)
+        body = expand_shortcodes(parsed.body, parsed.path, parsed.body_line, problems)
+        body_html = markdown_to_html(body, raw_html=cfg.raw_html)
     elif parsed.body_format == "paragraphs":
         body_html = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in parsed.body)
     elif parsed.body_format == "html":

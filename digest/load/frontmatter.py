@@ -8,6 +8,7 @@ from typing import Any
 import yaml
 
 from digest.errors import ContentError
+from digest.load.formats import split_other_front_matter
 from digest.yamltext import (
     MAX_NODES,
     TooDeep,
@@ -31,12 +32,13 @@ _END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
     """Return (meta, key lines, body, first body line) for a source text.
 
-    A file without a leading ``---`` line has no front matter: meta is empty.
+    A file without a leading ``---`` line has no YAML front matter: TOML (``+++``)
+    and JSON (``{``) are read by :mod:`digest.load.formats`; otherwise meta is empty.
     Raises ContentError for malformed front matter, naming file and line.
     """
     m = _FENCE.match(text)
     if not m:
-        return {}, {}, text, 1
+        return split_other_front_matter(text, path)
     end = _END.search(text, m.end())
     if not end:
         raise ContentError("front matter: opening '---' has no closing '---' line", path, 1)
