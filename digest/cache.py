@@ -1,6 +1,8 @@
-"""The ``cache`` stage: per-article results and rendered pages, in SQLite.
+"""The build cache: a service the stages keep their state in, in SQLite.
 
-Entries are keyed by a hash of everything that affects them: the source
+It knows no stage: each stage names its own namespace and value types
+(collect: per-source results; related: neighbour lists; render: page keys)
+and this module stores, checks and decodes them.  Entries are keyed by a hash of everything that affects them: the source
 file's bytes and path, the config section the stage reads, the versions of
 digest and of the libraries that change results (and a fingerprint of
 digest's own code, so a development checkout never serves stale entries).
