@@ -29,7 +29,8 @@ Methods, in one run:
   ``digest.collect.collect`` (the same per-article features as ``digest build``), related
   neighbours from ``digest.related.site_links`` and groups from ``digest.stories.group``
   (pair score: 0.7 x related cosine + 0.3 x overlap of the story features, names and
-  numbers, that collect extracts per article).
+  numbers, that collect extracts per article; times 1 - 0.3 x the share of each article's
+  three main names that the other does not name).
 * ``tf-idf+avg`` -- the issue's baseline: scikit-learn's ``TfidfVectorizer(stop_words=
   "english", sublinear_tf=True)`` reimplemented in numpy (lower-case ``\\b\\w\\w+\\b`` tokens,
   1 + log tf, smoothed IDF, L2 norm), average-link agglomerative clustering at cosine
@@ -227,7 +228,8 @@ def ecb_table(docs: list[Doc], cfg: StoriesConfig, tmp: Path) -> None:
     print("\n## ECB+ dev: B-cubed against the story clusters\n")
     print(
         f"digest: threshold {cfg.threshold}, window_days {cfg.window_days}, entity weight "
-        f"{stories.grouping.ENTITY_WEIGHT}, groups at most {stories.grouping.MAX_GROUP}; "
+        f"{stories.grouping.ENTITY_WEIGHT}, conflict weight {stories.grouping.CONFLICT_WEIGHT}, "
+        f"groups at most {stories.grouping.MAX_GROUP}; "
         "all on one date.\n"
     )
     print("| method | topics | articles | precision | recall | F1 |")
@@ -245,12 +247,15 @@ def ecb_table(docs: list[Doc], cfg: StoriesConfig, tmp: Path) -> None:
             "one group per topic": bcubed([d.topic for d in sub], gold),
             "digest": bcubed(digest_groups(site, cfg), gold_site),
         }
-        weight = stories.grouping.ENTITY_WEIGHT
-        try:  # the previous method, for comparison: the related cosine alone
+        weight, conflict = stories.grouping.ENTITY_WEIGHT, stories.grouping.CONFLICT_WEIGHT
+        try:  # the previous methods, for comparison: no conflict; the related cosine alone
+            stories.grouping.CONFLICT_WEIGHT = 0.0
+            rows["digest, no conflict"] = bcubed(digest_groups(site, cfg), gold_site)
             stories.grouping.ENTITY_WEIGHT = 0.0
             rows["digest, cosine only (before)"] = bcubed(digest_groups(site, cfg), gold_site)
         finally:
             stories.grouping.ENTITY_WEIGHT = weight
+            stories.grouping.CONFLICT_WEIGHT = conflict
         for name, (p, r, f) in rows.items():
             print(f"| {name} | {part} ({ntop}) | {len(sub)} | {p:.3f} | {r:.3f} | {f:.3f} |")
 

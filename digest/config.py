@@ -80,7 +80,7 @@ STORIES_SCHEMA: dict[str, Opt] = {
     ),
     "threshold": Opt(
         "float",
-        0.08,
+        0.065,
         "How alike (0-1) two groups of articles must be, on average over their pairs, to be "
         "told as one story; higher splits more.",
         minimum=0.0,

@@ -7,10 +7,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from digest import cache, collect, related, stories
 from digest.config import ContentConfig, RelatedConfig, StoriesConfig, SummaryConfig
 from digest.errors import Problems
 from digest.stories import grouping as grouping_module
+from digest.storyfeatures import FEATURE_BITS, SALIENT_TAG, _id, story_features
 
 HARWICK = [
     (
@@ -281,9 +284,9 @@ def test_story_features_keep_look_alike_wording_apart(tmp_path: Path, monkeypatc
 
 
 def test_story_features_are_names_and_numbers() -> None:
-    from digest.storyfeatures import _id, story_features
-
-    feats = set(story_features("Fire in Ashby", "Firefighters from Ashby Vale came. 14 left."))
+    mask = (1 << FEATURE_BITS) - 1
+    raw = story_features("Fire in Ashby", "Firefighters from Ashby Vale came. 14 left.")
+    feats = {i & mask for i in raw}
     assert {_id("ashby"), _id("vale"), _id("ashby vale"), _id("14")} <= feats
     assert _id("firefighters") not in feats  # sentence-initial capital: not a name
     assert _id("fire") not in feats and _id("left") not in feats
@@ -295,3 +298,41 @@ def test_group_size_is_capped(tmp_path: Path, monkeypatch) -> None:
     groups = groups_of(content)
     assert max(len(g) for g in groups) == 2
     assert story_of(groups, "dunmore-0") == {"dunmore-0", "dunmore-1"}
+
+
+# Two offers to one player from two different clubs (two stories), and a second report of
+# the first offer (the same story): all three name the player and the league.
+OFFERS = {
+    "wrens": "The club said Tomas Verrin was offered four years. Verrin met the Harbury "
+    "Wrens in Lowmarsh. The Wrens want Verrin before the Marlow Cup; the Wrens will wait.",
+    "wrens-again": "Tomas Verrin has an offer from the Harbury Wrens, whose owner met "
+    "Verrin in Lowmarsh. The Wrens hope to sign Verrin before the Marlow Cup.",
+    "rovers": "The club said Tomas Verrin was offered five years. Verrin met the Kelby "
+    "Rovers in Ostwick. The Rovers want Verrin before the Marlow Cup; the Rovers will wait.",
+}
+
+
+def test_main_actors_are_the_most_frequent_names_and_tagged() -> None:
+    feats = story_features("Offer", OFFERS["wrens"])
+    main = {i & ((1 << FEATURE_BITS) - 1) for i in feats if i & SALIENT_TAG}
+    assert main == {_id("verrin"), _id("wrens"), _id("cup")}  # 3, 2, then ties by name
+
+
+def test_a_main_actor_the_other_article_lacks_lowers_the_pair(monkeypatch) -> None:
+    names = ["wrens", "wrens-again", "rovers"]
+    feats = [story_features("Offer", OFFERS[k]) for k in names]
+
+    def scores() -> dict[int, dict[int, float]]:
+        edges = {0: {1: 0.2, 2: 0.2}, 1: {0: 0.2}, 2: {0: 0.2}}
+        grouping_module._with_features(edges, feats)
+        return edges
+
+    with_conflict, weight = scores(), grouping_module.CONFLICT_WEIGHT
+    monkeypatch.setattr(grouping_module, "CONFLICT_WEIGHT", 0.0)
+    without = scores()
+    # the same story: each names the other's main actors, nothing is taken off
+    assert with_conflict[0][1] == pytest.approx(without[0][1])
+    # two clubs: the Wrens and the Rovers are each one side's main actor only
+    assert with_conflict[0][2] < without[0][2]
+    assert with_conflict[0][2] == pytest.approx(without[0][2] * (1 - weight / 3))
+    assert with_conflict[0][2] < with_conflict[0][1]

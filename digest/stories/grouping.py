@@ -30,7 +30,7 @@ import numpy as np
 from digest.collect import Collected
 from digest.config import StoriesConfig
 from digest.related import Neighbours
-from digest.storyfeatures import FEATURE_BITS
+from digest.storyfeatures import FEATURE_BITS, SALIENT_TAG
 
 Grouping = tuple[tuple[int, ...], ...]  # groups of rows of Collected.items, each sorted
 
@@ -76,16 +76,25 @@ def _edges(
     return out
 
 
-# A pair's similarity is (1 - ENTITY_WEIGHT) * cosine + ENTITY_WEIGHT * entity overlap.
-# Chosen with the threshold on the "tune" half of the ECB+ dev topics (bench/story_quality.py).
+# A pair's similarity is ((1 - ENTITY_WEIGHT) * cosine + ENTITY_WEIGHT * entity overlap)
+# * (1 - CONFLICT_WEIGHT * conflict).  Chosen with the threshold on the "tune" half of the
+# ECB+ dev topics (bench/story_quality.py).
 ENTITY_WEIGHT = 0.3
+CONFLICT_WEIGHT = 0.3
 
 
 def _with_features(edges: dict[int, dict[int, float]], feats: Sequence) -> None:
     """Each listed pair's score becomes ``(1 - ENTITY_WEIGHT) * cosine + ENTITY_WEIGHT * e``,
     e the cosine of the two articles' story features (digest.storyfeatures, binary, IDF
-    over this site): look-alike stories share words, not names and numbers.  Computed for
-    the listed pairs only (at most 2 x NEIGHBOURS per article), a chunk at a time."""
+    over this site): look-alike stories share words, not names and numbers.
+
+    Then it is scaled by ``1 - CONFLICT_WEIGHT * conflict``: ``conflict`` is the share of
+    each article's main actors (its most frequent names, tagged by digest.storyfeatures)
+    that the other article does not name, averaged over the two directions.  Two articles
+    of one story name each other's main actors; two look-alike stories share the topic's
+    names (the player, the island) but each has actors of its own (the team that made the
+    offer).  Computed for the listed pairs only (at most 2 x NEIGHBOURS per article), a
+    chunk at a time."""
     from scipy import sparse
 
     n = len(feats)
@@ -94,9 +103,10 @@ def _with_features(edges: dict[int, dict[int, float]], feats: Sequence) -> None:
     lens = np.fromiter((len(f) for f in feats), dtype=np.int64, count=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
-    ids = np.frombuffer(b"".join(f.tobytes() for f in feats), dtype=np.int32) & (
-        (1 << FEATURE_BITS) - 1
-    )
+    mask = (1 << FEATURE_BITS) - 1
+    ids = np.frombuffer(b"".join(f.tobytes() for f in feats), dtype=np.int32) & mask
+    named = [frozenset(i & mask for i in f) for f in feats]
+    main = [frozenset(i & mask for i in f if i & SALIENT_TAG) for f in feats]
     df = np.bincount(ids, minlength=1 << FEATURE_BITS)
     idf = np.log((n + 1) / (df[ids] + 1.0)) + 1.0
     rows = np.repeat(np.arange(n), lens)
@@ -111,7 +121,14 @@ def _with_features(edges: dict[int, dict[int, float]], feats: Sequence) -> None:
         den = norms[a] * norms[b]
         e = np.clip(np.where(den > 0, dot / np.maximum(den, 1e-12), 0.0), 0.0, 1.0)
         for i, j, ek in zip(a.tolist(), b.tolist(), e.tolist(), strict=True):
-            edges[i][j] = edges[j][i] = (1 - ENTITY_WEIGHT) * edges[i][j] + ENTITY_WEIGHT * ek
+            score = (1 - ENTITY_WEIGHT) * edges[i][j] + ENTITY_WEIGHT * ek
+            conflict = (_missing(main[i], named[j]) + _missing(main[j], named[i])) / 2
+            edges[i][j] = edges[j][i] = score * (1 - CONFLICT_WEIGHT * conflict)
+
+
+def _missing(actors: frozenset[int], named: frozenset[int]) -> float:
+    """The share of one article's main actors that another article does not name."""
+    return len(actors - named) / len(actors) if actors else 0.0
 
 
 _CHUNK = 50_000
