@@ -2,10 +2,11 @@
 
 It knows no stage: each stage names its own namespace and value types
 (collect: per-source results; related: neighbour lists; render: page keys)
-and this module stores, checks and decodes them.  Entries are keyed by a hash of everything that affects them: the source
-file's bytes and path, the config section the stage reads, the versions of
-digest and of the libraries that change results (and a fingerprint of
-digest's own code, so a development checkout never serves stale entries).
+and this module stores, checks and decodes them.  Entries are keyed by a hash
+of everything that affects them: the source file's bytes and path, the config
+section the stage reads, the versions of digest and of the libraries that
+change results (and a fingerprint of digest's own code, so a development
+checkout never serves stale entries).
 Each value carries a checksum; a corrupt entry is a miss, a corrupt or
 foreign database is deleted and rebuilt, never trusted.  Values are
 MessagePack (msgspec), decoded into the type the reader asks for, and
