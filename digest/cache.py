@@ -31,7 +31,7 @@ import msgspec
 
 import digest
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 DB_NAME = "cache.sqlite"
 _LIBRARIES = (
     "sumy",
