@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from storysite import ARTICLES, BRIDGE_3, story_site
+from storysite import ARTICLES, story_site
 
 from digest.build import BuildOptions, build
 from digest.config import load_config
