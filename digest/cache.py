@@ -34,7 +34,7 @@ import msgspec
 
 import digest
 
-CACHE_FORMAT = 3  # 3: source entries carry story features
+CACHE_FORMAT = 4  # 3: source entries carry story features; 4: and key points
 DB_NAME = "cache.sqlite"
 _LIBRARIES = (
     "sumy",

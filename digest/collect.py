@@ -308,6 +308,7 @@ class SourceKeys:
             content.raw_html,
             summary_cfg,
             os.environ.get("SOURCE_DATE_EPOCH", ""),
+            _static_files(content.root),
         )
         self.folders: dict[str, str] = {}  # folder -> key of its merged defaults
 
@@ -325,6 +326,15 @@ class SourceKeys:
             fk = self.folders[folder] = cache.key(load.defaults_for(src.rel, self.defaults))
         table = self.tables.get(folder, "") if src.path.suffix.lower() == ".txt" else ""
         return cache.quick_key(self.base, src.rel, src.shown, digest, extra, fk, table)
+
+
+def _static_files(root: Path) -> list[str]:
+    """The files of the site's static/ folder: an article's local ``image:`` is checked
+    against them (and its path rewritten), so adding or removing one redoes the articles."""
+    static = root / "static"
+    if not static.is_dir():
+        return []
+    return sorted(p.relative_to(static).as_posix() for p in static.rglob("*") if p.is_file())
 
 
 @dataclass(frozen=True)

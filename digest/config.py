@@ -41,6 +41,8 @@ class Opt:
     nullable: bool = False
 
 
+ARTICLE_BODIES = ("full", "summary")
+
 SUMMARY_SCHEMA: dict[str, Opt] = {
     "method": Opt(
         "choice",
@@ -64,6 +66,14 @@ SUMMARY_SCHEMA: dict[str, Opt] = {
         minimum=0.0,
         maximum=1.0,
         nullable=True,
+    ),
+    "words": Opt(
+        "int",
+        45,
+        "Word budget of a summary on list pages (front, section, tag, edition): whole "
+        "sentences while they fit, at least one. Article pages show key points instead.",
+        minimum=5,
+        maximum=500,
     ),
 }
 
@@ -119,6 +129,14 @@ SOURCE_SCHEMA: dict[str, Opt] = {
     "source_url": Opt("url", None, "Publisher home page.", nullable=True),
     "section": Opt("str", None, "Section for every article in the folder.", nullable=True),
     "tags": Opt("list", [], "Tags added to every article in the folder."),
+    "article_body": Opt(
+        "choice",
+        None,
+        "What an article page shows: `full` (the whole text) or `summary` (the summary and "
+        "a prominent 'Read at <outlet>' link). Default: the site's `article_body`.",
+        choices=ARTICLE_BODIES,
+        nullable=True,
+    ),
 }
 
 FEED_SCHEMA: dict[str, Opt] = {
@@ -161,6 +179,15 @@ SCHEMA: dict[str, Opt] = {
     "date_format": Opt("str", "%-d %B %Y", "strftime format for dates shown on pages."),
     "raw_html": Opt(
         "bool", False, "Allow raw HTML in Markdown unsanitized (only for trusted content)."
+    ),
+    "article_body": Opt(
+        "choice",
+        None,
+        "What article pages show: `full` text, or `summary` and a 'Read at <outlet>' link. "
+        "Default: full for Markdown, summary for scraped .txt/.html pages (someone else's "
+        "published text).",
+        choices=ARTICLE_BODIES,
+        nullable=True,
     ),
     "summary": Opt("section", None, "Summary settings.", schema=SUMMARY_SCHEMA),
     "related": Opt("section", None, "Related-links settings.", schema=RELATED_SCHEMA),
@@ -214,6 +241,7 @@ class SummaryConfig:
     method: str = default("summary.method")
     sentences: int = default("summary.sentences")
     ratio: float | None = default("summary.ratio")
+    words: int = default("summary.words")
 
 
 @dataclass(frozen=True)
@@ -245,11 +273,18 @@ class FolderDefaults:
     source_url: str | None = default("sources.source_url")
     section: str | None = default("sources.section")
     tags: tuple[str, ...] = default("sources.tags")
+    article_body: str | None = default("sources.article_body")
 
     @classmethod
     def from_checked(cls, values: Mapping[str, Any]) -> FolderDefaults:
         """From the values :func:`check_mapping` gives for :data:`SOURCE_SCHEMA`."""
-        return cls(values["source"], values["source_url"], values["section"], tuple(values["tags"]))
+        return cls(
+            values["source"],
+            values["source_url"],
+            values["section"],
+            tuple(values["tags"]),
+            values.get("article_body"),
+        )
 
     def over(self, base: FolderDefaults) -> FolderDefaults:
         """These defaults, with ``base``'s wherever these leave one empty."""
@@ -258,6 +293,7 @@ class FolderDefaults:
             source_url=self.source_url or base.source_url,
             section=self.section or base.section,
             tags=self.tags or base.tags,
+            article_body=self.article_body or base.article_body,
         )
 
 
@@ -271,6 +307,7 @@ class ContentConfig:
     author: str | None = default("author")
     raw_html: bool = default("raw_html")
     drafts: bool = False  # a command-line flag (--drafts), not a site.yaml option
+    article_body: str | None = default("article_body")
     sources: Mapping[str, FolderDefaults] = field(default_factory=lambda: dict(default("sources")))
 
 
@@ -285,6 +322,7 @@ class SiteConfig:
     date_format: str = default("date_format")
     per_page: int = default("pagination.size")
     cname: str | None = default("cname")
+    summary_words: int = default("summary.words")
 
     @property
     def base_path(self) -> str:
@@ -830,6 +868,7 @@ def _build_config(
             date_format=v["date_format"],
             per_page=v["pagination"]["size"],
             cname=v["cname"],
+            summary_words=v["summary"]["words"],
         ),
         content=ContentConfig(
             dir=root / v["content_dir"],
@@ -839,6 +878,7 @@ def _build_config(
             raw_html=v["raw_html"],
             drafts=drafts,
             sources=sources,
+            article_body=v["article_body"],
         ),
         summary=SummaryConfig(**v["summary"]),
         related=RelatedConfig(**v["related"]),

@@ -62,6 +62,8 @@ class Article:
     source: str | None = None
     source_url: str | None = None
     image: str | None = None
+    image_alt: str | None = None  # the image's alt text (front matter `image_alt`)
+    article_body: str = "full"  # "summary": the page shows the summary and a link out
     description: str | None = None
     credit: str | None = None
     language: str = "en"
@@ -86,6 +88,8 @@ class Article:
 class Summary:
     sentences: tuple[str, ...]
     method: str  # "manual" when front matter gave it
+    # sentences from beyond the lede for the article page (digest.summarize.keypoints)
+    key_points: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from digest.errors import DigestError, ThemeError
 from digest.model import Article, Entry, Page, RelatedLink
 from digest.paths import shown
 from digest.slugs import slugify
+from digest.summarize.keypoints import within_words
 
 
 def default_theme_dir() -> Path:
@@ -89,6 +90,9 @@ def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
     base_path = site.base_path
     env.filters["date"] = lambda d, fmt=None: format_date(d, fmt or site.date_format)
     env.filters["isodate"] = lambda d: d.isoformat()
+    env.filters["words"] = lambda sentences, n=None: " ".join(
+        within_words(list(sentences), n or site.summary_words)
+    )
     env.filters["rebase"] = lambda html: Markup(rebase_links(str(html), base_path))
     env.filters["tojson_safe"] = lambda v: Markup(json_for_script(v))
     env.globals["url"] = lambda path="": base_path + str(path).lstrip("/")
@@ -409,7 +413,8 @@ def render_site(
         for t in a.tags:
             ts = slugify(t)
             tags[ts].append(e)
-            tag_names.setdefault(ts, t)
+            if ts not in tag_names or (tag_names[ts].islower() and not t.islower()):
+                tag_names[ts] = t  # the display case from front matter, a cased form first
     nav = [
         {"slug": s, "name": section_names[s], "url": f"{s}/", "count": len(sections[s])}
         for s in sorted(sections)
@@ -421,11 +426,20 @@ def render_site(
     r.extra = {**r.extra, "sections": nav}
 
     news = news or News.without_stories(entries, site)
-    work = [front_page(entries, news)]
+    work = [front_page(entries, news, nav)]
+    by_slug = {e.article.slug: e for e in entries}
     for e in entries:
         a = e.article
         story = news.stories.story_of(a.slug)
-        ctx = {"entry": e, "article": a, "title": a.title, "kind": "article", "story": story}
+        related = [by_slug[r.slug] for r in e.related if r.slug in by_slug]
+        ctx = {
+            "entry": e,
+            "article": a,
+            "title": a.title,
+            "kind": "article",
+            "story": story,
+            "related_entries": related,
+        }
         work.append(_Job("article.html", a.url, a.path, ctx))
     work += news_pages(entries, news)
     for s in sorted(sections):
@@ -442,7 +456,7 @@ def render_site(
             "list.html",
             f"tags/{s}/",
             tags[s],
-            title=f"Tag: {tag_names[s]}",
+            title=tag_names[s],
             kind="tag",
             feed_base=None,
         )
@@ -459,12 +473,25 @@ def render_site(
     r.flush()
 
 
-def front_page(entries: Sequence[Entry], news: News) -> _Job:
+FRONT_SECTION_LINKS = 4  # latest articles per section block on the front page
+
+
+def front_page(
+    entries: Sequence[Entry], news: News, sections: Sequence[dict[str, Any]] = ()
+) -> _Job:
     """The front page: the latest editions (``front.days``); ``entries`` are their
-    articles (for themes that list entries), newest first."""
+    articles (for themes that list entries), newest first; then a block per section
+    with its latest articles not already shown above."""
     latest = list(news.editions[: news.front_days])
     shown = {e.article.slug for ed in latest for it in ed.items for e in it.entries}
+    blocks = []
+    for s in sections:
+        got = [e for e in entries if e.article.section_slug == s["slug"]]
+        got = [e for e in got if e.article.slug not in shown][:FRONT_SECTION_LINKS]
+        if got:
+            blocks.append({"slug": s["slug"], "name": s["name"], "url": s["url"], "entries": got})
     ctx = {
+        "section_blocks": blocks,
         "editions": latest,
         "entries": [e for e in entries if e.article.slug in shown],
         "pager": Pager(1, 1, ""),

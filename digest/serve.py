@@ -413,21 +413,27 @@ def error_page(state: State) -> bytes:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Build failed · digest serve</title>
 <style>
+:root {{ color-scheme: light dark; --fg: #222; --bg: #fff; --err: #b00020; --box: #fff4f4; }}
+@media (prefers-color-scheme: dark) {{
+  :root {{ --fg: #e8eaed; --bg: #15171a; --err: #ff8a80; --box: #2a1a1c; }}
+}}
 body {{ font: 16px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
-       padding: 0 1rem; color: #222; }}
-h1 {{ color: #b00020; }}
+       padding: 0 1rem; color: var(--fg); background: var(--bg); }}
+h1 {{ color: var(--err); }}
 ul {{ padding: 0; list-style: none; }}
-pre {{ background: #fff4f4; border-left: 4px solid #b00020; padding: .75rem 1rem;
-       white-space: pre-wrap; overflow-wrap: anywhere; margin: .5rem 0; }}
+pre {{ background: var(--box); border-left: 4px solid var(--err); padding: .75rem 1rem;
+       white-space: pre-wrap; overflow-wrap: anywhere; margin: .5rem 0; color: var(--fg); }}
 </style>
 </head>
 <body>
+<main>
 <h1>Build failed</h1>
 <p>digest could not build the site. Fix the problem below and save: this page reloads
 by itself. {last_good}</p>
 <ul class="digest-build-errors">
 {items}
 </ul>
+</main>
 </body>
 </html>
 """

@@ -82,7 +82,8 @@ def test_articles_json_summaries_are_verbatim_on_the_page(site: Path) -> None:
 def test_article_page_has_summary_related_and_attribution(site: Path) -> None:
     assert build(site) == 0
     page = (site / "public/world/harbour-wall/index.html").read_text(encoding="utf-8")
-    assert '<h2 id="summary-heading">Summary</h2>' in page
+    box = page.split('<h2 id="summary-heading">Key points</h2>')[1].split("</section>")[0]
+    assert "Work to repair" not in box and "Work to repair" in page  # never the lede again
     assert "Related" in page and 'href="/world/harbour-funding/"' in page
     assert 'href="https://example.com/harbour-wall"' in page
     assert "Ellis Gazette (test)" in page

@@ -52,7 +52,7 @@ def test_non_editable_install_builds_from_another_directory(tmp_path: Path) -> N
         timeout=300,
     )
     assert r.returncode == 0, r.stderr[-2000:]
-    assert "Summary" in (site / "public/world/harbour-wall/index.html").read_text()
+    assert "Related" in (site / "public/world/harbour-wall/index.html").read_text()
     assert (site / "public/static/style.css").is_file()
 
 

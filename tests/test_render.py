@@ -19,7 +19,7 @@ def test_site_overrides_only_article_template(site: Path) -> None:
     out = site / "public"
     assert "CUSTOM Harbour wall repairs" in (out / "world/harbour-wall/index.html").read_text()
     index = (out / "index.html").read_text()
-    assert 'class="entry"' in index and "CUSTOM" not in index  # default index.html
+    assert 'class="entry' in index and "CUSTOM" not in index  # default index.html
     assert (out / "archive/index.html").is_file() and (out / "static/style.css").is_file()
 
 
@@ -32,7 +32,7 @@ def test_named_theme_falls_back_to_default(site: Path) -> None:
     assert main(["build", "--config", str(site / "site.yaml"), "-q"]) == 0
     assert (site / "public/404.html").read_text() == "MINE 404"
     assert (site / "public/static/style.css").read_text() == "body{}"
-    assert "Summary" in (site / "public/world/harbour-wall/index.html").read_text()
+    assert "Related" in (site / "public/world/harbour-wall/index.html").read_text()
 
 
 def test_missing_theme_is_an_error(site: Path, capsys: pytest.CaptureFixture[str]) -> None:

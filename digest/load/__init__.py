@@ -78,6 +78,7 @@ KNOWN_KEYS = (
     "source",
     "source_url",
     "image",
+    "image_alt",
     "summary",
     "summary_method",
     "related",
@@ -635,19 +636,25 @@ def to_article(
             if "categories" in v.lines:
                 v.lines["section"] = v.lines["categories"]
         section, section_slug = _section(parsed, v, defaults, rel, slug)
-        tags = tuple(dict.fromkeys(v.tags(meta) + foreign.tags + parsed.sections + defaults.tags))
+        crumbs = tuple(t for t in parsed.sections if slugify(t) != section_slug)  # not again
+        tags = tuple(dict.fromkeys(v.tags(meta) + foreign.tags + crumbs + defaults.tags))
     summary_override, method = _summary_fields(meta, v)
     pinned = _pinned(meta, v)
     source = v.text(meta, "source") or defaults.source
     source_url = v.url(meta, "source_url", relative=False) or (
         defaults.source_url if meta.get("source_url") is None else None
     )
-    image = v.url(meta, "image", relative=True) or foreign.image
+    image = _local_image(
+        v.url(meta, "image", relative=True) or foreign.image, cfg, problems, path, parsed
+    )
+    image_alt = v.text(meta, "image_alt")
     author = v.text(meta, "author") or foreign.author or cfg.author
     language = v.text(meta, "language") or cfg.language
     draft = v.flag(meta, "draft")
     description = v.text(meta, "description")
     credit = v.text(meta, "credit")
+    scraped = parsed.body_format != "markdown"
+    article_body = defaults.article_body or cfg.article_body or ("summary" if scraped else "full")
 
     body_html, paragraphs, text = _body(parsed, cfg, problems)
     url = foreign.url or (f"{section_slug}/{slug}/" if section_slug else f"{slug}/")
@@ -671,6 +678,8 @@ def to_article(
         source=source,
         source_url=source_url,
         image=image,
+        image_alt=image_alt,
+        article_body=article_body,
         description=description,
         credit=credit,
         language=language,
@@ -685,6 +694,28 @@ def to_article(
         weight=foreign.weight,
         aliases=foreign.aliases,
     )
+
+
+def _local_image(
+    image: str | None, cfg: ContentConfig, problems: Problems, path: str, parsed: Parsed
+) -> str | None:
+    """A site-path image as the address it is published at: ``/images/x.jpg`` names
+    ``static/images/x.jpg`` (the site's static/ folder is published under /static/), and
+    so does ``/static/images/x.jpg``.  A local image that is in neither place is a warning
+    (an error with --strict); http(s) images are left as they are."""
+    if not image or "://" in image:
+        return image
+    rel = image.split("#", 1)[0].split("?", 1)[0].lstrip("/")
+    inside = rel.removeprefix("static/")
+    if (cfg.root / "static" / inside).is_file():
+        return "/static/" + inside + image[len(image.split("#", 1)[0].split("?", 1)[0]) :]
+    problems.warn(
+        f"front matter: image '{image}' not found: put it at static/{inside} "
+        f"(the site's static/ folder is published under /static/)",
+        path,
+        parsed.meta_lines.get("image"),
+    )
+    return image
 
 
 def _warn_unknown_keys(parsed: Parsed, problems: Problems) -> None:

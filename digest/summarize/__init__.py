@@ -22,6 +22,7 @@ from digest.boilerplate import SENTENCE_DATELINE as _DATELINE
 from digest.config import SummaryConfig
 from digest.model import Article, Summary
 from digest.sentences import split_sentences
+from digest.summarize import keypoints
 from digest.summarize.news import (
     MAX_WORDS,
     default_count,
@@ -69,6 +70,7 @@ class Scored:
     score: float
     chosen: bool
     usable: bool
+    paragraph: int = 0
 
 
 def max_candidates(method: str) -> int:
@@ -146,21 +148,32 @@ def score(article: Article, cfg: SummaryConfig) -> tuple[str, list[Scored]]:
         pool = [i for i in range(len(sentences)) if usable[i]] or list(range(len(sentences)))
         best = sorted(pool, key=lambda i: (-scores[i], i))[:count]
         chosen = sorted(best)
-    chosen_set = set(chosen)
+    chosen_set = set(keypoints.with_attributions(chosen, sentences, paragraph_ids))
     return method, [
-        Scored(i, s, float(scores[i]), i in chosen_set, usable[i]) for i, s in enumerate(sentences)
+        Scored(i, s, float(scores[i]), i in chosen_set, usable[i], paragraph_ids[i])
+        for i, s in enumerate(sentences)
     ]
 
 
 def summarize(article: Article, cfg: SummaryConfig) -> Summary:
     """The article's summary: front matter's `summary:` wins, else chosen sentences."""
     if article.summary_override:
-        return Summary(article.summary_override, "manual")
+        lede = " ".join(article.paragraphs[:1])
+        points = tuple(s for s in article.summary_override if s.strip() not in lede)
+        return Summary(article.summary_override, "manual", points)
     method, scored = score(article, cfg)
     chosen = tuple(s.text for s in scored if s.chosen)
     if not chosen and scored:
         chosen = (scored[0].text,)
-    return Summary(tuple(strip_dateline(c) for c in chosen), method)
+    picked = keypoints.key_points(
+        [s.text for s in scored],
+        [s.paragraph for s in scored],
+        [s.score for s in scored],
+        [s.usable for s in scored],
+        max(len(chosen), keypoints.MIN_KEY_POINTS),
+    )
+    key = tuple(strip_dateline(scored[i].text) for i in picked)
+    return Summary(tuple(strip_dateline(c) for c in chosen), method, key)
 
 
 # A dateline opening the first sentence ("KABUL —", "WASHINGTON (AP) --") is not part of
