@@ -229,3 +229,45 @@ def test_deep_front_matter_and_source_yaml_are_messages(tmp_path, capsys):
     assert "content/x.md:4: front matter: YAML: nested more than 100 levels deep" in err
     assert "content/sub/_source.yaml:101: folder defaults: YAML: nested more than 100" in err
     assert SECOND_MSG in err
+
+
+# ---------------------------------------------------------------- bounds that keep every
+# Markdown file under a few seconds (bench/hostile_inputs.py shows every case)
+
+
+def test_markdown_over_one_mib_is_refused_with_its_size(tmp_path, capsys):
+    body = "A first sentence here. Then one more.\n\n" * 30000  # 1.1 MiB: 8 s before
+    err = refused(tmp_path, capsys, body)
+    assert "content/x.md: Markdown file is too large (1.1 MiB; the limit is 1 MiB)" in err
+    assert "saved as a .txt or .html page" in err
+
+
+@pytest.mark.parametrize("unit", ["*a", "`a", "<b>a</b> "])
+def test_a_long_paragraph_of_inline_markup_is_refused(tmp_path, capsys, unit):
+    # 200 KB of '*a' / '`a' / tags in one paragraph took minutes (quadratic inline pass).
+    err = refused(tmp_path, capsys, "Intro.\n\n" + unit * (200_000 // len(unit)) + "\n")
+    assert "content/x.md:7: too much inline markup for Markdown to render" in err
+    assert "split long paragraphs with blank lines" in err
+
+
+def test_open_angle_brackets_are_refused(tmp_path, capsys):
+    # 16 KB of '<a' before other text took over two minutes (the HTML parser rescans).
+    err = refused(tmp_path, capsys, "Intro.\n\n" + "<a" * 8000 + "\n\n" + "Prose here.\n\n" * 20000)
+    assert "too many '<' that open no HTML tag" in err
+
+
+def test_too_many_table_cells_or_list_items_are_refused(tmp_path, capsys):
+    # 1 MB of table rows took 84 s; 1 MB of small list items over 10 s.
+    err = refused(tmp_path, capsys, "a|b\n-|-\n" + "x|y\n" * 60000)
+    assert "content/x.md:10005: more than 20,000 paragraphs, list items and table cells" in err
+    err = refused(tmp_path, capsys, "- item one\n    - item two\n" * 20000)
+    assert "more than 20,000 paragraphs, list items and table cells" in err
+
+
+def test_fenced_code_is_not_counted_as_markup(tmp_path, capsys):
+    code = "if (a < b && *p) { x[i] = `y`; }\n" * 6000  # 200 KB of code in one fence
+    body = "A first sentence here. Then one more.\n\n```\n" + code + "```\n"
+    root = write_site(tmp_path / "s", {"x.md": HEAD + body})
+    rc, err, seconds = run(root, capsys)
+    assert rc == 0, err
+    assert seconds < 5

@@ -65,6 +65,14 @@ FOLDER_DEFAULTS_FILE = "_source.yaml"
 # few seconds.  Anything bigger is refused before it is read, so build time and memory
 # stay bounded whatever lands in content/.
 MAX_FILE_BYTES = 5 * 1024 * 1024
+# Markdown costs more: Python-Markdown renders ~1 MB/s of prose, and lists, raw HTML and
+# links several times slower.  A long feature is ~200 KB of Markdown, a novel ~1 MB.
+MAX_MARKDOWN_BYTES = 1024 * 1024
+MARKDOWN_SUFFIXES = frozenset((".md", ".markdown"))
+MARKDOWN_TOO_LARGE_HINT = (
+    "split it into several articles; a long text written elsewhere can be saved as a .txt "
+    "or .html page instead (those may be 5 MiB)"
+)
 # URL paths the site itself uses at the top level: no section or root-level slug may take them.
 RESERVED_NAMES = frozenset({"tags", "archive", "page", "static", "404.html", "index.html"})
 
@@ -269,17 +277,17 @@ def _acceptable(
 TOO_LARGE_HINT = "split it into several articles, or remove what is not the article"
 
 
-def too_large(size: int) -> str:
+def too_large(size: int, max_bytes: int = MAX_FILE_BYTES, what: str = "file") -> str:
     """``file is too large (5.2 MiB; the limit is 5 MiB)``: the real size, never
     rounded down to the limit (5 MiB and a few bytes is shown in bytes)."""
-    limit = f"{MAX_FILE_BYTES / 2**20:g} MiB"
+    limit = f"{max_bytes / 2**20:g} MiB"
     if size >= 2**30:
         shown = f"{size / 2**30:.1f} GiB"
-    elif round(size / 2**20, 1) * 2**20 > MAX_FILE_BYTES:
+    elif round(size / 2**20, 1) * 2**20 > max_bytes:
         shown = f"{size / 2**20:.1f} MiB"
     else:
-        shown, limit = f"{size:,} bytes", f"{MAX_FILE_BYTES:,} bytes"
-    return f"file is too large ({shown}; the limit is {limit})"
+        shown, limit = f"{size:,} bytes", f"{max_bytes:,} bytes"
+    return f"{what} is too large ({shown}; the limit is {limit})"
 
 
 def read_source(src: SourceFile, common: frozenset[str] = frozenset()) -> tuple[Parsed, str]:
@@ -290,7 +298,14 @@ def read_source(src: SourceFile, common: frozenset[str] = frozenset()) -> tuple[
         size = src.path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise ContentError(too_large(size), src.shown, hint=TOO_LARGE_HINT)
+        markdown = src.path.suffix.lower() in MARKDOWN_SUFFIXES
+        if markdown and size > MAX_MARKDOWN_BYTES:
+            message = too_large(size, MAX_MARKDOWN_BYTES, "Markdown file")
+            raise ContentError(message, src.shown, hint=MARKDOWN_TOO_LARGE_HINT)
         data = src.path.read_bytes()
+        if markdown and len(data) > MAX_MARKDOWN_BYTES:  # grown since stat()
+            message = too_large(len(data), MAX_MARKDOWN_BYTES, "Markdown file")
+            raise ContentError(message, src.shown, hint=MARKDOWN_TOO_LARGE_HINT)
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror or exc}", src.shown) from None
     text, _enc = decode(data, src.shown)

@@ -3,9 +3,13 @@
 Python-Markdown recurses once per level of nested lists (a 1,000-item ``1. 1. 1. ...``
 line or 250 nested lists exhaust Python's stack) and does work quadratic in some inputs:
 each ``[`` scans ahead for its ``]`` (16 KB of ``[``: 36 s) and every abbreviation
-definition is tried at every word.  :func:`check_markdown` measures those shapes first,
-in linear time, and refuses a body past the bounds below with the line to fix, so no
-file under the size limit keeps the build (or ``digest serve``) busy for long.
+definition is tried at every word.  Its inline pass rebuilds a paragraph's text at every
+piece of markup it finds (and some patterns scan to the paragraph's end from every ``*``,
+`` ` `` or ``<``), so its cost grows with markup x paragraph length: 64 KB of ``<a`` in one
+paragraph takes 7 s.  :func:`check_markdown` measures those shapes first, in linear time,
+and refuses a body past the bounds below with the line to fix; with the Markdown size
+limit (``MAX_MARKDOWN_BYTES`` in :mod:`digest.load`) no Markdown file keeps the build (or
+``digest serve``) busy for more than a few seconds.
 """
 
 from __future__ import annotations
@@ -23,10 +27,27 @@ from digest.model import Parsed
 
 # Bounds on what Python-Markdown is given (far beyond any real article).
 MAX_NESTING = 50  # levels of lists and block quotes on one line
-BRACKET_BUDGET = 4_000_000  # characters scanned from '[' to a far ']' (about 1 s of work)
+BRACKET_BUDGET = 2_000_000  # characters scanned from '[' to a far ']' (about 0.5 s of work)
 _FAR = 200  # a ']' this close to its '[' costs nothing worth counting
 MAX_ABBREVIATIONS = 100  # '*[ABBR]: ...' definitions
 MAX_ABBREVIATION_USES = 20_000  # places where a defined abbreviation appears
+# Sum over the paragraphs of (markup characters x length), '<' counted twice (it costs
+# most): about 1.5 s of inline work at worst; a 1 MB novel of ordinary paragraphs uses ~1/30.
+INLINE_BUDGET = 800_000_000
+_MARKUP_WEIGHTS = (
+    ("<", 2),
+    ("[", 1),
+    ("*", 1),
+    ("`", 1),
+    ("_", 1),
+    ("!", 1),
+    ("&", 1),
+    ("\\", 1),
+    ("\n", 1),
+)
+# Paragraphs, list items (weighted by depth) and table cells: each costs Markdown about
+# 0.1 ms (deep items more), so 20,000 is 2 s.  A 1 MB novel has ~5,000 paragraphs.
+MAX_PIECES = 20_000
 
 EXTENSIONS = ["extra", "sane_lists"]
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
@@ -80,7 +101,13 @@ def read_markdown(text: str, path: str) -> Parsed:
 def check_markdown(body: str, path: str, body_line: int = 1) -> None:
     """Refuse (ContentError naming the line) a Markdown body that would exhaust the stack or
     take long to render: see the module docstring.  Linear time."""
-    for problem in (_too_deep, _far_brackets, _too_many_abbreviations, _html_too_deep):
+    for problem in (
+        _too_deep,
+        _far_brackets,
+        _too_many_abbreviations,
+        _html_too_deep,
+        _inline_too_costly,
+    ):
         found = problem(body)
         if found is not None:
             offset, message = found
@@ -175,6 +202,117 @@ def _too_many_abbreviations(body: str) -> tuple[int, str] | None:
     return None
 
 
+_FENCED = re.compile(
+    r"^(?P<fence>~{3,}|`{3,})[^\n]*\n.*?(?<=\n)(?P=fence)[ ]*$", re.M | re.S
+)  # as Python-Markdown's fenced_code finds them: their text is not inline markup
+_UNCLOSED = re.compile(r"<(?![^<>]*>)")
+_BLANK = re.compile(r"\n[ \t]*\n")
+_ITEM_START = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]", re.M)
+_TABLE_RULE = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+
+
+def _inline_too_costly(body: str) -> tuple[int, str] | None:
+    """More inline work than INLINE_BUDGET: for each piece of text Markdown's inline pass
+    sees as one (a paragraph; a list item; a table row), its markup characters times its
+    length.  Fenced code is left out; a list item is from its marker to the next one."""
+    # A '<' that opens no tag keeps Python's HTML parser (which finds raw HTML blocks)
+    # scanning to the end of the body, once per such '<'.
+    runs = _inline_runs(body)
+    spent = 0
+    if "<" in body:
+        spent = 2 * len(body) * sum(len(_UNCLOSED.findall(body, a, b)) for a, b in runs)
+    if spent > INLINE_BUDGET:
+        return body.index("<"), (
+            "too many '<' that open no HTML tag (Markdown would take minutes to render "
+            "them): write them as '&lt;' or '\\<'"
+        )
+    pieces = 0.0
+    for start, end in runs:
+        pieces += _weight(body, start, end)
+        if pieces > MAX_PIECES:
+            return start, (
+                f"more than {MAX_PIECES:,} paragraphs, list items and table cells (deeply "
+                "nested items count more): Markdown would take long to render them; split "
+                "the article, or link to a large table as a file"
+            )
+        length = end - start
+        if length < 64:
+            continue
+        spent += sum(w * body.count(c, start, end) for c, w in _MARKUP_WEIGHTS) * length
+        if spent > INLINE_BUDGET:
+            return start, (
+                "too much inline markup for Markdown to render in reasonable time (its "
+                "inline pass slows down with markup times paragraph length; the paragraph "
+                f"starting here is {length:,} characters): split long paragraphs with blank "
+                "lines, or escape markup characters that are plain text ('\\*', '\\<')"
+            )
+    return None
+
+
+def _weight(body: str, start: int, end: int) -> float:
+    """What one run costs Markdown besides its inline markup: a table row one per cell, a
+    list item more the deeper it is."""
+    first = body[start : min(end, start + 4096)].split("\n", 1)[0]
+    if "|" in first:
+        return 1 + body.count("|", start, end)
+    indent = len(first) - len(first.lstrip(" \t"))
+    return 1 + len(first[:indent].expandtabs(4)) / 32
+
+
+def _inline_runs(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each piece of text rendered as one inline run (see above)."""
+    runs: list[tuple[int, int]] = []
+    fences = (
+        [(m.start(), m.end()) for m in _FENCED.finditer(body)]
+        if "\n```" in ("\n" + body) or "\n~~~" in ("\n" + body)
+        else []
+    )
+    fence_i = 0
+    at = 0
+    for m in [*_BLANK.finditer(body), None]:
+        end = len(body) if m is None else m.start()
+        start, at = at, (len(body) if m is None else m.end())
+        # leave out fenced code inside this block
+        while fence_i < len(fences) and fences[fence_i][1] <= start:
+            fence_i += 1
+        pieces = []
+        cursor = start
+        j = fence_i
+        while j < len(fences) and fences[j][0] < end:
+            f_start, f_end = fences[j]
+            if f_start > cursor:
+                pieces.append((cursor, f_start))
+            cursor = max(cursor, f_end)
+            j += 1
+        if cursor < end:
+            pieces.append((cursor, end))
+        for p_start, p_end in pieces:
+            runs.extend(_split_block(body, p_start, p_end))
+    return runs
+
+
+def _split_block(body: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A list block is one run per item, a table one per row; any other block is one."""
+    first_end = body.find("\n", start, end)
+    if first_end < 0:
+        return [(start, end)]
+    if _ITEM_START.match(body, start):
+        cuts = [m.start() for m in _ITEM_START.finditer(body, start, end)]
+        return list(zip(cuts, [*cuts[1:], end], strict=True))
+    second_end = body.find("\n", first_end + 1, end)
+    second = body[first_end + 1 : end if second_end < 0 else second_end]
+    if "|" in body[start:first_end] and _TABLE_RULE.match(second):
+        out = []
+        at = start
+        while at < end:
+            nl = body.find("\n", at, end)
+            nl = end if nl < 0 else nl
+            out.append((at, nl))
+            at = nl + 1
+        return out
+    return [(start, end)]
+
+
 def _html_too_deep(body: str) -> tuple[int, str] | None:
     """HTML in the Markdown nested deeper than MAX_DEPTH elements."""
     if "<" not in body:
@@ -208,10 +346,9 @@ def markdown_to_html(body: str, *, raw_html: bool) -> str:
         raise ContentError("Markdown nesting too deep: flatten the lists") from None
     finally:
         converter.reset()
-    html = bound_tags(html).html  # nesting of the Markdown's own (bounded by MAX_NESTING)
     if raw_html:
-        return html
-    return sanitize(html)
+        return bound_tags(html).html  # nesting of the Markdown's own (bounded by MAX_NESTING)
+    return sanitize(html)  # which bounds it
 
 
 def sanitize(html: str) -> str:
