@@ -245,6 +245,8 @@ class FolderDefaults:
     source_url: str | None = default("sources.source_url")
     section: str | None = default("sources.section")
     tags: tuple[str, ...] = default("sources.tags")
+    # Not a site.yaml option: a section's _index.md with draft = true (see digest.load)
+    draft: bool = False
 
     @classmethod
     def from_checked(cls, values: Mapping[str, Any]) -> FolderDefaults:
@@ -258,6 +260,7 @@ class FolderDefaults:
             source_url=self.source_url or base.source_url,
             section=self.section or base.section,
             tags=self.tags or base.tags,
+            draft=self.draft or base.draft,
         )
 
 
