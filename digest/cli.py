@@ -75,13 +75,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def print_problems(exc: BuildError) -> None:
+    """Every problem, file by file (warnings too: they are often what to fix next); the
+    count is of errors, which stopped the build, with the warnings counted after it."""
     errors = [p for p in exc.problems if not p.warning]
     for p in exc.problems:
         print(f"{'warning' if p.warning else 'error'}: {p}", file=sys.stderr)
     n = len(errors) or len(exc.problems)
+    warned = len(exc.problems) - len(errors) if errors else 0
+    also = f" (and {warned} warning{'s' if warned != 1 else ''})" if warned else ""
     why = " (--strict: warnings count as errors)" if getattr(exc, "strict", False) else ""
     print(
-        f"build failed: {n} problem{'s' if n != 1 else ''}; nothing was published{why}",
+        f"build failed: {n} problem{'s' if n != 1 else ''}{also}; nothing was published{why}",
         file=sys.stderr,
     )
 

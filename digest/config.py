@@ -274,6 +274,8 @@ class FolderDefaults:
     section: str | None = default("sources.section")
     tags: tuple[str, ...] = default("sources.tags")
     article_body: str | None = default("sources.article_body")
+    # Not a site.yaml option: a section's _index.md with draft = true (see digest.load)
+    draft: bool = False
 
     @classmethod
     def from_checked(cls, values: Mapping[str, Any]) -> FolderDefaults:
@@ -294,6 +296,7 @@ class FolderDefaults:
             section=self.section or base.section,
             tags=self.tags or base.tags,
             article_body=self.article_body or base.article_body,
+            draft=self.draft or base.draft,
         )
 
 

@@ -117,10 +117,11 @@ class Problems:
 
     def raise_if_errors(self, strict: bool = False) -> None:
         """Raise BuildError when there are errors (or any warning when strict: then
-        every warning is raised as an error, and reported as one)."""
+        every warning is raised as an error, and reported as one).  The warnings go
+        with the errors, to be shown with them."""
         promoted = [dataclasses.replace(p, warning=False) for p in self.warnings] if strict else []
         if self.errors or promoted:
-            raise BuildError(self.errors + promoted, strict=bool(promoted))
+            raise BuildError(self.errors + (promoted or self.warnings), strict=bool(promoted))
 
     def __len__(self) -> int:
         return len(self._items)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,3 +89,110 @@ def test_bad_toml_in_a_build_names_file_and_line(
     rc, err = run_build(root, capsys)
     assert rc != 0
     assert "error: content/news/a.md:3: front matter: TOML syntax error" in err.replace("\\", "/")
+
+
+# ---------------------------------------------------------------- keys from Hugo and Zola
+
+
+def _article(text: str, rel: str = "post/x.md") -> tuple[Any, list[str]]:
+    from digest.config import ContentConfig, FolderDefaults
+    from digest.errors import Problems
+    from digest.load import to_article
+    from digest.load.markdown import read_markdown
+
+    problems = Problems()
+    parsed = read_markdown(text, "content/" + rel)
+    cfg = ContentConfig(dir=Path("content"), root=Path("."))
+    art = to_article(parsed, rel, cfg, FolderDefaults(), problems)
+    return art, [
+        ("warning: " if p.warning else "error: ") + str(p)
+        for p in problems.errors + problems.warnings
+    ]
+
+
+def test_hugo_author_table_gives_its_name() -> None:
+    head = '+++\ntitle = "Quay"\ndate = 2026-03-01\n'
+    art, problems = _article(head + '[author]\n  name = "Ada Lane"\n+++\n' + BODY)
+    assert art.author == "Ada Lane" and problems == []
+    art, problems = _article(
+        head + '[[author]]\nname = "Ada Lane"\n[[author]]\nname = "Bo Chen"\n+++\n' + BODY
+    )
+    assert art.author == "Ada Lane, Bo Chen" and problems == []
+    art, problems = _article(head + '[author]\n  email = "a@b.example"\n+++\n' + BODY)
+    assert art is None and "'author' is a table with no 'name'" in problems[0]
+
+
+def test_free_text_slug_is_made_a_slug_with_a_warning() -> None:
+    art, problems = _article(
+        '+++\ntitle = "Q"\ndate = 2026-03-01\nslug = "Débuter avec Quay"\n+++\n' + BODY
+    )
+    assert art.slug == "debuter-avec-quay"
+    assert problems == [
+        "warning: content/post/x.md:4: front matter: 'slug' 'Débuter avec Quay' is not a URL "
+        "slug; using 'debuter-avec-quay' (a slug holds only letters, digits, '-', '_' and '.')"
+    ]
+    art, problems = _article('+++\ntitle = "Q"\ndate = 2026-03-01\nslug = "!!"\n+++\n' + BODY)
+    assert art is None and "'slug' may hold only letters" in problems[0]
+
+
+def test_language_suffix_gives_language_and_its_own_slug() -> None:
+    text = '+++\ntitle = "Quai"\ndate = 2026-03-01\n+++\n' + BODY
+    art, problems = _article(text, "post/quay.fr.md")
+    assert (art.slug, art.language) == ("quay-fr", "fr") and problems == []
+    art, _ = _article(text, "post/quay.md")
+    assert (art.slug, art.language) == ("quay", "en")
+    art, _ = _article(text, "post/v1.zz.md")  # not a language digest knows: part of the name
+    assert art.slug == "v1-zz" and art.language == "en"
+
+
+def test_noise_keys_are_read_quietly_and_series_are_tags() -> None:
+    text = (
+        '+++\ntitle = "Quay"\ndate = 2026-03-01\nlinktitle = "Q"\ntemplate = "x.html"\n'
+        'series = ["Harbour 101"]\nin_search_index = false\n[extra]\nmath = true\n+++\n' + BODY
+    )
+    art, problems = _article(text)
+    assert problems == [] and "Harbour 101" in art.tags
+    assert art.draft is False
+
+
+@pytest.mark.parametrize("key", ["render = false", "hidden = true"])
+def test_unrendered_or_hidden_is_left_out_as_a_draft(key: str) -> None:
+    art, problems = _article(f'+++\ntitle = "Quay"\ndate = 2026-03-01\n{key}\n+++\n' + BODY)
+    assert problems == [] and art.draft is True
+
+
+def test_draft_section_index_makes_its_files_drafts(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    root = write_site(
+        tmp_path / "s",
+        {
+            "secret/_index.md": '+++\ntitle = "Secret"\ndraft = true\n+++\n',
+            "secret/inner/a.md": '+++\ntitle = "Hidden one"\ndate = 2026-03-01\ndraft = false\n+++\n'
+            + BODY,
+            "news/b.md": '+++\ntitle = "Shown one"\ndate = 2026-03-02\n+++\n' + BODY,
+        },
+    )
+    rc, err = run_build(root, capsys)
+    assert rc == 0, err
+    home = (root / "public" / "index.html").read_text()
+    assert "Shown one" in home and "Hidden one" not in home
+    assert not (root / "public" / "secret").exists()
+
+
+def test_failed_build_shows_warnings_too_and_counts_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    root = write_site(
+        tmp_path / "s",
+        {
+            "news/a.md": '+++\ntitle = "A"\ndate = 2026-03-01\nmood = "x"\n+++\n' + BODY,
+            "news/b.md": '+++\ntitle = "B"\n+++\n' + BODY,
+        },
+    )
+    rc, err = run_build(root, capsys)
+    assert rc == 1
+    assert "warning: content/news/a.md:4: front matter: unknown key 'mood'" in err.replace(
+        "\\", "/"
+    )
+    assert "build failed: 1 problem (and 1 warning); nothing was published" in err

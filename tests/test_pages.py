@@ -111,3 +111,29 @@ def test_init_writes_an_about_page_listing_sources() -> None:
     about = files["content/pages/about.md"]
     assert "title:" in about and "date:" not in about
     assert "digest" in about.lower()
+
+
+def test_root_level_about_is_a_page_dated_articles_stay_articles(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    root = write_site(
+        tmp_path / "s",
+        {
+            **ARTICLES,
+            # Hugo's content/about.md: dated, with aliases, directly in content/
+            "about.md": '+++\ntitle = "About"\ndate = "2014-04-09"\ntags = ["x"]\n'
+            'aliases = ["about-us"]\n+++\nThis digest follows the valley.\n',
+            "contact.fr.md": '+++\ntitle = "Contact"\n+++\nEcrivez-nous.\n',
+            "2026-03-01-mill-reopens.md": "---\ntitle: Mill reopens\n---\n"
+            "The old mill reopened on Saturday after a year of repairs to its wheel.\n",
+        },
+    )
+    rc, err = run_build(root, capsys)
+    assert rc == 0, err
+    out = root / "public"
+    nav = (out / "index.html").read_text().split("</nav>")[0]
+    assert 'href="/about/"' in nav and 'href="/contact-fr/"' in nav
+    assert (out / "about-us" / "index.html").is_file()
+    feeds = (out / "feed.xml").read_text() + (out / "articles.json").read_text()
+    assert "/about/" not in feeds and "Mill reopens" in feeds
+    assert (out / "mill-reopens" / "index.html").is_file()

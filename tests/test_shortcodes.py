@@ -52,10 +52,10 @@ def test_figure_becomes_a_figure_with_escaped_caption() -> None:
 
 
 def test_unknown_shortcode_is_text_with_a_warning_naming_file_and_line() -> None:
-    out, warnings = _html("Text.\n\n{{< highlight go >}}\nx := 1\n{{< /highlight >}}\n")
-    assert "{{&lt; highlight go &gt;}}" in out
+    out, warnings = _html("Text.\n\n{{< mapbox go >}}\nx := 1\n{{< /mapbox >}}\n")
+    assert "{{&lt; mapbox go &gt;}}" in out
     assert len(warnings) == 1
-    assert warnings[0].startswith("a.md:12: shortcode 'highlight' is not one digest knows")
+    assert warnings[0].startswith("a.md:12: shortcode 'mapbox' is not one digest knows")
 
 
 @pytest.mark.parametrize("raw_html", [False, True])
@@ -86,3 +86,37 @@ def test_shortcodes_in_code_are_left_alone() -> None:
 def test_hugo_escaped_shortcode_shows_itself() -> None:
     out, warnings = _html("{{</* youtube abc */>}}\n")
     assert "{{&lt; youtube abc &gt;}}" in out and warnings == []
+
+
+def test_hugo_highlight_becomes_a_fenced_code_block() -> None:
+    body = "Before.\n\n{{< highlight html >}}\n<b>bold</b> ```\n{{< youtube abc >}}\n{{< /highlight >}}\n\nAfter.\n"
+    out, warnings = _html(body)
+    assert '<code class="language-html">&lt;b&gt;bold&lt;/b&gt; ```' in out
+    assert "{{&lt; youtube abc &gt;}}" in out and "youtube.com" not in out  # code: left alone
+    assert "<p>After.</p>" in out and warnings == []
+
+
+def test_highlight_without_its_closing_tag_is_text_with_a_warning() -> None:
+    _out, warnings = _html("{{< highlight go >}}\nx := 1\n")
+    assert warnings and "shortcode 'highlight'" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    ("body", "href"),
+    [
+        ("{{< vimeo_simple 146022717 >}}", "https://vimeo.com/146022717"),
+        (
+            '{{< twitter_simple user="SanDiegoZoo" id="1453110110599868418" >}}',
+            "https://x.com/SanDiegoZoo/status/1453110110599868418",
+        ),
+    ],
+)
+def test_hugo_simple_variants_are_read_as_the_plain_ones(body: str, href: str) -> None:
+    out, warnings = _html(body)
+    assert f'href="{href}"' in out and warnings == []
+
+
+def test_dotted_shortcode_name_is_named_whole() -> None:
+    out, warnings = _html("{{< css.inline >}}\n<style>p{}</style>\n{{< /css.inline >}}\n")
+    assert "a.md:10: shortcode 'css.inline' is not one digest knows" in warnings[0]
+    assert len(warnings) == 1 and "<style>" not in out

@@ -35,9 +35,10 @@ from digest.config import (
 )
 from digest.errors import ContentError, Problem, Problems, did_you_mean
 from digest.htmltext import paragraphs_and_text
+from digest.languages import named as named_language
 from digest.load.decode import decode
 from digest.load.frontmatter import parse_yaml_mapping
-from digest.load.keys import FOREIGN_KEYS, read_foreign
+from digest.load.keys import FOREIGN_KEYS, author_name, read_foreign
 from digest.load.markdown import markdown_to_html, read_markdown, sanitize
 from digest.load.scraped import read_html_page, read_scraped_text
 from digest.load.shortcodes import expand as expand_shortcodes
@@ -97,6 +98,33 @@ KNOWN_KEYS = (
     "credit",
 )
 PAGES_FOLDER = "pages"  # files under content/pages/ are pages, not articles
+# A file directly in content/ (in no folder) with one of these names is a page too, as
+# Hugo's content/about.md is: the names of the pages a site has beside its news.  Other
+# root-level files (2026-01-01-a.md) stay articles.
+PAGE_NAMES = frozenset(
+    {
+        "about",
+        "about-us",
+        "contact",
+        "imprint",
+        "impressum",
+        "privacy",
+        "privacy-policy",
+        "terms",
+        "legal",
+        "sources",
+        "colophon",
+        "faq",
+        "subscribe",
+        "newsletter",
+        "team",
+        "masthead",
+        "corrections",
+        "ethics",
+    }
+)
+# "post.fr.md": a file in another language (Hugo's multilingual file names).
+_LANGUAGE_SUFFIX = re.compile(r"^(.+)\.([a-z]{2,3}(?:[-_][A-Za-z]{2,4})?)$")
 # A page's date when it gives none: pages show no date and are in no dated list.
 PAGE_DATE = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _DATE_PREFIX = re.compile(r"^(\d{4}-\d{2}-\d{2})[-_](.+)$")
@@ -363,20 +391,23 @@ def folder_defaults(cfg: ContentConfig, problems: Problems) -> dict[str, FolderD
         rel = f.parent.relative_to(cfg.dir).as_posix()
         rel = "" if rel == "." else rel
         out[rel] = found.over(out.get(rel, FolderDefaults()))
-    for rel, title in section_titles(cfg, real_root, problems).items():
-        out[rel] = out.get(rel, FolderDefaults()).over(FolderDefaults(section=title))
+    for rel, given in section_titles(cfg, real_root, problems).items():
+        out[rel] = out.get(rel, FolderDefaults()).over(given)
     return out
 
 
 SECTION_FILES = ("_index.md", "_index.markdown")
 
 
-def section_titles(cfg: ContentConfig, real_root: Path, problems: Problems) -> dict[str, str]:
-    """Folder -> section title from its `_index.md` (Hugo's and Zola's section file):
-    its front matter's 'title' names the folder's section (a `section:` set by
-    site.yaml or `_source.yaml` wins); the file is not an article.  Only 'title' is
-    read; the content folder's own `_index.md` (the home page) is not."""
-    out: dict[str, str] = {}
+def section_titles(
+    cfg: ContentConfig, real_root: Path, problems: Problems
+) -> dict[str, FolderDefaults]:
+    """Folder -> what its `_index.md` (Hugo's and Zola's section file) says: its front
+    matter's 'title' names the folder's section (a `section:` set by site.yaml or
+    `_source.yaml` wins), and 'draft: true' makes every file under the folder a draft.
+    The file is not an article.  Only these two keys are read; the content folder's
+    own `_index.md` (the home page) is not."""
+    out: dict[str, FolderDefaults] = {}
     for dirpath, dirnames, filenames in os.walk(cfg.dir, followlinks=False):
         dirnames[:] = sorted(
             d
@@ -395,9 +426,10 @@ def section_titles(cfg: ContentConfig, real_root: Path, problems: Problems) -> d
         except ContentError as exc:
             problems.add_error(exc)
             continue
-        title = _Validator(src.shown, parsed.meta_lines, problems).text(parsed.meta, "title")
-        if title:
-            out[rel] = title
+        v = _Validator(src.shown, parsed.meta_lines, problems)
+        title, draft = v.text(parsed.meta, "title"), v.flag(parsed.meta, "draft")
+        if title or draft:
+            out[rel] = FolderDefaults(section=title, draft=draft)
     return out
 
 
@@ -628,11 +660,15 @@ def to_article(
     meta, path = parsed.meta, parsed.path
     v = _Validator(path, parsed.meta_lines, problems)
     _warn_unknown_keys(parsed, problems)
-    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    stem, name_language = _stem(rel)
     named = _DATE_PREFIX.match(stem)  # "2026-01-01-slug": the file name's date and slug
     title = v.text(meta, "title", required=True)
     foreign = read_foreign(meta, v)
-    page = rel.startswith(PAGES_FOLDER + "/") or foreign.page
+    page = (
+        rel.startswith(PAGES_FOLDER + "/")
+        or foreign.page
+        or ("/" not in rel and stem.lower() in PAGE_NAMES)
+    )
     if page:
         dt: datetime | None = v.date(meta, "date") or PAGE_DATE
     else:
@@ -640,8 +676,12 @@ def to_article(
     updated = v.date(meta, "updated")
     if updated is None and foreign.updated_key:
         updated = v.date(meta, foreign.updated_key)
-    slug = _slug(meta, v, slugify(named.group(2) if named else stem))
+    from_name = slugify(named.group(2) if named else stem)
+    if name_language:  # "post.fr.md": post-fr, beside post.md's post
+        from_name = f"{from_name}-{slugify(name_language)}"
+    slug = _slug(meta, v, from_name)
     tags: tuple[str, ...] = ()
+    by_category = bool(foreign.section) and "section" not in meta and not page
     if page:  # in no section and under no tag
         section, section_slug = None, ""
     else:
@@ -663,9 +703,10 @@ def to_article(
         v.url(meta, "image", relative=True) or foreign.image, cfg, problems, path, parsed
     )
     image_alt = v.text(meta, "image_alt")
-    author = v.text(meta, "author") or foreign.author or cfg.author
-    language = v.text(meta, "language") or cfg.language
-    draft = v.flag(meta, "draft")
+    author = author_name(meta, v) or foreign.author or cfg.author
+    language = v.text(meta, "language") or name_language or cfg.language
+    # a section whose _index.md says draft = true has only drafts (Zola and Hugo)
+    draft = v.flag(meta, "draft") or foreign.left_out or defaults.draft
     description = v.text(meta, "description")
     credit = v.text(meta, "credit")
     scraped = parsed.body_format != "markdown"
@@ -673,6 +714,9 @@ def to_article(
 
     body_html, paragraphs, text = _body(parsed, cfg, problems)
     url = foreign.url or (f"{section_slug}/{slug}/" if section_slug else f"{slug}/")
+    aliases = foreign.aliases
+    if by_category and not foreign.url:
+        aliases += _folder_alias(rel, slug, url, aliases)
     if foreign.url and foreign.url.split("/", 1)[0].lower() in RESERVED_NAMES:
         v.bad("url", f"/{foreign.url} is used by the site itself; choose another")
     if not v.ok or title is None or dt is None:
@@ -707,7 +751,7 @@ def to_article(
         text=f"{title}. {text}",
         kind="page" if page else "article",
         weight=foreign.weight,
-        aliases=foreign.aliases,
+        aliases=aliases,
     )
 
 
@@ -731,6 +775,28 @@ def _local_image(
         parsed.meta_lines.get("image"),
     )
     return image
+
+
+def _stem(rel: str) -> tuple[str, str | None]:
+    """The file name without its extension, and the language a ``.fr``-style suffix
+    names (one digest knows: ``post.fr.md`` -> ('post', 'fr')), else None."""
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    m = _LANGUAGE_SUFFIX.match(stem)
+    if m and named_language(m.group(2)) is not None:
+        return m.group(1), m.group(2).replace("_", "-")
+    return stem, None
+
+
+def _folder_alias(rel: str, slug: str, url: str, aliases: tuple[str, ...]) -> tuple[str, ...]:
+    """When the first category moved an article out of its folder's URL (Hugo's
+    content/post/x.md at /post/x/, digest's at /<category>/x/), that old URL redirects."""
+    folder = rel.rpartition("/")[0]
+    if not folder:
+        return ()
+    old = f"{folder}/{slug}/"
+    if old == url or old in aliases or folder.split("/", 1)[0].lower() in RESERVED_NAMES:
+        return ()
+    return (old,) if all(_SLUG_OK.match(p) for p in folder.split("/")) else ()
 
 
 def _warn_unknown_keys(parsed: Parsed, problems: Problems) -> None:
@@ -776,7 +842,19 @@ def _slug(meta: dict[str, Any], v: _Validator, from_name: str) -> str:
     if given is None:
         return from_name
     if not _SLUG_OK.match(given) or ".." in given:
-        v.bad("slug", f"may hold only letters, digits, '-', '_' and '.' (got {given[:40]!r})")
+        made = slugify(given)
+        if ".." in given or "/" in given or "\\" in given or made == "untitled":
+            # a path, not a title: refused as before
+            v.bad("slug", f"may hold only letters, digits, '-', '_' and '.' (got {given[:40]!r})")
+            return from_name
+        # Hugo makes a URL of any text: so does digest, saying so
+        v.problems.warn(
+            f"front matter: 'slug' {given[:40]!r} is not a URL slug; using {made!r}",
+            v.path,
+            v.lines.get("slug"),
+            hint="a slug holds only letters, digits, '-', '_' and '.'",
+        )
+        return made
     return given
 
 

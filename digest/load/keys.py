@@ -11,6 +11,10 @@ here with the same checks (and the same ``file:line`` problems) as digest's keys
     url, permalink, path           -> the page's own URL
     images                         -> image (the first)
     authors                        -> author (joined)
+    author = {name = "..."}        -> author (Hugo's table; a list of tables is joined)
+    series                         -> tags
+    render = false, hidden = true  -> left out, as a draft is (built with --drafts)
+    linktitle, extra, template, in_search_index  read and ignored, with no warning
 """
 
 from __future__ import annotations
@@ -41,6 +45,15 @@ FOREIGN_KEYS = (
     "path",
     "images",
     "authors",
+    "series",
+    "render",
+    "hidden",
+    # Read and ignored: a shorter menu title (digest has one title), Zola's table of the
+    # theme's own values, the template to use, and search-index opt-out.
+    "linktitle",
+    "extra",
+    "template",
+    "in_search_index",
 )
 # Jekyll layouts that say nothing more than "an article" (other layouts are ignored too).
 PAGE_VALUES = frozenset({"page"})
@@ -61,6 +74,7 @@ class Foreign:
     page: bool = False  # type/layout: page, or a menu entry
     url: str | None = None  # the page's own URL, site-relative, ending in '/'
     author: str | None = None
+    left_out: bool = False  # render = false or hidden = true: built only with --drafts
 
 
 def read_foreign(meta: dict[str, Any], v: _Validator) -> Foreign:
@@ -74,7 +88,7 @@ def read_foreign(meta: dict[str, Any], v: _Validator) -> Foreign:
         else:
             tags += _taxonomy(tax, "tags", v)
             cats += _taxonomy(tax, "categories", v)
-    tags += cats
+    tags += cats + list(v.strings(meta, "series"))
     for t in tags:
         if slugify(t) == "untitled":
             v.bad("categories" if t in cats else "taxonomies", f"holds {t[:40]!r}, not a name")
@@ -96,7 +110,32 @@ def read_foreign(meta: dict[str, Any], v: _Validator) -> Foreign:
         page=_is_page(meta, v),
         url=_own_url(meta, v),
         author=", ".join(authors) or None,
+        left_out=_left_out(meta, v),
     )
+
+
+def _left_out(meta: dict[str, Any], v: _Validator) -> bool:
+    unrendered = meta.get("render") is not None and not v.flag(meta, "render")
+    return v.flag(meta, "hidden") or unrendered
+
+
+def author_name(meta: dict[str, Any], v: _Validator) -> str | None:
+    """'author' as text, or Hugo's ``[author]`` table's ``name`` (a list of such
+    tables, or of names, is joined with ', ')."""
+    got = meta.get("author")
+    items = got if isinstance(got, list) else [got]
+    if got is None or not all(isinstance(x, (dict, str)) for x in items):
+        return v.text(meta, "author")
+    names = []
+    for x in items:
+        name = x.get("name") if isinstance(x, dict) else x
+        if name is None:
+            v.bad("author", "is a table with no 'name' (write author = \"Name\")")
+            return None
+        text = v.text({"author": name}, "author")
+        if text:
+            names.append(text)
+    return ", ".join(names) or None
 
 
 def _taxonomy(tax: dict[str, Any], name: str, v: _Validator) -> list[str]:

@@ -8,7 +8,10 @@ letters and digits, a URL is http(s) or a site path) and escaped, and the articl
 HTML is still sanitized afterwards.  Any other shortcode, or one whose values do not
 pass, is left in the text as plain (escaped) text, with a warning naming file and
 line.  Hugo's escaped form ``{{</* name */>}}`` shows the shortcode itself.
-Shortcodes inside code (fenced blocks or `spans`) are left alone.
+Shortcodes inside code (fenced blocks or `spans`) are left alone.  Hugo's
+``{{< highlight LANG >}}`` ... ``{{< /highlight >}}``, each on a line of its own,
+becomes a fenced code block; ``vimeo_simple`` and ``twitter_simple`` are read as
+``vimeo`` and ``tweet``.
 """
 
 from __future__ import annotations
@@ -25,12 +28,16 @@ _ARG = re.compile(
 )
 _SHORTCODE = re.compile(
     r"""(?P<code>`+[^`\n]*`+)"""
-    r"""|\{\{<\s*(?P<hugo>/?[A-Za-z_][\w/-]*|/\*.*?\*/)(?P<hargs>.*?)\s*>\}\}"""
-    r"""|\{\{%\s*(?P<hugo2>/?[A-Za-z_][\w/-]*|/\*.*?\*/)(?P<hargs2>.*?)\s*%\}\}"""
+    r"""|\{\{<\s*(?P<hugo>/?[A-Za-z_][\w./-]*|/\*.*?\*/)(?P<hargs>.*?)\s*>\}\}"""
+    r"""|\{\{%\s*(?P<hugo2>/?[A-Za-z_][\w./-]*|/\*.*?\*/)(?P<hargs2>.*?)\s*%\}\}"""
     r"""|\{\{\s*(?P<zola>[A-Za-z_]\w*)\s*\((?P<zargs>(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^)"'])*)\)\s*\}\}"""
     r"""|\{%\s*(?P<zblock>[A-Za-z_]\w*)\s*\((?P<zbargs>(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^)"'])*)\)\s*%\}"""
 )
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
+_HIGHLIGHT = re.compile(
+    r"^[ \t]{0,3}\{\{([<%])\s*highlight(?:\s+(?P<lang>[\w+#.-]{1,40}))?[^}]*?\s*[>%]\}\}\s*$"
+)
+_HIGHLIGHT_END = re.compile(r"^[ \t]{0,3}\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _DIGITS = re.compile(r"^[0-9]{1,30}$")
 _USER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -133,6 +140,8 @@ KNOWN: dict[str, Callable[[list[str], dict[str, str]], str | None]] = {
     "tweet": _post,
     "x": _post,
     "twitter": _post,
+    "twitter_simple": _post,
+    "vimeo_simple": _vimeo,
     "figure": _figure,
 }
 
@@ -143,7 +152,18 @@ def expand(body: str, path: str, first_line: int, problems: Problems) -> str:
         return body
     out: list[str] = []
     fence: str | None = None
-    for i, line in enumerate(body.split("\n")):
+    lines = body.split("\n")
+    code_end, code_fence = -1, ""  # a highlight block being copied: its last line, fence
+    for i, line in enumerate(lines):
+        if i <= code_end:
+            out.append(code_fence if i == code_end else line)
+            continue
+        if fence is None and (h := _HIGHLIGHT.match(line)):
+            end = next((j for j in range(i + 1, len(lines)) if _HIGHLIGHT_END.match(lines[j])), -1)
+            if end > 0:
+                code_end, code_fence = end, _fence_for(lines[i + 1 : end])
+                out.append(code_fence + (h.group("lang") or ""))
+                continue
         m = _FENCE.match(line)
         if fence is not None:
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
@@ -156,6 +176,12 @@ def expand(body: str, path: str, first_line: int, problems: Problems) -> str:
             continue
         out.append(_line(line, path, first_line + i, problems))
     return "\n".join(out)
+
+
+def _fence_for(code: list[str]) -> str:
+    """A backtick fence longer than any run of backticks in ``code``."""
+    longest = max((len(r) for line in code for r in re.findall(r"`+", line)), default=0)
+    return "`" * max(3, longest + 1)
 
 
 def _line(line: str, path: str, lineno: int, problems: Problems) -> str:
@@ -185,7 +211,9 @@ def _line(line: str, path: str, lineno: int, problems: Problems) -> str:
                 f"shortcode '{name[:40]}' {why}; left as text",
                 path,
                 lineno,
-                hint=f"known shortcodes: {', '.join(sorted(KNOWN))}" if not make else None,
+                hint=f"known shortcodes: {', '.join(sorted([*KNOWN, 'highlight']))}"
+                if not make
+                else None,
             )
             return html.escape(text)
         return made
