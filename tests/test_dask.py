@@ -62,7 +62,7 @@ def big_site(root: Path, n: int = 240) -> Path:
             """)
         )
     # too large to read: not sent, processed (and reported) by the client
-    (root / "content" / "huge.md").write_bytes(b"x" * (5 * 1024 * 1024 + 1))
+    (root / "content" / "scraped" / "huge.txt").write_bytes(b"x" * (5 * 1024 * 1024 + 1))
     for f in sorted((FIXTURES / "html").glob("*.html"))[:3]:
         dest = root / "content" / "pages" / f.name
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -124,7 +124,7 @@ def test_dask_build_is_byte_identical_to_local(tmp_path, monkeypatch, cluster) -
     assert any(name == "_top_k_part" and n > 1 for name, n in sent)
     assert local.articles == remote.articles > 240
     assert [str(w) for w in local.warnings] == [str(w) for w in remote.warnings]
-    assert any("huge.md" in str(w) for w in remote.warnings)
+    assert any("huge.txt" in str(w) for w in remote.warnings)
     a, b = tree(tmp_path / "local"), tree(tmp_path / "dask")
     assert sorted(a) == sorted(b)
     assert [p for p in a if a[p] != b[p]] == []
@@ -178,3 +178,21 @@ def test_executor_dask_needs_a_scheduler_and_local_takes_none() -> None:
         executors.using("local", "tcp://127.0.0.1:8786"),
     ):
         pass
+
+
+def test_a_task_whose_worker_dies_runs_again_elsewhere(tmp_path, cluster) -> None:
+    """A worker process that dies mid-map (here: on its first span) loses only its
+    tasks: the scheduler runs them again, and the results are the same, in order."""
+    import os
+
+    marker = tmp_path / "died"
+
+    def die_once(shared: str, item: int) -> int:  # sent by value (a local function)
+        if item == 3 and not os.path.exists(shared):
+            open(shared, "w").close()
+            os._exit(1)  # the worker process dies; its nanny starts another
+        return item * 2
+
+    with executors.using("dask", cluster.scheduler_address) as ex:
+        out = list(ex.map(die_once, list(range(8)), 2, shared=str(marker), chunksize=1))
+    assert marker.exists() and out == [i * 2 for i in range(8)]
