@@ -1,6 +1,7 @@
 """Build the same corpus with digest, Pelican and Hugo in one run; print times, memory, ratios.
 
     python bench/compare.py [--n 2127] [--repeat 3] [--scale 2000 10000 100000]
+    python bench/compare.py --n 0 --scale --dask 10000      # local pool vs Dask only
 
 The corpus comes from bench/corpus.py (the unique BBC articles from
 ../shared/eval/bbc when present, else synthetic text).  Pelican is looked for
@@ -11,7 +12,9 @@ Wall time is the median of --repeat runs, the tools taking turns (so drifting lo
 shared machine falls on all of them alike); peak memory is the largest resident
 set of any one process of the build (os.wait4 / RUSAGE_CHILDREN).
 Then digest's cold / no-change / one-edit rebuild times at each --scale size (--edits
-different one-article edits, each a rebuild of its own).
+different one-article edits, each a rebuild of its own).  With --dask N: a cold build of
+N articles with the local pool and on a local Dask cluster (one single-threaded worker
+process per core, started here; needs the dask extra), in one run.
 """
 
 from __future__ import annotations
@@ -247,6 +250,38 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
             )
 
 
+def dask_row(n: int, synthetic: bool) -> None:
+    """Cold build of n articles: the local pool, then a LocalCluster of one worker process
+    per core (--executor dask); both outputs must be the same bytes."""
+    from distributed import LocalCluster
+
+    cores = os.cpu_count() or 1
+    print(f"\n## Cold build of {n} articles: local pool vs a local Dask cluster\n")
+    print(
+        f"Dask: LocalCluster(n_workers={cores}, threads_per_worker=1, processes=True), "
+        "started before the timing; its workers' memory is not in the build's peak.\n"
+    )
+    print("| executor | articles | cold s | peak MiB (largest process of the build) |")
+    print("|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        site = write_corpus(Path(tmp) / "site", n, synthetic)
+        wall, mem = run([*digest_cmd(), "-o", "local"], site)
+        print(f"| local ({cores} processes) | {n} | {wall:.1f} | {mem / 2**20:.0f} |", flush=True)
+        clean(site)
+        with LocalCluster(
+            n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            cmd = [*digest_cmd(), "-o", "dask", "--executor", "dask"]
+            wall, mem = run([*cmd, "--scheduler", cluster.scheduler_address], site)
+        print(f"| dask ({cores} workers) | {n} | {wall:.1f} | {mem / 2**20:.0f} |", flush=True)
+        same = _tree_bytes(site / "local") == _tree_bytes(site / "dask")
+        print(f"\nsame output bytes: {'yes' if same else 'NO'}")
+
+
+def _tree_bytes(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2127, help="corpus size for the comparison (0: skip)")
@@ -254,11 +289,20 @@ def main() -> None:
     ap.add_argument("--scale", type=int, nargs="*", default=[2000, 10000])
     ap.add_argument("--synthetic", action="store_true", help="synthetic text for --scale")
     ap.add_argument("--edits", type=int, default=5, help="one-article edits timed per --scale size")
+    ap.add_argument(
+        "--dask",
+        type=int,
+        metavar="N",
+        default=0,
+        help="cold build of N articles with the local pool and on a local Dask cluster",
+    )
     args = ap.parse_args()
     if args.n:
         compare(args.n, args.repeat)
     if args.scale:
         scale(args.scale, args.synthetic, args.edits)
+    if args.dask:
+        dask_row(args.dask, args.synthetic)
 
 
 if __name__ == "__main__":

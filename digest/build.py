@@ -31,6 +31,7 @@ from digest import (
     cache,
     collect,
     editions,
+    executors,
     feeds,
     newsletter,
     publish,
@@ -65,6 +66,11 @@ class BuildOptions:
     jobs: int | None = None  # worker processes; None = all cores
     use_cache: bool = True
     remember: bool = False  # keep cache values in memory for the next build of this process
+    # Where per-article work and the related-link top-k run: "local" (worker processes of
+    # this machine) or "dask" (the cluster whose scheduler is at ``scheduler``; see
+    # digest.executors)
+    executor: str = "local"
+    scheduler: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,10 @@ def build(
     Only one build at a time writes an output folder: a second one waits for the
     first (and says so on stderr)."""
     output = options.output or config.output_dir
-    with publish.locked(output, on_wait=_waiting):  # one build at a time per output folder
+    with (
+        publish.locked(output, on_wait=_waiting),  # one build at a time per output folder
+        executors.using(options.executor, options.scheduler),  # where the work runs
+    ):
         return _build(config, options, output, progress, on_report)
 
 

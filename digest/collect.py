@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digest import cache, load, pool, related, storyfeatures, summarize
+from digest import cache, executors, load, pool, related, storyfeatures, summarize
 from digest.config import ContentConfig, FolderDefaults, SummaryConfig
 from digest.errors import Problem, Problems
 from digest.load import SourceFile
@@ -262,10 +262,14 @@ def _readable(key: str) -> bool:
 def _run(
     fn: Callable[..., Processed], items: Sequence[SourceFile], args: tuple, jobs: int | None
 ) -> Iterator[Processed]:
-    """fn(item, *args) for each item, in order; in worker processes when it pays."""
-    workers = pool.workers(jobs)
-    if workers <= 1 or len(items) < pool.ARTICLES:
+    """fn(item, *args) for each item, in order; on the build's executor (worker processes
+    here, or a Dask cluster: see digest.executors) when it pays."""
+    ex = executors.current()
+    workers = ex.workers(jobs)
+    if len(items) < pool.ARTICLES or (workers <= 1 and isinstance(ex, executors.Local)):
         return (fn(item, *args) for item in items)
+    if isinstance(ex, executors.Dask):
+        return ex.map_sources(fn, items, args, workers)
     return _pooled(fn, items, args, workers)
 
 

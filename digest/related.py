@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from digest import cache, pool, snowball
+from digest import cache, executors, pool, snowball
 from digest.config import RelatedConfig
 from digest.languages import LANGUAGES, snowball_name
 from digest.model import Article, RelatedLink, TermCounts
@@ -278,15 +278,18 @@ def top_k(
 
 
 def _top_k_workers(n: int, jobs: int | None) -> int:
-    """The processes top_k uses for n rows."""
-    workers = min(pool.workers(jobs), max(1, n // pool.ROWS_PER_WORKER))
-    return workers if workers > 1 and pool.can_fork() else 1
+    """The worker processes top_k uses for n rows (on the build's executor)."""
+    ex = executors.current()
+    if isinstance(ex, executors.Local) and not pool.can_fork():  # the vectors are inherited
+        return 1
+    return max(1, min(ex.workers(jobs), n // pool.ROWS_PER_WORKER))
 
 
 def _parallel_top_k(
     vectors: Vectors, k: int, min_score: float, keys: Sequence[str], block_bytes: int, workers: int
 ) -> Neighbours:
-    """top_k with the rows split over forked worker processes (same result)."""
+    """top_k with the rows split over the executor's workers (forked worker processes,
+    or a Dask cluster's workers, which get the vectors once): same result."""
     n = vectors.matrix.shape[0]
     shared = (
         vectors,
@@ -298,12 +301,12 @@ def _parallel_top_k(
     )
     bounds = np.linspace(0, n, workers * 4 + 1, dtype=np.int64)
     spans = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
-    parts = pool.map_shared(_top_k_part, shared, spans, workers)
+    parts = executors.current().map(_top_k_part, spans, workers, shared=shared, chunksize=1)
     return [row for part in parts for row in part]
 
 
-def _top_k_part(span: tuple[int, int]) -> Neighbours:
-    vectors, mt, k, min_score, keys, block_bytes = pool.shared()
+def _top_k_part(shared: tuple, span: tuple[int, int]) -> Neighbours:
+    vectors, mt, k, min_score, keys, block_bytes = shared
     return _rows_top_k(vectors, np.arange(*span), k, min_score, keys, block_bytes, mt)
 
 

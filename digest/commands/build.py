@@ -37,6 +37,19 @@ def add_parser(sub) -> argparse.ArgumentParser:
         help="worker processes for per-article work (default: all cores)",
     )
     b.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="where per-article work and related links run: worker processes here "
+        "(local, the default) or a Dask cluster (dask, with --scheduler; needs "
+        'pip install "digest-ssg[dask]")',
+    )
+    b.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="the Dask scheduler of --executor dask (e.g. tcp://10.0.0.5:8786)",
+    )
+    b.add_argument(
         "--no-cache",
         action="store_true",
         help="ignore and do not update the build cache (.digest-cache/)",
@@ -85,7 +98,13 @@ def run(args: argparse.Namespace) -> int:
     show_bar = not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     result = build(
         config,
-        BuildOptions(strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache),
+        BuildOptions(
+            strict=args.strict,
+            jobs=args.jobs,
+            use_cache=not args.no_cache,
+            executor=args.executor,
+            scheduler=args.scheduler,
+        ),
         progress=_progress(show_bar),
         on_report=report,
     )
