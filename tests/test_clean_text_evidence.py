@@ -132,3 +132,24 @@ def test_markdown_keeps_its_strict_errors(tmp_path: Path, capsys) -> None:
     root = write_site(tmp_path, {}, "title: T\n")
     (root / "content/2026-03-02-note.md").write_text("No front matter here.\n", encoding="utf-8")
     assert _build(root) != 0
+
+
+def test_article_broken_by_a_table_keeps_both_halves() -> None:
+    """A run of short lines (a table of figures) inside the article does not cut it in two:
+    the next run of prose, substantial and near, joins the article."""
+    table = [f"Pier {n}\t{n * 3} m" for n in range(1, 13)]
+    c = clean_scraped_text(page(BODY[0], BODY[1], *table, BODY[2], BODY[3]))
+    assert c.title == TITLE
+    assert BODY[0] in c.paragraphs and BODY[3] in c.paragraphs
+
+
+def test_prose_far_below_the_article_stays_out() -> None:
+    """A paragraph of running text far below the article (after a long footer) is not
+    the article's."""
+    footer = [f"Footer link {n}" for n in range(60)]
+    stray = (
+        "Our newsletter brings you the week's stories from the coast every Friday morning, "
+        "and you can leave it at any time with one click."
+    )
+    c = clean_scraped_text(page(*BODY, after=(*footer, stray)))
+    assert c.paragraphs == tuple(BODY)

@@ -974,8 +974,38 @@ _DROPPED_SCORE = -8.0
 _MAX_PARAGRAPH_SCORE = 60.0
 
 
+# A further run of prose joins the article when it is worth this share of the densest run
+# (and at least _MIN_MORE) and at most _MAX_GAP lines away: an article broken by a table,
+# a picture gallery or a box keeps both halves.
+_MORE_SHARE = 0.3
+_MIN_MORE = 20.0
+_MAX_GAP = 40
+
+
 def _article_span(lines: list[_Line], prose: dict[int, Prose]) -> tuple[int, int]:
-    """``(start, end)`` indexes into ``lines`` of the densest run of prose (the article)."""
+    """``(start, end)`` indexes into ``lines`` of the article: the densest run of prose,
+    widened over the next densest runs on either side while they are substantial and near
+    (the lines between are then judged one by one as body lines)."""
+    scores = _line_scores(lines, prose)
+    start, end = densest_run(scores)
+    if end == 0:
+        return start, end
+    enough = max(_MIN_MORE, _MORE_SHARE * sum(scores[start:end]))
+    while True:
+        a, b = densest_run(scores[:start])
+        if b and start - b <= _MAX_GAP and sum(scores[a:b]) >= enough:
+            start = a
+            continue
+        a, b = densest_run(scores[end:])
+        if b and a <= _MAX_GAP and sum(scores[end + a : end + b]) >= enough:
+            end += b
+            continue
+        return start, end
+
+
+def _line_scores(lines: list[_Line], prose: dict[int, Prose]) -> list[float]:
+    """Each line's score for :func:`densest_run`: a paragraph counts by its length, other
+    lines against."""
     scores = []
     for ln in lines:
         kind = prose.get(ln.no)
@@ -988,7 +1018,7 @@ def _article_span(lines: list[_Line], prose: dict[int, Prose]) -> tuple[int, int
             scores.append(0.0)
         else:
             scores.append(_DROPPED_SCORE)
-    return densest_run(scores)
+    return scores
 
 
 _TITLE_WINDOW = 25  # undecided lines above the article looked at for its headline
