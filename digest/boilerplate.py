@@ -288,6 +288,14 @@ CAPTION_LINE_ANY = re.compile(
     r"|\(picture:|\(credit:|/ ?ap\)|/ ?afp\)|/ ?reuters\))"
 )
 
+# A picture's credit closing a line (matched on the lower-cased line, outer punctuation
+# removed): "... in Pennsylvania © Noah Addis", "... (Foto: Jane Doe)", "Bild: Max Muster";
+# the line is a caption whatever its language.
+CAPTION_CREDIT_TAIL = re.compile(
+    r"(?:©|\b(?:foto|fotos|bild|bilder|photo|photos|image|imagen|credit|crédit|fonte|fuente)"
+    r"\s?:)\s?[^.!?©:]{2,60}$"
+)
+
 SENTENCE_CAPTION_START = re.compile(
     r"^\W*(?:pictured|photo|photograph|image|picture|video|caption|above|below|left|right|top"
     r"|inset|file photo|watch|gallery|graphic|credit)\s*:",

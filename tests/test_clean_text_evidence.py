@@ -153,3 +153,16 @@ def test_prose_far_below_the_article_stays_out() -> None:
     )
     c = clean_scraped_text(page(*BODY, after=(*footer, stray)))
     assert c.paragraphs == tuple(BODY)
+
+
+def test_captions_closed_by_a_picture_credit_are_dropped() -> None:
+    """A line closed by a picture credit ("© Name", "(Foto: Name)") is a caption in any
+    language; a sentence that merely mentions a photo stays."""
+    from digest.clean.scraped import classify_clutter
+
+    assert classify_clutter("The rebuilt pier at dawn © Mara Velt") == "caption"
+    assert classify_clutter("Der neue Steg im Hafen von Velmora (Foto: Mara Velt)") == "caption"
+    assert classify_clutter("El muelle nuevo de Velmora. Fuente: Archivo Costa") == "caption"
+    assert classify_clutter("She took a photo of the pier: it was finally finished.") is None
+    middle = ["Fishing boats at the old north pier © Tomas Brek", *BODY]
+    assert clean_scraped_text(page(*middle)).paragraphs == tuple(BODY)

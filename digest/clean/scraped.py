@@ -35,6 +35,7 @@ from digest.boilerplate import (
     BYLINE_NAME_IN_PLACE,
     BYLINE_ROLE,
     BYLINE_SEPARATORS,
+    CAPTION_CREDIT_TAIL,
     CAPTION_LINE_ANY,
     CAPTION_LINE_PREFIX,
     CREDIT_LINE,
@@ -151,7 +152,9 @@ def classify_clutter(line: str) -> str | None:
 
 def _short_line_clutter(key: str, length: int) -> str | None:
     """The kind of clutter of a line of at most 300 characters (checked in this order)."""
-    if CAPTION_LINE_PREFIX.match(key) or (length <= 250 and CAPTION_LINE_ANY.search(key)):
+    if CAPTION_LINE_PREFIX.match(key) or (
+        length <= 250 and (CAPTION_LINE_ANY.search(key) or CAPTION_CREDIT_TAIL.search(key))
+    ):
         return "caption"
     prompt = _prompt_kind(key)
     if prompt:
