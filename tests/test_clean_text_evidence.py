@@ -166,3 +166,19 @@ def test_captions_closed_by_a_picture_credit_are_dropped() -> None:
     assert classify_clutter("She took a photo of the pier: it was finally finished.") is None
     middle = ["Fishing boats at the old north pier © Tomas Brek", *BODY]
     assert clean_scraped_text(page(*middle)).paragraphs == tuple(BODY)
+
+
+def test_tag_labels_and_related_headings_in_other_languages() -> None:
+    """Tag and category labels, previous / next post links and related-articles headings
+    in German, French, Spanish, Portuguese and Italian are furniture."""
+    from digest.clean.scraped import classify_clutter, is_related_heading
+
+    for line in ("Etiquetas: muelle, Velmora", "Schlagwörter: Hafen", "Mots-clés : port"):
+        assert classify_clutter(line) == "navigation", line
+    for line in ("Vorheriger Beitrag", "Article suivant", "Articolo precedente"):
+        assert classify_clutter(line) == "navigation", line
+    for line in ("Notas relacionadas", "Contenido relacionado", "Verwandte Artikel"):
+        assert is_related_heading(line), line
+    teasers = ["Velmora elige constructor para el muelle", "El puerto abre en mayo"]
+    c = clean_scraped_text(page(*BODY, "Notas relacionadas", *teasers))
+    assert c.paragraphs == tuple(BODY)
