@@ -182,3 +182,16 @@ def test_tag_labels_and_related_headings_in_other_languages() -> None:
     teasers = ["Velmora elige constructor para el muelle", "El puerto abre en mayo"]
     c = clean_scraped_text(page(*BODY, "Notas relacionadas", *teasers))
     assert c.paragraphs == tuple(BODY)
+
+
+def test_a_page_without_running_text_keeps_its_largest_block() -> None:
+    """A page of results with no sentence at all still has a body: its largest block of
+    lines that are not clutter (the menu above, repeated across the folder, stays out)."""
+    menu = [f"Season {y}" for y in range(2001, 2006)]
+    results = ["Velmora harbour regatta results", "1.", "Mara Velt", "12:03", "2.", "Tomas Brek"]
+    results += ["12:41", "3.", "Ines Haro", "13:10"]
+    other = "\n".join([*menu, "A different race", "Someone Else"])
+    common = common_lines([other, other, other])
+    c = clean_scraped_text("\n".join([*menu, *results]) + "\n", common=common)
+    assert c.title == "Velmora harbour regatta results"
+    assert c.paragraphs == tuple(results[1:])

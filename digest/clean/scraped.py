@@ -843,10 +843,32 @@ def _clean(text: str, common: frozenset[str] = frozenset()) -> Cleaned:
     language = page_language([ln.text for ln in page.lines if ln.kind is LineKind.UNDECIDED])
     prose = {ln.no: prose_of(ln.text, language) for ln in page.undecided()}
     start, end = _article_span(page.lines, prose)
+    if start == end:
+        # No running text at all (a table of results, a list): the page's largest block of
+        # lines that are neither clutter nor repeated across the folder is its body.
+        start, end = _block_span(page.lines)
+        rest = [ln for ln in page.lines[start:end] if ln.kind is LineKind.UNDECIDED]
+        title = next((ln for ln in rest[:_TITLE_WINDOW] if _is_headline(ln.text)), None)
+        if title is not None and len(rest) > 1:
+            title.mark(LineKind.TITLE, "title (first headline-like line; no prose on the page)")
+            page.title = title.text
+        for ln in rest:
+            if ln.kind is LineKind.UNDECIDED:
+                ln.mark(LineKind.BODY, "")
+        return _cleaned(page)
     rest = _mark_head(page, start, end, prose, language)
     # 3. The body: paragraphs, subheadings and list items; teasers and furniture dropped.
     _mark_body(page, rest, prose)
     return _cleaned(page)
+
+
+def _block_span(lines: list[_Line]) -> tuple[int, int]:
+    """``(start, end)`` of the run of lines with most undecided lines against dropped ones
+    (a dropped line costs two undecided ones; metadata costs nothing)."""
+    scores = [
+        1.0 if ln.kind is LineKind.UNDECIDED else 0.0 if ln.kind.metadata else -2.0 for ln in lines
+    ]
+    return densest_run(scores)
 
 
 # "Jane says:", "Jane Doe on 12 May 2020 at 10:02 said:", "Max schrieb am 3. Mai:" ...
