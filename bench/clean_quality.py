@@ -182,8 +182,11 @@ def saved_as_text(html: str) -> str:
     cells of a row on one line; navigation, menus and footers included."""
     import lxml.html
 
+    # The page is already decoded (as digest reads it): parse its UTF-8 bytes as UTF-8, not
+    # by the page's own <meta charset>, which may disagree and would garble the text.
+    parser = lxml.html.HTMLParser(encoding="utf-8")
     try:
-        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"))
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except Exception:
         return ""
     lines: list[str] = []
