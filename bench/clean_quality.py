@@ -23,14 +23,17 @@ one run, the development-set figures (the set's own rule: per page, ``with`` pas
 are true positives, missing ones false negatives, ``without`` passages found false positives;
 summed over pages) for
 
-* the HTML route (:func:`digest.clean.clean_html_page`, body as rendered on the article page);
+* the HTML route (:func:`digest.clean.clean_html_page`: what the article page shows, its
+  title, standfirst and body as rendered);
 * the text route: each page "saved as text" by :func:`saved_as_text` (all visible text, one
   block element a line, navigation and footers included) through
   :func:`digest.clean.clean_scraped_text` (title, standfirst and kept lines), alone and with
   the folder's line table (all dev pages taken as one folder, as digest's collect step does);
 * trafilatura alone (``extract(html)``, defaults) and "lines of 10+ words" of the text form;
 
-with the time per page of each route and the five worst pages of each route (what was
+on the dev half (even places of the pages sorted by file name: methods are developed on
+it), the check half (odd places) and all pages, with the time per page of each route and
+the five worst pages of each route (what was
 missed, what was kept that should not have been, and the cleaner's verdict on those lines).
 """
 
@@ -44,6 +47,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -178,8 +182,11 @@ def saved_as_text(html: str) -> str:
     cells of a row on one line; navigation, menus and footers included."""
     import lxml.html
 
+    # The page is already decoded (as digest reads it): parse its UTF-8 bytes as UTF-8, not
+    # by the page's own <meta charset>, which may disagree and would garble the text.
+    parser = lxml.html.HTMLParser(encoding="utf-8")
     try:
-        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"))
+        root = lxml.html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
     except Exception:
         return ""
     lines: list[str] = []
@@ -235,7 +242,7 @@ def dev_pages(folder: Path) -> list[tuple[str, str, list[str], list[str]]]:
         except ContentError:
             html = data.decode("utf-8", "replace")
         out.append((entry["file"], html, entry["with"], entry["without"]))
-    return out
+    return sorted(out, key=lambda page: page[0])
 
 
 class DevScore:
@@ -348,17 +355,25 @@ def _text_of(c: object) -> str:
     )
 
 
-def _body_of(c: object) -> str:
-    import html as _html
+class Split:
+    """One route's scores on the dev half (even places of the pages sorted by file name:
+    the half methods are developed on), the check half (odd places) and all pages."""
 
-    body = getattr(c, "body_html", None)
-    if body:
-        return _html.unescape(re.sub(r"<[^>]+>", " ", body))
-    return "\n".join(getattr(c, "paragraphs", ()))
+    NAMES = ("dev half", "check half", "all")
+
+    def __init__(self) -> None:
+        self.parts = {n: DevScore() for n in self.NAMES}
+
+    def add(self, i: int, seconds: float, *args: Any, **kw: Any) -> None:
+        for n in ("dev half" if i % 2 == 0 else "check half", "all"):
+            self.parts[n].add(*args, **kw)
+            self.parts[n].seconds += seconds
 
 
 def dev_report(folder: Path) -> str:
-    """The dev-set table and the five worst pages of each route."""
+    """The dev-set table (dev half, check half, all) and the five worst pages of each
+    route.  Both digest routes are scored on what the article page shows: the title, the
+    standfirst and the body."""
     import trafilatura
 
     from digest.clean.scraped import common_lines
@@ -366,55 +381,45 @@ def dev_report(folder: Path) -> str:
     pages = dev_pages(folder)
     texts = [saved_as_text(html) for _, html, _, _ in pages]
     table = common_lines(texts)
-    html_route, text_alone, text_folder = DevScore(), DevScore(), DevScore()
-    alone, ten = DevScore(), DevScore()
+    html_route, text_alone, text_folder = Split(), Split(), Split()
+    alone, ten = Split(), Split()
     empty_text = 0
-    for (name, html, want, avoid), text in zip(pages, texts, strict=True):
+    for i, ((name, html, want, avoid), text) in enumerate(zip(pages, texts, strict=True)):
         t0 = time.perf_counter()
         c = clean_html_page(html)
-        html_route.seconds += time.perf_counter() - t0
-        html_route.add(
-            name,
-            _body_of(c),
-            want,
-            avoid,
-            f"title {_clip(c.title or '')}",
-            _html_verdicts(html, c.report),
-        )
+        t = time.perf_counter() - t0
+        why = _html_verdicts(html, c.report)
+        html_route.add(i, t, name, _text_of(c), want, avoid, f"title {_clip(c.title or '')}", why)
         t0 = time.perf_counter()
         c = clean_scraped_text(text)
-        text_alone.seconds += time.perf_counter() - t0
-        text_alone.add(name, _text_of(c), want, avoid)
+        text_alone.add(i, time.perf_counter() - t0, name, _text_of(c), want, avoid)
         t0 = time.perf_counter()
         c = clean_scraped_text(text, common=table)
-        text_folder.seconds += time.perf_counter() - t0
+        t = time.perf_counter() - t0
         if not c.paragraphs and any(norm(w) in norm(text) for w in want):
             empty_text += 1
-        text_folder.add(
-            name,
-            _text_of(c),
-            want,
-            avoid,
-            f"title {_clip(c.title or '')}",
-            _text_verdicts(text, c.report),
-        )
+        note = f"title {_clip(c.title or '')}"
+        why = _text_verdicts(text, c.report)
+        text_folder.add(i, t, name, _text_of(c), want, avoid, note, why)
         t0 = time.perf_counter()
-        alone.add(name, trafilatura.extract(html) or "", want, avoid)
-        alone.seconds += time.perf_counter() - t0
+        got = trafilatura.extract(html) or ""
+        alone.add(i, time.perf_counter() - t0, name, got, want, avoid)
         t0 = time.perf_counter()
-        long_lines = [ln for ln in text.splitlines() if len(ln.split()) >= 10]
-        ten.add(name, "\n".join(long_lines), want, avoid)
-        ten.seconds += time.perf_counter() - t0
-    out = [f"{len(pages)} pages from {folder}", "", DEV_HEADER]
-    out.append(html_route.row("HTML route: clean_html_page"))
-    out.append(alone.row("trafilatura alone (extract, defaults)"))
-    out.append(text_folder.row("text route: clean_scraped_text + folder line table"))
-    out.append(text_alone.row("text route: clean_scraped_text, page alone"))
-    out.append(ten.row('text form: "lines of 10+ words"'))
+        long_lines = "\n".join(ln for ln in text.splitlines() if len(ln.split()) >= 10)
+        ten.add(i, time.perf_counter() - t0, name, long_lines, want, avoid)
+    out = [f"{len(pages)} pages from {folder}"]
+    for part in Split.NAMES:
+        out += ["", f"#### {part}", "", DEV_HEADER]
+        out.append(html_route.parts[part].row("HTML route: clean_html_page"))
+        out.append(alone.parts[part].row("trafilatura alone (extract, defaults)"))
+        out.append(text_folder.parts[part].row("text route + folder line table"))
+        out.append(text_alone.parts[part].row("text route, page alone"))
+        out.append(ten.parts[part].row('text form: "lines of 10+ words"'))
     out.append("")
     out.append(f"text route: {empty_text} page(s) with an empty body where the text has one")
-    out += ["", "### Five worst pages, HTML route", *html_route.worst()]
-    out += ["", "### Five worst pages, text route (with the folder table)", *text_folder.worst()]
+    out += ["", "### Five worst pages, HTML route", *html_route.parts["all"].worst()]
+    worst = text_folder.parts["all"].worst()
+    out += ["", "### Five worst pages, text route (with the folder table)", *worst]
     return "\n".join(out)
 
 

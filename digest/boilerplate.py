@@ -181,7 +181,12 @@ RELATED_HEADING = re.compile(
     r"|sur le même sujet\b|voir aussi\b|les plus lus\b|te puede interesar\b"
     r"|noticias relacionadas\b|también te puede\b|lo más leído\b|você pode gostar\b"
     r"|leia também\b|notícias relacionadas\b|veja também\b|mais lidas\b|leggi anche\b"
-    r"|potrebbe interessarti\b|ti potrebbe interessare\b|articoli correlati\b|i più letti\b)"
+    r"|potrebbe interessarti\b|ti potrebbe interessare\b|articoli correlati\b|i più letti\b"
+    r"|verwandte (?:artikel|beiträge)\b|ähnliche beiträge\b|weitere beiträge\b"
+    r"|beliebte beiträge\b|articles (?:similaires|liés|connexes)\b|à découvrir aussi\b"
+    r"|notas relacionadas\b|contenidos? relacionados?\b|artículos relacionados\b"
+    r"|lea también\b|lee también\b|artigos relacionados\b|conteúdos? relacionados?\b"
+    r"|notizie correlate\b|articoli simili\b)"
 )
 
 NAV_LINE_PREFIX = re.compile(
@@ -203,7 +208,15 @@ NAV_LINE_PREFIX = re.compile(
     r"|\d+\s*(?:comments?|shares?|reactions?)$|\d+\s*min(?:ute)?s?\s*(?:read|listen)$"
     r"|previous (?:article|story|post)\b|next (?:article|story|post)\b|back to\b"
     r"|related:|see also:|lesen sie auch:|mehr dazu:|lire aussi:|lea también:|leia também:"
-    r"|leggi anche:|teilen (?:auf|per)\b|partager sur\b|compartir en\b|condividi su\b)"
+    r"|leggi anche:|teilen (?:auf|per)\b|partager sur\b|compartir en\b|condividi su\b"
+    # tag and category labels, previous / next post: de, fr, es, pt, it
+    r"|(?:schlagw(?:ö|o)rter|schlagworte|stichw(?:ö|o)rter|kategorien?|mots-clés|étiquettes"
+    r"|catégories?|etiquetas|categorías?|categorias?|palavras-chave|etichette|categorie"
+    r"|argomenti)\s*:"
+    r"|(?:vorheriger|nächster) (?:beitrag|artikel)\b|article (?:précédent|suivant)\b"
+    r"|(?:artículo|entrada) (?:anterior|siguiente)\b|siguiente (?:artículo|entrada)\b"
+    r"|(?:post|artigo) (?:anterior|seguinte)\b|próximo (?:post|artigo)\b"
+    r"|articolo (?:precedente|successivo)\b)"
 )
 
 # Lines made only of these words (and numbers) are sharing / tool bars.
@@ -286,6 +299,14 @@ CAPTION_LINE_ANY = re.compile(
     r"\b(?:getty images|ap photo|afp photo|afp via getty|epa-efe|reuters/|photo by\b"
     r"|photograph:|photographer:|shutterstock|alamy|file photo\)|\(photo:|\(image:"
     r"|\(picture:|\(credit:|/ ?ap\)|/ ?afp\)|/ ?reuters\))"
+)
+
+# A picture's credit closing a line (matched on the lower-cased line, outer punctuation
+# removed): "... in Pennsylvania © Noah Addis", "... (Foto: Jane Doe)", "Bild: Max Muster";
+# the line is a caption whatever its language.
+CAPTION_CREDIT_TAIL = re.compile(
+    r"(?:©|\b(?:foto|fotos|bild|bilder|photo|photos|image|imagen|credit|crédit|fonte|fuente)"
+    r"\s?:)\s?[^.!?©:]{2,60}$"
 )
 
 SENTENCE_CAPTION_START = re.compile(

@@ -100,3 +100,25 @@ def test_article_page_renders_structure_and_summary_uses_prose(tmp_path: Path) -
     assert "<li>Two lifting cranes for boats</li>" in page
     assert "<table>" in page and "<blockquote>" in page
     assert "<script>alert" not in page
+
+
+def test_blocks_inside_a_wrapping_div_are_kept() -> None:
+    """trafilatura sometimes wraps the article's blocks in a ``<div>`` under ``<main>``:
+    they are the article's all the same (a container's loose text is a paragraph)."""
+    from lxml import etree
+
+    from digest.clean.html import _blocks
+
+    xml = (
+        "<doc><main><div><p>First paragraph of the story.</p>"
+        "<head rend='h2'>A subheading</head><div>Loose text in a box.<list><item>One</item>"
+        "<item>Two</item></list></div></div><p>Last paragraph.</p></main></doc>"
+    )
+    blocks = _blocks(etree.fromstring(xml))
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("p", "First paragraph of the story."),
+        ("h", "A subheading"),
+        ("p", "Loose text in a box."),
+        ("ul", "One Two"),
+        ("p", "Last paragraph."),
+    ]

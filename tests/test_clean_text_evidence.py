@@ -132,3 +132,66 @@ def test_markdown_keeps_its_strict_errors(tmp_path: Path, capsys) -> None:
     root = write_site(tmp_path, {}, "title: T\n")
     (root / "content/2026-03-02-note.md").write_text("No front matter here.\n", encoding="utf-8")
     assert _build(root) != 0
+
+
+def test_article_broken_by_a_table_keeps_both_halves() -> None:
+    """A run of short lines (a table of figures) inside the article does not cut it in two:
+    the next run of prose, substantial and near, joins the article."""
+    table = [f"Pier {n}\t{n * 3} m" for n in range(1, 13)]
+    c = clean_scraped_text(page(BODY[0], BODY[1], *table, BODY[2], BODY[3]))
+    assert c.title == TITLE
+    assert BODY[0] in c.paragraphs and BODY[3] in c.paragraphs
+
+
+def test_prose_far_below_the_article_stays_out() -> None:
+    """A paragraph of running text far below the article (after a long footer) is not
+    the article's."""
+    footer = [f"Footer link {n}" for n in range(60)]
+    stray = (
+        "Our newsletter brings you the week's stories from the coast every Friday morning, "
+        "and you can leave it at any time with one click."
+    )
+    c = clean_scraped_text(page(*BODY, after=(*footer, stray)))
+    assert c.paragraphs == tuple(BODY)
+
+
+def test_captions_closed_by_a_picture_credit_are_dropped() -> None:
+    """A line closed by a picture credit ("© Name", "(Foto: Name)") is a caption in any
+    language; a sentence that merely mentions a photo stays."""
+    from digest.clean.scraped import classify_clutter
+
+    assert classify_clutter("The rebuilt pier at dawn © Mara Velt") == "caption"
+    assert classify_clutter("Der neue Steg im Hafen von Velmora (Foto: Mara Velt)") == "caption"
+    assert classify_clutter("El muelle nuevo de Velmora. Fuente: Archivo Costa") == "caption"
+    assert classify_clutter("She took a photo of the pier: it was finally finished.") is None
+    middle = ["Fishing boats at the old north pier © Tomas Brek", *BODY]
+    assert clean_scraped_text(page(*middle)).paragraphs == tuple(BODY)
+
+
+def test_tag_labels_and_related_headings_in_other_languages() -> None:
+    """Tag and category labels, previous / next post links and related-articles headings
+    in German, French, Spanish, Portuguese and Italian are furniture."""
+    from digest.clean.scraped import classify_clutter, is_related_heading
+
+    for line in ("Etiquetas: muelle, Velmora", "Schlagwörter: Hafen", "Mots-clés : port"):
+        assert classify_clutter(line) == "navigation", line
+    for line in ("Vorheriger Beitrag", "Article suivant", "Articolo precedente"):
+        assert classify_clutter(line) == "navigation", line
+    for line in ("Notas relacionadas", "Contenido relacionado", "Verwandte Artikel"):
+        assert is_related_heading(line), line
+    teasers = ["Velmora elige constructor para el muelle", "El puerto abre en mayo"]
+    c = clean_scraped_text(page(*BODY, "Notas relacionadas", *teasers))
+    assert c.paragraphs == tuple(BODY)
+
+
+def test_a_page_without_running_text_keeps_its_largest_block() -> None:
+    """A page of results with no sentence at all still has a body: its largest block of
+    lines that are not clutter (the menu above, repeated across the folder, stays out)."""
+    menu = [f"Season {y}" for y in range(2001, 2006)]
+    results = ["Velmora harbour regatta results", "1.", "Mara Velt", "12:03", "2.", "Tomas Brek"]
+    results += ["12:41", "3.", "Ines Haro", "13:10"]
+    other = "\n".join([*menu, "A different race", "Someone Else"])
+    common = common_lines([other, other, other])
+    c = clean_scraped_text("\n".join([*menu, *results]) + "\n", common=common)
+    assert c.title == "Velmora harbour regatta results"
+    assert c.paragraphs == tuple(results[1:])

@@ -534,11 +534,27 @@ def _blocks(doc: Any) -> list[_Block]:
     """The blocks of trafilatura's ``<main>``, in order."""
     main = doc.find("main")
     out: list[_Block] = []
-    for el in main if main is not None else ():
+    if main is not None:
+        _collect_blocks(main, out, 0)
+    return out
+
+
+_MAX_NESTING = 50  # containers inside containers that are opened
+
+
+def _collect_blocks(parent: Any, out: list[_Block], depth: int) -> None:
+    """The blocks under ``parent``: trafilatura sometimes wraps them in ``<div>`` (or
+    another container), whose blocks are the article's too; a container's own loose text
+    is a paragraph."""
+    for el in parent:
         block = _block(el)
+        if block is None and isinstance(el.tag, str) and el.tag != "lb" and depth < _MAX_NESTING:
+            loose = _WS.sub(" ", el.text or "").strip()
+            if loose:
+                out.append(_Block("p", [loose]))
+            _collect_blocks(el, out, depth + 1)
         if block is not None and any(p.strip() for p in block.parts):
             out.append(block)
-    return out
 
 
 def _block(el: Any) -> _Block | None:

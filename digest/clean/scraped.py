@@ -35,6 +35,7 @@ from digest.boilerplate import (
     BYLINE_NAME_IN_PLACE,
     BYLINE_ROLE,
     BYLINE_SEPARATORS,
+    CAPTION_CREDIT_TAIL,
     CAPTION_LINE_ANY,
     CAPTION_LINE_PREFIX,
     CREDIT_LINE,
@@ -151,7 +152,9 @@ def classify_clutter(line: str) -> str | None:
 
 def _short_line_clutter(key: str, length: int) -> str | None:
     """The kind of clutter of a line of at most 300 characters (checked in this order)."""
-    if CAPTION_LINE_PREFIX.match(key) or (length <= 250 and CAPTION_LINE_ANY.search(key)):
+    if CAPTION_LINE_PREFIX.match(key) or (
+        length <= 250 and (CAPTION_LINE_ANY.search(key) or CAPTION_CREDIT_TAIL.search(key))
+    ):
         return "caption"
     prompt = _prompt_kind(key)
     if prompt:
@@ -840,10 +843,32 @@ def _clean(text: str, common: frozenset[str] = frozenset()) -> Cleaned:
     language = page_language([ln.text for ln in page.lines if ln.kind is LineKind.UNDECIDED])
     prose = {ln.no: prose_of(ln.text, language) for ln in page.undecided()}
     start, end = _article_span(page.lines, prose)
+    if start == end:
+        # No running text at all (a table of results, a list): the page's largest block of
+        # lines that are neither clutter nor repeated across the folder is its body.
+        start, end = _block_span(page.lines)
+        rest = [ln for ln in page.lines[start:end] if ln.kind is LineKind.UNDECIDED]
+        title = next((ln for ln in rest[:_TITLE_WINDOW] if _is_headline(ln.text)), None)
+        if title is not None and len(rest) > 1:
+            title.mark(LineKind.TITLE, "title (first headline-like line; no prose on the page)")
+            page.title = title.text
+        for ln in rest:
+            if ln.kind is LineKind.UNDECIDED:
+                ln.mark(LineKind.BODY, "")
+        return _cleaned(page)
     rest = _mark_head(page, start, end, prose, language)
     # 3. The body: paragraphs, subheadings and list items; teasers and furniture dropped.
     _mark_body(page, rest, prose)
     return _cleaned(page)
+
+
+def _block_span(lines: list[_Line]) -> tuple[int, int]:
+    """``(start, end)`` of the run of lines with most undecided lines against dropped ones
+    (a dropped line costs two undecided ones; metadata costs nothing)."""
+    scores = [
+        1.0 if ln.kind is LineKind.UNDECIDED else 0.0 if ln.kind.metadata else -2.0 for ln in lines
+    ]
+    return densest_run(scores)
 
 
 # "Jane says:", "Jane Doe on 12 May 2020 at 10:02 said:", "Max schrieb am 3. Mai:" ...
@@ -974,8 +999,38 @@ _DROPPED_SCORE = -8.0
 _MAX_PARAGRAPH_SCORE = 60.0
 
 
+# A further run of prose joins the article when it is worth this share of the densest run
+# (and at least _MIN_MORE) and at most _MAX_GAP lines away: an article broken by a table,
+# a picture gallery or a box keeps both halves.
+_MORE_SHARE = 0.3
+_MIN_MORE = 20.0
+_MAX_GAP = 40
+
+
 def _article_span(lines: list[_Line], prose: dict[int, Prose]) -> tuple[int, int]:
-    """``(start, end)`` indexes into ``lines`` of the densest run of prose (the article)."""
+    """``(start, end)`` indexes into ``lines`` of the article: the densest run of prose,
+    widened over the next densest runs on either side while they are substantial and near
+    (the lines between are then judged one by one as body lines)."""
+    scores = _line_scores(lines, prose)
+    start, end = densest_run(scores)
+    if end == 0:
+        return start, end
+    enough = max(_MIN_MORE, _MORE_SHARE * sum(scores[start:end]))
+    while True:
+        a, b = densest_run(scores[:start])
+        if b and start - b <= _MAX_GAP and sum(scores[a:b]) >= enough:
+            start = a
+            continue
+        a, b = densest_run(scores[end:])
+        if b and a <= _MAX_GAP and sum(scores[end + a : end + b]) >= enough:
+            end += b
+            continue
+        return start, end
+
+
+def _line_scores(lines: list[_Line], prose: dict[int, Prose]) -> list[float]:
+    """Each line's score for :func:`densest_run`: a paragraph counts by its length, other
+    lines against."""
     scores = []
     for ln in lines:
         kind = prose.get(ln.no)
@@ -988,7 +1043,7 @@ def _article_span(lines: list[_Line], prose: dict[int, Prose]) -> tuple[int, int
             scores.append(0.0)
         else:
             scores.append(_DROPPED_SCORE)
-    return densest_run(scores)
+    return scores
 
 
 _TITLE_WINDOW = 25  # undecided lines above the article looked at for its headline
