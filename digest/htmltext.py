@@ -43,6 +43,10 @@ _VOID = {"br", "img", "hr", "input", "meta", "link", "source", "wbr", "area", "c
 # one element (20,000 links in a paragraph: 28 s).  Real pages stay far below both.
 MAX_DEPTH = 200
 MAX_CHILDREN = 1_000
+# Saved pages only (bound_tags' max_elements): trafilatura's time grows with the square of
+# the element count (20,000 <p>: 1.8 s; 50,000: 11 s; 100,000: 44 s), and a real news
+# page has a few thousand.  Tags after the first MAX_ELEMENTS are left out, text kept.
+MAX_ELEMENTS = 20_000
 
 # One token: a comment, a <!...> or <?...> declaration, a script/style element with its raw
 # text, or a tag.  No part scans past the next '<' or '>' (or runs to the end once), so a
@@ -75,6 +79,7 @@ class Bounded:
     depth: int  # the deepest nesting found (before anything was left out)
     children: int  # the most child elements of one element (likewise)
     changed: bool
+    elements: int = 0  # elements in all (counted when a max_elements was given)
 
     def notes(self, what: str) -> tuple[str, ...]:
         """Lines for the reader report saying what was left out, if anything."""
@@ -84,6 +89,11 @@ class Bounded:
                 f"{what}: elements nested {self.depth:,} deep; tags deeper than "
                 f"{MAX_DEPTH} were left out (their text kept)"
             )
+        if self.elements > MAX_ELEMENTS:
+            out.append(
+                f"{what}: {self.elements:,} elements; tags after the first "
+                f"{MAX_ELEMENTS:,} were left out (their text kept)"
+            )
         if self.children > MAX_CHILDREN:
             out.append(
                 f"{what}: {self.children:,} inline elements inside one element; tags after the "
@@ -92,24 +102,33 @@ class Bounded:
         return tuple(out)
 
 
-def bound_tags(html: str, max_depth: int = MAX_DEPTH, max_children: int = MAX_CHILDREN) -> Bounded:
-    """``html`` with every tag nested deeper than ``max_depth`` and every element after the
-    first ``max_children`` inline children of one element (with all inside it) left out, their text
-    kept.  HTML within the bounds is returned as it is.  Linear time."""
-    depth, children, drop = _shape(html, max_depth, max_children)
+def bound_tags(
+    html: str,
+    max_depth: int = MAX_DEPTH,
+    max_children: int = MAX_CHILDREN,
+    max_elements: int | None = None,
+) -> Bounded:
+    """``html`` with every tag nested deeper than ``max_depth``, every element after the
+    first ``max_children`` inline children of one element (with all inside it), and every
+    tag after the first ``max_elements`` elements left out, their text kept.  HTML within
+    the bounds is returned as it is.  Linear time."""
+    depth, children, drop, total = _shape(html, max_depth, max_children, max_elements)
     if not drop:
-        return Bounded(html, depth, children, False)
+        return Bounded(html, depth, children, False, total)
     parts = []
     last = 0
     for start, end in drop:
         parts.append(html[last:start])
         last = end
     parts.append(html[last:])
-    return Bounded("".join(parts), depth, children, True)
+    return Bounded("".join(parts), depth, children, True, total)
 
 
-def _shape(html: str, max_depth: int, max_children: int) -> tuple[int, int, list[tuple[int, int]]]:
-    """(deepest nesting, most children of one element, spans of the tags to leave out).
+def _shape(
+    html: str, max_depth: int, max_children: int, max_elements: int | None = None
+) -> tuple[int, int, list[tuple[int, int]], int]:
+    """(deepest nesting, most children of one element, spans of the tags to leave out,
+    elements in all).
 
     Past ``max_depth`` the containers are left out but paragraphs and list items are kept
     (a few levels more), so the deepest text still reads as a paragraph.  Past
@@ -118,7 +137,7 @@ def _shape(html: str, max_depth: int, max_children: int) -> tuple[int, int, list
     counts: list[int] = [0]  # child elements so far: of the document, then of each open one
     open_names: dict[str, int] = {}  # name -> how many are open (O(1) "is it open?")
     kept = 0  # open elements whose tags are kept: the depth of the result
-    deepest = most = 0
+    deepest = most = total = 0
     drop: list[tuple[int, int]] = []
 
     def close() -> _Open:
@@ -146,7 +165,12 @@ def _shape(html: str, max_depth: int, max_children: int) -> tuple[int, int, list
         if name not in _BLOCKS:
             counts[-1] += 1
             most = max(most, counts[-1])
-        crowded = (stack[-1].crowded if stack else False) or counts[-1] > max_children
+        total += 1
+        crowded = (
+            (stack[-1].crowded if stack else False)
+            or counts[-1] > max_children
+            or (max_elements is not None and total > max_elements)
+        )
         if name in _VOID_TAGS or m.group(4).rstrip().endswith("/"):
             if crowded:
                 drop.append(m.span())
@@ -160,7 +184,7 @@ def _shape(html: str, max_depth: int, max_children: int) -> tuple[int, int, list
         deepest = max(deepest, len(stack))
         if item.dropped:
             drop.append(m.span())
-    return deepest, most, drop
+    return deepest, most, drop, total
 
 
 @dataclass

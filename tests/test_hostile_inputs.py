@@ -271,3 +271,18 @@ def test_fenced_code_is_not_counted_as_markup(tmp_path, capsys):
     rc, err, seconds = run(root, capsys)
     assert rc == 0, err
     assert seconds < 5
+
+
+def test_thousands_of_unclosed_code_fences_are_refused(tmp_path, capsys):
+    # 1 MB of unclosed "```x" lines took over two minutes (each fence is paired by a search
+    # to the end of the text).
+    err = refused(tmp_path, capsys, "Intro.\n\n" + "```x\n" * 5000)
+    assert "more than 100 code-fence lines (``` or ~~~)" in err
+
+
+def test_saved_html_with_tens_of_thousands_of_elements_is_bounded(tmp_path, capsys):
+    # 50,000 sibling paragraphs took 11 s in trafilatura, 100,000 took 44 s.
+    root = write_site(tmp_path / "s", {"many.html": _page("<p>w</p>" * 30_000)})
+    rc, err, seconds = run(root, capsys, "-v")
+    assert rc == 0, err
+    assert "html: 30,00" in err and "tags after the first 20,000 were left out" in err

@@ -37,7 +37,7 @@ from digest.clean.scraped import (
     parse_date_text,
 )
 from digest.clean.types import Cleaned
-from digest.htmltext import bound_tags
+from digest.htmltext import MAX_ELEMENTS, bound_tags
 
 __all__ = ["clean_html_page", "extract_paragraphs", "MAX_HTML"]
 
@@ -624,7 +624,7 @@ def _clean(html: str) -> Cleaned:
         html = html[:MAX_HTML]
     # libxml2 gives up below ~255 levels (the body is lost) and trafilatura is quadratic
     # in the children of one element: tags past the bounds are left out, text kept.
-    bounded = bound_tags(html)
+    bounded = bound_tags(html, max_elements=MAX_ELEMENTS)
     report.extend(bounded.notes("html"))
     html = bounded.html
     root = _parse(html)

@@ -106,12 +106,31 @@ def check_markdown(body: str, path: str, body_line: int = 1) -> None:
         _far_brackets,
         _too_many_abbreviations,
         _html_too_deep,
+        _too_many_fences,  # before _inline_too_costly, which pairs the fences
         _inline_too_costly,
     ):
         found = problem(body)
         if found is not None:
             offset, message = found
             raise ContentError(message, path, body_line + body.count("\n", 0, offset))
+
+
+# Python-Markdown's fenced-code pass searches the rest of the text for each fence's
+# closing line: a few hundred fences are nothing, tens of thousands of unclosed ones
+# take minutes (1 MB of "```x" lines: over 120 s).  An article has a handful.
+MAX_FENCES = 100  # (50 code blocks; 99 unclosed ones before 1 MB of prose: ~2 s)
+_FENCE = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})", re.MULTILINE)
+
+
+def _too_many_fences(body: str) -> tuple[int, str] | None:
+    """More than MAX_FENCES lines opening or closing a fenced code block."""
+    for n, m in enumerate(_FENCE.finditer(body), 1):
+        if n > MAX_FENCES:
+            return m.start(), (
+                f"more than {MAX_FENCES:,} code-fence lines (``` or ~~~): Markdown would "
+                "take minutes to pair them; close each code block, or indent code instead"
+            )
+    return None
 
 
 # Container markers opening a line: block quotes and list items, any number in a row.
