@@ -131,7 +131,7 @@ def reader_cases() -> list[tuple[str, Callable[[], str]]]:
                 abbr_defs + "AB99 " * 20000 + "\n\n" + fill("AB99x ABx AB9y\n\n", MD - 110_000)
             ),
         ),
-        ("md: 100,000 nested <div>", lambda: markdown("<div>" * 100000 + "x" + "</div>" * 100000)),
+        ("md: 80,000 nested <div>", lambda: markdown("<div>" * 80000 + "x" + "</div>" * 80000)),
         (
             "md: 200 nested <div>, repeated to 1 MB",
             lambda: markdown(fill("<div>" * 200 + "x" + "</div>" * 200 + "\n\n", MD)),

@@ -72,7 +72,10 @@ def check_depth(raw: str) -> None:
 def safe_load(raw: str) -> Any:
     """yaml.safe_load, refusing nesting deeper than MAX_DEPTH (raises yaml.YAMLError)."""
     check_depth(raw)
-    return yaml.safe_load(raw)
+    try:
+        return yaml.safe_load(raw)
+    except RecursionError:  # nesting the event check could not see (its parser gave up)
+        raise TooDeep(yaml.Mark("<yaml>", 0, 0, 0, "", 0)) from None
 
 
 def load_with_node(raw: str) -> tuple[yaml.Node | None, Any]:
@@ -85,6 +88,8 @@ def load_with_node(raw: str) -> tuple[yaml.Node | None, Any]:
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
+    except RecursionError:  # nesting the event check could not see (its parser gave up)
+        raise TooDeep(yaml.Mark("<yaml>", 0, 0, 0, "", 0)) from None
     finally:
         loader.dispose()
     return node, data

@@ -286,3 +286,21 @@ def test_saved_html_with_tens_of_thousands_of_elements_is_bounded(tmp_path, caps
     rc, err, seconds = run(root, capsys, "-v")
     assert rc == 0, err
     assert "html: 30,00" in err and "tags after the first 20,000 were left out" in err
+
+
+def test_megabytes_of_open_brackets_in_yaml_are_a_message(tmp_path, capsys):
+    # 5 MB of '[' in site.yaml: the event check's parser gives up early, and PyYAML's
+    # loader then recursed until a RecursionError traceback.
+    root = write_site(tmp_path / "s", {"good.md": GOOD})
+    (root / "site.yaml").write_text("title: " + "[" * 2_000_000)
+    rc, err, _seconds = run(root, capsys)
+    assert rc == 1
+    assert "site.yaml:1: YAML: nested more than 100 levels deep (flatten it)" in err
+
+
+def test_megabytes_of_front_matter_are_refused_before_parsing(tmp_path, capsys):
+    # 5 MB of "- " list items in a scraped page's front matter took 6.5 s to parse.
+    text = "---\ntitle: T\ntags:\n" + "- a\n" * 200_000 + "---\nSome text here. And more.\n"
+    root = write_site(tmp_path / "s", {"good.md": GOOD, "x.txt": text})
+    rc, err, _seconds = run(root, capsys, "--strict")
+    assert "front matter: too large (800,0" in err and "the limit is 262,144" in err

@@ -50,6 +50,11 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
     return meta, lines, body, body_line
 
 
+# Metadata is a few hundred characters; parsing megabytes of YAML takes seconds before its
+# size can be judged by its values (5 MB of "- " list items: 6.5 s).
+MAX_FRONT_MATTER = 256 * 1024
+
+
 def parse_yaml_mapping(
     raw: str, path: str, *, first_line: int = 1, what: str = "front matter"
 ) -> tuple[dict[str, Any], dict[str, int]]:
@@ -59,6 +64,13 @@ def parse_yaml_mapping(
     and the line for tab indentation, bad YAML, a non-mapping, an alias bomb or a
     key given twice.
     """
+    if len(raw) > MAX_FRONT_MATTER:
+        raise ContentError(
+            f"{what}: too large ({len(raw):,} characters; the limit is {MAX_FRONT_MATTER:,})",
+            path,
+            first_line,
+            hint="front matter holds metadata; put long text in the body",
+        )
     _refuse_tab_indent(raw, path, first_line, what)
     node, data = _load(raw, path, first_line, what)
     if data is None:
