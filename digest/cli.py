@@ -43,7 +43,9 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="digest",
         description="Build a news-digest website from content/: every article gets an "
-        "extractive summary and related-article links computed from its text.",
+        "extractive summary and related-article links computed from its text, articles "
+        "about one story are grouped across outlets, and the site is read by story and "
+        "by daily edition.",
         epilog="Exit status: 0 ok, 1 bad content/config/theme (every problem listed), "
         "2 wrong usage.",
     )

@@ -15,8 +15,8 @@ ORDER = 5
 def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "init",
-        help="create a new site: site.yaml, an example article, .gitignore and a "
-        "GitHub Pages workflow",
+        help="create a new site: site.yaml, an example article, an About page, "
+        ".gitignore, requirements.txt and a GitHub Pages workflow",
         description="Create a new digest site in DIR (default: the current folder): "
         "site.yaml listing every option with its default, content/ with an example "
         "article, .gitignore, requirements.txt (how CI installs digest: as it is installed "
