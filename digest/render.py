@@ -415,10 +415,7 @@ def render_site(
             tags[ts].append(e)
             if ts not in tag_names or (tag_names[ts].islower() and not t.islower()):
                 tag_names[ts] = t  # the display case from front matter, a cased form first
-    nav = [
-        {"slug": s, "name": section_names[s], "url": f"{s}/", "count": len(sections[s])}
-        for s in sorted(sections)
-    ]
+    nav = section_nav(entries)
     all_tags = [
         {"slug": s, "name": tag_names[s], "url": f"tags/{s}/", "count": len(tags[s])}
         for s in sorted(tags)
