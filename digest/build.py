@@ -242,7 +242,7 @@ def _pages(
     extra = {
         "feeds": feeds.discovery_links(site),
         "edition_feeds": editions.feed_discovery(site),
-        "site_pages": render.menu_links(standalone),
+        "site_pages": render.menu_links([e for e in standalone if e.article.menu]),
     }
     more = editions.sitemap_paths(news.editions, news.stories)
     return chain(

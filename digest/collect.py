@@ -124,10 +124,28 @@ def collect(
             drafts.append(item)
         else:
             (pages if p.article.kind == "page" else items).append(item)
+    items, pages = _settle_slugs(items, pages, problems)
     load.check_collection([it.article for it in items + pages], problems)
     items.sort(key=lambda it: load.newest_first(it.article))
     pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
     return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages))
+
+
+def _settle_slugs(
+    items: list[Item], pages: list[Item], problems: Problems
+) -> tuple[list[Item], list[Item]]:
+    """Items and pages with clashing file-name slugs told apart (see
+    :func:`digest.load.settle_slugs`); a renamed item's key covers its new slug and
+    URL, so nothing cached under the old ones is reused for it."""
+    both = items + pages
+    settled = load.settle_slugs([it.article for it in both], problems)
+    out = [
+        it
+        if art is it.article
+        else dataclasses.replace(it, article=art, key=cache.quick_key(it.key, art.slug, art.url))
+        for it, art in zip(both, settled, strict=True)
+    ]
+    return out[: len(items)], out[len(items) :]
 
 
 # ---------------------------------------------------------------- per-source work

@@ -276,6 +276,9 @@ class FolderDefaults:
     article_body: str | None = default("sources.article_body")
     # Not a site.yaml option: a section's _index.md with draft = true (see digest.load)
     draft: bool = False
+    # Not a site.yaml option: the folder or one above it has an _index.md, so it holds
+    # Hugo- or Zola-style content, whose undated or untitled files are pages (digest.load)
+    sectioned: bool = False
 
     @classmethod
     def from_checked(cls, values: Mapping[str, Any]) -> FolderDefaults:
@@ -297,6 +300,7 @@ class FolderDefaults:
             tags=self.tags or base.tags,
             article_body=self.article_body or base.article_body,
             draft=self.draft or base.draft,
+            sectioned=self.sectioned or base.sectioned,
         )
 
 

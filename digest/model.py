@@ -43,6 +43,10 @@ class Parsed:
     # says otherwise) and the date to use when the source names none.
     sections: tuple[str, ...] = ()
     fallback_date: datetime | None = None
+    # The front matter's format ("yaml", "toml", "json"; "" when there is none), and
+    # (line, message) warnings from reading it (a list item repaired, see digest.load).
+    front_matter: str = ""
+    notes: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,11 @@ class Article:
     kind: str = "article"
     weight: int = 0
     aliases: tuple[str, ...] = ()  # old site paths that redirect here
+    # A page in the site's menu (About, Contact); an undated Hugo/Zola page is not.
+    menu: bool = True
+    # The slug was made from the file name (no 'slug:' given): two such slugs that
+    # clash are told apart by folder (see digest.load.settle_slugs).
+    slug_from_name: bool = False
 
 
 @dataclass(frozen=True)

@@ -187,7 +187,7 @@ def test_failed_build_shows_warnings_too_and_counts_errors(
         tmp_path / "s",
         {
             "news/a.md": '+++\ntitle = "A"\ndate = 2026-03-01\nmood = "x"\n+++\n' + BODY,
-            "news/b.md": '+++\ntitle = "B"\n+++\n' + BODY,
+            "news/b.md": '+++\ntitle = "B"\ndate = "yesterday"\n+++\n' + BODY,
         },
     )
     rc, err = run_build(root, capsys)

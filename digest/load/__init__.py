@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -406,7 +407,8 @@ def section_titles(
     matter's 'title' names the folder's section (a `section:` set by site.yaml or
     `_source.yaml` wins), and 'draft: true' makes every file under the folder a draft.
     The file is not an article.  Only these two keys are read; the content folder's
-    own `_index.md` (the home page) is not."""
+    own `_index.md` (the home page) is not.  A folder with an `_index.md`, or a site
+    with one at its root, is ``sectioned``: its undated files are pages, as in Hugo."""
     out: dict[str, FolderDefaults] = {}
     for dirpath, dirnames, filenames in os.walk(cfg.dir, followlinks=False):
         dirnames[:] = sorted(
@@ -416,7 +418,10 @@ def section_titles(
         )
         rel = Path(dirpath).relative_to(cfg.dir).as_posix()
         name = next((n for n in SECTION_FILES if n in filenames), None)
-        if rel == "." or name is None:
+        if name is None:
+            continue
+        if rel == ".":  # the home page's file: the site is Hugo- or Zola-style
+            out[""] = FolderDefaults(sectioned=True)
             continue
         src = _source_file(Path(dirpath) / name, cfg.dir, real_root, cfg, problems)
         if src is None:
@@ -428,8 +433,7 @@ def section_titles(
             continue
         v = _Validator(src.shown, parsed.meta_lines, problems)
         title, draft = v.text(parsed.meta, "title"), v.flag(parsed.meta, "draft")
-        if title or draft:
-            out[rel] = FolderDefaults(section=title, draft=draft)
+        out[rel] = FolderDefaults(section=title, draft=draft, sectioned=True)
     return out
 
 
@@ -659,16 +663,33 @@ def to_article(
     """
     meta, path = parsed.meta, parsed.path
     v = _Validator(path, parsed.meta_lines, problems)
+    for line, note in parsed.notes:
+        problems.warn(note, path, line)
     _warn_unknown_keys(parsed, problems)
+    rel = _bundle(rel)
     stem, name_language = _stem(rel)
     named = _DATE_PREFIX.match(stem)  # "2026-01-01-slug": the file name's date and slug
-    title = v.text(meta, "title", required=True)
+    # Hugo and Zola need no title and no date: their files (TOML or JSON front matter,
+    # or under an _index.md) get a title from the file name and are pages when undated.
+    lenient = parsed.front_matter in ("toml", "json") or defaults.sectioned
+    title = v.text(meta, "title", required=not lenient)
+    if title is None and lenient and not meta.get("title"):
+        title = _title_from_name(stem)
+        problems.warn(
+            f"front matter: no 'title'; using {title!r}, made from the file name",
+            path,
+            hint="add 'title' to the front matter",
+        )
     foreign = read_foreign(meta, v)
+    undated = lenient and "date" not in meta and not named and parsed.fallback_date is None
     page = (
         rel.startswith(PAGES_FOLDER + "/")
         or foreign.page
         or ("/" not in rel and stem.lower() in PAGE_NAMES)
     )
+    inferred_page = undated and not page
+    if inferred_page:
+        page = True
     if page:
         dt: datetime | None = v.date(meta, "date") or PAGE_DATE
     else:
@@ -713,7 +734,12 @@ def to_article(
     article_body = defaults.article_body or cfg.article_body or ("summary" if scraped else "full")
 
     body_html, paragraphs, text = _body(parsed, cfg, problems)
-    url = foreign.url or (f"{section_slug}/{slug}/" if section_slug else f"{slug}/")
+    if inferred_page and "slug" not in meta:  # at its path, as Hugo and Zola put it
+        folders = [slugify(p) for p in rel.split("/")[:-1]]
+        slug = "-".join([*folders, slug])
+        url = foreign.url or "/".join([*folders, from_name]) + "/"
+    else:
+        url = foreign.url or (f"{section_slug}/{slug}/" if section_slug else f"{slug}/")
     aliases = foreign.aliases
     if by_category and not foreign.url:
         aliases += _folder_alias(rel, slug, url, aliases)
@@ -721,6 +747,13 @@ def to_article(
         v.bad("url", f"/{foreign.url} is used by the site itself; choose another")
     if not v.ok or title is None or dt is None:
         return None
+    if inferred_page and not draft:
+        problems.warn(
+            "no date: published as a page, not a news article (in no feed, edition, "
+            "archive or menu)",
+            path,
+            hint="add 'date' to the front matter to make it an article",
+        )
     if not paragraphs and not summary_override and not page:
         problems.warn("article has no body text to summarize", path)
     return Article(
@@ -752,6 +785,8 @@ def to_article(
         kind="page" if page else "article",
         weight=foreign.weight,
         aliases=aliases,
+        menu=not inferred_page or foreign.page,
+        slug_from_name="slug" not in meta,
     )
 
 
@@ -775,6 +810,21 @@ def _local_image(
         parsed.meta_lines.get("image"),
     )
     return image
+
+
+def _bundle(rel: str) -> str:
+    """A Hugo leaf bundle's or Zola's colocated ``post/index.md`` is the page
+    ``post.md`` (its folder names it); any other path is itself."""
+    folder, _, name = rel.rpartition("/")
+    if folder and name.rsplit(".", 1)[0] == "index":
+        return folder + ".md"
+    return rel
+
+
+def _title_from_name(stem: str) -> str:
+    """'skip_prefixes' -> 'Skip prefixes': a title for a file that gives none."""
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return (words[:1].upper() + words[1:]) if words else stem
 
 
 def _stem(rel: str) -> tuple[str, str | None]:
@@ -1032,6 +1082,50 @@ def check_collection(articles: Sequence[Article], problems: Problems) -> None:
                     art.path,
                     hint=did_you_mean(p, slug_set),
                 )
+
+
+def settle_slugs(articles: Sequence[Article], problems: Problems) -> list[Article]:
+    """The articles, with slugs made from one file name in different folders told apart
+    (Hugo and Zola allow ``a/first.md`` beside ``b/first.md``; two in one folder stay an
+    error): the slug given in front
+    matter, else the oldest file's (then the first path), stays; each other one gets its
+    folder's name in front (``b-first``), with a warning, and its URL too when the URLs
+    clashed as well.  Adding a newer file never changes an older one's slug or URL."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, art in enumerate(articles):
+        groups[_fold(art.slug)].append(i)
+    out = list(articles)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        order = sorted(
+            members,
+            key=lambda i: (articles[i].slug_from_name, articles[i].date, articles[i].path),
+        )
+        keeper = articles[order[0]]
+        for i in order[1:]:
+            art = articles[i]
+            parent = art.path.rpartition("/")[0]
+            folder = parent.rpartition("/")[2] if parent.count("/") >= 1 else ""
+            if (
+                not art.slug_from_name
+                or parent == keeper.path.rpartition("/")[0]  # one folder: the user's clash
+                or not folder
+                or not slugify(folder).strip("-")
+            ):
+                continue  # left to check_collection to report
+            new = f"{slugify(folder)}-{art.slug}"
+            url = art.url
+            if _fold(url) == _fold(keeper.url) and url.endswith(f"{art.slug}/"):
+                url = f"{url[: -len(art.slug) - 1]}{new}/"
+            out[i] = dataclasses.replace(art, slug=new, url=url)
+            problems.warn(
+                f"the slug {art.slug!r} made from the file name is also {keeper.path}'s; "
+                f"this article's slug is {new!r}",
+                art.path,
+                hint="give one of them a 'slug:' in its front matter",
+            )
+    return out
 
 
 def _fold(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -20,6 +21,8 @@ from digest.yamltext import (
 # Re-exported: callers that read YAML errors the front-matter way import them from here.
 __all__ = [
     "MAX_NODES",
+    "FrontMatter",
+    "read_front_matter",
     "parse_yaml_mapping",
     "split_front_matter",
     "yaml_error_message",
@@ -29,8 +32,27 @@ _FENCE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
 _END = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
 
 
+@dataclass(frozen=True)
+class FrontMatter:
+    """A source split into its front matter and body."""
+
+    meta: dict[str, Any]
+    lines: dict[str, int]  # key -> line in the file
+    body: str
+    body_line: int  # the body's first line in the file
+    format: str  # "yaml", "toml", "json"; "" when the file has no front matter
+    notes: tuple[tuple[int, str], ...] = ()  # (line, warning) from reading it
+
+
 def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, int], str, int]:
-    """Return (meta, key lines, body, first body line) for a source text.
+    """Return (meta, key lines, body, first body line) for a source text: see
+    :func:`read_front_matter`."""
+    fm = read_front_matter(text, path)
+    return fm.meta, fm.lines, fm.body, fm.body_line
+
+
+def read_front_matter(text: str, path: str) -> FrontMatter:
+    """The front matter and body of a source text.
 
     A file without a leading ``---`` line has no YAML front matter: TOML (``+++``)
     and JSON (``{``) are read by :mod:`digest.load.formats`; otherwise meta is empty.
@@ -38,7 +60,10 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
     """
     m = _FENCE.match(text)
     if not m:
-        return split_other_front_matter(text, path)
+        meta, lines, body, body_line = split_other_front_matter(text, path)
+        split_off = text.count("\n", 0, len(text) - len(body)) > 0
+        kind = "" if not split_off else "toml" if text.lstrip("\ufeff").startswith("+") else "json"
+        return FrontMatter(meta, lines, body, body_line, kind)
     end = _END.search(text, m.end())
     if not end:
         raise ContentError("front matter: opening '---' has no closing '---' line", path, 1)
@@ -46,8 +71,49 @@ def split_front_matter(text: str, path: str) -> tuple[dict[str, Any], dict[str, 
     body_start = end.end() + 1 if end.end() < len(text) else end.end()
     body = text[body_start:]
     body_line = text.count("\n", 0, body_start) + 1
-    meta, lines = parse_yaml_mapping(raw, path, first_line=2, what="front matter")
-    return meta, lines, body, body_line
+    try:
+        meta, lines = parse_yaml_mapping(raw, path, first_line=2, what="front matter")
+        notes: tuple[tuple[int, str], ...] = ()
+    except ContentError:
+        repaired, notes = _repair_list_items(raw, first_line=2)
+        if not notes:
+            raise
+        try:
+            meta, lines = parse_yaml_mapping(repaired, path, first_line=2, what="front matter")
+        except ContentError:
+            parse_yaml_mapping(raw, path, first_line=2, what="front matter")  # the first error
+            raise
+    return FrontMatter(meta, lines, body, body_line, "yaml", notes)
+
+
+# "- hugo" then "-jekyll": a list item with no space after its dash, which YAML reads
+# as a new key that never gets its ':' (Hugo's basic example site has one).
+_TIGHT_ITEM = re.compile(r"^([ ]*)-(?=[^\s\-])(.*)$")
+_ITEM = re.compile(r"^([ ]*)- ")
+
+
+def _repair_list_items(raw: str, first_line: int) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """YAML that failed to parse, with each '-item' line that follows a '- item' line at the
+    same indent read as '- item', and a note for each; no notes when there was none."""
+    rows = raw.split("\n")
+    notes: list[tuple[int, str]] = []
+    previous = ""
+    for i, row in enumerate(rows):
+        m = _TIGHT_ITEM.match(row)
+        before = _ITEM.match(previous)
+        if m and before and before.group(1) == m.group(1):
+            rows[i] = f"{m.group(1)}- {m.group(2)}"
+            item = m.group(2).strip()[:40]
+            notes.append(
+                (
+                    first_line + i,
+                    f"front matter: list item {row.strip()[:40]!r} has no space after '-'; "
+                    f"read as the item {item!r} (write '- {item}')",
+                )
+            )
+        if row.strip():
+            previous = rows[i]
+    return "\n".join(rows), tuple(notes)
 
 
 # Metadata is a few hundred characters; parsing megabytes of YAML takes seconds before its

@@ -22,7 +22,7 @@ import nh3
 
 from digest.errors import ContentError
 from digest.htmltext import MAX_DEPTH, bound_tags
-from digest.load.frontmatter import split_front_matter
+from digest.load.frontmatter import read_front_matter
 from digest.model import Parsed
 
 # Bounds on what Python-Markdown is given (far beyond any real article).
@@ -74,7 +74,8 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def read_markdown(text: str, path: str) -> Parsed:
-    meta, lines, body, body_line = split_front_matter(text, path)
+    fm = read_front_matter(text, path)
+    meta, lines, body, body_line = fm.meta, fm.lines, fm.body, fm.body_line
     check_markdown(body, path, body_line)
     report: list[str] = []
     if "title" not in meta:
@@ -92,6 +93,8 @@ def read_markdown(text: str, path: str) -> Parsed:
         body=body,
         body_line=body_line,
         report=tuple(report),
+        front_matter=fm.format,
+        notes=fm.notes,
     )
 
 
