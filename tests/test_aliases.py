@@ -39,6 +39,10 @@ ZOLA = {
     + '\n{{ youtube(id="dQw4w9WgXcQ") }}\n\n{{ gist(url="https://gist.github.com/Keats/'
     'e5fb6aad409f28721c0ba14161644c57") }}\n\n{{ quote(body="Hi") }}\n',
     "pages/about.md": '+++\ntitle = "About"\npath = "about"\n+++\nAbout this digest.\n',
+    # a weight-sorted section of undated pages, and a bundle with its assets
+    "docs/_index.md": '+++\ntitle = "Docs"\nsort_by = "weight"\n+++\n',
+    "docs/moorings.md": '+++\ntitle = "Moorings"\nweight = 2\n+++\nWhere boats moor.\n',
+    "blog/south-quay/index.md": '+++\ntitle = "South quay opens"\ndate = 2026-03-04\n+++\n' + TEXT,
 }
 JEKYLL = {
     "_posts/x.md": "---\ntitle: hidden\n---\n",  # leading "_" folders are not read
@@ -132,6 +136,12 @@ def test_zola_style_site(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert (
         redirect_of(out / "blog" / "first" / "index.html") == "https://example.org/harbour/first/"
     )
+    # an undated page is at its path, out of feeds and the menu; a bundle is its folder
+    assert "Where boats moor" in (out / "docs" / "moorings" / "index.html").read_text()
+    assert "moorings" not in _feeds_and_sitemap(out)
+    assert 'href="/docs/moorings/"' not in (out / "index.html").read_text()
+    assert "content/docs/moorings.md: no date: published as a page" in err.replace("\\", "/")
+    assert (out / "blog" / "south-quay" / "index.html").is_file()
     print(err)
 
 
