@@ -2,6 +2,7 @@
 
     python bench/compare.py [--n 2127] [--repeat 3] [--scale 2000 10000 100000]
     python bench/compare.py --n 0 --scale --dask 10000      # local pool vs Dask only
+    python bench/compare.py --n 0 --scale 100000 --edits 3 --scale-dask   # at scale on Dask
 
 The corpus comes from bench/corpus.py (the unique BBC articles from
 ../shared/eval/bbc when present, else synthetic text).  Pelican is looked for
@@ -12,9 +13,14 @@ Wall time is the median of --repeat runs, the tools taking turns (so drifting lo
 shared machine falls on all of them alike); peak memory is the largest resident
 set of any one process of the build (os.wait4 / RUSAGE_CHILDREN).
 Then digest's cold / no-change / one-edit rebuild times at each --scale size (--edits
-different one-article edits, each a rebuild of its own).  With --dask N: a cold build of
-N articles with the local pool and on a local Dask cluster (one single-threaded worker
-process per core, started here; needs the dask extra), in one run.
+different one-article edits, each a rebuild of its own, in a new process), and the same
+edits made while one `digest build --watch` runs (the long-lived process: its own
+"built ... in X s" figure per rebuild, without the watcher's 0.1 s debounce).  With
+--scale-dask, every build of the scale rows runs on a local Dask cluster (one
+single-threaded worker process per core, started once, before the timings).
+With --dask N: a cold build of N articles with the local pool and on a local Dask
+cluster (one single-threaded worker process per core, started here; needs the dask
+extra), in one run.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import argparse
 import os
 import random
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -125,8 +132,11 @@ def _tree_pss(root: int) -> int:
     return total
 
 
+_EXECUTOR: list[str] = []  # ["--executor", "dask", "--scheduler", ADDRESS] with --scale-dask
+
+
 def digest_cmd(verbose: bool = False) -> list[str]:
-    return [sys.executable, "-m", "digest", "build", "-v" if verbose else "-q"]
+    return [sys.executable, "-m", "digest", "build", "-v" if verbose else "-q", *_EXECUTOR]
 
 
 def stage_seconds(stderr: str, stage: str) -> float:
@@ -221,9 +231,10 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
     print(
         "| articles | cold s | cold peak MiB (largest process) | cold peak MiB (all, PSS) "
         "| no-change s | one-edit s, median | slowest | one-edit peak MiB "
-        "| stories stage s, cold | stories stage s, one-edit median |"
+        "| stories stage s, cold | stories stage s, one-edit median "
+        "| --watch one-edit s, median | slowest |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             site = write_corpus(Path(tmp) / "site", n, synthetic)
@@ -235,19 +246,54 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
             rng = random.Random(7)
             times, mems = [], []
             for _ in range(edits):
-                victim, donor = rng.sample(files, 2)
-                paragraph = donor.read_text().split("---\n", 2)[-1].strip().split("\n\n")[0]
-                victim.write_text(victim.read_text().rstrip("\n") + "\n\n" + paragraph + "\n")
+                _edit(files, rng)
                 t, mem = run(digest_cmd(verbose=True), site, None, errs)
                 times.append(t)
                 mems.append(mem)
+            watched = watch_edits(site, files, rng, edits)
             print(
                 f"| {n} | {cold:.1f} | {cold_mem / 2**20:.0f} | {pss[0] / 2**20:.0f} "
                 f"| {nochange:.2f} | {statistics.median(times):.2f} | {max(times):.2f} "
                 f"| {max(mems) / 2**20:.0f} | {stage_seconds(errs[0], 'stories'):.2f} "
-                f"| {statistics.median(stage_seconds(e, 'stories') for e in errs[1:]):.3f} |",
+                f"| {statistics.median(stage_seconds(e, 'stories') for e in errs[1:]):.3f} "
+                f"| {statistics.median(watched):.2f} | {max(watched):.2f} |",
                 flush=True,
             )
+
+
+def _edit(files: list[Path], rng: random.Random) -> None:
+    """Append a paragraph of another article to one article."""
+    victim, donor = rng.sample(files, 2)
+    paragraph = donor.read_text().split("---\n", 2)[-1].strip().split("\n\n")[0]
+    victim.write_text(victim.read_text().rstrip("\n") + "\n\n" + paragraph + "\n")
+
+
+def watch_edits(site: Path, files: list[Path], rng: random.Random, edits: int) -> list[float]:
+    """Seconds of each one-edit rebuild of a running `digest build --watch` (as it reports
+    them: "built ... in X s"), after its first build (a no-change build of a warm cache)."""
+    cmd = [*digest_cmd(), "--watch"]
+    cmd[cmd.index("-q")] = "-v"
+    proc = subprocess.Popen(
+        cmd, cwd=site, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
+    assert proc.stdout is not None
+    out: list[float] = []
+    try:
+        line = proc.stdout.readline()  # the first build
+        if not line.startswith("built"):
+            raise RuntimeError(f"digest build --watch: {line}")
+        for _ in range(edits):
+            _edit(files, rng)
+            line = proc.stdout.readline()
+            out.append(float(line.rsplit(" in ", 1)[1].split()[0]))
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return out
 
 
 def dask_row(n: int, synthetic: bool) -> None:
@@ -296,10 +342,26 @@ def main() -> None:
         default=0,
         help="cold build of N articles with the local pool and on a local Dask cluster",
     )
+    ap.add_argument(
+        "--scale-dask",
+        action="store_true",
+        help="run every build of the --scale rows on a local Dask cluster",
+    )
     args = ap.parse_args()
     if args.n:
         compare(args.n, args.repeat)
-    if args.scale:
+    if args.scale and args.scale_dask:
+        from distributed import LocalCluster
+
+        cores = os.cpu_count() or 1
+        with LocalCluster(
+            n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster:
+            _EXECUTOR[:] = ["--executor", "dask", "--scheduler", cluster.scheduler_address]
+            print(f"\n(--scale-dask: every build on a local Dask cluster of {cores} workers)")
+            scale(args.scale, args.synthetic, args.edits)
+            _EXECUTOR.clear()
+    elif args.scale:
         scale(args.scale, args.synthetic, args.edits)
     if args.dask:
         dask_row(args.dask, args.synthetic)

@@ -33,7 +33,6 @@ from digest import (
     editions,
     executors,
     feeds,
-    newsletter,
     publish,
     redirects,
     related,
@@ -250,7 +249,6 @@ def _pages(
         feeds.feed_pages(entries, site, more),
         [editions.stories_json(news.stories, site)],
         editions.edition_feeds(news.editions, site),
-        (newsletter.email_text_page(ed, site) for ed in news.editions),
         # standalone pages and redirects: in no feed, archive or sitemap
         render.standalone_pages(standalone, entries, theme, site, extra),
         redirects.redirect_pages((e.article for e in chain(entries, standalone)), site),

@@ -62,26 +62,11 @@ from tornado import httpserver, iostream, netutil, web
 from digest.build import BuildOptions, build
 from digest.config import CONFIG_NAME, Config, load_config
 from digest.errors import BuildError, DigestError, Problem
+from digest.watch import DEBOUNCE, Watcher, watch_paths
 
-DEBOUNCE = 0.1  # seconds of quiet after the last change before rebuilding (one burst: one build)
-POLL = 0.05  # seconds between scans of the watched files
-MAX_WAIT = 2.0  # rebuild at the latest this long after the first change of a burst
 CHUNK = 64 * 1024
 BUILD_PATH = "/__digest__/build"  # the current build id, for a page checking it is current
 ALL_INTERFACES = ("0.0.0.0", "::", "", "*")
-
-_IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".pyc")
-
-
-def _ignored(name: str) -> bool:
-    """Editor and VCS clutter that never affects the site."""
-    return (
-        name.startswith((".", "#"))
-        or name.endswith(_IGNORED_SUFFIXES)
-        or name == "4913"  # vim's write test
-        or name == "__pycache__"
-    )
-
 
 # ---------------------------------------------------------------- build state
 
@@ -125,16 +110,7 @@ class SiteBuilder:
         return f"{self._nonce}-{next(self._ids)}"
 
     def _default_watch_paths(self, config: Config | None) -> tuple[Path, ...]:
-        root = self.root
-        paths = [self.config_path, root / "content", root / "templates", root / "themes"]
-        paths.append(root / "static")
-        if config is not None:
-            paths.append(config.content.dir)
-        unique: list[Path] = []
-        for p in paths:
-            if p not in unique:
-                unique.append(p)
-        return tuple(unique)
+        return watch_paths(self.config_path, config.content.dir if config is not None else None)
 
     def rebuild(self, jobs: int | None = None) -> State:
         """Build now; ``jobs=1`` keeps the build in this process (no fork from a
@@ -165,115 +141,6 @@ class SiteBuilder:
 
 def _errors_first(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.warning)
-
-
-# ---------------------------------------------------------------- watching
-
-
-Snapshot = dict[str, tuple[int, int, int]]
-
-
-def snapshot(paths: Iterable[Path]) -> Snapshot:
-    """path -> (mtime_ns, size, inode) of every watched file."""
-    snap: Snapshot = {}
-
-    def add(path: str) -> None:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return
-        snap[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
-
-    for p in paths:
-        p_str = str(p)
-        if os.path.isfile(p_str):
-            add(p_str)
-            continue
-        for dirpath, dirnames, filenames in os.walk(p_str):
-            dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
-            for name in filenames:
-                if not _ignored(name):
-                    add(os.path.join(dirpath, name))
-    return snap
-
-
-class Watcher:
-    """Poll the watched files; call ``on_change`` once per burst of changes.
-
-    A burst ends after ``debounce`` seconds without a further change (or
-    ``max_wait`` seconds after it began, so a file that never stops changing
-    cannot starve the preview).  Changes made while ``on_change`` runs are
-    seen afterwards and give one more rebuild.
-    """
-
-    def __init__(
-        self,
-        paths: Callable[[], Iterable[Path]],
-        on_change: Callable[[int], object],
-        debounce: float = DEBOUNCE,
-        poll: float = POLL,
-        max_wait: float = MAX_WAIT,
-    ) -> None:
-        self.paths, self.on_change = paths, on_change
-        self.debounce, self.poll, self.max_wait = debounce, poll, max_wait
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._roots: tuple[Path, ...] = ()
-        self._last: Snapshot | None = None
-
-    def prime(self) -> None:
-        """Take the first snapshot now: changes from here on are seen."""
-        self._roots = tuple(self.paths())
-        self._last = snapshot(self._roots)
-
-    def start(self) -> None:
-        if self._last is None:
-            self.prime()
-        self._thread = threading.Thread(target=self._run, name="digest-watch", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        roots, last = tuple(self.paths()), dict(self._last or {})
-        extra = tuple(p for p in roots if p not in self._roots)
-        if extra:  # the first build found other folders to watch (content_dir)
-            last.update(snapshot(extra))
-        first_change = last_change = 0.0
-        changes = 0
-        wait = self.poll
-        while not self._stop.wait(wait):
-            t = time.monotonic()
-            snap = snapshot(roots)
-            now = time.monotonic()
-            wait = max(self.poll, 2 * (now - t))  # a huge site: scan at most 1/3 of the time
-            if snap != last:
-                changes += _count_changes(last, snap)
-                if not first_change:
-                    first_change = now
-                last_change = now
-                last = snap
-                continue
-            if first_change and (
-                now - last_change >= self.debounce or now - first_change >= self.max_wait
-            ):
-                n, changes, first_change = changes, 0, 0.0
-                try:
-                    self.on_change(n)
-                except Exception:  # pragma: no cover - on_change reports its own errors
-                    traceback.print_exc()
-                new_roots = tuple(self.paths())
-                if new_roots != roots:  # site.yaml moved content_dir: watch the new folders
-                    roots = new_roots
-                    last = snapshot(roots)
-
-
-def _count_changes(old: Snapshot, new: Snapshot) -> int:
-    keys = old.keys() | new.keys()
-    return sum(1 for k in keys if old.get(k) != new.get(k))
 
 
 # ---------------------------------------------------------------- allowed host names

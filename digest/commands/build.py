@@ -29,6 +29,15 @@ def add_parser(sub) -> argparse.ArgumentParser:
     )
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument(
+        "--watch",
+        "-w",
+        action="store_true",
+        help="after building, keep running: rebuild into the output folder whenever "
+        "site.yaml, content/, templates/, themes/ or static/ change (as digest serve "
+        "does, without serving); a failed rebuild is reported and the watching goes on; "
+        "Ctrl+C stops",
+    )
+    b.add_argument(
         "--jobs",
         "-j",
         type=int,
@@ -82,6 +91,14 @@ def _progress(enabled: bool):
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.watch:
+        return _watch(args)
+    _build(args)
+    return 0
+
+
+def _build(args: argparse.Namespace, remember: bool = False) -> None:
+    """Build once; print the warnings and the closing line.  Raises BuildError."""
     from digest.build import BuildOptions, build
     from digest.config import load_config
 
@@ -104,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
             use_cache=not args.no_cache,
             executor=args.executor,
             scheduler=args.scheduler,
+            remember=remember,
         ),
         progress=_progress(show_bar),
         on_report=report,
@@ -121,6 +139,47 @@ def run(args: argparse.Namespace) -> int:
             f"built {result.articles} article{'' if result.articles == 1 else 's'} "
             f"({result.processed} processed), {result.pages} "
             f"files ({result.written} changed) in "
-            f"{result.seconds:.2f} s -> {shown(result.output)}"
+            f"{result.seconds:.2f} s -> {shown(result.output)}",
+            flush=True,
         )
+
+
+def _watch(args: argparse.Namespace) -> int:
+    """``--watch``: build, then rebuild on every burst of changes (digest.watch), in this
+    process, keeping decoded cache values in memory between builds."""
+    from pathlib import Path
+
+    from digest.cli import print_problems
+    from digest.config import CONFIG_NAME, load_config
+    from digest.errors import BuildError, DigestError
+    from digest.watch import build_and_watch, watch_paths
+
+    config_path = Path(args.config) if args.config else Path.cwd() / CONFIG_NAME
+    if config_path.is_dir():
+        config_path = config_path / CONFIG_NAME
+    if not config_path.is_file():
+        load_config(config_path)  # raises BuildError: configuration file not found
+    config_path = config_path.absolute()
+
+    def paths() -> tuple[Path, ...]:
+        try:
+            content: Path | None = load_config(config_path, drafts=args.drafts).content.dir
+        except DigestError:
+            content = None
+        return watch_paths(config_path, content)
+
+    def rebuild() -> None:
+        try:
+            _build(args, remember=True)
+        except BuildError as exc:
+            print_problems(exc)
+        except DigestError as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+
+    if not args.quiet:
+        print("watching for changes (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    try:
+        build_and_watch(rebuild, paths)
+    except KeyboardInterrupt:
+        print("stopped", file=sys.stderr)
     return 0
