@@ -386,12 +386,19 @@ def _identity(value: Any, memo: dict[int, tuple[Any, Any]] | None = None) -> Any
     raise _Unkeyable
 
 
-@functools.lru_cache(maxsize=256)
 def _field_names(t: type) -> tuple[str, ...] | None:
     """A dataclass type's field names (None: not a dataclass)."""
-    if not dataclasses.is_dataclass(t):
-        return None
-    return tuple(f.name for f in dataclasses.fields(t))
+    names = _FIELD_NAMES.get(t, _UNSEEN)
+    if names is _UNSEEN:
+        names = (
+            tuple(f.name for f in dataclasses.fields(t)) if dataclasses.is_dataclass(t) else None
+        )
+        _FIELD_NAMES[t] = names
+    return names
+
+
+_UNSEEN: Any = object()
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
 
 
 class _Unkeyable(Exception):
