@@ -239,7 +239,7 @@ def stage(model: Any) -> dict:
     }
 
 
-def write(first: Any, second: Any, keep: float, drop: float, note: str) -> None:
+def write(first: Any, second: Any, keep: float, drop: float, note: str, out: Path = OUT) -> None:
     doc = {
         "note": note,
         "features": list(FEATURE_NAMES),
@@ -249,7 +249,7 @@ def write(first: Any, second: Any, keep: float, drop: float, note: str) -> None:
         "first": stage(first),
         "second": stage(second),
     }
-    OUT.write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
+    out.write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
 _KEPT = frozenset(("body", "heading", "item"))
@@ -307,6 +307,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rate", type=float, default=0.1)
     ap.add_argument("--no-cv", dest="cv", action="store_false", help="thresholds by in-sample F1")
     ap.add_argument("--min-hess", type=float, default=5.0)
+    ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--show", type=int, default=0, help="print the N largest weights")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
@@ -414,8 +415,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.model} trained on the dev half ({len(dev)} pages) of the extraction dev set; "
         f"keep {best[1]}, drop {best[2]} (best dev-half F1 {best[0]:.3f}, estimated)."
     )
-    write(first, second, best[1], best[2], note)
-    print(f"wrote {OUT.relative_to(ROOT)} in {time.perf_counter() - t0:.0f} s")
+    write(first, second, best[1], best[2], note, args.out)
+    print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s")
     return 0
 
 

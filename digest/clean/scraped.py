@@ -943,11 +943,13 @@ def _learned_pass(page: _Page, prose: dict[int, Prose]) -> None:
     probs = probabilities(facts, page.span, title_at, page.language)
     keep_at, drop_below = float(model()["keep"]), float(model()["drop"])
     changes: list[tuple[_Line, LineKind, str]] = []
-    for ln, p in zip(page.lines, probs, strict=True):
+    for i, (ln, p) in enumerate(zip(page.lines, probs, strict=True)):
         if ln.kind not in _JUDGED:
             continue
         if p >= keep_at and ln.kind not in _KEEPABLE:
-            changes.append((ln, _kept_kind(ln, prose), f"kept by the line model (p={p:.2f})"))
+            nxt = page.lines[i + 1] if i + 1 < len(page.lines) else None
+            kind = _kept_kind(ln, nxt, prose)
+            changes.append((ln, kind, f"kept by the line model (p={p:.2f})"))
         elif p < drop_below and ln.kind in _KEEPABLE:
             changes.append((ln, LineKind.CLUTTER, f"line model (p={p:.2f})"))
     body_after = {ln.no for ln in page.lines if ln.kind is LineKind.BODY}
@@ -958,18 +960,18 @@ def _learned_pass(page: _Page, prose: dict[int, Prose]) -> None:
     if not body_after and any(ln.kind is LineKind.BODY for ln in page.lines):
         return
     for ln, kind, reason in changes:
-        ln.mark(kind, reason if kind.dropped else "")
+        ln.mark(kind, reason)
 
 
-def _kept_kind(ln: _Line, prose: dict[int, Prose]) -> LineKind:
-    """How a line the rules dropped and the model keeps is shown: a paragraph, a list item
-    or a subheading."""
+def _kept_kind(ln: _Line, nxt: _Line | None, prose: dict[int, Prose]) -> LineKind:
+    """How a line the rules dropped and the model keeps is shown: a paragraph; a subheading
+    when a paragraph follows it; else a list item (ingredients, steps, figures)."""
     kind = prose.get(ln.no)
     if kind in (Prose.GOOD, Prose.NEAR) or not _open_ended(ln.text):
         return LineKind.BODY
-    if is_bullet(ln.text) or kind is Prose.BAD:
-        return LineKind.ITEM
-    return LineKind.HEADING
+    if not is_bullet(ln.text) and nxt is not None and prose.get(nxt.no) is Prose.GOOD:
+        return LineKind.HEADING
+    return LineKind.ITEM
 
 
 def _block_span(lines: list[_Line]) -> tuple[int, int]:
