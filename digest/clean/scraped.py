@@ -59,6 +59,7 @@ from digest.clean.evidence import (
     page_language,
     prose_of,
 )
+from digest.clean.lines import LineFacts, model, probabilities
 from digest.clean.types import Cleaned
 
 __all__ = ["clean_scraped_text", "split_breadcrumb", "parse_date_text", "classify_clutter"]
@@ -786,6 +787,8 @@ class _Page:
     sections: tuple[str, ...] = ()
     title: str | None = None
     description: str | None = None
+    span: tuple[int, int] = (0, 0)  # indexes into lines of the article's run of prose
+    language: str | None = None
 
     def undecided(self) -> list[_Line]:
         return [ln for ln in self.lines if ln.kind is LineKind.UNDECIDED]
@@ -827,6 +830,14 @@ def line_key(line: str) -> str:
 
 
 def _clean(text: str, common: frozenset[str] = frozenset()) -> Cleaned:
+    """The rule passes, then the learned line model's second opinion (see
+    :mod:`digest.clean.lines`)."""
+    page, prose = _rule_passes(text, common)
+    _learned_pass(page, prose)
+    return _cleaned(page)
+
+
+def _rule_passes(text: str, common: frozenset[str]) -> tuple[_Page, dict[int, Prose]]:
     """The passes, each deciding some of the lines the earlier ones left undecided."""
     page = _Page(
         [_Line(i, s) for i, raw in enumerate(text.splitlines(), 1) if (s := raw.strip(_STRIP))]
@@ -841,12 +852,14 @@ def _clean(text: str, common: frozenset[str] = frozenset()) -> Cleaned:
     _mark_comment_thread(page)
     # 2. The article: the densest run of prose, then the headline near it.
     language = page_language([ln.text for ln in page.lines if ln.kind is LineKind.UNDECIDED])
+    page.language = language
     prose = {ln.no: prose_of(ln.text, language) for ln in page.undecided()}
     start, end = _article_span(page.lines, prose)
     if start == end:
         # No running text at all (a table of results, a list): the page's largest block of
         # lines that are neither clutter nor repeated across the folder is its body.
         start, end = _block_span(page.lines)
+        page.span = (start, end)
         rest = [ln for ln in page.lines[start:end] if ln.kind is LineKind.UNDECIDED]
         title = next((ln for ln in rest[:_TITLE_WINDOW] if _is_headline(ln.text)), None)
         if title is not None and len(rest) > 1:
@@ -855,11 +868,114 @@ def _clean(text: str, common: frozenset[str] = frozenset()) -> Cleaned:
         for ln in rest:
             if ln.kind is LineKind.UNDECIDED:
                 ln.mark(LineKind.BODY, "")
-        return _cleaned(page)
+        _mark_outside(page)
+        return page, prose
+    page.span = (start, end)
     rest = _mark_head(page, start, end, prose, language)
     # 3. The body: paragraphs, subheadings and list items; teasers and furniture dropped.
     _mark_body(page, rest, prose)
-    return _cleaned(page)
+    _mark_outside(page)
+    return page, prose
+
+
+# ----------------------------------------------------------------- the line model
+
+_VERDICT_OF_REASON = (
+    ("on many pages", "common"),
+    ("comment thread", "comment"),
+    ("menu", "menu"),
+    ("related", "related"),
+    ("outside the article", "outside"),
+    ("above the headline", "above"),
+    ("introduces no paragraph", "short"),
+)
+
+
+def _verdict_group(ln: _Line) -> str:
+    """The rule verdict of a line as one of :data:`digest.clean.lines.VERDICTS`."""
+    kind = ln.kind
+    if kind.metadata:
+        return "metadata"
+    if kind in (LineKind.TEASER, LineKind.CLUTTER, LineKind.EXTRA_CREDIT):
+        for part, group in _VERDICT_OF_REASON:
+            if part in ln.reason:
+                return group
+        return "teaser" if kind is LineKind.TEASER else "clutter"
+    return {
+        LineKind.TITLE: "title",
+        LineKind.STANDFIRST: "standfirst",
+        LineKind.HEADING: "heading",
+        LineKind.ITEM: "item",
+    }.get(kind, "body")
+
+
+def _facts(page: _Page, prose: dict[int, Prose]) -> tuple[list[LineFacts], int | None]:
+    facts = [
+        LineFacts(ln.text, _verdict_group(ln), p.value if (p := prose.get(ln.no)) else None)
+        for ln in page.lines
+    ]
+    title_at = next((i for i, ln in enumerate(page.lines) if ln.kind is LineKind.TITLE), None)
+    return facts, title_at
+
+
+def line_facts(
+    text: str, common: frozenset[str] = frozenset()
+) -> tuple[list[LineFacts], tuple[int, int], int | None, str | None]:
+    """What the rule passes make of each non-blank line of a page, for training the line
+    model (``bench/train_lines.py``): the facts, the article span, the headline's index and
+    the page's language."""
+    page, prose = _rule_passes(text, common)
+    facts, title_at = _facts(page, prose)
+    return facts, page.span, title_at, page.language
+
+
+# Pages longer than this (real article pages have a few hundred lines) keep the rules'
+# verdicts: the model costs about 0.1 ms a line in plain Python.
+_MAX_MODEL_LINES = 5000
+_KEEPABLE = (LineKind.BODY, LineKind.HEADING, LineKind.ITEM)
+_JUDGED = (*_KEEPABLE, LineKind.CLUTTER, LineKind.TEASER, LineKind.EXTRA_CREDIT)
+
+
+def _learned_pass(page: _Page, prose: dict[int, Prose]) -> None:
+    """Let the line model keep or drop each line the rules kept or dropped (the headline,
+    standfirst and metadata stay as the rules found them, and nothing above the headline
+    comes back; only a confident verdict drops a line the rules kept).  When the model would keep no
+    body line where the rules kept some, the rules' verdicts stand: never an empty body."""
+    if not page.lines or len(page.lines) > _MAX_MODEL_LINES:
+        return
+    facts, title_at = _facts(page, prose)
+    probs = probabilities(facts, page.span, title_at, page.language)
+    keep_at, drop_below = float(model()["keep"]), float(model()["drop"])
+    changes: list[tuple[_Line, LineKind, str]] = []
+    for i, (ln, p) in enumerate(zip(page.lines, probs, strict=True)):
+        if ln.kind not in _JUDGED:
+            continue
+        if p >= keep_at and ln.kind not in _KEEPABLE and (title_at is None or i > title_at):
+            nxt = page.lines[i + 1] if i + 1 < len(page.lines) else None
+            kind = _kept_kind(ln, nxt, prose)
+            changes.append((ln, kind, f"kept by the line model (p={p:.2f})"))
+        elif p < drop_below and ln.kind in _KEEPABLE:
+            changes.append((ln, LineKind.CLUTTER, f"line model (p={p:.2f})"))
+    body_after = {ln.no for ln in page.lines if ln.kind is LineKind.BODY}
+    for ln, kind, _ in changes:
+        body_after.discard(ln.no)
+        if kind is LineKind.BODY:
+            body_after.add(ln.no)
+    if not body_after and any(ln.kind is LineKind.BODY for ln in page.lines):
+        return
+    for ln, kind, reason in changes:
+        ln.mark(kind, reason)
+
+
+def _kept_kind(ln: _Line, nxt: _Line | None, prose: dict[int, Prose]) -> LineKind:
+    """How a line the rules dropped and the model keeps is shown: a paragraph; a subheading
+    when a paragraph follows it; else a list item (ingredients, steps, figures)."""
+    kind = prose.get(ln.no)
+    if kind in (Prose.GOOD, Prose.NEAR) or not _open_ended(ln.text):
+        return LineKind.BODY
+    if not is_bullet(ln.text) and nxt is not None and prose.get(nxt.no) is Prose.GOOD:
+        return LineKind.HEADING
+    return LineKind.ITEM
 
 
 def _block_span(lines: list[_Line]) -> tuple[int, int]:
@@ -1303,13 +1419,17 @@ def _later_body(body: list[_Line], i: int) -> bool:
 # ----------------------------------------------------------------- the result
 
 
-def _cleaned(page: _Page) -> Cleaned:
+def _mark_outside(page: _Page) -> None:
+    """The lines no pass decided: teasers below the body, the rest outside the article."""
     last_body = max((ln.no for ln in page.lines if ln.kind is LineKind.BODY), default=0)
     for ln in page.undecided():
         if ln.no > last_body and _title_like(ln.text):
             ln.mark(LineKind.TEASER, "teaser")
         else:
             ln.mark(LineKind.CLUTTER, "outside the article (away from its run of prose)")
+
+
+def _cleaned(page: _Page) -> Cleaned:
     paragraphs = [ln for ln in page.lines if ln.kind is LineKind.BODY]
     report: list[tuple[int, str]] = []
     dateline = source = None

@@ -1,0 +1,428 @@
+"""Train the plain-text cleaner's line model (digest/clean/line_model.py).
+
+Run from the repository root::
+
+    /work/venv/bin/python bench/train_lines.py
+
+Reads the extraction dev set (``../shared/eval/extraction-dev``), turns each page into its
+"saved as text" form (as ``bench/clean_quality.py`` does), runs the rule passes of
+:mod:`digest.clean.scraped` with the folder's line table, and labels each line by the set's
+passages: a line holding a ``with`` passage is article text, a line holding a ``without``
+passage is not (weighted by the number of passages; lines with neither are not used).
+
+Two logistic models (L2, Newton's method, numpy) are fitted on the DEV HALF only (even places
+of the pages sorted by file name): the first on the line features, the second on the same
+features plus the first model's probabilities of the neighbours (cross-fitted over two folds
+of the dev half, so the second model sees honest first-pass numbers).  The keep threshold is
+the one with the best passage F1 on the dev half.  The check half (odd places) is only
+reported, never used to choose anything.
+
+Only the learned numbers are written (standardisation, weights, threshold); no text of any
+page.  ``--cache`` keeps the text forms between runs (default /tmp/digest-lines-cache.pkl).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from clean_quality import DEV, dev_pages, norm, saved_as_text  # noqa: E402
+
+from digest.clean.lines import CONTEXT_NAMES, FEATURE_NAMES, context, features  # noqa: E402
+from digest.clean.scraped import clean_scraped_text, common_lines, line_facts  # noqa: E402
+
+OUT = ROOT / "digest" / "clean" / "line_model.json"
+
+
+def load(folder: Path, cache: Path) -> list[tuple[str, str, list[str], list[str]]]:
+    """(file name, text form, with, without) of each page, sorted by file name."""
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    pages = [(n, saved_as_text(h), w, wo) for n, h, w, wo in dev_pages(folder)]
+    cache.write_bytes(pickle.dumps(pages))
+    return pages
+
+
+def labels(lines: list[str], want: list[str], avoid: list[str]) -> tuple[list[float], list[float]]:
+    """Per line: weight as article text, weight as boilerplate."""
+    normed = [norm(x) for x in lines]
+    starts, pos = [], 0
+    for x in normed:
+        starts.append(pos)
+        pos += len(x) + 1
+    joined = " ".join(normed)
+    good = [0.0] * len(lines)
+    bad = [0.0] * len(lines)
+
+    def hits(passage: str) -> list[list[int]]:
+        p = norm(passage)
+        out, at = [], joined.find(p) if p else -1
+        while at >= 0:
+            end = at + len(p)
+            out.append([i for i, s in enumerate(starts) if s < end and s + len(normed[i]) > at])
+            at = joined.find(p, at + 1)
+        return out
+
+    for w in want:
+        occ = hits(w)
+        for span in occ:
+            for i in span:
+                good[i] += 1.0 / len(occ)
+    for w in avoid:
+        for span in hits(w):
+            for i in span:
+                bad[i] += 1.0
+    return good, bad
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float) -> tuple[np.ndarray, ...]:
+    """Weighted L2 logistic regression on standardised features: (weights, mean, scale)."""
+    mean = np.average(x, axis=0, weights=w)
+    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=w))
+    # The bias column (constant 1) and constant features keep mean 0 / scale 1.
+    const = scale < 1e-9
+    mean[const] = 0.0
+    scale[const] = 1.0
+    z = (x - mean) / scale
+    beta = np.zeros(z.shape[1])
+    reg = np.full(z.shape[1], l2)
+    reg[const] = 1e-6
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(z @ beta, -30, 30)))
+        grad = z.T @ (w * (p - y)) + reg * beta
+        hess = (z * (w * p * (1 - p))[:, None]).T @ z + np.diag(reg)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return beta, mean, scale
+
+
+def boost(
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    rounds: int,
+    depth: int,
+    rate: float,
+    min_hess: float = 1.0,
+) -> dict:
+    """Gradient-boosted trees of fixed depth on quantile bins (logistic loss, Newton leaves):
+    ``{"base", "depth", "trees": [[features], [thresholds], [leaves]]}``."""
+    lam = 1.0
+    n, d = x.shape
+    cuts = []
+    for j in range(d):
+        q = np.unique(np.quantile(x[:, j], np.linspace(0.02, 0.98, 40)))
+        cuts.append(q)
+    bins = np.stack([np.searchsorted(cuts[j], x[:, j], side="left") for j in range(d)], axis=1)
+    prior = np.average(y, weights=w)
+    base = float(np.log(prior / (1 - prior)))
+    z = np.full(n, base)
+    trees = []
+    for _ in range(rounds):
+        p = 1 / (1 + np.exp(-z))
+        g, h = w * (p - y), np.maximum(w * p * (1 - p), 1e-12)
+        node = np.zeros(n, dtype=np.int64)
+        feats, thrs = [], []
+        for level in range(depth):
+            for k in range(2**level):
+                at = 2**level - 1 + k
+                rows = node == at
+                best = (0.0, 0, np.inf)
+                if rows.sum() > 1:
+                    gs, hs = g[rows], h[rows]
+                    gt, ht = gs.sum(), hs.sum()
+                    for j in range(d):
+                        nb = len(cuts[j]) + 1
+                        gb = np.cumsum(np.bincount(bins[rows, j], gs, nb))[:-1]
+                        hb = np.cumsum(np.bincount(bins[rows, j], hs, nb))[:-1]
+                        ok = (hb > min_hess) & (ht - hb > min_hess)
+                        if not ok.any():
+                            continue
+                        gain = gb**2 / (hb + lam) + (gt - gb) ** 2 / (ht - hb + lam)
+                        gain = np.where(ok, gain - gt**2 / (ht + lam), -1.0)
+                        b = int(np.argmax(gain))
+                        if gain[b] > best[0]:
+                            best = (float(gain[b]), j, float(cuts[j][b]))
+                feats.append(best[1])
+                thrs.append(best[2])
+                go = rows & (x[:, best[1]] > best[2])
+                node[rows] = 2 * at + 1
+                node[go] = 2 * at + 2
+        first_leaf = 2**depth - 1
+        leaves = []
+        for k in range(2**depth):
+            rows = node == first_leaf + k
+            leaves.append(float(-rate * g[rows].sum() / (h[rows].sum() + lam)))
+        z += np.array(leaves)[node - first_leaf]
+        trees.append([feats, thrs, leaves])
+    return {"base": base, "depth": depth, "trees": trees}
+
+
+def boost_predict(model: dict, x: np.ndarray) -> np.ndarray:
+    depth = model["depth"]
+    z = np.full(len(x), model["base"])
+    for feats, thrs, leaves in model["trees"]:
+        node = np.zeros(len(x), dtype=np.int64)
+        for _ in range(depth):
+            f = np.array(feats)[node]
+            t = np.array(thrs)[node]
+            node = 2 * node + 1 + (x[np.arange(len(x)), f] > t)
+        z += np.array(leaves)[node - (2**depth - 1)]
+    return 1 / (1 + np.exp(-z))
+
+
+def predict(model: tuple[np.ndarray, ...], x: np.ndarray) -> np.ndarray:
+    beta, mean, scale = model
+    return 1 / (1 + np.exp(-np.clip(((x - mean) / scale) @ beta, -30, 30)))
+
+
+def samples(rows: np.ndarray, good: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Each labelled line once as article text (weight good) and once as boilerplate."""
+    pos, neg = good > 0, bad > 0
+    x = np.vstack([rows[pos], rows[neg]])
+    y = np.concatenate([np.ones(pos.sum()), np.zeros(neg.sum())])
+    w = np.concatenate([good[pos], bad[neg]])
+    return x, y, w
+
+
+def score(pages: list[tuple[str, str, list[str], list[str]]], table: frozenset[str]) -> tuple:
+    """(precision, recall, F1, empty bodies) of clean_scraped_text on the pages."""
+    from clean_quality import _text_of
+
+    tp = fn = fp = empty = 0
+    for _, text, want, avoid in pages:
+        c = clean_scraped_text(text, common=table)
+        flat = norm(_text_of(c))
+        found = sum(1 for w in want if norm(w) in flat)
+        tp += found
+        fn += len(want) - found
+        fp += sum(1 for w in avoid if norm(w) in flat)
+        if not c.paragraphs and any(norm(w) in norm(text) for w in want):
+            empty += 1
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, 2 * p * r / (p + r), empty
+
+
+def stage(model: Any) -> dict:
+    """One model as digest.clean.lines reads it (plain numbers, JSON-ready)."""
+    if isinstance(model, dict):
+        trees = [
+            [[int(f) for f in fs], [round(float(t), 6) for t in ts], [round(v, 6) for v in ls]]
+            for fs, ts, ls in model["trees"]
+        ]
+        return {
+            "kind": "trees",
+            "base": round(model["base"], 6),
+            "depth": model["depth"],
+            "trees": trees,
+        }
+    beta, mean, scale = model
+    return {
+        "kind": "linear",
+        "weights": [round(float(v), 6) for v in beta],
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+    }
+
+
+def write(first: Any, second: Any, keep: float, drop: float, note: str, out: Path = OUT) -> None:
+    doc = {
+        "note": note,
+        "features": list(FEATURE_NAMES),
+        "context": list(CONTEXT_NAMES),
+        "keep": keep,
+        "drop": drop,
+        "first": stage(first),
+        "second": stage(second),
+    }
+    out.write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
+
+
+_KEPT = frozenset(("body", "heading", "item"))
+_JUDGED = _KEPT | {
+    "clutter",
+    "teaser",
+    "menu",
+    "related",
+    "outside",
+    "above",
+    "short",
+    "common",
+    "comment",
+}
+
+
+def fast_score(book: list, keep: float, drop: float) -> tuple[float, float, float]:
+    """Passage P/R/F1 of the cleaner's output as the learned pass would make it (title,
+    standfirst and the kept lines joined), without running the cleaner again."""
+    tp = fn = fp = 0
+    for lines, verdicts, probs, want, avoid in book:
+        rule_kept = [v in _KEPT for v in verdicts]
+        kept = [
+            (p >= keep if (not k and v in _JUDGED) else (p >= drop if k else False))
+            for v, k, p in zip(verdicts, rule_kept, probs, strict=True)
+        ]
+        if not any(
+            kept[i] and verdicts[i] == "body" or (kept[i] and not rule_kept[i])
+            for i in range(len(kept))
+        ) and any(v == "body" for v in verdicts):
+            kept = rule_kept
+        out = [
+            ln
+            for ln, v, k in zip(lines, verdicts, kept, strict=True)
+            if k or v in ("title", "standfirst")
+        ]
+        flat = " ".join(out)
+        found = sum(1 for w in want if w in flat)
+        tp += found
+        fn += len(want) - found
+        fp += sum(1 for w in avoid if w in flat)
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return p, r, 2 * p * r / (p + r)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dev", type=Path, default=DEV)
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/digest-lines-cache.pkl"))
+    ap.add_argument("--l2", type=float, default=3.0)
+    ap.add_argument("--model", choices=("linear", "trees"), default="trees")
+    ap.add_argument("--rounds", type=int, default=100)
+    ap.add_argument("--depth", type=int, default=3)
+    ap.add_argument("--rate", type=float, default=0.1)
+    ap.add_argument("--no-cv", dest="cv", action="store_false", help="thresholds by in-sample F1")
+    ap.add_argument("--min-hess", type=float, default=5.0)
+    ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--max-drop", type=float, default=0.1)
+    ap.add_argument("--show", type=int, default=0, help="print the N largest weights")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    pages = load(args.dev, args.cache)
+    table = common_lines(text for _, text, _, _ in pages)
+    print(f"{len(pages)} pages read in {time.perf_counter() - t0:.0f} s")
+    per_page, norm_lines, verdicts = [], [], []
+    for _, text, want, avoid in pages:
+        facts, span, title_at, language = line_facts(text, table)
+        norm_lines.append([norm(f.text) for f in facts])
+        verdicts.append([f.verdict for f in facts])
+        rows = np.array(features(facts, span, title_at, language) or np.zeros((0, 1)))
+        good, bad = labels([f.text for f in facts], want, avoid)
+        per_page.append(
+            (rows.reshape(len(facts), len(FEATURE_NAMES)), np.array(good), np.array(bad))
+        )
+    dev = [i for i in range(len(pages)) if i % 2 == 0]
+    check = [i for i in range(len(pages)) if i % 2 == 1]
+
+    def stack(idx: list[int], extra: dict[int, np.ndarray] | None = None) -> tuple:
+        xs, ys, ws = [], [], []
+        for i in idx:
+            rows, good, bad = per_page[i]
+            if extra is not None:
+                rows = np.hstack([rows, extra[i]]) if len(rows) else rows
+            x, y, w = samples(rows, good, bad)
+            xs.append(x)
+            ys.append(y)
+            ws.append(w)
+        return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
+
+    # The first model, cross-fitted over two folds of the dev half for the second's inputs.
+    def train(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> Any:
+        if args.model == "trees":
+            return boost(x, y, w, args.rounds, args.depth, args.rate, args.min_hess)
+        return fit(x, y, w, args.l2)
+
+    def pred(m: Any, x: np.ndarray) -> np.ndarray:
+        return boost_predict(m, x) if isinstance(m, dict) else predict(m, x)
+
+    def book(idx: list[int], first: Any, second: Any) -> list:
+        out = []
+        for i in idx:
+            rows = per_page[i][0]
+            first_p = list(pred(first, rows))
+            c = np.array(context(first_p)).reshape(len(rows), len(CONTEXT_NAMES))
+            probs = pred(second, np.hstack([rows, c])) if len(rows) else []
+            _, _, want, avoid = pages[i]
+            out.append(
+                (
+                    norm_lines[i],
+                    verdicts[i],
+                    list(probs),
+                    [norm(w) for w in want],
+                    [norm(w) for w in avoid],
+                )
+            )
+        return out
+
+    def pipeline(idx: list[int]) -> tuple[Any, Any]:
+        """Both models trained on the pages ``idx``; the second model's inputs from the first
+        model cross-fitted over two folds of them (honest first-pass numbers)."""
+        folds = [idx[0::2], idx[1::2]]
+        ctx: dict[int, np.ndarray] = {}
+        for k in (0, 1):
+            m = train(*stack(folds[1 - k]))
+            for i in folds[k]:
+                rows = per_page[i][0]
+                ctx[i] = np.array(context(list(pred(m, rows)))).reshape(
+                    len(rows), len(CONTEXT_NAMES)
+                )
+        return train(*stack(idx)), train(*stack(idx, ctx))
+
+    # Only a confident verdict drops a line the rules kept (drop <= --max-drop): short
+    # closing paragraphs of small pages are worth more than the last point of F1.
+    drops = [d for d in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5) if d <= args.max_drop]
+    grid = [(k, d) for k in (0.4, 0.5, 0.6, 0.7, 0.8) for d in drops]
+    if args.cv:
+        # Thresholds chosen by two-fold cross-validation inside the dev half.
+        totals = dict.fromkeys(grid, 0.0)
+        for k in (0, 1):
+            inner = [dev[0::2], dev[1::2]]
+            first, second = pipeline(inner[1 - k])
+            b = book(inner[k], first, second)
+            for g in grid:
+                totals[g] += fast_score(b, *g)[2] / 2
+        cv_best = max(grid, key=lambda g: totals[g])
+        print(
+            f"cross-validated in the dev half: keep {cv_best[0]} drop {cv_best[1]} "
+            f"F1 {totals[cv_best]:.3f}"
+        )
+    first, second = pipeline(dev)
+    if args.show and not isinstance(first, dict):
+        names = list(FEATURE_NAMES)
+        order = np.argsort(-np.abs(first[0]))[: args.show]
+        print("first model:", ", ".join(f"{names[j]} {first[0][j]:+.2f}" for j in order))
+
+    dev_book, check_book = book(dev, first, second), book(check, first, second)
+    if args.cv:
+        best = (totals[cv_best], *cv_best)
+    else:
+        best = max((fast_score(dev_book, *g)[2], *g) for g in grid)
+    for keep, drop in ((2.0, -1.0), (best[1], best[2])):
+        for name, b in (("dev half", dev_book), ("check half", check_book)):
+            p, r, f = fast_score(b, keep, drop)
+            print(f"keep {keep} drop {drop}: {name} P {p:.3f} R {r:.3f} F1 {f:.3f}")
+    note = (
+        f"{args.model} trained on the dev half ({len(dev)} pages) of the extraction dev set; "
+        f"keep {best[1]}, drop {best[2]} (best dev-half F1 {best[0]:.3f}, estimated)."
+    )
+    write(first, second, best[1], best[2], note, args.out)
+    print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,316 @@
+"""A learned second opinion on each line of a scraped page: article text or not?
+
+The rule passes of :mod:`digest.clean.scraped` give every line a verdict (body, teaser,
+menu, outside the article, ...).  Rules alone trade precision for recall one for one: an
+ingredient list or an article broken into many short lines falls outside the densest run of
+prose, while a teaser headline or a self-promotion paragraph inside it is kept.  Here each
+line is described by generic numbers -- its own shape (words, characters, stop-word
+density, punctuation, sentence end, digits, capitals, list marker), the same numbers of its
+neighbours (two lines either side), its position against the article's run of prose and
+the headline, whether the folder repeats it, and the rule verdict -- and a logistic model
+(boilerpipe / jusText / web2text style) turns them into a probability.  A second model
+reads the first one's probabilities of the neighbours, so a line among article lines is
+judged with them (context smoothing).
+
+Only numbers ship (``line_model.json`` beside this module holds the weights); they are trained by
+``bench/train_lines.py`` on the development half of a set of real pages, so the model knows
+no text of any page.  The runtime is plain Python: a few hundred multiplications a line.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from digest.clean.evidence import ends_sentence, is_bullet, is_cjk, stop_words, words
+
+__all__ = ["LineFacts", "VERDICTS", "features", "probabilities", "FEATURE_NAMES"]
+
+# The rule verdicts, grouped (see digest.clean.scraped._verdict_group).
+VERDICTS = (
+    "body",
+    "heading",
+    "item",
+    "title",
+    "standfirst",
+    "metadata",
+    "common",
+    "clutter",
+    "comment",
+    "menu",
+    "teaser",
+    "related",
+    "outside",
+    "above",
+    "short",
+)
+_PROSE = ("good", "near", "short", "bad")
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    """What the rule passes know of one non-blank line."""
+
+    text: str
+    verdict: str  # one of VERDICTS
+    prose: str | None  # the Prose value ("good", ...); None when a rule decided it first
+
+
+_LINKY = re.compile(r"[|»›>·•/]")
+_DIGIT = re.compile(r"\d")
+_UPPER_START = re.compile(r"^[^\W\d_]")
+
+
+def _own(f: LineFacts, language: str | None) -> list[float]:
+    """The line's own shape (the same numbers are read for its neighbours)."""
+    text = f.text[:600]
+    cjk = is_cjk(text)
+    ws = words(text)
+    n = len(ws) if not cjk else len(text) // 2
+    sw = stop_words(language) if language else frozenset()
+    density = (sum(1 for w in ws if w in sw) / len(ws)) if ws and sw else 0.0
+    caps = sum(1 for w in text.split() if w[:1].isupper()) / max(len(text.split()), 1)
+    digits = len(_DIGIT.findall(text)) / max(len(text), 1)
+    punct = sum(1 for c in text if c in ",;") / max(n, 1)
+    sentences = sum(text.count(c) for c in ".!?\u3002\uff01\uff1f") / max(n, 1)
+    return [
+        math.log1p(n),
+        math.log1p(len(f.text)),
+        1.0 if n >= 10 else 0.0,
+        1.0 if n >= 25 else 0.0,
+        density,
+        1.0 if ends_sentence(text) else 0.0,
+        1.0 if text.rstrip().endswith(":") else 0.0,
+        caps,
+        digits,
+        min(punct, 1.0),
+        min(sentences, 1.0),
+        1.0 if is_bullet(text) else 0.0,
+        1.0 if _LINKY.search(text[:200]) else 0.0,
+        1.0 if cjk else 0.0,
+        1.0 if text.isupper() else 0.0,
+        1.0 if not _UPPER_START.match(text) else 0.0,
+        1.0 if text.rstrip().endswith(("...", "\u2026")) else 0.0,
+        1.0 if _ODD.search(text) else 0.0,
+        1.0 if _CLOCK.search(text) else 0.0,
+        1.0 if '"' in text or "\u201c" in text or "\u201e" in text or "\u00ab" in text else 0.0,
+    ]
+
+
+_ODD = re.compile(r"[@\u00a9#]|https?:|www\.|\(\d+\)")
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
+_OWN_NAMES = (
+    "log words",
+    "log chars",
+    "10+ words",
+    "25+ words",
+    "stop density",
+    "sentence end",
+    "colon end",
+    "capitalised share",
+    "digit share",
+    "commas per word",
+    "sentence ends per word",
+    "bullet",
+    "separator chars",
+    "cjk",
+    "all caps",
+    "no letter first",
+    "ellipsis end",
+    "mail, url, (n) or copyright sign",
+    "clock time",
+    "quotation mark",
+)
+_NEAR_NAMES = (
+    "log words",
+    "stop density",
+    "sentence end",
+    "kept by rules",
+    "good prose",
+    "title",
+    "dropped by a pattern",
+)
+_OFFSETS = (-2, -1, 1, 2)
+
+
+def _names() -> tuple[str, ...]:
+    out = [*_OWN_NAMES]
+    out += [f"verdict {v}" for v in VERDICTS]
+    out += [f"prose {p}" for p in _PROSE] + ["prose none"]
+    out += [
+        "in article span",
+        "log lines to span",
+        "before span",
+        "after span",
+        "log lines from title",
+        "below title",
+        "good share in window",
+        "kept share in window",
+        "good share in wide window",
+        "prose share above",
+        "log lines to nearest good",
+        "repeated on the page",
+    ]
+    for off in _OFFSETS:
+        out += [f"line {off:+d} {name}" for name in _NEAR_NAMES]
+        out.append(f"line {off:+d} missing")
+    out.append("bias")
+    return tuple(out)
+
+
+FEATURE_NAMES = _names()
+_KEPT = frozenset(("body", "heading", "item", "title", "standfirst"))
+
+
+def features(
+    facts: Sequence[LineFacts],
+    span: tuple[int, int],
+    title_at: int | None,
+    language: str | None,
+) -> list[list[float]]:
+    """One row of :data:`FEATURE_NAMES` numbers per line (``span`` and ``title_at`` are
+    indexes into ``facts``)."""
+    own = [_own(f, language) for f in facts]
+    kept = [1.0 if f.verdict in _KEPT else 0.0 for f in facts]
+    good = [1.0 if f.prose == "good" else 0.0 for f in facts]
+    total = len(facts)
+    start, end = span
+    # Prose mass above each line, distance to the nearest paragraph, repeats on the page.
+    mass_of = [len(f.text) if f.prose == "good" else 0 for f in facts]
+    above, run = [], 0
+    for m in mass_of:
+        above.append(run)
+        run += m
+    mass = run
+    nearest, last = [0] * total, -1000
+    for i in range(total):
+        if good[i]:
+            last = i
+        nearest[i] = i - last
+    last = 10**6
+    for i in range(total - 1, -1, -1):
+        if good[i]:
+            last = i
+        nearest[i] = min(nearest[i], last - i)
+    seen: dict[str, int] = {}
+    for f in facts:
+        seen[f.text] = seen.get(f.text, 0) + 1
+    rows = []
+    for i, f in enumerate(facts):
+        row = list(own[i])
+        row += [1.0 if f.verdict == v else 0.0 for v in VERDICTS]
+        row += [1.0 if f.prose == p else 0.0 for p in _PROSE]
+        row.append(1.0 if f.prose is None else 0.0)
+        inside = start <= i < end
+        gap = 0 if inside else (start - i if i < start else i - end + 1)
+        row += [
+            1.0 if inside else 0.0,
+            math.log1p(gap),
+            1.0 if i < start else 0.0,
+            1.0 if i >= end and end > 0 else 0.0,
+        ]
+        if title_at is None:
+            row += [math.log1p(50), 0.0]  # far from any headline
+        else:
+            row += [math.log1p(abs(i - title_at)), 1.0 if i > title_at else 0.0]
+        lo, hi = max(0, i - 3), min(total, i + 4)
+        row.append(sum(good[lo:hi]) / (hi - lo))
+        row.append(sum(kept[lo:hi]) / (hi - lo))
+        lo, hi = max(0, i - 10), min(total, i + 11)
+        row.append(sum(good[lo:hi]) / (hi - lo))
+        row.append(above[i] / mass if mass else 0.0)
+        row.append(math.log1p(min(nearest[i], 100)))
+        row.append(1.0 if seen[f.text] > 1 else 0.0)
+        for off in _OFFSETS:
+            j = i + off
+            if 0 <= j < total:
+                o = own[j]
+                v = facts[j].verdict
+                row += [o[0], o[4], o[5], kept[j], good[j], float(v == "title")]
+                row += [float(v in ("clutter", "common", "metadata")), 0.0]
+            else:
+                row += [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]
+        row.append(1.0)
+        rows.append(row)
+    return rows
+
+
+def context(first: Sequence[float]) -> list[list[float]]:
+    """The second model's extra inputs from the first model's probabilities: the line's own
+    log-odds, its neighbours' probabilities (two either side) and the window's mean."""
+    total = len(first)
+    rows = []
+    for i, p in enumerate(first):
+        row = [_logit(p)]
+        for off in _OFFSETS:
+            j = i + off
+            row.append(first[j] if 0 <= j < total else 0.0)
+        lo, hi = max(0, i - 5), min(total, i + 6)
+        row.append(sum(first[lo:hi]) / (hi - lo))
+        rows.append(row)
+    return rows
+
+
+CONTEXT_NAMES = ("first logit", "p -2", "p -1", "p +1", "p +2", "mean p window")
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def _sigmoid(z: float) -> float:
+    if z < -30:
+        return 0.0
+    if z > 30:
+        return 1.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _stage(model: dict[str, Any], row: list[float]) -> float:
+    """One model's probability for one row: a logistic model on standardised numbers, or
+    boosted trees of fixed depth (each node: feature index, threshold; then the leaves)."""
+    if model["kind"] == "linear":
+        z = 0.0
+        for w, m, s, x in zip(model["weights"], model["mean"], model["scale"], row, strict=True):
+            z += w * (x - m) / s
+        return _sigmoid(z)
+    z = model["base"]
+    depth = model["depth"]
+    first_leaf = 2**depth - 1
+    for feats, thresholds, leaves in model["trees"]:
+        node = 0
+        for _ in range(depth):
+            node = 2 * node + (2 if row[feats[node]] > thresholds[node] else 1)
+        z += leaves[node - first_leaf]
+    return _sigmoid(z)
+
+
+@cache
+def model() -> dict[str, Any]:
+    """The trained model (``line_model.json`` beside this module)."""
+    data: dict[str, Any] = json.loads(
+        (Path(__file__).parent / "line_model.json").read_text(encoding="utf-8")
+    )
+    if list(data["features"]) != list(FEATURE_NAMES):  # pragma: no cover - a stale file
+        raise RuntimeError("line_model.json does not match the features; run bench/train_lines.py")
+    return data
+
+
+def probabilities(
+    facts: Sequence[LineFacts],
+    span: tuple[int, int],
+    title_at: int | None,
+    language: str | None,
+) -> list[float]:
+    """The probability that each line is article text (both models applied)."""
+    m = model()
+    rows = features(facts, span, title_at, language)
+    first = [_stage(m["first"], r) for r in rows]
+    return [_stage(m["second"], r + c) for r, c in zip(rows, context(first), strict=True)]

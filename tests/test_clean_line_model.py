@@ -1,0 +1,93 @@
+"""The plain-text cleaner's learned line model: lines the rules left outside the article
+(a recipe's ingredients) come back as a list, the model's verdicts are reported, it never
+empties a body, and what ships is numbers only.  Fixtures are fictional and small."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_clean_text_evidence import BODY, TITLE, page
+
+from digest.clean import clean_scraped_text, lines
+
+INTRO = (
+    "These pancakes are the ones my grandmother made every Sunday, thin and golden, and they "
+    "take only a few minutes once the batter has rested for a while."
+)
+INGREDIENTS = ["200 g flour", "2 eggs", "1 pinch of salt", "300 ml milk", "1 tbsp butter"]
+STEPS = [
+    "Whisk the flour, eggs and salt in a bowl, then add the milk little by little until the "
+    "batter is smooth.",
+    "Let the batter rest for half an hour while you heat a pan with a little butter over a "
+    "medium flame.",
+    "Pour a ladle of batter into the pan, tilt it to spread the batter thinly, and cook each "
+    "side for a minute.",
+]
+RECIPE = [
+    "Home",
+    "Recipes",
+    "Contact",
+    "Sunday pancakes",
+    INTRO,
+    "Ingredients",
+    *INGREDIENTS,
+    "Method",
+    *STEPS,
+    "Share",
+    "Related recipes",
+    "Easy waffles for breakfast",
+    "Apple cake in twenty minutes",
+    "© 2024 Kitchen Notes",
+]
+
+
+def test_a_recipes_ingredients_are_kept_as_a_list_and_its_chrome_dropped() -> None:
+    c = clean_scraped_text("\n".join(RECIPE) + "\n")
+    assert c.title == "Sunday pancakes"
+    assert c.paragraphs == (INTRO, *STEPS)
+    assert c.body_html is not None
+    assert "<ul>\n" + "\n".join(f"<li>{i}</li>" for i in INGREDIENTS) + "\n</ul>" in c.body_html
+    for chrome in ("Recipes", "Contact", "Easy waffles for breakfast", "Kitchen Notes"):
+        assert chrome not in c.body_html
+    assert any("kept by the line model (p=" in r for r in c.report)
+
+
+def test_teasers_after_the_article_are_dropped() -> None:
+    teasers = (
+        "Harbour festival returns to Velmora this summer...",
+        "Storm warning for the coast: what you need to know\u2026",
+    )
+    c = clean_scraped_text(page(*BODY, after=("More stories", *teasers)))
+    assert c.title == TITLE
+    assert c.paragraphs == tuple(BODY)
+
+
+def test_the_model_never_empties_a_body(monkeypatch) -> None:
+    """A model that would drop every line leaves the rules' verdicts standing."""
+    strict = dict(lines.model())
+    strict["drop"] = 2.0  # every probability is below: every kept line would go
+    strict["keep"] = 2.0  # and no dropped line comes back
+    monkeypatch.setattr(lines, "model", lambda: strict)
+    monkeypatch.setattr("digest.clean.scraped.model", lambda: strict)
+    c = clean_scraped_text(page(*BODY))
+    assert c.paragraphs == tuple(BODY)
+
+
+def test_the_shipped_model_is_numbers_for_the_current_features() -> None:
+    path = Path(lines.__file__).with_name("line_model.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["features"] == list(lines.FEATURE_NAMES)
+    assert data["context"] == list(lines.CONTEXT_NAMES)
+    allowed = {"note", "features", "context", "keep", "drop", "first", "second"}
+    assert set(data) == allowed
+    for name in ("first", "second"):
+        stage = data[name]
+        assert stage["kind"] == "trees"
+        for feats, thresholds, leaves in stage["trees"]:
+            assert all(isinstance(f, int) for f in feats)
+            assert all(isinstance(x, (int, float)) for x in (*thresholds, *leaves))
+    probs = lines.probabilities(
+        [lines.LineFacts(t, "body", "good") for t in BODY], (0, len(BODY)), None, "en"
+    )
+    assert all(0.0 <= p <= 1.0 for p in probs)
