@@ -237,30 +237,28 @@ def _scores(
     local = np.full(len(feats), -1, dtype=np.int64)
     local[rows] = np.arange(len(rows))
     sub = [feats[r] for r in rows.tolist()]
-    ids, lens = _feature_ids(sub)
     m = len(sub)
+    lens = np.fromiter((len(f) for f in sub), dtype=np.int64, count=m)
+    raw = np.frombuffer(b"".join(f.tobytes() for f in sub), dtype=np.int32).astype(np.int64)
+    ids = raw & mask
     indptr = np.zeros(m + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
     w = idf[ids]
-    norms = np.sqrt(np.bincount(np.repeat(np.arange(m), lens), weights=w * w, minlength=m))
+    row_of = np.repeat(np.arange(m), lens)
+    norms = np.sqrt(np.bincount(row_of, weights=w * w, minlength=m))
     x = sparse.csr_matrix((w, ids, indptr), shape=(m, 1 << FEATURE_BITS))
     x.sum_duplicates()
-    named = [frozenset(i & mask for i in f) for f in sub]
-    main = [frozenset(i & mask for i in f if i & SALIENT_TAG) for f in sub]
+    # what each row names (row, id), sorted; and its main actors, a row at a time
+    named = np.repeat(np.arange(m), np.diff(x.indptr)) * (1 << FEATURE_BITS) + x.indices
+    tagged = (raw & SALIENT_TAG) != 0
+    actors = _Actors(np.bincount(row_of[tagged], minlength=m), ids[tagged], named)
     for start in range(0, len(a), _CHUNK):
         end = min(start + _CHUNK, len(a))
         la, lb = local[a[start:end]], local[b[start:end]]
         dot = np.asarray(x[la].multiply(x[lb]).sum(axis=1)).ravel()
         den = norms[la] * norms[lb]
         e = np.clip(np.where(den > 0, dot / np.maximum(den, 1e-12), 0.0), 0.0, 1.0)
-        conflict = np.fromiter(
-            (
-                (_missing(main[p], named[q]) + _missing(main[q], named[p])) / 2
-                for p, q in zip(la.tolist(), lb.tolist(), strict=True)
-            ),
-            dtype=np.float64,
-            count=end - start,
-        )
+        conflict = (actors.missing(la, lb) + actors.missing(lb, la)) / 2
         score = (1 - ENTITY_WEIGHT) * cos[start:end] + ENTITY_WEIGHT * e
         out[start:end] = score * (1 - CONFLICT_WEIGHT * conflict)
     return out
@@ -282,9 +280,32 @@ def _with_features(edges: dict[int, dict[int, float]], feats: Sequence[array]) -
         edges[i][j] = edges[j][i] = score
 
 
-def _missing(actors: frozenset[int], named: frozenset[int]) -> float:
-    """The share of one article's main actors that another article does not name."""
-    return len(actors - named) / len(actors) if actors else 0.0
+class _Actors:
+    """The main actors of some rows (``count`` per row, their ids row after row) and
+    what each row names (``named``: row * 2**FEATURE_BITS + id, sorted)."""
+
+    def __init__(self, count: np.ndarray, ids: np.ndarray, named: np.ndarray) -> None:
+        self.count = count
+        self.ptr = np.cumsum(count) - count
+        self.ids = ids
+        self.named = named
+
+    def missing(self, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """For each pair, the share of row p's main actors that row q does not name (0
+        when p has none)."""
+        cnt = self.count[p]
+        total = int(cnt.sum())
+        if not total:
+            return np.zeros(len(p), dtype=np.float64)
+        which = np.repeat(np.arange(len(p)), cnt)
+        offset = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        wanted = (
+            np.repeat(q, cnt) * (1 << FEATURE_BITS) + self.ids[np.repeat(self.ptr[p], cnt) + offset]
+        )
+        at = np.minimum(np.searchsorted(self.named, wanted), len(self.named) - 1)
+        absent = (self.named[at] != wanted).astype(np.float64)
+        miss = np.bincount(which, weights=absent, minlength=len(p))
+        return np.where(cnt > 0, miss / np.maximum(cnt, 1), 0.0)
 
 
 _CHUNK = 50_000
