@@ -4,7 +4,7 @@
 
 For each site (a copy of each --site, and a corpus of each --n articles from
 bench/corpus.py), two copies are built, one with the code of git ref --before (exported
-with ``git archive`` to a temporary folder) and one with this checkout's: a cold build,
+with ``git archive`` to a temporary folder) and one with this checkout's (copied): a cold build,
 then a no-change build (cache warm).  Then --edits times a fixed random article gets a
 paragraph of another (the same edit in both copies) and each copy is rebuilt with
 ``digest build -v`` in a new process, the two versions taking turns in alternating order;
@@ -37,9 +37,19 @@ def export(ref: str, dest: Path) -> Path:
     """The digest package (and its themes) of git ref ``ref``, as files under dest."""
     dest.mkdir(parents=True)
     tar = subprocess.run(
-        ["git", "-C", str(REPO), "archive", ref, "digest", "themes"], check=True, capture_output=True
+        ["git", "-C", str(REPO), "archive", ref, "digest", "themes"],
+        check=True,
+        capture_output=True,
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(dest)], input=tar, check=True)
+    return dest
+
+
+def snapshot(dest: Path) -> Path:
+    """This checkout's digest package and themes as they are now, copied under dest (so
+    an edit made while the benchmark runs does not change the code it times)."""
+    for part in ("digest", "themes"):
+        shutil.copytree(REPO / part, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
     return dest
 
 
@@ -115,7 +125,10 @@ def main() -> None:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        versions = {"before": export(args.before, tmp / "before-code"), "after": REPO}
+        versions = {
+            "before": export(args.before, tmp / "before-code"),
+            "after": snapshot(tmp / "after-code"),
+        }
         print(f"One-article edits, median of {args.edits} (seconds; new process each)\n")
         print("| site | articles | code | related | stories | stories / related | stories each |")
         print("|---|---:|---|---:|---:|---:|---|")

@@ -54,19 +54,19 @@ def site_stories(
 
 @dataclass(frozen=True)
 class _Saved:
-    """A Graph as stored: arrays as little-endian bytes."""
+    """A Graph as stored: arrays as little-endian bytes (rows and counts as int32)."""
 
     keys: tuple[str, ...]
     sigs: tuple[str, ...]
-    lists: bytes  # <i8, n x NEIGHBOURS
+    lists: bytes  # <i4, n x NEIGHBOURS
     scores: bytes  # <f8, n x NEIGHBOURS
-    df_ids: bytes  # <i8: the buckets of nonzero document frequency
-    df_counts: bytes  # <i8: their document frequencies
-    a: bytes  # <i8
-    b: bytes  # <i8
+    df_ids: bytes  # <i4: the buckets of nonzero document frequency
+    df_counts: bytes  # <i4: their document frequencies
+    a: bytes  # <i4
+    b: bytes  # <i4
     s: bytes  # <f8
-    comp: bytes  # <i8
-    label: bytes  # <i8
+    comp: bytes  # <i4
+    label: bytes  # <i4
 
     @classmethod
     def of(cls, g: Graph) -> _Saved:
@@ -74,20 +74,20 @@ class _Saved:
         return cls(
             g.keys,
             g.sigs,
-            g.lists.astype("<i8").tobytes(),
+            g.lists.astype("<i4").tobytes(),
             g.scores.astype("<f8").tobytes(),
-            ids.astype("<i8").tobytes(),
-            g.df[ids].astype("<i8").tobytes(),
-            g.a.astype("<i8").tobytes(),
-            g.b.astype("<i8").tobytes(),
+            ids.astype("<i4").tobytes(),
+            g.df[ids].astype("<i4").tobytes(),
+            g.a.astype("<i4").tobytes(),
+            g.b.astype("<i4").tobytes(),
             g.s.astype("<f8").tobytes(),
-            g.comp.astype("<i8").tobytes(),
-            g.label.astype("<i8").tobytes(),
+            g.comp.astype("<i4").tobytes(),
+            g.label.astype("<i4").tobytes(),
         )
 
 
 def _ints(raw: bytes) -> np.ndarray:
-    return np.frombuffer(raw, dtype="<i8").astype(np.int64)
+    return np.frombuffer(raw, dtype="<i4").astype(np.int64)
 
 
 def _load(store: cache.Cache, state_key: str) -> Graph | None:
