@@ -274,3 +274,51 @@ def test_features_of_one_article_moving_the_idf_rescore_the_pairs_of_others(
     assert cold.graph is not None and before.graph is not None
     assert not np.array_equal(cold.graph.s, before.graph.s)  # the scores did move
     _same_graph(after, cold)
+
+
+def test_pair_scores_follow_the_rule_written_out_plainly() -> None:
+    """_scores (numpy, any subset of pairs) against the rule in plain Python: related
+    cosine and story-feature cosine weighted, times one minus the weighted conflict."""
+    import math
+    import random
+
+    from digest.stories import grouping as g
+
+    rng = random.Random(3)
+    mask = (1 << g.FEATURE_BITS) - 1
+    feats = []
+    for _ in range(40):
+        plain = set(rng.sample(range(1, 2000), 30))
+        main = set(rng.sample(range(1, 2000), 3)) - plain
+        feats.append(array("i", sorted(plain | {i | g.SALIENT_TAG for i in main})))
+    n = len(feats)
+    df: dict[int, int] = {}
+    for f in feats:
+        for i in f:
+            df[i & mask] = df.get(i & mask, 0) + 1
+    idf = {i: math.log((n + 1) / (d + 1.0)) + 1.0 for i, d in df.items()}
+
+    def expected(p: int, q: int, cos: float) -> float:
+        named = [{i & mask for i in feats[r]} for r in (p, q)]
+        main = [{i & mask for i in feats[r] if i & g.SALIENT_TAG} for r in (p, q)]
+        dot = sum(idf[i] ** 2 for i in named[0] & named[1])
+        norm = [math.sqrt(sum(idf[i] ** 2 for i in s)) for s in named]
+        e = dot / (norm[0] * norm[1])
+        lack = [len(main[k] - named[1 - k]) / len(main[k]) if main[k] else 0.0 for k in (0, 1)]
+        return ((1 - g.ENTITY_WEIGHT) * cos + g.ENTITY_WEIGHT * e) * (
+            1 - g.CONFLICT_WEIGHT * sum(lack) / 2
+        )
+
+    pairs = [(p, q) for p in range(n) for q in range(p + 1, n) if rng.random() < 0.2]
+    a = np.array([p for p, _ in pairs], dtype=np.int64)
+    b = np.array([q for _, q in pairs], dtype=np.int64)
+    cos = np.array([rng.random() for _ in pairs])
+    table = np.ones(1 << g.FEATURE_BITS)
+    for i, v in idf.items():
+        table[i] = v
+    got = g._scores(a, b, cos, feats, table)
+    want = [expected(p, q, c) for (p, q), c in zip(pairs, cos.tolist(), strict=True)]
+    assert got.tolist() == pytest.approx(want, rel=1e-9)
+    # a pair scores the same bits whichever other pairs are scored with it
+    some = slice(3, 9)
+    assert g._scores(a[some], b[some], cos[some], feats, table).tolist() == got[some].tolist()

@@ -224,7 +224,9 @@ def summarize_story(members: Sequence[Member], limit: int) -> list[tuple[int, st
             used_by.setdefault(w, set()).add(c.member)
     scored = []
     for c in cands:
-        support = sum(len(used_by[w] - {c.member}) for w in c.words)
+        # the other members using each word (c's own member is one of its users): counted,
+        # not copied, so a story of g members costs O(g) in all, not O(g^2)
+        support = sum(len(used_by[w]) - 1 for w in c.words)
         score = support / math.sqrt(len(c.words)) if c.words else 0.0
         scored.append(_Candidate(c.member, c.index, c.text, c.words, round(score, 9)))
     scored.sort(key=lambda c: (-c.score, c.member, c.index))

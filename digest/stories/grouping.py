@@ -181,7 +181,7 @@ def _feature_ids(feats: Sequence[array]) -> tuple[np.ndarray, np.ndarray]:
     """(every row's story-feature ids, tag masked off, concatenated; each row's count)."""
     lens = np.fromiter((len(f) for f in feats), dtype=np.int64, count=len(feats))
     raw = b"".join(f.tobytes() for f in feats)
-    ids = np.frombuffer(raw, dtype=np.int32).astype(np.int64) & ((1 << FEATURE_BITS) - 1)
+    ids = np.frombuffer(raw, dtype=np.int32) & np.int32((1 << FEATURE_BITS) - 1)
     return ids, lens
 
 
@@ -242,19 +242,22 @@ def _scores(
     sub = [feats[r] for r in rows.tolist()]
     m = len(sub)
     lens = np.fromiter((len(f) for f in sub), dtype=np.int64, count=m)
-    raw = np.frombuffer(b"".join(f.tobytes() for f in sub), dtype=np.int32).astype(np.int64)
-    ids = raw & mask
+    raw = np.frombuffer(b"".join(f.tobytes() for f in sub), dtype=np.int32)
+    ids = raw & np.int32(mask)
     indptr = np.zeros(m + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
     w = idf[ids]
-    row_of = np.repeat(np.arange(m), lens)
+    row_of = np.repeat(np.arange(m, dtype=np.int32), lens)
     norms = np.sqrt(np.bincount(row_of, weights=w * w, minlength=m))
+    tagged = (raw & np.int32(SALIENT_TAG)) != 0  # main actors, a row at a time
+    actor_count, actor_ids = np.bincount(row_of[tagged], minlength=m), ids[tagged]
+    # (the matrix may take ids and w as they are: sum_duplicates sorts them in place)
     x = sparse.csr_matrix((w, ids, indptr), shape=(m, 1 << FEATURE_BITS))
     x.sum_duplicates()
-    # what each row names (row, id), sorted; and its main actors, a row at a time
-    named = np.repeat(np.arange(m), np.diff(x.indptr)) * (1 << FEATURE_BITS) + x.indices
-    tagged = (raw & SALIENT_TAG) != 0
-    actors = _Actors(np.bincount(row_of[tagged], minlength=m), ids[tagged], named)
+    # what each row names (row, id), sorted
+    named = np.repeat(np.arange(m, dtype=np.int64), np.diff(x.indptr)) * (1 << FEATURE_BITS)
+    named += x.indices
+    actors = _Actors(actor_count, actor_ids.astype(np.int64), named)
     for start in range(0, len(a), _CHUNK):
         end = min(start + _CHUNK, len(a))
         la, lb = local[a[start:end]], local[b[start:end]]
