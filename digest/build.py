@@ -44,7 +44,7 @@ from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Entry, Page, RelatedLink
 from digest.paths import shown
-from digest.stories.compose import Member, Stories
+from digest.stories.compose import Stories
 
 STAGES = (
     "collect",
@@ -153,10 +153,8 @@ def _build(
                     wide=stories.NEIGHBOURS if config.stories.enabled else 0,
                 )
             with clock.stage("stories"):
-                groups = stories.group(site, related_.neighbours, config.stories)
-                members = [Member(it.article, it.summary) for it in site.items]
-                told = stories.compose(
-                    members, groups, related_.neighbours, config.summary.sentences
+                told = stories.site_stories(
+                    site, related_.neighbours, config.stories, config.summary.sentences, store
                 )
             with clock.stage("entries"):
                 entries = _entries(site, related_.links, told)

@@ -234,3 +234,23 @@ def test_serve_serves_the_new_pages(tmp_path: Path) -> None:
         assert target is not None, rel
         target = target / "index.html" if target.is_dir() else target
         assert target.is_file() and _content_type(target).startswith(ctype), rel
+
+
+def test_a_story_summary_is_made_once_for_the_same_member_summaries() -> None:
+    ms = [
+        member("gazette", 25, "Kestrel Bridge was closed on Wednesday.", "Drivers detour."),
+        member("review", 25, "Hauliers face a detour.", "Kestrel Bridge shut.", hour=5),
+    ]
+    made: dict[str, list[tuple[int, str]]] = {}
+    first = compose(ms, [(0, 1)], [[], []], used=made).all[0]
+    assert len(made) == 1 and first.summary
+    # what was made before is reused as it is, not made again
+    (key,) = made
+    kept = {key: [(1, "Hauliers face a detour.")]}
+    again = compose(ms, [(0, 1)], [[], []], memo=kept).all[0]
+    assert again.summary == ("Hauliers face a detour.",) and again.summary_from == ("review",)
+    # another member summary: another key, made anew
+    edited = [ms[0], member("review", 25, "Hauliers face a long detour.", hour=5)]
+    used: dict[str, list[tuple[int, str]]] = {}
+    third = compose(edited, [(0, 1)], [[], []], memo=kept, used=used).all[0]
+    assert key not in used and third.summary != again.summary

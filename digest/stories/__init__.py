@@ -2,12 +2,23 @@
 
 :func:`digest.stories.grouping.group` decides which articles tell one story;
 :func:`digest.stories.compose.compose` makes each group a Story (headline, summary,
-timeline, outlets, stable slug).
+timeline, outlets, stable slug); :func:`digest.stories.state.site_stories` does both,
+keeping its work in the build cache so that a rebuild redoes only what changed.
 """
 
 from __future__ import annotations
 
 from digest.stories.compose import Member, Stories, compose
-from digest.stories.grouping import NEIGHBOURS, Grouping, group
+from digest.stories.grouping import NEIGHBOURS, Grouping, group, regroup
+from digest.stories.state import site_stories
 
-__all__ = ["NEIGHBOURS", "Grouping", "Member", "Stories", "compose", "group"]
+__all__ = [
+    "NEIGHBOURS",
+    "Grouping",
+    "Member",
+    "Stories",
+    "compose",
+    "group",
+    "regroup",
+    "site_stories",
+]

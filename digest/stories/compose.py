@@ -32,9 +32,10 @@ tests/test_stories_site.py:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from digest import cache
 from digest.model import Article, Story, Summary
 from digest.related import Neighbours, terms
 
@@ -72,24 +73,39 @@ def order_key(a: Article) -> tuple[float, str]:
     return (a.date.timestamp(), a.slug)
 
 
+Picked = list[tuple[int, str]]  # a story's summary: (member in story order, sentence)
+
+
 def compose(
     members: Sequence[Member],
     groups: Sequence[Sequence[int]],
     neighbours: Neighbours,
     sentences: int = 3,
+    memo: Mapping[str, Picked] | None = None,
+    used: dict[str, Picked] | None = None,
 ) -> Stories:
-    """Each group of rows (into ``members``) as a Story."""
+    """Each group of rows (into ``members``) as a Story.
+
+    ``memo``: story summaries made before, by :func:`summary_key` (a story whose key is
+    there is not summarized again); ``used`` gets every summary of this call by key."""
     out: list[Story] = []
     for rows in groups:
-        out.append(compose_one(members, rows, neighbours, sentences))
+        out.append(compose_one(members, rows, neighbours, sentences, memo, used))
     out.sort(key=lambda s: s.slug)
     of = {slug: s for s in out for slug in s.articles}
     return Stories(tuple(out), of)
 
 
 def compose_one(
-    members: Sequence[Member], rows: Sequence[int], neighbours: Neighbours, sentences: int = 3
+    members: Sequence[Member],
+    rows: Sequence[int],
+    neighbours: Neighbours,
+    sentences: int = 3,
+    memo: Mapping[str, Picked] | None = None,
+    used: dict[str, Picked] | None = None,
 ) -> Story:
+    if len(rows) == 1:  # most articles are alone: their story is the article (no ranking)
+        return _alone(members[rows[0]])
     ordered = sorted(rows, key=lambda r: order_key(members[r].article))
     arts = [members[r].article for r in ordered]
     first = arts[0]
@@ -97,7 +113,13 @@ def compose_one(
     slug = first.slug
     head = members[headline_row(members, ordered, neighbours)].article
     if page:
-        picked = summarize_story([members[r] for r in ordered], sentences)
+        told = [members[r] for r in ordered]
+        k = summary_key(told, sentences) if memo is not None or used is not None else ""
+        picked = memo.get(k) if memo is not None else None
+        if picked is None or not all(0 <= m < len(told) for m, _ in picked):
+            picked = summarize_story(told, sentences)
+        if used is not None:
+            used[k] = picked
         summary = tuple(text for _, text in picked)
         summary_from = tuple(arts[m].slug for m, _ in picked)
     else:
@@ -115,6 +137,33 @@ def compose_one(
         page=page,
         headline_from=head.slug,
         summary_from=summary_from,
+    )
+
+
+def _alone(m: Member) -> Story:
+    """The story of an article alone in its group (what the general case gives for it)."""
+    a = m.article
+    summary = tuple(m.summary.sentences)
+    return Story(
+        slug=a.slug,
+        title=a.title,
+        url=a.url,
+        articles=(a.slug,),
+        summary=summary,
+        sources=(a.source,) if a.source else (),
+        first=a.date,
+        last=a.date,
+        page=False,
+        headline_from=a.slug,
+        summary_from=(a.slug,) * len(summary),
+    )
+
+
+def summary_key(members: Sequence[Member], limit: int) -> str:
+    """What a story's summary depends on: its members' summaries and languages in story
+    order, and the sentence limit."""
+    return cache.quick_key(
+        limit, [[m.article.language, list(m.summary.sentences)] for m in members]
     )
 
 
@@ -175,7 +224,9 @@ def summarize_story(members: Sequence[Member], limit: int) -> list[tuple[int, st
             used_by.setdefault(w, set()).add(c.member)
     scored = []
     for c in cands:
-        support = sum(len(used_by[w] - {c.member}) for w in c.words)
+        # the other members using each word (c's own member is one of its users): counted,
+        # not copied, so a story of g members costs O(g) in all, not O(g^2)
+        support = sum(len(used_by[w]) - 1 for w in c.words)
         score = support / math.sqrt(len(c.words)) if c.words else 0.0
         scored.append(_Candidate(c.member, c.index, c.text, c.words, round(score, 9)))
     scored.sort(key=lambda c: (-c.score, c.member, c.index))

@@ -16,14 +16,19 @@ components of the pairs scoring at least ``threshold``: components are found fir
 (cheap) and clustered one at a time.
 
 Deterministic: ties are broken by slug, and nothing depends on row order beyond it.
-The cost is O(N * k log) over the neighbour lists, whatever changed: after one edited
-article, regrouping costs less than updating the related links.
+The cost is O(N * k log) over the neighbour lists (average link within a component:
+each pair rescored at most MAX_GROUP times).  Between builds (:func:`regroup`, kept by
+digest.stories.state) only the pairs an edit touched are scored again and only the
+components they are in clustered again: after one edited article, regrouping costs a
+fraction of updating the related links.
 """
 
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -44,36 +49,163 @@ NEIGHBOURS = 9
 def group(site: Collected, neighbours: Neighbours, cfg: StoriesConfig) -> Grouping:
     """The stories of the site as groups of rows (every row in exactly one group; a
     row alone is a story of one article).  Groups are ordered by their first row."""
+    return regroup(site, neighbours, cfg).groups
+
+
+@dataclass(frozen=True)
+class Graph:
+    """What grouping computed, kept for the next build (rows: Collected.items order).
+
+    The scored pairs are ``(a[k], b[k])``, a < b, similarity ``s[k]``, sorted; ``comp``
+    and ``label`` give each row's component (at ``threshold``) and group as their
+    smallest row."""
+
+    keys: tuple[str, ...]  # article slugs
+    sigs: tuple[str, ...]  # source keys (cover an article's text, title, date, slug)
+    lists: np.ndarray  # (n, NEIGHBOURS) int64: the neighbour rows that count (-1: none)
+    scores: np.ndarray  # (n, NEIGHBOURS) float64: their related scores
+    df: np.ndarray  # int64 document frequency of every story-feature bucket
+    a: np.ndarray  # int64
+    b: np.ndarray  # int64
+    s: np.ndarray  # float64
+    comp: np.ndarray  # int64
+    label: np.ndarray  # int64
+
+
+@dataclass(frozen=True)
+class Regrouped:
+    """:func:`regroup`'s result: the groups, the graph to keep, the rows regrouped."""
+
+    groups: Grouping
+    graph: Graph | None  # None when grouping is off (nothing to keep)
+    redone: int  # rows whose group was worked out again (0: all reused)
+
+
+def regroup(
+    site: Collected,
+    neighbours: Neighbours,
+    cfg: StoriesConfig,
+    previous: Graph | None = None,
+) -> Regrouped:
+    """:func:`group`, reusing the last build's ``previous`` graph where nothing changed.
+
+    A row is *touched* when its source changed, its neighbour list (the first NEIGHBOURS)
+    changed, or it holds a story feature whose document frequency changed (its IDF, so
+    its entity scores, moved).  Only pairs with a touched end are scored again; only the
+    components (at ``threshold``) holding an end of a pair that was removed, added or
+    rescored are clustered again; every other component keeps its groups.  That is exact:
+    a component's clustering depends on nothing but the pairs inside it and the slugs,
+    and a pair with no touched end has the same score as before.  With other slugs (an
+    article added, removed or renamed) or another threshold (a new cache key, so no
+    ``previous``) every pair is scored and every component clustered."""
     n = len(site.items)
     if not cfg.enabled or n < 2:
-        return tuple((i,) for i in range(n))
-    window = cfg.window_days * 86400
-    dates = [it.article.date.timestamp() for it in site.items]
-    keys = [it.article.slug for it in site.items]
-    edges = _edges([row[:NEIGHBOURS] for row in neighbours], dates, window)
-    _with_features(edges, [it.features for it in site.items])
-    comps = _components(n, edges, cfg.threshold)
-    groups: list[tuple[int, ...]] = []
-    for comp in comps:
-        if len(comp) == 1:
-            groups.append(tuple(comp))
-        else:
-            groups.extend(_average_link(comp, edges, cfg.threshold, keys))
-    groups.sort(key=lambda g: g[0])
-    return tuple(groups)
+        return Regrouped(tuple((i,) for i in range(n)), None, n)
+    keys = tuple(it.article.slug for it in site.items)
+    sigs = tuple(it.key for it in site.items)
+    dates = np.array([it.article.date.timestamp() for it in site.items], dtype=np.float64)
+    lists, scores = _table(neighbours, n)
+    feats = [it.features for it in site.items]
+    ids, lens = _feature_ids(feats)
+    df = np.bincount(ids, minlength=1 << FEATURE_BITS).astype(np.int64)
+    old = previous if _fits(previous, keys) else None
+    if old is None:
+        touched = np.ones(n, dtype=bool)
+    else:
+        edited = (x != y for x, y in zip(sigs, old.sigs, strict=True))
+        touched = np.fromiter(edited, dtype=bool, count=n)
+        touched |= (lists != old.lists).any(axis=1) | (scores != old.scores).any(axis=1)
+        moved = np.flatnonzero(df != old.df)
+        if len(moved):
+            holders = np.repeat(np.arange(n), lens)[np.isin(ids, moved)]
+            touched[holders] = True
+        if not touched.any():
+            return Regrouped(_groups(old.label), old, 0)
+    a, b, cos = _pairs(lists, scores, dates, cfg.window_days * 86400, touched)
+    # IDF of every bucket, from the whole site's document frequencies (one table, so a
+    # pair scores the same bits whichever rows are scored with it)
+    idf = np.log((n + 1) / (df + 1.0)) + 1.0
+    s = _scores(a, b, cos, feats, idf)
+    if old is None:
+        dirty = np.ones(n, dtype=bool)
+        comp = np.arange(n, dtype=np.int64)
+        label = np.arange(n, dtype=np.int64)
+    else:
+        gone = touched[old.a] | touched[old.b]
+        ends = touched.copy()
+        for x in (old.a[gone], old.b[gone], a, b):
+            ends[x] = True
+        dirty = np.isin(old.comp, np.unique(old.comp[ends]))
+        a = np.concatenate([old.a[~gone], a])
+        b = np.concatenate([old.b[~gone], b])
+        s = np.concatenate([old.s[~gone], s])
+        order = np.lexsort((b, a))
+        a, b, s = a[order], b[order], s[order]
+        comp, label = old.comp.copy(), old.label.copy()
+    _cluster(a, b, s, dirty, keys, cfg.threshold, comp, label)
+    graph = Graph(keys, sigs, lists, scores, df, a, b, s, comp, label)
+    return Regrouped(_groups(label), graph, int(dirty.sum()))
 
 
-def _edges(
-    neighbours: Neighbours, dates: Sequence[float], window: float
-) -> dict[int, dict[int, float]]:
-    """Symmetric similarity of every listed pair within the date window."""
-    out: dict[int, dict[int, float]] = {}
-    for i, row in enumerate(neighbours):
-        for j, score in row:
-            if i != j and abs(dates[i] - dates[j]) <= window:
-                out.setdefault(i, {})[j] = score
-                out.setdefault(j, {})[i] = score
-    return out
+def _fits(previous: Graph | None, keys: tuple[str, ...]) -> bool:
+    """Whether the last build's graph is of these rows (same slugs, same order)."""
+    if previous is None or previous.keys != keys:
+        return False
+    n = len(keys)
+    return len(previous.sigs) == n and previous.lists.shape == (n, NEIGHBOURS)
+
+
+def _table(neighbours: Neighbours, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first NEIGHBOURS of each row's list as (n, NEIGHBOURS) arrays of rows (-1 pad)
+    and scores (0 pad)."""
+    k = NEIGHBOURS
+    lists = np.full((n, k), -1, dtype=np.int64)
+    scores = np.zeros((n, k), dtype=np.float64)
+    lens = np.fromiter((min(len(row), k) for row in neighbours[:n]), dtype=np.int64)
+    total = int(lens.sum())
+    if total:
+        flat = np.fromiter(
+            (x for row in neighbours[:n] for pair in row[:k] for x in pair),
+            dtype=np.float64,
+            count=2 * total,
+        ).reshape(total, 2)
+        rows = np.repeat(np.arange(len(lens)), lens)
+        starts = np.repeat(np.cumsum(lens) - lens, lens)
+        pos = np.arange(total) - starts
+        lists[rows, pos] = flat[:, 0].astype(np.int64)
+        scores[rows, pos] = flat[:, 1]
+    return lists, scores
+
+
+def _feature_ids(feats: Sequence[array]) -> tuple[np.ndarray, np.ndarray]:
+    """(every row's story-feature ids, tag masked off, concatenated; each row's count)."""
+    lens = np.fromiter((len(f) for f in feats), dtype=np.int64, count=len(feats))
+    raw = b"".join(f.tobytes() for f in feats)
+    ids = np.frombuffer(raw, dtype=np.int32) & np.int32((1 << FEATURE_BITS) - 1)
+    return ids, lens
+
+
+def _pairs(
+    lists: np.ndarray, scores: np.ndarray, dates: np.ndarray, window: float, touched: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The listed pairs (a < b, sorted) within the date window that have a touched end,
+    with their related score: the larger row's, when it lists the smaller one (both
+    sides list the same cosine; a pass over the rows in order, the later one winning,
+    is what this reproduces)."""
+    n, k = lists.shape
+    i = np.repeat(np.arange(n, dtype=np.int64), k)
+    j = lists.ravel()
+    sc = scores.ravel()
+    ok = j >= 0
+    i, j, sc = i[ok], j[ok], sc[ok]
+    ok = (i != j) & (np.abs(dates[i] - dates[j]) <= window) & (touched[i] | touched[j])
+    i, j, sc = i[ok], j[ok], sc[ok]
+    lo, hi = np.minimum(i, j), np.maximum(i, j)
+    order = np.lexsort((i == hi, hi, lo))
+    lo, hi, sc = lo[order], hi[order], sc[order]
+    last = np.ones(len(lo), dtype=bool)
+    last[:-1] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
+    return lo[last], hi[last], sc[last]
 
 
 # A pair's similarity is ((1 - ENTITY_WEIGHT) * cosine + ENTITY_WEIGHT * entity overlap)
@@ -83,76 +215,179 @@ ENTITY_WEIGHT = 0.3
 CONFLICT_WEIGHT = 0.3
 
 
-def _with_features(edges: dict[int, dict[int, float]], feats: Sequence) -> None:
-    """Each listed pair's score becomes ``(1 - ENTITY_WEIGHT) * cosine + ENTITY_WEIGHT * e``,
-    e the cosine of the two articles' story features (digest.storyfeatures, binary, IDF
-    over this site): look-alike stories share words, not names and numbers.
+def _scores(
+    a: np.ndarray, b: np.ndarray, cos: np.ndarray, feats: Sequence[array], idf: np.ndarray
+) -> np.ndarray:
+    """Each pair's similarity: ``(1 - ENTITY_WEIGHT) * cosine + ENTITY_WEIGHT * e``, e the
+    cosine of the two articles' story features (digest.storyfeatures, binary, IDF over
+    this site): look-alike stories share words, not names and numbers.
 
     Then it is scaled by ``1 - CONFLICT_WEIGHT * conflict``: ``conflict`` is the share of
     each article's main actors (its most frequent names, tagged by digest.storyfeatures)
     that the other article does not name, averaged over the two directions.  Two articles
     of one story name each other's main actors; two look-alike stories share the topic's
     names (the player, the island) but each has actors of its own (the team that made the
-    offer).  Computed for the listed pairs only (at most 2 x NEIGHBOURS per article), a
-    chunk at a time."""
+    offer).  Computed for the given pairs only (at most 2 x NEIGHBOURS per article), a
+    chunk at a time, from the rows they join: a pair's score depends on its two rows
+    and ``idf`` alone, whatever other pairs are scored with it."""
     from scipy import sparse
 
-    n = len(feats)
-    if not edges:
-        return
-    lens = np.fromiter((len(f) for f in feats), dtype=np.int64, count=n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(lens, out=indptr[1:])
+    out = np.zeros(len(a), dtype=np.float64)
+    if not len(a):
+        return out
     mask = (1 << FEATURE_BITS) - 1
-    ids = np.frombuffer(b"".join(f.tobytes() for f in feats), dtype=np.int32) & mask
-    named = [frozenset(i & mask for i in f) for f in feats]
-    main = [frozenset(i & mask for i in f if i & SALIENT_TAG) for f in feats]
-    df = np.bincount(ids, minlength=1 << FEATURE_BITS)
-    idf = np.log((n + 1) / (df[ids] + 1.0)) + 1.0
-    rows = np.repeat(np.arange(n), lens)
-    norms = np.sqrt(np.bincount(rows, weights=idf * idf, minlength=n))
-    x = sparse.csr_matrix((idf, ids, indptr), shape=(n, 1 << FEATURE_BITS))
+    rows = np.unique(np.concatenate([a, b]))
+    local = np.full(len(feats), -1, dtype=np.int64)
+    local[rows] = np.arange(len(rows))
+    sub = [feats[r] for r in rows.tolist()]
+    m = len(sub)
+    lens = np.fromiter((len(f) for f in sub), dtype=np.int64, count=m)
+    raw = np.frombuffer(b"".join(f.tobytes() for f in sub), dtype=np.int32)
+    ids = raw & np.int32(mask)
+    indptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(lens, out=indptr[1:])
+    w = idf[ids]
+    row_of = np.repeat(np.arange(m, dtype=np.int32), lens)
+    norms = np.sqrt(np.bincount(row_of, weights=w * w, minlength=m))
+    tagged = (raw & np.int32(SALIENT_TAG)) != 0  # main actors, a row at a time
+    actor_count, actor_ids = np.bincount(row_of[tagged], minlength=m), ids[tagged]
+    # (the matrix may take ids and w as they are: sum_duplicates sorts them in place)
+    x = sparse.csr_matrix((w, ids, indptr), shape=(m, 1 << FEATURE_BITS))
     x.sum_duplicates()
-    pairs = [(i, j) for i, row in edges.items() for j in row if i < j]
-    for start in range(0, len(pairs), _CHUNK):
-        chunk = np.array(pairs[start : start + _CHUNK], dtype=np.int64)
-        a, b = chunk[:, 0], chunk[:, 1]
-        dot = np.asarray(x[a].multiply(x[b]).sum(axis=1)).ravel()
-        den = norms[a] * norms[b]
+    # what each row names (row, id), sorted
+    named = np.repeat(np.arange(m, dtype=np.int64), np.diff(x.indptr)) * (1 << FEATURE_BITS)
+    named += x.indices
+    actors = _Actors(actor_count, actor_ids.astype(np.int64), named)
+    for start in range(0, len(a), _CHUNK):
+        end = min(start + _CHUNK, len(a))
+        la, lb = local[a[start:end]], local[b[start:end]]
+        dot = np.asarray(x[la].multiply(x[lb]).sum(axis=1)).ravel()
+        den = norms[la] * norms[lb]
         e = np.clip(np.where(den > 0, dot / np.maximum(den, 1e-12), 0.0), 0.0, 1.0)
-        for i, j, ek in zip(a.tolist(), b.tolist(), e.tolist(), strict=True):
-            score = (1 - ENTITY_WEIGHT) * edges[i][j] + ENTITY_WEIGHT * ek
-            conflict = (_missing(main[i], named[j]) + _missing(main[j], named[i])) / 2
-            edges[i][j] = edges[j][i] = score * (1 - CONFLICT_WEIGHT * conflict)
+        conflict = (actors.missing(la, lb) + actors.missing(lb, la)) / 2
+        score = (1 - ENTITY_WEIGHT) * cos[start:end] + ENTITY_WEIGHT * e
+        out[start:end] = score * (1 - CONFLICT_WEIGHT * conflict)
+    return out
 
 
-def _missing(actors: frozenset[int], named: frozenset[int]) -> float:
-    """The share of one article's main actors that another article does not name."""
-    return len(actors - named) / len(actors) if actors else 0.0
+def _with_features(edges: dict[int, dict[int, float]], feats: Sequence[array]) -> None:
+    """Each listed pair's related cosine in ``edges`` (symmetric) becomes its score
+    (:func:`_scores`, IDF over ``feats``)."""
+    n = len(feats)
+    pairs = sorted((i, j) for i, row in edges.items() for j in row if i < j)
+    if not pairs:
+        return
+    a = np.array([i for i, _ in pairs], dtype=np.int64)
+    b = np.array([j for _, j in pairs], dtype=np.int64)
+    cos = np.array([edges[i][j] for i, j in pairs], dtype=np.float64)
+    df = np.bincount(_feature_ids(feats)[0], minlength=1 << FEATURE_BITS)
+    s = _scores(a, b, cos, feats, np.log((n + 1) / (df + 1.0)) + 1.0)
+    for (i, j), score in zip(pairs, s.tolist(), strict=True):
+        edges[i][j] = edges[j][i] = score
+
+
+class _Actors:
+    """The main actors of some rows (``count`` per row, their ids row after row) and
+    what each row names (``named``: row * 2**FEATURE_BITS + id, sorted)."""
+
+    def __init__(self, count: np.ndarray, ids: np.ndarray, named: np.ndarray) -> None:
+        self.count = count
+        self.ptr = np.cumsum(count) - count
+        self.ids = ids
+        self.named = named
+
+    def missing(self, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """For each pair, the share of row p's main actors that row q does not name (0
+        when p has none)."""
+        cnt = self.count[p]
+        total = int(cnt.sum())
+        if not total:
+            return np.zeros(len(p), dtype=np.float64)
+        which = np.repeat(np.arange(len(p)), cnt)
+        offset = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+        wanted = (
+            np.repeat(q, cnt) * (1 << FEATURE_BITS) + self.ids[np.repeat(self.ptr[p], cnt) + offset]
+        )
+        at = np.minimum(np.searchsorted(self.named, wanted), len(self.named) - 1)
+        absent = (self.named[at] != wanted).astype(np.float64)
+        miss = np.bincount(which, weights=absent, minlength=len(p))
+        return np.where(cnt > 0, miss / np.maximum(cnt, 1), 0.0)
 
 
 _CHUNK = 50_000
 
 
-def _components(n: int, edges: dict[int, dict[int, float]], threshold: float) -> list[list[int]]:
-    parent = list(range(n))
+def _cluster(
+    a: np.ndarray,
+    b: np.ndarray,
+    s: np.ndarray,
+    dirty: np.ndarray,
+    keys: Sequence[str],
+    threshold: float,
+    comp: np.ndarray,
+    label: np.ndarray,
+) -> None:
+    """Components (pairs at ``threshold`` or more) and average-link groups of the
+    ``dirty`` rows, written into ``comp`` and ``label`` (a row's smallest fellow).
+    No pair at ``threshold`` joins a dirty row to a clean one (see :func:`regroup`)."""
+    rows = np.flatnonzero(dirty)
+    if not len(rows):
+        return
+    inside = dirty[a] & dirty[b]
+    a, b, s = a[inside], b[inside], s[inside]
+    strong = s >= threshold
+    # union-find over the rows of strong pairs; a root is its component's smallest row
+    parent: dict[int, int] = {}
 
     def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+        root = i
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while i != root:
+            parent[i], i = root, parent[i]
+        return root
 
-    for i, row in edges.items():
-        for j, s in row.items():
-            if s >= threshold:
-                a, b = find(i), find(j)
-                if a != b:
-                    parent[max(a, b)] = min(a, b)
-    comps: dict[int, list[int]] = {}
-    for i in range(n):
-        comps.setdefault(find(i), []).append(i)
-    return list(comps.values())
+    for i, j in zip(a[strong].tolist(), b[strong].tolist(), strict=True):
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+    comp[rows] = rows
+    for i in list(parent):
+        comp[i] = find(i)
+    label[rows] = rows
+    # the pairs inside each component of two or more rows, a component at a time
+    same = comp[a] == comp[b]
+    a, b, s = a[same], b[same], s[same]
+    if not len(a):
+        return
+    by = np.argsort(comp[a], kind="stable")
+    a, b, s = a[by], b[by], s[by]
+    pc = comp[a]
+    cuts = (np.flatnonzero(pc[1:] != pc[:-1]) + 1).tolist()
+    members = rows[np.lexsort((rows, comp[rows]))]  # dirty rows by component, then row
+    mc = comp[members]
+    starts = np.searchsorted(mc, pc[[0, *cuts]])
+    ends = np.searchsorted(mc, pc[[0, *cuts]], side="right")
+    al, bl, sl = a.tolist(), b.tolist(), s.tolist()
+    for (lo, hi), start, end in zip(
+        zip([0, *cuts], [*cuts, len(al)], strict=True), starts.tolist(), ends.tolist(), strict=True
+    ):
+        edges: dict[int, dict[int, float]] = {}
+        for i, j, w in zip(al[lo:hi], bl[lo:hi], sl[lo:hi], strict=True):
+            edges.setdefault(i, {})[j] = w
+            edges.setdefault(j, {})[i] = w
+        for g in _average_link(members[start:end].tolist(), edges, threshold, keys):
+            label[list(g)] = g[0]
+
+
+def _groups(label: np.ndarray) -> Grouping:
+    """Rows grouped by label (a group's smallest row), each sorted, ordered by first row."""
+    order = np.lexsort((np.arange(len(label)), label)).tolist()
+    sorted_labels = label[order]
+    cuts = (np.flatnonzero(sorted_labels[1:] != sorted_labels[:-1]) + 1).tolist()
+    return tuple(
+        tuple(order[lo:hi]) for lo, hi in zip([0, *cuts], [*cuts, len(order)], strict=True)
+    )
 
 
 # The most articles a story can have.  Average link merges the closest pair of groups

@@ -1,0 +1,133 @@
+"""The ``stories`` stage with its state between builds, in the build cache.
+
+What grouping computed (:class:`~digest.stories.grouping.Graph`: the scored pairs,
+each row's component and group) is kept under a key of the code and the ``stories``
+config, so a change of ``threshold`` or ``window_days`` (or of digest) regroups from
+scratch; otherwise only what an edit touched is regrouped (see
+:func:`~digest.stories.grouping.regroup`).  Each story's summary is kept under a key
+of its members' summaries in story order and ``summary.sentences``, so only stories
+whose members or their summaries changed are summarized again.  Either way the result
+is what a build without the cache makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from digest import cache
+from digest.collect import Collected
+from digest.config import StoriesConfig
+from digest.related import Neighbours
+from digest.stories.compose import Member, Stories, compose
+from digest.stories.grouping import FEATURE_BITS, NEIGHBOURS, Graph, regroup
+
+GROUPS = "story-groups"  # cache namespaces
+SUMMARIES = "story-summaries"
+
+
+def site_stories(
+    site: Collected,
+    neighbours: Neighbours,
+    cfg: StoriesConfig,
+    sentences: int,
+    store: cache.Cache,
+) -> Stories:
+    """The site's stories, reusing the last build's work where its inputs are unchanged."""
+    state_key = cache.key(GROUPS, cache.fingerprint(), cfg, NEIGHBOURS)
+    previous = _load(store, state_key) if cfg.enabled else None
+    got = regroup(site, neighbours, cfg, previous)
+    if got.graph is not None and got.graph is not previous:
+        store.put(GROUPS, state_key, _Saved.of(got.graph))
+        store.prune(GROUPS, [state_key])
+    memo_key = cache.key(SUMMARIES, cache.fingerprint(), sentences)
+    memo = store.get(SUMMARIES, memo_key, dict[str, list[tuple[int, str]]]) or {}
+    used: dict[str, list[tuple[int, str]]] = {}
+    members = [Member(it.article, it.summary) for it in site.items]
+    told = compose(members, got.groups, neighbours, sentences, memo=memo, used=used)
+    if used.keys() != memo.keys():
+        store.put(SUMMARIES, memo_key, used)
+        store.prune(SUMMARIES, [memo_key])
+    return told
+
+
+@dataclass(frozen=True)
+class _Saved:
+    """A Graph as stored: arrays as little-endian bytes (rows and counts as int32)."""
+
+    keys: tuple[str, ...]
+    sigs: tuple[str, ...]
+    lists: bytes  # <i4, n x NEIGHBOURS
+    scores: bytes  # <f8, n x NEIGHBOURS
+    df_ids: bytes  # <i4: the buckets of nonzero document frequency
+    df_counts: bytes  # <i4: their document frequencies
+    a: bytes  # <i4
+    b: bytes  # <i4
+    s: bytes  # <f8
+    comp: bytes  # <i4
+    label: bytes  # <i4
+
+    @classmethod
+    def of(cls, g: Graph) -> _Saved:
+        ids = np.flatnonzero(g.df)
+        return cls(
+            g.keys,
+            g.sigs,
+            g.lists.astype("<i4").tobytes(),
+            g.scores.astype("<f8").tobytes(),
+            ids.astype("<i4").tobytes(),
+            g.df[ids].astype("<i4").tobytes(),
+            g.a.astype("<i4").tobytes(),
+            g.b.astype("<i4").tobytes(),
+            g.s.astype("<f8").tobytes(),
+            g.comp.astype("<i4").tobytes(),
+            g.label.astype("<i4").tobytes(),
+        )
+
+
+def _ints(raw: bytes) -> np.ndarray:
+    return np.frombuffer(raw, dtype="<i4").astype(np.int64)
+
+
+def _load(store: cache.Cache, state_key: str) -> Graph | None:
+    """The kept graph, or None when there is none or it does not hold together."""
+    saved = store.get(GROUPS, state_key, _Saved)
+    if saved is None:
+        return None
+    n = len(saved.keys)
+    try:
+        lists = _ints(saved.lists).reshape(n, NEIGHBOURS)
+        scores = np.frombuffer(saved.scores, dtype="<f8").astype(np.float64).reshape(n, NEIGHBOURS)
+        ids, counts = _ints(saved.df_ids), _ints(saved.df_counts)
+        a, b, comp, label = (_ints(x) for x in (saved.a, saved.b, saved.comp, saved.label))
+        s = np.frombuffer(saved.s, dtype="<f8").astype(np.float64)
+        df = np.zeros(1 << FEATURE_BITS, dtype=np.int64)
+        df[ids] = counts
+    except (ValueError, IndexError):
+        return None
+    rows = np.arange(n)
+    if not (
+        len(saved.sigs) == n
+        and len(a) == len(b) == len(s)
+        and len(comp) == len(label) == n
+        and _within(lists, -1, n)
+        and _within(a, 0, n)
+        and _within(b, 0, n)
+        and bool(np.all(a < b))
+        and _labels(comp, rows)
+        and _labels(label, rows)
+    ):
+        return None
+    return Graph(saved.keys, saved.sigs, lists, scores, df, a, b, s, comp, label)
+
+
+def _within(x: np.ndarray, lo: int, hi: int) -> bool:
+    return not len(x) or (int(x.min()) >= lo and int(x.max()) < hi)
+
+
+def _labels(label: np.ndarray, rows: np.ndarray) -> bool:
+    """Each row's label is a row at most its own, labelled with itself."""
+    return _within(label, 0, len(rows)) and bool(
+        np.all(label <= rows) and np.all(label[label] == label)
+    )
