@@ -10,7 +10,8 @@
     publish       pages -> output folder, swapped in atomically         (digest.publish)
 
 Each stage owns what it keeps between builds (collect: per-source results;
-related: neighbour lists; render: page keys) in the build cache
+related: neighbour lists; stories: scored pairs, groups, story summaries; render: page
+keys) in the build cache
 (:mod:`digest.cache`), so a rebuild redoes only what changed.  Pages are made
 one at a time as publish writes them; the time spent making them is counted
 under render+feeds, not publish.
