@@ -222,13 +222,15 @@ def process_sources(
     keys = [key_of(s) for s in sources]
     results: list[Processed | None] = [None] * len(keys) if texts else _cached(store, keys)
     todo = [i for i, r in enumerate(results) if r is None]
-    stems = _Stems(store) if todo else None  # before any worker forks: they inherit it
+    # before any worker forks (they inherit it), and even when nothing is processed:
+    # later stages stem words too (the stories stage, its summaries' terms)
+    stems = _Stems(store)
     fn = process_one if texts else _process_slim
     fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg, tables), jobs)
     with _Storing(store) as storing:
         for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
             results[i] = p
-            if stems is not None and p.stems:
+            if p.stems:
                 stems.add(p.stems)
             if p.article is None or not _readable(keys[i]):
                 continue
@@ -242,8 +244,7 @@ def process_sources(
             storing.add(keys[i], Stored.of(p))  # (Stored keeps no text, so texts or not)
     store.prune("source", keys)
     digests.save()
-    if stems is not None:
-        stems.save()
+    stems.save()
     return keys, [r for r in results if r is not None], len(todo)
 
 

@@ -100,6 +100,7 @@ def _build_in_new_process(tmp_path) -> list[str]:
 def test_an_edit_with_no_new_word_rebuilds_without_importing_nltk(tmp_path) -> None:
     _site(tmp_path, {"a.md": _ARTICLE, "b.md": _ARTICLE.replace("harbour", "airport")})
     assert _build_in_new_process(tmp_path)  # cold: words are stemmed, NLTK is imported
+    assert _build_in_new_process(tmp_path) == []  # nothing changed: no NLTK either
     page = tmp_path / "out" / "a" / "index.html"
     first = page.read_bytes()
     a = tmp_path / "content" / "a.md"
