@@ -497,6 +497,8 @@ class _Folders:
     def read(cls, data: dict, tree: Path, marker: str) -> _Folders:
         """The record of ``tree`` from the stamps file's ``data``, if it was made for the
         manifest whose marker bytes hash to ``marker`` (else an empty one)."""
+        if sys.platform == "win32":  # st_ctime is the creation time there: nothing trusted
+            return cls()
         raw = data.get(_FOLDERS + _tree_id(tree))
         if not marker or not isinstance(raw, dict) or raw.get("marker") != marker:
             return cls()
