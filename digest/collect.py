@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digest import cache, executors, load, pool, related, storyfeatures, summarize
+from digest import cache, executors, load, pool, related, snowball, storyfeatures, summarize
 from digest.config import ContentConfig, FolderDefaults, SummaryConfig
 from digest.errors import Problem, Problems
 from digest.load import SourceFile
@@ -48,6 +48,9 @@ class Processed:
     terms: TermCounts | None
     digest: str | None = None  # sha256 of the bytes processed (None when unread or cached)
     features: array | None = None  # story features (digest.storyfeatures)
+    # words the process that made it stemmed first (language -> word -> stem; see
+    # digest.snowball.take_fresh): a worker's new words, for the stored stem table
+    stems: dict[str, dict[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -191,9 +194,11 @@ def _process_slim(
     plain text nor its paragraphs (already summarized and counted), so a worker sends
     back half the bytes."""
     p = process_one(src, content, defaults, summary_cfg, tables)
+    stems = snowball.take_fresh() or None
     if p.article is None:
-        return p
-    return dataclasses.replace(p, article=dataclasses.replace(p.article, text="", paragraphs=()))
+        return dataclasses.replace(p, stems=stems)
+    slim = dataclasses.replace(p.article, text="", paragraphs=())
+    return dataclasses.replace(p, article=slim, stems=stems)
 
 
 def process_sources(
@@ -217,11 +222,16 @@ def process_sources(
     keys = [key_of(s) for s in sources]
     results: list[Processed | None] = [None] * len(keys) if texts else _cached(store, keys)
     todo = [i for i, r in enumerate(results) if r is None]
+    # before any worker forks (they inherit it), and even when nothing is processed:
+    # later stages stem words too (the stories stage, its summaries' terms)
+    stems = _Stems(store)
     fn = process_one if texts else _process_slim
     fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg, tables), jobs)
     with _Storing(store) as storing:
         for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
             results[i] = p
+            if p.stems:
+                stems.add(p.stems)
             if p.article is None or not _readable(keys[i]):
                 continue
             if p.digest != digests.new[sources[i].rel][3]:
@@ -234,7 +244,43 @@ def process_sources(
             storing.add(keys[i], Stored.of(p))  # (Stored keeps no text, so texts or not)
     store.prune("source", keys)
     digests.save()
+    stems.save()
     return keys, [r for r in results if r is not None], len(todo)
+
+
+class _Stems:
+    """The stored word -> stem tables (language -> word -> stem) of the summarizer and
+    related links (digest.snowball): loaded before sources are processed, so the words
+    of an edited article that the site used before are not stemmed again (nor NLTK
+    imported for them), and saved with the words this build stemmed first."""
+
+    KEY = "tables"
+    LIMIT = snowball.MEMO_LIMIT  # words per language; past it the table starts over
+
+    def __init__(self, store: cache.Cache) -> None:
+        self.store = store
+        stored = store.get("stems", self.KEY, dict[str, dict[str, str]])  # typed: else a miss
+        self.tables: dict[str, dict[str, str]] = stored if isinstance(stored, dict) else {}
+        snowball.seed(self.tables)
+        self.new: dict[str, dict[str, str]] = {}
+
+    def add(self, stems: dict[str, dict[str, str]]) -> None:
+        for language, words in stems.items():
+            self.new.setdefault(language, {}).update(words)
+
+    def save(self) -> None:
+        self.add(snowball.take_fresh())  # stemmed in this process (no worker, or the first)
+        changed = False
+        for language, words in self.new.items():
+            table = self.tables.setdefault(language, {})
+            if words.keys() <= table.keys():
+                continue
+            if len(table) + len(words) > self.LIMIT:
+                table.clear()
+            table.update(words)
+            changed = True
+        if changed:
+            self.store.put("stems", self.KEY, self.tables)
 
 
 def _cached(store: cache.Cache, keys: Sequence[str]) -> list[Processed | None]:

@@ -89,9 +89,9 @@ def _language(language: str) -> str:
 @lru_cache(maxsize=8)
 def stemmer_and_stop_words(language: str) -> tuple[Stem, frozenset[str]]:
     """(memoized stem function, stop words) from sumy for a sumy language name."""
-    snowball.import_nltk()  # before sumy imports it: without NLTK's optional heavy imports
-    from sumy.nlp.stemmers import Stemmer
-    from sumy.utils import get_stop_words
+    # sumy's stemmer and stop words, without importing NLTK before a word needs stemming
+    from digest.snowball import sumy_stemmer as Stemmer
+    from digest.snowball import sumy_stop_words as get_stop_words
 
     stem: Stem
     try:
