@@ -96,6 +96,9 @@ def test_edition_pages_index_and_front_page(tmp_path: Path) -> None:
     assert 'href="/editions/2026-11-25/email.html"' in page
     assert 'type="application/atom+xml" title="Story Test · Editions (Atom)"' in page
     assert len(page.encode()) < 11_000 and 'class="skip"' in page
+    # the bridge story goes on on the 26th: this edition shows its 25 November date
+    bridge = page[page.index("stories/bridge-closed/") :].split("</article>")[0]
+    assert "25 November 2026" in bridge and "26 November" not in bridge
     index = (out / "editions/index.html").read_text(encoding="utf-8")
     assert index.index("2026-11-26") < index.index("2026-11-25") < index.index("2026-11-24")
     front = (out / "index.html").read_text(encoding="utf-8")
