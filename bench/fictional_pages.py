@@ -147,6 +147,20 @@ CHROME_BEFORE = [
     ["Menu", "Home", "News", "Local", "Contact us"],
     ["Skip to content", "Sections", "Search", "Sign in"],
     [],
+    # A consent banner above the headline reads like prose but is no part of the article.
+    [
+        "Menu",
+        "This website uses cookies to remember your settings, count visits and show "
+        "advertising that suits you; you can accept or refuse them in the settings at any "
+        "time, and change your mind whenever you like.",
+        "Accept all",
+        "Settings",
+    ],
+    [
+        "Together with our advertising partners we keep and read small files on your "
+        "computer to measure how the site is used and to choose offers; you may withdraw "
+        "your agreement at any moment.",
+    ],
 ]
 CHROME_AFTER = [
     ["Share this article", "More from Local", "Bakery wins regional bread prize", "© 2025"],

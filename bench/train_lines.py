@@ -269,9 +269,12 @@ _JUDGED = _KEPT | {
 }
 
 
-def fast_score(book: list, keep: float, drop: float) -> tuple[float, float, float]:
+def fast_score(
+    book: list, keep: float, drop: float, head: float = -1.0, title: float = -1.0
+) -> tuple[float, float, float]:
     """Passage P/R/F1 of the cleaner's output as the learned pass would make it (title,
-    standfirst and the kept lines joined), without running the cleaner again."""
+    standfirst and the kept lines joined), without running the cleaner again.  A standfirst
+    below ``head`` (a title below ``title``) is left out."""
     tp = fn = fp = 0
     for lines, verdicts, probs, want, avoid in book:
         rule_kept = [v in _KEPT for v in verdicts]
@@ -286,8 +289,8 @@ def fast_score(book: list, keep: float, drop: float) -> tuple[float, float, floa
             kept = rule_kept
         out = [
             ln
-            for ln, v, k in zip(lines, verdicts, kept, strict=True)
-            if k or v in ("title", "standfirst")
+            for ln, v, k, p in zip(lines, verdicts, kept, probs, strict=True)
+            if k or (v == "title" and p >= title) or (v == "standfirst" and p >= head)
         ]
         flat = " ".join(out)
         found = sum(1 for w in want if w in flat)
@@ -429,6 +432,14 @@ def main(argv: list[str] | None = None) -> int:
             d, c = fast_score(dev_book, *g)[2], fast_score(check_book, *g)[2]
             cv = f" cv {totals[g]:.3f}" if args.cv else ""
             print(f"keep {g[0]} drop {g[1]}: dev {d:.3f} check {c:.3f}{cv}")
+    if args.grid and args.cv:
+        for h in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5):
+            d = fast_score(dev_book, *cv_best, head=h)[2]
+            c = fast_score(check_book, *cv_best, head=h)[2]
+            dt = fast_score(dev_book, *cv_best, title=h)[2]
+            ct = fast_score(check_book, *cv_best, title=h)[2]
+            print(f"standfirst below {h} left out: dev {d:.3f} check {c:.3f}", end="; ")
+            print(f"title below {h} left out: dev {dt:.3f} check {ct:.3f}")
     if args.cv:
         best = (totals[cv_best], *cv_best)
     else:

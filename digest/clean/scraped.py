@@ -938,8 +938,9 @@ _JUDGED = (*_KEEPABLE, LineKind.CLUTTER, LineKind.TEASER, LineKind.EXTRA_CREDIT)
 
 def _learned_pass(page: _Page, prose: dict[int, Prose]) -> None:
     """Let the line model keep or drop each line the rules kept or dropped (the headline,
-    standfirst and metadata stay as the rules found them, and nothing above the headline
-    comes back; both thresholds are learned, see ``bench/train_lines.py``).  When the model
+    standfirst and metadata stay as the rules found them; lines above the headline may come
+    back, as the rules' headline is sometimes a line inside the article; both thresholds
+    are learned, see ``bench/train_lines.py``).  When the model
     would keep no body line where the rules kept some, the rules' verdicts stand: never an
     empty body.  A short line opening a list brought back is the list's subheading."""
     if not page.lines or len(page.lines) > _MAX_MODEL_LINES:
@@ -951,7 +952,7 @@ def _learned_pass(page: _Page, prose: dict[int, Prose]) -> None:
     for i, (ln, p) in enumerate(zip(page.lines, probs, strict=True)):
         if ln.kind not in _JUDGED:
             continue
-        if p >= keep_at and ln.kind not in _KEEPABLE and (title_at is None or i > title_at):
+        if p >= keep_at and ln.kind not in _KEEPABLE:
             nxt = page.lines[i + 1] if i + 1 < len(page.lines) else None
             kind = _kept_kind(ln, nxt, prose)
             changes.append((ln, kind, f"kept by the line model (p={p:.2f})"))
