@@ -91,3 +91,40 @@ def test_the_shipped_model_is_numbers_for_the_current_features() -> None:
         [lines.LineFacts(t, "body", "good") for t in BODY], (0, len(BODY)), None, "en"
     )
     assert all(0.0 <= p <= 1.0 for p in probs)
+
+
+def test_a_list_brought_back_keeps_its_heading_as_a_subheading() -> None:
+    """ "Ingredients" over the brought-back list reads as its heading, not as an item."""
+    c = clean_scraped_text("\n".join(RECIPE) + "\n")
+    assert c.body_html is not None
+    assert "<h3>Ingredients</h3>\n<ul>\n<li>200 g flour</li>" in c.body_html
+    assert "<li>Ingredients</li>" not in c.body_html
+
+
+CLOSING = [
+    "The lighthouse on Corran Point will be lit again next month after the trust that looks "
+    "after it raised enough money to replace the lamp and repair the gallery rail.",
+    "Volunteers spent the winter scraping and painting the tower, and a local boatyard "
+    "lent a crane so that the new lamp could be lifted to the top in one piece.",
+    "Keepers' cottages beside the tower will open as a small museum in the summer.",
+    "The trust thanked its donors.",
+]
+
+
+def test_short_closing_paragraphs_stay_and_the_sign_off_goes() -> None:
+    """A short last sentence of a small page is article text; the site's chrome after it
+    (a same-subject teaser, sharing links, a copyright line) is not."""
+    text = "\n".join(
+        [
+            "Menu",
+            "Coast",
+            "Corran Point lighthouse to shine again",
+            *CLOSING,
+            "Lighthouse trust opens a second appeal",
+            "Share on social media",
+            "© 2026 Coast Weekly",
+        ]
+    )
+    c = clean_scraped_text(text + "\n")
+    assert c.title == "Corran Point lighthouse to shine again"
+    assert c.paragraphs == tuple(CLOSING)

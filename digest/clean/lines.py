@@ -7,7 +7,9 @@ prose, while a teaser headline or a self-promotion paragraph inside it is kept. 
 line is described by generic numbers -- its own shape (words, characters, stop-word
 density, punctuation, sentence end, digits, capitals, list marker), the same numbers of its
 neighbours (two lines either side), its position against the article's run of prose and
-the headline, whether the folder repeats it, and the rule verdict -- and a logistic model
+the headline, whether the folder repeats it, how many of its words the article's other
+lines use, how many kept lines follow it, the page's length, and the rule verdict -- and a
+model
 (boilerpipe / jusText / web2text style) turns them into a probability.  A second model
 reads the first one's probabilities of the neighbours, so a line among article lines is
 judged with them (context smoothing).
@@ -28,7 +30,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from digest.clean.evidence import ends_sentence, is_bullet, is_cjk, stop_words, words
+from digest.clean.evidence import (
+    content_words,
+    ends_sentence,
+    is_bullet,
+    is_cjk,
+    stop_words,
+    words,
+)
 
 __all__ = ["LineFacts", "VERDICTS", "features", "probabilities", "FEATURE_NAMES"]
 
@@ -156,6 +165,12 @@ def _names() -> tuple[str, ...]:
         "prose share above",
         "log lines to nearest good",
         "repeated on the page",
+        "log lines on the page",
+        "words shared with the article",
+        "words shared with the headline",
+        "log kept lines below",
+        "log kept lines above",
+        "last kept line",
     ]
     for off in _OFFSETS:
         out += [f"line {off:+d} {name}" for name in _NEAR_NAMES]
@@ -166,6 +181,13 @@ def _names() -> tuple[str, ...]:
 
 FEATURE_NAMES = _names()
 _KEPT = frozenset(("body", "heading", "item", "title", "standfirst"))
+_TEXT = frozenset(("body", "title", "standfirst"))
+
+
+def _stems(text: str, language: str | None) -> set[str]:
+    """A line's content words cut to five letters ("planet", "planetary": one stem)."""
+    found = content_words(text[:600], language)
+    return found if is_cjk(text[:200]) else {w[:5] for w in found}
 
 
 def features(
@@ -201,6 +223,20 @@ def features(
     seen: dict[str, int] = {}
     for f in facts:
         seen[f.text] = seen.get(f.text, 0) + 1
+    # The article's vocabulary (word stems of the lines the rules kept as its text): a short
+    # closing paragraph talks of what the article does, a site's sign-off does not.
+    stems = [_stems(f.text, language) for f in facts]
+    in_text = [f.verdict in _TEXT for f in facts]
+    vocab: dict[str, int] = {}
+    for i, st in enumerate(stems):
+        if in_text[i]:
+            for w in st:
+                vocab[w] = vocab.get(w, 0) + 1
+    headline = stems[title_at] if title_at is not None else set()
+    kept_below, run_kept = [0] * total, 0
+    for i in range(total - 1, -1, -1):
+        kept_below[i] = run_kept
+        run_kept += int(kept[i])
     rows = []
     for i, f in enumerate(facts):
         row = list(own[i])
@@ -227,6 +263,16 @@ def features(
         row.append(above[i] / mass if mass else 0.0)
         row.append(math.log1p(min(nearest[i], 100)))
         row.append(1.0 if seen[f.text] > 1 else 0.0)
+        st, own_part = stems[i], 1 if in_text[i] else 0
+        shared = sum(1 for w in st if vocab.get(w, 0) - own_part > 0)
+        row += [
+            math.log1p(total),
+            shared / len(st) if st else 0.0,
+            len(st & headline) / len(st) if st and i != title_at else 0.0,
+            math.log1p(kept_below[i]),
+            math.log1p(run_kept - kept_below[i] - kept[i]),
+            1.0 if kept[i] and kept_below[i] == 0 else 0.0,
+        ]
         for off in _OFFSETS:
             j = i + off
             if 0 <= j < total:

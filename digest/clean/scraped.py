@@ -938,9 +938,11 @@ _JUDGED = (*_KEEPABLE, LineKind.CLUTTER, LineKind.TEASER, LineKind.EXTRA_CREDIT)
 
 def _learned_pass(page: _Page, prose: dict[int, Prose]) -> None:
     """Let the line model keep or drop each line the rules kept or dropped (the headline,
-    standfirst and metadata stay as the rules found them, and nothing above the headline
-    comes back; only a confident verdict drops a line the rules kept).  When the model would keep no
-    body line where the rules kept some, the rules' verdicts stand: never an empty body."""
+    standfirst and metadata stay as the rules found them; lines above the headline may come
+    back, as the rules' headline is sometimes a line inside the article; both thresholds
+    are learned, see ``bench/train_lines.py``).  When the model
+    would keep no body line where the rules kept some, the rules' verdicts stand: never an
+    empty body.  A short line opening a list brought back is the list's subheading."""
     if not page.lines or len(page.lines) > _MAX_MODEL_LINES:
         return
     facts, title_at = _facts(page, prose)
@@ -950,12 +952,13 @@ def _learned_pass(page: _Page, prose: dict[int, Prose]) -> None:
     for i, (ln, p) in enumerate(zip(page.lines, probs, strict=True)):
         if ln.kind not in _JUDGED:
             continue
-        if p >= keep_at and ln.kind not in _KEEPABLE and (title_at is None or i > title_at):
+        if p >= keep_at and ln.kind not in _KEEPABLE:
             nxt = page.lines[i + 1] if i + 1 < len(page.lines) else None
             kind = _kept_kind(ln, nxt, prose)
             changes.append((ln, kind, f"kept by the line model (p={p:.2f})"))
         elif p < drop_below and ln.kind in _KEEPABLE:
             changes.append((ln, LineKind.CLUTTER, f"line model (p={p:.2f})"))
+    changes = _list_headings(changes)
     body_after = {ln.no for ln in page.lines if ln.kind is LineKind.BODY}
     for ln, kind, _ in changes:
         body_after.discard(ln.no)
@@ -965,6 +968,29 @@ def _learned_pass(page: _Page, prose: dict[int, Prose]) -> None:
         return
     for ln, kind, reason in changes:
         ln.mark(kind, reason)
+
+
+def _list_headings(
+    changes: list[tuple[_Line, LineKind, str]],
+) -> list[tuple[_Line, LineKind, str]]:
+    """The first of a run of lines brought back as list items is the list's heading
+    ("Ingredients" over "200 g flour", "2 eggs") when it is a few words with no figures."""
+    out = list(changes)
+    for k, (ln, kind, reason) in enumerate(changes):
+        if kind is not LineKind.ITEM or k + 1 >= len(changes):
+            continue
+        nxt, nxt_kind, _ = changes[k + 1]
+        opens = k == 0 or changes[k - 1][0].no != ln.no - 1 or changes[k - 1][1] is not kind
+        if (
+            opens
+            and nxt.no == ln.no + 1
+            and nxt_kind is LineKind.ITEM
+            and len(ln.text.split()) <= 4
+            and not _DIGITS.search(ln.text)
+            and not is_bullet(ln.text)
+        ):
+            out[k] = (ln, LineKind.HEADING, reason)
+    return out
 
 
 def _kept_kind(ln: _Line, nxt: _Line | None, prose: dict[int, Prose]) -> LineKind:
