@@ -33,7 +33,7 @@ summed over pages) for
 
 on the dev half (even places of the pages sorted by file name: methods are developed on
 it), the check half (odd places) and all pages, with the time per page of each route and
-the five worst pages of each route (what was
+the five worst dev-half pages of each route (what was
 missed, what was kept that should not have been, and the cleaner's verdict on those lines).
 """
 
@@ -417,9 +417,11 @@ def dev_report(folder: Path) -> str:
         out.append(ten.parts[part].row('text form: "lines of 10+ words"'))
     out.append("")
     out.append(f"text route: {empty_text} page(s) with an empty body where the text has one")
-    out += ["", "### Five worst pages, HTML route", *html_route.parts["all"].worst()]
-    worst = text_folder.parts["all"].worst()
-    out += ["", "### Five worst pages, text route (with the folder table)", *worst]
+    # The worst pages are listed from the dev half only: what is looked at gets tuned, and
+    # the check half must stay unseen.
+    out += ["", "### Five worst dev-half pages, HTML route", *html_route.parts["dev half"].worst()]
+    worst = text_folder.parts["dev half"].worst()
+    out += ["", "### Five worst dev-half pages, text route (with the folder table)", *worst]
     return "\n".join(out)
 
 

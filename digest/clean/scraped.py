@@ -134,7 +134,7 @@ def _key(line: str) -> str:
 
 def classify_clutter(line: str) -> str | None:
     """The kind of clutter a line is ("navigation", "cookie prompt", "newsletter prompt",
-    "prompt", "caption", "copyright"), or None if it may be article text.
+    "prompt", "caption", "copyright", "reading time"), or None if it may be article text.
 
     Navigation phrases and copyright notices are recognised at any length; the other kinds
     only in lines of at most 300 characters (a long line is article text).
@@ -160,6 +160,8 @@ def _short_line_clutter(key: str, length: int) -> str | None:
     prompt = _prompt_kind(key)
     if prompt:
         return prompt
+    if _is_reading_time(key):
+        return "reading time"
     if NAV_LINE_PREFIX.match(key) and length <= 200:
         return "navigation"
     if _is_toolbar(key):
@@ -1288,12 +1290,92 @@ def _before_any_body(lines: list[_Line], first: _Line, limit: int) -> bool:
 
 
 def _is_headline(text: str) -> bool:
-    """Short enough, headline-like (no final punctuation, or short) and no dateline."""
+    """Short enough, headline-like (no final punctuation, or short), no dateline and none
+    of the page furniture that looks like a headline (:func:`_not_a_headline`)."""
     return (
         len(text) <= _MAX_TITLE
         and (_open_ended(text) or len(text) <= 160)
         and dateline_of(text) is None
+        and _not_a_headline(text) is None
     )
+
+
+# Short lines that sit where headlines sit but are page furniture: a reading time ("11 minut
+# czytania", "5 min read"), a contact address, a link, a photo credit, a quantity of a
+# recipe ("200 g Mehl", "Für eine 26er Springform."), a label opening a list ("Tags:").
+_READING_TIME = re.compile(
+    r"\b\d+\s*(?:min\.?|mins|minut\w*|minuten|minutes?|minuto?s?|std\.?)(?!\w)", re.IGNORECASE
+)
+_READING_WORD = re.compile(
+    r"read|lesen|lese|lesezeit|czyta|lectur|leitura|lettura|leestijd|läs|lukemis", re.IGNORECASE
+)
+
+
+def _is_reading_time(text: str) -> bool:
+    """ "11 minut czytania", "5 min read", "Lesezeit: 4 Minuten", "3 min"."""
+    words = text.split()
+    return (
+        len(words) <= 6
+        and _READING_TIME.search(text) is not None
+        and (len(words) <= 2 or _READING_WORD.search(text) is not None)
+    )
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_PHOTO_CREDIT = re.compile(
+    r"^(?:fot\.|(?:foto|fotos|photo|photos|bild|bilder|symbolbild|image|credit|quelle|source|"
+    r"zdj\w*)\b)"
+    r"\s*[:./]?|^©|\(c\)\s",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"^(?:ca\.\s*)?\d+(?:[.,/]\d+)?\s*(?:g|kg|mg|ml|cl|dl|l|el|tl|oz|lbs?|cups?|tbsp|tsp|"
+    r"stk|stück|prise|pck|pkg|päckchen|becher|dose|bund|tasse|msp|dag|łyżk\w*|szklank\w*)\b"
+    r"|\b\d+(?:er|cm)\b.*\.$",
+    re.IGNORECASE,
+)
+_LIST_SEPARATORS = re.compile(r"\s+[/|»>•·]\s+|\s*\|\s*|(?<=\w)>(?=\w)")
+# "Tags: Cuba, Economía, Esteban Lazo", "Tópicos: País | Presidente Boric"
+_LABELLED_LIST = re.compile(r"^[^:,.!?]{1,30}:\s*[^,|]{1,40}(?:\s*[,|]\s*[^,|]{1,40})+$")
+_BY_NAME = re.compile(
+    r"^(?i:by|von|par|por|di|door|av|przez|autor|author)\s+"
+    r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]+(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.-]+){0,3}$"
+)
+_CLOCK_AND_YEAR = re.compile(
+    r"\b\d{1,2}:\d{2}\b.*\b(?:19|20)\d{2}\b|\b(?:19|20)\d{2}\b.*\b\d{1,2}:\d{2}\b"
+)
+
+
+def _not_a_headline(text: str) -> str | None:
+    """Why a headline-like line cannot be the headline (None when it can): reading times,
+    e-mail addresses, links, photo credits, recipe quantities, bylines, lines ending with
+    a colon (a label over what follows), lists of short items separated by slashes, pipes
+    or arrows (tags, breadcrumbs), labelled lists ("Topics: a, b, c") and a date with a
+    clock time."""
+    words = text.split()
+    if _is_reading_time(text):
+        return "reading time"
+    if _EMAIL.search(text) and len(words) <= 8:
+        return "e-mail address"
+    if _URL.search(text) and len(words) <= 8:
+        return "link"
+    if len(words) <= 8 and _PHOTO_CREDIT.search(text):
+        return "photo credit"
+    if len(words) <= 8 and _QUANTITY.search(text):
+        return "quantity"
+    if text.rstrip().endswith(":"):
+        return "label"
+    parts = [p for p in _LIST_SEPARATORS.split(text) if p.strip()]
+    if len(parts) >= 3 and all(len(p.split()) <= 4 for p in parts[:-1]):
+        return "list of short items"
+    if len(words) <= 6 and (byline_name(text) is not None or _BY_NAME.match(text)):
+        return "byline"
+    if _LABELLED_LIST.match(text) and (text.count(",") >= 2 or "|" in text):
+        return "labelled list"
+    if len(words) <= 10 and _CLOCK_AND_YEAR.search(text):
+        return "date and time"
+    return None
 
 
 def _mark_name_in_place(page: _Page, lines: list[_Line]) -> None:

@@ -1,0 +1,66 @@
+"""The plain-text cleaner's headline is never page furniture that merely sits where a
+headline sits: a reading time, an e-mail address, a link, a photo credit, a recipe
+quantity, a byline, a label ending with a colon, a tag or breadcrumb list, a labelled list
+of topics or a date with a time.  Each case is a fictional page whose furniture line,
+between the real headline (and the author's name) and the article, shares more words with the article than the
+headline does (so the word overlap alone would pick it)."""
+
+from __future__ import annotations
+
+import pytest
+from test_clean_text_evidence import BODY, CHROME, TITLE
+
+from digest.clean import clean_scraped_text
+from digest.clean.scraped import _not_a_headline
+
+FURNITURE = {
+    "reading time": "Velmora harbour: 11 min read",
+    "e-mail address": "north.pier@velmora-harbour.example",
+    "link": "www.velmora-harbour.example/pier",
+    "photo credit": "Photo: Velmora harbour board",
+    "quantity": "Für eine 26er Springform.",
+    "byline": "By Harbour Reporter",
+    "label": "The harbour board of Velmora:",
+    "list of short items": "Harbour / Pier / Velmora / Fishing boats",
+    "labelled list": "Topics: harbour, pier, Velmora, fishing boats",
+    "date and time": "Velmora, 12 March 2024, 14:30",
+}
+
+
+HEADLINE = "A long wait ends for the fishing fleet"
+
+
+def page(*middle: str) -> str:
+    return "\n".join([*CHROME, HEADLINE, *middle, *BODY, "© 2024 Velmora Post"]) + "\n"
+
+
+@pytest.mark.parametrize("why", sorted(FURNITURE))
+def test_furniture_between_headline_and_article_is_not_the_headline(why: str) -> None:
+    line = FURNITURE[why]
+    assert _not_a_headline(line) == why
+    c = clean_scraped_text(page("Mira Kowal", line))
+    assert c.title == HEADLINE
+    assert set(BODY) <= set(c.paragraphs)
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [
+        TITLE,
+        "2 Minuten mit dem Bürgermeister",  # a duration, but no reading time
+        "Klimaschutz: Bohren, bis es heiß wird",  # a colon inside, not at the end
+        "By the numbers: what a storm costs a harbour town",
+        "Harbour board / town council split over the pier",  # one slash, long parts
+    ],
+)
+def test_ordinary_headlines_are_not_furniture(headline: str) -> None:
+    assert _not_a_headline(headline) is None
+
+
+@pytest.mark.parametrize("line", ["11 minut czytania", "5 min read", "Lesezeit: 4 Minuten"])
+def test_a_reading_time_is_dropped_as_clutter(line: str) -> None:
+    c = clean_scraped_text(page(line))
+    assert c.title == HEADLINE
+    assert not any(line in p for p in c.paragraphs)
+    assert line != c.description
+    assert any(f"dropped (reading time): {line!r}" in r for r in c.report)
