@@ -293,3 +293,34 @@ def test_dense_and_sparse_paths_agree(monkeypatch):
     sparse = rank_news(FLOOD, list(range(len(FLOOD))), title="Flood barrier", count=3)
     assert dense[1] == sparse[1]
     assert dense[0] == pytest.approx(sparse[0])
+
+
+@pytest.mark.parametrize("method", ["news", "lexrank", "luhn"])
+def test_a_quote_with_its_speaker_never_makes_the_summary_longer_than_asked(
+    method: str,
+) -> None:
+    """Found by hypothesis: a quote chosen with the sentence naming its speaker made a
+    two-sentence summary three sentences long."""
+    from datetime import datetime, timezone
+
+    from digest.config import SummaryConfig
+    from digest.model import Article
+    from digest.summarize import summarize
+
+    paragraphs = ("The. The. The. The the the the.", "\u201cquoted\u201d the the the. Said.")
+    art = Article(
+        path="x.md",
+        slug="x",
+        title="Harbour wall",
+        date=datetime(2024, 1, 1, tzinfo=timezone.utc),
+        section="",
+        section_slug="",
+        url="x/",
+        summary_method=method,
+        paragraphs=paragraphs,
+        text=" ".join(paragraphs),
+    )
+    for count in (1, 2, 3):
+        summary = summarize(art, SummaryConfig(sentences=count))
+        assert len(summary.sentences) <= count
+        assert len(summary.key_points) <= max(count, 2)

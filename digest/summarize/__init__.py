@@ -148,7 +148,9 @@ def score(article: Article, cfg: SummaryConfig) -> tuple[str, list[Scored]]:
         pool = [i for i in range(len(sentences)) if usable[i]] or list(range(len(sentences)))
         best = sorted(pool, key=lambda i: (-scores[i], i))[:count]
         chosen = sorted(best)
-    chosen_set = set(keypoints.with_attributions(chosen, sentences, paragraph_ids))
+    chosen_set = set(
+        keypoints.with_attributions(chosen, sentences, paragraph_ids, scores, limit=count)
+    )
     return method, [
         Scored(i, s, float(scores[i]), i in chosen_set, usable[i], paragraph_ids[i])
         for i, s in enumerate(sentences)

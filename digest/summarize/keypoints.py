@@ -7,7 +7,7 @@ Rules (stated in the README and tested on the example site):
   quotation mark and has no saying verb outside the quotation marks) is chosen only
   together with its attribution: the sentence right before it in the same paragraph when
   that one names the speaker ("... ," said Agnes Whitlow), or right after it.  When neither
-  does, the quote is not chosen at all.
+  does, or the pair would make the summary longer than its count, the quote is not chosen.
 * **Key points.** An article page shows its body right below the "Key points" box, and the
   body opens with the lede: the first paragraph, or the first two sentences when the first
   paragraph has only one.  Key points are the best-scored usable sentences *after* the lede
@@ -49,18 +49,29 @@ def has_attribution(sentence: str) -> bool:
 
 
 def with_attributions(
-    chosen: Sequence[int], sentences: Sequence[str], paragraph_ids: Sequence[int]
+    chosen: Sequence[int],
+    sentences: Sequence[str],
+    paragraph_ids: Sequence[int],
+    scores: Sequence[float] | None = None,
+    limit: int | None = None,
 ) -> list[int]:
-    """Chosen indices (sorted) where each bare quote comes with its attribution or goes."""
+    """Chosen indices (sorted) where each bare quote comes with its attribution or goes.
+
+    With ``limit``, at most that many: the chosen are taken best-scored first, and a quote
+    whose attribution would not fit is left out (a summary never grows past its count)."""
     out: set[int] = set()
-    for i in chosen:
+    order = sorted(chosen, key=lambda i: (-scores[i], i)) if scores is not None else chosen
+    room = len(sentences) if limit is None else limit
+    for i in order:
         if not is_quote(sentences[i]):
-            out.add(i)
+            if i not in out and len(out) < room:
+                out.add(i)
             continue
         for j in (i - 1, i + 1):
             near = 0 <= j < len(sentences) and paragraph_ids[j] == paragraph_ids[i]
             if near and has_attribution(sentences[j]) and not is_quote(sentences[j]):
-                out.update((i, j))
+                if len(out | {i, j}) <= room:
+                    out.update((i, j))
                 break
     return sorted(out)
 
@@ -87,8 +98,11 @@ def key_points(
     quotes with their attribution; empty when fewer than two are left."""
     start = lede_end(paragraph_ids)
     pool = [i for i in range(start, len(sentences)) if usable[i]]
-    best = sorted(pool, key=lambda i: (-scores[i], i))[:count]
-    chosen = [i for i in with_attributions(sorted(best), sentences, paragraph_ids) if i >= start]
+    # best-scored first until ``count`` are in: a quote that comes with its attribution
+    # takes two places, and one that does not fit leaves its place to the next sentence
+    chosen = [
+        i for i in with_attributions(pool, sentences, paragraph_ids, scores, count) if i >= start
+    ]
     return chosen if len(chosen) >= MIN_KEY_POINTS else []
 
 
