@@ -75,6 +75,10 @@ def test_quotes_come_with_their_attribution_on_the_example_site() -> None:
                     i = sentences.index(text)
                     near = {sentences[j] for j in (i - 1, i + 1) if 0 <= j < len(sentences)}
                     assert any(n in shown and has_attribution(n) for n in near), (a.path, text)
+        # a quote left out for want of room gives its place to another sentence (the
+        # estuary article's quote pair did not fit in 3 and left it 2 sentences long)
+        if "estuary-sediment" in a.path:
+            assert len(s.sentences) == cfg.summary.sentences == 3, s.sentences
 
 
 def test_quote_rule() -> None:

@@ -148,8 +148,10 @@ def score(article: Article, cfg: SummaryConfig) -> tuple[str, list[Scored]]:
         pool = [i for i in range(len(sentences)) if usable[i]] or list(range(len(sentences)))
         best = sorted(pool, key=lambda i: (-scores[i], i))[:count]
         chosen = sorted(best)
+    # a quote left out for want of room gives its place to the next-best usable sentence
+    spare = sorted((i for i in range(len(sentences)) if usable[i]), key=lambda i: (-scores[i], i))
     chosen_set = set(
-        keypoints.with_attributions(chosen, sentences, paragraph_ids, scores, limit=count)
+        keypoints.with_attributions(chosen, sentences, paragraph_ids, scores, count, spare)
     )
     return method, [
         Scored(i, s, float(scores[i]), i in chosen_set, usable[i], paragraph_ids[i])

@@ -54,18 +54,22 @@ def with_attributions(
     paragraph_ids: Sequence[int],
     scores: Sequence[float] | None = None,
     limit: int | None = None,
+    spare: Sequence[int] = (),
 ) -> list[int]:
     """Chosen indices (sorted) where each bare quote comes with its attribution or goes.
 
     With ``limit``, at most that many: the chosen are taken best-scored first, and a quote
-    whose attribution would not fit is left out (a summary never grows past its count)."""
+    whose attribution would not fit is left out (a summary never grows past its count);
+    places left free are filled from ``spare`` (further candidates, best first)."""
     out: set[int] = set()
     order = sorted(chosen, key=lambda i: (-scores[i], i)) if scores is not None else chosen
     room = len(sentences) if limit is None else limit
-    for i in order:
+    taken = set(chosen)
+    for i in [*order, *(i for i in spare if i not in taken)]:
+        if len(out) >= room:
+            break
         if not is_quote(sentences[i]):
-            if i not in out and len(out) < room:
-                out.add(i)
+            out.add(i)
             continue
         for j in (i - 1, i + 1):
             near = 0 <= j < len(sentences) and paragraph_ids[j] == paragraph_ids[i]
