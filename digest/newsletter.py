@@ -13,7 +13,6 @@ import textwrap
 
 from digest.config import SiteConfig
 from digest.editions import Edition
-from digest.model import Page
 
 WIDTH = 72
 
@@ -49,7 +48,3 @@ def email_text(ed: Edition, site: SiteConfig) -> str:
     out.append(f"Read this edition on the web: {site.absolute_url(ed.url)}")
     out.append(f"All editions: {site.absolute_url('editions/')}")
     return "\n".join(out) + "\n"
-
-
-def email_text_page(ed: Edition, site: SiteConfig) -> Page:
-    return Page(ed.url + "email.txt", email_text(ed, site).encode("utf-8"), f"email ({ed.key})")

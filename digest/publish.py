@@ -180,13 +180,6 @@ def _marker_bytes(files: dict[str, str]) -> bytes:
     return f'{{\n"files": {body},\n"generator": "digest"\n}}\n'.encode()
 
 
-def _marker(folder: Path) -> object:
-    try:
-        return json.loads((folder / _MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
 def _scan(folder: Path) -> dict[str, str]:
     """path -> sha256 of every file under folder (when its manifest cannot be trusted)."""
     out = {}

@@ -153,11 +153,7 @@ def watch_paths(config_path: Path, content_dir: Path | None = None) -> tuple[Pat
     paths.append(root / "static")
     if content_dir is not None:
         paths.append(content_dir)
-    unique: list[Path] = []
-    for p in paths:
-        if p not in unique:
-            unique.append(p)
-    return tuple(unique)
+    return tuple(dict.fromkeys(paths))  # in order, each once
 
 
 def build_and_watch(

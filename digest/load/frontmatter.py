@@ -74,15 +74,14 @@ def read_front_matter(text: str, path: str) -> FrontMatter:
     try:
         meta, lines = parse_yaml_mapping(raw, path, first_line=2, what="front matter")
         notes: tuple[tuple[int, str], ...] = ()
-    except ContentError:
+    except ContentError as first:
         repaired, notes = _repair_list_items(raw, first_line=2)
         if not notes:
             raise
         try:
             meta, lines = parse_yaml_mapping(repaired, path, first_line=2, what="front matter")
         except ContentError:
-            parse_yaml_mapping(raw, path, first_line=2, what="front matter")  # the first error
-            raise
+            raise first from None  # the mistake as written, not as repaired
     return FrontMatter(meta, lines, body, body_line, "yaml", notes)
 
 
