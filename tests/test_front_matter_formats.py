@@ -196,3 +196,19 @@ def test_failed_build_shows_warnings_too_and_counts_errors(
         "\\", "/"
     )
     assert "build failed: 1 problem (and 1 warning); nothing was published" in err
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ('+++\ntitle = "A"\n+++\nBody.\n', "toml"),
+        ('{"title": "A"}\nBody.\n', "json"),
+        ('{"title": "A"}', "json"),  # nothing after the object: still JSON front matter
+        ("---\ntitle: A\n---\nBody.\n", "yaml"),
+        ("Body only.\n", ""),
+    ],
+)
+def test_front_matter_format_is_the_one_the_splitter_read(text: str, kind: str) -> None:
+    from digest.load.frontmatter import read_front_matter
+
+    assert read_front_matter(text, "a.md").format == kind

@@ -24,9 +24,9 @@ else:  # pragma: no cover - Python 3.10
 
 Split = tuple[dict[str, Any], dict[str, int], str, int]
 
-_TOML_FENCE = re.compile(r"\A(?:\ufeff)?\+\+\+[ \t]*\n")
+TOML_FENCE = re.compile(r"\A(?:\ufeff)?\+\+\+[ \t]*\n")
 _TOML_END = re.compile(r"^\+\+\+[ \t]*$", re.M)
-_JSON_START = re.compile(r"\A(?:\ufeff)?[ \t]*\{\s*[\"}]")
+JSON_START = re.compile(r"\A(?:\ufeff)?[ \t]*\{\s*[\"}]")
 _TOML_AT = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 _TOML_KEY = re.compile(r"""^[ \t]*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)[ \t]*[.=]""")
 _TOML_TABLE = re.compile(r"""^[ \t]*\[\[?[ \t]*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)""")
@@ -48,9 +48,9 @@ def split_other_front_matter(text: str, path: str) -> Split:
     """(meta, key lines, body, first body line) for a text whose front matter, if any,
     is not YAML.  No front matter: meta is empty.  Raises ContentError naming file and
     line for malformed TOML or JSON, and for front matter in a format not read."""
-    if _TOML_FENCE.match(text):
+    if TOML_FENCE.match(text):
         return _split_toml(text, path)
-    if _JSON_START.match(text):
+    if JSON_START.match(text):
         return _split_json(text, path)
     for pattern, name in _UNREAD:
         if pattern.match(text):
@@ -74,7 +74,7 @@ def _body(text: str, end: int) -> tuple[str, int]:
 
 
 def _split_toml(text: str, path: str) -> Split:
-    opening = _TOML_FENCE.match(text)
+    opening = TOML_FENCE.match(text)
     assert opening is not None
     end = _TOML_END.search(text, opening.end())
     if not end:

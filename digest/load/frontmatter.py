@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from digest.errors import ContentError
-from digest.load.formats import split_other_front_matter
+from digest.load.formats import JSON_START, TOML_FENCE, split_other_front_matter
 from digest.yamltext import (
     MAX_NODES,
     TooDeep,
@@ -61,8 +61,8 @@ def read_front_matter(text: str, path: str) -> FrontMatter:
     m = _FENCE.match(text)
     if not m:
         meta, lines, body, body_line = split_other_front_matter(text, path)
-        split_off = text.count("\n", 0, len(text) - len(body)) > 0
-        kind = "" if not split_off else "toml" if text.lstrip("\ufeff").startswith("+") else "json"
+        # the same patterns split_other_front_matter chose by
+        kind = "toml" if TOML_FENCE.match(text) else "json" if JSON_START.match(text) else ""
         return FrontMatter(meta, lines, body, body_line, kind)
     end = _END.search(text, m.end())
     if not end:

@@ -40,7 +40,7 @@ _HIGHLIGHT = re.compile(
 _HIGHLIGHT_END = re.compile(r"^[ \t]{0,3}\{\{[<%]\s*/highlight\s*[>%]\}\}\s*$")
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _DIGITS = re.compile(r"^[0-9]{1,30}$")
-_USER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_USER = _ID  # a user name: the same characters as an id
 
 Args = tuple[list[str], dict[str, str]]
 
