@@ -108,35 +108,27 @@ def compose_one(
         return _alone(members[rows[0]])
     ordered = sorted(rows, key=lambda r: order_key(members[r].article))
     arts = [members[r].article for r in ordered]
-    first = arts[0]
-    page = len(arts) > 1
-    slug = first.slug
+    slug = arts[0].slug
     head = members[headline_row(members, ordered, neighbours)].article
-    if page:
-        told = [members[r] for r in ordered]
-        k = summary_key(told, sentences) if memo is not None or used is not None else ""
-        picked = memo.get(k) if memo is not None else None
-        if picked is None or not all(0 <= m < len(told) for m, _ in picked):
-            picked = summarize_story(told, sentences)
-        if used is not None:
-            used[k] = picked
-        summary = tuple(text for _, text in picked)
-        summary_from = tuple(arts[m].slug for m, _ in picked)
-    else:
-        summary = tuple(members[ordered[0]].summary.sentences)
-        summary_from = (first.slug,) * len(summary)
+    told = [members[r] for r in ordered]
+    k = summary_key(told, sentences) if memo is not None or used is not None else ""
+    picked = memo.get(k) if memo is not None else None
+    if picked is None or not all(0 <= m < len(told) for m, _ in picked):
+        picked = summarize_story(told, sentences)
+    if used is not None:
+        used[k] = picked
     return Story(
         slug=slug,
         title=head.title,
-        url=f"stories/{slug}/" if page else first.url,
+        url=f"stories/{slug}/",
         articles=tuple(a.slug for a in arts),
-        summary=summary,
+        summary=tuple(text for _, text in picked),
         sources=tuple(sorted({a.source for a in arts if a.source})),
         first=arts[0].date,
         last=max(a.date for a in arts),
-        page=page,
+        page=True,
         headline_from=head.slug,
-        summary_from=summary_from,
+        summary_from=tuple(arts[m].slug for m, _ in picked),
     )
 
 
