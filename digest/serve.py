@@ -650,14 +650,16 @@ class PreviewServer:
         self.port = self._sockets[0].getsockname()[1]
         return state
 
-    def serve_forever(self) -> None:
+    def serve_forever(self, ready: Callable[[], None] = lambda: None) -> None:
+        """Serve until stopped; ``ready`` is called once the event loop is serving (a
+        Ctrl+C before that would land inside the loop's own set-up)."""
         try:
-            asyncio.run(self._main())
+            asyncio.run(self._main(ready))
         finally:
             self.watcher.stop()
             self.cleanup()
 
-    async def _main(self) -> None:
+    async def _main(self, ready: Callable[[], None] = lambda: None) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop_event = asyncio.Event()
         self.preview.loop = self._loop
@@ -666,6 +668,7 @@ class PreviewServer:
         self.watcher.start()
         if self._stopped.is_set():
             self._stop_event.set()
+        ready()
         try:
             await self._stop_event.wait()
         finally:
@@ -711,10 +714,14 @@ def serve(
         except OSError as exc:
             print(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", file=sys.stderr)
             return 1
-        print(f"Serving {server.url} (Ctrl+C to stop)", flush=True)
-        if open_browser:
-            threading.Timer(0.3, webbrowser.open, args=(server.url,)).start()
-        server.serve_forever()
+        url = server.url
+
+        def ready() -> None:
+            print(f"Serving {url} (Ctrl+C to stop)", flush=True)
+            if open_browser:
+                threading.Timer(0.3, webbrowser.open, args=(url,)).start()
+
+        server.serve_forever(ready)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     finally:
