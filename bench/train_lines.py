@@ -10,14 +10,19 @@ Reads the extraction dev set (``../shared/eval/extraction-dev``), turns each pag
 passages: a line holding a ``with`` passage is article text, a line holding a ``without``
 passage is not (weighted by the number of passages; lines with neither are not used).
 
-Two logistic models (L2, Newton's method, numpy) are fitted on the DEV HALF only (even places
-of the pages sorted by file name): the first on the line features, the second on the same
-features plus the first model's probabilities of the neighbours (cross-fitted over two folds
-of the dev half, so the second model sees honest first-pass numbers).  The keep and drop
-thresholds are the ones with the best passage F1 by ``--folds``-fold cross-validation inside
-the dev half.  Small fictional pages (``bench/fictional_pages.py``, weight ``--fiction``) are
-added to the training data so the model also knows short pages.  The check half (odd places)
-is only reported, never used to choose anything.
+First a headline scorer (boosted trees over each headline candidate's features, labelled
+by the page's own ``og:title`` / ``<h1>`` / ``<title>`` as ``bench/headline_quality.py``
+finds it) is trained on the DEV HALF, since the line features depend on the headline.
+Then two models (boosted depth-limited trees by default, or L2 logistic models) are fitted
+on the DEV HALF only (even places of the pages sorted by file name): the first on the line
+features, the second on the same features plus the first model's probabilities of the
+neighbours (cross-fitted over two folds of the dev half, so the second model sees honest
+first-pass numbers).  The keep and drop thresholds are the ones with the best
+passage F1 by ``--folds``-fold cross-validation inside the dev half (the tree settings
+``--depth 4 --min-hess 20`` were chosen the same way).  Small fictional
+pages (``bench/fictional_pages.py``, weight ``--fiction``) are added to the training data
+so the model also knows short pages.  The check half (odd places) is only reported, never
+used to choose anything.
 
 Only the learned numbers are written (standardisation, weights, threshold); no text of any
 page.  ``--cache`` keeps the text forms between runs (default /tmp/digest-lines-cache.pkl).
@@ -42,8 +47,15 @@ sys.path.insert(0, str(ROOT / "bench"))
 from clean_quality import DEV, dev_pages, norm, saved_as_text  # noqa: E402
 from fictional_pages import pages as fictional_pages  # noqa: E402
 
+import digest.clean.scraped as scraped  # noqa: E402
 from digest.clean.lines import CONTEXT_NAMES, FEATURE_NAMES, context, features  # noqa: E402
-from digest.clean.scraped import clean_scraped_text, common_lines, line_facts  # noqa: E402
+from digest.clean.scraped import (  # noqa: E402
+    HEADLINE_FEATURES,
+    clean_scraped_text,
+    common_lines,
+    headline_candidates,
+    line_facts,
+)
 
 OUT = ROOT / "digest" / "clean" / "line_model.json"
 
@@ -242,7 +254,57 @@ def stage(model: Any) -> dict:
     }
 
 
-def write(first: Any, second: Any, keep: float, drop: float, note: str, out: Path = OUT) -> None:
+def headline_scorer(
+    pages: list[tuple[str, str, list[str], list[str]]],
+    idx: list[int],
+    table: frozenset[str],
+    refs: dict[str, str | None],
+    folds: int = 4,
+) -> dict:
+    """Boosted trees scoring each headline candidate of a page (features
+    :data:`digest.clean.scraped.HEADLINE_FEATURES`) against the page's own headline (its
+    ``og:title``, ``<h1>`` or ``<title>``, see ``bench/headline_quality.py``), trained on the
+    pages ``idx``; prints the cross-validated share of pages whose headline is chosen
+    right, by the rules and by the trees."""
+    from headline_quality import reference_line
+
+    data = []
+    for i in idx:
+        name, text = pages[i][0], pages[i][1]
+        ref = refs.get(name)
+        texts, cands, rows = headline_candidates(text, table)
+        at = reference_line(texts, ref) if ref and cands else None
+        if at is None:
+            continue
+        y = [1.0 if texts[c] == texts[at] else 0.0 for c in cands]
+        data.append((np.array(rows), np.array(y), [texts[c] for c in cands], texts[at]))
+
+    def fit_trees(part: list) -> dict:
+        x = np.vstack([d[0] for d in part])
+        y = np.concatenate([d[1] for d in part])
+        return boost(x, y, np.ones(len(y)), 100, 3, 0.05, 3.0)
+
+    right = 0
+    for k in range(folds):
+        m = fit_trees([d for j, d in enumerate(data) if j % folds != k])
+        for d in data[k::folds]:
+            right += d[2][int(np.argmax(boost_predict(m, d[0])))] == d[3]
+    print(
+        f"headline scorer: {right}/{len(data)} pages' headline chosen right "
+        f"(cross-validated in the dev half)"
+    )
+    return stage(fit_trees(data))
+
+
+def write(
+    first: Any,
+    second: Any,
+    keep: float,
+    drop: float,
+    note: str,
+    out: Path = OUT,
+    headline: dict | None = None,
+) -> None:
     doc = {
         "note": note,
         "features": list(FEATURE_NAMES),
@@ -252,6 +314,9 @@ def write(first: Any, second: Any, keep: float, drop: float, note: str, out: Pat
         "first": stage(first),
         "second": stage(second),
     }
+    if headline is not None:
+        doc["headline_features"] = list(HEADLINE_FEATURES)
+        doc["headline"] = headline
     out.write_text(json.dumps(doc, separators=(",", ":")) + "\n", encoding="utf-8")
 
 
@@ -309,11 +374,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--l2", type=float, default=3.0)
     ap.add_argument("--model", choices=("linear", "trees"), default="trees")
     ap.add_argument("--rounds", type=int, default=100)
-    ap.add_argument("--depth", type=int, default=3)
+    ap.add_argument("--depth", type=int, default=4)
     ap.add_argument("--rate", type=float, default=0.1)
     ap.add_argument("--no-cv", dest="cv", action="store_false", help="thresholds by in-sample F1")
-    ap.add_argument("--min-hess", type=float, default=5.0)
+    ap.add_argument("--min-hess", type=float, default=20.0)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument(
+        "--no-headline", dest="headline", action="store_false", help="rules choose the headline"
+    )
+    ap.add_argument("--title-cache", type=Path, default=Path("/tmp/digest-headline-cache.pkl"))
     ap.add_argument("--max-drop", type=float, default=0.5)
     ap.add_argument(
         "--fiction", type=float, default=1.0, help="weight of the fictional short pages' lines"
@@ -326,6 +395,14 @@ def main(argv: list[str] | None = None) -> int:
     pages = load(args.dev, args.cache)
     table = common_lines(text for _, text, _, _ in pages)
     print(f"{len(pages)} pages read in {time.perf_counter() - t0:.0f} s")
+    headline = None
+    if args.headline:
+        # The headline scorer first: the line model's features depend on the headline.
+        from headline_quality import load as load_titles
+
+        refs = {name: ref for name, _, ref in load_titles(args.title_cache)}
+        headline = headline_scorer(pages, list(range(0, len(pages), 2)), table, refs)
+        scraped.headline_model = lambda names: headline  # type: ignore[assignment]
     per_page, norm_lines, verdicts = [], [], []
     real = len(pages)
     fiction = fictional_pages() if args.fiction > 0 else []
@@ -405,6 +482,10 @@ def main(argv: list[str] | None = None) -> int:
     # paragraphs of small pages are looked after by the fictional pages, not by a guard.
     drops = [d for d in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5) if d <= args.max_drop]
     grid = [(k, d) for k in (0.4, 0.5, 0.6, 0.7, 0.8) for d in drops]
+
+    def scored(b: list, g: tuple[float, ...]) -> tuple[float, float, float]:
+        return fast_score(b, g[0], g[1])
+
     if args.cv:
         # Thresholds chosen by cross-validation inside the dev half
         totals = dict.fromkeys(grid, 0.0)
@@ -414,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
             first, second = pipeline([i for i in dev if i not in set(held)])
             b = book(held, first, second)
             for g in grid:
-                totals[g] += fast_score(b, *g)[2] / args.folds
+                totals[g] += scored(b, g)[2] / args.folds
         cv_best = max(grid, key=lambda g: totals[g])
         print(
             f"cross-validated in the dev half: keep {cv_best[0]} drop {cv_best[1]} "
@@ -429,30 +510,23 @@ def main(argv: list[str] | None = None) -> int:
     dev_book, check_book = book(dev, first, second), book(check, first, second)
     if args.grid:
         for g in grid:
-            d, c = fast_score(dev_book, *g)[2], fast_score(check_book, *g)[2]
+            d, c = scored(dev_book, g)[2], scored(check_book, g)[2]
             cv = f" cv {totals[g]:.3f}" if args.cv else ""
             print(f"keep {g[0]} drop {g[1]}: dev {d:.3f} check {c:.3f}{cv}")
-    if args.grid and args.cv:
-        for h in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5):
-            d = fast_score(dev_book, *cv_best, head=h)[2]
-            c = fast_score(check_book, *cv_best, head=h)[2]
-            dt = fast_score(dev_book, *cv_best, title=h)[2]
-            ct = fast_score(check_book, *cv_best, title=h)[2]
-            print(f"standfirst below {h} left out: dev {d:.3f} check {c:.3f}", end="; ")
-            print(f"title below {h} left out: dev {dt:.3f} check {ct:.3f}")
     if args.cv:
         best = (totals[cv_best], *cv_best)
     else:
-        best = max((fast_score(dev_book, *g)[2], *g) for g in grid)
-    for keep, drop in ((2.0, -1.0), (best[1], best[2])):
+        best = max((scored(dev_book, g)[2], *g) for g in grid)
+    for g in ((2.0, -1.0), best[1:]):
         for name, b in (("dev half", dev_book), ("check half", check_book)):
-            p, r, f = fast_score(b, keep, drop)
-            print(f"keep {keep} drop {drop}: {name} P {p:.3f} R {r:.3f} F1 {f:.3f}")
+            p, r, f = scored(b, g)
+            print(f"keep {g[0]} drop {g[1]}: {name} P {p:.3f} R {r:.3f} F1 {f:.3f}")
     note = (
         f"{args.model} trained on the dev half ({len(dev)} pages) of the extraction dev set; "
-        f"keep {best[1]}, drop {best[2]} (best dev-half F1 {best[0]:.3f}, estimated)."
+        f"keep {best[1]}, drop {best[2]} "
+        f"(best dev-half F1 {best[0]:.3f}, estimated)."
     )
-    write(first, second, best[1], best[2], note, args.out)
+    write(first, second, best[1], best[2], note, args.out, headline)
     print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s")
     return 0
 

@@ -3,7 +3,8 @@ headline sits: a reading time, an e-mail address, a link, a photo credit, a reci
 quantity, a byline, a label ending with a colon, a tag or breadcrumb list, a labelled list
 of topics or a date with a time.  Each case is a fictional page whose furniture line,
 between the real headline (and the author's name) and the article, shares more words with the article than the
-headline does (so the word overlap alone would pick it)."""
+headline does (so the word overlap alone would pick it).  The learned headline scorer
+also passes over a kicker over the headline and a name under it."""
 
 from __future__ import annotations
 
@@ -64,3 +65,20 @@ def test_a_reading_time_is_dropped_as_clutter(line: str) -> None:
     assert not any(line in p for p in c.paragraphs)
     assert line != c.description
     assert any(f"dropped (reading time): {line!r}" in r for r in c.report)
+
+
+def test_the_headline_is_chosen_over_a_kicker_above_it_that_shares_words() -> None:
+    """A short label over the headline ("Pier works") shares more words with the article
+    than the headline does; the learned scorer still takes the headline, and the author's
+    name under it is no headline either."""
+    text = "\n".join([*CHROME, "Pier works", HEADLINE, "Anna Berg", *BODY]) + "\n"
+    c = clean_scraped_text(text)
+    assert c.title == HEADLINE
+    assert set(BODY) <= set(c.paragraphs)
+
+
+def test_the_headline_is_chosen_over_an_organisations_name_under_it() -> None:
+    text = "\n".join([*CHROME, TITLE, "Velmora Harbour Board", *BODY]) + "\n"
+    c = clean_scraped_text(text)
+    assert c.title == TITLE
+    assert c.paragraphs == tuple(BODY)

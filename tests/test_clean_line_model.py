@@ -10,6 +10,7 @@ from pathlib import Path
 from test_clean_text_evidence import BODY, TITLE, page
 
 from digest.clean import clean_scraped_text, lines
+from digest.clean.scraped import HEADLINE_FEATURES
 
 INTRO = (
     "These pancakes are the ones my grandmother made every Sunday, thin and golden, and they "
@@ -80,8 +81,10 @@ def test_the_shipped_model_is_numbers_for_the_current_features() -> None:
     assert data["features"] == list(lines.FEATURE_NAMES)
     assert data["context"] == list(lines.CONTEXT_NAMES)
     allowed = {"note", "features", "context", "keep", "drop", "first", "second"}
-    assert set(data) == allowed
-    for name in ("first", "second"):
+    assert set(data) == allowed | {"headline", "headline_features"}
+    assert data["headline_features"] == list(HEADLINE_FEATURES)
+    assert lines.headline_model(HEADLINE_FEATURES) is not None
+    for name in ("first", "second", "headline"):
         stage = data[name]
         assert stage["kind"] == "trees"
         for feats, thresholds, leaves in stage["trees"]:

@@ -7,7 +7,9 @@ prose, while a teaser headline or a self-promotion paragraph inside it is kept. 
 line is described by generic numbers -- its own shape (words, characters, stop-word
 density, punctuation, sentence end, digits, capitals, list marker), the same numbers of its
 neighbours (two lines either side), its position against the article's run of prose and
-the headline, whether the folder repeats it, how many of its words the article's other
+the headline, what lies between it and that run (paragraphs or the site's furniture), the
+segment of lines it sits in between pieces of furniture, the run of short lines it belongs
+to (a list), whether the folder repeats it, how many of its words the article's other
 lines use, how many kept lines follow it, the page's length, and the rule verdict -- and a
 model
 (boilerpipe / jusText / web2text style) turns them into a probability.  A second model
@@ -17,6 +19,8 @@ judged with them (context smoothing).
 Only numbers ship (``line_model.json`` beside this module holds the weights); they are trained by
 ``bench/train_lines.py`` on the development half of a set of real pages, so the model knows
 no text of any page.  The runtime is plain Python: a few hundred multiplications a line.
+The same file holds the headline scorer (:func:`headline_model`, used by
+:mod:`digest.clean.scraped` to choose the headline among its candidates).
 """
 
 from __future__ import annotations
@@ -39,7 +43,15 @@ from digest.clean.evidence import (
     words,
 )
 
-__all__ = ["LineFacts", "VERDICTS", "features", "probabilities", "FEATURE_NAMES"]
+__all__ = [
+    "LineFacts",
+    "VERDICTS",
+    "features",
+    "probabilities",
+    "FEATURE_NAMES",
+    "headline_model",
+    "stage_probability",
+]
 
 # The rule verdicts, grouped (see digest.clean.scraped._verdict_group).
 VERDICTS = (
@@ -109,9 +121,14 @@ def _own(f: LineFacts, language: str | None) -> list[float]:
         1.0 if _ODD.search(text) else 0.0,
         1.0 if _CLOCK.search(text) else 0.0,
         1.0 if '"' in text or "\u201c" in text or "\u201e" in text or "\u00ab" in text else 0.0,
+        1.0 if _LABEL_VALUE.search(text[:200]) else 0.0,
+        1.0 if _CAPS_LABEL.match(text) else 0.0,
     ]
 
 
+# "READ MORE: ...", "VEA TAMBIÉN: ...", "MIRA: ...": a link to another page.
+_CAPS_LABEL = re.compile(r"^[^\W\d_a-z]{2,}(?:\s+[^\W\d_a-z]{2,}){0,2}\s*[:»>|]")
+_LABEL_VALUE = re.compile(r"^[^:.!?]{1,40}:\s+\S")
 _ODD = re.compile(r"[@\u00a9#]|https?:|www\.|\(\d+\)")
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b")
 _OWN_NAMES = (
@@ -135,6 +152,8 @@ _OWN_NAMES = (
     "mail, url, (n) or copyright sign",
     "clock time",
     "quotation mark",
+    "label: value",
+    "capitals label",
 )
 _NEAR_NAMES = (
     "log words",
@@ -171,6 +190,15 @@ def _names() -> tuple[str, ...]:
         "log kept lines below",
         "log kept lines above",
         "last kept line",
+        "position on the page",
+        "log good lines to span",
+        "log furniture lines to span",
+        "log lines in segment",
+        "good share in segment",
+        "segment's share of prose",
+        "segment overlaps span",
+        "log run of short lines",
+        "words shared with the furniture",
     ]
     for off in _OFFSETS:
         out += [f"line {off:+d} {name}" for name in _NEAR_NAMES]
@@ -233,10 +261,29 @@ def features(
             for w in st:
                 vocab[w] = vocab.get(w, 0) + 1
     headline = stems[title_at] if title_at is not None else set()
+    # The site's own vocabulary (its name, "app", "newsletter"): words of the lines dropped
+    # as furniture.  A paragraph promoting the site shares them, the article's rarely do.
+    site: dict[str, int] = {}
+    for i, st in enumerate(stems):
+        if facts[i].verdict in _FURNITURE:
+            for w in st:
+                site[w] = site.get(w, 0) + 1
     kept_below, run_kept = [0] * total, 0
     for i in range(total - 1, -1, -1):
         kept_below[i] = run_kept
         run_kept += int(kept[i])
+    # What lies between a line and the article's span: paragraphs (the article goes on) or
+    # the site's furniture (menus, prompts, lines repeated across the folder: it has ended).
+    furniture = [1 if f.verdict in _FURNITURE else 0 for f in facts]
+    good_before, furn_before = _prefix(good), _prefix(furniture)
+    # Segments: the runs of lines between pieces of furniture; an article is one segment or
+    # a few, a teaser box or a footer another.
+    seg_of, segments = _segments(furniture)
+    seg_good = [sum(good[a:b]) for a, b in segments]
+    seg_mass = [sum(mass_of[a:b]) for a, b in segments]
+    # Runs of short lines without a sentence end: lists (ingredients, specifications).
+    short = [1 if o[0] <= math.log1p(8) and not o[5] else 0 for o in own]
+    short_run = _runs(short)
     rows = []
     for i, f in enumerate(facts):
         row = list(own[i])
@@ -273,6 +320,19 @@ def features(
             math.log1p(run_kept - kept_below[i] - kept[i]),
             1.0 if kept[i] and kept_below[i] == 0 else 0.0,
         ]
+        lo, hi = (i + 1, start) if i < start else (end, i) if i >= end else (i, i)
+        a, b = segments[seg_of[i]]
+        row += [
+            i / total,
+            math.log1p(good_before[hi] - good_before[lo]),
+            math.log1p(furn_before[hi] - furn_before[lo]),
+            math.log1p(b - a),
+            seg_good[seg_of[i]] / (b - a),
+            seg_mass[seg_of[i]] / mass if mass else 0.0,
+            1.0 if a < end and b > start else 0.0,
+            math.log1p(short_run[i]),
+            sum(1 for w in st if site.get(w, 0) - furniture[i] > 0) / len(st) if st else 0.0,
+        ]
         for off in _OFFSETS:
             j = i + off
             if 0 <= j < total:
@@ -287,6 +347,49 @@ def features(
     return rows
 
 
+_FURNITURE = frozenset(("common", "clutter", "menu", "comment"))
+
+
+def _prefix(flags: Sequence[float]) -> list[float]:
+    """Running sums: ``out[j]`` is the sum of ``flags[:j]``."""
+    out, run = [0.0], 0.0
+    for x in flags:
+        run += x
+        out.append(run)
+    return out
+
+
+def _segments(furniture: Sequence[int]) -> tuple[list[int], list[tuple[int, int]]]:
+    """Each line's segment and the segments ``(start, end)``: a line of furniture is a
+    segment of its own, the lines between two of them one segment."""
+    seg_of: list[int] = []
+    segments: list[tuple[int, int]] = []
+    for i, f in enumerate(furniture):
+        if f or not segments or furniture[i - 1]:
+            segments.append((i, i + 1))
+        else:
+            segments[-1] = (segments[-1][0], i + 1)
+        seg_of.append(len(segments) - 1)
+    return seg_of, segments
+
+
+def _runs(flags: Sequence[int]) -> list[int]:
+    """For each line, the length of the run of set flags it belongs to (0 when unset)."""
+    out = [0] * len(flags)
+    i = 0
+    while i < len(flags):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(flags) and flags[j]:
+            j += 1
+        for k in range(i, j):
+            out[k] = j - i
+        i = j
+    return out
+
+
 def context(first: Sequence[float]) -> list[list[float]]:
     """The second model's extra inputs from the first model's probabilities: the line's own
     log-odds, its neighbours' probabilities (two either side) and the window's mean."""
@@ -299,11 +402,25 @@ def context(first: Sequence[float]) -> list[list[float]]:
             row.append(first[j] if 0 <= j < total else 0.0)
         lo, hi = max(0, i - 5), min(total, i + 6)
         row.append(sum(first[lo:hi]) / (hi - lo))
+        lo, hi = max(0, i - 15), min(total, i + 16)
+        row.append(sum(first[lo:hi]) / (hi - lo))
+        row.append(max(first[max(0, i - 4) : i], default=0.0))
+        row.append(max(first[i + 1 : i + 5], default=0.0))
         rows.append(row)
     return rows
 
 
-CONTEXT_NAMES = ("first logit", "p -2", "p -1", "p +1", "p +2", "mean p window")
+CONTEXT_NAMES = (
+    "first logit",
+    "p -2",
+    "p -1",
+    "p +1",
+    "p +2",
+    "mean p window",
+    "mean p wide window",
+    "max p of 4 above",
+    "max p of 4 below",
+)
 
 
 def _logit(p: float) -> float:
@@ -339,14 +456,35 @@ def _stage(model: dict[str, Any], row: list[float]) -> float:
 
 
 @cache
-def model() -> dict[str, Any]:
-    """The trained model (``line_model.json`` beside this module)."""
+def _stored() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(
         (Path(__file__).parent / "line_model.json").read_text(encoding="utf-8")
     )
+    return data
+
+
+def model() -> dict[str, Any]:
+    """The trained model (``line_model.json`` beside this module)."""
+    data = _stored()
     if list(data["features"]) != list(FEATURE_NAMES):  # pragma: no cover - a stale file
         raise RuntimeError("line_model.json does not match the features; run bench/train_lines.py")
     return data
+
+
+def headline_model(names: Sequence[str]) -> dict[str, Any] | None:
+    """The headline scorer stored with the line model (boosted trees over the features
+    ``names`` of each headline candidate), or None when there is none for these features
+    (the rules then choose the headline)."""
+    data = _stored()
+    if list(data.get("headline_features", ())) != list(names):
+        return None
+    found: dict[str, Any] | None = data.get("headline")
+    return found
+
+
+def stage_probability(stage: dict[str, Any], row: list[float]) -> float:
+    """One stored model's probability for one row of numbers."""
+    return _stage(stage, row)
 
 
 def probabilities(

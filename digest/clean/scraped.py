@@ -21,9 +21,10 @@ regular expressions have no nested quantifiers, so the work is linear in the inp
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import Enum
@@ -59,7 +60,13 @@ from digest.clean.evidence import (
     page_language,
     prose_of,
 )
-from digest.clean.lines import LineFacts, model, probabilities
+from digest.clean.lines import (
+    LineFacts,
+    headline_model,
+    model,
+    probabilities,
+    stage_probability,
+)
 from digest.clean.types import Cleaned
 
 __all__ = ["clean_scraped_text", "split_breadcrumb", "parse_date_text", "classify_clutter"]
@@ -791,6 +798,9 @@ class _Page:
     description: str | None = None
     span: tuple[int, int] = (0, 0)  # indexes into lines of the article's run of prose
     language: str | None = None
+    # No running text: the body is the largest block of lines (see _block_span), and the
+    # line model, which judges lines against the article's prose, has nothing to go by.
+    prose_free: bool = False
 
     def undecided(self) -> list[_Line]:
         return [ln for ln in self.lines if ln.kind is LineKind.UNDECIDED]
@@ -839,8 +849,14 @@ def _clean(text: str, common: frozenset[str] = frozenset()) -> Cleaned:
     return _cleaned(page)
 
 
-def _rule_passes(text: str, common: frozenset[str]) -> tuple[_Page, dict[int, Prose]]:
-    """The passes, each deciding some of the lines the earlier ones left undecided."""
+_Chooser = Callable[[list[_Line], int, int, int, str | None], int | None]
+
+
+def _rule_passes(
+    text: str, common: frozenset[str], choose: _Chooser | None = None
+) -> tuple[_Page, dict[int, Prose]]:
+    """The passes, each deciding some of the lines the earlier ones left undecided
+    (``choose`` picks the headline: :func:`_choose_title` unless told)."""
     page = _Page(
         [_Line(i, s) for i, raw in enumerate(text.splitlines(), 1) if (s := raw.strip(_STRIP))]
     )
@@ -862,6 +878,7 @@ def _rule_passes(text: str, common: frozenset[str]) -> tuple[_Page, dict[int, Pr
         # lines that are neither clutter nor repeated across the folder is its body.
         start, end = _block_span(page.lines)
         page.span = (start, end)
+        page.prose_free = True
         rest = [ln for ln in page.lines[start:end] if ln.kind is LineKind.UNDECIDED]
         title = next((ln for ln in rest[:_TITLE_WINDOW] if _is_headline(ln.text)), None)
         if title is not None and len(rest) > 1:
@@ -873,7 +890,7 @@ def _rule_passes(text: str, common: frozenset[str]) -> tuple[_Page, dict[int, Pr
         _mark_outside(page)
         return page, prose
     page.span = (start, end)
-    rest = _mark_head(page, start, end, prose, language)
+    rest = _mark_head(page, start, end, prose, language, choose or _choose_title)
     # 3. The body: paragraphs, subheadings and list items; teasers and furniture dropped.
     _mark_body(page, rest, prose)
     _mark_outside(page)
@@ -942,10 +959,11 @@ def _learned_pass(page: _Page, prose: dict[int, Prose]) -> None:
     """Let the line model keep or drop each line the rules kept or dropped (the headline,
     standfirst and metadata stay as the rules found them; lines above the headline may come
     back, as the rules' headline is sometimes a line inside the article; both thresholds
-    are learned, see ``bench/train_lines.py``).  When the model
+    are learned, see ``bench/train_lines.py``; a page without running text keeps the
+    rules' block).  When the model
     would keep no body line where the rules kept some, the rules' verdicts stand: never an
     empty body.  A short line opening a list brought back is the list's subheading."""
-    if not page.lines or len(page.lines) > _MAX_MODEL_LINES:
+    if not page.lines or len(page.lines) > _MAX_MODEL_LINES or page.prose_free:
         return
     facts, title_at = _facts(page, prose)
     probs = probabilities(facts, page.span, title_at, page.language)
@@ -1194,7 +1212,12 @@ _TITLE_WINDOW = 25  # undecided lines above the article looked at for its headli
 
 
 def _mark_head(
-    page: _Page, start: int, end: int, prose: dict[int, Prose], language: str | None
+    page: _Page,
+    start: int,
+    end: int,
+    prose: dict[int, Prose],
+    language: str | None,
+    choose: _Chooser,
 ) -> list[_Line]:
     """Mark the headline (the best candidate near the article), the breadcrumb above it and
     the byline and standfirst under it; the undecided lines of the article after them."""
@@ -1202,7 +1225,7 @@ def _mark_head(
     paras = [i for i in range(start, end) if prose.get(lines[i].no) is Prose.GOOD][:3]
     title_at = None
     for first_para in paras or [end]:  # a banner opening the run is no first paragraph
-        title_at = _choose_title(lines, start, first_para, end, language)
+        title_at = choose(lines, start, first_para, end, language)
         if title_at is not None:
             break
     if title_at is None:
@@ -1245,17 +1268,22 @@ def _headline_above(lines: list[_Line], best: int, body_words: set[str], lang: s
 def _choose_title(
     lines: list[_Line], start: int, first_para: int, end: int, language: str | None
 ) -> int | None:
-    """The index of the headline: among headline-like lines above the first paragraph (the
-    nearest :data:`_TITLE_WINDOW`), the one sharing most words with the first paragraphs;
-    with none sharing any, the nearest headline-like line of three words or more."""
+    """The index of the headline among the headline-like lines above the first paragraph
+    (the nearest :data:`_TITLE_WINDOW`): the one the learned headline scorer rates best
+    (:data:`HEADLINE_FEATURES`: words shared with the first paragraphs and the article,
+    place, shape); without a stored scorer, the one sharing most words with the first
+    paragraphs, or with none sharing any, the nearest of three words or more."""
     body_words: set[str] = set()
     for ln in lines[first_para : min(end, first_para + 3)]:
         body_words |= content_words(ln.text, language)
-    candidates = [
-        i
-        for i in range(first_para - 1, -1, -1)
-        if lines[i].kind is LineKind.UNDECIDED and _is_headline(lines[i].text)
-    ][:_TITLE_WINDOW]
+    candidates = _candidates(lines, first_para)
+    if not candidates:
+        return None
+    learned = headline_model(HEADLINE_FEATURES)
+    if learned is not None:
+        rows = _headline_rows(lines, candidates, start, first_para, end, body_words, language)
+        scores = [stage_probability(learned, row) for row in rows]
+        return candidates[max(range(len(candidates)), key=lambda k: (scores[k], -k))]
     best, best_score = None, 0.0
     for rank, i in enumerate(candidates):
         cw = content_words(lines[i].text, language)
@@ -1269,6 +1297,127 @@ def _choose_title(
         return _headline_above(lines, best, body_words, language)
     near = [i for i in candidates[:6] if len(lines[i].text.split()) >= 3 or is_cjk(lines[i].text)]
     return near[0] if near else (candidates[0] if candidates else None)
+
+
+HEADLINE_FEATURES = (
+    "shared with the first paragraphs / sqrt(words)",
+    "share shared with the first paragraphs",
+    "share shared with the article",
+    "shares a word with the first paragraphs",
+    "rank among candidates",
+    "log rank",
+    "log lines to the first paragraph",
+    "log words",
+    "3+ words",
+    "6+ words",
+    "a name of one to three words",
+    "final punctuation",
+    "colon",
+    "capitalised share",
+    "all caps",
+    "inside the article span",
+    "repeated on the page",
+    "digits",
+    "cjk",
+    "log words of a candidate just above sharing words with it",
+    "log words of a candidate just below sharing words with it",
+    "bias",
+)
+
+
+def _headline_rows(
+    lines: list[_Line],
+    candidates: list[int],
+    start: int,
+    first_para: int,
+    end: int,
+    body_words: set[str],
+    language: str | None,
+) -> list[list[float]]:
+    """One row of :data:`HEADLINE_FEATURES` per headline candidate (nearest first): how
+    many words it shares with the first paragraphs and the article, where it sits, its
+    shape (a person's name, a label, a sentence) -- for the learned headline scorer."""
+    article: set[str] = set()
+    for ln in lines[start:end]:
+        article |= content_words(ln.text, language)
+    seen = Counter(ln.text for ln in lines)
+    words_of = [content_words(lines[i].text, language) for i in candidates]
+    rows = []
+    for rank, i in enumerate(candidates):
+        text = lines[i].text
+        cw = words_of[rank]
+        # A headline over a standfirst: two headline-like lines a few lines apart that
+        # share words (the nearer one is the standfirst).
+        above = rank + 1 < len(candidates) and i - candidates[rank + 1] <= 3
+        above = above and bool(words_of[rank + 1] & (cw | body_words))
+        below = rank > 0 and candidates[rank - 1] - i <= 3
+        below = below and bool(words_of[rank - 1] & (cw | body_words))
+        n = len(text.split())
+        shared = len(cw & body_words)
+        caps = sum(1 for w in text.split() if w[:1].isupper()) / max(n, 1)
+        rows.append(
+            [
+                shared / len(cw) ** 0.5 if cw else 0.0,
+                shared / len(cw) if cw else 0.0,
+                len(cw & article) / len(cw) if cw else 0.0,
+                1.0 if shared else 0.0,
+                float(rank),
+                math.log1p(rank),
+                math.log1p(first_para - i),
+                math.log1p(n),
+                1.0 if n >= 3 else 0.0,
+                1.0 if n >= 6 else 0.0,
+                1.0 if n <= 3 and _is_name(text) else 0.0,
+                1.0 if not _open_ended(text) else 0.0,
+                1.0 if ":" in text else 0.0,
+                caps,
+                1.0 if text.isupper() else 0.0,
+                1.0 if i >= start else 0.0,
+                1.0 if seen[text] > 1 else 0.0,
+                1.0 if _DIGITS.search(text) else 0.0,
+                1.0 if is_cjk(text) else 0.0,
+                math.log1p(len(lines[candidates[rank + 1]].text.split())) if above else 0.0,
+                math.log1p(len(lines[candidates[rank - 1]].text.split())) if below else 0.0,
+                1.0,
+            ]
+        )
+    return rows
+
+
+def headline_candidates(
+    text: str, common: frozenset[str] = frozenset()
+) -> tuple[list[str], list[int], list[list[float]]]:
+    """For training the headline scorer (``bench/train_lines.py``): the page's non-blank
+    lines, the indexes of its headline candidates and their :data:`HEADLINE_FEATURES`
+    rows (empty when the page has no run of prose)."""
+    found: list[tuple[list[int], list[list[float]]]] = []
+
+    def record(
+        lines: list[_Line], start: int, first_para: int, end: int, language: str | None
+    ) -> int | None:
+        body_words: set[str] = set()
+        for ln in lines[first_para : min(end, first_para + 3)]:
+            body_words |= content_words(ln.text, language)
+        cands = _candidates(lines, first_para)
+        if cands and not found:
+            found.append(
+                (cands, _headline_rows(lines, cands, start, first_para, end, body_words, language))
+            )
+        return cands[0] if cands else None
+
+    page, _ = _rule_passes(text, common, choose=record)
+    cands, rows = found[0] if found else ([], [])
+    return [ln.text for ln in page.lines], cands, rows
+
+
+def _candidates(lines: list[_Line], first_para: int) -> list[int]:
+    """Indexes of the headline-like lines above the first paragraph, nearest first (at
+    most :data:`_TITLE_WINDOW`)."""
+    return [
+        i
+        for i in range(first_para - 1, -1, -1)
+        if lines[i].kind is LineKind.UNDECIDED and _is_headline(lines[i].text)
+    ][:_TITLE_WINDOW]
 
 
 def _mark_breadcrumb(page: _Page, candidates: list[_Line]) -> int:
