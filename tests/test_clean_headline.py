@@ -82,3 +82,13 @@ def test_the_headline_is_chosen_over_an_organisations_name_under_it() -> None:
     c = clean_scraped_text(text)
     assert c.title == TITLE
     assert c.paragraphs == tuple(BODY)
+
+
+def test_a_headline_opening_with_a_number_is_still_a_headline() -> None:
+    """Only a line in a run of numbered lines (a list) is passed over, not a headline such
+    as "10 ...": it stands alone."""
+    headline = "10 things to know about the new north pier"
+    text = "\n".join([*CHROME, headline, *BODY]) + "\n"
+    c = clean_scraped_text(text)
+    assert c.title == headline
+    assert c.paragraphs == tuple(BODY)

@@ -131,3 +131,20 @@ def test_short_closing_paragraphs_stay_and_the_sign_off_goes() -> None:
     c = clean_scraped_text(text + "\n")
     assert c.title == "Corran Point lighthouse to shine again"
     assert c.paragraphs == tuple(CLOSING)
+
+
+def test_an_ingredient_list_above_the_prose_is_kept_and_is_no_headline() -> None:
+    """Quantities over the recipe's first paragraph stay as a list; none of them ("1 pinch
+    of salt" shares a word with the method) is taken for the headline."""
+    text = "\n".join(
+        ["Home", "Recipes", "Contact", "Sunday pancakes", "Ingredients", *INGREDIENTS]
+        + ["Method", INTRO, *STEPS, "Share", "Related recipes", "Easy waffles for breakfast"]
+        + ["© 2024 Kitchen Notes"]
+    )
+    c = clean_scraped_text(text + "\n")
+    assert c.title == "Sunday pancakes"
+    assert c.paragraphs == (INTRO, *STEPS)
+    assert c.body_html is not None
+    assert "<ul>\n" + "\n".join(f"<li>{i}</li>" for i in INGREDIENTS) + "\n</ul>" in c.body_html
+    for chrome in ("Recipes", "Contact", "Easy waffles for breakfast", "Kitchen Notes"):
+        assert chrome not in c.body_html

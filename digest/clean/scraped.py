@@ -1416,8 +1416,25 @@ def _candidates(lines: list[_Line], first_para: int) -> list[int]:
     return [
         i
         for i in range(first_para - 1, -1, -1)
-        if lines[i].kind is LineKind.UNDECIDED and _is_headline(lines[i].text)
+        if lines[i].kind is LineKind.UNDECIDED
+        and _is_headline(lines[i].text)
+        and not _in_numbered_list(lines, i)
     ][:_TITLE_WINDOW]
+
+
+_NUMBER_FIRST = re.compile(r"^\d+(?:[.,/]\d+)?[.)]?\s")
+
+
+def _in_numbered_list(lines: list[_Line], i: int) -> bool:
+    """Line ``i`` opens with a number, and so does a line next to it: an item of a list of
+    quantities or steps ("2 eggs" over "1 pinch of salt"), not a headline ("10 things to
+    know about the pier" alone is one)."""
+    if not _NUMBER_FIRST.match(lines[i].text):
+        return False
+    return any(
+        0 <= j < len(lines) and _NUMBER_FIRST.match(lines[j].text) is not None
+        for j in (i - 1, i + 1)
+    )
 
 
 def _mark_breadcrumb(page: _Page, candidates: list[_Line]) -> int:
