@@ -80,13 +80,71 @@ def entry_record(e: Entry, site: SiteConfig) -> dict[str, Any]:
     }
 
 
+class _Related(msgspec.Struct):
+    """A related link of entry_record, as msgspec writes it (fields in its order)."""
+
+    slug: str
+    title: str
+    url: str
+    score: float
+
+
+class _Record(msgspec.Struct):
+    """entry_record as a struct: msgspec writes it as the same JSON object, fields in
+    this order (the dict's), and makes it 2-3 times faster than the dict; a test holds
+    the two to the same bytes."""
+
+    slug: str
+    url: str
+    title: str
+    date: str
+    updated: str | None
+    author: str | None
+    section: str | None
+    tags: tuple[str, ...]
+    source: str | None
+    source_url: str | None
+    description: str | None
+    credit: str | None
+    image: str | None
+    summary: tuple[str, ...]
+    summary_method: str
+    story: str | None
+    related: list[_Related]
+
+
+def _record(e: Entry, base: str) -> _Record:
+    """entry_record(e, site) as a _Record (``base``: the site's base path)."""
+    a = e.article
+    return _Record(
+        a.slug,
+        base + a.url,
+        a.title,
+        a.date.isoformat(),
+        a.updated.isoformat() if a.updated else None,
+        a.author,
+        a.section or None,
+        a.tags,
+        a.source,
+        a.source_url,
+        a.description,
+        a.credit,
+        a.image,
+        e.summary.sentences,
+        e.summary.method,
+        e.story,
+        [_Related(r.slug, r.title, base + r.url, r.score) for r in e.related],
+    )
+
+
 def articles_json(entries: Sequence[Entry], site: SiteConfig) -> Page:
     """public/articles.json: the digest as data, newest first."""
     head = {"version": ARTICLES_JSON_VERSION, "title": site.title, "base_url": site.base_url}
     # One article a line: readable and diffable, and written by msgspec's encoder
     # (json.dumps with indent goes through the pure-Python encoder: 10x slower at 10k).
     enc = msgspec.json.Encoder()
-    lines = [enc.encode(entry_record(e, site)) for e in entries]
+    base = site.base_path
+    lines = [enc.encode(_record(e, base)) for e in entries]
     data = enc.encode(head)[:-1] + b',"articles":['
     data += (b"\n" + b",\n".join(lines) + b"\n" if lines else b"") + b"]}\n"
     return Page("articles.json", data, "articles.json")

@@ -33,9 +33,11 @@ import stat
 import sys
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import msgspec
 
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Page
@@ -47,6 +49,9 @@ _STAGING_PREFIX = ".digest-staging-"
 _MARKER = ".digest-output"  # marks a folder digest created, so we never replace another
 _PART = ".digest-part"  # suffix of a file being written (ours: never a user's file)
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# The bookkeeping files (marker, stamps) are read with msgspec's decoder: json.loads
+# took 0.06 s of a 10,000-article rebuild on them
+_JSON = msgspec.json.Decoder()
 
 
 def _safe_relpath(path: str) -> str | None:
@@ -94,8 +99,8 @@ def _manifest_and_sha(folder: Path) -> tuple[dict[str, str] | None, str]:
     """(_manifest(folder), sha256 of its marker's bytes: "" when there is none)."""
     try:
         raw = (folder / _MARKER).read_bytes()
-        data = json.loads(raw)
-    except (OSError, ValueError):
+        data = _JSON.decode(raw)
+    except (OSError, msgspec.DecodeError):
         return None, ""
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
@@ -120,8 +125,8 @@ def _stamps_data(output: Path) -> dict:
     try:
         fd = os.open(stamps_file(output), os.O_RDONLY | _NOFOLLOW)
         with open(fd, "rb") as f:
-            data = json.loads(f.read())
-    except (OSError, ValueError):
+            data = _JSON.decode(f.read())
+    except (OSError, msgspec.DecodeError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -149,7 +154,7 @@ def _save_stamps(
         keep[_tree_id(output)] = live if isinstance(live, dict) else {}
     for tree, record in (folders or {}).items():
         keep[_FOLDERS + tree] = record.data()
-    _replace_file(stamps_file(output), json.dumps(keep, separators=(",", ":")).encode())
+    _replace_file(stamps_file(output), msgspec.json.encode(keep))
 
 
 def _replace_file(path: Path, data: bytes) -> None:
@@ -263,28 +268,40 @@ def _update(
     pages: Iterable[Page],
     problems: Problems,
     touched: set[str] | None = None,
+    claimed: Collection[str] = (),
 ) -> tuple[dict[str, str], dict[str, list[int]]]:
     """Make staging hold exactly ``pages``; writes only files whose bytes differ.
 
     Pages are consumed one at a time (a big site is never all in memory); two
     claims on one path (see :class:`_Claims`), or a path outside the output, are
-    added to ``problems``.
+    added to ``problems``.  ``claimed``: the paths the last build published, every one
+    claimed then without a clash: while this build's pages are all among them (an edit)
+    it is enough that none comes twice; the first other page has all the pages so far
+    claimed in full, and every page after it.
     Returns path -> sha256 and path -> [size, mtime_ns] of every file now there;
     adds the folders whose entries it changed to ``touched`` (relative paths).
     """
     files: dict[str, str] = {}
     new_stamps: dict[str, list[int]] = {}
     top = os.fspath(staging) + os.sep
-    claims = _Claims()
+    claims: _Claims | None = None
+    known: dict[str, str] = {}  # path -> source of the pages claimed only by path so far
     made: set[str] = set()
     for p in pages:
         if _safe_relpath(p.path) is None or p.path.endswith(_PART) or p.path == _MARKER:
             problems.add(f"refusing to write outside the output folder: {p.path!r}", p.source)
             continue
-        clash = claims.claim(p.path, p.source)
-        if clash is not None:
-            problems.extend([clash])
-            continue
+        if claims is None and p.path in claimed and p.path not in known:
+            known[p.path] = p.source
+        else:
+            if claims is None:
+                claims = _Claims()
+                for path, source in known.items():
+                    claims.claim(path, source)  # (no clash: all claimed at the last build)
+            clash = claims.claim(p.path, p.source)
+            if clash is not None:
+                problems.extend([clash])
+                continue
         h = p.digest or hashlib.sha256(p.data()).hexdigest()
         if state.get(p.path) == h:
             held = _holds(top + p.path, h, p.content, stamps.get(p.path))
@@ -727,7 +744,8 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         held, swept = _sweep(staging, state, record)
         problems = Problems()
         touched: set[str] = set()
-        files, new_stamps = _update(staging, state, stamps, pages, problems, touched)
+        claimed = live.keys() if live_ok else ()
+        files, new_stamps = _update(staging, state, stamps, pages, problems, touched, claimed)
         problems.raise_if_errors()  # staging has no manifest now: the next build re-checks it
         _remove_strays(staging, held.difference(files), touched)
         marker = _marker_bytes(files)

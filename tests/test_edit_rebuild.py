@@ -213,3 +213,70 @@ def test_an_edition_identity_follows_every_field() -> None:
     assert render.edition_ident(other_ed, {}) != render.edition_ident(ed, {})
     keyless = dataclasses.replace(item, entries=(_entry("a", key=""),))
     assert render.edition_ident(dataclasses.replace(ed, items=(keyless,)), {}) is None
+
+
+# ---------------------------------------------------------------- articles.json lines
+
+
+def test_articles_json_lines_are_the_records_as_written_before() -> None:
+    """articles.json is written from a struct (faster than entry_record's dict): both give
+    the same bytes, with every field set and with every field left out."""
+    import msgspec
+
+    from digest import feeds
+    from digest.config import SiteConfig
+    from digest.model import RelatedLink
+
+    site = SiteConfig(title="T", base_url="https://example.org/sub/")
+    bare = _entry("bare")
+    full = Entry(
+        dataclasses.replace(
+            bare.article,
+            slug="full",
+            updated=WHEN.replace(hour=12),
+            author="A. Writer",
+            tags=("one", "Two"),
+            source="Gazette",
+            source_url="https://example.com/x",
+            description="What it is about <b>",
+            credit="Photo: someone",
+            image="img/x.jpg",
+        ),
+        Summary(('First "quoted".', "Second é."), "manual"),
+        (RelatedLink("other", "Other", "world/other/", 0.123456789),),
+        "story-slug",
+        key="k",
+    )
+    enc = msgspec.json.Encoder()
+    for e in (bare, full):
+        record = feeds._record(e, site.base_path)
+        assert enc.encode(record) == enc.encode(feeds.entry_record(e, site))
+
+
+# ---------------------------------------------------------------- claims after a build
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ([("News/index.html", "third")], "letter case"),
+        ([("news/index.html", "third")], "same output file news/index.html"),
+        ([("feed.xml/index.html", "third")], "cannot be both a file and a folder"),
+    ],
+)
+def test_a_clash_with_a_page_published_before_is_still_refused(
+    tmp_path: Path, extra: list[tuple[str, str]], message: str
+) -> None:
+    """Pages the last build published are claimed by path alone while no other comes;
+    a page that clashes with one of them is refused all the same."""
+    from digest import publish
+    from digest.errors import BuildError
+    from digest.model import Page
+
+    out = tmp_path / "public"
+    first = [("news/index.html", "first"), ("feed.xml", "second")]
+    publish.publish([Page(p, b"x", s) for p, s in first], out)
+    with pytest.raises(BuildError) as err:
+        publish.publish([Page(p, b"y", s) for p, s in first + extra], out)
+    assert message in str(err.value)
+    assert (out / "news/index.html").read_bytes() == b"x"  # the site is as it was
