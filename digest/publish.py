@@ -561,7 +561,10 @@ def _ancestors(rel: str) -> list[str]:
 
 
 def _sweep(
-    staging: Path, state: dict[str, str] | None = None, record: _Folders | None = None
+    staging: Path,
+    state: dict[str, str] | None = None,
+    record: _Folders | None = None,
+    layout: dict[str, tuple[set[str], set[str]]] | None = None,
 ) -> tuple[set[str], _Folders]:
     """The files staging holds (relative paths), after deleting every symlink and
     half-written file (``*.digest-part``) in it, and making its folders writable; and
@@ -574,8 +577,8 @@ def _sweep(
     writable again (the tree is digest's; the live site is checked by
     :func:`_check_output`).  A folder that ``record`` trusts (see :class:`_Folders`)
     is not listed: its files are the manifest's.  (os.scandir: the file types come with
-    the names, no stat per file.)"""
-    layout = _layout(state or {})
+    the names, no stat per file.)  ``layout``: _layout(state), when made already."""
+    layout = _layout(state or {}) if layout is None else layout
     trust = record.ctimes if record is not None else {}
     held: set[str] = set()
     seen: dict[str, int] = {}
@@ -635,7 +638,11 @@ def _remove_strays(staging: Path, strays: Iterable[str], touched: set[str]) -> N
 
 
 def _carry_yours(
-    output: Path, staging: Path, ours: Iterable[str], record: _Folders | None = None
+    output: Path,
+    staging: Path,
+    ours: Iterable[str],
+    record: _Folders | None = None,
+    layout: dict[str, tuple[set[str], set[str]]] | None = None,
 ) -> tuple[list[tuple[str, str]], _Folders]:
     """Move what was put in the live output by hand into the new tree, so no build loses
     it: a ``.git`` folder, a verification file, a symlink, a file beside the pages.
@@ -646,8 +653,9 @@ def _carry_yours(
     A folder that ``record`` trusts (see :class:`_Folders`) holds nothing else and is
     not listed.  Returns the moves made, (from, to), to undo them if the swap fails,
     and the folders of ``output`` found holding exactly its pages (none moved from).
+    ``layout``: _layout(ours), when made already.
     """
-    layout = _layout(ours)
+    layout = _layout(ours) if layout is None else layout
     trust = record.ctimes if record is not None else {}
     seen: dict[str, int] = {}
     old = time.time_ns() - _RACY_NS
@@ -741,7 +749,9 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         live, live_ok = manifest or {}, manifest is not None
         data = _stamps_data(output)
         staging, state, stamps, record = _prepare_staging(output, data)
-        held, swept = _sweep(staging, state, record)
+        # the two trees mostly hold the same files (always, after an edit): one layout
+        layout = _layout(state)
+        held, swept = _sweep(staging, state, record, layout)
         problems = Problems()
         touched: set[str] = set()
         claimed = live.keys() if live_ok else ()
@@ -755,7 +765,10 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         looked = _Folders()
         if live_ok:
             live_record = _Folders.read(data, output, live_sha)
-            moves, looked = _carry_yours(output, staging, live, live_record)
+            same = live.keys() == state.keys()
+            moves, looked = _carry_yours(
+                output, staging, live, live_record, layout if same else None
+            )
         try:
             for src, dst in moves:  # the folders a move changed are not trusted next time
                 touched.update(_ancestors(os.path.relpath(dst, staging).replace(os.sep, "/")))

@@ -195,9 +195,11 @@ def _chunks(seq: Sequence[Entry], size: int) -> list[Sequence[Entry]]:
     return [seq[i : i + size] for i in range(0, len(seq), size)] or [[]]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Job:
-    """One page to make: a template rendered with a context to a site-relative path."""
+    """One page to make: a template rendered with a context to a site-relative path.
+    (Not frozen: made for every page of every build and never shared, and a frozen
+    dataclass's __init__ is three times slower.)"""
 
     template: str
     path: str  # as passed to the template ("" or "world/" or "404.html")
@@ -254,35 +256,39 @@ class Renderer:
         """A page for each job, in order; those whose key changed are rendered (in worker
         processes when there are many), the others passed on without their bytes."""
         keys: list[str | None] = []
-        todo: list[int] = []
+        kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
+        todo: list[_Job] = []
         memo: dict[int, tuple[Any, Any]] = {}
         base = self._base_key() if self.store is not None else ""
         previous = self.previous
-        for i, job in enumerate(jobs):
-            key = None
+        for job in jobs:
+            key = prev = None
             if self.store is not None:
                 if job.keyed is not None:
                     key = _digest([base, job.template, job.path, job.keyed])
                 else:
                     key = _page_key(base, job.template, job.path, job.context, memo)
-            keys.append(key)
-            prev = previous.get(job.out) if key is not None else None
+                if key is not None:
+                    prev = previous.get(job.out)
             if prev is None or prev[0] != key:
-                todo.append(i)
-        rendered = self._render_all([jobs[i] for i in todo])
-        todo_set = set(todo)
-        for i, (job, key) in enumerate(zip(jobs, keys, strict=True)):
-            if i in todo_set:
+                prev = None
+                todo.append(job)
+            keys.append(key)
+            kept.append(prev)
+        rendered = self._render_all(todo)
+        state = self.state
+        for job, key, prev in zip(jobs, keys, kept, strict=True):
+            out = job.out
+            if prev is None:
                 data = next(rendered)
                 digest = hashlib.sha256(data).hexdigest()
                 if key is not None:
-                    self.state[job.out] = (key, digest)
-                yield Page(job.out, data, job.source, digest)
+                    state[out] = (key, digest)
+                yield Page(out, data, job.source, digest)
             else:
-                prev = self.previous[job.out]
-                self.state[job.out] = prev
+                state[out] = prev
                 fetch = functools.partial(self._bytes, job, prev[1])
-                yield Page(job.out, None, job.source, prev[1], fetch)
+                yield Page(out, None, job.source, prev[1], fetch)
 
     def _render_all(self, jobs: list[_Job]) -> Iterator[bytes]:
         workers = pool.workers(self.jobs)
