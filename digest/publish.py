@@ -58,7 +58,7 @@ def _safe_relpath(path: str) -> str | None:
     if not path or "\x00" in path or path.startswith(("/", "\\")) or "\\" in path:
         return None
     parts = path.split("/")
-    if any(part in ("", ".", "..") for part in parts):
+    if "" in parts or "." in parts or ".." in parts:
         return None
     return path
 
@@ -565,7 +565,7 @@ def _sweep(
     state: dict[str, str] | None = None,
     record: _Folders | None = None,
     layout: dict[str, tuple[set[str], set[str]]] | None = None,
-) -> tuple[set[str], _Folders]:
+) -> tuple[set[str], _Folders, set[str]]:
     """The files staging holds (relative paths), after deleting every symlink and
     half-written file (``*.digest-part``) in it, and making its folders writable; and
     the folders found holding exactly the pages of ``state`` (its manifest).
@@ -577,13 +577,19 @@ def _sweep(
     writable again (the tree is digest's; the live site is checked by
     :func:`_check_output`).  A folder that ``record`` trusts (see :class:`_Folders`)
     is not listed: its files are the manifest's.  (os.scandir: the file types come with
-    the names, no stat per file.)  ``layout``: _layout(state), when made already."""
+    the names, no stat per file.)  ``layout``: _layout(state), when made already.
+
+    The files of the trusted folders (those of ``state`` in them) are left out of the
+    files returned, which are those of the folders listed; the third value names the
+    trusted folders (see :func:`_strays`)."""
     layout = _layout(state or {}) if layout is None else layout
     trust = record.ctimes if record is not None else {}
     held: set[str] = set()
     seen: dict[str, int] = {}
+    trusted: set[str] = set()
     old = time.time_ns() - _RACY_NS
     folders = [(os.fspath(staging), "")]
+    sep = os.sep
     while folders:
         folder, prefix = folders.pop()
         rel = prefix[:-1]
@@ -594,8 +600,8 @@ def _sweep(
         expect = layout.get(rel)
         if rel and expect is not None and trust.get(rel) == st.st_ctime_ns:
             seen[rel] = st.st_ctime_ns
-            held.update(prefix + name for name in expect[0])
-            folders.extend((os.path.join(folder, sub), prefix + sub + "/") for sub in expect[1])
+            trusted.add(rel)
+            folders.extend([(folder + sep + sub, prefix + sub + "/") for sub in expect[1]])
             continue
         exact, matched = expect is not None, 0
         with os.scandir(folder) as it:
@@ -619,7 +625,19 @@ def _sweep(
         complete = expect is not None and matched == len(expect[0]) + len(expect[1])
         if exact and complete and rel and st.st_ctime_ns < old:
             seen[rel] = st.st_ctime_ns
-    return held, _Folders(seen)
+    return held, _Folders(seen), trusted
+
+
+def _strays(
+    held: set[str], trusted: set[str], state: dict[str, str], files: dict[str, str]
+) -> set[str]:
+    """The files of the staging tree that no page of this build claims (``files``): of
+    those listed (``held``), and of the trusted folders' (``state``'s files in them)."""
+    gone = held.difference(files)
+    for rel in state.keys() - files.keys():
+        if rel.rpartition("/")[0] in trusted:
+            gone.add(rel)
+    return gone
 
 
 def _remove_strays(staging: Path, strays: Iterable[str], touched: set[str]) -> None:
@@ -669,7 +687,7 @@ def _carry_yours(
         st = os.lstat(folder)
         if rel and expect is not None and trust.get(rel) == st.st_ctime_ns:
             seen[rel] = st.st_ctime_ns
-            pending.extend((os.path.join(folder, sub), prefix + sub + "/") for sub in expect[1])
+            pending.extend([(folder + os.sep + sub, prefix + sub + "/") for sub in expect[1]])
             continue
         with os.scandir(folder) as it:
             entries = list(it)
@@ -751,13 +769,13 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         staging, state, stamps, record = _prepare_staging(output, data)
         # the two trees mostly hold the same files (always, after an edit): one layout
         layout = _layout(state)
-        held, swept = _sweep(staging, state, record, layout)
+        held, swept, trusted = _sweep(staging, state, record, layout)
         problems = Problems()
         touched: set[str] = set()
         claimed = live.keys() if live_ok else ()
         files, new_stamps = _update(staging, state, stamps, pages, problems, touched, claimed)
         problems.raise_if_errors()  # staging has no manifest now: the next build re-checks it
-        _remove_strays(staging, held.difference(files), touched)
+        _remove_strays(staging, _strays(held, trusted, state, files), touched)
         marker = _marker_bytes(files)
         with open(staging / _MARKER, "wb") as f:
             f.write(marker)
