@@ -19,6 +19,7 @@ summary shows as text, never runs.  Atom says ``type="text"``; JSON Feed uses
 
 from __future__ import annotations
 
+import heapq
 import html
 import json
 import os
@@ -176,9 +177,14 @@ def discovery_links(site: SiteConfig, folder: str = "", name: str | None = None)
 # ---------------------------------------------------------------- helpers
 
 
-def _newest(entries: Sequence[Entry]) -> list[Entry]:
-    """Entries newest first (stable for equal dates)."""
-    return sorted(entries, key=lambda e: e.article.date, reverse=True)
+def _newest(entries: Sequence[Entry], n: int) -> list[Entry]:
+    """The ``n`` newest entries, newest first (stable for equal dates): heapq.nlargest,
+    the same list as sorting them all and cutting, without the sort."""
+    return heapq.nlargest(n, entries, key=_dated)
+
+
+def _dated(e: Entry) -> datetime:
+    return e.article.date
 
 
 def _changed(e: Entry) -> datetime:
@@ -189,7 +195,9 @@ def _changed(e: Entry) -> datetime:
 def feed_updated(entries: Sequence[Entry]) -> datetime:
     """The newest article date; SOURCE_DATE_EPOCH (else the epoch) without articles."""
     if entries:
-        return max(_changed(e) for e in entries)
+        newest = max(e.article.date for e in entries)
+        updated = [a.updated for a in (e.article for e in entries) if a.updated]
+        return max(newest, max(updated)) if updated else newest  # (the newest _changed)
     try:
         epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
     except ValueError:
@@ -246,7 +254,7 @@ class _Feed:
         self.folder = folder  # "" or "world/"
         self.title = f"{site.title} · {name}" if name else site.title
         self.description = site.description or self.title
-        self.entries = _newest(entries)[:FEED_ITEMS]
+        self.entries = _newest(entries, FEED_ITEMS)
         self.updated = feed_updated(entries)
         self.home = site.absolute_url(folder)
 

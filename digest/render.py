@@ -599,7 +599,7 @@ def render_site(
             tags[ts].append(e)
             if ts not in tag_names or (tag_names[ts].islower() and not t.islower()):
                 tag_names[ts] = t  # the display case from front matter, a cased form first
-    nav = section_nav(entries)
+    nav = r.extra["sections"] if "sections" in r.extra else section_nav(entries)
     all_tags = [
         {"slug": s, "name": tag_names[s], "url": f"tags/{s}/", "count": len(tags[s])}
         for s in sorted(tags)
@@ -668,10 +668,20 @@ def front_page(
     with its latest articles not already shown above."""
     latest = list(news.editions[: news.front_days])
     shown = {e.article.slug for ed in latest for it in ed.items for e in it.entries}
+    latest_of: dict[str, list[Entry]] = {s["slug"]: [] for s in sections}
+    short = len(latest_of)  # sections with fewer than FRONT_SECTION_LINKS so far
+    for e in entries:  # (one pass, ended when every section has its links)
+        got = latest_of.get(e.article.section_slug)
+        if got is None or len(got) == FRONT_SECTION_LINKS or e.article.slug in shown:
+            continue
+        got.append(e)
+        if len(got) == FRONT_SECTION_LINKS:
+            short -= 1
+            if not short:
+                break
     blocks = []
     for s in sections:
-        got = [e for e in entries if e.article.section_slug == s["slug"]]
-        got = [e for e in got if e.article.slug not in shown][:FRONT_SECTION_LINKS]
+        got = latest_of[s["slug"]]
         if got:
             blocks.append({"slug": s["slug"], "name": s["name"], "url": s["url"], "entries": got})
     ctx = {
@@ -821,7 +831,9 @@ def standalone_pages(
     """Each standalone page rendered with ``page.html`` (under the override rules, as
     every template), with the navigation of the articles' pages.  Few and small:
     always rendered, never cached."""
-    r = Renderer(theme, site, {**(extra or {}), "sections": section_nav(entries)})
+    extra = extra or {}
+    nav = extra["sections"] if "sections" in extra else section_nav(entries)
+    r = Renderer(theme, site, {**extra, "sections": nav})
     work = [
         _Job(
             "page.html",
