@@ -19,6 +19,7 @@ summary shows as text, never runs.  Atom says ``type="text"``; JSON Feed uses
 
 from __future__ import annotations
 
+import functools
 import heapq
 import html
 import json
@@ -416,6 +417,7 @@ def sitemap(
             newest[path] = d
 
     latest: datetime | None = None  # of every article: the front page, archive, tag index
+    tag_slug = functools.lru_cache(maxsize=None)(slugify)  # a tag is on many articles
     for e in entries:
         a = e.article
         d = max(a.date, a.updated) if a.updated else a.date  # (_changed, inline: 10,000x)
@@ -425,7 +427,7 @@ def sitemap(
         if a.section_slug:
             seen(f"{a.section_slug}/", d)
         for t in a.tags:
-            seen(f"tags/{slugify(t)}/", d)
+            seen(f"tags/{tag_slug(t)}/", d)
     if latest is not None:
         for path in ("", "archive/", "tags/"):
             seen(path, latest)

@@ -589,13 +589,14 @@ def render_site(
     section_names: dict[str, str] = {}
     tags: dict[str, list[Entry]] = defaultdict(list)
     tag_names: dict[str, str] = {}
+    tag_slug = functools.lru_cache(maxsize=None)(slugify)  # a tag is on many articles
     for e in entries:
         a = e.article
         if a.section_slug:
             sections[a.section_slug].append(e)
             section_names.setdefault(a.section_slug, a.section)
         for t in a.tags:
-            ts = slugify(t)
+            ts = tag_slug(t)
             tags[ts].append(e)
             if ts not in tag_names or (tag_names[ts].islower() and not t.islower()):
                 tag_names[ts] = t  # the display case from front matter, a cased form first
