@@ -36,6 +36,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any, TypeVar
 
 import msgspec
 
@@ -96,9 +97,14 @@ def _manifest(folder: Path) -> dict[str, str] | None:
 
 
 def _manifest_and_sha(folder: Path) -> tuple[dict[str, str] | None, str]:
-    """(_manifest(folder), sha256 of its marker's bytes: "" when there is none)."""
+    """(_manifest(folder), sha256 of its marker's bytes: "" when there is none).
+    The dict may be shared with the next call (see _Known): never change it."""
     try:
         raw = (folder / _MARKER).read_bytes()
+        sha = _sha(raw)
+        got = _KNOWN.get(sha)
+        if got is not None:
+            return got, sha
         data = _JSON.decode(raw)
     except (OSError, msgspec.DecodeError):
         return None, ""
@@ -106,7 +112,7 @@ def _manifest_and_sha(folder: Path) -> tuple[dict[str, str] | None, str]:
     if not isinstance(files, dict):
         return None, ""
     ok = {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
-    return ok, _sha(raw)
+    return _KNOWN.put(sha, ok), sha
 
 
 def stamps_file(output: Path) -> Path:
@@ -125,10 +131,43 @@ def _stamps_data(output: Path) -> dict:
     try:
         fd = os.open(stamps_file(output), os.O_RDONLY | _NOFOLLOW)
         with open(fd, "rb") as f:
-            data = _JSON.decode(f.read())
+            raw = f.read()
+        sha = _sha(raw)
+        got = _KNOWN.get(sha)
+        if got is not None:
+            return got
+        data = _JSON.decode(raw)
     except (OSError, msgspec.DecodeError):
         return {}
-    return data if isinstance(data, dict) else {}
+    return _KNOWN.put(sha, data) if isinstance(data, dict) else {}
+
+
+class _Known:
+    """The bookkeeping files (marker, stamps) this process read or wrote last, decoded,
+    by the sha256 of their bytes: a long-lived process (``digest build --watch``,
+    ``digest serve``) reads back what its previous build wrote without decoding 40,000
+    entries again (hashing the bytes is a tenth of decoding them).  A few files only
+    (the marker of each tree and the stamps of an output).  The values are shared
+    between calls: never changed."""
+
+    SIZE = 8
+
+    def __init__(self) -> None:
+        self.items: dict[str, Any] = {}
+
+    def get(self, sha: str) -> Any:
+        return self.items.get(sha)
+
+    def put(self, sha: str, value: _V) -> _V:
+        self.items.pop(sha, None)
+        self.items[sha] = value
+        while len(self.items) > self.SIZE:
+            del self.items[next(iter(self.items))]
+        return value
+
+
+_V = TypeVar("_V")
+_KNOWN = _Known()
 
 
 def _stamps(output: Path, tree: Path, data: dict | None = None) -> dict[str, list[int]]:
@@ -154,7 +193,9 @@ def _save_stamps(
         keep[_tree_id(output)] = live if isinstance(live, dict) else {}
     for tree, record in (folders or {}).items():
         keep[_FOLDERS + tree] = record.data()
-    _replace_file(stamps_file(output), msgspec.json.encode(keep))
+    raw = msgspec.json.encode(keep)
+    _replace_file(stamps_file(output), raw)
+    _KNOWN.put(_sha(raw), keep)
 
 
 def _replace_file(path: Path, data: bytes) -> None:
@@ -779,6 +820,7 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         marker = _marker_bytes(files)
         with open(staging / _MARKER, "wb") as f:
             f.write(marker)
+        _KNOWN.put(_sha(marker), files)
         moves: list[tuple[str, str]] = []
         looked = _Folders()
         if live_ok:
