@@ -30,7 +30,6 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlsplit
-from xml.sax.saxutils import escape as xml_escape
 
 import msgspec
 
@@ -208,6 +207,12 @@ def feed_updated(entries: Sequence[Entry]) -> datetime:
 
 def _utc(d: datetime) -> datetime:
     return d.astimezone(timezone.utc) if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+def xml_escape(text: str) -> str:
+    """xml.sax.saxutils.escape(text) (&, < and >), made here: importing xml.sax took
+    20 ms of every build's start."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
 
 
 def _rfc3339(d: datetime) -> str:

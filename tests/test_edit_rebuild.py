@@ -314,3 +314,15 @@ def test_a_rebuild_compiles_no_template_it_compiled_before(
     assert "<!-- mine -->" in (tmp_path / "out/science/moth-survey/index.html").read_text()
     _build(root, tmp_path / "cold", use_cache=False)
     assert tree(tmp_path / "out") == tree(tmp_path / "cold")
+
+
+# ---------------------------------------------------------------- stdlib stand-ins
+
+
+def test_sitemap_escape_is_that_of_xml_sax() -> None:
+    from xml.sax.saxutils import escape
+
+    from digest.feeds import xml_escape
+
+    for text in ("a&b<c>d", "&amp;&lt;", "https://x.org/a?b=1&c=<2>", "plain", ""):
+        assert xml_escape(text) == escape(text)
