@@ -143,12 +143,24 @@ def editions(
 ) -> tuple[Edition, ...]:
     """Every edition of the site, newest first."""
     by_period: dict[str, dict[str, list[Entry]]] = {}
+    of = stories.of
+    keys: dict[date, str] = {}  # day -> its period's key (a period is made of whole days)
     for e in entries:
-        story = stories.of.get(e.article.slug)
+        a = e.article
+        story = of.get(a.slug)
         if story is None:
             continue
-        key = period(e.article.date, cfg.period)
-        by_period.setdefault(key, {}).setdefault(story.slug, []).append(e)
+        day = a.date.date()
+        key = keys.get(day)
+        if key is None:
+            key = keys[day] = period(a.date, cfg.period)
+        told = by_period.get(key)
+        if told is None:
+            by_period[key] = {story.slug: [e]}
+        elif story.slug in told:
+            told[story.slug].append(e)
+        else:
+            told[story.slug] = [e]
     by_slug = {s.slug: s for s in stories.all}
     made: list[tuple[str, str, datetime, tuple[EditionItem, ...]]] = []
     for key in sorted(by_period, reverse=True):

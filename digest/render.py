@@ -238,7 +238,9 @@ class _Job:
     # this function, its key from ``template`` (a name for the maker) and ``context``
     make: Callable[[], bytes] | None = None
     # The page's identity made beforehand (plain values, see _identity), keyed instead of
-    # walking ``context``: for the many article pages (see article_ident), and for a
+    # walking ``context``: for the many article pages (see article_ident), for a context
+    # of plain values only (strings, numbers, lists and dicts of them: the key's encoder
+    # takes it as it is; the tag index, the editions index of 3,000 lines), and for a
     # template known to show less of its context (see archive_key)
     keyed: Any = None
 
@@ -644,9 +646,8 @@ def render_site(
             kind="tag",
             feed_base=None,
         )
-    work.append(
-        _Job("tags.html", "tags/", "tags.html", {"tags": all_tags, "title": "Tags", "kind": "tags"})
-    )
+    tags_ctx = {"tags": all_tags, "title": "Tags", "kind": "tags"}
+    work.append(_Job("tags.html", "tags/", "tags.html", tags_ctx, keyed=tags_ctx))  # (plain)
     archive = {"groups": archive_groups(entries), "title": "Archive", "kind": "archive"}
     shown = archive_key(archive) if theme.builtin >= _ARCHIVE_TEMPLATES else None
     work.append(_Job("archive.html", "archive/", "archive.html", archive, keyed=shown))
@@ -729,7 +730,8 @@ def news_pages(
         job = _Job("<email.txt>", ed.url + "email.txt", f"email ({ed.key})", ctx, text, told)
         work.append(job)
     index = {"editions": [_edition_line(ed) for ed in news.editions], "title": "Editions"}
-    work.append(_Job("editions.html", "editions/", "editions.html", {**index, "kind": "editions"}))
+    ctx = {**index, "kind": "editions"}
+    work.append(_Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx))  # (plain)
     return work
 
 
