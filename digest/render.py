@@ -287,6 +287,7 @@ class Renderer:
         """A page for each job, in order; those whose key changed are rendered (in worker
         processes when there are many), the others passed on without their bytes."""
         keys: list[str | None] = []
+        outs: list[str] = []
         kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
         todo: list[_Job] = []
         memo: dict[int, tuple[Any, Any]] = {}
@@ -294,22 +295,23 @@ class Renderer:
         previous = self.previous
         for job in jobs:
             key = prev = None
+            out = job.out
             if self.store is not None:
                 if job.keyed is not None:
                     key = _digest([base, job.template, job.path, job.keyed])
                 else:
                     key = _page_key(base, job.template, job.path, job.context, memo)
                 if key is not None:
-                    prev = previous.get(job.out)
+                    prev = previous.get(out)
             if prev is None or prev[0] != key:
                 prev = None
                 todo.append(job)
             keys.append(key)
+            outs.append(out)
             kept.append(prev)
         rendered = self._render_all(todo)
         state = self.state
-        for job, key, prev in zip(jobs, keys, kept, strict=True):
-            out = job.out
+        for job, out, key, prev in zip(jobs, outs, keys, kept, strict=True):
             if prev is None:
                 data = next(rendered)
                 digest = hashlib.sha256(data).hexdigest()
