@@ -326,3 +326,37 @@ def test_sitemap_escape_is_that_of_xml_sax() -> None:
 
     for text in ("a&b<c>d", "&amp;&lt;", "https://x.org/a?b=1&c=<2>", "plain", ""):
         assert xml_escape(text) == escape(text)
+
+
+# ---------------------------------------------------------------- the first rebuild
+
+
+def test_the_first_rebuild_of_an_output_folder_reads_no_unchanged_page_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second build makes the staging tree from hard links to the site: those share
+    the live files' inodes, so the stamps of the first build vouch for them."""
+    import builtins
+
+    from digest import publish
+
+    root = write_site(tmp_path / "site")
+    _build(root, tmp_path / "out")
+    read: list[str] = []
+
+    def counting(file, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "r" in mode and not isinstance(file, int):  # (an int: the stamps file, opened)
+            read.append(str(file))
+        return builtins.open(file, mode, *args, **kwargs)
+
+    monkeypatch.setattr(publish, "open", counting, raising=False)
+    _build(root, tmp_path / "out")
+    assert [f for f in read if not f.endswith(".digest-output")] == []
+    # a page edited in place in the site before that build is still put right
+    page = tmp_path / "out/science/moth-survey/index.html"
+    good = page.read_bytes()
+    _build(root, tmp_path / "out")  # (the staging tree exists from here on)
+    with open(page, "r+b") as f:
+        f.write(b"X")
+    _build(root, tmp_path / "out")
+    assert page.read_bytes() == good
