@@ -241,6 +241,7 @@ def _pages(
         "feeds": feeds.discovery_links(site),
         "edition_feeds": editions.feed_discovery(site),
         "site_pages": render.menu_links([e for e in standalone if e.article.menu]),
+        "sections": render.section_nav(entries),  # (made once for both kinds of page)
     }
     more = editions.sitemap_paths(news.editions, news.stories)
     return chain(

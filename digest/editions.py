@@ -143,50 +143,57 @@ def editions(
 ) -> tuple[Edition, ...]:
     """Every edition of the site, newest first."""
     by_period: dict[str, dict[str, list[Entry]]] = {}
+    of = stories.of
+    keys: dict[date, str] = {}  # day -> its period's key (a period is made of whole days)
     for e in entries:
-        story = stories.of.get(e.article.slug)
+        a = e.article
+        story = of.get(a.slug)
         if story is None:
             continue
-        key = period(e.article.date, cfg.period)
-        by_period.setdefault(key, {}).setdefault(story.slug, []).append(e)
+        day = a.date.date()
+        key = keys.get(day)
+        if key is None:
+            key = keys[day] = period(a.date, cfg.period)
+        told = by_period.get(key)
+        if told is None:
+            by_period[key] = {story.slug: [e]}
+        elif story.slug in told:
+            told[story.slug].append(e)
+        else:
+            told[story.slug] = [e]
     by_slug = {s.slug: s for s in stories.all}
-    made: list[Edition] = []
+    made: list[tuple[str, str, datetime, tuple[EditionItem, ...]]] = []
     for key in sorted(by_period, reverse=True):
         items = []
         for slug, got in by_period[key].items():
-            got.sort(key=lambda e: (e.article.date.timestamp(), e.article.slug))
+            if len(got) > 1:  # (most stories have one article in a period: nothing to sort)
+                got.sort(key=lambda e: (e.article.date.timestamp(), e.article.slug))
             story = by_slug[slug]
             title, lead = headed(story, got)
+            outlets = len({_outlet(e) for e in got}) if len(got) > 1 else 1
             items.append(
-                EditionItem(
-                    story,
-                    tuple(got),
-                    len({_outlet(e) for e in got}),
-                    len(story.articles) - len(got),
-                    title,
-                    lead,
-                )
+                EditionItem(story, tuple(got), outlets, len(story.articles) - len(got), title, lead)
             )
-        items.sort(key=rank_key)
+        if len(items) > 1:
+            items.sort(key=rank_key)
         newest = max(e.article.date for it in items for e in it.entries)
-        made.append(
-            Edition(key, label(key, site.date_format), f"editions/{key}/", newest, tuple(items))
-        )
+        made.append((key, label(key, site.date_format), newest, tuple(items)))
+    # each edition made once, with its neighbours' links (newest first: the next is older)
     out = []
-    for i, ed in enumerate(made):
+    for i, (key, name, newest, ranked) in enumerate(made):
         newer = made[i - 1] if i > 0 else None
         older = made[i + 1] if i + 1 < len(made) else None
         out.append(
             Edition(
-                ed.key,
-                ed.label,
-                ed.url,
-                ed.updated,
-                ed.items,
-                older.url if older else None,
-                newer.url if newer else None,
-                older.label if older else None,
-                newer.label if newer else None,
+                key,
+                name,
+                f"editions/{key}/",
+                newest,
+                ranked,
+                f"editions/{older[0]}/" if older else None,
+                f"editions/{newer[0]}/" if newer else None,
+                older[1] if older else None,
+                newer[1] if newer else None,
             )
         )
     return tuple(out)

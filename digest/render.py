@@ -30,7 +30,7 @@ from digest import cache, newsletter, pool
 from digest.config import SiteConfig, ThemeConfig
 from digest.editions import Edition, News
 from digest.errors import DigestError, ThemeError
-from digest.model import Article, Entry, Page, RelatedLink
+from digest.model import Article, Entry, Page, RelatedLink, Story
 from digest.paths import shown
 from digest.slugs import slugify
 from digest.summarize.keypoints import within_words
@@ -52,6 +52,8 @@ class Theme:
     env: jinja2.Environment
     static_dirs: tuple[Path, ...]  # lowest priority first
     fingerprint: str = ""  # hash of every template file the loader can see
+    # the templates (by name) that are the built-in theme's own files, shadowed by none
+    builtin: frozenset[str] = frozenset()
 
 
 def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
@@ -99,7 +101,49 @@ def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
     env.globals["abs_url"] = site.absolute_url
     env.globals["slugify"] = slugify
     env.globals["digest_version"] = digest.__version__
-    return Theme(env, tuple(p for p in static if p.is_dir()), _templates_fingerprint(search))
+    return Theme(
+        env,
+        tuple(p for p in static if p.is_dir()),
+        _templates_fingerprint(search),
+        _builtin_templates(search),
+    )
+
+
+def _builtin_templates(search: Sequence[Path]) -> frozenset[str]:
+    """Names of the built-in theme's templates that no folder before it overrides: what
+    they show of a page's context is known (see archive_key)."""
+    *before, default = search
+    names = [f.name for f in default.iterdir() if f.is_file()]
+    return frozenset(n for n in names if not any((d / n).exists() for d in before))
+
+
+class StoredBytecode(jinja2.BytecodeCache):
+    """Compiled templates kept in the build cache: a rebuild that renders a few pages
+    no longer compiles the ten templates they use (0.1 s of a one-edit rebuild).
+
+    Jinja checks each entry against its template's source (a checksum) and the
+    Python version; the cache itself is dropped when digest or a library changes,
+    which covers the Environment's options.  Only the process that opened the cache
+    writes it (a forked render worker compiling a template keeps it to itself).
+    """
+
+    def __init__(self, store: cache.Cache) -> None:
+        self.store = store
+        self.pid = os.getpid()
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if os.getpid() != self.pid:
+            return
+        data = self.store.get(_BYTECODE_NS, bucket.key, bytes)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if os.getpid() == self.pid:
+            self.store.put(_BYTECODE_NS, bucket.key, bucket.bytecode_to_string())
+
+
+_BYTECODE_NS = "templates"
 
 
 def _templates_fingerprint(folders: Sequence[Path]) -> str:
@@ -180,9 +224,11 @@ def _chunks(seq: Sequence[Entry], size: int) -> list[Sequence[Entry]]:
     return [seq[i : i + size] for i in range(0, len(seq), size)] or [[]]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Job:
-    """One page to make: a template rendered with a context to a site-relative path."""
+    """One page to make: a template rendered with a context to a site-relative path.
+    (Not frozen: made for every page of every build and never shared, and a frozen
+    dataclass's __init__ is three times slower.)"""
 
     template: str
     path: str  # as passed to the template ("" or "world/" or "404.html")
@@ -191,6 +237,12 @@ class _Job:
     # A page made by code rather than a template (the plain-text email): its bytes from
     # this function, its key from ``template`` (a name for the maker) and ``context``
     make: Callable[[], bytes] | None = None
+    # The page's identity made beforehand (plain values, see _identity), keyed instead of
+    # walking ``context``: for the many article pages (see article_ident), for a context
+    # of plain values only (strings, numbers, lists and dicts of them: the key's encoder
+    # takes it as it is; the tag index, the editions index of 3,000 lines), and for a
+    # template known to show less of its context (see archive_key)
+    keyed: Any = None
 
     @property
     def out(self) -> str:
@@ -235,30 +287,41 @@ class Renderer:
         """A page for each job, in order; those whose key changed are rendered (in worker
         processes when there are many), the others passed on without their bytes."""
         keys: list[str | None] = []
-        todo: list[int] = []
+        outs: list[str] = []
+        kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
+        todo: list[_Job] = []
         memo: dict[int, tuple[Any, Any]] = {}
-        for i, job in enumerate(jobs):
-            key = None
+        base = self._base_key() if self.store is not None else ""
+        previous = self.previous
+        for job in jobs:
+            key = prev = None
+            out = job.out
             if self.store is not None:
-                key = _page_key(self._base_key(), job.template, job.path, job.context, memo)
-            keys.append(key)
-            prev = self.previous.get(job.out) if key is not None else None
+                if job.keyed is not None:
+                    key = _digest([base, job.template, job.path, job.keyed])
+                else:
+                    key = _page_key(base, job.template, job.path, job.context, memo)
+                if key is not None:
+                    prev = previous.get(out)
             if prev is None or prev[0] != key:
-                todo.append(i)
-        rendered = self._render_all([jobs[i] for i in todo])
-        todo_set = set(todo)
-        for i, (job, key) in enumerate(zip(jobs, keys, strict=True)):
-            if i in todo_set:
+                prev = None
+                todo.append(job)
+            keys.append(key)
+            outs.append(out)
+            kept.append(prev)
+        rendered = self._render_all(todo)
+        state = self.state
+        for job, out, key, prev in zip(jobs, outs, keys, kept, strict=True):
+            if prev is None:
                 data = next(rendered)
                 digest = hashlib.sha256(data).hexdigest()
                 if key is not None:
-                    self.state[job.out] = (key, digest)
-                yield Page(job.out, data, job.source, digest)
+                    state[out] = (key, digest)
+                yield Page(out, data, job.source, digest)
             else:
-                prev = self.previous[job.out]
-                self.state[job.out] = prev
+                state[out] = prev
                 fetch = functools.partial(self._bytes, job, prev[1])
-                yield Page(job.out, None, job.source, prev[1], fetch)
+                yield Page(out, None, job.source, prev[1], fetch)
 
     def _render_all(self, jobs: list[_Job]) -> Iterator[bytes]:
         workers = pool.workers(self.jobs)
@@ -346,18 +409,23 @@ def entry_key(source_key: str, links: Sequence[RelatedLink], story: str | None =
 
 def _identity(value: Any, memo: dict[int, tuple[Any, Any]] | None = None) -> Any:
     """What a context value contributes to a page key; raises _Unkeyable when it cannot
-    be keyed.  ``memo`` (id -> (value, identity)) keeps the identity of each dataclass
-    met once: a story or an edition is in many pages' contexts, and walking it again for
-    each was a tenth of a 10,000-article rebuild."""
+    be keyed.  An entry stands for its key; a story for its fields, read in one go (all
+    plain: no walk); another dataclass (Edition, EditionItem) for its fields, walked once
+    per object: ``memo`` (id -> (value, identity)) keeps them, for an edition is in
+    several pages' contexts.  (The many article and edition pages have their identity
+    made directly, see article_ident and edition_ident: walking their contexts was most
+    of a 10,000-article rebuild's render time.)"""
     t = type(value)
     if t is str or t is int or t is float or t is bool or value is None:
         return value
+    if t is Story:
+        return _story_identity(value)
     if t is Entry:
         if not value.key:
             raise _Unkeyable
-        return ["entry", value.key]
+        return _ENTRY_MARK + value.key
     if t is list or t is tuple:
-        return [_identity(v, memo) for v in value]
+        return _items(value, memo)
     if t is dict:
         return {str(k): _identity(v, memo) for k, v in value.items()}
     if t is Article:
@@ -368,7 +436,6 @@ def _identity(value: Any, memo: dict[int, tuple[Any, Any]] | None = None) -> Any
         return value.isoformat()
     names = _field_names(t)
     if names is not None:
-        # Story, Edition, EditionItem: every field (entries in them by their keys)
         if memo is not None:
             got = memo.get(id(value))
             if got is not None and got[0] is value:
@@ -378,12 +445,87 @@ def _identity(value: Any, memo: dict[int, tuple[Any, Any]] | None = None) -> Any
             memo[id(value)] = (value, ident)  # the value is kept: its id is not reused
         return ident
     if isinstance(value, (list, tuple)):
-        return [_identity(v, memo) for v in value]
+        return _items(value, memo)
     if isinstance(value, dict):
         return {str(k): _identity(v, memo) for k, v in value.items()}
     if isinstance(value, (str, int, float, bool)):
         return value
     raise _Unkeyable
+
+
+# An entry's identity is its key, marked so that it does not equal a plain string of a
+# context (one would have to hold a NUL and then a sha256).
+_ENTRY_MARK = "\x00entry:"
+
+
+def article_ident(
+    e: Entry, story: Story | None, related: Sequence[Entry], stories: dict[int, Any]
+) -> list[Any] | None:
+    """An article page's identity, made directly: what _identity makes of its context
+    (entry, title, kind, story, related entries; the article stands with its entry),
+    without walking it (half the pages of a site; walking them was most of the time
+    spent on page keys).  None when a related entry has no key."""
+    if story is None:
+        told = None
+    else:
+        told = stories.get(id(story))
+        if told is None:
+            told = stories[id(story)] = _story_identity(story)
+    keys = []
+    for r in related:
+        if not r.key:
+            return None
+        keys.append(_ENTRY_MARK + r.key)
+    return ["article", _ENTRY_MARK + e.key, e.article.title, told, keys]
+
+
+def edition_ident(ed: Edition, stories: dict[int, Any]) -> list[Any] | None:
+    """An edition page's identity, made directly: every field of the edition, its items'
+    stories and entries (by key); None when an entry has no key."""
+    items = []
+    for it in ed.items:
+        story = stories.get(id(it.story))
+        if story is None:
+            story = stories[id(it.story)] = _story_identity(it.story)
+        keys = []
+        for e in it.entries:
+            if not e.key:
+                return None
+            keys.append(_ENTRY_MARK + e.key)
+        items.append([story, keys, it.outlets, it.more, it.title, it.lead])
+    when = ed.updated.isoformat()
+    links = [ed.prev, ed.next, ed.prev_label, ed.next_label]
+    return ["edition", ed.key, ed.label, ed.url, when, items, links]
+
+
+def _story_identity(s: Story) -> list[Any]:
+    """Every field of a story (dates with their offsets: a page may show them)."""
+    first = s.first.isoformat() if s.first is not None else None
+    last = s.last.isoformat() if s.last is not None else None
+    return [
+        "Story",
+        *(s.slug, s.title, s.url, s.articles, s.summary, s.sources, first, last),
+        *(s.page, s.headline_from, s.summary_from),
+    ]
+
+
+_STORY_FIELDS = 11  # Story's fields, all in _story_identity (tests/test_render checks)
+
+
+def _items(value: list | tuple, memo: dict[int, tuple[Any, Any]] | None) -> list[Any]:
+    """The identity of a list or tuple; entries and strings (most of them) inline."""
+    out = []
+    for v in value:
+        t = type(v)
+        if t is Entry:
+            if not v.key:
+                raise _Unkeyable
+            out.append(_ENTRY_MARK + v.key)
+        elif t is str:
+            out.append(v)
+        else:
+            out.append(_identity(v, memo))
+    return out
 
 
 def _field_names(t: type) -> tuple[str, ...] | None:
@@ -445,21 +587,24 @@ def render_site(
     folder; ``jobs`` the worker processes to render with (None: all cores).
     """
     r = Renderer(theme, site, extra, store, live, jobs)
+    if store is not None and theme.env.bytecode_cache is None:
+        theme.env.bytecode_cache = StoredBytecode(store)
     sections: dict[str, list[Entry]] = defaultdict(list)
     section_names: dict[str, str] = {}
     tags: dict[str, list[Entry]] = defaultdict(list)
     tag_names: dict[str, str] = {}
+    tag_slug = functools.lru_cache(maxsize=None)(slugify)  # a tag is on many articles
     for e in entries:
         a = e.article
         if a.section_slug:
             sections[a.section_slug].append(e)
             section_names.setdefault(a.section_slug, a.section)
         for t in a.tags:
-            ts = slugify(t)
+            ts = tag_slug(t)
             tags[ts].append(e)
             if ts not in tag_names or (tag_names[ts].islower() and not t.islower()):
                 tag_names[ts] = t  # the display case from front matter, a cased form first
-    nav = section_nav(entries)
+    nav = r.extra["sections"] if "sections" in r.extra else section_nav(entries)
     all_tags = [
         {"slug": s, "name": tag_names[s], "url": f"tags/{s}/", "count": len(tags[s])}
         for s in sorted(tags)
@@ -469,6 +614,7 @@ def render_site(
     news = news or News.without_stories(entries, site)
     work = [front_page(entries, news, nav)]
     by_slug = {e.article.slug: e for e in entries}
+    stories: dict[int, Any] = {}  # id(story) -> its identity (see article_ident)
     for e in entries:
         a = e.article
         story = news.stories.story_of(a.slug)
@@ -481,8 +627,9 @@ def render_site(
             "story": story,
             "related_entries": related,
         }
-        work.append(_Job("article.html", a.url, a.path, ctx))
-    work += news_pages(entries, news, site)
+        keyed = article_ident(e, story, related, stories) if e.key else None
+        work.append(_Job("article.html", a.url, a.path, ctx, keyed=keyed))
+    work += news_pages(entries, news, site, stories)
     for s in sorted(sections):
         work += r.listing(
             "list.html",
@@ -501,11 +648,11 @@ def render_site(
             kind="tag",
             feed_base=None,
         )
-    work.append(
-        _Job("tags.html", "tags/", "tags.html", {"tags": all_tags, "title": "Tags", "kind": "tags"})
-    )
+    tags_ctx = {"tags": all_tags, "title": "Tags", "kind": "tags"}
+    work.append(_Job("tags.html", "tags/", "tags.html", tags_ctx, keyed=tags_ctx))  # (plain)
     archive = {"groups": archive_groups(entries), "title": "Archive", "kind": "archive"}
-    work.append(_Job("archive.html", "archive/", "archive.html", archive))
+    shown = archive_key(archive) if theme.builtin >= _ARCHIVE_TEMPLATES else None
+    work.append(_Job("archive.html", "archive/", "archive.html", archive, keyed=shown))
     work.append(
         _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
     )
@@ -525,10 +672,20 @@ def front_page(
     with its latest articles not already shown above."""
     latest = list(news.editions[: news.front_days])
     shown = {e.article.slug for ed in latest for it in ed.items for e in it.entries}
+    latest_of: dict[str, list[Entry]] = {s["slug"]: [] for s in sections}
+    short = len(latest_of)  # sections with fewer than FRONT_SECTION_LINKS so far
+    for e in entries:  # (one pass, ended when every section has its links)
+        got = latest_of.get(e.article.section_slug)
+        if got is None or len(got) == FRONT_SECTION_LINKS or e.article.slug in shown:
+            continue
+        got.append(e)
+        if len(got) == FRONT_SECTION_LINKS:
+            short -= 1
+            if not short:
+                break
     blocks = []
     for s in sections:
-        got = [e for e in entries if e.article.section_slug == s["slug"]]
-        got = [e for e in got if e.article.slug not in shown][:FRONT_SECTION_LINKS]
+        got = latest_of[s["slug"]]
         if got:
             blocks.append({"slug": s["slug"], "name": s["name"], "url": s["url"], "entries": got})
     ctx = {
@@ -545,9 +702,13 @@ def front_page(
     return _Job("index.html", "", "index.html", ctx)
 
 
-def news_pages(entries: Sequence[Entry], news: News, site: SiteConfig) -> list[_Job]:
-    """Story pages, edition pages with their email edition, and the editions index."""
+def news_pages(
+    entries: Sequence[Entry], news: News, site: SiteConfig, stories: dict[int, Any] | None = None
+) -> list[_Job]:
+    """Story pages, edition pages with their email edition, and the editions index
+    (``stories``: id(story) -> its identity, as far as made, see article_ident)."""
     by_slug = {e.article.slug: e for e in entries}
+    stories = {} if stories is None else stories
     work = []
     for s in news.stories.pages:
         ctx = {
@@ -558,17 +719,21 @@ def news_pages(entries: Sequence[Entry], news: News, site: SiteConfig) -> list[_
         }
         work.append(_Job("story.html", s.url, f"story {s.slug}", ctx))
     for ed in news.editions:
+        # the three pages of an edition show the edition and nothing else
+        told = edition_ident(ed, stories)
         ctx = {"edition": ed, "title": ed.label, "kind": "edition"}
-        work.append(_Job("edition.html", ed.url, f"edition {ed.key}", ctx))
+        work.append(_Job("edition.html", ed.url, f"edition {ed.key}", ctx, keyed=told))
         ctx = {"edition": ed, "title": ed.label, "kind": "email"}
-        work.append(_Job("email.html", ed.url + "email.html", f"email {ed.key}", ctx))
+        work.append(_Job("email.html", ed.url + "email.html", f"email {ed.key}", ctx, keyed=told))
         # the plain-text email: written by code, kept like a page (re-made only when
         # its edition changed: 3,000 editions wrapped at 72 columns took 0.4 s)
         text = functools.partial(_email_text, ed, site)
         ctx = {"edition": ed}
-        work.append(_Job("<email.txt>", ed.url + "email.txt", f"email ({ed.key})", ctx, text))
+        job = _Job("<email.txt>", ed.url + "email.txt", f"email ({ed.key})", ctx, text, told)
+        work.append(job)
     index = {"editions": [_edition_line(ed) for ed in news.editions], "title": "Editions"}
-    work.append(_Job("editions.html", "editions/", "editions.html", {**index, "kind": "editions"}))
+    ctx = {**index, "kind": "editions"}
+    work.append(_Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx))  # (plain)
     return work
 
 
@@ -588,6 +753,29 @@ def _edition_line(ed: Edition) -> dict[str, Any]:
         "articles": ed.articles,
         "lead": {"title": lead.title, "url": lead.story.url} if lead else None,
     }
+
+
+# The built-in archive page shows each article's date, URL, title and source only: made
+# from the built-in templates, it is keyed by those, so an edit of an article's text or
+# summary (or a related link) does not render its 10,000 lines again
+_ARCHIVE_TEMPLATES = frozenset({"archive.html", "base.html"})
+
+
+def archive_key(archive: dict[str, Any]) -> dict[str, Any]:
+    """What the built-in archive.html shows of its context (see _Job.keyed)."""
+    groups = [
+        [
+            g["year"],
+            g["month"],
+            g["label"],
+            [
+                (a.date.isoformat(), a.url, a.title, a.source)
+                for a in (e.article for e in g["entries"])
+            ],
+        ]
+        for g in archive["groups"]
+    ]
+    return {**archive, "groups": groups}
 
 
 def archive_groups(entries: Iterable[Entry]) -> list[dict[str, Any]]:
@@ -648,7 +836,9 @@ def standalone_pages(
     """Each standalone page rendered with ``page.html`` (under the override rules, as
     every template), with the navigation of the articles' pages.  Few and small:
     always rendered, never cached."""
-    r = Renderer(theme, site, {**(extra or {}), "sections": section_nav(entries)})
+    extra = extra or {}
+    nav = extra["sections"] if "sections" in extra else section_nav(entries)
+    r = Renderer(theme, site, {**extra, "sections": nav})
     work = [
         _Job(
             "page.html",
