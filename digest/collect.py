@@ -172,11 +172,12 @@ def process_one(
         nothing = TermCounts(array("i"), array("i"))
         summary = Summary((), "page")
         return Processed(article, loaded.problems, loaded.report, summary, nothing, loaded.digest)
+    summary, notes = summarize.summarize_with_limits(article, summary_cfg)
     return Processed(
         article,
         loaded.problems,
-        loaded.report + summarize.limits(article, summary_cfg),
-        summarize.summarize(article, summary_cfg),
+        loaded.report + notes,
+        summary,
         related.term_counts(article),
         loaded.digest,
         storyfeatures.story_features(article.title, article.text),
