@@ -163,9 +163,11 @@ def term_counts(article: Article) -> TermCounts:
     words = Counter(features(article.text, article.language))
     for t in features(article.title, article.language):
         words[t] += TITLE_WEIGHT
-    c: Counter = Counter()
+    c: dict[int, int] = {}
+    crc32, mask = zlib.crc32, (1 << DIM_BITS) - 1  # term_id, inlined: one call per feature
     for t, k in words.items():  # hash each distinct feature once
-        c[term_id(t)] += k
+        i = crc32(t.encode("utf-8")) & mask
+        c[i] = c.get(i, 0) + k
     ids = sorted(c)
     return TermCounts(array("i", ids), array("i", [c[i] for i in ids]))
 
@@ -290,7 +292,6 @@ def _parallel_top_k(
 ) -> Neighbours:
     """top_k with the rows split over the executor's workers (forked worker processes,
     or a Dask cluster's workers, which get the vectors once): same result."""
-    n = vectors.matrix.shape[0]
     shared = (
         vectors,
         vectors.matrix.T.tocsr(),
@@ -299,10 +300,27 @@ def _parallel_top_k(
         list(keys),
         max(1, block_bytes // workers),
     )
-    bounds = np.linspace(0, n, workers * 4 + 1, dtype=np.int64)
-    spans = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+    spans = _spans(vectors.matrix, workers * SPANS_PER_WORKER)
     parts = executors.current().map(_top_k_part, spans, workers, shared=shared, chunksize=1)
     return [row for part in parts for row in part]
+
+
+# Spans of rows handed out to the workers one at a time: many, so that a worker that is
+# done takes the next one and none waits idle at the end while another finishes a long span.
+SPANS_PER_WORKER = 16
+
+
+def _spans(m: sparse.csr_matrix, count: int) -> list[tuple[int, int]]:
+    """Up to ``count`` spans of consecutive rows of about equal work each: a row's product
+    with all rows costs the document frequencies of its terms summed, and its dense
+    scores cost one step per row of the site (rows differ: long articles, common words)."""
+    n = m.shape[0]
+    df = np.bincount(m.indices, minlength=m.shape[1]).astype(np.float64)
+    work = np.zeros(n + 1, dtype=np.float64)
+    np.cumsum(_row_sums(df[m.indices], m.indptr) + n, out=work[1:])
+    cuts = np.searchsorted(work, np.linspace(0, work[-1], count + 1), side="left")
+    bounds = sorted(set(np.clip(cuts, 0, n).tolist()) | {0, n})
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
 
 
 def _top_k_part(shared: tuple, span: tuple[int, int]) -> Neighbours:
@@ -336,17 +354,20 @@ def _rows_top_k(
         sims = (m @ m[idx].T).T.toarray() if few else (m[idx] @ mt).toarray()
         sims[np.arange(len(idx)), idx] = -1.0
         np.round(sims, 6, out=sims)
-        part = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-        for r in range(len(idx)):
-            row = sims[r]
-            # every row tied with the k-th best competes on key
-            kth = row[part[r]].min()
-            cand = np.flatnonzero(row >= kth) if kth > 0 else part[r]
-            best = [
-                (int(j), round(float(row[j]), 6))
-                for j in cand
-                if row[j] >= min_score and row[j] > 0
-            ]
+        # Only scores at or above min_score (and above 0) can be listed: one pass over
+        # the block finds them, and a row's best come from its own few candidates.
+        hit_rows, hit_cols = np.nonzero(sims >= min_score if min_score > 0 else sims > 0)
+        ends = np.searchsorted(hit_rows, np.arange(1, len(idx) + 1))
+        lo = 0
+        for r, hi in enumerate(ends.tolist()):
+            cand, lo = hit_cols[lo:hi], hi
+            if not len(cand):
+                continue
+            vals = sims[r, cand]
+            if len(cand) > kk:  # every candidate tied with the k-th best competes on key
+                kth = np.partition(vals, len(vals) - kk)[len(vals) - kk]
+                cand, vals = cand[vals >= kth], vals[vals >= kth]
+            best = list(zip(cand.tolist(), [round(v, 6) for v in vals.tolist()], strict=True))
             best.sort(key=lambda js: (-js[1], keys[js[0]]))
             out[start + r] = best[:k]
     return out
