@@ -218,6 +218,11 @@ def _row_sums(x: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return out
 
 
+def _int32(values: array) -> array | bytes:
+    """The values as native int32 bytes (``array("i")`` is int32 but for exotic platforms)."""
+    return values if values.itemsize == 4 else np.asarray(values, dtype=np.int32).tobytes()
+
+
 def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     """BM25-saturated TF times smoothed IDF, L2-normalised; all in numpy."""
     n = len(counts)
@@ -226,8 +231,10 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     np.cumsum(lens, out=indptr[1:])
     total = int(indptr[-1])
     if total:
-        ind = np.concatenate([np.asarray(c.ids, dtype=np.int32) for c in counts])
-        cnt = np.concatenate([np.asarray(c.counts, dtype=np.float32) for c in counts])
+        # array("i") of each row joined as bytes: one C loop, not a numpy array per row
+        ind = np.frombuffer(b"".join(_int32(c.ids) for c in counts), dtype=np.int32)
+        cnt = np.frombuffer(b"".join(_int32(c.counts) for c in counts), dtype=np.int32)
+        cnt = cnt.astype(np.float32)
     else:
         ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
     df = np.bincount(ind, minlength=1 << DIM_BITS).astype(np.int32)
