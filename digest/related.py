@@ -435,23 +435,33 @@ def update_top_k(
             np.round(s, 6, out=s)
             s[cols, np.arange(len(cols))] = -1.0
             np.maximum(best_new, s.max(axis=1), out=best_new)
-        touched_set = set(redo)
-        for r in range(n):
-            if r in touched_set:
-                continue
-            lst = old_result[r]
-            if any(j in touched_set for j, _ in lst):
-                redo.add(r)
-            elif len(lst) < k:
-                if best_new[r] >= min_score and best_new[r] > 0:
-                    redo.add(r)
-            elif best_new[r] >= lst[-1][1]:
-                redo.add(r)
+        redo.update(_rows_to_redo(old_result, r_idx, best_new, k, min_score).tolist())
     result = [list(x) for x in old_result]
     rows = np.array(sorted(redo), dtype=np.int64)
     for r, lst in zip(rows.tolist(), _rows_top_k(new, rows, k, min_score, keys), strict=True):
         result[r] = lst
     return result
+
+
+def _rows_to_redo(
+    old_result: Neighbours, touched: np.ndarray, best_new: np.ndarray, k: int, min_score: float
+) -> np.ndarray:
+    """The untouched rows whose list can change: it holds a touched row, or a touched row's
+    new score reaches it (its last entry's score, or min_score while it has room), all
+    rows at once.  Scores compare as float32, as a float32 score with a Python float does."""
+    n = len(old_result)
+    lens = np.fromiter((len(lst) for lst in old_result), dtype=np.int64, count=n)
+    ends = np.cumsum(lens)
+    js = np.fromiter((j for lst in old_result for j, _ in lst), dtype=np.int64, count=ends[-1])
+    is_touched = np.zeros(n, dtype=bool)
+    is_touched[touched] = True
+    holds = np.zeros(n, dtype=bool)
+    holds[np.repeat(np.arange(n), lens)[is_touched[js]]] = True
+    last = np.full(n, np.inf, dtype=np.float32)
+    full = lens >= k
+    last[full] = np.array([old_result[r][-1][1] for r in np.flatnonzero(full).tolist()])
+    room = ~full & (best_new >= np.float32(min_score)) & (best_new > 0)
+    return np.flatnonzero(~is_touched & (holds | room | (full & (best_new >= last))))
 
 
 @dataclass(frozen=True)
@@ -686,7 +696,10 @@ def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
         return None
     n, k = len(state.keys), state.k
     try:
-        idx = np.frombuffer(state.idx, dtype="<i4").reshape(n, k).tolist()
+        idx_array = np.frombuffer(state.idx, dtype="<i4").reshape(n, k)
+        if idx_array.size and (idx_array.min() < -1 or idx_array.max() >= n):
+            return None
+        idx = idx_array.tolist()
         scores = np.frombuffer(state.scores, dtype="<f8").reshape(n, k).tolist()
         terms = np.frombuffer(state.df_terms, dtype="<i4")
         if len(terms) and (terms.min() < 0 or terms.max() >= 1 << DIM_BITS):
@@ -696,8 +709,6 @@ def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
     except (ValueError, IndexError):
         return None
     if len(state.sigs) != n:
-        return None
-    if any(j < -1 or j >= n for row in idx for j in row):
         return None
     neighbours = [
         [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
