@@ -358,7 +358,7 @@ def _rows_top_k(
     for start in range(0, len(rows), block):
         idx = rows[start : start + block]
         # the same products summed in the same (term) order either way
-        sims = (m @ m[idx].T).T.toarray() if few else (m[idx] @ mt).toarray()
+        sims = (m @ m[idx].T).T.toarray() if few else _block_scores(m[idx], mt)
         sims[np.arange(len(idx)), idx] = -1.0
         np.round(sims, 6, out=sims)
         # Only scores at or above min_score (and above 0) can be listed: one pass over
@@ -378,6 +378,44 @@ def _rows_top_k(
             best.sort(key=lambda js: (-js[1], keys[js[0]]))
             out[start + r] = best[:k]
     return out
+
+
+def _block_scores(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
+    """``(a @ b).toarray()``, bit for bit (scipy's own csr_matmat: the same products summed
+    in the same order), without the first of scipy's two passes, which only counts the
+    product's entries to allocate them: here every row of ``a`` meets most rows of the
+    site, so room for every cell is reserved instead (np.empty: pages never written are
+    never resident).  That pass was a quarter of the related stage at 20,000 articles.
+    Falls back to scipy's product where its internals differ or int32 indices do not do."""
+    rows, cols = a.shape[0], b.shape[1]
+    cells = rows * cols
+    try:
+        from scipy.sparse import _sparsetools as st
+
+        if cells >= 2**31 or max(a.nnz, b.nnz) >= 2**31 or a.dtype != b.dtype:
+            raise ValueError("too big for int32 indices")
+        i32 = np.int32
+        indptr = np.empty(rows + 1, dtype=i32)
+        indices = np.empty(cells, dtype=i32)
+        data = np.empty(cells, dtype=a.dtype)
+        st.csr_matmat(
+            rows,
+            cols,
+            a.indptr.astype(i32, copy=False),
+            a.indices.astype(i32, copy=False),
+            a.data,
+            b.indptr.astype(i32, copy=False),
+            b.indices.astype(i32, copy=False),
+            b.data,
+            indptr,
+            indices,
+            data,
+        )
+        out = np.zeros((rows, cols), dtype=a.dtype)
+        st.csr_todense(rows, cols, indptr, indices, data, out)
+        return out
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return (a @ b).toarray()
 
 
 def neighbours_of(
