@@ -568,7 +568,18 @@ def related_links(
         assert vectors is not None
         neighbours = top_k(vectors, cfg.count, cfg.min_score, keys)
     result: dict[str, tuple[RelatedLink, ...]] = {}
+    slugs = [a.slug for a in articles]
+    count = cfg.count
     for i, a in enumerate(articles):
+        if not a.pinned_related:  # the usual case: the first ``count`` distinct others
+            head = neighbours[i][: max(count, 0)]
+            firsts = [slugs[j] for j, _ in head]
+            if a.slug not in firsts and len(set(firsts)) == len(firsts):
+                result[a.slug] = tuple(
+                    RelatedLink(o.slug, o.title, o.url, s)
+                    for o, s in [(articles[j], s) for j, s in head]
+                )
+                continue
         links: list[RelatedLink] = []
         seen = {a.slug}
         for slug in a.pinned_related:
@@ -748,8 +759,16 @@ def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
         return None
     if len(state.sigs) != n:
         return None
-    neighbours = [
-        [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
-        for ir, sr in zip(idx, scores, strict=True)
-    ]
+    there = idx_array >= 0
+    if k and not (there[:, 1:] & ~there[:, :-1]).any():  # as saved: the -1s pad each row's end
+        lens = there.sum(axis=1).tolist()
+        neighbours = [
+            list(zip(ir[:m], sr[:m], strict=True))
+            for ir, sr, m in zip(idx, scores, lens, strict=True)
+        ]
+    else:
+        neighbours = [
+            [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
+            for ir, sr in zip(idx, scores, strict=True)
+        ]
     return Previous(state.keys, state.sigs, df, neighbours)
