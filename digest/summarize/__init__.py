@@ -116,9 +116,7 @@ def _limits(method: str, sentences: list[str]) -> tuple[str, ...]:
     words = max_words(method)
     # a word takes a letter and a separator: a sentence of at most 2 * words characters
     # cannot hold more than ``words`` words (most sentences; their words are not counted)
-    long = sum(
-        1 for s in sentences[:limit] if len(s) > 2 * words and len(_WORD.findall(s)) > words
-    )
+    long = sum(1 for s in sentences[:limit] if len(s) > 2 * words and len(_WORD.findall(s)) > words)
     if long:
         out.append(
             f"summary: {long} sentence(s) longer than {words} words weighed by their "
