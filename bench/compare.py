@@ -3,6 +3,7 @@
     python bench/compare.py [--n 2127] [--repeat 3] [--scale 2000 10000 100000]
     python bench/compare.py --n 0 --scale --dask 10000      # local pool vs Dask only
     python bench/compare.py --n 0 --scale 100000 --edits 3 --scale-dask   # at scale on Dask
+    python bench/compare.py --scale --baseline ../main   # this checkout and ../main, A/B
 
 The corpus comes from bench/corpus.py (the unique BBC articles from
 ../shared/eval/bbc when present, else synthetic text).  Pelican is looked for
@@ -184,10 +185,14 @@ def clean(site: Path) -> None:
         shutil.rmtree(site / d, ignore_errors=True)
 
 
-def compare(n: int, repeat: int) -> None:
+def compare(n: int, repeat: int, baseline: Path | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sites = prepare(Path(tmp), n)
         tools = {"digest": digest_cmd(), "pelican": pelican_cmd(), "hugo": hugo_cmd()}
+        if baseline is not None:  # another checkout of digest, in the same rounds (A/B)
+            name = f"digest@{baseline.name}"
+            tools[name] = ["env", f"PYTHONPATH={baseline.resolve()}", *digest_cmd()]
+            sites[name] = sites["digest"]
         for name, cmd in tools.items():
             if cmd is None:
                 print(f"{name}: not installed, skipped")
@@ -347,9 +352,15 @@ def main() -> None:
         action="store_true",
         help="run every build of the --scale rows on a local Dask cluster",
     )
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="also time the digest checkout in DIR (its PYTHONPATH) in the same rounds",
+    )
     args = ap.parse_args()
     if args.n:
-        compare(args.n, args.repeat)
+        compare(args.n, args.repeat, args.baseline)
     if args.scale and args.scale_dask:
         from distributed import LocalCluster
 

@@ -172,11 +172,12 @@ def process_one(
         nothing = TermCounts(array("i"), array("i"))
         summary = Summary((), "page")
         return Processed(article, loaded.problems, loaded.report, summary, nothing, loaded.digest)
+    summary, notes = summarize.summarize_with_limits(article, summary_cfg)
     return Processed(
         article,
         loaded.problems,
-        loaded.report + summarize.limits(article, summary_cfg),
-        summarize.summarize(article, summary_cfg),
+        loaded.report + notes,
+        summary,
         related.term_counts(article),
         loaded.digest,
         storyfeatures.story_features(article.title, article.text),
@@ -220,19 +221,21 @@ def process_sources(
     tables = load.folder_line_table(sources)
     key_of = SourceKeys(content, defaults, summary_cfg, digests, tables).of
     keys = [key_of(s) for s in sources]
-    results: list[Processed | None] = [None] * len(keys) if texts else _cached(store, keys)
+    segments = _Segments(store, keys)
+    results: list[Processed | None] = [None] * len(keys) if texts else segments.cached()
     todo = [i for i, r in enumerate(results) if r is None]
     # before any worker forks (they inherit it), and even when nothing is processed:
     # later stages stem words too (the stories stage, its summaries' terms)
     stems = _Stems(store)
     fn = process_one if texts else _process_slim
     fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg, tables), jobs)
-    with _Storing(store) as storing:
+    with _Storing(store) as storing, segments:
         for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
             results[i] = p
             if p.stems:
                 stems.add(p.stems)
             if p.article is None or not _readable(keys[i]):
+                segments.done(i, None)
                 continue
             if p.digest != digests.new[sources[i].rel][3]:
                 # The file changed between hashing and reading: the result is not what
@@ -240,9 +243,13 @@ def process_sources(
                 # taken for the hashed version's), and hashed again next time.
                 digests.forget(sources[i].rel)
                 keys[i] = cache.quick_key(keys[i], "read", p.digest or "")
+                segments.done(i, None)
                 continue
-            storing.add(keys[i], Stored.of(p))  # (Stored keeps no text, so texts or not)
+            stored = Stored.of(p)  # (Stored keeps no text, so texts or not)
+            storing.add(keys[i], stored)
+            segments.done(i, stored)
     store.prune("source", keys)
+    segments.prune()
     digests.save()
     stems.save()
     return keys, [r for r in results if r is not None], len(todo)
@@ -283,14 +290,141 @@ class _Stems:
             self.store.put("stems", self.KEY, self.tables)
 
 
-def _cached(store: cache.Cache, keys: Sequence[str]) -> list[Processed | None]:
-    """Each key's cached result, None for a miss; decoded a chunk at a time."""
+def _cached(
+    store: cache.Cache, keys: Sequence[str], found: dict[str, Stored] | None = None
+) -> list[Processed | None]:
+    """Each key's cached result, None for a miss; decoded a chunk at a time (``found``,
+    when given, gets the stored values read)."""
     out: list[Processed | None] = []
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
         hits = valid(store.get_many("source", [k for k in chunk if _readable(k)], Stored))
+        if found is not None:
+            found.update(hits)
         out += [hits[k].processed() if k in hits else None for k in chunk]
     return out
+
+
+@dataclass(frozen=True)
+class Segment:
+    """The stored results of a run of consecutive sources (see _Segments), in one entry."""
+
+    keys: tuple[str, ...]
+    entries: tuple[Stored, ...]
+
+
+class _Segments:
+    """A snapshot of the site's cached results in segments of about SEGMENT consecutive
+    sources: a rebuild reads a few hundred entries, not one per source (at 10,000 articles
+    the per-entry reads, checksums and decodes were most of a one-edit rebuild's collect).
+
+    A segment ends after a source whose key's last hex digits are a multiple of SEGMENT
+    (content-defined, as rsync cuts files): adding, removing or editing a source changes
+    the segment it is in (its key is a hash of its members' keys), not the others.  A
+    segment is stored when all its sources have a stored result; the per-source entries
+    stay the fallback for the sources of a segment that missed.  Small sites (fewer than
+    MIN_SOURCES sources) use the per-source entries only."""
+
+    SEGMENT = 64
+    MIN_SOURCES = 200
+    NS = "segment"
+
+    def __init__(self, store: cache.Cache, keys: list[str]) -> None:
+        self.store, self.keys = store, keys
+        self.on = len(keys) >= self.MIN_SOURCES
+        self.spans: list[tuple[int, int]] = []
+        start = 0
+        for i, k in enumerate(keys):
+            if i == len(keys) - 1 or (_readable(k) and int(k[-4:], 16) % self.SEGMENT == 0):
+                self.spans.append((start, i + 1))
+                start = i + 1
+        self.hit: set[int] = set()  # spans read from their segment
+        self.have: dict[int, Stored] = {}  # source -> its stored result, until written
+        self.bad: set[int] = set()  # sources with no stored result
+        self.next = 0  # the first span not yet written (or found unwritable)
+        self.written: list[str] = []
+        self.pending: dict[str, Segment] = {}
+
+    def key(self, span: tuple[int, int]) -> str:
+        """A segment's key: a hash of its members' keys (each covers its source and config)."""
+        return cache.quick_key(self.NS, self.keys[span[0] : span[1]])
+
+    def cached(self) -> list[Processed | None]:
+        """Each source's cached result (None for a miss): whole segments first, then the
+        per-source entries of the sources whose segment missed."""
+        out: list[Processed | None] = [None] * len(self.keys)
+        if not self.on:
+            return _cached(self.store, self.keys)
+        by_key = {self.key(sp): n for n, sp in enumerate(self.spans)}
+        for start in range(0, len(by_key), _CHUNK // self.SEGMENT):
+            chunk = list(by_key)[start : start + _CHUNK // self.SEGMENT]
+            for k, seg in self.store.get_many(self.NS, chunk, Segment).items():
+                n = by_key[k]
+                lo, hi = self.spans[n]
+                if seg.keys != tuple(self.keys[lo:hi]) or len(seg.entries) != hi - lo:
+                    continue
+                ok = valid(dict(zip(seg.keys, seg.entries, strict=True)))
+                if len(ok) != hi - lo:  # an impossible value: the per-source entries decide
+                    continue
+                out[lo:hi] = [e.processed() for e in seg.entries]
+                self.hit.add(n)
+        rest = [i for i, r in enumerate(out) if r is None]
+        found: dict[str, Stored] = {}
+        got = _cached(self.store, [self.keys[i] for i in rest], found)
+        for i, p in zip(rest, got, strict=True):
+            out[i] = p
+            stored = found.get(self.keys[i])
+            if stored is not None:
+                self.have[i] = stored
+            else:
+                self.bad.add(i)  # a miss: done() says what its result gives
+        return out
+
+    def done(self, i: int, stored: Stored | None) -> None:
+        """Source i's new result (None: not stored); sources come in increasing order."""
+        if not self.on:
+            return
+        if stored is None:
+            self.bad.add(i)
+        else:
+            self.have[i] = stored
+            self.bad.discard(i)
+        while self.next < len(self.spans) and self.spans[self.next][1] <= i + 1:
+            self._write(self.next)
+
+    def _write(self, n: int) -> None:
+        lo, hi = self.spans[n]
+        self.next = n + 1
+        if n in self.hit:
+            self.written.append(self.key(self.spans[n]))
+            return
+        members = range(lo, hi)
+        if all(i in self.have and i not in self.bad for i in members):
+            k = self.key(self.spans[n])
+            keys = tuple(self.keys[lo:hi])
+            self.pending[k] = Segment(keys, tuple(self.have[i] for i in members))
+            self.written.append(k)
+            if len(self.pending) * self.SEGMENT >= _CHUNK:
+                self._flush()
+        for i in members:
+            self.have.pop(i, None)
+
+    def _flush(self) -> None:
+        self.store.put_many(self.NS, self.pending)
+        self.pending = {}
+
+    def __enter__(self) -> _Segments:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.on and exc[0] is None:
+            while self.next < len(self.spans):
+                self._write(self.next)
+            self._flush()
+
+    def prune(self) -> None:
+        """Forget the segments this build did not use (all of them on a small site)."""
+        self.store.prune(self.NS, self.written)
 
 
 class _Storing:

@@ -163,9 +163,11 @@ def term_counts(article: Article) -> TermCounts:
     words = Counter(features(article.text, article.language))
     for t in features(article.title, article.language):
         words[t] += TITLE_WEIGHT
-    c: Counter = Counter()
+    c: dict[int, int] = {}
+    crc32, mask = zlib.crc32, (1 << DIM_BITS) - 1  # term_id, inlined: one call per feature
     for t, k in words.items():  # hash each distinct feature once
-        c[term_id(t)] += k
+        i = crc32(t.encode("utf-8")) & mask
+        c[i] = c.get(i, 0) + k
     ids = sorted(c)
     return TermCounts(array("i", ids), array("i", [c[i] for i in ids]))
 
@@ -216,6 +218,11 @@ def _row_sums(x: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return out
 
 
+def _int32(values: array) -> array | bytes:
+    """The values as native int32 bytes (``array("i")`` is int32 but for exotic platforms)."""
+    return values if values.itemsize == 4 else np.asarray(values, dtype=np.int32).tobytes()
+
+
 def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     """BM25-saturated TF times smoothed IDF, L2-normalised; all in numpy."""
     n = len(counts)
@@ -224,8 +231,10 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     np.cumsum(lens, out=indptr[1:])
     total = int(indptr[-1])
     if total:
-        ind = np.concatenate([np.asarray(c.ids, dtype=np.int32) for c in counts])
-        cnt = np.concatenate([np.asarray(c.counts, dtype=np.float32) for c in counts])
+        # array("i") of each row joined as bytes: one C loop, not a numpy array per row
+        ind = np.frombuffer(b"".join(_int32(c.ids) for c in counts), dtype=np.int32)
+        cnt = np.frombuffer(b"".join(_int32(c.counts) for c in counts), dtype=np.int32)
+        cnt = cnt.astype(np.float32)
     else:
         ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
     df = np.bincount(ind, minlength=1 << DIM_BITS).astype(np.int32)
@@ -290,7 +299,6 @@ def _parallel_top_k(
 ) -> Neighbours:
     """top_k with the rows split over the executor's workers (forked worker processes,
     or a Dask cluster's workers, which get the vectors once): same result."""
-    n = vectors.matrix.shape[0]
     shared = (
         vectors,
         vectors.matrix.T.tocsr(),
@@ -299,10 +307,27 @@ def _parallel_top_k(
         list(keys),
         max(1, block_bytes // workers),
     )
-    bounds = np.linspace(0, n, workers * 4 + 1, dtype=np.int64)
-    spans = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+    spans = _spans(vectors.matrix, workers * SPANS_PER_WORKER)
     parts = executors.current().map(_top_k_part, spans, workers, shared=shared, chunksize=1)
     return [row for part in parts for row in part]
+
+
+# Spans of rows handed out to the workers one at a time: many, so that a worker that is
+# done takes the next one and none waits idle at the end while another finishes a long span.
+SPANS_PER_WORKER = 16
+
+
+def _spans(m: sparse.csr_matrix, count: int) -> list[tuple[int, int]]:
+    """Up to ``count`` spans of consecutive rows of about equal work each: a row's product
+    with all rows costs the document frequencies of its terms summed, and its dense
+    scores cost one step per row of the site (rows differ: long articles, common words)."""
+    n = m.shape[0]
+    df = np.bincount(m.indices, minlength=m.shape[1]).astype(np.float64)
+    work = np.zeros(n + 1, dtype=np.float64)
+    np.cumsum(_row_sums(df[m.indices], m.indptr) + n, out=work[1:])
+    cuts = np.searchsorted(work, np.linspace(0, work[-1], count + 1), side="left")
+    bounds = sorted(set(np.clip(cuts, 0, n).tolist()) | {0, n})
+    return list(zip(bounds[:-1], bounds[1:], strict=True))
 
 
 def _top_k_part(shared: tuple, span: tuple[int, int]) -> Neighbours:
@@ -333,23 +358,64 @@ def _rows_top_k(
     for start in range(0, len(rows), block):
         idx = rows[start : start + block]
         # the same products summed in the same (term) order either way
-        sims = (m @ m[idx].T).T.toarray() if few else (m[idx] @ mt).toarray()
+        sims = (m @ m[idx].T).T.toarray() if few else _block_scores(m[idx], mt)
         sims[np.arange(len(idx)), idx] = -1.0
         np.round(sims, 6, out=sims)
-        part = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
-        for r in range(len(idx)):
-            row = sims[r]
-            # every row tied with the k-th best competes on key
-            kth = row[part[r]].min()
-            cand = np.flatnonzero(row >= kth) if kth > 0 else part[r]
-            best = [
-                (int(j), round(float(row[j]), 6))
-                for j in cand
-                if row[j] >= min_score and row[j] > 0
-            ]
+        # Only scores at or above min_score (and above 0) can be listed: one pass over
+        # the block finds them, and a row's best come from its own few candidates.
+        hit_rows, hit_cols = np.nonzero(sims >= min_score if min_score > 0 else sims > 0)
+        ends = np.searchsorted(hit_rows, np.arange(1, len(idx) + 1))
+        lo = 0
+        for r, hi in enumerate(ends.tolist()):
+            cand, lo = hit_cols[lo:hi], hi
+            if not len(cand):
+                continue
+            vals = sims[r, cand]
+            if len(cand) > kk:  # every candidate tied with the k-th best competes on key
+                kth = np.partition(vals, len(vals) - kk)[len(vals) - kk]
+                cand, vals = cand[vals >= kth], vals[vals >= kth]
+            best = list(zip(cand.tolist(), [round(v, 6) for v in vals.tolist()], strict=True))
             best.sort(key=lambda js: (-js[1], keys[js[0]]))
             out[start + r] = best[:k]
     return out
+
+
+def _block_scores(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
+    """``(a @ b).toarray()``, bit for bit (scipy's own csr_matmat: the same products summed
+    in the same order), without the first of scipy's two passes, which only counts the
+    product's entries to allocate them: here every row of ``a`` meets most rows of the
+    site, so room for every cell is reserved instead (np.empty: pages never written are
+    never resident).  That pass was a quarter of the related stage at 20,000 articles.
+    Falls back to scipy's product where its internals differ or int32 indices do not do."""
+    rows, cols = a.shape[0], b.shape[1]
+    cells = rows * cols
+    try:
+        from scipy.sparse import _sparsetools as st
+
+        if cells >= 2**31 or max(a.nnz, b.nnz) >= 2**31 or a.dtype != b.dtype:
+            raise ValueError("too big for int32 indices")
+        i32 = np.int32
+        indptr = np.empty(rows + 1, dtype=i32)
+        indices = np.empty(cells, dtype=i32)
+        data = np.empty(cells, dtype=a.dtype)
+        st.csr_matmat(
+            rows,
+            cols,
+            a.indptr.astype(i32, copy=False),
+            a.indices.astype(i32, copy=False),
+            a.data,
+            b.indptr.astype(i32, copy=False),
+            b.indices.astype(i32, copy=False),
+            b.data,
+            indptr,
+            indices,
+            data,
+        )
+        out = np.zeros((rows, cols), dtype=a.dtype)
+        st.csr_todense(rows, cols, indptr, indices, data, out)
+        return out
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return (a @ b).toarray()
 
 
 def neighbours_of(
@@ -407,23 +473,33 @@ def update_top_k(
             np.round(s, 6, out=s)
             s[cols, np.arange(len(cols))] = -1.0
             np.maximum(best_new, s.max(axis=1), out=best_new)
-        touched_set = set(redo)
-        for r in range(n):
-            if r in touched_set:
-                continue
-            lst = old_result[r]
-            if any(j in touched_set for j, _ in lst):
-                redo.add(r)
-            elif len(lst) < k:
-                if best_new[r] >= min_score and best_new[r] > 0:
-                    redo.add(r)
-            elif best_new[r] >= lst[-1][1]:
-                redo.add(r)
+        redo.update(_rows_to_redo(old_result, r_idx, best_new, k, min_score).tolist())
     result = [list(x) for x in old_result]
     rows = np.array(sorted(redo), dtype=np.int64)
     for r, lst in zip(rows.tolist(), _rows_top_k(new, rows, k, min_score, keys), strict=True):
         result[r] = lst
     return result
+
+
+def _rows_to_redo(
+    old_result: Neighbours, touched: np.ndarray, best_new: np.ndarray, k: int, min_score: float
+) -> np.ndarray:
+    """The untouched rows whose list can change: it holds a touched row, or a touched row's
+    new score reaches it (its last entry's score, or min_score while it has room), all
+    rows at once.  Scores compare as float32, as a float32 score with a Python float does."""
+    n = len(old_result)
+    lens = np.fromiter((len(lst) for lst in old_result), dtype=np.int64, count=n)
+    ends = np.cumsum(lens)
+    js = np.fromiter((j for lst in old_result for j, _ in lst), dtype=np.int64, count=ends[-1])
+    is_touched = np.zeros(n, dtype=bool)
+    is_touched[touched] = True
+    holds = np.zeros(n, dtype=bool)
+    holds[np.repeat(np.arange(n), lens)[is_touched[js]]] = True
+    last = np.full(n, np.inf, dtype=np.float32)
+    full = lens >= k
+    last[full] = np.array([old_result[r][-1][1] for r in np.flatnonzero(full).tolist()])
+    room = ~full & (best_new >= np.float32(min_score)) & (best_new > 0)
+    return np.flatnonzero(~is_touched & (holds | room | (full & (best_new >= last))))
 
 
 @dataclass(frozen=True)
@@ -492,7 +568,18 @@ def related_links(
         assert vectors is not None
         neighbours = top_k(vectors, cfg.count, cfg.min_score, keys)
     result: dict[str, tuple[RelatedLink, ...]] = {}
+    slugs = [a.slug for a in articles]
+    count = cfg.count
     for i, a in enumerate(articles):
+        if not a.pinned_related:  # the usual case: the first ``count`` distinct others
+            head = neighbours[i][: max(count, 0)]
+            firsts = [slugs[j] for j, _ in head]
+            if a.slug not in firsts and len(set(firsts)) == len(firsts):
+                result[a.slug] = tuple(
+                    RelatedLink(o.slug, o.title, o.url, s)
+                    for o, s in [(articles[j], s) for j, s in head]
+                )
+                continue
         links: list[RelatedLink] = []
         seen = {a.slug}
         for slug in a.pinned_related:
@@ -658,7 +745,10 @@ def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
         return None
     n, k = len(state.keys), state.k
     try:
-        idx = np.frombuffer(state.idx, dtype="<i4").reshape(n, k).tolist()
+        idx_array = np.frombuffer(state.idx, dtype="<i4").reshape(n, k)
+        if idx_array.size and (idx_array.min() < -1 or idx_array.max() >= n):
+            return None
+        idx = idx_array.tolist()
         scores = np.frombuffer(state.scores, dtype="<f8").reshape(n, k).tolist()
         terms = np.frombuffer(state.df_terms, dtype="<i4")
         if len(terms) and (terms.min() < 0 or terms.max() >= 1 << DIM_BITS):
@@ -669,10 +759,16 @@ def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
         return None
     if len(state.sigs) != n:
         return None
-    if any(j < -1 or j >= n for row in idx for j in row):
-        return None
-    neighbours = [
-        [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
-        for ir, sr in zip(idx, scores, strict=True)
-    ]
+    there = idx_array >= 0
+    if k and not (there[:, 1:] & ~there[:, :-1]).any():  # as saved: the -1s pad each row's end
+        lens = there.sum(axis=1).tolist()
+        neighbours = [
+            list(zip(ir[:m], sr[:m], strict=True))
+            for ir, sr, m in zip(idx, scores, lens, strict=True)
+        ]
+    else:
+        neighbours = [
+            [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
+            for ir, sr in zip(idx, scores, strict=True)
+        ]
     return Previous(state.keys, state.sigs, df, neighbours)

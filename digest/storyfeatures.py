@@ -55,6 +55,13 @@ def _id(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8")) & ((1 << FEATURE_BITS) - 1)
 
 
+# One pass over the text: a token (group 1), a break (group 2), or another character that
+# is neither blank nor ' ’ - (which ends a run of names).  Blanks and ' ’ - match nothing and
+# are skipped.  The same tokens as _TOKEN.finditer gives (a break or other character never
+# starts a token), and the same state between two tokens as scanning the gap between them.
+_STREAM = re.compile(r"(" + _TOKEN.pattern + r")|(" + _BREAK.pattern + r")|[^ \t'’-]", re.UNICODE)
+
+
 def _scan(text: str) -> tuple[list[str], list[str], set[str]]:
     """(names and name bigrams, numbers, every capitalised word) of a text."""
     names: list[str] = []
@@ -62,29 +69,29 @@ def _scan(text: str) -> tuple[list[str], list[str], set[str]]:
     capitals: set[str] = set()
     run: list[str] = []  # names in a row
     start = True  # the next word begins a sentence
-    last = 0
-    for m in _TOKEN.finditer(text):
-        gap = text[last : m.start()]
-        last = m.end()
-        if _BREAK.search(gap):
-            start, run = True, []
-        elif gap.strip(" \t'’-"):  # other punctuation (a comma) ends a run of names
-            run = []
-        tok = m.group()
-        if tok[0].isdigit():
+    not_names = _NOT_NAMES
+    for tok, brk in _STREAM.findall(text):
+        if not tok:
+            if brk:
+                start = True
+            run = []  # a break, or other punctuation (a comma)
+            continue
+        first = tok[0]
+        if first.isdigit():
             numbers.append(tok)
             start, run = False, []
             continue
-        low = tok.lower()
-        if tok[0].isupper():
+        if first.isupper():
+            low = tok.lower()
             capitals.add(low)
-        if tok[0].isupper() and not start and low not in _NOT_NAMES:
-            names.append(low)
-            if run:
-                names.append(run[-1] + " " + low)
-            run.append(low)
-        else:
-            run = []
+            if not start and low not in not_names:
+                names.append(low)
+                if run:
+                    names.append(run[-1] + " " + low)
+                run.append(low)
+                start = False
+                continue
+        run = []
         start = False
     return names, numbers, capitals
 

@@ -101,8 +101,12 @@ def limits(article: Article, cfg: SummaryConfig) -> tuple[str, ...]:
     if article.summary_override:
         return ()
     method = article.summary_method or cfg.method
+    return _limits(method, candidates(article, max_candidates(method) + 1)[0])
+
+
+def _limits(method: str, sentences: list[str]) -> tuple[str, ...]:
+    """limits() given the first max_candidates(method) + 1 candidate sentences."""
     limit = max_candidates(method)
-    sentences, _ids = candidates(article, limit + 1)
     out = []
     if len(sentences) > limit:
         out.append(
@@ -110,7 +114,9 @@ def limits(article: Article, cfg: SummaryConfig) -> tuple[str, ...]:
             "bounded per article)"
         )
     words = max_words(method)
-    long = sum(1 for s in sentences[:limit] if len(_WORD.findall(s)) > words)
+    # a word takes a letter and a separator: a sentence of at most 2 * words characters
+    # cannot hold more than ``words`` words (most sentences; their words are not counted)
+    long = sum(1 for s in sentences[:limit] if len(s) > 2 * words and len(_WORD.findall(s)) > words)
     if long:
         out.append(
             f"summary: {long} sentence(s) longer than {words} words weighed by their "
@@ -130,9 +136,19 @@ def target_count(n_sentences: int, cfg: SummaryConfig) -> int:
 def score(article: Article, cfg: SummaryConfig) -> tuple[str, list[Scored]]:
     """(method, every candidate with score and whether chosen)."""
     method = article.summary_method or cfg.method
-    sentences, paragraph_ids = candidates(article, max_candidates(method))
+    return method, _score(article, cfg, method, *candidates(article, max_candidates(method)))
+
+
+def _score(
+    article: Article,
+    cfg: SummaryConfig,
+    method: str,
+    sentences: list[str],
+    paragraph_ids: list[int],
+) -> list[Scored]:
+    """score() given the article's first max_candidates(method) candidates."""
     if not sentences:
-        return method, []
+        return []
     count = target_count(len(sentences), cfg)
     if method == "news":
         scores, chosen, usable = rank(
@@ -153,7 +169,7 @@ def score(article: Article, cfg: SummaryConfig) -> tuple[str, list[Scored]]:
     chosen_set = set(
         keypoints.with_attributions(chosen, sentences, paragraph_ids, scores, count, spare)
     )
-    return method, [
+    return [
         Scored(i, s, float(scores[i]), i in chosen_set, usable[i], paragraph_ids[i])
         for i, s in enumerate(sentences)
     ]
@@ -161,11 +177,20 @@ def score(article: Article, cfg: SummaryConfig) -> tuple[str, list[Scored]]:
 
 def summarize(article: Article, cfg: SummaryConfig) -> Summary:
     """The article's summary: front matter's `summary:` wins, else chosen sentences."""
+    return summarize_with_limits(article, cfg)[0]
+
+
+def summarize_with_limits(article: Article, cfg: SummaryConfig) -> tuple[Summary, tuple[str, ...]]:
+    """(summarize(), limits()) of an article, its sentences split once for both."""
     if article.summary_override:
         lede = " ".join(article.paragraphs[:1])
         points = tuple(s for s in article.summary_override if s.strip() not in lede)
-        return Summary(article.summary_override, "manual", points)
-    method, scored = score(article, cfg)
+        return Summary(article.summary_override, "manual", points), ()
+    method = article.summary_method or cfg.method
+    limit = max_candidates(method)
+    sentences, paragraph_ids = candidates(article, limit + 1)
+    notes = _limits(method, sentences)
+    scored = _score(article, cfg, method, sentences[:limit], paragraph_ids[:limit])
     chosen = tuple(s.text for s in scored if s.chosen)
     if not chosen and scored:
         chosen = (scored[0].text,)
@@ -177,7 +202,7 @@ def summarize(article: Article, cfg: SummaryConfig) -> Summary:
         max(len(chosen), keypoints.MIN_KEY_POINTS),
     )
     key = tuple(strip_dateline(scored[i].text) for i in picked)
-    return Summary(tuple(strip_dateline(c) for c in chosen), method, key)
+    return Summary(tuple(strip_dateline(c) for c in chosen), method, key), notes
 
 
 # A dateline opening the first sentence ("KABUL —", "WASHINGTON (AP) --") is not part of

@@ -107,16 +107,40 @@ def stemmer_and_stop_words(language: str) -> tuple[Stem, frozenset[str]]:
     return stem, stops
 
 
-def _terms(words: list[str], stem: Stem, stops: frozenset[str]) -> list[str]:
-    """Stemmed content terms of lower-cased words."""
-    out = []
-    for w in words:
-        if len(w) < 2 or w in stops:
-            continue
-        w = w.strip("'\u2019-")
-        if len(w) >= 2 and w not in stops:
-            out.append(stem(w))
-    return out
+def _terms(
+    words: list[str], stem: Stem, stops: frozenset[str], memo: dict[str, str] | None = None
+) -> list[str]:
+    """Stemmed content terms of lower-cased words; ``memo`` (word -> term, _NO_TERM for none)
+    keeps what each word gave, so a word met again costs one look-up (:func:`_term_memo`)."""
+    if memo is None:
+        memo = {}
+    terms = [memo.get(w) for w in words]
+    if None in terms:
+        if len(memo) > snowball.MEMO_LIMIT:  # bound memory on huge vocabularies
+            memo.clear()
+        for i, w in enumerate(words):
+            if terms[i] is None:
+                terms[i] = memo[w] = _term(w, stem, stops)
+    return [t for t in terms if t != _NO_TERM]  # type: ignore[misc]
+
+
+_NO_TERM = "\0"  # a word that gives no term (no word holds a NUL)
+
+
+def _term(w: str, stem: Stem, stops: frozenset[str]) -> str:
+    """A lower-cased word's stemmed term, _NO_TERM when it has none (short, or a stop word)."""
+    if len(w) < 2 or w in stops:
+        return _NO_TERM
+    w = w.strip("'\u2019-")
+    if len(w) >= 2 and w not in stops:
+        return stem(w)
+    return _NO_TERM
+
+
+@lru_cache(maxsize=8)
+def _term_memo(language: str) -> dict[str, str]:
+    """The word -> term table of _terms for a sumy language name (see stemmer_and_stop_words)."""
+    return {}
 
 
 def default_count(n_sentences: int, requested: int) -> int:
@@ -296,10 +320,11 @@ def rank(
         return Ranking([0.0] * n, [], [usable_sentence(s) for s in sentences])
     lang = _language(language)
     stem, stops = stemmer_and_stop_words(lang)
+    memo = _term_memo(lang)
     words = [_WORD.findall(s.lower())[:MAX_WORDS] for s in sentences]
     usable = _usable_mask(sentences, words)
-    vectors = _vectors([_terms(w, stem, stops) for w in words])
-    base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops))
+    vectors = _vectors([_terms(w, stem, stops, memo) for w in words])
+    base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops, memo))
     dep = _dependents(sentences, english=lang == "english")
     scores = np.where(dep, base * DEPENDENT_FACTOR, base)
     chosen = _select(base, dep, vectors.sim, usable, count)
@@ -327,30 +352,32 @@ class _Vectors:
 
 def _vectors(terms: list[list[str]]) -> _Vectors:
     """TF-IDF vectors of sentences given as their terms, and their pairwise cosines."""
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, ts in enumerate(terms):
-        for t in ts:
-            rows.append(i)
-            cols.append(vocab.setdefault(t, len(vocab)))
-    v = max(1, len(vocab))
+    flat = [t for ts in terms for t in ts]
+    # columns in order of first appearance (a loop over the distinct terms only)
+    vocab = {t: j for j, t in enumerate(dict.fromkeys(flat))}
+    cols = np.fromiter(map(vocab.__getitem__, flat), dtype=np.intp, count=len(flat))
     n = len(terms)
-    x, idf = _tfidf(np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp), n, v)
+    rows = np.repeat(np.arange(n, dtype=np.intp), [len(ts) for ts in terms])
+    v = max(1, len(vocab))
+    x, idf = _tfidf(rows, cols, n, v)
     sim = x @ x.T if isinstance(x, np.ndarray) else (x @ x.T).toarray()
     np.fill_diagonal(sim, 0.0)
     return _Vectors(x, idf, vocab, sim)
 
 
 def _title_direction(
-    title: str | None, vectors: _Vectors, stem: Stem, stops: frozenset[str]
+    title: str | None,
+    vectors: _Vectors,
+    stem: Stem,
+    stops: frozenset[str],
+    memo: dict[str, str] | None = None,
 ) -> np.ndarray | None:
     """The title's unit TF-IDF vector over the article's terms; None when there is no title
     (or no title weight) or it shares no term with the article."""
     if not title or TITLE_WEIGHT <= 0:
         return None
     tv = np.zeros(len(vectors.idf))
-    for t in _terms(_WORD.findall(title.lower()), stem, stops):
+    for t in _terms(_WORD.findall(title.lower()), stem, stops, memo):
         j = vectors.vocab.get(t)
         if j is not None:
             tv[j] = vectors.idf[j]
