@@ -289,9 +289,10 @@ def top_k(
 def _top_k_workers(n: int, jobs: int | None) -> int:
     """The worker processes top_k uses for n rows (on the build's executor)."""
     ex = executors.current()
-    if isinstance(ex, executors.Local) and not pool.can_fork():  # the vectors are inherited
-        return 1
-    return max(1, min(ex.workers(jobs), n // pool.ROWS_PER_WORKER))
+    wanted = min(ex.workers(jobs), n // pool.ROWS_PER_WORKER)
+    if wanted <= 1 or (isinstance(ex, executors.Local) and not pool.can_fork()):
+        return 1  # (can_fork: the vectors are inherited by forked workers)
+    return wanted
 
 
 def _parallel_top_k(
