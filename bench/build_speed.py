@@ -139,7 +139,11 @@ def _watched(
     finally:
         for p in procs.values():
             p.send_signal(signal.SIGINT)
-            p.wait(timeout=60)
+            try:
+                p.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # never left running
+                p.kill()
+                p.wait()
     for name, log in logs.items():
         log.seek(0)
         blocks = re.split(r"\n(?=  collect )", log.read())[2:]  # after the first build
@@ -163,6 +167,10 @@ def _table(runs: dict[str, list[dict[str, float]]]) -> None:
 
 
 def main() -> None:
+    # A bench started in the background (`cmd &` without job control) inherits SIGINT
+    # ignored, and so would the --watch processes, which are stopped with it: a handler
+    # here makes theirs the default again (an ignored signal stays ignored across exec).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=2127)
     ap.add_argument("--synthetic", action="store_true")

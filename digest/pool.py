@@ -9,13 +9,10 @@ number of workers.
 
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 # When a stage splits its work over worker processes: below these sizes starting the
@@ -34,7 +31,13 @@ def workers(jobs: int | None) -> int:
     return max(1, jobs or os.cpu_count() or 1)
 
 
+# multiprocessing and concurrent.futures (~25 ms to import) are imported when workers
+# are started: a one-article rebuild does its little work in the build's own process.
+
+
 def can_fork() -> bool:
+    import multiprocessing
+
     return "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -45,6 +48,9 @@ def ordered_map(
 
     ``fn`` must be a module-level function (it is sent to the workers by name).
     """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = chunksize or max(1, min(32, len(items) // (n_workers * 8)))
@@ -86,6 +92,8 @@ def _die_with_parent(parent: int) -> None:
     so no orphaned worker keeps the terminal or a pipe open."""
     if sys.platform.startswith("linux"):
         try:
+            import ctypes
+
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):  # pragma: no cover

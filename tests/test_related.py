@@ -100,6 +100,38 @@ def test_incremental_update_equals_full_recomputation() -> None:
         vec, result = new, full
 
 
+def test_update_of_several_rows_at_once_equals_full_top_k() -> None:
+    """Several edited rows in one update (scored against the transposed matrix, one
+    index for both products): the lists and scores top_k gives, bit for bit."""
+    import random
+    from dataclasses import replace
+
+    from digest.related import update_top_k
+
+    rng = random.Random(11)
+    words = [f"w{i}" for i in range(300)]
+    docs = [
+        art(
+            f"d{i:03d}",
+            " ".join(rng.choice(words[(i % 7) * 30 : (i % 7) * 30 + 50]) for _ in range(30)),
+        )
+        for i in range(150)
+    ]
+    keys = [d.slug for d in docs]
+    counts = [term_counts(d) for d in docs]
+    vec = vectorize(counts)
+    result = top_k(vec, 5, 0.02, keys)
+    for _ in range(5):
+        changed = sorted(rng.sample(range(len(docs)), 6))
+        for i in changed:
+            docs[i] = replace(docs[i], text=docs[i].text + " " + " ".join(rng.sample(words, 10)))
+            counts[i] = term_counts(docs[i])
+        new = vectorize(counts)
+        full = top_k(new, 5, 0.02, keys)
+        assert update_top_k(vec.df, result, new, changed, 5, 0.02, keys) == full
+        vec, result = new, full
+
+
 def test_articles_without_words_get_no_links_and_do_not_crash() -> None:
     docs = [art("a", ""), art("harbour-wall", "harbour wall repairs"), art("b", "")]
     docs += [art("harbour-fund", "harbour wall money")]

@@ -22,7 +22,6 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from digest.clean.scraped import COMMON_MIN_PAGES, common_lines
 from digest.config import (
     SOURCE_SCHEMA,
     SUMMARY_METHODS,
@@ -41,7 +40,6 @@ from digest.load.decode import decode
 from digest.load.frontmatter import parse_yaml_mapping
 from digest.load.keys import FOREIGN_KEYS, author_name, read_foreign
 from digest.load.markdown import markdown_to_html, read_markdown, sanitize
-from digest.load.scraped import read_html_page, read_scraped_text
 from digest.load.shortcodes import expand as expand_shortcodes
 from digest.model import Article, Parsed
 from digest.paths import shown as _shown
@@ -49,6 +47,22 @@ from digest.paths import told_apart
 from digest.slugs import slugify
 
 Reader = Callable[[str, str], Parsed]
+
+
+# The readers of scraped pages (and the cleaner they use, tens of milliseconds to import)
+# are imported when a scraped page is read: a Markdown site's build never needs them.
+def read_scraped_text(text: str, path: str, common: frozenset[str] = frozenset()) -> Parsed:
+    """A scraped ``.txt`` page (see :func:`digest.load.scraped.read_scraped_text`)."""
+    from digest.load.scraped import read_scraped_text as read
+
+    return read(text, path, common)
+
+
+def read_html_page(text: str, path: str) -> Parsed:
+    """A saved HTML page (see :func:`digest.load.scraped.read_html_page`)."""
+    from digest.load.scraped import read_html_page as read
+
+    return read(text, path)
 
 
 READERS: dict[str, Reader] = {
@@ -355,6 +369,10 @@ def folder_line_table(sources: Sequence[SourceFile]) -> dict[str, frozenset[str]
         if src.path.suffix.lower() == ".txt":
             by_folder.setdefault(src.rel.rpartition("/")[0], []).append(src)
     out: dict[str, frozenset[str]] = {}
+    if not by_folder:
+        return out
+    from digest.clean.scraped import COMMON_MIN_PAGES, common_lines
+
     for folder, files in by_folder.items():
         if len(files) < COMMON_MIN_PAGES:
             continue
