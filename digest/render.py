@@ -117,35 +117,6 @@ def _builtin_templates(search: Sequence[Path]) -> frozenset[str]:
     return frozenset(n for n in names if not any((d / n).exists() for d in before))
 
 
-class StoredBytecode(jinja2.BytecodeCache):
-    """Compiled templates kept in the build cache: a rebuild that renders a few pages
-    no longer compiles the ten templates they use (0.1 s of a one-edit rebuild).
-
-    Jinja checks each entry against its template's source (a checksum) and the
-    Python version; the cache itself is dropped when digest or a library changes,
-    which covers the Environment's options.  Only the process that opened the cache
-    writes it (a forked render worker compiling a template keeps it to itself).
-    """
-
-    def __init__(self, store: cache.Cache) -> None:
-        self.store = store
-        self.pid = os.getpid()
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if os.getpid() != self.pid:
-            return
-        data = self.store.get(_BYTECODE_NS, bucket.key, bytes)
-        if data is not None:
-            bucket.bytecode_from_string(data)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if os.getpid() == self.pid:
-            self.store.put(_BYTECODE_NS, bucket.key, bucket.bytecode_to_string())
-
-
-_BYTECODE_NS = "templates"
-
-
 def _templates_fingerprint(folders: Sequence[Path]) -> str:
     h = hashlib.sha256()
     for i, folder in enumerate(folders):
@@ -587,8 +558,6 @@ def render_site(
     folder; ``jobs`` the worker processes to render with (None: all cores).
     """
     r = Renderer(theme, site, extra, store, live, jobs)
-    if store is not None and theme.env.bytecode_cache is None:
-        theme.env.bytecode_cache = StoredBytecode(store)
     sections: dict[str, list[Entry]] = defaultdict(list)
     section_names: dict[str, str] = {}
     tags: dict[str, list[Entry]] = defaultdict(list)

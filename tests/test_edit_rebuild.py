@@ -282,40 +282,6 @@ def test_a_clash_with_a_page_published_before_is_still_refused(
     assert (out / "news/index.html").read_bytes() == b"x"  # the site is as it was
 
 
-# ---------------------------------------------------------------- compiled templates
-
-
-def test_a_rebuild_compiles_no_template_it_compiled_before(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import jinja2
-
-    root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
-    compiled: list[str | None] = []
-    real = jinja2.Environment.compile
-
-    def counting(self: jinja2.Environment, source: str, name: str | None = None, *a, **k):  # type: ignore[no-untyped-def]
-        compiled.append(name)
-        return real(self, source, name, *a, **k)
-
-    monkeypatch.setattr(jinja2.Environment, "compile", counting)
-    _edit(root, MOTHS, "312 species", "313 species")
-    _build(root, tmp_path / "out")
-    assert compiled == []
-    assert "313 species" in (tmp_path / "out/science/moth-survey/index.html").read_text()
-    # a template changed is compiled again, and shows
-    (root / "templates").mkdir()
-    base = render.default_theme_dir() / "templates/article.html"
-    mine = base.read_text().replace('<div class="body">', '<div class="body"><!-- mine -->')
-    (root / "templates/article.html").write_text(mine)
-    _build(root, tmp_path / "out")
-    assert "article.html" in compiled
-    assert "<!-- mine -->" in (tmp_path / "out/science/moth-survey/index.html").read_text()
-    _build(root, tmp_path / "cold", use_cache=False)
-    assert tree(tmp_path / "out") == tree(tmp_path / "cold")
-
-
 # ---------------------------------------------------------------- stdlib stand-ins
 
 
