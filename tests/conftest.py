@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from digest.build import BuildResult
 
 # A hang guard, not a speed target (speed is measured by the bench/ scripts, which print
 # figures): the bounded code under such a test takes about a second, even on a busy CI
@@ -134,3 +138,20 @@ def run_build(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tup
     err = capsys.readouterr().err
     assert "Traceback" not in err
     return rc, err
+
+
+def build_site(site: Path, **opts: Any) -> BuildResult:
+    """Build the site at ``site`` in-process (BuildOptions from keyword arguments)."""
+    from digest.build import BuildOptions, build  # here: conftest imports no digest stage
+    from digest.config import load_config
+
+    return build(load_config(site / "site.yaml"), BuildOptions(**opts))
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by its relative path: two trees compare byte for byte."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }

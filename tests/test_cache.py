@@ -6,25 +6,12 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import build_site as run
+from conftest import tree
 
-from digest import build as build_mod
 from digest import cache, collect, pool
-from digest.build import BuildOptions, build
 from digest.cli import main
-from digest.config import load_config
 from digest.errors import ThemeError
-
-
-def run(site: Path, **opts) -> build_mod.BuildResult:
-    return build(load_config(site / "site.yaml"), BuildOptions(**opts))
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_rebuild_with_nothing_changed_redoes_nothing(site: Path) -> None:

@@ -12,21 +12,10 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from conftest import build_site as run
+from conftest import tree
+
 from digest import cache
-from digest.build import BuildOptions, BuildResult, build
-from digest.config import load_config
-
-
-def run(site: Path, **opts) -> BuildResult:
-    return build(load_config(site / "site.yaml"), BuildOptions(**opts))
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _damage(db: Path) -> None:

@@ -13,25 +13,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import build_site as run
+from conftest import tree
 
 from digest import cache, collect, pool, related, storyfeatures, summarize
-from digest.build import BuildOptions, build
 from digest.config import SummaryConfig, load_config
 from digest.model import Article
 from digest.related import term_counts, top_k, vectorize
 from digest.summarize import news
-
-
-def run(site: Path, **opts):
-    return build(load_config(site / "site.yaml"), BuildOptions(**opts))
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

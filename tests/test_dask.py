@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import write_site
+from conftest import tree, write_site
 
 from digest import executors, pool
 from digest.build import BuildOptions, build
@@ -68,14 +68,6 @@ def big_site(root: Path, n: int = 240) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(f, dest)
     return root
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(root).as_posix(): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture(scope="module")

@@ -8,17 +8,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import write_site
+from conftest import tree, write_site
 
 from digest import render
 from digest.build import BuildOptions, build
 from digest.config import load_config
 from digest.editions import Edition, EditionItem
 from digest.model import Article, Entry, Story, Summary
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def _build(root: Path, out: Path, use_cache: bool = True) -> None:

@@ -6,19 +6,15 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 from pathlib import Path
 
+from conftest import build_site as run
 from storysite import CONFIG, story_site
 
-from digest.build import BuildOptions, build
 from digest.config import EditionsConfig, SiteConfig, load_config
 from digest.editions import editions, label, period
 from digest.model import Article, Entry, Summary
 from digest.stories.compose import Member, compose
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-def run(site: Path, **opts):
-    return build(load_config(site / "site.yaml"), BuildOptions(**opts))
 
 
 def entry(slug: str, day: int, source: str, hour: int = 12) -> Entry:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run_build, write_site
+from conftest import run_build, tree, write_site
 
 from digest import publish
 from digest.cli import main
@@ -33,14 +33,6 @@ def fm(**fields: str) -> str:
 def run(root: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     """`digest build` for the site in root; (exit status, stderr)."""
     return run_build(root, capsys, *args)
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def parts(folder: Path) -> list[Path]:

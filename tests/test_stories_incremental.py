@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import tree
 from storysite import ARTICLES, BRIDGE_2, BRIDGE_3, CONFIG, MOTHS, story_site
 
 from digest import cache, collect, related
@@ -91,10 +92,6 @@ CHANGES: dict[str, Callable[[Site], Site]] = {
     "stories.window_days lowered": lambda s: (s[0], s[1] + "stories:\n  window_days: 0\n"),
     "stories turned off": lambda s: (s[0], s[1] + "stories: false\n"),
 }
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def _build(root: Path, out: Path, use_cache: bool = True) -> None:

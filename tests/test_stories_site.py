@@ -7,9 +7,10 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
+from conftest import build_site as run
+from conftest import tree
 from storysite import ARTICLES, story_site
 
-from digest.build import BuildOptions, build
 from digest.config import load_config
 from digest.explain import as_json, explain
 from digest.model import Article, Summary
@@ -32,14 +33,6 @@ def art(slug: str, day: int, title: str = "", source: str | None = None, hour: i
 
 def member(slug: str, day: int, *sentences: str, **kw) -> Member:
     return Member(art(slug, day, **kw), Summary(tuple(sentences), "news"))
-
-
-def run(site: Path, **opts):
-    return build(load_config(site / "site.yaml"), BuildOptions(**opts))
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 # ---------------------------------------------------------------- rules
