@@ -324,3 +324,38 @@ def test_a_quote_with_its_speaker_never_makes_the_summary_longer_than_asked(
         summary = summarize(art, SummaryConfig(sentences=count))
         assert len(summary.sentences) <= count
         assert len(summary.key_points) <= max(count, 2)
+
+
+def test_a_near_duplicate_left_out_by_the_selector_does_not_come_back() -> None:
+    """Found in review: places the news selector left empty (it takes no near-duplicate of
+    a chosen sentence) were filled again from the plain score order, so a summary asked
+    for every sentence showed the same sentence twice."""
+    from datetime import datetime, timezone
+
+    from digest.config import SummaryConfig
+    from digest.model import Article
+    from digest.summarize import summarize
+
+    lead = "The harbour wall at Larkmoor collapsed on Tuesday night after a week of storms"
+    paragraphs = (
+        lead + ".",
+        lead + ", officials said.",
+        "Engineers had warned the council about cracks in the old stone wall two years ago.",
+        "Repairs are expected to cost four million pounds and take most of next year.",
+        "Fishing boats have been moved to the neighbouring port of Sandhaven until then.",
+    )
+    art = Article(
+        path="x.md",
+        slug="x",
+        title="Harbour wall collapses",
+        date=datetime(2024, 1, 1, tzinfo=timezone.utc),
+        section="",
+        section_slug="",
+        url="x/",
+        summary_method="news",
+        paragraphs=paragraphs,
+        text=" ".join(paragraphs),
+    )
+    for ratio in (0.8, 1.0):
+        sentences = summarize(art, SummaryConfig(ratio=ratio)).sentences
+        assert sum(s.startswith(lead) for s in sentences) == 1, sentences

@@ -164,10 +164,13 @@ def _score(
         pool = [i for i in range(len(sentences)) if usable[i]] or list(range(len(sentences)))
         best = sorted(pool, key=lambda i: (-scores[i], i))[:count]
         chosen = sorted(best)
-    # a quote left out for want of room gives its place to the next-best usable sentence
+    # a quote left out for want of room gives its place to the next-best usable sentence;
+    # never more places than the selector filled (the news selector leaves places empty
+    # rather than take a near-duplicate of a chosen sentence)
     spare = sorted((i for i in range(len(sentences)) if usable[i]), key=lambda i: (-scores[i], i))
+    room = min(count, len(chosen))
     chosen_set = set(
-        keypoints.with_attributions(chosen, sentences, paragraph_ids, scores, count, spare)
+        keypoints.with_attributions(chosen, sentences, paragraph_ids, scores, room, spare)
     )
     return [
         Scored(i, s, float(scores[i]), i in chosen_set, usable[i], paragraph_ids[i])
