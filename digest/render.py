@@ -32,7 +32,7 @@ from digest.editions import Edition, News
 from digest.errors import DigestError, ThemeError
 from digest.model import Article, Entry, Page, RelatedLink, Story
 from digest.paths import shown
-from digest.slugs import slugify
+from digest.slugs import slugify, tag_slug
 from digest.summarize.keypoints import within_words
 
 
@@ -480,9 +480,6 @@ def _story_identity(s: Story) -> list[Any]:
     ]
 
 
-_STORY_FIELDS = 11  # Story's fields, all in _story_identity (tests/test_render checks)
-
-
 def _items(value: list | tuple, memo: dict[int, tuple[Any, Any]] | None) -> list[Any]:
     """The identity of a list or tuple; entries and strings (most of them) inline."""
     out = []
@@ -562,7 +559,6 @@ def render_site(
     section_names: dict[str, str] = {}
     tags: dict[str, list[Entry]] = defaultdict(list)
     tag_names: dict[str, str] = {}
-    tag_slug = functools.lru_cache(maxsize=None)(slugify)  # a tag is on many articles
     for e in entries:
         a = e.article
         if a.section_slug:

@@ -659,7 +659,7 @@ class PreviewServer:
             self.watcher.stop()
             self.cleanup()
 
-    async def _main(self, ready: Callable[[], None] = lambda: None) -> None:
+    async def _main(self, ready: Callable[[], None]) -> None:
         self._loop = asyncio.get_running_loop()
         self._stop_event = asyncio.Event()
         self.preview.loop = self._loop

@@ -436,7 +436,7 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def _stage(model: dict[str, Any], row: list[float]) -> float:
+def stage_probability(model: dict[str, Any], row: list[float]) -> float:
     """One model's probability for one row: a logistic model on standardised numbers, or
     boosted trees of fixed depth (each node: feature index, threshold; then the leaves)."""
     if model["kind"] == "linear":
@@ -463,6 +463,7 @@ def _stored() -> dict[str, Any]:
     return data
 
 
+@cache
 def model() -> dict[str, Any]:
     """The trained model (``line_model.json`` beside this module)."""
     data = _stored()
@@ -471,7 +472,8 @@ def model() -> dict[str, Any]:
     return data
 
 
-def headline_model(names: Sequence[str]) -> dict[str, Any] | None:
+@cache
+def headline_model(names: tuple[str, ...]) -> dict[str, Any] | None:
     """The headline scorer stored with the line model (boosted trees over the features
     ``names`` of each headline candidate), or None when there is none for these features
     (the rules then choose the headline)."""
@@ -480,11 +482,6 @@ def headline_model(names: Sequence[str]) -> dict[str, Any] | None:
         return None
     found: dict[str, Any] | None = data.get("headline")
     return found
-
-
-def stage_probability(stage: dict[str, Any], row: list[float]) -> float:
-    """One stored model's probability for one row of numbers."""
-    return _stage(stage, row)
 
 
 def probabilities(
@@ -496,5 +493,7 @@ def probabilities(
     """The probability that each line is article text (both models applied)."""
     m = model()
     rows = features(facts, span, title_at, language)
-    first = [_stage(m["first"], r) for r in rows]
-    return [_stage(m["second"], r + c) for r, c in zip(rows, context(first), strict=True)]
+    first = [stage_probability(m["first"], r) for r in rows]
+    return [
+        stage_probability(m["second"], r + c) for r, c in zip(rows, context(first), strict=True)
+    ]

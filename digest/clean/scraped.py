@@ -1265,6 +1265,14 @@ def _headline_above(lines: list[_Line], best: int, body_words: set[str], lang: s
     return best
 
 
+def _body_words(lines: list[_Line], first_para: int, end: int, language: str | None) -> set[str]:
+    """Content words of the first three paragraphs of the body: what a headline shares."""
+    words: set[str] = set()
+    for ln in lines[first_para : min(end, first_para + 3)]:
+        words |= content_words(ln.text, language)
+    return words
+
+
 def _choose_title(
     lines: list[_Line], start: int, first_para: int, end: int, language: str | None
 ) -> int | None:
@@ -1273,9 +1281,7 @@ def _choose_title(
     (:data:`HEADLINE_FEATURES`: words shared with the first paragraphs and the article,
     place, shape); without a stored scorer, the one sharing most words with the first
     paragraphs, or with none sharing any, the nearest of three words or more."""
-    body_words: set[str] = set()
-    for ln in lines[first_para : min(end, first_para + 3)]:
-        body_words |= content_words(ln.text, language)
+    body_words = _body_words(lines, first_para, end, language)
     candidates = _candidates(lines, first_para)
     if not candidates:
         return None
@@ -1296,7 +1302,7 @@ def _choose_title(
     if best is not None:
         return _headline_above(lines, best, body_words, language)
     near = [i for i in candidates[:6] if len(lines[i].text.split()) >= 3 or is_cjk(lines[i].text)]
-    return near[0] if near else (candidates[0] if candidates else None)
+    return near[0] if near else candidates[0]
 
 
 HEADLINE_FEATURES = (
@@ -1395,9 +1401,7 @@ def headline_candidates(
     def record(
         lines: list[_Line], start: int, first_para: int, end: int, language: str | None
     ) -> int | None:
-        body_words: set[str] = set()
-        for ln in lines[first_para : min(end, first_para + 3)]:
-            body_words |= content_words(ln.text, language)
+        body_words = _body_words(lines, first_para, end, language)
         cands = _candidates(lines, first_para)
         if cands and not found:
             found.append(
