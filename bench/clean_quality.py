@@ -417,6 +417,13 @@ def dev_report(folder: Path) -> str:
         out.append(ten.parts[part].row('text form: "lines of 10+ words"'))
     out.append("")
     out.append(f"text route: {empty_text} page(s) with an empty body where the text has one")
+    note = json.loads((ROOT / "digest" / "clean" / "line_model.json").read_text())["note"]
+    out.append(f"text route's line model: {note}")
+    if "trained on all" in note:
+        out.append(
+            "(so the text-route rows above are in-sample on every half; the held-out estimate "
+            "is the out-of-fold figure of `bench/train_lines.py --pages all --oof 5`)"
+        )
     # The worst pages are listed from the dev half only: what is looked at gets tuned, and
     # the check half must stay unseen.
     out += ["", "### Five worst dev-half pages, HTML route", *html_route.parts["dev half"].worst()]

@@ -325,6 +325,32 @@ SENTENCE_CAPTION_MARK = re.compile(
     re.IGNORECASE,
 )
 
+# A date in the languages of the pages digest reads ("4. Juni 2019", "16 marca 2021",
+# "Feb 6, 2014", "19.6.2007", "2021-10-16"): a dateline, a post's date or a comment's time
+# stamp, seldom article text.  A month name counts only on a line with a digit ("May").
+MONTH_NAME = re.compile(
+    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|okt|nov|dec|dez|déc|janv|févr|avr|juil"
+    r"|january|february|march|april|may|june|july|august|september|october|november"
+    r"|december|januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|janvier|février"
+    r"|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo"
+    r"|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
+    r"|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro|gennaio|febbraio"
+    r"|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei"
+    r"|augustus|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września"
+    r"|października|listopada|grudnia)\b\.?",
+    re.IGNORECASE,
+)
+NUMERIC_DATE = re.compile(r"\b(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})\b")
+
+
+def has_date(text: str) -> bool:
+    """Does the line hold a date in one of the languages digest reads (a numeric date, or a
+    month name on a line with a digit)?"""
+    return bool(
+        NUMERIC_DATE.search(text) or (MONTH_NAME.search(text) and any(c.isdigit() for c in text))
+    )
+
+
 # ----------------------------------------------------------------- credits
 
 CREDIT_LINE = re.compile(

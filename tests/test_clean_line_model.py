@@ -148,3 +148,56 @@ def test_an_ingredient_list_above_the_prose_is_kept_and_is_no_headline() -> None
     assert "<ul>\n" + "\n".join(f"<li>{i}</li>" for i in INGREDIENTS) + "\n</ul>" in c.body_html
     for chrome in ("Recipes", "Contact", "Easy waffles for breakfast", "Kitchen Notes"):
         assert chrome not in c.body_html
+
+
+BRIDGE = [
+    "Startseite",
+    "Politik",
+    "Wirtschaft",
+    "Suche",
+    "Neue Brücke über den Fluss wird im Sommer eröffnet",
+    "Dienstag, 4. Juni 2019, 15:54",
+    "Die Stadt hat am Montag bekannt gegeben, dass die neue Brücke über den Fluss im Juli für "
+    "den Verkehr freigegeben wird, nachdem die Bauarbeiten länger als geplant gedauert hatten.",
+    "Foto: www.beispiel-stadt.de",
+    "Der Bürgermeister sagte, die Verzögerung sei auf die schwierigen Bodenverhältnisse am Ufer "
+    "zurückzuführen, die erst während der Arbeiten entdeckt worden seien.",
+    "Die Kosten für das Projekt sind nach Angaben der Verwaltung um etwa zehn Prozent gestiegen, "
+    "liegen aber noch im Rahmen des vom Stadtrat bewilligten Budgets.",
+    "Quelle: dpa / Fotolia.com",
+    "Anwohner hatten sich in den vergangenen Monaten immer wieder über den Lärm der Baustelle "
+    "beschwert und fordern nun eine Entschädigung von der Stadt.",
+    "15. Mai 2019, 05:28 Uhr",
+    "Impressum",
+    "Datenschutz",
+]
+
+
+def test_a_date_line_in_another_language_is_neither_standfirst_nor_body() -> None:
+    """A German page's date line under the headline ("Dienstag, 4. Juni 2019, 15:54") is not
+    shown as the article's subtitle or as a paragraph, and its picture credits ("Foto: ...",
+    "Quelle: ...") are not paragraphs either; the four paragraphs are all kept."""
+    c = clean_scraped_text("\n".join(BRIDGE) + "\n")
+    assert c.title == BRIDGE[4]
+    assert c.description is None
+    shown = "\n".join(c.paragraphs)
+    for clutter in (BRIDGE[5], BRIDGE[7], BRIDGE[10], BRIDGE[12]):
+        assert clutter not in shown
+    assert list(c.paragraphs) == [BRIDGE[6], BRIDGE[8], BRIDGE[9], BRIDGE[11]]
+
+
+def test_dates_are_recognised_in_the_languages_digest_reads() -> None:
+    from digest.boilerplate import has_date
+
+    for line in (
+        "Dienstag, 4. Juni 2019, 15:54",
+        "16 marca 2021",
+        "asked Feb 6, 2014 at 20:37",
+        "19.6.2007 9:40 Uhr",
+        "2021-10-16 | Botschaft",
+        "publié le 3 décembre 2020",
+        "12 de mayo de 2021",
+    ):
+        assert has_date(line), line
+    for line in ("You may go now", "Die Stadt im Juli", "Top 10 Rezepte"):
+        assert not has_date(line), line
