@@ -359,18 +359,56 @@ def _converter() -> md.Markdown:
     return conv
 
 
+# Plain prose -- paragraphs of words and ordinary punctuation, no markup -- is most of a
+# news site's Markdown, and Python-Markdown spends ~0.5 ms on an article of it (its block
+# parser, then ~20 inline patterns tried on each paragraph) to wrap each paragraph in <p>.
+# A body in which no line can start a Markdown block and no character can start inline
+# markup is rendered here, to the very same string (tests/test_markdown_plain.py compares
+# the two on generated text); anything else goes to Python-Markdown.
+_NOT_PLAIN = re.compile(
+    r"[\\`*_\[\]<>|{}]"  # inline markup, HTML, tables, attribute lists, references
+    r"|^(?![^\W_]|[\"'(\u00a3$\u20ac\u2018\u201c]|$)"  # a line starting with anything else
+    r"|^\d+[.)]"  # an ordered-list item
+    r"|[ \t]$",  # a hard line break (two trailing spaces), a blank line of spaces
+    re.M,
+)
+_AMP = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.I)  # a bare '&', as
+# Python-Markdown's serializer finds it (markdown.serializers.RE_AMP); any other '&'
+# starts an entity, which is inline markup
+_BLANK_LINES = re.compile(r"\n{2,}")
+
+
+def plain_html(body: str) -> str | None:
+    """What Python-Markdown (EXTENSIONS) makes of ``body`` when it is plain paragraphs
+    (see above); None when it may hold Markdown."""
+    if _NOT_PLAIN.search(body) or not body.replace("\n", "").isprintable():
+        return None
+    if "&" in body:
+        if len(_AMP.findall(body)) != body.count("&"):
+            return None
+        body = body.replace("&", "&amp;")
+    return "\n".join(f"<p>{p}</p>" for p in _BLANK_LINES.split(body.strip("\n")) if p)
+
+
 def markdown_to_html(body: str, *, raw_html: bool) -> str:
     """Render Markdown; sanitize unless the site opted in to raw HTML."""
+    html = plain_html(body)
+    if html is None:
+        html = _convert(body)
+    if raw_html:
+        return bound_tags(html).html  # nesting of the Markdown's own (bounded by MAX_NESTING)
+    return sanitize(html)  # which bounds it
+
+
+def _convert(body: str) -> str:
+    """Python-Markdown's HTML of ``body``."""
     converter = _converter()
     try:
-        html = converter.reset().convert(body)
+        return converter.reset().convert(body)
     except RecursionError:  # check_markdown refuses the shapes known to recurse this deep
         raise ContentError("Markdown nesting too deep: flatten the lists") from None
     finally:
         converter.reset()
-    if raw_html:
-        return bound_tags(html).html  # nesting of the Markdown's own (bounded by MAX_NESTING)
-    return sanitize(html)  # which bounds it
 
 
 def sanitize(html: str) -> str:

@@ -1,0 +1,106 @@
+"""Plain prose is rendered without Python-Markdown (digest.load.markdown.plain_html), to
+exactly the HTML Python-Markdown makes of it; anything that may be Markdown still goes to
+Python-Markdown."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digest.load.markdown import _convert, markdown_to_html, plain_html
+
+SAME = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# words of several scripts, numbers, and punctuation a news text has, markup characters
+# and line starts that make Markdown, and characters Markdown treats specially
+WORDS = [
+    "The", "minister", "said", "café", "Ωμέγα", "東京", "naïve", "O'Neill", "M&S", "AT&T",
+    "&amp;", "&#169;", "&copy", "&x;", "2005", "1,000", "3.5%", "£600m", "$1.13bn", "€5",
+    '"Yes,"', "'quoted'", "(left)", "U.S.", "e.g.", "-", "--", "—", "?", "!", ":", ";",
+    "#1", "*", "**bold**", "_x_", "`code`", "[link](u)", "<b>", ">", "|", "{:", "~~~", "^",
+    "=", "+", "\\", "a\u00a0b", "\u200b", "\t", "x\x02y", "🙂",
+]  # fmt: skip
+STARTS = [
+    "", "", "", " ", "    ", "- ", "* ", "+ ", "1. ", "2005. ", "12) ", "3 ", "# ", "> ",
+    ": ", "===", "---", "***", "|", "~~~", "```", '"', "'", "(", "£", "‘", "“", "1", "é",
+]  # fmt: skip
+
+
+PLAIN_WORDS = [w for w in WORDS if plain_html("x " + w) is not None]
+PLAIN_STARTS = [s for s in STARTS if plain_html(s + "x") is not None]
+
+
+@st.composite
+def bodies(draw: st.DrawFn) -> str:
+    """Lines of words; in half the bodies, mostly words that are plain prose."""
+    plain = draw(st.booleans())
+    lines = []
+    for _ in range(draw(st.integers(0, 8))):
+        if draw(st.integers(0, 3)) == 0:
+            lines.append(draw(st.sampled_from(["", "", " ", "  ", "---", "==="])))
+            continue
+        vocab = PLAIN_WORDS if plain and draw(st.integers(0, 9)) else WORDS
+        starts = PLAIN_STARTS if plain and draw(st.integers(0, 9)) else STARTS
+        words = draw(st.lists(st.sampled_from(vocab), min_size=1, max_size=8))
+        end = draw(st.sampled_from(["", "", "", " ", "  "]))
+        lines.append(draw(st.sampled_from(starts)) + " ".join(words) + end)
+    return "\n".join(lines) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+@SAME
+@given(body=bodies())
+def test_plain_prose_renders_as_python_markdown_renders_it(body: str) -> None:
+    html = plain_html(body)
+    if html is not None:
+        assert html == _convert(body)
+
+
+@SAME
+@given(body=st.text(alphabet=st.sampled_from("aZé東1 \n.,'\"&#;*_<>-=:()\\\t\u00a0"), max_size=60))
+def test_any_short_text_renders_as_python_markdown_renders_it(body: str) -> None:
+    html = plain_html(body)
+    if html is not None:
+        assert html == _convert(body)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "One paragraph.",
+        "Quarterly profits at US media giant TimeWarner jumped 76% to $1.13bn (£600m).\n\n"
+        '"It is a good result," he said: shares rose 2.5% at M&S & AT&T.\n\n\n'
+        "2005 was a good year; 1,000 jobs?\nA second line of the paragraph!",
+        "Ωμέγα and 東京 and café.\n",
+        "",
+    ],
+)
+def test_plain_prose_takes_the_short_way_with_the_same_html(body: str) -> None:
+    assert plain_html(body) is not None
+    assert plain_html(body) == _convert(body)
+    assert markdown_to_html(body, raw_html=False) == markdown_to_html(body, raw_html=True)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Some *emphasis*.",
+        "A [link](https://example.org).",
+        "Title\n=====",
+        "Title\n---",
+        "- a list item",
+        "1. first",
+        "    code",
+        "# Heading",
+        "> quoted",
+        "Term\n: definition",
+        "a | b\n--|--\n1 | 2",
+        "Line with a break  \nnext",
+        "An entity &copy; here",
+        "Tab\there",
+        "<b>html</b>",
+        "no\u00a0break",
+    ],
+)
+def test_markdown_goes_to_python_markdown(body: str) -> None:
+    assert plain_html(body) is None
