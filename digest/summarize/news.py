@@ -75,6 +75,15 @@ SUMMARY_RATIO = 0.25  # adaptive length: at most a quarter of the article's sent
 MAX_WORDS = 100  # words of one sentence that are weighed (every method): bounds the work
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-]+[^\W\d_]*)*")  # a letter, then letters, ' ’ and -
+# _WORD on ASCII text, where a letter is [A-Za-z] and ' ’ - are ' and -: the same words
+# (a maximal run of letters, ' and -, from its first letter), found faster than with the
+# Unicode class, which is looked up character by character
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _words(text: str) -> list[str]:
+    """``_WORD.findall(text)``: the words of a text."""
+    return (_ASCII_WORD if text.isascii() else _WORD).findall(text)
 
 
 def _language(language: str) -> str:
@@ -170,7 +179,7 @@ def usable_sentence(text: str) -> bool:
     """False for sentences that must never be a summary sentence (datelines, bylines, captions,
     'Scroll down for video', navigation, too short)."""
     t = text.strip()
-    return _usable(t, len(_WORD.findall(t)))
+    return _usable(t, len(_words(t)))
 
 
 def _usable(t: str, n_words: int) -> bool:
@@ -321,7 +330,7 @@ def rank(
     lang = _language(language)
     stem, stops = stemmer_and_stop_words(lang)
     memo = _term_memo(lang)
-    words = [_WORD.findall(s.lower())[:MAX_WORDS] for s in sentences]
+    words = [_words(s.lower())[:MAX_WORDS] for s in sentences]
     usable = _usable_mask(sentences, words)
     vectors = _vectors([_terms(w, stem, stops, memo) for w in words])
     base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops, memo))
@@ -352,10 +361,10 @@ class _Vectors:
 
 def _vectors(terms: list[list[str]]) -> _Vectors:
     """TF-IDF vectors of sentences given as their terms, and their pairwise cosines."""
-    flat = [t for ts in terms for t in ts]
-    # columns in order of first appearance (a loop over the distinct terms only)
-    vocab = {t: j for j, t in enumerate(dict.fromkeys(flat))}
-    cols = np.fromiter(map(vocab.__getitem__, flat), dtype=np.intp, count=len(flat))
+    # columns in order of first appearance (a term's column is the vocabulary's size when
+    # it is first met)
+    vocab: dict[str, int] = {}
+    cols = np.array([vocab.setdefault(t, len(vocab)) for ts in terms for t in ts], dtype=np.intp)
     n = len(terms)
     rows = np.repeat(np.arange(n, dtype=np.intp), [len(ts) for ts in terms])
     v = max(1, len(vocab))
@@ -377,7 +386,7 @@ def _title_direction(
     if not title or TITLE_WEIGHT <= 0:
         return None
     tv = np.zeros(len(vectors.idf))
-    for t in _terms(_WORD.findall(title.lower()), stem, stops, memo):
+    for t in _terms(_words(title.lower()), stem, stops, memo):
         j = vectors.vocab.get(t)
         if j is not None:
             tv[j] = vectors.idf[j]
