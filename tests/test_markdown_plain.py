@@ -8,7 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.load.markdown import _convert, markdown_to_html, plain_html
+from digest.htmltext import paragraphs_and_text
+from digest.load.markdown import _convert, markdown_to_html, plain_html, render_markdown
 
 SAME = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -104,3 +105,26 @@ def test_plain_prose_takes_the_short_way_with_the_same_html(body: str) -> None:
 )
 def test_markdown_goes_to_python_markdown(body: str) -> None:
     assert plain_html(body) is None
+
+
+def _parsed_again(body: str, raw_html: bool) -> tuple[str, tuple[str, ...], str]:
+    html = markdown_to_html(body, raw_html=raw_html)
+    return (html, *paragraphs_and_text(html))
+
+
+@SAME
+@given(body=bodies(), raw_html=st.booleans())
+def test_plain_prose_paragraphs_and_text_are_those_of_its_html(body: str, raw_html: bool) -> None:
+    assert render_markdown(body, raw_html=raw_html) == _parsed_again(body, raw_html)
+
+
+def test_paragraphs_and_text_of_plain_prose() -> None:
+    body = "First  line\nof one paragraph, M&S &copy AT&T.\n\n\n'Second' one!\n"
+    html, paragraphs, text = render_markdown(body, raw_html=False)
+    assert (
+        html
+        == "<p>First  line\nof one paragraph, M&amp;S &amp;copy AT&amp;T.</p>\n<p>'Second' one!</p>"
+    )
+    assert paragraphs == ("First line of one paragraph, M&S &copy AT&T.", "'Second' one!")
+    assert text == "First line of one paragraph, M&S &copy AT&T. 'Second' one!"
+    assert (html, paragraphs, text) == _parsed_again(body, False)

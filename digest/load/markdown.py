@@ -21,7 +21,7 @@ import markdown as md
 import nh3
 
 from digest.errors import ContentError
-from digest.htmltext import MAX_DEPTH, bound_tags
+from digest.htmltext import MAX_DEPTH, bound_tags, collapse, paragraphs_and_text
 from digest.load.frontmatter import read_front_matter
 from digest.model import Parsed
 
@@ -365,36 +365,67 @@ def _converter() -> md.Markdown:
 # A body in which no line can start a Markdown block and no character can start inline
 # markup is rendered here, to the very same string (tests/test_markdown_plain.py compares
 # the two on generated text); anything else goes to Python-Markdown.
-_NOT_PLAIN = re.compile(
-    r"[\\`*_\[\]<>|{}]"  # inline markup, HTML, tables, attribute lists, references
-    r"|^(?![^\W_]|[\"'(\u00a3$\u20ac\u2018\u201c]|$)"  # a line starting with anything else
-    r"|^\d+[.)]"  # an ordered-list item
-    r"|[ \t]$",  # a hard line break (two trailing spaces), a blank line of spaces
-    re.M,
-)
+_MARKUP_CHAR = re.compile(r"[\\`*_\[\]<>|{}]")  # inline markup, HTML, tables, attribute
+# lists, references; and, searched in "\n" + body + "\n", a line that starts with anything
+# but a letter, a digit, an opening quote or bracket or a currency sign, or with an
+# ordered-list item's number
+_LINE_START = re.compile("\n(?:(?![^\\W_]|[\"'(\u00a3$\u20ac\u2018\u201c]|\n|\\Z)|\\d+[.)])")
 _AMP = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.I)  # a bare '&', as
 # Python-Markdown's serializer finds it (markdown.serializers.RE_AMP); any other '&'
 # starts an entity, which is inline markup
 _BLANK_LINES = re.compile(r"\n{2,}")
 
 
-def plain_html(body: str) -> str | None:
-    """What Python-Markdown (EXTENSIONS) makes of ``body`` when it is plain paragraphs
-    (see above); None when it may hold Markdown."""
-    if _NOT_PLAIN.search(body) or not body.replace("\n", "").isprintable():
+def plain_paragraphs(body: str) -> list[str] | None:
+    """The paragraphs of ``body``, as written, when it is plain prose (see above); None
+    when it may hold Markdown."""
+    lines = "\n" + body + "\n"
+    if (
+        " \n" in lines  # a hard line break (two trailing spaces), a blank line of spaces
+        or _MARKUP_CHAR.search(body)
+        or _LINE_START.search(lines)
+        or not body.replace("\n", "").isprintable()  # tabs, no-break spaces, controls
+    ):
         return None
-    if "&" in body:
-        if len(_AMP.findall(body)) != body.count("&"):
-            return None
-        body = body.replace("&", "&amp;")
-    return "\n".join(f"<p>{p}</p>" for p in _BLANK_LINES.split(body.strip("\n")) if p)
+    if "&" in body and len(_AMP.findall(body)) != body.count("&"):
+        return None
+    return [p for p in _BLANK_LINES.split(body.strip("\n")) if p]
+
+
+def _paragraphs_html(paragraphs: list[str]) -> str:
+    """Python-Markdown's HTML of plain paragraphs (only '&' needs escaping in them)."""
+    return "\n".join(f"<p>{p.replace('&', '&amp;')}</p>" for p in paragraphs)
+
+
+def plain_html(body: str) -> str | None:
+    """What Python-Markdown (EXTENSIONS) makes of ``body`` when it is plain prose (see
+    above); None when it may hold Markdown."""
+    paragraphs = plain_paragraphs(body)
+    return None if paragraphs is None else _paragraphs_html(paragraphs)
+
+
+def render_markdown(body: str, *, raw_html: bool) -> tuple[str, tuple[str, ...], str]:
+    """(markdown_to_html(), then its candidate paragraphs and visible text as
+    :func:`digest.htmltext.paragraphs_and_text` reads them).  Plain prose's paragraphs and
+    text are its own, whitespace collapsed: the HTML is not parsed again for them."""
+    paragraphs = plain_paragraphs(body)
+    if paragraphs is None:
+        html = markdown_to_html(body, raw_html=raw_html)
+        return (html, *paragraphs_and_text(html))
+    html = _finish(_paragraphs_html(paragraphs), raw_html)
+    texts = tuple(t for t in map(collapse, paragraphs) if t)
+    return html, texts, collapse(" ".join(paragraphs))
 
 
 def markdown_to_html(body: str, *, raw_html: bool) -> str:
     """Render Markdown; sanitize unless the site opted in to raw HTML."""
     html = plain_html(body)
-    if html is None:
-        html = _convert(body)
+    return _finish(_convert(body) if html is None else html, raw_html)
+
+
+def _finish(html: str, raw_html: bool) -> str:
+    """Markdown's HTML as the article keeps it: sanitized unless the site opted in to raw
+    HTML."""
     if raw_html:
         return bound_tags(html).html  # nesting of the Markdown's own (bounded by MAX_NESTING)
     return sanitize(html)  # which bounds it
