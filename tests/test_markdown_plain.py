@@ -8,8 +8,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.htmltext import paragraphs_and_text
-from digest.load.markdown import _convert, markdown_to_html, plain_html, render_markdown
+from digest.htmltext import bound_tags, paragraphs_and_text
+from digest.load.markdown import (
+    _convert,
+    markdown_to_html,
+    plain_html,
+    render_markdown,
+    sanitize,
+)
 
 SAME = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -128,3 +134,20 @@ def test_paragraphs_and_text_of_plain_prose() -> None:
     assert paragraphs == ("First line of one paragraph, M&S &copy AT&T.", "'Second' one!")
     assert text == "First line of one paragraph, M&S &copy AT&T. 'Second' one!"
     assert (html, paragraphs, text) == _parsed_again(body, False)
+
+
+@SAME
+@given(body=bodies())
+def test_plain_prose_html_is_what_sanitizing_gives(body: str) -> None:
+    html = plain_html(body)
+    if html is not None:
+        assert sanitize(html) == html == bound_tags(html).html
+        assert render_markdown(body, raw_html=False)[0] == markdown_to_html(body, raw_html=False)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFFF), max_size=60))
+def test_any_plain_line_is_what_sanitizing_gives(text: str) -> None:
+    html = plain_html("A" + text)
+    if html is not None:
+        assert sanitize(html) == html == bound_tags(html).html
