@@ -26,7 +26,8 @@ WORDS = [
     "&amp;", "&#169;", "&copy", "&x;", "2005", "1,000", "3.5%", "£600m", "$1.13bn", "€5",
     '"Yes,"', "'quoted'", "(left)", "U.S.", "e.g.", "-", "--", "—", "?", "!", ":", ";",
     "#1", "*", "**bold**", "_x_", "`code`", "[link](u)", "<b>", ">", "|", "{:", "~~~", "^",
-    "=", "+", "\\", "a\u00a0b", "\u200b", "\t", "x\x02y", "🙂",
+    "=", "+", "\\", "a\u00a0b", "\u200b", "\t", "x\x02y", "🙂", "[sic]", "[1]", "[", "]",
+    "[the", "firm]", "[a [b] c]", "](x)", "] (x)", "][", "] [x]", "[^1]", "![x]", "[x]:", "[]",
 ]  # fmt: skip
 STARTS = [
     "", "", "", " ", "    ", "- ", "* ", "+ ", "1. ", "2005. ", "12) ", "3 ", "# ", "> ",
@@ -79,6 +80,7 @@ def test_any_short_text_renders_as_python_markdown_renders_it(body: str) -> None
         '"It is a good result," he said: shares rose 2.5% at M&S & AT&T.\n\n\n'
         "2005 was a good year; 1,000 jobs?\nA second line of the paragraph!",
         "Ωμέγα and 東京 and café.\n",
+        "He said [the firm] had [sic] grown, [1] and ] or [ alone.",
         "",
     ],
 )
@@ -93,6 +95,10 @@ def test_plain_prose_takes_the_short_way_with_the_same_html(body: str) -> None:
     [
         "Some *emphasis*.",
         "A [link](https://example.org).",
+        "A [link] (https://example.org).",
+        "A [reference][ref] and [another] [one].",
+        "An image ![alt](x.png).",
+        "A footnote[^1].",
         "Title\n=====",
         "Title\n---",
         "- a list item",

@@ -365,10 +365,11 @@ def _converter() -> md.Markdown:
 # A body in which no line can start a Markdown block and no character can start inline
 # markup is rendered here, to the very same string (tests/test_markdown_plain.py compares
 # the two on generated text); anything else goes to Python-Markdown.
-_MARKUP_CHAR = re.compile(r"[\\`*_\[\]<>|{}]")  # inline markup, HTML, tables, attribute
-# lists, references; and, searched in "\n" + body + "\n", a line that starts with anything
-# but a letter, a digit, an opening quote or bracket or a currency sign, or with an
-# ordered-list item's number
+_MARKUP_CHAR = re.compile(r"[\\`*_<>|{}]|!\[|\[\^|\]\s*[(\[]")  # inline markup, HTML,
+# tables, attribute lists, images, footnotes, links ("[x](url)", "[x][ref]"; a bracket
+# otherwise stays as written: with no line starting with '[' no reference is defined); and,
+# searched in "\n" + body + "\n", a line that starts with anything but a letter, a digit,
+# an opening quote or bracket or a currency sign, or with an ordered-list item's number
 _LINE_START = re.compile("\n(?:(?![^\\W_]|[\"'(\u00a3$\u20ac\u2018\u201c]|\n|\\Z)|\\d+[.)])")
 _AMP = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.I)  # a bare '&', as
 # Python-Markdown's serializer finds it (markdown.serializers.RE_AMP); any other '&'
