@@ -234,7 +234,10 @@ def _replaced(region: str, suffix: str, new: str, short: str) -> str:
 
 
 def english_stem(word: str) -> str:
-    """The English Snowball stem of a word, as NLTK's ``EnglishStemmer().stem`` gives it."""
+    """The English Snowball stem of a word, as NLTK's ``EnglishStemmer().stem`` gives it.
+
+    (A step's suffixes are tried one by one, as NLTK does, only when the word ends with one
+    of them: one ``endswith`` for most words and steps.)"""
     word = word.lower()
     if len(word) <= 2:
         return word
@@ -268,7 +271,7 @@ def english_stem(word: str) -> str:
             break
 
     # step 1a
-    for suffix in _STEP1A:
+    for suffix in _STEP1A if word.endswith(_STEP1A) else ():
         if word.endswith(suffix):
             if suffix == "sses":
                 word, r1, r2 = word[:-2], r1[:-2], r2[:-2]
@@ -282,7 +285,7 @@ def english_stem(word: str) -> str:
             break
 
     # step 1b
-    for suffix in _STEP1B:
+    for suffix in _STEP1B if word.endswith(_STEP1B) else ():
         if word.endswith(suffix):
             n = len(suffix)
             if suffix in ("eed", "eedly"):
@@ -323,7 +326,7 @@ def english_stem(word: str) -> str:
         r2 = r2[:-1] + "i" if len(r2) >= 1 else ""
 
     # step 2
-    for suffix in _STEP2:
+    for suffix in _STEP2 if word.endswith(_STEP2) else ():
         if word.endswith(suffix):
             if r1.endswith(suffix):
                 new = _STEP2_NEW.get(suffix)
@@ -348,7 +351,7 @@ def english_stem(word: str) -> str:
             break
 
     # step 3
-    for suffix in _STEP3:
+    for suffix in _STEP3 if word.endswith(_STEP3) else ():
         if word.endswith(suffix):
             if r1.endswith(suffix):
                 if suffix == "tional":
@@ -371,7 +374,7 @@ def english_stem(word: str) -> str:
             break
 
     # step 4
-    for suffix in _STEP4:
+    for suffix in _STEP4 if word.endswith(_STEP4) else ():
         if word.endswith(suffix):
             if r2.endswith(suffix):
                 if suffix == "ion":
