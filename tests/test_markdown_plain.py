@@ -8,11 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from digest.errors import ContentError
 from digest.htmltext import bound_tags, paragraphs_and_text
 from digest.load.markdown import (
     _convert,
     markdown_to_html,
     plain_html,
+    read_markdown,
     render_markdown,
     sanitize,
 )
@@ -157,3 +159,11 @@ def test_any_plain_line_is_what_sanitizing_gives(text: str) -> None:
     html = plain_html("A" + text)
     if html is not None:
         assert sanitize(html) == html == bound_tags(html).html
+
+
+def test_plain_prose_is_still_held_to_the_markdown_bounds() -> None:
+    # brackets far from their ']' are plain prose, but Markdown's bounds are checked first
+    body = "Word [" * 60_000
+    assert plain_html(body) is not None
+    with pytest.raises(ContentError, match="too many '\\[' without a near '\\]'"):
+        read_markdown("---\ntitle: T\n---\n" + body, "content/x.md")
