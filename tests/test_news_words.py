@@ -35,3 +35,36 @@ def test_term_columns_follow_first_appearance() -> None:
     assert v.vocab == {"market": 0, "rise": 1, "bank": 2}
     assert v.x.shape == (3, 3) and not v.x[1].any()
     assert v.sim[0, 2] > 0 and v.sim[0, 2] == v.sim[2, 0]
+
+
+def _caption_by_the_patterns(t: str, cased: bool) -> bool:
+    tail = t[-90:]
+    return bool(
+        news._CAPTION_START.search(t)
+        or news._CAPTION_MARK.search(t)
+        or (news._AGENCY.search(tail.lower()) and news._CREDIT.search(tail))
+        or news._is_caption_label(t, cased)
+    )
+
+
+_CAPTION_WORDS = (
+    "Pictured: Above: Left: Horrifying: (left) (pictured) Getty Images AP Photo/Jane Reuters "
+    'afp Photo: credit: the a said "Yes" Bridget Jones: The Edge ( second right ) : '
+    "REX/Shutterstock pa wire EPA alamy"
+).split()
+
+
+@settings(max_examples=1500, deadline=None)
+@given(words=st.lists(st.sampled_from(_CAPTION_WORDS), min_size=1, max_size=12))
+def test_captions_are_what_the_patterns_find(words: list[str]) -> None:
+    t = " ".join(words)
+    for cased in (True, False):
+        assert news._is_caption(t, cased) == _caption_by_the_patterns(t, cased)
+
+
+def test_captions_and_sentences() -> None:
+    assert news._is_caption("Pictured: the mayor at the opening on Monday", True)
+    assert news._is_caption("The mayor opened the bridge (Getty Images)", True)
+    assert news._is_caption("Horrifying: The little girl's body was found", True)
+    assert not news._is_caption("Bridget Jones: The Edge of Reason was a hit", True)
+    assert not news._is_caption("Shares in Reuters rose 3% on Monday", True)
