@@ -123,7 +123,7 @@ def _terms(
     keeps what each word gave, so a word met again costs one look-up (:func:`_term_memo`)."""
     if memo is None:
         memo = {}
-    terms = [memo.get(w) for w in words]
+    terms = list(map(memo.get, words))  # (map: the look-ups run without bytecode per word)
     if None in terms:
         if len(memo) > snowball.MEMO_LIMIT:  # bound memory on huge vocabularies
             memo.clear()
