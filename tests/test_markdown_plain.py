@@ -167,3 +167,11 @@ def test_plain_prose_is_still_held_to_the_markdown_bounds() -> None:
     assert plain_html(body) is not None
     with pytest.raises(ContentError, match="too many '\\[' without a near '\\]'"):
         read_markdown("---\ntitle: T\n---\n" + body, "content/x.md")
+
+
+def test_other_markdown_extensions_take_no_short_way(monkeypatch) -> None:
+    from digest.load import markdown
+
+    assert plain_html("One paragraph.") is not None
+    monkeypatch.setattr(markdown, "EXTENSIONS", ["extra", "sane_lists", "nl2br"])
+    assert plain_html("One paragraph.") is None

@@ -383,9 +383,16 @@ _AMP = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.I)  # a bare 
 _BLANK_LINES = re.compile(r"\n{2,}")
 
 
+# What plain prose becomes was checked against Python-Markdown with these extensions only
+# (another, e.g. smarty or nl2br, changes plain text too): with others, no short way.
+_PLAIN_EXTENSIONS = ["extra", "sane_lists"]
+
+
 def plain_paragraphs(body: str) -> list[str] | None:
     """The paragraphs of ``body``, as written, when it is plain prose (see above); None
     when it may hold Markdown."""
+    if EXTENSIONS != _PLAIN_EXTENSIONS:
+        return None
     lines = "\n" + body + "\n"
     if (
         " \n" in lines  # a hard line break (two trailing spaces), a blank line of spaces
