@@ -13,8 +13,9 @@ Guarantees:
 * Work is linear in ``len(text)``.  The regular expressions have a single
   quantified character class each, are only ever used with ``finditer`` over
   the whole string (each character is consumed by at most one match, and a
-  failed attempt cannot re-scan a run of characters); the only look-around is a
-  look-ahead of at most ``_MAX_GAP + _MAX_WORD`` characters.  Every look at the
+  failed attempt cannot re-scan a run of characters); the only look-arounds are a
+  look-behind at the one character just matched and a look-ahead of at most
+  ``_MAX_GAP + _MAX_WORD`` characters.  Every look at the
   words around a candidate boundary is capped at ``_MAX_WORD`` characters, and a
   long whitespace gap is skipped by one search that later candidates never repeat.
 
@@ -52,15 +53,21 @@ _CJK_CHARS = "\u3002\uff01\uff1f\uff61"  # 。！？｡ (scripts with no space a
 
 # One pass over the text finds every event: a newline (one character), a run of
 # CJK full stops, or a run of terminal punctuation; both runs take the closing
-# quotes / brackets after them.  Each alternative starts with its own class
-# and a run's two classes share no character, so no match can backtrack.
+# quotes / brackets after them.  The three kinds share no character, and a run's
+# two classes share none either, so no match can backtrack.  The pattern opens
+# with one class of every event's first character (then tells the kinds apart by
+# a look-behind at it), so that the regex engine skips from one such character to
+# the next at C speed instead of trying three alternatives at every position.
 _EVENT = re.compile(
-    f"[{_NEWLINE_CHARS}]"
-    f"|[{_CJK_CHARS}]+[\u300d\u300f\uff09\u3011\"'\u201d\u2019)]*"  # + 」』）】 " ' ” ’ )
-    f"|[{_TERM_CHARS}]+[\"'\u2019\u201d\u00bb\u203a)\\]}}*_]*"  # + " ' ’ ” » › ) ] } * _
+    f"[{_NEWLINE_CHARS}{_CJK_CHARS}{_TERM_CHARS}]"
+    f"(?:(?<=[{_NEWLINE_CHARS}])"
+    # + 」』）】 " ' ” ’ )
+    f"|(?<=[{_CJK_CHARS}])[{_CJK_CHARS}]*[\u300d\u300f\uff09\u3011\"'\u201d\u2019)]*"
+    # + " ' ’ ” » › ) ] } * _
+    f"|(?<=[{_TERM_CHARS}])[{_TERM_CHARS}]*[\"'\u2019\u201d\u00bb\u203a)\\]}}*_]*"
     # Bounded look-ahead: the whitespace gap and the next word (at most 64 + 48 characters;
     # the two classes are disjoint, so this is constant work per match).
-    f"(?=(\\s{{0,{_MAX_GAP}}})(\\S{{0,{_MAX_WORD}}}))"
+    f"(?=(\\s{{0,{_MAX_GAP}}})(\\S{{0,{_MAX_WORD}}})))"
 )
 _NEWLINE_RE = re.compile(f"[{_NEWLINE_CHARS}]")
 

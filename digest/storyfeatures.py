@@ -60,6 +60,15 @@ def _id(feature: str) -> int:
 # are skipped.  The same tokens as _TOKEN.finditer gives (a break or other character never
 # starts a token), and the same state between two tokens as scanning the gap between them.
 _STREAM = re.compile(r"(" + _TOKEN.pattern + r")|(" + _BREAK.pattern + r")|[^ \t'’-]", re.UNICODE)
+# _STREAM for ASCII text (most English news), with ASCII classes in place of the Unicode ones
+# (looked up character by character): a letter is [A-Za-z], \w is [A-Za-z0-9_], a digit
+# [0-9]; the characters of _BREAK and of the blanks that are not ASCII cannot occur.  The
+# same matches (a test compares them on generated text).
+_ASCII_STREAM = re.compile(
+    r"([A-Za-z](?:[\w'-]*[A-Za-z0-9])?|[0-9](?:[0-9,.]*[0-9])?)"
+    r"|([.!?:;\"()\[\]]|\n|''|``)|[^ \t'-]",
+    re.ASCII,
+)
 
 
 def _scan(text: str) -> tuple[list[str], list[str], set[str]]:
@@ -70,7 +79,7 @@ def _scan(text: str) -> tuple[list[str], list[str], set[str]]:
     run: list[str] = []  # names in a row
     start = True  # the next word begins a sentence
     not_names = _NOT_NAMES
-    for tok, brk in _STREAM.findall(text):
+    for tok, brk in (_ASCII_STREAM if text.isascii() else _STREAM).findall(text):
         if not tok:
             if brk:
                 start = True

@@ -39,7 +39,7 @@ from digest.languages import named as named_language
 from digest.load.decode import decode
 from digest.load.frontmatter import parse_yaml_mapping
 from digest.load.keys import FOREIGN_KEYS, author_name, read_foreign
-from digest.load.markdown import markdown_to_html, read_markdown, sanitize
+from digest.load.markdown import read_markdown, render_markdown, sanitize
 from digest.load.shortcodes import expand as expand_shortcodes
 from digest.model import Article, Parsed
 from digest.paths import shown as _shown
@@ -980,8 +980,8 @@ def _body(
 ) -> tuple[str, tuple[str, ...], str]:
     if parsed.body_format == "markdown":
         body = expand_shortcodes(parsed.body, parsed.path, parsed.body_line, problems)
-        body_html = markdown_to_html(body, raw_html=cfg.raw_html)
-    elif parsed.body_format == "paragraphs":
+        return render_markdown(body, raw_html=cfg.raw_html)
+    if parsed.body_format == "paragraphs":
         body_html = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in parsed.body)
     elif parsed.body_format == "html":
         # A cleaner's structured body (built from escaped text): sanitized all the same.

@@ -21,7 +21,7 @@ import markdown as md
 import nh3
 
 from digest.errors import ContentError
-from digest.htmltext import MAX_DEPTH, bound_tags
+from digest.htmltext import MAX_DEPTH, bound_tags, collapse, paragraphs_and_text
 from digest.load.frontmatter import read_front_matter
 from digest.model import Parsed
 
@@ -127,6 +127,8 @@ _FENCE = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})", re.MULTILINE)
 
 def _too_many_fences(body: str) -> tuple[int, str] | None:
     """More than MAX_FENCES lines opening or closing a fenced code block."""
+    if "```" not in body and "~~~" not in body:  # no fence at all (most bodies): no scan
+        return None
     for n, m in enumerate(_FENCE.finditer(body), 1):
         if n > MAX_FENCES:
             return m.start(), (
@@ -165,7 +167,9 @@ def _too_deep(body: str) -> tuple[int, str] | None:
     return None
 
 
-_BRACKETS = re.compile(r"\\.|[\[\]]|\n[ \t]*\n", re.S)
+# an escaped character, a bracket, or a blank line; written as one class of their first
+# characters (told apart by a look-behind) so that the search skips to them at C speed
+_BRACKETS = re.compile(r"[\\\[\]\n](?:(?<=\\).|(?<=[\[\]])|(?<=\n)[ \t]*\n)", re.S)
 
 
 def _far_brackets(body: str) -> tuple[int, str] | None:
@@ -209,6 +213,8 @@ _ABBR = re.compile(r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:", re.M)
 
 def _too_many_abbreviations(body: str) -> tuple[int, str] | None:
     """More abbreviation definitions, or uses of them, than Markdown handles quickly."""
+    if "*[" not in body:  # no definition (most bodies): no scan
+        return None
     found = list(_ABBR.finditer(body, 0, len(body)))
     if len(found) > MAX_ABBREVIATIONS:
         return found[MAX_ABBREVIATIONS].start(), (
@@ -359,18 +365,97 @@ def _converter() -> md.Markdown:
     return conv
 
 
+# Plain prose -- paragraphs of words and ordinary punctuation, no markup -- is most of a
+# news site's Markdown, and Python-Markdown spends ~0.5 ms on an article of it (its block
+# parser, then ~20 inline patterns tried on each paragraph) to wrap each paragraph in <p>.
+# A body in which no line can start a Markdown block and no character can start inline
+# markup is rendered here, to the very same string (tests/test_markdown_plain.py compares
+# the two on generated text); anything else goes to Python-Markdown.
+_MARKUP_CHAR = re.compile(r"[\\`*_<>|{}]|!\[|\[\^|\]\s*[(\[]")  # inline markup, HTML,
+# tables, attribute lists, images, footnotes, links ("[x](url)", "[x][ref]"; a bracket
+# otherwise stays as written: with no line starting with '[' no reference is defined); and,
+# searched in "\n" + body + "\n", a line that starts with anything but a letter, a digit,
+# an opening quote or bracket or a currency sign, or with an ordered-list item's number
+_LINE_START = re.compile("\n(?:(?![^\\W_]|[\"'(\u00a3$\u20ac\u2018\u201c]|\n|\\Z)|\\d+[.)])")
+_AMP = re.compile(r"&(?!(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);)", re.I)  # a bare '&', as
+# Python-Markdown's serializer finds it (markdown.serializers.RE_AMP); any other '&'
+# starts an entity, which is inline markup
+_BLANK_LINES = re.compile(r"\n{2,}")
+
+
+# What plain prose becomes was checked against Python-Markdown with these extensions only
+# (another, e.g. smarty or nl2br, changes plain text too): with others, no short way.
+_PLAIN_EXTENSIONS = ["extra", "sane_lists"]
+
+
+def plain_paragraphs(body: str) -> list[str] | None:
+    """The paragraphs of ``body``, as written, when it is plain prose (see above); None
+    when it may hold Markdown."""
+    if EXTENSIONS != _PLAIN_EXTENSIONS:
+        return None
+    lines = "\n" + body + "\n"
+    if (
+        " \n" in lines  # a hard line break (two trailing spaces), a blank line of spaces
+        or _MARKUP_CHAR.search(body)
+        or _LINE_START.search(lines)
+        or not body.replace("\n", "").isprintable()  # tabs, no-break spaces, controls
+    ):
+        return None
+    if "&" in body and len(_AMP.findall(body)) != body.count("&"):
+        return None
+    return [p for p in _BLANK_LINES.split(body.strip("\n")) if p]
+
+
+def _paragraphs_html(paragraphs: list[str]) -> str:
+    """Python-Markdown's HTML of plain paragraphs (only '&' needs escaping in them)."""
+    return "\n".join(f"<p>{p.replace('&', '&amp;')}</p>" for p in paragraphs)
+
+
+def plain_html(body: str) -> str | None:
+    """What Python-Markdown (EXTENSIONS) makes of ``body`` when it is plain prose (see
+    above); None when it may hold Markdown."""
+    paragraphs = plain_paragraphs(body)
+    return None if paragraphs is None else _paragraphs_html(paragraphs)
+
+
+def render_markdown(body: str, *, raw_html: bool) -> tuple[str, tuple[str, ...], str]:
+    """(markdown_to_html(), then its candidate paragraphs and visible text as
+    :func:`digest.htmltext.paragraphs_and_text` reads them).  Plain prose's paragraphs and
+    text are its own, whitespace collapsed: the HTML is not parsed again for them."""
+    paragraphs = plain_paragraphs(body)
+    if paragraphs is None:
+        html = markdown_to_html(body, raw_html=raw_html)
+        return (html, *paragraphs_and_text(html))
+    # sanitizing (or bounding) such HTML gives it back unchanged (a test checks): it has only
+    # <p> tags, and its text only the escapes nh3 writes itself ('&amp;')
+    html = _paragraphs_html(paragraphs)
+    texts = tuple(t for t in map(collapse, paragraphs) if t)
+    return html, texts, " ".join(texts)  # = collapse(" ".join(paragraphs))
+
+
 def markdown_to_html(body: str, *, raw_html: bool) -> str:
     """Render Markdown; sanitize unless the site opted in to raw HTML."""
+    html = plain_html(body)
+    return _finish(_convert(body) if html is None else html, raw_html)
+
+
+def _finish(html: str, raw_html: bool) -> str:
+    """Markdown's HTML as the article keeps it: sanitized unless the site opted in to raw
+    HTML."""
+    if raw_html:
+        return bound_tags(html).html  # nesting of the Markdown's own (bounded by MAX_NESTING)
+    return sanitize(html)  # which bounds it
+
+
+def _convert(body: str) -> str:
+    """Python-Markdown's HTML of ``body``."""
     converter = _converter()
     try:
-        html = converter.reset().convert(body)
+        return converter.reset().convert(body)
     except RecursionError:  # check_markdown refuses the shapes known to recurse this deep
         raise ContentError("Markdown nesting too deep: flatten the lists") from None
     finally:
         converter.reset()
-    if raw_html:
-        return bound_tags(html).html  # nesting of the Markdown's own (bounded by MAX_NESTING)
-    return sanitize(html)  # which bounds it
 
 
 def sanitize(html: str) -> str:

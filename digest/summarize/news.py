@@ -75,6 +75,15 @@ SUMMARY_RATIO = 0.25  # adaptive length: at most a quarter of the article's sent
 MAX_WORDS = 100  # words of one sentence that are weighed (every method): bounds the work
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-]+[^\W\d_]*)*")  # a letter, then letters, ' ’ and -
+# _WORD on ASCII text, where a letter is [A-Za-z] and ' ’ - are ' and -: the same words
+# (a maximal run of letters, ' and -, from its first letter), found faster than with the
+# Unicode class, which is looked up character by character
+_ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _words(text: str) -> list[str]:
+    """``_WORD.findall(text)``: the words of a text."""
+    return (_ASCII_WORD if text.isascii() else _WORD).findall(text)
 
 
 def _language(language: str) -> str:
@@ -114,7 +123,7 @@ def _terms(
     keeps what each word gave, so a word met again costs one look-up (:func:`_term_memo`)."""
     if memo is None:
         memo = {}
-    terms = [memo.get(w) for w in words]
+    terms = list(map(memo.get, words))  # (map: the look-ups run without bytecode per word)
     if None in terms:
         if len(memo) > snowball.MEMO_LIMIT:  # bound memory on huge vocabularies
             memo.clear()
@@ -170,7 +179,7 @@ def usable_sentence(text: str) -> bool:
     """False for sentences that must never be a summary sentence (datelines, bylines, captions,
     'Scroll down for video', navigation, too short)."""
     t = text.strip()
-    return _usable(t, len(_WORD.findall(t)))
+    return _usable(t, len(_words(t)))
 
 
 def _usable(t: str, n_words: int) -> bool:
@@ -204,14 +213,31 @@ def _is_byline(t: str, low: str, cased: bool) -> bool:
     )
 
 
+# The agency names of _AGENCY (an alternation of plain words): found by substring tests,
+# faster than the regex on lower-case text, where its first letters are everywhere.
+_AGENCY_NAMES = tuple(_AGENCY.pattern.split("|"))
+if not all(re.fullmatch(r"[a-z ]+", name) for name in _AGENCY_NAMES):  # pragma: no cover
+    _AGENCY_NAMES = ()
+
+
+def _names_agency(text: str) -> bool:
+    """Does lower-case ``text`` name a picture agency (``_AGENCY.search``)?"""
+    if not _AGENCY_NAMES:  # pragma: no cover - _AGENCY is no list of plain names
+        return bool(_AGENCY.search(text))
+    return any(name in text for name in _AGENCY_NAMES)
+
+
 def _is_caption(t: str, cased: bool) -> bool:
     """A photo caption: "Pictured: ...", "(left)", a trailing photo credit, a caption label."""
-    if _CAPTION_START.search(t) or _CAPTION_MARK.search(t):
+    # a caption's opening label ("Pictured:") and a Daily-Mail style label both end in a
+    # colon: most sentences have none, and neither pattern is tried on them
+    colon = ":" in t
+    if (colon and _CAPTION_START.search(t)) or _CAPTION_MARK.search(t):
         return True
     tail = t[-90:]
-    if _AGENCY.search(tail.lower()) and _CREDIT.search(tail):  # an agency name first: cheap
+    if _names_agency(tail.lower()) and _CREDIT.search(tail):  # an agency name first: cheap
         return True
-    return _is_caption_label(t, cased)
+    return colon and _is_caption_label(t, cased)
 
 
 def _is_caption_label(t: str, cased: bool) -> bool:
@@ -321,7 +347,7 @@ def rank(
     lang = _language(language)
     stem, stops = stemmer_and_stop_words(lang)
     memo = _term_memo(lang)
-    words = [_WORD.findall(s.lower())[:MAX_WORDS] for s in sentences]
+    words = [_words(s.lower())[:MAX_WORDS] for s in sentences]
     usable = _usable_mask(sentences, words)
     vectors = _vectors([_terms(w, stem, stops, memo) for w in words])
     base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops, memo))
@@ -352,10 +378,10 @@ class _Vectors:
 
 def _vectors(terms: list[list[str]]) -> _Vectors:
     """TF-IDF vectors of sentences given as their terms, and their pairwise cosines."""
-    flat = [t for ts in terms for t in ts]
-    # columns in order of first appearance (a loop over the distinct terms only)
-    vocab = {t: j for j, t in enumerate(dict.fromkeys(flat))}
-    cols = np.fromiter(map(vocab.__getitem__, flat), dtype=np.intp, count=len(flat))
+    # columns in order of first appearance (a term's column is the vocabulary's size when
+    # it is first met)
+    vocab: dict[str, int] = {}
+    cols = np.array([vocab.setdefault(t, len(vocab)) for ts in terms for t in ts], dtype=np.intp)
     n = len(terms)
     rows = np.repeat(np.arange(n, dtype=np.intp), [len(ts) for ts in terms])
     v = max(1, len(vocab))
@@ -377,7 +403,7 @@ def _title_direction(
     if not title or TITLE_WEIGHT <= 0:
         return None
     tv = np.zeros(len(vectors.idf))
-    for t in _terms(_WORD.findall(title.lower()), stem, stops, memo):
+    for t in _terms(_words(title.lower()), stem, stops, memo):
         j = vectors.vocab.get(t)
         if j is not None:
             tv[j] = vectors.idf[j]

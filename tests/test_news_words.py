@@ -1,0 +1,70 @@
+"""The news summarizer's words: the ASCII shortcut finds exactly the words the Unicode
+pattern finds, and the TF-IDF columns follow the terms' first appearance."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digest.summarize import news
+
+_TEXT = st.text(alphabet=st.sampled_from("aZq09_ '’-‘.,\"\n\tçÉß東ΣİK\u0301"), max_size=80)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=_TEXT)
+def test_words_are_the_word_patterns_words(text: str) -> None:
+    assert news._words(text) == news._WORD.findall(text)
+    assert news._words(text.lower()) == news._WORD.findall(text.lower())
+
+
+@settings(max_examples=800, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_words_are_the_word_patterns_words(text: str) -> None:
+    assert news._words(text) == news._WORD.findall(text)
+
+
+def test_words_of_a_news_sentence() -> None:
+    s = "O'Neill's rock-'n'-roll -- 3.5% of M&S's £600m, 'quoted' naïve café"
+    assert news._words(s) == news._WORD.findall(s)
+    assert news._words("it's a well-known fact'") == ["it's", "a", "well-known", "fact'"]
+
+
+def test_term_columns_follow_first_appearance() -> None:
+    v = news._vectors([["market", "rise"], [], ["rise", "bank", "market", "bank"]])
+    assert v.vocab == {"market": 0, "rise": 1, "bank": 2}
+    assert v.x.shape == (3, 3) and not v.x[1].any()
+    assert v.sim[0, 2] > 0 and v.sim[0, 2] == v.sim[2, 0]
+
+
+def _caption_by_the_patterns(t: str, cased: bool) -> bool:
+    tail = t[-90:]
+    return bool(
+        news._CAPTION_START.search(t)
+        or news._CAPTION_MARK.search(t)
+        or (news._AGENCY.search(tail.lower()) and news._CREDIT.search(tail))
+        or news._is_caption_label(t, cased)
+    )
+
+
+_CAPTION_WORDS = (
+    "Pictured: Above: Left: Horrifying: (left) (pictured) Getty Images AP Photo/Jane Reuters "
+    'afp Photo: credit: the a said "Yes" Bridget Jones: The Edge ( second right ) : '
+    "REX/Shutterstock pa wire EPA alamy"
+).split()
+
+
+@settings(max_examples=1500, deadline=None)
+@given(words=st.lists(st.sampled_from(_CAPTION_WORDS), min_size=1, max_size=12))
+def test_captions_are_what_the_patterns_find(words: list[str]) -> None:
+    t = " ".join(words)
+    for cased in (True, False):
+        assert news._is_caption(t, cased) == _caption_by_the_patterns(t, cased)
+
+
+def test_captions_and_sentences() -> None:
+    assert news._is_caption("Pictured: the mayor at the opening on Monday", True)
+    assert news._is_caption("The mayor opened the bridge (Getty Images)", True)
+    assert news._is_caption("Horrifying: The little girl's body was found", True)
+    assert not news._is_caption("Bridget Jones: The Edge of Reason was a hit", True)
+    assert not news._is_caption("Shares in Reuters rose 3% on Monday", True)
