@@ -16,9 +16,10 @@ model
 reads the first one's probabilities of the neighbours, so a line among article lines is
 judged with them (context smoothing).
 
-Only numbers ship (``line_model.json`` beside this module holds the weights); they are trained by
-``bench/train_lines.py`` on a set of 990 real pages (their out-of-fold score is the estimate
-for pages it never saw), so the model knows no text of any page.  The runtime is plain Python: a few hundred multiplications a line.
+Only numbers ship (``line_model.json`` beside this module holds the weights); they are
+trained by ``bench/train_lines.py`` on a set of 990 real pages (their out-of-fold score is
+the estimate for pages it never saw), so the model knows no text of any page.  The runtime
+is plain Python: a few hundred multiplications a line.
 The same file holds the headline scorer (:func:`headline_model`, used by
 :mod:`digest.clean.scraped` to choose the headline among its candidates).
 """
