@@ -178,6 +178,10 @@ def memoized(language: str, stem: Stem) -> Stem:
 # and real text): importing NLTK costs a build 0.2-0.3 s before its workers start, and an
 # English site needs nothing else from it.  The regions r1 and r2 are kept as NLTK keeps
 # them, quirks included (a region shorter than a replaced suffix becomes "" or "e").
+# This part is a derivative work of NLTK's code under the Apache License 2.0, whose text is
+# in digest/NLTK-LICENSE.txt (shipped in the package); changed from NLTK's: one function
+# instead of a class, suffix tables as tuples and dicts, the same results.  The algorithm is
+# Martin Porter's English (Porter2) Snowball stemmer.
 
 _VOWELS = "aeiouy"
 _DOUBLES = ("bb", "dd", "ff", "gg", "mm", "nn", "pp", "rr", "tt")
