@@ -20,11 +20,12 @@ under render+feeds, not publish.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
@@ -87,22 +88,55 @@ class BuildResult:
     stories: int = 0  # stories the articles were grouped into
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What the stages of one completed build keep for the next build of the same
+    process: each its own frozen state (None: nothing kept), made for ``made_for`` (a
+    key of the config, the output folder and the options that change results)."""
+
+    made_for: str = ""
+    collect: collect.Kept | None = None
+    related: related.Kept | None = None
+
+
+@dataclass
+class Session:
+    """The builds of one long-lived process (``digest build --watch``, ``digest
+    serve``): pass the same Session to every :func:`build` and each rebuild starts
+    from what the last completed build kept in memory (decoded articles, vectors,
+    neighbour lists, page keys, ...), redoing only what changed.  The kept state is
+    replaced only when a build completes: a failed build (bad front matter, a broken
+    template) leaves the last good one, so the next good build is still correct.  The
+    site a session's build publishes is byte for byte what a build without it makes."""
+
+    kept: Kept = field(default_factory=Kept)
+    builds: int = 0  # builds completed in this session
+
+
 def build(
     config: Config,
     options: BuildOptions = BuildOptions(),
     progress: Progress = no_progress,
     on_report: Report | None = None,
+    session: Session | None = None,
 ) -> BuildResult:
     """Run every stage in order; raise BuildError listing every problem found.
 
     Only one build at a time writes an output folder: a second one waits for the
-    first (and says so on stderr)."""
+    first (and says so on stderr).  ``session``: see :class:`Session`."""
     output = options.output or config.output_dir
     with (
         publish.locked(output, on_wait=_waiting),  # one build at a time per output folder
         executors.using(options.executor, options.scheduler),  # where the work runs
     ):
-        return _build(config, options, output, progress, on_report)
+        return _build(config, options, output, progress, on_report, session)
+
+
+def _made_for(config: Config, options: BuildOptions, output: Path) -> str:
+    """What a session's kept state is valid for: everything configured (site.yaml, read
+    again for every build), the output folder, the cache's use and SOURCE_DATE_EPOCH."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return cache.key("session", config, str(output.absolute()), options.use_cache, epoch)
 
 
 def _waiting(message: str) -> None:
@@ -115,8 +149,11 @@ def _build(
     output: Path,
     progress: Progress,
     on_report: Report | None,
+    session: Session | None = None,
 ) -> BuildResult:
     clock = _Clock()
+    made_for = _made_for(config, options, output) if session is not None else ""
+    kept = session.kept if session is not None and session.kept.made_for == made_for else Kept()
     problems = Problems()
     store = cache.Cache(config.cache_dir if options.use_cache else None, options.remember)
     if not config.site.absolute:
@@ -129,11 +166,12 @@ def _build(
     try:
         with _few_collections():
             with clock.stage("collect"):
-                site = collect.collect(
+                site, kept_collect = collect.collect_kept(
                     config.content,
                     config.summary,
                     store,
                     problems,
+                    kept.collect if session is not None else None,
                     jobs=options.jobs,
                     progress=progress,
                     on_report=on_report,
@@ -144,6 +182,7 @@ def _build(
                 problems.raise_if_errors(strict=options.strict)
                 assert theme is not None
             with clock.stage("related"):
+                keep_related: list[related.Kept] = []
                 related_ = related.site_links(
                     site.articles,
                     [it.terms for it in site.items],
@@ -152,6 +191,8 @@ def _build(
                     store,
                     options.jobs,
                     wide=stories.NEIGHBOURS if config.stories.enabled else 0,
+                    kept=kept.related if session is not None else None,
+                    keep=keep_related if session is not None else None,
                 )
             with clock.stage("stories"):
                 told = stories.site_stories(
@@ -176,6 +217,9 @@ def _build(
                 )
             with clock.stage("publish"):
                 files, changed = publish.publish(pages, output)
+        if session is not None:  # completed: what it kept replaces the last build's
+            session.kept = Kept(made_for, kept_collect, keep_related[0])
+            session.builds += 1
     finally:
         store.close()
     return BuildResult(

@@ -481,7 +481,7 @@ def update_top_k(
             s[cols, np.arange(len(cols))] = -1.0
             np.maximum(best_new, s.max(axis=1), out=best_new)
         redo.update(_rows_to_redo(old_result, r_idx, best_new, k, min_score).tolist())
-    result = [list(x) for x in old_result]
+    result = list(old_result)  # (rows not redone are the old lists, never changed)
     rows = np.array(sorted(redo), dtype=np.int64)
     for r, lst in zip(
         rows.tolist(), _rows_top_k(new, rows, k, min_score, keys, mt=mt), strict=True
@@ -567,8 +567,10 @@ def related_links(
     counts: Sequence[TermCounts] | None = None,
     neighbours: Neighbours | None = None,
     vectors: Vectors | None = None,
+    only: Sequence[int] | None = None,
 ) -> dict[str, tuple[RelatedLink, ...]]:
-    """slug -> related links (pinned slugs first, then the most similar)."""
+    """slug -> related links (pinned slugs first, then the most similar); ``only``: of
+    these rows only (none with pinned links)."""
     by_slug = {a.slug: i for i, a in enumerate(articles)}
     keys = [a.slug for a in articles]
     if vectors is None and (neighbours is None or any(a.pinned_related for a in articles)):
@@ -579,7 +581,9 @@ def related_links(
     result: dict[str, tuple[RelatedLink, ...]] = {}
     slugs = [a.slug for a in articles]
     count = cfg.count
-    for i, a in enumerate(articles):
+    rows = range(len(articles)) if only is None else only
+    for i in rows:
+        a = articles[i]
         if not a.pinned_related:  # the usual case: the first ``count`` distinct others
             head = neighbours[i][: max(count, 0)]
             firsts = [slugs[j] for j, _ in head]
@@ -643,6 +647,20 @@ def explain_pair(
 # ---------------------------------------------------------------- state between builds
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What the related stage keeps for the next build of a session (see
+    digest.build.Session): the state it keeps in the store, as it is used (no decoding
+    of neighbour lists again), the articles it was made for and their links."""
+
+    state_key: str
+    previous: Previous
+    saved: Saved | None  # the neighbour lists as stored (None: not stored by this process)
+    articles: tuple[Article, ...]
+    own: Neighbours  # each row's candidates for its links (see site_links)
+    links: dict[str, tuple[RelatedLink, ...]]
+
+
 def site_links(
     articles: Sequence[Article],
     counts: Sequence[TermCounts],
@@ -651,6 +669,8 @@ def site_links(
     store: cache.Cache,
     jobs: int | None = None,
     wide: int = 0,
+    kept: Kept | None = None,
+    keep: list[Kept] | None = None,
 ) -> SiteLinks:
     """Related links for all articles, keeping this build's state for the next.
 
@@ -668,7 +688,10 @@ def site_links(
     keys = [a.slug for a in articles]
     lists = _lists_config(cfg, wide)
     state_key = cache.key("related-state", cache.fingerprint(), lists)
-    previous = _load_state(store, state_key)
+    if kept is not None and kept.state_key == state_key:
+        previous: Previous | None = kept.previous
+    else:
+        previous, kept = _load_state(store, state_key), None
     vectors = None
     if (
         previous is not None
@@ -676,15 +699,63 @@ def site_links(
         and previous.sigs == tuple(source_keys)
     ):
         neighbours = previous.neighbours
+        now, saved = previous, kept.saved if kept is not None else None
     else:
         vectors = vectorize(counts)
         neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs)
-        _save_state(store, state_key, keys, source_keys, vectors.df, neighbours)
+        last = kept.saved if kept is not None else None
+        saved = _save_state(store, state_key, keys, source_keys, vectors.df, neighbours, last)
+        now = Previous(tuple(keys), tuple(source_keys), vectors.df, neighbours)
     own = neighbours
     if lists != cfg:  # the related links' own lists: the head of the wide ones
-        own = [[js for js in row if js[1] >= cfg.min_score][: cfg.count] for row in neighbours]
+        old = kept.own if kept is not None and len(kept.own) == len(neighbours) else None
+        before = previous.neighbours if old is not None and previous is not None else None
+        own = [
+            old[i]  # (the same list: its head is the same)
+            if old is not None and before is not None and row is before[i]
+            else [js for js in row if js[1] >= cfg.min_score][: cfg.count]
+            for i, row in enumerate(neighbours)
+        ]
     # (vectors are made there only when a pinned link needs its similarity)
-    return SiteLinks(related_links(articles, cfg, counts, own, vectors), neighbours)
+    if kept is not None:
+        links = _links_again(articles, cfg, counts, own, kept)
+    else:
+        links = related_links(articles, cfg, counts, own, vectors)
+    if keep is not None:
+        keep.append(Kept(state_key, now, saved, tuple(articles), own, links))
+    return SiteLinks(links, neighbours)
+
+
+def _links_again(
+    articles: Sequence[Article],
+    cfg: RelatedConfig,
+    counts: Sequence[TermCounts],
+    own: Neighbours,
+    kept: Kept,
+) -> dict[str, tuple[RelatedLink, ...]]:
+    """related_links(), reusing the last build's links of every article whose candidate
+    list is the same and whose candidates are the same articles (the same objects: their
+    slug, title and URL are unchanged) in the same rows; pinned links are made again."""
+    before = kept.articles
+    if len(before) != len(articles) or len(kept.own) != len(own):
+        return related_links(articles, cfg, counts, own)
+    changed = {i for i, (a, b) in enumerate(zip(articles, before, strict=True)) if a is not b}
+    redo = [
+        i
+        for i, row in enumerate(own)
+        if i in changed
+        or articles[i].pinned_related
+        or (row is not kept.own[i] and row != kept.own[i])
+        or (changed and not changed.isdisjoint([j for j, _ in row]))
+    ]
+    if any(articles[i].pinned_related for i in redo):
+        return related_links(articles, cfg, counts, own)
+    links = dict(kept.links)
+    for i in changed:  # (an article's slug may be new: its old links are not kept)
+        links.pop(before[i].slug, None)
+    links.update(related_links(articles, cfg, counts, own, only=redo) if redo else {})
+    # in article order, as related_links makes them
+    return {a.slug: links[a.slug] for a in articles}
 
 
 WIDE_MIN_SCORE = 0.04  # the lowest score kept in wide lists (story grouping's floor)
@@ -728,12 +799,32 @@ def _save_state(
     sigs: Sequence[str],
     df: np.ndarray,
     neighbours: Neighbours,
-) -> None:
+    last: Saved | None = None,
+) -> Saved:
+    """Store the state; returns the neighbour lists as the arrays stored.  ``last``:
+    those of the last build of a session, whose lists are the rows of ``neighbours``
+    that are the same objects: only the other rows are laid out again."""
+    n = len(neighbours)
     k = max((len(row) for row in neighbours), default=0)
-    pad = [(-1, 0.0)] * k
-    flat = [pair for row in neighbours for pair in (row + pad[len(row) :])]
-    idx = np.array([j for j, _ in flat], dtype="<i4")
-    scores = np.array([sc for _, sc in flat], dtype="<f8")
+    if last is not None and last.rows is not None and len(last.rows) == n and last.k == k:
+        redo = [i for i, row in enumerate(neighbours) if row is not last.rows[i]]
+        idx, scores = last.idx.copy(), last.scores.copy()
+    else:
+        redo = list(range(n))
+        idx, scores = np.full((n, k), -1, dtype="<i4"), np.zeros((n, k), dtype="<f8")
+    if redo:
+        part = [neighbours[i] for i in redo]
+        lens = np.fromiter((len(row) for row in part), dtype=np.int64, count=len(part))
+        total = int(lens.sum())
+        flat = np.fromiter(
+            (x for row in part for pair in row for x in pair), dtype=np.float64, count=2 * total
+        )
+        there = np.arange(k) < lens[:, None]  # row-major: the pairs in the order listed
+        block_idx = np.full((len(part), k), -1, dtype="<i4")
+        block_scores = np.zeros((len(part), k), dtype="<f8")
+        block_idx[there] = flat[0::2].astype("<i4")
+        block_scores[there] = flat[1::2]
+        idx[redo], scores[redo] = block_idx, block_scores
     terms = np.flatnonzero(df).astype("<i4")  # df is mostly zeros: kept as (term, count)
     state = _State(
         tuple(keys),
@@ -745,7 +836,20 @@ def _save_state(
         df[terms].astype("<i4").tobytes(),
     )
     store.put("related-state", state_key, state)
-    store.prune("related-state", [state_key])
+    if last is None:  # (a session's later builds keep the one key: nothing else to prune)
+        store.prune("related-state", [state_key])
+    return Saved(k, idx, scores, neighbours)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The neighbour lists as last stored: n x k arrays, and the lists they were made
+    from (None: not known)."""
+
+    k: int
+    idx: np.ndarray
+    scores: np.ndarray
+    rows: Neighbours | None
 
 
 def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
