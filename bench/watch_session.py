@@ -3,7 +3,8 @@
     python bench/watch_session.py --site DIR [--edits 5] [--profile OUT.prof]
 
 Copies the site DIR (content/, site.yaml and its .digest-cache/) to a temporary folder,
-builds it once (the watch's first build), then appends one sentence to a different
+builds it once (the watch's first build) and again (no change: the second tree
+publish keeps beside the output is made), then appends one sentence to a different
 article K times, rebuilding in this process after each edit, and prints the median of
 each stage and of the whole build, and this process's peak and current RSS.  Runs with
 whatever digest is on PYTHONPATH (a main checkout too: it passes a build session only
@@ -94,6 +95,7 @@ def main() -> None:
         print(f"first build: {time.perf_counter() - t:.2f} s, {first.pages} files", flush=True)
         cur, peak = rss_mb()
         print(f"RSS after first build: {cur:.0f} MB (peak {peak:.0f} MB)", flush=True)
+        once()  # a no-change rebuild, not counted: it makes the staging tree beside the output
         prof = None
         if args.profile:
             import cProfile

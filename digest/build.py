@@ -97,6 +97,10 @@ class Kept:
     made_for: str = ""
     collect: collect.Kept | None = None
     related: related.Kept | None = None
+    stories: stories.Kept | None = None
+    entries: dict[str, tuple[str, Entry]] | None = None  # slug -> (source key, its entry)
+    render: render.Kept | None = None
+    editions: editions.Kept | None = None
 
 
 @dataclass
@@ -195,13 +199,27 @@ def _build(
                     keep=keep_related if session is not None else None,
                 )
             with clock.stage("stories"):
+                keep_stories: list[stories.Kept] = []
                 told = stories.site_stories(
-                    site, related_.neighbours, config.stories, config.summary.sentences, store
+                    site,
+                    related_.neighbours,
+                    config.stories,
+                    config.summary.sentences,
+                    store,
+                    kept.stories if session is not None else None,
+                    keep_stories if session is not None else None,
                 )
             with clock.stage("entries"):
-                entries = _entries(site, related_.links, told)
-                news = editions.News.make(entries, told, config.editions, config.site)
+                keep_entries: dict[str, tuple[str, Entry]] | None = None
+                if session is not None:
+                    keep_entries = {}
+                entries = _entries(site, related_.links, told, kept.entries, keep_entries)
+                keep_editions: list[editions.Kept] = []
+                news = editions.News.make(
+                    entries, told, config.editions, config.site, kept.editions, keep_editions
+                )
             with clock.stage("render+feeds"):
+                keep_render: list[render.Kept] = []
                 pages = clock.lazy(
                     "render+feeds",
                     _pages(
@@ -213,12 +231,22 @@ def _build(
                         output,
                         options.jobs,
                         standalone=_standalone(site),
+                        kept=kept.render if session is not None else None,
+                        keep=keep_render,
                     ),
                 )
             with clock.stage("publish"):
                 files, changed = publish.publish(pages, output)
         if session is not None:  # completed: what it kept replaces the last build's
-            session.kept = Kept(made_for, kept_collect, keep_related[0])
+            session.kept = Kept(
+                made_for,
+                kept_collect,
+                keep_related[0],
+                keep_stories[0],
+                keep_entries,
+                keep_render[0] if keep_render else None,
+                keep_editions[0],
+            )
             session.builds += 1
     finally:
         store.close()
@@ -250,18 +278,39 @@ def _theme(cfg: ThemeConfig, site: SiteConfig, problems: Problems) -> render.The
 
 
 def _entries(
-    site: Collected, links: dict[str, tuple[RelatedLink, ...]], told: Stories
+    site: Collected,
+    links: dict[str, tuple[RelatedLink, ...]],
+    told: Stories,
+    kept: dict[str, tuple[str, Entry]] | None = None,
+    keep: dict[str, tuple[str, Entry]] | None = None,
 ) -> list[Entry]:
     """Each article with its summary, related links and story, and the key its pages
-    are cached under (see render.entry_key)."""
+    are cached under (see render.entry_key).  ``kept``: the last build's entries of a
+    session by slug, each with its source key: an entry made of the same article,
+    summary and links (the same objects) in the same story is that entry again, so the
+    later stages see what is unchanged by identity; ``keep`` gets this build's."""
     out = []
     for it in site.items:
         slug = it.article.slug
         own = links.get(slug, ())
         story = told.story_of(slug)
         in_story = story.slug if story is not None else None
-        key = render.entry_key(it.key, own, in_story)
-        out.append(Entry(it.article, it.summary, own, in_story, key))
+        last = kept.get(slug) if kept is not None else None
+        if (
+            last is not None
+            and last[0] == it.key
+            and last[1].related is own
+            and last[1].article is it.article
+            and last[1].summary is it.summary
+            and last[1].story == in_story
+        ):
+            e = last[1]
+        else:
+            key = render.entry_key(it.key, own, in_story)
+            e = Entry(it.article, it.summary, own, in_story, key)
+        out.append(e)
+        if keep is not None:
+            keep[slug] = (it.key, e)
     return out
 
 
@@ -279,8 +328,11 @@ def _pages(
     live: Path,
     jobs: int | None,
     standalone: Sequence[Entry] = (),
+    kept: render.Kept | None = None,
+    keep: list[render.Kept] | None = None,
 ) -> Iterator[Page]:
-    """Every output file of the site, one at a time (publish writes them as they come)."""
+    """Every output file of the site, one at a time (publish writes them as they come);
+    ``kept``, ``keep``: render's state of a session (see render.render_site)."""
     extra = {
         "feeds": feeds.discovery_links(site),
         "edition_feeds": editions.feed_discovery(site),
@@ -289,7 +341,7 @@ def _pages(
     }
     more = editions.sitemap_paths(news.editions, news.stories)
     return chain(
-        render.render_site(entries, theme, site, extra, store, live, jobs, news),
+        render.render_site(entries, theme, site, extra, store, live, jobs, news, kept, keep),
         feeds.feed_pages(entries, site, more),
         [editions.stories_json(news.stories, site)],
         editions.edition_feeds(news.editions, site),
