@@ -101,6 +101,7 @@ class Kept:
     entries: dict[str, tuple[str, Entry]] | None = None  # slug -> (source key, its entry)
     render: render.Kept | None = None
     editions: editions.Kept | None = None
+    feeds: feeds.Kept | None = None
 
 
 @dataclass
@@ -220,6 +221,7 @@ def _build(
                 )
             with clock.stage("render+feeds"):
                 keep_render: list[render.Kept] = []
+                keep_feeds: list[feeds.Kept] = []
                 pages = clock.lazy(
                     "render+feeds",
                     _pages(
@@ -233,6 +235,8 @@ def _build(
                         standalone=_standalone(site),
                         kept=kept.render if session is not None else None,
                         keep=keep_render,
+                        kept_feeds=kept.feeds if session is not None else None,
+                        keep_feeds=keep_feeds if session is not None else None,
                     ),
                 )
             with clock.stage("publish"):
@@ -246,6 +250,7 @@ def _build(
                 keep_entries,
                 keep_render[0] if keep_render else None,
                 keep_editions[0],
+                keep_feeds[0] if keep_feeds else None,
             )
             session.builds += 1
     finally:
@@ -330,9 +335,12 @@ def _pages(
     standalone: Sequence[Entry] = (),
     kept: render.Kept | None = None,
     keep: list[render.Kept] | None = None,
+    kept_feeds: feeds.Kept | None = None,
+    keep_feeds: list[feeds.Kept] | None = None,
 ) -> Iterator[Page]:
     """Every output file of the site, one at a time (publish writes them as they come);
-    ``kept``, ``keep``: render's state of a session (see render.render_site)."""
+    ``kept``, ``keep``: render's state of a session (see render.render_site), and the
+    feeds' (see feeds.feed_pages)."""
     extra = {
         "feeds": feeds.discovery_links(site),
         "edition_feeds": editions.feed_discovery(site),
@@ -342,7 +350,7 @@ def _pages(
     more = editions.sitemap_paths(news.editions, news.stories)
     return chain(
         render.render_site(entries, theme, site, extra, store, live, jobs, news, kept, keep),
-        feeds.feed_pages(entries, site, more),
+        feeds.feed_pages(entries, site, more, kept_feeds, keep_feeds),
         [editions.stories_json(news.stories, site)],
         editions.edition_feeds(news.editions, site),
         # standalone pages and redirects: in no feed, archive or sitemap
