@@ -46,6 +46,7 @@ from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Entry, Page, RelatedLink
 from digest.paths import shown
+from digest.render import Theme
 from digest.stories.compose import Stories
 
 STAGES = (
@@ -102,6 +103,8 @@ class Kept:
     render: render.Kept | None = None
     editions: editions.Kept | None = None
     feeds: feeds.Kept | None = None
+    theme: Theme | None = None  # (its templates compiled as they were used)
+    publish: publish.Kept | None = None
 
 
 @dataclass
@@ -183,6 +186,16 @@ def _build(
                 )
             with clock.stage("theme"):
                 theme = _theme(config.theme, config.site, problems)
+                if (
+                    theme is not None
+                    and kept.theme is not None
+                    and kept.theme.fingerprint == theme.fingerprint
+                    and kept.theme.static_dirs == theme.static_dirs
+                    and kept.theme.builtin == theme.builtin
+                ):
+                    # the same template files (and site settings, see made_for): the
+                    # last build's templates, compiled already
+                    theme = kept.theme
             with clock.stage("check"):
                 problems.raise_if_errors(strict=options.strict)
                 assert theme is not None
@@ -240,7 +253,8 @@ def _build(
                     ),
                 )
             with clock.stage("publish"):
-                files, changed = publish.publish(pages, output)
+                keep_publish: list[publish.Kept] = []
+                files, changed = publish.publish(pages, output, kept.publish, keep_publish)
         if session is not None:  # completed: what it kept replaces the last build's
             session.kept = Kept(
                 made_for,
@@ -251,6 +265,8 @@ def _build(
                 keep_render[0] if keep_render else None,
                 keep_editions[0],
                 keep_feeds[0] if keep_feeds else None,
+                theme,
+                keep_publish[0] if session is not None else None,
             )
             session.builds += 1
     finally:
