@@ -222,6 +222,7 @@ def _build(
                     store,
                     kept.stories if session is not None else None,
                     keep_stories if session is not None else None,
+                    related_.table,
                 )
             with clock.stage("entries"):
                 keep_entries: dict[str, tuple[str, Entry]] | None = None

@@ -131,6 +131,7 @@ class Kept:
 
     results: dict[str, Processed]
     segments: frozenset[str]
+    keys: dict[str, tuple[tuple[object, ...], str]]  # see SourceKeys.memo
 
 
 def collect_kept(
@@ -264,7 +265,9 @@ def process_sources(
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
     tables = load.folder_line_table(sources)
-    key_of = SourceKeys(content, defaults, summary_cfg, digests, tables).of
+    memo = kept.keys if kept is not None else ({} if keep is not None else None)
+    source_keys = SourceKeys(content, defaults, summary_cfg, digests, tables, memo)
+    key_of = source_keys.of
     keys = [key_of(s) for s in sources]
     segments = _Segments(store, keys)
     results: list[Processed | None]
@@ -312,7 +315,7 @@ def process_sources(
             for k, p in zip(keys, results, strict=True)
             if p is not None and k in segments.stored
         }
-        keep.append(Kept(usable, frozenset(segments.written)))
+        keep.append(Kept(usable, frozenset(segments.written), source_keys.made or {}))
     return keys, [r for r in results if r is not None], len(todo)
 
 
@@ -604,6 +607,7 @@ class SourceKeys:
         summary_cfg: SummaryConfig,
         digests: Digests,
         tables: dict[str, frozenset[str]] | None = None,
+        memo: dict[str, tuple[tuple[object, ...], str]] | None = None,
     ) -> None:
         self.defaults, self.digests = defaults, digests
         self.tables = {f: cache.key(sorted(t)) for f, t in (tables or {}).items()}
@@ -618,21 +622,36 @@ class SourceKeys:
             _static_files(content.root),
         )
         self.folders: dict[str, str] = {}  # folder -> key of its merged defaults
+        # A session's keys by source path with what they were made of (see Kept): the
+        # same parts, the same key (not hashed again); ``made`` gets this build's
+        self.memo: dict[str, tuple[tuple[object, ...], str]] | None = memo
+        self.made: dict[str, tuple[tuple[object, ...], str]] | None = (
+            {} if memo is not None else None
+        )
 
     def of(self, src: SourceFile) -> str:
         try:
-            stat = src.path.stat()
+            stat = os.stat(src.path)
             digest = self.digests.of(src, stat)
         except OSError:
             return "unreadable:" + src.rel  # never stored: the error is re-reported each time
+        suffix = os.path.splitext(src.rel)[1].lower()  # (Path.suffix's, on the name)
         # scraped text infers dates from the file's time when it says none
-        extra = stat.st_mtime_ns if src.path.suffix.lower() in (".txt", ".html", ".htm") else 0
+        extra = stat.st_mtime_ns if suffix in (".txt", ".html", ".htm") else 0
         folder = src.rel.rpartition("/")[0]
         fk = self.folders.get(folder)
         if fk is None:
             fk = self.folders[folder] = cache.key(load.defaults_for(src.rel, self.defaults))
-        table = self.tables.get(folder, "") if src.path.suffix.lower() == ".txt" else ""
-        return cache.quick_key(self.base, src.rel, src.shown, digest, extra, fk, table)
+        table = self.tables.get(folder, "") if suffix == ".txt" else ""
+        parts = (self.base, src.shown, digest, extra, fk, table)
+        last = self.memo.get(src.rel) if self.memo is not None else None
+        if last is not None and last[0] == parts:
+            key = last[1]
+        else:
+            key = cache.quick_key(self.base, src.rel, src.shown, digest, extra, fk, table)
+        if self.made is not None:
+            self.made[src.rel] = (parts, key)
+        return key
 
 
 def _static_files(root: Path) -> list[str]:

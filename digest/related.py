@@ -900,7 +900,8 @@ def site_links(
         else:
             made = (None, ())
         keep.append(Kept(state_key, now, saved, tuple(articles), own, links, *made))
-    return SiteLinks(links, neighbours)
+    table = (saved.idx, saved.scores) if saved is not None else None
+    return SiteLinks(links, neighbours, table)
 
 
 def _links_again(
@@ -954,6 +955,8 @@ class SiteLinks:
     # row i's most similar rows [(j, score)], best first (rows = input order): up to
     # max(count, wide) of them (see site_links), the links' candidates being the first
     neighbours: Neighbours
+    # the same lists as n x k arrays of rows (-1 pad) and scores (0 pad), when made
+    table: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)

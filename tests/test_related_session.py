@@ -8,9 +8,11 @@ from __future__ import annotations
 import random
 from array import array
 
+import numpy as np
 import pytest
 
 from digest import related
+from digest.cache import Cache
 from digest.model import TermCounts
 from digest.related import Vectors, revectorize, vectorize
 
@@ -108,3 +110,23 @@ def test_lists_merged_from_the_old_ones_are_what_top_k_gives(
         assert update_top_k(vec.df, result, new, changed, 6, min_score, keys) == full
         vec, result = new, full
     assert sum(settled) > 50  # (most rows to redo were settled so)
+
+
+def test_the_related_stages_arrays_are_the_story_grouping_table() -> None:
+    """Story grouping takes the neighbour lists as the related stage stored them
+    (SiteLinks.table) instead of laying them out again: the same table."""
+    from digest.related import _save_state, top_k
+    from digest.stories.grouping import NEIGHBOURS, _table
+
+    rng = random.Random(9)
+    counts = [_counts(rng, 300, rng.randint(3, 25)) for _ in range(120)]
+    keys = [f"a{i:03d}" for i in range(120)]
+    vec = vectorize(counts)
+    for k in (3, NEIGHBOURS, NEIGHBOURS + 4):
+        lists = top_k(vec, k, 0.05, keys)
+        lists[5] = []  # a row with no neighbours at all
+        saved = _save_state(Cache(None), "k", keys, keys, vec.df, lists)
+        made = _table(lists, len(lists), (saved.idx, saved.scores))
+        plain = _table(lists, len(lists))
+        for a, b in zip(made, plain, strict=True):
+            assert a.dtype == b.dtype and np.array_equal(a, b)

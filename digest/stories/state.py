@@ -49,9 +49,11 @@ def site_stories(
     store: cache.Cache,
     kept: Kept | None = None,
     keep: list[Kept] | None = None,
+    table: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Stories:
     """The site's stories, reusing the last build's work where its inputs are unchanged
-    (``kept``: the last build's of a session; ``keep`` gets this build's)."""
+    (``kept``: the last build's of a session; ``keep`` gets this build's; ``table``: the
+    neighbour lists as arrays, see digest.related.SiteLinks)."""
     state_key = cache.key(GROUPS, cache.fingerprint(), cfg, NEIGHBOURS)
     if not cfg.enabled:
         previous = None
@@ -59,7 +61,7 @@ def site_stories(
         previous = kept.graph
     else:
         previous = _load(store, state_key)
-    got = regroup(site, neighbours, cfg, previous)
+    got = regroup(site, neighbours, cfg, previous, table)
     if got.graph is not None and got.graph is not previous:
         store.put(GROUPS, state_key, _Saved.of(got.graph))
         if kept is None:  # (a session's later builds keep the one key: nothing to prune)
