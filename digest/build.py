@@ -164,6 +164,10 @@ def _build(
     kept = session.kept if session is not None and session.kept.made_for == made_for else Kept()
     problems = Problems()
     store = cache.Cache(config.cache_dir if options.use_cache else None, options.remember)
+    if store.fresh:
+        # a new (or emptied) cache database: what the session kept as stored there is
+        # not; this build stores everything again, as a new process's would
+        kept = Kept()
     if not config.site.absolute:
         problems.warn(
             f"base_url: {config.site.base_url!r} is not an absolute URL; feeds, sitemap.xml "

@@ -157,6 +157,7 @@ class Cache:
         self.remember = remember
         self.db: sqlite3.Connection | None = None
         self.rebuilt_reason: str | None = None
+        self.fresh = False  # the database was made (or emptied) by this opening
         self._suspect = False  # a read or write failed: check the database next time
         if folder is not None:
             self._open(folder)
@@ -177,6 +178,7 @@ class Cache:
         fresh = not path.exists()
         if fresh:
             _forget(folder)
+            self.fresh = True
         for _attempt in range(2):
             try:
                 self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -195,6 +197,7 @@ class Cache:
                 fp = fingerprint()
                 if row is None or row[0] != fp:
                     _forget(folder)
+                    self.fresh = True
                     if row is not None:
                         self.rebuilt_reason = "digest or a library changed"
                     self.db.execute("DELETE FROM entries")
@@ -203,6 +206,7 @@ class Cache:
                 return
             except sqlite3.DatabaseError as exc:  # corrupt or not a database: start over
                 self.rebuilt_reason = f"the cache was unreadable ({exc})"
+                self.fresh = True
                 _forget(folder)
                 self.close()
                 for suffix in _DB_SUFFIXES:

@@ -122,7 +122,7 @@ class SiteBuilder:
         problems: list[str] = []
         try:
             config = load_config(self.config_path, base_url=self.base_url, drafts=self.drafts)
-            options = BuildOptions(output=self.output, jobs=jobs, remember=True)
+            options = BuildOptions(output=self.output, jobs=jobs)  # (the session remembers)
             build(config, options, session=self.session)
         except BuildError as exc:
             problems = [

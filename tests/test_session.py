@@ -162,3 +162,20 @@ def test_a_session_on_a_site_of_segments_follows_edits_adds_and_removals(tmp_pat
     again = build(config, BuildOptions(output=tmp_path / "again", jobs=1))
     assert again.processed == 0
     assert tree(tmp_path / "again") == tree(live)
+
+
+def test_a_cache_deleted_mid_session_is_filled_again(tmp_path: Path) -> None:
+    """`digest clean` (or a deleted .digest-cache/) while a session runs: its next build
+    stores everything again, so a new process after it redoes nothing."""
+    from digest import cache
+
+    root = write_site(tmp_path / "site")
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    assert cache.clear(root / ".digest-cache")
+    _edit(root, MOTHS, "312 species", "315 species")
+    _build(root, tmp_path / "live", session)
+    config = load_config(root / "site.yaml")
+    again = build(config, BuildOptions(output=tmp_path / "again", jobs=1))
+    assert again.processed == 0
+    assert tree(tmp_path / "again") == tree(tmp_path / "live")

@@ -98,9 +98,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build(args: argparse.Namespace, remember: bool = False, session: Any = None) -> None:
+def _build(args: argparse.Namespace, session: Any = None) -> None:
     """Build once; print the warnings and the closing line.  Raises BuildError.
-    ``session``: a digest.build.Session, for the builds of ``--watch``."""
+    ``session``: a digest.build.Session, for the builds of ``--watch`` (which keeps what
+    a rebuild needs in memory: the cache's values are not kept decoded beside it)."""
     from digest.build import BuildOptions, build
     from digest.config import load_config
 
@@ -123,7 +124,6 @@ def _build(args: argparse.Namespace, remember: bool = False, session: Any = None
             use_cache=not args.no_cache,
             executor=args.executor,
             scheduler=args.scheduler,
-            remember=remember,
         ),
         progress=_progress(show_bar),
         on_report=report,
@@ -176,7 +176,7 @@ def _watch(args: argparse.Namespace) -> int:
 
     def rebuild() -> None:
         try:
-            _build(args, remember=True, session=session)
+            _build(args, session=session)
         except BuildError as exc:
             print_problems(exc)
         except DigestError as exc:
