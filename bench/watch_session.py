@@ -48,6 +48,27 @@ def _edit(site: Path, i: int) -> None:
         out.write(f"\nThe committee said on Tuesday that edit number {i} changed the outlook.\n")
 
 
+def _sizes(session: object) -> None:
+    """The biggest parts of what the session keeps: arrays and bytes, MB."""
+    import numpy as np
+
+    kept = session.kept  # type: ignore[attr-defined]
+    rel = kept.related
+    arrays = 0
+    if rel is not None and rel.vectors is not None:
+        v = rel.vectors
+        arrays += v.matrix.data.nbytes + v.matrix.indices.nbytes + v.matrix.indptr.nbytes
+        arrays += v.df.nbytes + v.term_ids.nbytes + v.term_rows.nbytes
+    if rel is not None and rel.saved is not None:
+        arrays += rel.saved.idx.nbytes + rel.saved.scores.nbytes
+    if kept.stories is not None and kept.stories.graph is not None:
+        g = kept.stories.graph
+        arrays += sum(x.nbytes for x in vars(g).values() if isinstance(x, np.ndarray))
+    lines = sum(len(b) for _, b in kept.feeds.lines.values()) if kept.feeds else 0
+    print(f"  kept arrays (vectors, lists, story graph): {arrays / 2**20:.0f} MB")
+    print(f"  kept articles.json lines: {lines / 2**20:.0f} MB")
+
+
 def _pin(db: Path) -> None:
     import functools
     import sqlite3
@@ -96,7 +117,9 @@ def main() -> None:
 
         def once() -> build_mod.BuildResult:
             config = load_config(site / "site.yaml")
-            options = BuildOptions(output=out, jobs=args.jobs, remember=True)
+            # as digest build --watch runs: a session, or (before sessions) the cache's
+            # values kept decoded in memory
+            options = BuildOptions(output=out, jobs=args.jobs, remember=session is None)
             return build(config, options, **kw)
 
         t = time.perf_counter()
@@ -128,6 +151,8 @@ def main() -> None:
             print(f"  {k:<13} {statistics.median(r[k] for r in runs):7.3f} s")
         cur, peak = rss_mb()
         print(f"RSS after the edits: {cur:.0f} MB (peak {peak:.0f} MB)")
+        if session is not None:
+            _sizes(session)
         if prof is not None:
             prof.dump_stats(args.profile)
 
