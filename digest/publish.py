@@ -35,6 +35,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -788,16 +789,15 @@ def _free(top: str, rel: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
 class Kept:
     """What publish keeps for the next build of a session (see digest.build.Session):
     the folder layout (see _layout) of the files it last wrote, made once for a set of
     paths (an edit changes bytes, not paths).  Nothing about the trees themselves is
     taken on trust: every build looks at them as a build of a new process does."""
 
-    __slots__ = ("files", "layout")
-
-    def __init__(self, files: dict[str, str], layout: dict[str, tuple[set[str], set[str]]]):
-        self.files, self.layout = files, layout
+    files: dict[str, str]
+    layout: dict[str, tuple[set[str], set[str]]]  # (read only: shared between builds)
 
     def layout_of(self, files: dict[str, str]) -> dict[str, tuple[set[str], set[str]]]:
         """_layout(files), made again only for another set of paths."""
