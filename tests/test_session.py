@@ -66,11 +66,17 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
             )
         ),
     ),
-    ("article back", lambda r: (r / MOTHS).write_text(_moths, encoding="utf-8")),
+    ("article back", lambda r: (r / MOTHS).write_text(_original(MOTHS), encoding="utf-8")),
     ("config changed", lambda r: _edit(r, "site.yaml", "A test site", "Another test site")),
     ("template removed", lambda r: (r / "templates/article.html").unlink()),
 ]
-_moths = ""
+
+
+def _original(rel: str) -> str:
+    """A file of the test site as conftest writes it."""
+    from conftest import ARTICLES
+
+    return textwrap.dedent(ARTICLES[rel.removeprefix("content/")])
 
 
 def _build(root: Path, out: Path, session: Session | None, use_cache: bool = True) -> None:
@@ -79,9 +85,8 @@ def _build(root: Path, out: Path, session: Session | None, use_cache: bool = Tru
 
 
 def test_edits_in_one_session_each_give_a_cold_builds_site(tmp_path: Path) -> None:
-    global _moths
     root = write_site(tmp_path / "site")
-    _moths = (root / MOTHS).read_text(encoding="utf-8")
+    assert (root / MOTHS).read_text(encoding="utf-8") == _original(MOTHS)
     session = Session()
     _build(root, tmp_path / "live", session)
     before = tree(tmp_path / "live")
