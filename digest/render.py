@@ -748,7 +748,7 @@ def render_site(
     else:
         work.extend(article_job(e) for e in entries)
     r.entries = by_slug
-    work += news_pages(entries, news, site, stories)
+    work += news_pages(entries, news, site, stories, kept.deps if kept is not None else None)
     for s in sorted(sections):
         work += r.listing(
             "list.html",
@@ -826,39 +826,67 @@ def front_page(
 
 
 def news_pages(
-    entries: Sequence[Entry], news: News, site: SiteConfig, stories: dict[int, Any] | None = None
-) -> list[_Job]:
+    entries: Sequence[Entry],
+    news: News,
+    site: SiteConfig,
+    stories: dict[int, Any] | None = None,
+    known: dict[str, tuple[tuple[Any, ...], str]] | None = None,
+) -> list[_Job | _Again]:
     """Story pages, edition pages with their email edition, and the editions index
-    (``stories``: id(story) -> its identity, as far as made, see article_ident)."""
+    (``stories``: id(story) -> its identity, as far as made, see article_ident;
+    ``known``: the pages of a session's last build with what they were made from and
+    their keys, see Kept.deps)."""
     by_slug = {e.article.slug: e for e in entries}
     stories = {} if stories is None else stories
-    work = []
+    work: list[_Job | _Again] = []
     for s in news.stories.pages:
         members = [by_slug[a] for a in s.articles]
         ctx = {"story": s, "entries": members, "title": s.title, "kind": "story"}
         deps = ("story.html", s, *members)
         work.append(_Job("story.html", s.url, f"story {s.slug}", ctx, deps=deps))
     for ed in news.editions:
-        # the three pages of an edition show the edition and nothing else
-        # (made only when a page's key is not known from a session's last build)
-        told = _Lazy(functools.partial(edition_ident, ed, stories))
-        ctx = {"edition": ed, "title": ed.label, "kind": "edition"}
+        # the three pages of an edition show the edition and nothing else: when it is
+        # the object a session's last build made them from, they are those pages again
         deps = ("edition", ed)
-        work.append(_Job("edition.html", ed.url, f"edition {ed.key}", ctx, keyed=told, deps=deps))
-        ctx = {"edition": ed, "title": ed.label, "kind": "email"}
-        out = ed.url + "email.html"
-        work.append(_Job("email.html", out, f"email {ed.key}", ctx, keyed=told, deps=deps))
-        # the plain-text email: written by code, kept like a page (re-made only when
-        # its edition changed: 3,000 editions wrapped at 72 columns took 0.4 s)
-        text = functools.partial(_email_text, ed, site)
-        ctx = {"edition": ed}
-        out = ed.url + "email.txt"
-        job = _Job("<email.txt>", out, f"email ({ed.key})", ctx, text, told, deps)
-        work.append(job)
+        outs = (_out(ed.url), ed.url + "email.html", ed.url + "email.txt")
+        lasts = [known.get(out) for out in outs] if known else ()
+        if lasts and all(last is not None and _same(last[0], deps) for last in lasts):
+            sources = (f"edition {ed.key}", f"email {ed.key}", f"email ({ed.key})")
+            for n, (out, source, last) in enumerate(zip(outs, sources, lasts, strict=True)):
+                assert last is not None
+                make = functools.partial(_nth, functools.partial(_edition_jobs, ed, site), n)
+                work.append(_Again(out, source, last[1], deps, make))
+        else:
+            work += _edition_jobs(ed, site, stories)
     index = {"editions": [_edition_line(ed) for ed in news.editions], "title": "Editions"}
     ctx = {**index, "kind": "editions"}
     work.append(_Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx))  # (plain)
     return work
+
+
+def _edition_jobs(
+    ed: Edition, site: SiteConfig, stories: dict[int, Any] | None = None
+) -> list[_Job]:
+    """The three pages of an edition: its page, its email edition as HTML and as text."""
+    stories = {} if stories is None else stories
+    # (its identity made only when a page's key is not known from a session's last build)
+    told = _Lazy(functools.partial(edition_ident, ed, stories))
+    deps = ("edition", ed)
+    ctx = {"edition": ed, "title": ed.label, "kind": "edition"}
+    page = _Job("edition.html", ed.url, f"edition {ed.key}", ctx, keyed=told, deps=deps)
+    ctx = {"edition": ed, "title": ed.label, "kind": "email"}
+    out = ed.url + "email.html"
+    html = _Job("email.html", out, f"email {ed.key}", ctx, keyed=told, deps=deps)
+    # the plain-text email: written by code, kept like a page (re-made only when its
+    # edition changed: 3,000 editions wrapped at 72 columns took 0.4 s)
+    make = functools.partial(_email_text, ed, site)
+    out = ed.url + "email.txt"
+    text = _Job("<email.txt>", out, f"email ({ed.key})", {"edition": ed}, make, told, deps)
+    return [page, html, text]
+
+
+def _nth(make: Callable[[], list[_Job]], n: int) -> _Job:
+    return make()[n]
 
 
 def _email_text(ed: Edition, site: SiteConfig) -> bytes:
