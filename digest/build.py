@@ -12,7 +12,11 @@
 Each stage owns what it keeps between builds (collect: per-source results;
 related: neighbour lists; stories: scored pairs, groups, story summaries; render: page
 keys) in the build cache
-(:mod:`digest.cache`), so a rebuild redoes only what changed.  Pages are made
+(:mod:`digest.cache`), so a rebuild redoes only what changed.  A long-lived process
+(``digest build --watch``, ``digest serve``) passes one :class:`Session` to all its
+builds: each stage also keeps its state of the last completed build in memory (a
+frozen ``Kept`` of its module), and a rebuild takes what is unchanged from there by
+identity (the same objects) instead of reading, decoding and comparing it.  Pages are made
 one at a time as publish writes them; the time spent making them is counted
 under render+feeds, not publish.
 """
