@@ -12,7 +12,11 @@
 Each stage owns what it keeps between builds (collect: per-source results;
 related: neighbour lists; stories: scored pairs, groups, story summaries; render: page
 keys) in the build cache
-(:mod:`digest.cache`), so a rebuild redoes only what changed.  Pages are made
+(:mod:`digest.cache`), so a rebuild redoes only what changed.  A long-lived process
+(``digest build --watch``, ``digest serve``) passes one :class:`Session` to all its
+builds: each stage also keeps its state of the last completed build in memory (a
+frozen ``Kept`` of its module), and a rebuild takes what is unchanged from there by
+identity (the same objects) instead of reading, decoding and comparing it.  Pages are made
 one at a time as publish writes them; the time spent making them is counted
 under render+feeds, not publish.
 """
@@ -20,11 +24,12 @@ under render+feeds, not publish.
 from __future__ import annotations
 
 import gc
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
@@ -45,6 +50,7 @@ from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Entry, Page, RelatedLink
 from digest.paths import shown
+from digest.render import Theme
 from digest.stories.compose import Stories
 
 STAGES = (
@@ -87,22 +93,62 @@ class BuildResult:
     stories: int = 0  # stories the articles were grouped into
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What the stages of one completed build keep for the next build of the same
+    process: each its own frozen state (None: nothing kept), made for ``made_for`` (a
+    key of the config, the output folder and the options that change results)."""
+
+    made_for: str = ""
+    collect: collect.Kept | None = None
+    related: related.Kept | None = None
+    stories: stories.Kept | None = None
+    entries: dict[str, tuple[str, Entry]] | None = None  # slug -> (source key, its entry)
+    render: render.Kept | None = None
+    editions: editions.Kept | None = None
+    feeds: feeds.Kept | None = None
+    theme: Theme | None = None  # (its templates compiled as they were used)
+    publish: publish.Kept | None = None
+
+
+@dataclass
+class Session:
+    """The builds of one long-lived process (``digest build --watch``, ``digest
+    serve``): pass the same Session to every :func:`build` and each rebuild starts
+    from what the last completed build kept in memory (decoded articles, vectors,
+    neighbour lists, page keys, ...), redoing only what changed.  The kept state is
+    replaced only when a build completes: a failed build (bad front matter, a broken
+    template) leaves the last good one, so the next good build is still correct.  The
+    site a session's build publishes is byte for byte what a build without it makes."""
+
+    kept: Kept = field(default_factory=Kept)
+    builds: int = 0  # builds completed in this session
+
+
 def build(
     config: Config,
     options: BuildOptions = BuildOptions(),
     progress: Progress = no_progress,
     on_report: Report | None = None,
+    session: Session | None = None,
 ) -> BuildResult:
     """Run every stage in order; raise BuildError listing every problem found.
 
     Only one build at a time writes an output folder: a second one waits for the
-    first (and says so on stderr)."""
+    first (and says so on stderr).  ``session``: see :class:`Session`."""
     output = options.output or config.output_dir
     with (
         publish.locked(output, on_wait=_waiting),  # one build at a time per output folder
         executors.using(options.executor, options.scheduler),  # where the work runs
     ):
-        return _build(config, options, output, progress, on_report)
+        return _build(config, options, output, progress, on_report, session)
+
+
+def _made_for(config: Config, options: BuildOptions, output: Path) -> str:
+    """What a session's kept state is valid for: everything configured (site.yaml, read
+    again for every build), the output folder, the cache's use and SOURCE_DATE_EPOCH."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return cache.key("session", config, str(output.absolute()), options.use_cache, epoch)
 
 
 def _waiting(message: str) -> None:
@@ -115,10 +161,17 @@ def _build(
     output: Path,
     progress: Progress,
     on_report: Report | None,
+    session: Session | None = None,
 ) -> BuildResult:
     clock = _Clock()
+    made_for = _made_for(config, options, output) if session is not None else ""
+    kept = session.kept if session is not None and session.kept.made_for == made_for else Kept()
     problems = Problems()
     store = cache.Cache(config.cache_dir if options.use_cache else None, options.remember)
+    if store.fresh:
+        # a new (or emptied) cache database: what the session kept as stored there is
+        # not; this build stores everything again, as a new process's would
+        kept = Kept()
     if not config.site.absolute:
         problems.warn(
             f"base_url: {config.site.base_url!r} is not an absolute URL; feeds, sitemap.xml "
@@ -129,21 +182,33 @@ def _build(
     try:
         with _few_collections():
             with clock.stage("collect"):
-                site = collect.collect(
+                site, kept_collect = collect.collect_kept(
                     config.content,
                     config.summary,
                     store,
                     problems,
+                    kept.collect if session is not None else None,
                     jobs=options.jobs,
                     progress=progress,
                     on_report=on_report,
                 )
             with clock.stage("theme"):
                 theme = _theme(config.theme, config.site, problems)
+                if (
+                    theme is not None
+                    and kept.theme is not None
+                    and kept.theme.fingerprint == theme.fingerprint
+                    and kept.theme.static_dirs == theme.static_dirs
+                    and kept.theme.builtin == theme.builtin
+                ):
+                    # the same template files (and site settings, see made_for): the
+                    # last build's templates, compiled already
+                    theme = kept.theme
             with clock.stage("check"):
                 problems.raise_if_errors(strict=options.strict)
                 assert theme is not None
             with clock.stage("related"):
+                keep_related: list[related.Kept] = []
                 related_ = related.site_links(
                     site.articles,
                     [it.terms for it in site.items],
@@ -152,15 +217,33 @@ def _build(
                     store,
                     options.jobs,
                     wide=stories.NEIGHBOURS if config.stories.enabled else 0,
+                    kept=kept.related if session is not None else None,
+                    keep=keep_related if session is not None else None,
                 )
             with clock.stage("stories"):
+                keep_stories: list[stories.Kept] = []
                 told = stories.site_stories(
-                    site, related_.neighbours, config.stories, config.summary.sentences, store
+                    site,
+                    related_.neighbours,
+                    config.stories,
+                    config.summary.sentences,
+                    store,
+                    kept.stories if session is not None else None,
+                    keep_stories if session is not None else None,
+                    related_.table,
                 )
             with clock.stage("entries"):
-                entries = _entries(site, related_.links, told)
-                news = editions.News.make(entries, told, config.editions, config.site)
+                keep_entries: dict[str, tuple[str, Entry]] | None = None
+                if session is not None:
+                    keep_entries = {}
+                entries = _entries(site, related_.links, told, kept.entries, keep_entries)
+                keep_editions: list[editions.Kept] = []
+                news = editions.News.make(
+                    entries, told, config.editions, config.site, kept.editions, keep_editions
+                )
             with clock.stage("render+feeds"):
+                keep_render: list[render.Kept] = []
+                keep_feeds: list[feeds.Kept] = []
                 pages = clock.lazy(
                     "render+feeds",
                     _pages(
@@ -172,10 +255,29 @@ def _build(
                         output,
                         options.jobs,
                         standalone=_standalone(site),
+                        kept=kept.render if session is not None else None,
+                        keep=keep_render,
+                        kept_feeds=kept.feeds if session is not None else None,
+                        keep_feeds=keep_feeds if session is not None else None,
                     ),
                 )
             with clock.stage("publish"):
-                files, changed = publish.publish(pages, output)
+                keep_publish: list[publish.Kept] = []
+                files, changed = publish.publish(pages, output, kept.publish, keep_publish)
+        if session is not None:  # completed: what it kept replaces the last build's
+            session.kept = Kept(
+                made_for,
+                kept_collect,
+                keep_related[0],
+                keep_stories[0],
+                keep_entries,
+                keep_render[0] if keep_render else None,
+                keep_editions[0],
+                keep_feeds[0] if keep_feeds else None,
+                theme,
+                keep_publish[0] if session is not None else None,
+            )
+            session.builds += 1
     finally:
         store.close()
     return BuildResult(
@@ -206,18 +308,39 @@ def _theme(cfg: ThemeConfig, site: SiteConfig, problems: Problems) -> render.The
 
 
 def _entries(
-    site: Collected, links: dict[str, tuple[RelatedLink, ...]], told: Stories
+    site: Collected,
+    links: dict[str, tuple[RelatedLink, ...]],
+    told: Stories,
+    kept: dict[str, tuple[str, Entry]] | None = None,
+    keep: dict[str, tuple[str, Entry]] | None = None,
 ) -> list[Entry]:
     """Each article with its summary, related links and story, and the key its pages
-    are cached under (see render.entry_key)."""
+    are cached under (see render.entry_key).  ``kept``: the last build's entries of a
+    session by slug, each with its source key: an entry made of the same article,
+    summary and links (the same objects) in the same story is that entry again, so the
+    later stages see what is unchanged by identity; ``keep`` gets this build's."""
     out = []
     for it in site.items:
         slug = it.article.slug
         own = links.get(slug, ())
         story = told.story_of(slug)
         in_story = story.slug if story is not None else None
-        key = render.entry_key(it.key, own, in_story)
-        out.append(Entry(it.article, it.summary, own, in_story, key))
+        last = kept.get(slug) if kept is not None else None
+        if (
+            last is not None
+            and last[0] == it.key
+            and last[1].related is own
+            and last[1].article is it.article
+            and last[1].summary is it.summary
+            and last[1].story == in_story
+        ):
+            e = last[1]
+        else:
+            key = render.entry_key(it.key, own, in_story)
+            e = Entry(it.article, it.summary, own, in_story, key)
+        out.append(e)
+        if keep is not None:
+            keep[slug] = (it.key, e)
     return out
 
 
@@ -235,8 +358,14 @@ def _pages(
     live: Path,
     jobs: int | None,
     standalone: Sequence[Entry] = (),
+    kept: render.Kept | None = None,
+    keep: list[render.Kept] | None = None,
+    kept_feeds: feeds.Kept | None = None,
+    keep_feeds: list[feeds.Kept] | None = None,
 ) -> Iterator[Page]:
-    """Every output file of the site, one at a time (publish writes them as they come)."""
+    """Every output file of the site, one at a time (publish writes them as they come);
+    ``kept``, ``keep``: render's state of a session (see render.render_site), and the
+    feeds' (see feeds.feed_pages)."""
     extra = {
         "feeds": feeds.discovery_links(site),
         "edition_feeds": editions.feed_discovery(site),
@@ -245,8 +374,8 @@ def _pages(
     }
     more = editions.sitemap_paths(news.editions, news.stories)
     return chain(
-        render.render_site(entries, theme, site, extra, store, live, jobs, news),
-        feeds.feed_pages(entries, site, more),
+        render.render_site(entries, theme, site, extra, store, live, jobs, news, kept, keep),
+        feeds.feed_pages(entries, site, more, kept_feeds, keep_feeds),
         [editions.stories_json(news.stories, site)],
         editions.edition_feeds(news.editions, site),
         # standalone pages and redirects: in no feed, archive or sitemap

@@ -157,6 +157,7 @@ class Cache:
         self.remember = remember
         self.db: sqlite3.Connection | None = None
         self.rebuilt_reason: str | None = None
+        self.fresh = False  # the database was made (or emptied) by this opening
         self._suspect = False  # a read or write failed: check the database next time
         if folder is not None:
             self._open(folder)
@@ -177,6 +178,7 @@ class Cache:
         fresh = not path.exists()
         if fresh:
             _forget(folder)
+            self.fresh = True
         for _attempt in range(2):
             try:
                 self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
@@ -195,6 +197,7 @@ class Cache:
                 fp = fingerprint()
                 if row is None or row[0] != fp:
                     _forget(folder)
+                    self.fresh = True
                     if row is not None:
                         self.rebuilt_reason = "digest or a library changed"
                     self.db.execute("DELETE FROM entries")
@@ -203,6 +206,7 @@ class Cache:
                 return
             except sqlite3.DatabaseError as exc:  # corrupt or not a database: start over
                 self.rebuilt_reason = f"the cache was unreadable ({exc})"
+                self.fresh = True
                 _forget(folder)
                 self.close()
                 for suffix in _DB_SUFFIXES:
@@ -312,6 +316,25 @@ class Cache:
                 self.db.execute("COMMIT")
         except sqlite3.DatabaseError:
             self._suspect = True
+
+    def forget(self, ns: str, keys: Iterable[str]) -> None:
+        """Forget these entries of a namespace (when a build knows what it no longer
+        uses: cheaper than :meth:`prune`, which reads every key of the namespace)."""
+        keys = list(keys)
+        if self.db is None or not keys:
+            return
+        memory = self._memory(ns)
+        for k in keys:
+            if memory is not None:
+                memory.pop(k, None)
+        try:
+            self.db.execute("BEGIN")
+            self.db.executemany("DELETE FROM entries WHERE ns=? AND k=?", [(ns, k) for k in keys])
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            self._suspect = True
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self.db.execute("ROLLBACK")
 
     def close(self) -> None:
         if self.db is not None:

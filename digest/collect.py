@@ -107,10 +107,52 @@ def collect(
     neither once they are summarized and counted) unless ``texts``: then every source
     is read again, whatever the cache holds.
     """
+    return collect_kept(
+        content,
+        summary_cfg,
+        store,
+        problems,
+        None,
+        jobs=jobs,
+        progress=progress,
+        on_report=on_report,
+        texts=texts,
+    )[0]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What collect keeps for the next build of a session (see digest.build.Session):
+    the result of every source the last build had a stored result for, by its cache
+    key (which covers its bytes and everything its result depends on), and the keys
+    of the segments (see _Segments) the store holds for that build's sources.  A
+    rebuild takes a source's result from here when its key is unchanged: no reading,
+    checking or decoding of the stored snapshot."""
+
+    results: dict[str, Processed]
+    segments: frozenset[str]
+    keys: dict[str, tuple[tuple[object, ...], str]]  # see SourceKeys.memo
+
+
+def collect_kept(
+    content: ContentConfig,
+    summary_cfg: SummaryConfig,
+    store: cache.Cache,
+    problems: Problems,
+    kept: Kept | None,
+    *,
+    jobs: int | None = None,
+    progress: Progress = no_progress,
+    on_report: Report | None = None,
+    texts: bool = False,
+) -> tuple[Collected, Kept]:
+    """collect(), starting from what the last build of a session kept (``kept``), and
+    what this one keeps for the next."""
     sources = load.discover(content, problems)
     defaults = load.folder_defaults(content, problems)
+    keep: list[Kept] = []
     keys, done, processed = process_sources(
-        sources, content, defaults, summary_cfg, store, jobs, progress, texts
+        sources, content, defaults, summary_cfg, store, jobs, progress, texts, kept, keep
     )
     items: list[Item] = []
     drafts: list[Item] = []
@@ -131,7 +173,7 @@ def collect(
     load.check_collection([it.article for it in items + pages], problems)
     items.sort(key=lambda it: load.newest_first(it.article))
     pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
-    return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages))
+    return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages)), keep[0]
 
 
 def _settle_slugs(
@@ -211,18 +253,30 @@ def process_sources(
     jobs: int | None,
     progress: Progress = no_progress,
     texts: bool = False,
+    kept: Kept | None = None,
+    keep: list[Kept] | None = None,
 ) -> tuple[list[str], list[Processed], int]:
     """(cache keys, results, sources processed), in source order: each result from the
     cache, else computed (in worker processes when there are many).  With ``texts``
-    every source is processed and its article keeps its text and paragraphs."""
+    every source is processed and its article keeps its text and paragraphs.
+    ``kept``: the last build's results (see Kept), taken before the store's; ``keep``
+    gets what this build keeps."""
     digests = Digests(store, content.dir)
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
     tables = load.folder_line_table(sources)
-    key_of = SourceKeys(content, defaults, summary_cfg, digests, tables).of
+    memo = kept.keys if kept is not None else ({} if keep is not None else None)
+    source_keys = SourceKeys(content, defaults, summary_cfg, digests, tables, memo)
+    key_of = source_keys.of
     keys = [key_of(s) for s in sources]
     segments = _Segments(store, keys)
-    results: list[Processed | None] = [None] * len(keys) if texts else segments.cached()
+    results: list[Processed | None]
+    if texts:
+        results = [None] * len(keys)
+    elif kept is not None:
+        results = segments.reuse(kept)
+    else:
+        results = segments.cached()
     todo = [i for i, r in enumerate(results) if r is None]
     # before any worker forks (they inherit it), and even when nothing is processed:
     # later stages stem words too (the stories stage, its summaries' terms)
@@ -248,10 +302,20 @@ def process_sources(
             stored = Stored.of(p)  # (Stored keeps no text, so texts or not)
             storing.add(keys[i], stored)
             segments.done(i, stored)
-    store.prune("source", keys)
-    segments.prune()
+    if kept is None:
+        store.prune("source", keys)
+    else:  # only what the last build used and this one does not: the rest is known used
+        store.forget("source", kept.results.keys() - set(keys))
+    segments.prune(kept.segments if kept is not None else None)
     digests.save()
     stems.save()
+    if keep is not None:
+        usable = {
+            k: p if p.stems is None else dataclasses.replace(p, stems=None)
+            for k, p in zip(keys, results, strict=True)
+            if p is not None and k in segments.stored
+        }
+        keep.append(Kept(usable, frozenset(segments.written), source_keys.made or {}))
     return keys, [r for r in results if r is not None], len(todo)
 
 
@@ -344,6 +408,7 @@ class _Segments:
         self.next = 0  # the first span not yet written (or found unwritable)
         self.written: list[str] = []
         self.pending: dict[str, Segment] = {}
+        self.stored: set[str] = set()  # the keys of the sources with a stored result
 
     def key(self, span: tuple[int, int]) -> str:
         """A segment's key: a hash of its members' keys (each covers its source and config)."""
@@ -354,7 +419,10 @@ class _Segments:
         per-source entries of the sources whose segment missed."""
         out: list[Processed | None] = [None] * len(self.keys)
         if not self.on:
-            return _cached(self.store, self.keys)
+            found: dict[str, Stored] = {}
+            got = _cached(self.store, self.keys, found)
+            self.stored.update(found)
+            return got
         by_key = {self.key(sp): n for n, sp in enumerate(self.spans)}
         for start in range(0, len(by_key), _CHUNK // self.SEGMENT):
             chunk = list(by_key)[start : start + _CHUNK // self.SEGMENT]
@@ -368,9 +436,12 @@ class _Segments:
                     continue
                 out[lo:hi] = [e.processed() for e in seg.entries]
                 self.hit.add(n)
+        for n in self.hit:
+            self.stored.update(self.keys[slice(*self.spans[n])])
         rest = [i for i, r in enumerate(out) if r is None]
-        found: dict[str, Stored] = {}
+        found = {}
         got = _cached(self.store, [self.keys[i] for i in rest], found)
+        self.stored.update(found)
         for i, p in zip(rest, got, strict=True):
             out[i] = p
             stored = found.get(self.keys[i])
@@ -380,15 +451,47 @@ class _Segments:
                 self.bad.add(i)  # a miss: done() says what its result gives
         return out
 
+    def reuse(self, kept: Kept) -> list[Processed | None]:
+        """cached(), for a build of a session: each source's result from the last build's
+        (``kept``) when its key is unchanged, else from its per-source entry (a miss:
+        None).  A segment the store holds for exactly these sources is not written again;
+        another is written from its members' results (made stored values again)."""
+        got = kept.results
+        out: list[Processed | None] = [got.get(k) for k in self.keys]
+        rest = [i for i, r in enumerate(out) if r is None]
+        found: dict[str, Stored] = {}
+        got_rest = _cached(self.store, [self.keys[i] for i in rest], found)
+        for i, p in zip(rest, got_rest, strict=True):
+            out[i] = p
+        self.stored.update(k for k in self.keys if k in got or k in found)
+        if not self.on:
+            return out
+        for n, span in enumerate(self.spans):
+            if self.key(span) in kept.segments:
+                self.hit.add(n)  # (its members' keys are the last build's: all in ``got``)
+                continue
+            for i in range(*span):
+                k, p = self.keys[i], out[i]
+                if k in found:
+                    self.have[i] = found[k]
+                elif p is not None and k in got:
+                    self.have[i] = Stored.of(p)
+                else:
+                    self.bad.add(i)  # a miss: done() says what its result gives
+        return out
+
     def done(self, i: int, stored: Stored | None) -> None:
         """Source i's new result (None: not stored); sources come in increasing order."""
         if not self.on:
+            if stored is not None:
+                self.stored.add(self.keys[i])
             return
         if stored is None:
             self.bad.add(i)
         else:
             self.have[i] = stored
             self.bad.discard(i)
+            self.stored.add(self.keys[i])
         while self.next < len(self.spans) and self.spans[self.next][1] <= i + 1:
             self._write(self.next)
 
@@ -422,9 +525,14 @@ class _Segments:
                 self._write(self.next)
             self._flush()
 
-    def prune(self) -> None:
-        """Forget the segments this build did not use (all of them on a small site)."""
-        self.store.prune(self.NS, self.written)
+    def prune(self, known: Iterable[str] | None = None) -> None:
+        """Forget the segments this build did not use (all of them on a small site);
+        ``known``: all the store holds is these (a session's last build's) and this
+        build's own, so only those of them this build did not use are forgotten."""
+        if known is None:
+            self.store.prune(self.NS, self.written)
+        else:
+            self.store.forget(self.NS, set(known).difference(self.written))
 
 
 class _Storing:
@@ -499,6 +607,7 @@ class SourceKeys:
         summary_cfg: SummaryConfig,
         digests: Digests,
         tables: dict[str, frozenset[str]] | None = None,
+        memo: dict[str, tuple[tuple[object, ...], str]] | None = None,
     ) -> None:
         self.defaults, self.digests = defaults, digests
         self.tables = {f: cache.key(sorted(t)) for f, t in (tables or {}).items()}
@@ -513,21 +622,36 @@ class SourceKeys:
             _static_files(content.root),
         )
         self.folders: dict[str, str] = {}  # folder -> key of its merged defaults
+        # A session's keys by source path with what they were made of (see Kept): the
+        # same parts, the same key (not hashed again); ``made`` gets this build's
+        self.memo: dict[str, tuple[tuple[object, ...], str]] | None = memo
+        self.made: dict[str, tuple[tuple[object, ...], str]] | None = (
+            {} if memo is not None else None
+        )
 
     def of(self, src: SourceFile) -> str:
         try:
-            stat = src.path.stat()
+            stat = os.stat(src.path)
             digest = self.digests.of(src, stat)
         except OSError:
             return "unreadable:" + src.rel  # never stored: the error is re-reported each time
+        suffix = os.path.splitext(src.rel)[1].lower()  # (Path.suffix's, on the name)
         # scraped text infers dates from the file's time when it says none
-        extra = stat.st_mtime_ns if src.path.suffix.lower() in (".txt", ".html", ".htm") else 0
+        extra = stat.st_mtime_ns if suffix in (".txt", ".html", ".htm") else 0
         folder = src.rel.rpartition("/")[0]
         fk = self.folders.get(folder)
         if fk is None:
             fk = self.folders[folder] = cache.key(load.defaults_for(src.rel, self.defaults))
-        table = self.tables.get(folder, "") if src.path.suffix.lower() == ".txt" else ""
-        return cache.quick_key(self.base, src.rel, src.shown, digest, extra, fk, table)
+        table = self.tables.get(folder, "") if suffix == ".txt" else ""
+        parts = (self.base, src.shown, digest, extra, fk, table)
+        last = self.memo.get(src.rel) if self.memo is not None else None
+        if last is not None and last[0] == parts:
+            key = last[1]
+        else:
+            key = cache.quick_key(self.base, src.rel, src.shown, digest, extra, fk, table)
+        if self.made is not None:
+            self.made[src.rel] = (parts, key)
+        return key
 
 
 def _static_files(root: Path) -> list[str]:

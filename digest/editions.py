@@ -96,9 +96,18 @@ class News:
 
     @classmethod
     def make(
-        cls, entries: Sequence[Entry], stories: Stories, cfg: EditionsConfig, site: SiteConfig
+        cls,
+        entries: Sequence[Entry],
+        stories: Stories,
+        cfg: EditionsConfig,
+        site: SiteConfig,
+        kept: Kept | None = None,
+        keep: list[Kept] | None = None,
     ) -> News:
-        return cls(stories, editions(entries, stories, cfg, site), cfg.front_days)
+        """``kept``: the editions of a session's last build (see Kept); ``keep`` gets
+        this build's."""
+        eds = editions(entries, stories, cfg, site, kept, keep)
+        return cls(stories, eds, cfg.front_days)
 
     @classmethod
     def without_stories(
@@ -138,10 +147,45 @@ def _outlet(e: Entry) -> str:
     return e.article.source or ""
 
 
+@dataclass(frozen=True)
+class Kept:
+    """The editions of a session's last build (see digest.build.Session), for the
+    next: each edition by key, with the stories and entries of its period it was made
+    from (objects: compared by identity), under the settings it was made with."""
+
+    made_for: tuple[str, str]  # (period, date format)
+    editions: dict[str, tuple[tuple[tuple[Story, tuple[Entry, ...]], ...], Edition]]
+
+
+def _same_items(
+    a: tuple[tuple[Story, tuple[Entry, ...]], ...], b: tuple[tuple[Story, tuple[Entry, ...]], ...]
+) -> bool:
+    """The same stories with the same entries (the same objects), in the same order."""
+    if len(a) != len(b):
+        return False
+    for (s1, e1), (s2, e2) in zip(a, b, strict=True):
+        if s1 is not s2 or len(e1) != len(e2):
+            return False
+        for x, y in zip(e1, e2, strict=True):
+            if x is not y:
+                return False
+    return True
+
+
 def editions(
-    entries: Sequence[Entry], stories: Stories, cfg: EditionsConfig, site: SiteConfig
+    entries: Sequence[Entry],
+    stories: Stories,
+    cfg: EditionsConfig,
+    site: SiteConfig,
+    kept: Kept | None = None,
+    keep: list[Kept] | None = None,
 ) -> tuple[Edition, ...]:
-    """Every edition of the site, newest first."""
+    """Every edition of the site, newest first.  ``kept``: a session's last build's (an
+    edition whose period has the same stories and entries, and the same neighbours, is
+    the same Edition object); ``keep`` gets this build's."""
+    made_for = (cfg.period, site.date_format)
+    before = kept.editions if kept is not None and kept.made_for == made_for else {}
+    now: dict[str, tuple[tuple[tuple[Story, tuple[Entry, ...]], ...], Edition]] = {}
     by_period: dict[str, dict[str, list[Entry]]] = {}
     of = stories.of
     keys: dict[date, str] = {}  # day -> its period's key (a period is made of whole days)
@@ -163,7 +207,15 @@ def editions(
             told[story.slug] = [e]
     by_slug = {s.slug: s for s in stories.all}
     made: list[tuple[str, str, datetime, tuple[EditionItem, ...]]] = []
+    inputs: list[tuple[tuple[Story, tuple[Entry, ...]], ...]] = []
     for key in sorted(by_period, reverse=True):
+        given = tuple((by_slug[slug], tuple(got)) for slug, got in by_period[key].items())
+        inputs.append(given)
+        last = before.get(key)
+        if last is not None and _same_items(last[0], given):
+            ed = last[1]
+            made.append((key, ed.label, ed.updated, ed.items))
+            continue
         items = []
         for slug, got in by_period[key].items():
             if len(got) > 1:  # (most stories have one article in a period: nothing to sort)
@@ -183,19 +235,24 @@ def editions(
     for i, (key, name, newest, ranked) in enumerate(made):
         newer = made[i - 1] if i > 0 else None
         older = made[i + 1] if i + 1 < len(made) else None
-        out.append(
-            Edition(
-                key,
-                name,
-                f"editions/{key}/",
-                newest,
-                ranked,
-                f"editions/{older[0]}/" if older else None,
-                f"editions/{newer[0]}/" if newer else None,
-                older[1] if older else None,
-                newer[1] if newer else None,
-            )
+        ed = Edition(
+            key,
+            name,
+            f"editions/{key}/",
+            newest,
+            ranked,
+            f"editions/{older[0]}/" if older else None,
+            f"editions/{newer[0]}/" if newer else None,
+            older[1] if older else None,
+            newer[1] if newer else None,
         )
+        last = before.get(key)
+        if last is not None and last[1].items is ranked and last[1] == ed:
+            ed = last[1]  # (the same items, the same neighbours: the same edition)
+        out.append(ed)
+        now[key] = (inputs[i], ed)
+    if keep is not None:
+        keep.append(Kept(made_for, now))
     return tuple(out)
 
 

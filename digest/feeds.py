@@ -25,6 +25,7 @@ import json
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from typing import Any
@@ -115,14 +116,30 @@ def entry_record(e: Entry, site: SiteConfig) -> dict[str, Any]:
     return out
 
 
-def articles_json(entries: Sequence[Entry], site: SiteConfig) -> Page:
-    """public/articles.json: the digest as data, newest first."""
+def articles_json(
+    entries: Sequence[Entry],
+    site: SiteConfig,
+    kept: dict[str, tuple[Entry, bytes]] | None = None,
+    keep: dict[str, tuple[Entry, bytes]] | None = None,
+) -> Page:
+    """public/articles.json: the digest as data, newest first.  ``kept``: each entry's
+    line as a session's last build wrote it (by slug, with the entry: the same object,
+    the same line); ``keep`` gets this build's."""
     head = {"version": ARTICLES_JSON_VERSION, "title": site.title, "base_url": site.base_url}
     # One article a line: readable and diffable, and written by msgspec's encoder
     # (json.dumps with indent goes through the pure-Python encoder: 10x slower at 10k).
     enc = msgspec.json.Encoder()
     base = site.base_path
-    lines = [enc.encode(_record(e, base)) for e in entries]
+    if kept is None and keep is None:
+        lines = [enc.encode(_record(e, base)) for e in entries]
+    else:
+        lines = []
+        for e in entries:
+            last = kept.get(e.article.slug) if kept is not None else None
+            line = last[1] if last is not None and last[0] is e else enc.encode(_record(e, base))
+            lines.append(line)
+            if keep is not None:
+                keep[e.article.slug] = (e, line)
     data = enc.encode(head)[:-1] + b',"articles":['
     data += (b"\n" + b",\n".join(lines) + b"\n" if lines else b"") + b"]}\n"
     return Page("articles.json", data, "articles.json")
@@ -358,19 +375,46 @@ def json_feed(feed: _Feed) -> bytes:
 
 
 def feeds_for(
-    entries: Sequence[Entry], site: SiteConfig, folder: str = "", name: str | None = None
+    entries: Sequence[Entry],
+    site: SiteConfig,
+    folder: str = "",
+    name: str | None = None,
+    kept: Kept | None = None,
+    keep: Kept | None = None,
 ) -> list[Page]:
-    """The three feeds of one folder ("" for the whole site)."""
+    """The three feeds of one folder ("" for the whole site).  ``kept``: a session's last
+    build's feeds (a folder whose newest entries are the same objects, with the same
+    ``updated``, has the same feeds); ``keep`` gets this build's."""
     feed = _Feed(site, entries, folder, name)
     source = f"feeds ({folder or 'site'})"
-    return [
-        Page(folder + "feed.xml", atom(feed), source),
-        Page(folder + "rss.xml", rss(feed), source),
-        Page(folder + "feed.json", json_feed(feed), source),
-    ]
+    shown = (feed.title, feed.updated, *feed.entries)
+    last = kept.feeds.get(folder) if kept is not None else None
+    if last is not None and _same(last[0], shown):
+        pages = last[1]
+    else:
+        pages = [
+            Page(folder + "feed.xml", atom(feed), source),
+            Page(folder + "rss.xml", rss(feed), source),
+            Page(folder + "feed.json", json_feed(feed), source),
+        ]
+    if keep is not None:
+        keep.feeds[folder] = (shown, pages)
+    return pages
 
 
-def section_feeds(entries: Sequence[Entry], site: SiteConfig) -> list[Page]:
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """The same entries (objects), title and date."""
+    return (
+        len(a) == len(b)
+        and a[0] == b[0]
+        and a[1] == b[1]
+        and all(x is y for x, y in zip(a[2:], b[2:], strict=True))
+    )
+
+
+def section_feeds(
+    entries: Sequence[Entry], site: SiteConfig, kept: Kept | None = None, keep: Kept | None = None
+) -> list[Page]:
     sections: dict[str, list[Entry]] = {}
     names: dict[str, str] = {}
     for e in entries:
@@ -380,7 +424,7 @@ def section_feeds(entries: Sequence[Entry], site: SiteConfig) -> list[Page]:
             names.setdefault(a.section_slug, a.section)
     pages: list[Page] = []
     for slug in sorted(sections):
-        pages += feeds_for(sections[slug], site, f"{slug}/", names[slug])
+        pages += feeds_for(sections[slug], site, f"{slug}/", names[slug], kept, keep)
     return pages
 
 
@@ -388,10 +432,16 @@ def section_feeds(entries: Sequence[Entry], site: SiteConfig) -> list[Page]:
 
 
 def sitemap(
-    entries: Sequence[Entry], site: SiteConfig, more: Mapping[str, datetime] | None = None
+    entries: Sequence[Entry],
+    site: SiteConfig,
+    more: Mapping[str, datetime] | None = None,
+    kept: Kept | None = None,
+    keep: Kept | None = None,
 ) -> Page:
     """sitemap.xml: the front page, archive, tag index, sections, tags and articles, and
-    ``more`` pages (story and edition pages: path -> last change)."""
+    ``more`` pages (story and edition pages: path -> last change).  ``kept``: a session's
+    last build's <url> elements (one with the same path and date is the same);
+    ``keep`` gets this build's."""
     newest: dict[str, datetime] = dict(more or {})
 
     def seen(path: str, d: datetime) -> None:
@@ -418,11 +468,19 @@ def sitemap(
     # Written directly (one <url> per page: ElementTree took 0.2 s at 10,000 articles),
     # byte for byte what ElementTree with indent(space=" ") writes.
     out = [f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\">\n"]
+    marks = kept.marks if kept is not None else {}
+    made = keep.marks if keep is not None else None
     for path in sorted(newest, key=lambda p: (p.count("/"), p)):
-        loc = xml_escape(site.absolute_url(path))
-        out.append(
-            f" <url>\n  <loc>{loc}</loc>\n  <lastmod>{_rfc3339(newest[path])}</lastmod>\n </url>\n"
-        )
+        d = newest[path]
+        last = marks.get(path)
+        if last is not None and last[0] == d:
+            element = last[1]
+        else:
+            loc = xml_escape(site.absolute_url(path))
+            element = f" <url>\n  <loc>{loc}</loc>\n  <lastmod>{_rfc3339(d)}</lastmod>\n </url>\n"
+        out.append(element)
+        if made is not None:
+            made[path] = (d, element)
     out.append("</urlset>\n")
     return Page("sitemap.xml", "".join(out).encode("utf-8"), "sitemap")
 
@@ -454,15 +512,39 @@ def host_files(site: SiteConfig) -> list[Page]:
     return pages
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What the feeds keep for the next build of a session (see digest.build.Session),
+    for the site settings they were made with: each entry's articles.json line, each
+    folder's feeds with what they showed, each sitemap <url> element with its date."""
+
+    site: SiteConfig
+    lines: dict[str, tuple[Entry, bytes]] = field(default_factory=dict)
+    feeds: dict[str, tuple[tuple[Any, ...], list[Page]]] = field(default_factory=dict)
+    marks: dict[str, tuple[datetime, str]] = field(default_factory=dict)
+
+
 def feed_pages(
-    entries: Sequence[Entry], site: SiteConfig, more: Mapping[str, datetime] | None = None
+    entries: Sequence[Entry],
+    site: SiteConfig,
+    more: Mapping[str, datetime] | None = None,
+    kept: Kept | None = None,
+    keep: list[Kept] | None = None,
 ) -> list[Page]:
-    """Every data/feed file of the site (``more``: further pages for the sitemap)."""
-    return [
-        articles_json(entries, site),
-        *feeds_for(entries, site),
-        *section_feeds(entries, site),
-        sitemap(entries, site, more),
+    """Every data/feed file of the site (``more``: further pages for the sitemap).
+    ``kept``: a session's last build's (see Kept); ``keep`` gets this build's."""
+    if kept is not None and kept.site != site:
+        kept = None
+    now = Kept(site) if keep is not None else None
+    lines = now.lines if now is not None else None
+    pages = [
+        articles_json(entries, site, kept.lines if kept is not None else None, lines),
+        *feeds_for(entries, site, kept=kept, keep=now),
+        *section_feeds(entries, site, kept, now),
+        sitemap(entries, site, more, kept, now),
         robots_txt(site),
         *host_files(site),
     ]
+    if keep is not None and now is not None:
+        keep.append(now)
+    return pages

@@ -35,6 +35,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -788,12 +789,32 @@ def _free(top: str, rel: str) -> bool:
     return True
 
 
-def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Kept:
+    """What publish keeps for the next build of a session (see digest.build.Session):
+    the folder layout (see _layout) of the files it last wrote, made once for a set of
+    paths (an edit changes bytes, not paths).  Nothing about the trees themselves is
+    taken on trust: every build looks at them as a build of a new process does."""
+
+    files: dict[str, str]
+    layout: dict[str, tuple[set[str], set[str]]]  # (read only: shared between builds)
+
+    def layout_of(self, files: dict[str, str]) -> dict[str, tuple[set[str], set[str]]]:
+        """_layout(files), made again only for another set of paths."""
+        if files is self.files or files.keys() == self.files.keys():
+            return self.layout
+        return _layout(files)
+
+
+def publish(
+    pages: Iterable[Page], output: Path, kept: Kept | None = None, keep: list[Kept] | None = None
+) -> tuple[int, int]:
     """Write pages into ``output`` atomically; returns (files, files whose bytes changed).
 
     The new site is prepared in a second tree beside the output (see
     :func:`staging_dir`) and swapped in with one atomic exchange; only files
-    whose bytes changed are written, and nothing is deleted in bulk.
+    whose bytes changed are written, and nothing is deleted in bulk.  ``kept``: what
+    a session's last build kept (see Kept); ``keep`` gets this build's.
     """
     output = target(output)
     if output.exists() and not output.is_dir():
@@ -822,7 +843,7 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         data = _stamps_data(output)
         staging, state, stamps, record = _prepare_staging(output, data)
         # the two trees mostly hold the same files (always, after an edit): one layout
-        layout = _layout(state)
+        layout = kept.layout_of(state) if kept is not None else _layout(state)
         held, swept, trusted = _sweep(staging, state, record, layout)
         problems = Problems()
         touched: set[str] = set()
@@ -860,6 +881,9 @@ def publish(pages: Iterable[Page], output: Path) -> tuple[int, int]:
         # Disk full, permissions, a read-only mount: the previous site is untouched.
         raise BuildError([_write_problem(exc, output)]) from None
     changed = sum(1 for k, h in files.items() if live.get(k) != h)
+    if keep is not None:
+        same = files.keys() == state.keys()
+        keep.append(Kept(files, layout) if same else Kept(state, layout))
     return len(files), changed
 
 

@@ -261,6 +261,113 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     return Vectors(m, df, ind, rows)
 
 
+# Past this share of rows to make again, revectorize leaves it to vectorize (copying the
+# other rows' slices costs more than making them)
+REVECTORIZE_SHARE = 0.125
+
+
+def revectorize(
+    before: Vectors, counts_before: Sequence[TermCounts], counts: Sequence[TermCounts]
+) -> Vectors | None:
+    """vectorize(counts), bit for bit, from ``before`` = vectorize(counts_before) when
+    only a few rows changed (a row's counts are another object): only the rows whose
+    weights can differ are computed (the changed rows, and rows holding a term whose
+    rounded IDF moved or that a changed row made kept or left out, see vectorize), the
+    others are copied.  None when the rows are not the same number, or too many differ."""
+    n = len(counts)
+    if n != len(counts_before) or n != before.matrix.shape[0]:
+        return None
+    changed = [i for i, (a, b) in enumerate(zip(counts, counts_before, strict=True)) if a is not b]
+    if not changed:
+        return before
+    if len(changed) > REVECTORIZE_SHARE * n:
+        return None
+    old_ids = [np.frombuffer(_int32(counts_before[i].ids), dtype=np.int32) for i in changed]
+    new_ids = [np.frombuffer(_int32(counts[i].ids), dtype=np.int32) for i in changed]
+    df = before.df.copy()
+    for ids in old_ids:
+        df[ids] -= 1  # (a row's ids are distinct)
+    for ids in new_ids:
+        df[ids] += 1
+    cand = np.unique(np.concatenate([*old_ids, *new_ids]))
+    moved = cand[
+        (idf_of(before.df[cand], n) != idf_of(df[cand], n))
+        | ((before.df[cand] > 1) != (df[cand] > 1))
+    ]
+    redo = set(changed)
+    if len(moved):
+        mark = np.zeros(1 << DIM_BITS, dtype=bool)
+        mark[moved] = True
+        redo.update(np.unique(before.term_rows[mark[before.term_ids]]).tolist())
+    if len(redo) > REVECTORIZE_SHARE * n:
+        return None
+    rows = np.array(sorted(redo), dtype=np.int64)
+    part = [counts[i] for i in rows.tolist()]
+    lens = np.fromiter((len(c.ids) for c in part), dtype=np.int64, count=len(part))
+    ptr = np.zeros(len(part) + 1, dtype=np.int64)
+    np.cumsum(lens, out=ptr[1:])
+    if ptr[-1]:
+        ind = np.frombuffer(b"".join(_int32(c.ids) for c in part), dtype=np.int32)
+        cnt = np.frombuffer(b"".join(_int32(c.counts) for c in part), dtype=np.int32)
+        cnt = cnt.astype(np.float32)
+    else:
+        ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+    # the rows' weights exactly as vectorize makes them (each row's sums are its own)
+    length = _row_sums(cnt, ptr)
+    val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df, n)[ind]
+    norms = np.sqrt(_row_sums(val * val, ptr))
+    norms[norms == 0] = 1.0
+    val = val / np.repeat(norms, lens)
+    keep = df[ind] > 1
+    own_rows = np.repeat(np.arange(len(part), dtype=np.int64), lens)
+    kept_lens = np.bincount(own_rows[keep], minlength=len(part))
+    kept_ptr = np.zeros(len(part) + 1, dtype=np.int64)
+    np.cumsum(kept_lens, out=kept_ptr[1:])
+    new_val, new_ind = val[keep].astype(np.float32), ind[keep]
+    m = before.matrix
+    data = _splice(m.data, m.indptr, rows, new_val, kept_ptr)
+    indices = _splice(m.indices, m.indptr, rows, new_ind, kept_ptr)
+    row_lens = np.diff(m.indptr)
+    row_lens[rows] = kept_lens
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(row_lens, out=indptr[1:])
+    # the unpruned (term, row) lists: the changed rows' terms replaced
+    all_lens = np.fromiter((len(c.ids) for c in counts), dtype=np.int64, count=n)
+    old_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(before.term_rows, minlength=n), out=old_ptr[1:])
+    ch = np.array(changed, dtype=np.int64)
+    ch_lens = all_lens[ch]
+    ch_ptr = np.zeros(len(ch) + 1, dtype=np.int64)
+    np.cumsum(ch_lens, out=ch_ptr[1:])
+    ch_ids = np.concatenate(new_ids) if new_ids else np.zeros(0, dtype=np.int32)
+    term_ids = _splice(before.term_ids, old_ptr, ch, ch_ids.astype(np.int32), ch_ptr)
+    term_rows = np.repeat(np.arange(n, dtype=np.int32), all_lens)
+    from scipy import sparse
+
+    out = sparse.csr_matrix(
+        (data.astype(np.float32, copy=False), indices.astype(np.int32, copy=False), indptr),
+        shape=(n, 1 << DIM_BITS),
+        dtype=np.float32,
+    )
+    out.has_sorted_indices = True
+    return Vectors(out, df, term_ids, term_rows)
+
+
+def _splice(
+    values: np.ndarray, ptr: np.ndarray, rows: np.ndarray, new: np.ndarray, new_ptr: np.ndarray
+) -> np.ndarray:
+    """``values`` laid out by row (row r is values[ptr[r]:ptr[r + 1]]) with the rows
+    ``rows`` (increasing) replaced by new[new_ptr[k]:new_ptr[k + 1]] each."""
+    pieces = []
+    at = 0
+    for k, r in enumerate(rows.tolist()):
+        pieces.append(values[ptr[at] : ptr[r]])
+        pieces.append(new[new_ptr[k] : new_ptr[k + 1]])
+        at = r + 1
+    pieces.append(values[ptr[at] :])
+    return np.concatenate(pieces) if pieces else values[:0]
+
+
 Neighbours = list[list[tuple[int, float]]]
 
 
@@ -465,6 +572,7 @@ def update_top_k(
     r_idx = np.array(sorted(touched), dtype=np.int64)
     redo = set(r_idx.tolist())
     mt: sparse.csr_matrix | None = None
+    result = list(old_result)  # (rows not redone are the old lists, never changed)
     if len(r_idx):
         # The term -> rows index (the matrix transposed, ~40 ms at 10,000 articles) makes
         # each row's scores cost its terms' postings, not a pass over the whole matrix
@@ -474,20 +582,77 @@ def update_top_k(
         # each row's best score against the touched rows, in the new vectors
         best_new = np.full(n, -np.inf, dtype=np.float32)
         step = max(1, block_bytes // (8 * max(n, 1)))
+        whole: np.ndarray | None = None  # every row's scores against them, when one block
         for start in range(0, len(r_idx), step):
             cols = r_idx[start : start + step]
             s = _block_scores(new.matrix[cols], mt).T
             np.round(s, 6, out=s)
             s[cols, np.arange(len(cols))] = -1.0
             np.maximum(best_new, s.max(axis=1), out=best_new)
-        redo.update(_rows_to_redo(old_result, r_idx, best_new, k, min_score).tolist())
-    result = [list(x) for x in old_result]
+            if len(cols) == len(r_idx) and len(r_idx) <= MERGE_TOUCHED:
+                whole = s
+        others = _rows_to_redo(old_result, r_idx, best_new, k, min_score).tolist()
+        if whole is None:
+            redo.update(others)
+        else:
+            redo.update(_merge(result, others, r_idx, whole, k, min_score, keys))
     rows = np.array(sorted(redo), dtype=np.int64)
     for r, lst in zip(
         rows.tolist(), _rows_top_k(new, rows, k, min_score, keys, mt=mt), strict=True
     ):
         result[r] = lst
     return result
+
+
+# Up to this many touched rows, an untouched row's new list is found from its old one and
+# its scores against the touched rows when that is exact (see _merge), not recomputed
+MERGE_TOUCHED = 64
+
+
+def _merge(
+    result: Neighbours,
+    rows: Sequence[int],
+    touched: np.ndarray,
+    scores: np.ndarray,
+    k: int,
+    min_score: float,
+    keys: Sequence[str],
+) -> list[int]:
+    """The new lists of untouched ``rows`` from their old lists (in ``result``, replaced
+    there) and their new ``scores`` against the ``touched`` rows (n x len(touched),
+    rounded as top_k rounds them); returns the rows this cannot settle (to recompute).
+
+    Exact: an untouched row's scores against the other untouched rows are unchanged, so
+    its old list less the touched rows holds, in order, the best of those rows; any row
+    not in its old list ranks after the list's last entry (in top_k's order: score, then
+    key), or falls below the threshold.  Merged with the touched rows' new scores, the
+    first ``k`` are the new list when the old list had room (every row above the
+    threshold was in it) or when its new last entry ranks no lower than the old last."""
+    is_touched = np.zeros(scores.shape[0], dtype=bool)
+    is_touched[touched] = True
+    cols = touched.tolist()
+    floor = np.float32(min_score)
+    hard = []
+    for r in rows:
+        old = result[r]
+        got = scores[r]
+        ok = got >= floor if min_score > 0 else got > 0
+        cands = [(j, sc) for j, sc in old if not is_touched[j]]
+        cands += [
+            (cols[c], round(v, 6))
+            for c, v in zip(ok.nonzero()[0].tolist(), got[ok].tolist(), strict=True)
+        ]
+        cands.sort(key=lambda js: (-js[1], keys[js[0]]))
+        new = cands[:k]
+        if (
+            len(old) >= k
+            and old
+            and (len(new) < k or (-new[-1][1], keys[new[-1][0]]) > (-old[-1][1], keys[old[-1][0]]))
+        ):
+            hard.append(r)  # a row outside its old list may come before the new last
+            continue
+        result[r] = new
+    return hard
 
 
 def _rows_to_redo(
@@ -567,8 +732,10 @@ def related_links(
     counts: Sequence[TermCounts] | None = None,
     neighbours: Neighbours | None = None,
     vectors: Vectors | None = None,
+    only: Sequence[int] | None = None,
 ) -> dict[str, tuple[RelatedLink, ...]]:
-    """slug -> related links (pinned slugs first, then the most similar)."""
+    """slug -> related links (pinned slugs first, then the most similar); ``only``: of
+    these rows only (none with pinned links)."""
     by_slug = {a.slug: i for i, a in enumerate(articles)}
     keys = [a.slug for a in articles]
     if vectors is None and (neighbours is None or any(a.pinned_related for a in articles)):
@@ -579,7 +746,9 @@ def related_links(
     result: dict[str, tuple[RelatedLink, ...]] = {}
     slugs = [a.slug for a in articles]
     count = cfg.count
-    for i, a in enumerate(articles):
+    rows = range(len(articles)) if only is None else only
+    for i in rows:
+        a = articles[i]
         if not a.pinned_related:  # the usual case: the first ``count`` distinct others
             head = neighbours[i][: max(count, 0)]
             firsts = [slugs[j] for j, _ in head]
@@ -643,6 +812,22 @@ def explain_pair(
 # ---------------------------------------------------------------- state between builds
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What the related stage keeps for the next build of a session (see
+    digest.build.Session): the state it keeps in the store, as it is used (no decoding
+    of neighbour lists again), the articles it was made for and their links."""
+
+    state_key: str
+    previous: Previous
+    saved: Saved | None  # the neighbour lists as stored (None: not stored by this process)
+    articles: tuple[Article, ...]
+    own: Neighbours  # each row's candidates for its links (see site_links)
+    links: dict[str, tuple[RelatedLink, ...]]
+    vectors: Vectors | None = None  # made from ``counts`` (None: not made by this process)
+    counts: tuple[TermCounts, ...] = ()
+
+
 def site_links(
     articles: Sequence[Article],
     counts: Sequence[TermCounts],
@@ -651,6 +836,8 @@ def site_links(
     store: cache.Cache,
     jobs: int | None = None,
     wide: int = 0,
+    kept: Kept | None = None,
+    keep: list[Kept] | None = None,
 ) -> SiteLinks:
     """Related links for all articles, keeping this build's state for the next.
 
@@ -668,7 +855,10 @@ def site_links(
     keys = [a.slug for a in articles]
     lists = _lists_config(cfg, wide)
     state_key = cache.key("related-state", cache.fingerprint(), lists)
-    previous = _load_state(store, state_key)
+    if kept is not None and kept.state_key == state_key:
+        previous: Previous | None = kept.previous
+    else:
+        previous, kept = _load_state(store, state_key), None
     vectors = None
     if (
         previous is not None
@@ -676,15 +866,74 @@ def site_links(
         and previous.sigs == tuple(source_keys)
     ):
         neighbours = previous.neighbours
+        now, saved = previous, kept.saved if kept is not None else None
     else:
-        vectors = vectorize(counts)
+        if kept is not None and kept.vectors is not None:
+            vectors = revectorize(kept.vectors, kept.counts, counts)
+        if vectors is None:
+            vectors = vectorize(counts)
         neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs)
-        _save_state(store, state_key, keys, source_keys, vectors.df, neighbours)
+        last = kept.saved if kept is not None else None
+        saved = _save_state(store, state_key, keys, source_keys, vectors.df, neighbours, last)
+        now = Previous(tuple(keys), tuple(source_keys), vectors.df, neighbours)
     own = neighbours
     if lists != cfg:  # the related links' own lists: the head of the wide ones
-        own = [[js for js in row if js[1] >= cfg.min_score][: cfg.count] for row in neighbours]
+        old = kept.own if kept is not None and len(kept.own) == len(neighbours) else None
+        before = previous.neighbours if old is not None and previous is not None else None
+        own = [
+            old[i]  # (the same list: its head is the same)
+            if old is not None and before is not None and row is before[i]
+            else [js for js in row if js[1] >= cfg.min_score][: cfg.count]
+            for i, row in enumerate(neighbours)
+        ]
     # (vectors are made there only when a pinned link needs its similarity)
-    return SiteLinks(related_links(articles, cfg, counts, own, vectors), neighbours)
+    if kept is not None:
+        links = _links_again(articles, cfg, counts, own, kept)
+    else:
+        links = related_links(articles, cfg, counts, own, vectors)
+    if keep is not None:
+        made: tuple[Vectors | None, tuple[TermCounts, ...]]
+        if vectors is not None:
+            made = (vectors, tuple(counts))
+        elif kept is not None:  # (nothing changed: the last build's are these rows')
+            made = (kept.vectors, kept.counts)
+        else:
+            made = (None, ())
+        keep.append(Kept(state_key, now, saved, tuple(articles), own, links, *made))
+    table = (saved.idx, saved.scores) if saved is not None else None
+    return SiteLinks(links, neighbours, table)
+
+
+def _links_again(
+    articles: Sequence[Article],
+    cfg: RelatedConfig,
+    counts: Sequence[TermCounts],
+    own: Neighbours,
+    kept: Kept,
+) -> dict[str, tuple[RelatedLink, ...]]:
+    """related_links(), reusing the last build's links of every article whose candidate
+    list is the same and whose candidates are the same articles (the same objects: their
+    slug, title and URL are unchanged) in the same rows; pinned links are made again."""
+    before = kept.articles
+    if len(before) != len(articles) or len(kept.own) != len(own):
+        return related_links(articles, cfg, counts, own)
+    changed = {i for i, (a, b) in enumerate(zip(articles, before, strict=True)) if a is not b}
+    redo = [
+        i
+        for i, row in enumerate(own)
+        if i in changed
+        or articles[i].pinned_related
+        or (row is not kept.own[i] and row != kept.own[i])
+        or (changed and not changed.isdisjoint([j for j, _ in row]))
+    ]
+    if any(articles[i].pinned_related for i in redo):
+        return related_links(articles, cfg, counts, own)
+    links = dict(kept.links)
+    for i in changed:  # (an article's slug may be new: its old links are not kept)
+        links.pop(before[i].slug, None)
+    links.update(related_links(articles, cfg, counts, own, only=redo) if redo else {})
+    # in article order, as related_links makes them
+    return {a.slug: links[a.slug] for a in articles}
 
 
 WIDE_MIN_SCORE = 0.04  # the lowest score kept in wide lists (story grouping's floor)
@@ -706,6 +955,8 @@ class SiteLinks:
     # row i's most similar rows [(j, score)], best first (rows = input order): up to
     # max(count, wide) of them (see site_links), the links' candidates being the first
     neighbours: Neighbours
+    # the same lists as n x k arrays of rows (-1 pad) and scores (0 pad), when made
+    table: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -728,12 +979,32 @@ def _save_state(
     sigs: Sequence[str],
     df: np.ndarray,
     neighbours: Neighbours,
-) -> None:
+    last: Saved | None = None,
+) -> Saved:
+    """Store the state; returns the neighbour lists as the arrays stored.  ``last``:
+    those of the last build of a session, whose lists are the rows of ``neighbours``
+    that are the same objects: only the other rows are laid out again."""
+    n = len(neighbours)
     k = max((len(row) for row in neighbours), default=0)
-    pad = [(-1, 0.0)] * k
-    flat = [pair for row in neighbours for pair in (row + pad[len(row) :])]
-    idx = np.array([j for j, _ in flat], dtype="<i4")
-    scores = np.array([sc for _, sc in flat], dtype="<f8")
+    if last is not None and last.rows is not None and len(last.rows) == n and last.k == k:
+        redo = [i for i, row in enumerate(neighbours) if row is not last.rows[i]]
+        idx, scores = last.idx.copy(), last.scores.copy()
+    else:
+        redo = list(range(n))
+        idx, scores = np.full((n, k), -1, dtype="<i4"), np.zeros((n, k), dtype="<f8")
+    if redo:
+        part = [neighbours[i] for i in redo]
+        lens = np.fromiter((len(row) for row in part), dtype=np.int64, count=len(part))
+        total = int(lens.sum())
+        flat = np.fromiter(
+            (x for row in part for pair in row for x in pair), dtype=np.float64, count=2 * total
+        )
+        there = np.arange(k) < lens[:, None]  # row-major: the pairs in the order listed
+        block_idx = np.full((len(part), k), -1, dtype="<i4")
+        block_scores = np.zeros((len(part), k), dtype="<f8")
+        block_idx[there] = flat[0::2].astype("<i4")
+        block_scores[there] = flat[1::2]
+        idx[redo], scores[redo] = block_idx, block_scores
     terms = np.flatnonzero(df).astype("<i4")  # df is mostly zeros: kept as (term, count)
     state = _State(
         tuple(keys),
@@ -745,7 +1016,20 @@ def _save_state(
         df[terms].astype("<i4").tobytes(),
     )
     store.put("related-state", state_key, state)
-    store.prune("related-state", [state_key])
+    if last is None:  # (a session's later builds keep the one key: nothing else to prune)
+        store.prune("related-state", [state_key])
+    return Saved(k, idx, scores, neighbours)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The neighbour lists as last stored: n x k arrays, and the lists they were made
+    from (None: not known)."""
+
+    k: int
+    idx: np.ndarray
+    scores: np.ndarray
+    rows: Neighbours | None
 
 
 def _load_state(store: cache.Cache, state_key: str) -> Previous | None:

@@ -214,11 +214,19 @@ class _Job:
     # takes it as it is; the tag index, the editions index of 3,000 lines), and for a
     # template known to show less of its context (see archive_key)
     keyed: Any = None
+    # What the page shows, as objects compared by identity with the last build's of a
+    # session (see Kept): the same objects, the same key (not made again)
+    deps: tuple[Any, ...] | None = None
 
     @property
     def out(self) -> str:
         """The output file ("world/" -> "world/index.html")."""
-        return self.path + "index.html" if self.path.endswith("/") or self.path == "" else self.path
+        return _out(self.path)
+
+
+def _out(path: str) -> str:
+    """The output file of a page path ("world/" -> "world/index.html")."""
+    return path + "index.html" if path.endswith("/") or path == "" else path
 
 
 class Renderer:
@@ -243,6 +251,7 @@ class Renderer:
         store: cache.Cache | None = None,
         live: Path | None = None,
         jobs: int | None = 1,
+        kept: Kept | None = None,
     ) -> None:
         self.theme, self.site = theme, site
         self.extra = extra or {}
@@ -250,13 +259,21 @@ class Renderer:
         self._base: str | None = None
         self.previous: dict[str, tuple[str, str]] = {}  # path -> (key, sha256), last build
         self.state: dict[str, tuple[str, str]] = {}  # the same, this build
-        if store is not None:
+        self.kept = kept if store is not None else None
+        # path -> (what its page showed, by identity (see _Job.deps), its key), this build
+        self.deps: dict[str, tuple[tuple[Any, ...], str]] = {}
+        self.entries: dict[str, Entry] = {}  # by slug: what the pages were made from
+        if self.kept is not None:
+            self.previous = self.kept.state
+        elif store is not None:
             got = store.get(_STATE_NS, _STATE_KEY, dict[str, tuple[str, str]])
             self.previous = got or {}
 
-    def pages(self, jobs: Sequence[_Job]) -> Iterator[Page]:
+    def pages(self, jobs: Sequence[_Job | _Again]) -> Iterator[Page]:
         """A page for each job, in order; those whose key changed are rendered (in worker
-        processes when there are many), the others passed on without their bytes."""
+        processes when there are many), the others passed on without their bytes.  An
+        _Again (a page of a session's last build, unchanged) is made a job only when its
+        page must be rendered."""
         keys: list[str | None] = []
         outs: list[str] = []
         kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
@@ -264,35 +281,76 @@ class Renderer:
         memo: dict[int, tuple[Any, Any]] = {}
         base = self._base_key() if self.store is not None else ""
         previous = self.previous
+        known = self.kept.deps if self.kept is not None and self.kept.base == base else {}
+        deps_now = self.deps
+        resolved: list[_Job | _Again] = []
         for job in jobs:
             key = prev = None
+            if type(job) is _Again:
+                out, key = job.out, job.key
+                prev = previous.get(out)
+                deps_now[out] = (job.deps, key)
+                if prev is None or prev[0] != key:
+                    job = job.make()  # (its page is rendered: the whole job is needed)
+                    prev = None
+                    todo.append(job)
+                resolved.append(job)
+                keys.append(key)
+                outs.append(out)
+                kept.append(prev)
+                continue
+            assert isinstance(job, _Job)
             out = job.out
             if self.store is not None:
-                if job.keyed is not None:
-                    key = _digest([base, job.template, job.path, job.keyed])
+                if job.deps is not None:
+                    last = known.get(out)
+                    if last is not None and _same(last[0], job.deps):
+                        key = last[1]
+                if key is not None:
+                    pass
+                elif job.keyed is not None:
+                    keyed = job.keyed
+                    if type(keyed) is _Lazy:
+                        keyed = keyed.value()
+                    if keyed is not None:
+                        key = _digest([base, job.template, job.path, keyed])
+                    else:  # (an entry without a key: the context decides)
+                        key = _page_key(base, job.template, job.path, job.context, memo)
                 else:
                     key = _page_key(base, job.template, job.path, job.context, memo)
                 if key is not None:
                     prev = previous.get(out)
+                    if job.deps is not None:
+                        deps_now[out] = (job.deps, key)
             if prev is None or prev[0] != key:
                 prev = None
                 todo.append(job)
+            resolved.append(job)
             keys.append(key)
             outs.append(out)
             kept.append(prev)
         rendered = self._render_all(todo)
         state = self.state
-        for job, out, key, prev in zip(jobs, outs, keys, kept, strict=True):
+        for job, out, key, prev in zip(resolved, outs, keys, kept, strict=True):
             if prev is None:
+                assert isinstance(job, _Job)
                 data = next(rendered)
                 digest = hashlib.sha256(data).hexdigest()
                 if key is not None:
                     state[out] = (key, digest)
                 yield Page(out, data, job.source, digest)
+            elif type(job) is _Again:
+                state[out] = prev
+                fetch = functools.partial(self._bytes_again, job, prev[1])
+                yield Page(out, None, job.source, prev[1], fetch)
             else:
+                assert isinstance(job, _Job)
                 state[out] = prev
                 fetch = functools.partial(self._bytes, job, prev[1])
                 yield Page(out, None, job.source, prev[1], fetch)
+
+    def _bytes_again(self, again: _Again, digest: str) -> bytes:
+        return self._bytes(again.make(), digest)
 
     def _render_all(self, jobs: list[_Job]) -> Iterator[bytes]:
         workers = pool.workers(self.jobs)
@@ -347,6 +405,12 @@ class Renderer:
         if self.store is not None:
             self.store.put(_STATE_NS, _STATE_KEY, self.state)
 
+    def kept_now(self) -> Kept | None:
+        """What this build keeps for the next of a session (after flush)."""
+        if self.store is None:
+            return None
+        return Kept(self._base_key(), self.state, self.deps, self.entries)
+
     def listing(
         self, template: str, base: str, entries: Sequence[Entry], **context: Any
     ) -> list[_Job]:
@@ -356,8 +420,64 @@ class Renderer:
         for n, chunk in enumerate(chunks, 1):
             pager = Pager(n, len(chunks), base)
             ctx = {"entries": chunk, "pager": pager, **context}
-            jobs.append(_Job(template, pager.path(n), template, ctx))
+            # (context: plain values; the same entries, the same page)
+            plain = [x for kv in sorted(context.items()) for x in kv]
+            deps = (template, n, len(chunks), *plain, *chunk)
+            jobs.append(_Job(template, pager.path(n), template, ctx, deps=deps))
         return jobs
+
+
+class _Lazy:
+    """A page identity made when first asked for (then kept: shared by several pages)."""
+
+    __slots__ = ("make", "made", "done")
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make, self.made, self.done = make, None, False
+
+    def value(self) -> Any:
+        if not self.done:
+            self.made, self.done = self.make(), True
+        return self.made
+
+
+@dataclass(slots=True)
+class _Again:
+    """A page of a session's last build whose inputs are the same objects now (see
+    render_site): its key is known, and its job is made (``make``) only if its bytes
+    are needed."""
+
+    out: str
+    source: str
+    key: str
+    deps: tuple[Any, ...]
+    make: Callable[[], _Job]
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What render keeps for the next build of a session (see digest.build.Session):
+    every page's key and sha256 (what the store keeps, as used), and for the pages made
+    from objects (see _Job.deps) those objects with the key they gave, under the part
+    of every key that is common to all pages (``base``)."""
+
+    base: str
+    state: dict[str, tuple[str, str]]
+    deps: dict[str, tuple[tuple[Any, ...], str]]
+    entries: dict[str, Entry]  # the entries the pages were made from, by slug
+
+
+def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    """The same objects (plain values: equal ones), in the same order."""
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x is not y and (type(x) not in _PLAIN or type(y) is not type(x) or x != y):
+            return False
+    return True
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _render_span(span: tuple[int, int]) -> list[bytes]:
@@ -547,14 +667,18 @@ def render_site(
     live: Path | None = None,
     jobs: int | None = 1,
     news: News | None = None,
+    kept: Kept | None = None,
+    keep: list[Kept] | None = None,
 ) -> Iterator[Page]:
     """Every HTML page of the site, plus the theme's static files, one at a time.
 
     ``store`` (a digest.cache.Cache) keeps what the last build's pages were, so
     unchanged pages are not rendered again (see Renderer); ``live`` is the output
-    folder; ``jobs`` the worker processes to render with (None: all cores).
+    folder; ``jobs`` the worker processes to render with (None: all cores).  ``kept``:
+    what a session's last build kept (see Kept); ``keep`` gets this build's, once every
+    page is made.
     """
-    r = Renderer(theme, site, extra, store, live, jobs)
+    r = Renderer(theme, site, extra, store, live, jobs, kept)
     sections: dict[str, list[Entry]] = defaultdict(list)
     section_names: dict[str, str] = {}
     tags: dict[str, list[Entry]] = defaultdict(list)
@@ -577,10 +701,11 @@ def render_site(
     r.extra = {**r.extra, "sections": nav}
 
     news = news or News.without_stories(entries, site)
-    work = [front_page(entries, news, nav)]
+    work: list[_Job | _Again] = [front_page(entries, news, nav)]
     by_slug = {e.article.slug: e for e in entries}
     stories: dict[int, Any] = {}  # id(story) -> its identity (see article_ident)
-    for e in entries:
+
+    def article_job(e: Entry) -> _Job:
         a = e.article
         story = news.stories.story_of(a.slug)
         related = [by_slug[r.slug] for r in e.related if r.slug in by_slug]
@@ -593,8 +718,37 @@ def render_site(
             "related_entries": related,
         }
         keyed = article_ident(e, story, related, stories) if e.key else None
-        work.append(_Job("article.html", a.url, a.path, ctx, keyed=keyed))
-    work += news_pages(entries, news, site, stories)
+        deps = (e, story, *related)
+        return _Job("article.html", a.url, a.path, ctx, keyed=keyed, deps=deps)
+
+    # A session's rebuild (see Kept): an article page whose entry and story are the same
+    # objects as in the last build, and none of whose related entries changed, is that
+    # build's page again (its job is made only if its bytes are needed).
+    kept = r.kept if r.kept is not None and r.kept.base == r._base_key() else None
+    if kept is not None:
+        before = kept.entries
+        changed = {s for s, e in by_slug.items() if before.get(s) is not e}
+        changed.update(before.keys() - by_slug.keys())
+        last_deps = kept.deps
+        of = news.stories.story_of
+        for e in entries:
+            a = e.article
+            out = _out(a.url)
+            last = last_deps.get(out)
+            if (
+                last is not None
+                and last[0][0] is e
+                and last[0][1] is of(a.slug)
+                and (not changed or changed.isdisjoint([x.slug for x in e.related]))
+            ):
+                make = functools.partial(article_job, e)
+                work.append(_Again(out, a.path, last[1], last[0], make))
+            else:
+                work.append(article_job(e))
+    else:
+        work.extend(article_job(e) for e in entries)
+    r.entries = by_slug
+    work += news_pages(entries, news, site, stories, kept.deps if kept is not None else None)
     for s in sorted(sections):
         work += r.listing(
             "list.html",
@@ -624,6 +778,10 @@ def render_site(
     yield from r.pages(work)
     yield from static_pages(theme.static_dirs)
     r.flush()
+    if keep is not None:
+        now = r.kept_now()
+        if now is not None:
+            keep.append(now)
 
 
 FRONT_SECTION_LINKS = 4  # latest articles per section block on the front page
@@ -668,38 +826,67 @@ def front_page(
 
 
 def news_pages(
-    entries: Sequence[Entry], news: News, site: SiteConfig, stories: dict[int, Any] | None = None
-) -> list[_Job]:
+    entries: Sequence[Entry],
+    news: News,
+    site: SiteConfig,
+    stories: dict[int, Any] | None = None,
+    known: dict[str, tuple[tuple[Any, ...], str]] | None = None,
+) -> list[_Job | _Again]:
     """Story pages, edition pages with their email edition, and the editions index
-    (``stories``: id(story) -> its identity, as far as made, see article_ident)."""
+    (``stories``: id(story) -> its identity, as far as made, see article_ident;
+    ``known``: the pages of a session's last build with what they were made from and
+    their keys, see Kept.deps)."""
     by_slug = {e.article.slug: e for e in entries}
     stories = {} if stories is None else stories
-    work = []
+    work: list[_Job | _Again] = []
     for s in news.stories.pages:
-        ctx = {
-            "story": s,
-            "entries": [by_slug[a] for a in s.articles],
-            "title": s.title,
-            "kind": "story",
-        }
-        work.append(_Job("story.html", s.url, f"story {s.slug}", ctx))
+        members = [by_slug[a] for a in s.articles]
+        ctx = {"story": s, "entries": members, "title": s.title, "kind": "story"}
+        deps = ("story.html", s, *members)
+        work.append(_Job("story.html", s.url, f"story {s.slug}", ctx, deps=deps))
     for ed in news.editions:
-        # the three pages of an edition show the edition and nothing else
-        told = edition_ident(ed, stories)
-        ctx = {"edition": ed, "title": ed.label, "kind": "edition"}
-        work.append(_Job("edition.html", ed.url, f"edition {ed.key}", ctx, keyed=told))
-        ctx = {"edition": ed, "title": ed.label, "kind": "email"}
-        work.append(_Job("email.html", ed.url + "email.html", f"email {ed.key}", ctx, keyed=told))
-        # the plain-text email: written by code, kept like a page (re-made only when
-        # its edition changed: 3,000 editions wrapped at 72 columns took 0.4 s)
-        text = functools.partial(_email_text, ed, site)
-        ctx = {"edition": ed}
-        job = _Job("<email.txt>", ed.url + "email.txt", f"email ({ed.key})", ctx, text, told)
-        work.append(job)
+        # the three pages of an edition show the edition and nothing else: when it is
+        # the object a session's last build made them from, they are those pages again
+        deps = ("edition", ed)
+        outs = (_out(ed.url), ed.url + "email.html", ed.url + "email.txt")
+        lasts = [known.get(out) for out in outs] if known else ()
+        if lasts and all(last is not None and _same(last[0], deps) for last in lasts):
+            sources = (f"edition {ed.key}", f"email {ed.key}", f"email ({ed.key})")
+            for n, (out, source, last) in enumerate(zip(outs, sources, lasts, strict=True)):
+                assert last is not None
+                make = functools.partial(_nth, functools.partial(_edition_jobs, ed, site), n)
+                work.append(_Again(out, source, last[1], deps, make))
+        else:
+            work += _edition_jobs(ed, site, stories)
     index = {"editions": [_edition_line(ed) for ed in news.editions], "title": "Editions"}
     ctx = {**index, "kind": "editions"}
     work.append(_Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx))  # (plain)
     return work
+
+
+def _edition_jobs(
+    ed: Edition, site: SiteConfig, stories: dict[int, Any] | None = None
+) -> list[_Job]:
+    """The three pages of an edition: its page, its email edition as HTML and as text."""
+    stories = {} if stories is None else stories
+    # (its identity made only when a page's key is not known from a session's last build)
+    told = _Lazy(functools.partial(edition_ident, ed, stories))
+    deps = ("edition", ed)
+    ctx = {"edition": ed, "title": ed.label, "kind": "edition"}
+    page = _Job("edition.html", ed.url, f"edition {ed.key}", ctx, keyed=told, deps=deps)
+    ctx = {"edition": ed, "title": ed.label, "kind": "email"}
+    out = ed.url + "email.html"
+    html = _Job("email.html", out, f"email {ed.key}", ctx, keyed=told, deps=deps)
+    # the plain-text email: written by code, kept like a page (re-made only when its
+    # edition changed: 3,000 editions wrapped at 72 columns took 0.4 s)
+    make = functools.partial(_email_text, ed, site)
+    out = ed.url + "email.txt"
+    text = _Job("<email.txt>", out, f"email ({ed.key})", {"edition": ed}, make, told, deps)
+    return [page, html, text]
+
+
+def _nth(make: Callable[[], list[_Job]], n: int) -> _Job:
+    return make()[n]
 
 
 def _email_text(ed: Edition, site: SiteConfig) -> bytes:

@@ -59,7 +59,7 @@ import livereload
 from livereload.handlers import LiveReloadHandler
 from tornado import httpserver, iostream, netutil, web
 
-from digest.build import BuildOptions, build
+from digest.build import BuildOptions, Session, build
 from digest.config import CONFIG_NAME, Config, load_config
 from digest.errors import BuildError, DigestError, Problem
 from digest.watch import DEBOUNCE, Watcher, watch_paths
@@ -105,6 +105,7 @@ class SiteBuilder:
         self.state = State(self._next_id(), None, "/", ("not built yet",))
         self.root = config_path.resolve().parent
         self.watch_paths: tuple[Path, ...] = self._default_watch_paths(None)
+        self.session = Session()  # what each build keeps for the next (see digest.build)
 
     def _next_id(self) -> str:
         return f"{self._nonce}-{next(self._ids)}"
@@ -121,7 +122,8 @@ class SiteBuilder:
         problems: list[str] = []
         try:
             config = load_config(self.config_path, base_url=self.base_url, drafts=self.drafts)
-            build(config, BuildOptions(output=self.output, jobs=jobs, remember=True))
+            options = BuildOptions(output=self.output, jobs=jobs)  # (the session remembers)
+            build(config, options, session=self.session)
         except BuildError as exc:
             problems = [
                 f"{'warning' if p.warning else 'error'}: {p}" for p in _errors_first(exc.problems)

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterable
+from typing import Any
 
 from digest.commands import add_site_args
 from digest.paths import shown
@@ -97,8 +98,10 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _build(args: argparse.Namespace, remember: bool = False) -> None:
-    """Build once; print the warnings and the closing line.  Raises BuildError."""
+def _build(args: argparse.Namespace, session: Any = None) -> None:
+    """Build once; print the warnings and the closing line.  Raises BuildError.
+    ``session``: a digest.build.Session, for the builds of ``--watch`` (which keeps what
+    a rebuild needs in memory: the cache's values are not kept decoded beside it)."""
     from digest.build import BuildOptions, build
     from digest.config import load_config
 
@@ -121,10 +124,10 @@ def _build(args: argparse.Namespace, remember: bool = False) -> None:
             use_cache=not args.no_cache,
             executor=args.executor,
             scheduler=args.scheduler,
-            remember=remember,
         ),
         progress=_progress(show_bar),
         on_report=report,
+        session=session,
     )
     if not args.quiet:
         for w in result.warnings:
@@ -146,9 +149,10 @@ def _build(args: argparse.Namespace, remember: bool = False) -> None:
 
 def _watch(args: argparse.Namespace) -> int:
     """``--watch``: build, then rebuild on every burst of changes (digest.watch), in this
-    process, keeping decoded cache values in memory between builds."""
+    process, each build starting from what the last one kept in memory (a Session)."""
     from pathlib import Path
 
+    from digest.build import Session
     from digest.cli import print_problems
     from digest.config import CONFIG_NAME, load_config
     from digest.errors import BuildError, DigestError
@@ -168,9 +172,11 @@ def _watch(args: argparse.Namespace) -> int:
             content = None
         return watch_paths(config_path, content)
 
+    session = Session()
+
     def rebuild() -> None:
         try:
-            _build(args, remember=True)
+            _build(args, session=session)
         except BuildError as exc:
             print_problems(exc)
         except DigestError as exc:

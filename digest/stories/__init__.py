@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from digest.stories.compose import Member, Stories, compose
 from digest.stories.grouping import NEIGHBOURS, Grouping, group, regroup
-from digest.stories.state import site_stories
+from digest.stories.state import Kept, site_stories
 
 __all__ = [
     "NEIGHBOURS",
     "Grouping",
+    "Kept",
     "Member",
     "Stories",
     "compose",

@@ -83,14 +83,42 @@ def compose(
     sentences: int = 3,
     memo: Mapping[str, Picked] | None = None,
     used: dict[str, Picked] | None = None,
+    before: Stories | None = None,
+    members_before: Sequence[Member] | None = None,
 ) -> Stories:
     """Each group of rows (into ``members``) as a Story.
 
     ``memo``: story summaries made before, by :func:`summary_key` (a story whose key is
-    there is not summarized again); ``used`` gets every summary of this call by key."""
+    there is not summarized again); ``used`` gets every summary of this call by key.
+    ``before``: the stories of the last build of a session (made from ``members_before``):
+    a story equal to one of them is that one (the same object), so later stages see by
+    identity which stories are unchanged; an article alone in its group whose article and
+    summary are the same objects as then has its story again without making it."""
     out: list[Story] = []
+    old = before.of if before is not None else {}
+    alone = {}
+    if members_before is not None:
+        alone = {m.article.slug: m for m in members_before}
     for rows in groups:
-        out.append(compose_one(members, rows, neighbours, sentences, memo, used))
+        if len(rows) == 1 and old:
+            m = members[rows[0]]
+            was = alone.get(m.article.slug)
+            story = old.get(m.article.slug)
+            if (
+                was is not None
+                and story is not None
+                and not story.page
+                and was.article is m.article
+                and was.summary is m.summary
+            ):
+                out.append(story)
+                continue
+        story = compose_one(members, rows, neighbours, sentences, memo, used)
+        if old:
+            last = old.get(story.slug)
+            if last is not None and last.slug == story.slug and last == story:
+                story = last
+        out.append(story)
     out.sort(key=lambda s: s.slug)
     of = {slug: s for s in out for slug in s.articles}
     return Stories(tuple(out), of)

@@ -86,6 +86,7 @@ def regroup(
     neighbours: Neighbours,
     cfg: StoriesConfig,
     previous: Graph | None = None,
+    table: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Regrouped:
     """:func:`group`, reusing the last build's ``previous`` graph where nothing changed.
 
@@ -97,14 +98,15 @@ def regroup(
     a component's clustering depends on nothing but the pairs inside it and the slugs,
     and a pair with no touched end has the same score as before.  With other slugs (an
     article added, removed or renamed) or another threshold (a new cache key, so no
-    ``previous``) every pair is scored and every component clustered."""
+    ``previous``) every pair is scored and every component clustered.  ``table``: the
+    neighbour lists as arrays, when the related stage has them (see SiteLinks.table)."""
     n = len(site.items)
     if not cfg.enabled or n < 2:
         return Regrouped(tuple((i,) for i in range(n)), None, n)
     keys = tuple(it.article.slug for it in site.items)
     sigs = tuple(it.key for it in site.items)
     dates = np.array([it.article.date.timestamp() for it in site.items], dtype=np.float64)
-    lists, scores = _table(neighbours, n)
+    lists, scores = _table(neighbours, n, table)
     feats = [it.features for it in site.items]
     ids, lens = _feature_ids(feats)
     df = np.bincount(ids, minlength=1 << FEATURE_BITS).astype(np.int64)
@@ -155,12 +157,20 @@ def _fits(previous: Graph | None, keys: tuple[str, ...]) -> bool:
     return len(previous.sigs) == n and previous.lists.shape == (n, NEIGHBOURS)
 
 
-def _table(neighbours: Neighbours, n: int) -> tuple[np.ndarray, np.ndarray]:
+def _table(
+    neighbours: Neighbours, n: int, made: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """The first NEIGHBOURS of each row's list as (n, NEIGHBOURS) arrays of rows (-1 pad)
-    and scores (0 pad)."""
+    and scores (0 pad); ``made``: the lists so already (any width, padded the same way),
+    as the related stage stored them."""
     k = NEIGHBOURS
     lists = np.full((n, k), -1, dtype=np.int64)
     scores = np.zeros((n, k), dtype=np.float64)
+    if made is not None and made[0].shape[0] == n and len(neighbours) >= n:
+        w = min(k, made[0].shape[1])
+        lists[:, :w] = made[0][:, :w]
+        scores[:, :w] = made[1][:, :w]
+        return lists, scores
     lens = np.fromiter((min(len(row), k) for row in neighbours[:n]), dtype=np.int64)
     total = int(lens.sum())
     if total:

@@ -27,28 +27,70 @@ GROUPS = "story-groups"  # cache namespaces
 SUMMARIES = "story-summaries"
 
 
+@dataclass(frozen=True)
+class Kept:
+    """What the stories stage keeps for the next build of a session (see
+    digest.build.Session): its graph as used (not decoded from the store again), the
+    story summaries by key, and the stories with the members they were made from."""
+
+    state_key: str
+    graph: Graph | None
+    memo_key: str
+    memo: dict[str, list[tuple[int, str]]]
+    stories: Stories
+    members: tuple[Member, ...]
+
+
 def site_stories(
     site: Collected,
     neighbours: Neighbours,
     cfg: StoriesConfig,
     sentences: int,
     store: cache.Cache,
+    kept: Kept | None = None,
+    keep: list[Kept] | None = None,
+    table: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Stories:
-    """The site's stories, reusing the last build's work where its inputs are unchanged."""
+    """The site's stories, reusing the last build's work where its inputs are unchanged
+    (``kept``: the last build's of a session; ``keep`` gets this build's; ``table``: the
+    neighbour lists as arrays, see digest.related.SiteLinks)."""
     state_key = cache.key(GROUPS, cache.fingerprint(), cfg, NEIGHBOURS)
-    previous = _load(store, state_key) if cfg.enabled else None
-    got = regroup(site, neighbours, cfg, previous)
+    if not cfg.enabled:
+        previous = None
+    elif kept is not None and kept.state_key == state_key and kept.graph is not None:
+        previous = kept.graph
+    else:
+        previous = _load(store, state_key)
+    got = regroup(site, neighbours, cfg, previous, table)
     if got.graph is not None and got.graph is not previous:
         store.put(GROUPS, state_key, _Saved.of(got.graph))
-        store.prune(GROUPS, [state_key])
+        if kept is None:  # (a session's later builds keep the one key: nothing to prune)
+            store.prune(GROUPS, [state_key])
     memo_key = cache.key(SUMMARIES, cache.fingerprint(), sentences)
-    memo = store.get(SUMMARIES, memo_key, dict[str, list[tuple[int, str]]]) or {}
+    if kept is not None and kept.memo_key == memo_key:
+        memo = kept.memo
+    else:
+        memo = store.get(SUMMARIES, memo_key, dict[str, list[tuple[int, str]]]) or {}
     used: dict[str, list[tuple[int, str]]] = {}
     members = [Member(it.article, it.summary) for it in site.items]
-    told = compose(members, got.groups, neighbours, sentences, memo=memo, used=used)
+    before = kept.stories if kept is not None else None
+    told = compose(
+        members,
+        got.groups,
+        neighbours,
+        sentences,
+        memo=memo,
+        used=used,
+        before=before,
+        members_before=kept.members if kept is not None else None,
+    )
     if used.keys() != memo.keys():
         store.put(SUMMARIES, memo_key, used)
-        store.prune(SUMMARIES, [memo_key])
+        if kept is None:
+            store.prune(SUMMARIES, [memo_key])
+    if keep is not None:
+        graph = got.graph if got.graph is not None else previous
+        keep.append(Kept(state_key, graph, memo_key, used, told, tuple(members)))
     return told
 
 

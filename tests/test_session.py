@@ -1,0 +1,186 @@
+"""Builds of one long-lived process (``digest build --watch``, ``digest serve``) share a
+digest.build.Session: each starts from what the last one kept in memory.  After every
+edit, whatever it is, the site published is byte for byte a cold build's, and a failed
+build leaves the kept state good for the next one."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import tree, write_site
+
+from digest.build import BuildOptions, Session, build
+from digest.config import load_config
+from digest.errors import BuildError
+
+MOTHS = "content/science/2026-03-03-moth-survey.md"
+HARBOUR = "content/world/2026-03-01-harbour-wall.md"
+FERRY = "content/world/2026-03-09-ferry.md"
+NEW = """\
+---
+title: "Ferry timetable changes for the summer"
+date: 2026-03-09
+tags: [harbour, ferry]
+---
+The ferry to Port Ellis will run every hour from June, the operator said on Tuesday.
+
+Extra crossings will be added at weekends while the harbour wall repairs go on.
+"""
+
+
+def _edit(root: Path, rel: str, old: str, new: str) -> None:
+    f = root / rel
+    text = f.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _append(root: Path, rel: str, text: str) -> None:
+    with open(root / rel, "a", encoding="utf-8") as f:
+        f.write(text)
+
+
+# One after the other, in one session: each leaves the site different.
+EDITS: list[tuple[str, Callable[[Path], object]]] = [
+    ("body edited", lambda r: _edit(r, MOTHS, "312 species", "313 species")),
+    (
+        "sentence appended",
+        lambda r: _append(r, MOTHS, "\nThe next survey is planned for the spring of 2027.\n"),
+    ),
+    ("title changed", lambda r: _edit(r, HARBOUR, "repairs begin", "repairs start")),
+    ("date changed", lambda r: _edit(r, MOTHS, "date: 2026-03-03", "date: 2026-02-20")),
+    ("tag changed", lambda r: _edit(r, MOTHS, "tags: [wildlife,", "tags: [insects,")),
+    ("article added", lambda r: (r / FERRY).write_text(NEW, encoding="utf-8")),
+    ("added article edited", lambda r: _edit(r, FERRY, "every hour", "every half hour")),
+    ("article removed", lambda r: (r / MOTHS).unlink()),
+    (
+        "template changed",
+        lambda r: (
+            (r / "templates").mkdir()
+            or (r / "templates/article.html").write_text(
+                "<h1>{{ article.title }}</h1>{{ entry.summary.sentences | join(' ') }}\n"
+                "{% for e in related_entries %}<a href='{{ e.article.url }}'>x</a>{% endfor %}\n"
+            )
+        ),
+    ),
+    ("article back", lambda r: (r / MOTHS).write_text(_original(MOTHS), encoding="utf-8")),
+    ("config changed", lambda r: _edit(r, "site.yaml", "A test site", "Another test site")),
+    ("template removed", lambda r: (r / "templates/article.html").unlink()),
+]
+
+
+def _original(rel: str) -> str:
+    """A file of the test site as conftest writes it."""
+    from conftest import ARTICLES
+
+    return textwrap.dedent(ARTICLES[rel.removeprefix("content/")])
+
+
+def _build(root: Path, out: Path, session: Session | None, use_cache: bool = True) -> None:
+    config = load_config(root / "site.yaml")
+    build(config, BuildOptions(output=out, use_cache=use_cache, jobs=1), session=session)
+
+
+def test_edits_in_one_session_each_give_a_cold_builds_site(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site")
+    assert (root / MOTHS).read_text(encoding="utf-8") == _original(MOTHS)
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    before = tree(tmp_path / "live")
+    for name, change in EDITS:
+        change(root)
+        _build(root, tmp_path / "live", session)
+        cold = tmp_path / f"cold-{name.replace(' ', '-')}"
+        _build(root, cold, None, use_cache=False)
+        assert tree(tmp_path / "live") == tree(cold), name
+        assert tree(tmp_path / "live") != before, name
+        before = tree(tmp_path / "live")
+    assert session.builds == len(EDITS) + 1
+
+
+def test_a_failed_build_leaves_the_session_good_for_the_next(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site")
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    good = (root / MOTHS).read_text(encoding="utf-8")
+    # bad front matter mid-session: the build fails, the site stays as it was
+    (root / MOTHS).write_text("---\ntitle: [unclosed\n---\nText.\n", encoding="utf-8")
+    with pytest.raises(BuildError):
+        _build(root, tmp_path / "live", session)
+    # a change made meanwhile elsewhere, then the file fixed (with an edit of its own)
+    _edit(root, HARBOUR, "repairs begin", "repairs start")
+    (root / MOTHS).write_text(good.replace("312 species", "314 species"), encoding="utf-8")
+    _build(root, tmp_path / "live", session)
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+    assert "314 species" in (tmp_path / "live/science/moth-survey/index.html").read_text()
+    assert session.builds == 2
+
+
+def _many(n: int) -> dict[str, str]:
+    """n short articles in three sections (enough for collect's segments, see
+    digest.collect._Segments.MIN_SOURCES)."""
+    words = ["harbour", "ferry", "moth", "garden", "council", "budget", "river", "school"]
+    out = {}
+    for i in range(n):
+        a, b = words[i % 8], words[(i * 3 + 1) % 8]
+        section = ("world", "science", "business")[i % 3]
+        day = 1 + i % 28
+        out[f"{section}/2026-02-{day:02d}-item-{i}.md"] = textwrap.dedent(f"""\
+            ---
+            title: "The {a} and the {b}, part {i}"
+            date: 2026-02-{day:02d}
+            tags: [{a}, {b}]
+            ---
+            The {a} report number {i} was published on Tuesday by the {b} office.
+
+            Officials said the {a} plan would cost {i * 7} pounds over {i % 9 + 2} years.
+
+            Residents asked about the {b} and the {a} at a meeting on Wednesday evening.
+            """)
+    return out
+
+
+def test_a_session_on_a_site_of_segments_follows_edits_adds_and_removals(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site", _many(230))
+    session = Session()
+    live = tmp_path / "live"
+    _build(root, live, session)
+    first = "content/world/2026-02-01-item-0.md"
+    steps: list[Callable[[], object]] = [
+        lambda: _append(root, first, "\nThe harbour budget was cut again on Friday.\n"),
+        lambda: (root / "content/science/2026-02-02-item-1.md").unlink(),
+        lambda: (root / "content/world/2026-02-27-new.md").write_text(NEW, encoding="utf-8"),
+        lambda: _edit(root, first, "part 0", "part zero"),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        _build(root, live, session)
+        _build(root, tmp_path / f"cold{n}", None, use_cache=False)
+        assert tree(live) == tree(tmp_path / f"cold{n}"), n
+    # and a new process (no session) after the session's builds reads a cache that is
+    # whole: nothing to redo
+    config = load_config(root / "site.yaml")
+    again = build(config, BuildOptions(output=tmp_path / "again", jobs=1))
+    assert again.processed == 0
+    assert tree(tmp_path / "again") == tree(live)
+
+
+def test_a_cache_deleted_mid_session_is_filled_again(tmp_path: Path) -> None:
+    """`digest clean` (or a deleted .digest-cache/) while a session runs: its next build
+    stores everything again, so a new process after it redoes nothing."""
+    from digest import cache
+
+    root = write_site(tmp_path / "site")
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    assert cache.clear(root / ".digest-cache")
+    _edit(root, MOTHS, "312 species", "315 species")
+    _build(root, tmp_path / "live", session)
+    config = load_config(root / "site.yaml")
+    again = build(config, BuildOptions(output=tmp_path / "again", jobs=1))
+    assert again.processed == 0
+    assert tree(tmp_path / "again") == tree(tmp_path / "live")
