@@ -11,31 +11,13 @@ from pathlib import Path
 
 import pytest
 from conftest import tree, write_site
+from test_edit_rebuild import HARBOUR, MOTHS, NEW, _edit
 
 from digest.build import BuildOptions, Session, build
 from digest.config import load_config
 from digest.errors import BuildError
 
-MOTHS = "content/science/2026-03-03-moth-survey.md"
-HARBOUR = "content/world/2026-03-01-harbour-wall.md"
 FERRY = "content/world/2026-03-09-ferry.md"
-NEW = """\
----
-title: "Ferry timetable changes for the summer"
-date: 2026-03-09
-tags: [harbour, ferry]
----
-The ferry to Port Ellis will run every hour from June, the operator said on Tuesday.
-
-Extra crossings will be added at weekends while the harbour wall repairs go on.
-"""
-
-
-def _edit(root: Path, rel: str, old: str, new: str) -> None:
-    f = root / rel
-    text = f.read_text(encoding="utf-8")
-    assert old in text, (rel, old)
-    f.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def _append(root: Path, rel: str, text: str) -> None:
