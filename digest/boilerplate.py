@@ -302,11 +302,12 @@ CAPTION_LINE_ANY = re.compile(
 )
 
 # A picture's credit closing a line (matched on the lower-cased line, outer punctuation
-# removed): "... in Pennsylvania © Noah Addis", "... (Foto: Jane Doe)", "Bild: Max Muster";
+# removed): "... in Pennsylvania © Noah Addis", "... (Foto: Jane Doe)", "Bild: Max Muster",
+# "Quelle: dpa / Fotolia.com" (a dot inside a name, as in a web address, is no sentence end);
 # the line is a caption whatever its language.
 CAPTION_CREDIT_TAIL = re.compile(
-    r"(?:©|\b(?:foto|fotos|bild|bilder|photo|photos|image|imagen|credit|crédit|fonte|fuente)"
-    r"\s?:)\s?[^.!?©:]{2,60}$"
+    r"(?:©|\b(?:foto|fotos|bild|bilder|bildquelle|quelle|photo|photos|image|imagen|credit"
+    r"|crédit|fonte|fuente|źródło|zdjęcie)\s?:)\s?(?:[^.!?©:]|\.(?=\S)){2,60}$"
 )
 
 SENTENCE_CAPTION_START = re.compile(

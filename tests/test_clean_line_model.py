@@ -183,6 +183,7 @@ def test_a_date_line_in_another_language_is_neither_standfirst_nor_body() -> Non
     shown = "\n".join(c.paragraphs)
     for clutter in (BRIDGE[5], BRIDGE[7], BRIDGE[10], BRIDGE[12]):
         assert clutter not in shown
+        assert clutter not in (c.body_html or "")  # (not even as a subheading)
     assert list(c.paragraphs) == [BRIDGE[6], BRIDGE[8], BRIDGE[9], BRIDGE[11]]
 
 

@@ -1085,7 +1085,11 @@ def _mark_clutter_or_metadata(page: _Page, ln: _Line, in_list: bool = False) -> 
         marks = (_mark_date, _mark_byline) if in_list else (_mark_date, _mark_credit, _mark_byline)
         for mark in marks:
             if mark(page, ln):
-                break
+                return
+        if not in_list and len(ln.text.split()) <= 6 and has_date(ln.text):
+            # "Dienstag, 4. Juni 2019, 15:54", "16 marca 2021": a date in a language the
+            # date reader does not parse; never article text (a dated list item stays)
+            ln.mark(LineKind.CLUTTER, "a date line")
 
 
 def _mark_date(page: _Page, ln: _Line) -> bool:
