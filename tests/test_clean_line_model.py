@@ -11,6 +11,7 @@ from test_clean_text_evidence import BODY, TITLE, page
 
 from digest.clean import clean_scraped_text, lines
 from digest.clean.scraped import HEADLINE_FEATURES
+from digest.clean.types import Cleaned
 
 INTRO = (
     "These pancakes are the ones my grandmother made every Sunday, thin and golden, and they "
@@ -43,14 +44,20 @@ RECIPE = [
 ]
 
 
-def test_a_recipes_ingredients_are_kept_as_a_list_and_its_chrome_dropped() -> None:
-    c = clean_scraped_text("\n".join(RECIPE) + "\n")
+def _the_recipe_kept_whole(c: Cleaned) -> None:
+    """The pancake recipe's headline, paragraphs and ingredient list, without its chrome."""
     assert c.title == "Sunday pancakes"
     assert c.paragraphs == (INTRO, *STEPS)
-    assert c.body_html is not None
-    assert "<ul>\n" + "\n".join(f"<li>{i}</li>" for i in INGREDIENTS) + "\n</ul>" in c.body_html
+    body = c.body_html
+    assert body is not None
+    assert "<ul>\n" + "\n".join(f"<li>{i}</li>" for i in INGREDIENTS) + "\n</ul>" in body
     for chrome in ("Recipes", "Contact", "Easy waffles for breakfast", "Kitchen Notes"):
-        assert chrome not in c.body_html
+        assert chrome not in body
+
+
+def test_a_recipes_ingredients_are_kept_as_a_list_and_its_chrome_dropped() -> None:
+    c = clean_scraped_text("\n".join(RECIPE) + "\n")
+    _the_recipe_kept_whole(c)
     assert any("kept by the line model (p=" in r for r in c.report)
 
 
@@ -142,12 +149,7 @@ def test_an_ingredient_list_above_the_prose_is_kept_and_is_no_headline() -> None
         + ["© 2024 Kitchen Notes"]
     )
     c = clean_scraped_text(text + "\n")
-    assert c.title == "Sunday pancakes"
-    assert c.paragraphs == (INTRO, *STEPS)
-    assert c.body_html is not None
-    assert "<ul>\n" + "\n".join(f"<li>{i}</li>" for i in INGREDIENTS) + "\n</ul>" in c.body_html
-    for chrome in ("Recipes", "Contact", "Easy waffles for breakfast", "Kitchen Notes"):
-        assert chrome not in c.body_html
+    _the_recipe_kept_whole(c)
 
 
 BRIDGE = [
