@@ -1572,14 +1572,12 @@ def _is_standfirst(cand: _Line, nxt: _Line | None, lines: list[_Line]) -> bool:
     """Is the line after the headline a standfirst (subtitle) rather than the first paragraph?
 
     Yes when it has no final punctuation, or when a byline / date line separates it from the
-    next paragraph, or when the next paragraph opens with a dateline (and it does not).  A
-    short line holding a date in any language is the page's date line, never a standfirst.
+    next paragraph, or when the next paragraph opens with a dateline (and it does not).  (A
+    short line holding a date in any language never gets here: pass 1 drops it.)
     """
     s = cand.text
     if len(s) > _MAX_STANDFIRST or nxt is None or dateline_of(s) is not None:
         return False
-    if len(s.split()) <= 6 and has_date(s):
-        return False  # "Dienstag, 4. Juni 2019, 15:54": the page's date, not a subtitle
     if _open_ended(s):
         return len(s.split()) >= 4
     between = [ln for ln in lines if cand.no < ln.no < nxt.no]
