@@ -126,7 +126,7 @@ def _own(f: LineFacts, language: str | None) -> list[float]:
         1.0 if _LABEL_VALUE.search(text[:200]) else 0.0,
         1.0 if _CAPS_LABEL.match(text) else 0.0,
         1.0 if has_date(text) else 0.0,
-        1.0 if _CREDIT_LABEL.search(text[:300]) else 0.0,
+        1.0 if ":" in text[:300] and _CREDIT_LABEL.search(text[:300]) else 0.0,
     ]
 
 

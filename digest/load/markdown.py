@@ -423,8 +423,8 @@ def render_markdown(body: str, *, raw_html: bool) -> tuple[str, tuple[str, ...],
     :func:`digest.htmltext.paragraphs_and_text` reads them).  Plain prose's paragraphs and
     text are its own, whitespace collapsed: the HTML is not parsed again for them."""
     paragraphs = plain_paragraphs(body)
-    if paragraphs is None:
-        html = markdown_to_html(body, raw_html=raw_html)
+    if paragraphs is None:  # (not plain: Python-Markdown, without asking plain_html again)
+        html = _finish(_convert(body), raw_html)
         return (html, *paragraphs_and_text(html))
     # sanitizing (or bounding) such HTML gives it back unchanged (a test checks): it has only
     # <p> tags, and its text only the escapes nh3 writes itself ('&amp;')
