@@ -166,6 +166,7 @@ def _build(
     clock = _Clock()
     made_for = _made_for(config, options, output) if session is not None else ""
     kept = session.kept if session is not None and session.kept.made_for == made_for else Kept()
+    keeping = session is not None  # (each stage's state is kept for the next build)
     problems = Problems()
     store = cache.Cache(config.cache_dir if options.use_cache else None, options.remember)
     if store.fresh:
@@ -187,7 +188,7 @@ def _build(
                     config.summary,
                     store,
                     problems,
-                    kept.collect if session is not None else None,
+                    kept.collect,
                     jobs=options.jobs,
                     progress=progress,
                     on_report=on_report,
@@ -217,8 +218,8 @@ def _build(
                     store,
                     options.jobs,
                     wide=stories.NEIGHBOURS if config.stories.enabled else 0,
-                    kept=kept.related if session is not None else None,
-                    keep=keep_related if session is not None else None,
+                    kept=kept.related,
+                    keep=keep_related if keeping else None,
                 )
             with clock.stage("stories"):
                 keep_stories: list[stories.Kept] = []
@@ -228,18 +229,21 @@ def _build(
                     config.stories,
                     config.summary.sentences,
                     store,
-                    kept.stories if session is not None else None,
-                    keep_stories if session is not None else None,
+                    kept.stories,
+                    keep_stories if keeping else None,
                     related_.table,
                 )
             with clock.stage("entries"):
-                keep_entries: dict[str, tuple[str, Entry]] | None = None
-                if session is not None:
-                    keep_entries = {}
+                keep_entries: dict[str, tuple[str, Entry]] | None = {} if keeping else None
                 entries = _entries(site, related_.links, told, kept.entries, keep_entries)
                 keep_editions: list[editions.Kept] = []
                 news = editions.News.make(
-                    entries, told, config.editions, config.site, kept.editions, keep_editions
+                    entries,
+                    told,
+                    config.editions,
+                    config.site,
+                    kept.editions,
+                    keep_editions if keeping else None,
                 )
             with clock.stage("render+feeds"):
                 keep_render: list[render.Kept] = []
@@ -255,15 +259,17 @@ def _build(
                         output,
                         options.jobs,
                         standalone=_standalone(site),
-                        kept=kept.render if session is not None else None,
-                        keep=keep_render,
-                        kept_feeds=kept.feeds if session is not None else None,
-                        keep_feeds=keep_feeds if session is not None else None,
+                        kept=kept.render,
+                        keep=keep_render if keeping else None,
+                        kept_feeds=kept.feeds,
+                        keep_feeds=keep_feeds if keeping else None,
                     ),
                 )
             with clock.stage("publish"):
                 keep_publish: list[publish.Kept] = []
-                files, changed = publish.publish(pages, output, kept.publish, keep_publish)
+                files, changed = publish.publish(
+                    pages, output, kept.publish, keep_publish if keeping else None
+                )
         if session is not None:  # completed: what it kept replaces the last build's
             session.kept = Kept(
                 made_for,
@@ -275,7 +281,7 @@ def _build(
                 keep_editions[0],
                 keep_feeds[0] if keep_feeds else None,
                 theme,
-                keep_publish[0] if session is not None else None,
+                keep_publish[0],
             )
             session.builds += 1
     finally:

@@ -36,7 +36,7 @@ import msgspec
 from digest import __version__
 from digest.config import SiteConfig
 from digest.model import Entry, Page
-from digest.slugs import slugify, tag_slug
+from digest.slugs import tag_slug
 
 ARTICLES_JSON_VERSION = 1
 FEED_ITEMS = 20  # items per feed, newest first
@@ -289,7 +289,7 @@ def atom(feed: _Feed) -> bytes:
         if a.section:
             _sub(item, "category", term=a.section_slug, label=a.section)
         for t in a.tags:
-            _sub(item, "category", term=slugify(t), label=t)
+            _sub(item, "category", term=tag_slug(t), label=t)
         text = summary_text(e)
         if text:
             _sub(item, "summary", text, type="text")

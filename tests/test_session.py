@@ -166,3 +166,24 @@ def test_a_cache_deleted_mid_session_is_filled_again(tmp_path: Path) -> None:
     again = build(config, BuildOptions(output=tmp_path / "again", jobs=1))
     assert again.processed == 0
     assert tree(tmp_path / "again") == tree(tmp_path / "live")
+
+
+def test_a_session_reuses_what_an_edit_did_not_touch(tmp_path: Path) -> None:
+    """The point of a session: after an edit of one article's text, an article it does not
+    touch keeps the last build's entry object (nothing about it made again), while the
+    edited one is made anew; the site is still a cold build's."""
+    root = write_site(tmp_path / "site")
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    assert session.kept.entries is not None
+    before = dict(session.kept.entries)
+    _edit(root, MOTHS, "312 species", "313 species")
+    _build(root, tmp_path / "live", session)
+    after = session.kept.entries
+    assert after is not None and after.keys() == before.keys()
+    moth = next(k for k in after if "moth" in k)
+    harbour = next(k for k in after if "harbour-wall" in k)
+    assert after[moth][1] is not before[moth][1]
+    assert after[harbour][1] is before[harbour][1]
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
