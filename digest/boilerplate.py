@@ -329,16 +329,31 @@ SENTENCE_CAPTION_MARK = re.compile(
 # A date in the languages of the pages digest reads ("4. Juni 2019", "16 marca 2021",
 # "Feb 6, 2014", "19.6.2007", "2021-10-16"): a dateline, a post's date or a comment's time
 # stamp, seldom article text.  A month name counts only on a line with a digit ("May").
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        (
+            "jan january januar jänner janv janvier enero janeiro gennaio januari stycznia",
+            "feb february februar févr février febrero fevereiro febbraio februari lutego",
+            "mar march märz mars marzo março maart marca",
+            "apr april avr avril abril aprile kwietnia",
+            "may mai mayo maio maggio mei maja",
+            "jun june juni juin junio junho giugno czerwca",
+            "jul july juli juil juillet julio julho luglio lipca",
+            "aug august août agosto augustus sierpnia",
+            "sep sept september septembre septiembre setiembre setembro settembre września",
+            "oct october okt oktober octobre octubre outubro ottobre października",
+            "nov november novembre noviembre novembro listopada",
+            "dec december dez dezember déc décembre diciembre dezembro dicembre grudnia",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+"""Month names (and the usual short forms) of the languages digest reads -> 1-12: the date
+reader's table (digest.clean.scraped) and the month names :func:`has_date` looks for."""
 MONTH_NAME = re.compile(
-    r"\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|okt|nov|dec|dez|déc|janv|févr|avr|juil"
-    r"|january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|januar|jänner|februar|märz|mai|juni|juli|oktober|dezember|janvier|février"
-    r"|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|enero|febrero|marzo"
-    r"|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre"
-    r"|janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro|gennaio|febbraio"
-    r"|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|mei"
-    r"|augustus|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września"
-    r"|października|listopada|grudnia)\b\.?",
+    r"\b(?:" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\b\.?",
     re.IGNORECASE,
 )
 NUMERIC_DATE = re.compile(r"\b(?:\d{1,2}[./]\d{1,2}[./]\d{2,4}|\d{4}-\d{2}-\d{2})\b")

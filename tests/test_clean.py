@@ -155,6 +155,19 @@ def test_split_breadcrumb(line, sections):
         ("3/4/2018", None),
         ("12 people died", None),
         ("Published 31 February 2018", None),
+        # the other languages whose month names digest knows (boilerplate.MONTHS)
+        ("Dienstag, 4. Juni 2019, 15:54", "2019-06-04T15:54:00"),
+        ("Veröffentlicht am 3. März 2021 um 9:05 Uhr", "2021-03-03T09:05:00"),
+        ("Aktualisiert: 05.06.2019", "2019-06-05"),  # dots: day first, in every language
+        ("05/06/2019", None),  # slashes: still ambiguous
+        ("lundi 1er juin 2020 à 10:30", "2020-06-01T10:30:00"),
+        ("publié le 3 décembre 2020", "2020-12-03"),
+        ("12 de mayo de 2021", "2021-05-12"),
+        ("terça-feira, 4 de novembro de 2025", "2025-11-04"),
+        ("4 giugno 2019 alle ore 15:54", "2019-06-04T15:54:00"),
+        ("woensdag 4 juni 2019 om 15:54", "2019-06-04T15:54:00"),
+        ("4 czerwca 2019 r. o godz. 15:54", "2019-06-04T15:54:00"),
+        ("Die Stadt im Juli 2019", None),
     ],
 )
 def test_parse_date_text(line, iso):

@@ -5,13 +5,16 @@ empties a body, and what ships is numbers only.  Fixtures are fictional and smal
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from test_clean_text_evidence import BODY, TITLE, page
 
+from digest.build import BuildOptions, build
 from digest.clean import clean_scraped_text, lines
 from digest.clean.scraped import HEADLINE_FEATURES
 from digest.clean.types import Cleaned
+from digest.config import load_config
 
 INTRO = (
     "These pancakes are the ones my grandmother made every Sunday, thin and golden, and they "
@@ -187,6 +190,23 @@ def test_a_date_line_in_another_language_is_neither_standfirst_nor_body() -> Non
         assert clutter not in shown
         assert clutter not in (c.body_html or "")  # (not even as a subheading)
     assert list(c.paragraphs) == [BRIDGE[6], BRIDGE[8], BRIDGE[9], BRIDGE[11]]
+    assert c.date == "2019-06-04T15:54:00"  # the date line's, not a comment's (15. Mai)
+
+
+def test_a_german_page_shows_its_own_date(tmp_path) -> None:
+    """The built article page of a scraped German page is dated by its date line
+    ("Dienstag, 4. Juni 2019"), not by the file's modification time."""
+    (tmp_path / "content").mkdir()
+    page = tmp_path / "content" / "bruecke.txt"
+    page.write_text("\n".join(BRIDGE) + "\n", encoding="utf-8")
+    os.utime(page, (1_700_000_000, 1_700_000_000))  # 2023-11-14: the wrong date
+    (tmp_path / "site.yaml").write_text(
+        "title: Larkmoor\nbase_url: https://example.org/\nlanguage: de\n", encoding="utf-8"
+    )
+    build(load_config(tmp_path / "site.yaml"), BuildOptions(output=tmp_path / "public"))
+    html = next((tmp_path / "public").rglob("bruecke*/index.html")).read_text(encoding="utf-8")
+    assert 'datetime="2019-06-04' in html
+    assert "2023-11-14" not in html
 
 
 def test_dates_are_recognised_in_the_languages_digest_reads() -> None:

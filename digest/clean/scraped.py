@@ -43,6 +43,7 @@ from digest.boilerplate import (
     DASH_CREDIT_LINE,
     DATELINE_AGENCY,
     DATELINE_LINE,
+    MONTHS,
     NAV_LINE_PREFIX,
     NAV_LINES,
     NAV_LINES_OTHER,
@@ -270,35 +271,18 @@ def byline_name(line: str) -> str | None:
 
 # ----------------------------------------------------------------- dates
 
-_MONTHS = {
-    "jan": 1,
-    "january": 1,
-    "feb": 2,
-    "february": 2,
-    "mar": 3,
-    "march": 3,
-    "apr": 4,
-    "april": 4,
-    "may": 5,
-    "jun": 6,
-    "june": 6,
-    "jul": 7,
-    "july": 7,
-    "aug": 8,
-    "august": 8,
-    "sep": 9,
-    "sept": 9,
-    "september": 9,
-    "oct": 10,
-    "october": 10,
-    "nov": 11,
-    "november": 11,
-    "dec": 12,
-    "december": 12,
-}
+# Weekdays of the languages whose month names the reader knows (boilerplate.MONTHS): a
+# date line may open with one ("Dienstag, 4. Juni 2019, 15:54", "lundi 3 juin 2019")
 _WEEKDAYS = frozenset(
-    "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday "
-    "sun sunday".split()
+    """
+    mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday
+    sun sunday montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag lundi
+    mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves viernes sábado
+    domingo segunda-feira terça-feira quarta-feira quinta-feira sexta-feira segunda terça
+    quarta quinta sexta lunedì martedì mercoledì giovedì venerdì sabato domenica maandag
+    dinsdag woensdag donderdag vrijdag zaterdag zondag poniedziałek wtorek środa czwartek
+    piątek sobota niedziela
+    """.split()
 )
 _ZONES = {
     "utc": 0,
@@ -342,16 +326,23 @@ _ZONES = {
 }
 _DATE_PREFIX = re.compile(
     r"^(?:(?:first |originally )?published|(?:last )?updated|last modified|modified|posted"
-    r"|date|dated|created|issued)(?:\s+(?:on|at))?\s*:?\s*",
+    r"|date|dated|created|issued"
+    # the same labels in the other languages of boilerplate.MONTHS
+    r"|veröffentlicht|aktualisiert|zuletzt aktualisiert|stand|datum|publié|mis à jour"
+    r"|publicado|actualizado|atualizado|pubblicato|aggiornato|gepubliceerd|bijgewerkt"
+    r"|opublikowano|zaktualizowano|aktualizacja)"
+    r"(?:\s+(?:on|at|am|um|le|el|em|il|op|dnia))?\s*:?\s*",
     re.IGNORECASE,
 )
+_UPDATED_LABELS = ("updated", "modified", "aktualisiert", "stand", "mis à jour", "actualizado")
+_UPDATED_LABELS += ("atualizado", "aggiornato", "bijgewerkt", "zaktualizowano", "aktualizacja")
 _ISO = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?$"
 )
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(am|pm|a\.m\.?|p\.m\.?)?$")
 _OFFSET = re.compile(r"^(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?$")
-_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
+_DAY = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|er|º|°)?$")  # "1er juin", "1º de mayo"
 _NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
@@ -376,7 +367,7 @@ def parse_date_text(text: str) -> tuple[str, str] | None:
     m = _DATE_PREFIX.match(s)
     if m:
         label = m.group(0).lower()
-        kind = "updated" if ("updated" in label or "modified" in label) else "published"
+        kind = "updated" if any(w in label for w in _UPDATED_LABELS) else "published"
         s = s[m.end() :]
     s = s.strip(" .:|")
     if not s:
@@ -419,7 +410,13 @@ class _NotADate(Exception):
     """A token that makes the line something other than a date."""
 
 
-_FILLERS = frozenset(("at", "on", "-", "–", "—", "·", "•", "/", "the", "of"))
+_FILLERS = frozenset(
+    ("at", "on", "-", "–", "—", "·", "•", "/", "the", "of")
+    # "am 4. Juni 2019 um 15:54 Uhr", "le 3 juin 2019 à 10h", "4 de junio de 2019",
+    # "4 giugno 2019 alle ore 15:54", "4 juni 2019 om 15:54", "4 czerwca 2019 r. o godz. 15:54"
+    + ("am", "um", "uhr", "le", "à", "de", "del", "às", "em", "il", "alle", "ore", "om")
+    + ("r", "o", "godz")
+)
 _AM_PM = ("am", "pm", "a.m", "p.m")  # compared after a final "." is removed
 
 
@@ -489,9 +486,9 @@ def _read_filler(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
 
 
 def _read_month(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
-    if low not in _MONTHS or parts.month is not None:
+    if low not in MONTHS or parts.month is not None:
         return None
-    parts.month = _MONTHS[low]
+    parts.month = MONTHS[low]
     return 1
 
 
@@ -511,12 +508,17 @@ def _read_day(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
 
 
 def _read_numeric_date(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
-    """12/10/2018 or 10.12.2018: day and month told apart by a number above 12."""
+    """12/10/2018 or 10.12.2018: with slashes, day and month told apart by a number above
+    12 (3/4/2018 is refused); with dots, day first (no language writes month.day.year)."""
     m = _NUMERIC.match(tok)
     if not m or parts.year is not None:
         return None
     a, b, y = (int(x) for x in m.groups())
-    if a > 12 >= b:
+    if "." in tok:
+        if not (1 <= b <= 12):
+            raise _NotADate
+        parts.day, parts.month = a, b
+    elif a > 12 >= b:
         parts.day, parts.month = a, b
     elif b > 12 >= a:
         parts.day, parts.month = b, a
@@ -1087,8 +1089,9 @@ def _mark_clutter_or_metadata(page: _Page, ln: _Line, in_list: bool = False) -> 
             if mark(page, ln):
                 return
         if not in_list and len(ln.text.split()) <= 6 and has_date(ln.text):
-            # "Dienstag, 4. Juni 2019, 15:54", "16 marca 2021": a date in a language the
-            # date reader does not parse; never article text (a dated list item stays)
+            # "Juni 2019, 15:54", "vor 3 Std. · 12.6.": a date the date reader cannot read
+            # whole (no day, or words it does not know); never article text (a dated list
+            # item stays)
             ln.mark(LineKind.CLUTTER, "a date line")
 
 
@@ -1573,7 +1576,8 @@ def _is_standfirst(cand: _Line, nxt: _Line | None, lines: list[_Line]) -> bool:
 
     Yes when it has no final punctuation, or when a byline / date line separates it from the
     next paragraph, or when the next paragraph opens with a dateline (and it does not).  (A
-    short line holding a date in any language never gets here: pass 1 drops it.)
+    short line holding a date in any language never gets here: pass 1 takes it as the
+    page's date, or drops it.)
     """
     s = cand.text
     if len(s) > _MAX_STANDFIRST or nxt is None or dateline_of(s) is not None:
