@@ -508,22 +508,19 @@ def _read_day(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
 
 
 def _read_numeric_date(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
-    """12/10/2018 or 10.12.2018: with slashes, day and month told apart by a number above
-    12 (3/4/2018 is refused); with dots, day first (no language writes month.day.year)."""
+    """12/10/2018 or 10.12.2018: day and month told apart by a number above 12 (WIRED
+    writes 01.21.2020); when both could be the month, dots are read day first (05.06.2019
+    in German, Polish, Dutch...), and slashes (3/4/2018: US or British?) are refused."""
     m = _NUMERIC.match(tok)
     if not m or parts.year is not None:
         return None
     a, b, y = (int(x) for x in m.groups())
-    if "." in tok:
-        if not (1 <= b <= 12):
-            raise _NotADate
-        parts.day, parts.month = a, b
-    elif a > 12 >= b:
+    if a > 12 >= b:
         parts.day, parts.month = a, b
     elif b > 12 >= a:
         parts.day, parts.month = b, a
-    elif a == b:
-        parts.day = parts.month = a
+    elif a == b or "." in tok:
+        parts.day, parts.month = a, b
     else:
         raise _NotADate  # ambiguous: 3/4/2018
     parts.year = y
