@@ -334,8 +334,10 @@ _DATE_PREFIX = re.compile(
     r"(?:\s+(?:on|at|am|um|le|el|em|il|op|dnia))?\s*:?\s*",
     re.IGNORECASE,
 )
-_UPDATED_LABELS = ("updated", "modified", "aktualisiert", "stand", "mis à jour", "actualizado")
-_UPDATED_LABELS += ("atualizado", "aggiornato", "bijgewerkt", "zaktualizowano", "aktualizacja")
+_UPDATED_LABELS = tuple(
+    "updated|modified|aktualisiert|stand|mis à jour|actualizado|atualizado|aggiornato"
+    "|bijgewerkt|zaktualizowano|aktualizacja".split("|")
+)
 _ISO = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?"
     r"\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?$"
