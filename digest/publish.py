@@ -370,9 +370,8 @@ def _update(
         target = top + p.path
         parent = os.path.dirname(target)
         if parent not in made:
-            if touched is not None and not os.path.isdir(parent):
+            if _folder(parent) and touched is not None:
                 touched.update(_ancestors(p.path))  # folders made: their parents change
-            _folder(parent)
             made.add(parent)
         if touched is not None:
             touched.add(p.path.rpartition("/")[0])
@@ -449,18 +448,20 @@ def _clash(first: tuple[str, str], second: tuple[str, str]) -> Problem:
     )
 
 
-def _folder(path: str) -> None:
-    """Make the folder (and its parents); a file or symlink in the way is replaced."""
+def _folder(path: str) -> bool:
+    """Make the folder (and its parents); a file or symlink in the way is replaced.  True
+    when it was made (it was missing, or not a folder): mkdir tells, no stat before it."""
     try:
         os.mkdir(path)
-        return
+        return True
     except (FileNotFoundError, NotADirectoryError):  # a parent is missing, or is a file
         _folder(os.path.dirname(path))
     except FileExistsError:
         if stat.S_ISDIR(os.lstat(path).st_mode):
-            return
+            return False
         os.unlink(path)
     os.mkdir(path)
+    return True
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
