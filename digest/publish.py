@@ -370,9 +370,8 @@ def _update(
         target = top + p.path
         parent = os.path.dirname(target)
         if parent not in made:
-            if touched is not None and not os.path.isdir(parent):
+            if _folder(parent) and touched is not None:
                 touched.update(_ancestors(p.path))  # folders made: their parents change
-            _folder(parent)
             made.add(parent)
         if touched is not None:
             touched.add(p.path.rpartition("/")[0])
@@ -449,18 +448,20 @@ def _clash(first: tuple[str, str], second: tuple[str, str]) -> Problem:
     )
 
 
-def _folder(path: str) -> None:
-    """Make the folder (and its parents); a file or symlink in the way is replaced."""
+def _folder(path: str) -> bool:
+    """Make the folder (and its parents); a file or symlink in the way is replaced.  True
+    when it was made (it was missing, or not a folder): mkdir tells, no stat before it."""
     try:
         os.mkdir(path)
-        return
+        return True
     except (FileNotFoundError, NotADirectoryError):  # a parent is missing, or is a file
         _folder(os.path.dirname(path))
     except FileExistsError:
         if stat.S_ISDIR(os.lstat(path).st_mode):
-            return
+            return False
         os.unlink(path)
     os.mkdir(path)
+    return True
 
 
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
@@ -1026,16 +1027,35 @@ _RENAME_EXCHANGE = 2
 
 def _exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths (Linux renameat2); False when unsupported."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
+    fn = _renameat2()
+    if fn is None:
         return False
     at_fdcwd = -100
     rc = fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
     return rc == 0
+
+
+_LIBC: list[Any] = []  # [libc's renameat2, or None where there is none]: looked up once
+
+
+def _renameat2() -> Any:
+    """libc's renameat2 (None when unsupported), looked up once per process."""
+    if not _LIBC:
+        _LIBC.append(_find_renameat2() if sys.platform.startswith("linux") else None)
+    return _LIBC[0]
+
+
+def _find_renameat2() -> Any:
+    """First among the symbols the process has loaded (glibc has renameat2 since 2.28):
+    ctypes.util.find_library runs ``ldconfig -p``, 7 ms (it ran at every build before)."""
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        pass
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
 
 
 def _swap(new: Path, output: Path) -> None:

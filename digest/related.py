@@ -55,6 +55,14 @@ _TOKEN = re.compile(
     r"|[.!?;:,()\[\]\"“”«»–—]",  # punctuation: ends a run of adjacent words
     re.UNICODE,
 )
+# _TOKEN for ASCII text (most English news), with ASCII classes in place of the Unicode ones
+# (looked up character by character): a letter is [A-Za-z], \w is [A-Za-z0-9_], a digit
+# [0-9]; ’ and the punctuation marks that are not ASCII cannot occur.  The same matches (a
+# test compares them on generated text).
+_ASCII_TOKEN = re.compile(
+    r"([A-Za-z][\w'-]*[A-Za-z0-9]|[A-Za-z])|([0-9][0-9,.]*[0-9]|[0-9])|[.!?;:,()\[\]\"]",
+    re.ASCII,
+)
 
 # The Snowball stemmers by code: a view of digest.languages (tests check that sumy's and NLTK's
 # stemmers agree on each, so the summarizer and related links share one memo per language)
@@ -112,7 +120,8 @@ def _scan(
     out: list[str] = []
     pairs: list[str] = []
     prev = prev_w = ""
-    for w, num in _TOKEN.findall(text.lower()):
+    low = text.lower()
+    for w, num in (_ASCII_TOKEN if low.isascii() else _TOKEN).findall(low):
         if w:
             t = cache.get(w)
             if t is None:

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import re
 import threading
+from typing import TYPE_CHECKING
 
-import markdown as md
 import nh3
 
 from digest.errors import ContentError
 from digest.htmltext import MAX_DEPTH, bound_tags, collapse, paragraphs_and_text
 from digest.load.frontmatter import read_front_matter
 from digest.model import Parsed
+
+if TYPE_CHECKING:  # Python-Markdown is imported when a body needs it (see _converter)
+    import markdown as md
 
 # Bounds on what Python-Markdown is given (far beyond any real article).
 MAX_NESTING = 50  # levels of lists and block quotes on one line
@@ -358,10 +361,15 @@ _local = threading.local()
 
 
 def _converter() -> md.Markdown:
-    """One Markdown instance per thread, reused: building one costs more than converting."""
+    """One Markdown instance per thread, reused: building one costs more than converting.
+    Python-Markdown is imported here, for the first body that is not plain prose (see
+    plain_paragraphs): 15-20 ms at every start of a process that needs none, such as a
+    rebuild with nothing to read again."""
     conv = getattr(_local, "md", None)
     if conv is None:
-        conv = _local.md = md.Markdown(extensions=EXTENSIONS, output_format="html")
+        import markdown
+
+        conv = _local.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
     return conv
 
 
