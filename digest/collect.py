@@ -132,6 +132,7 @@ class Kept:
     results: dict[str, Processed]
     segments: frozenset[str]
     keys: dict[str, tuple[tuple[object, ...], str]]  # see SourceKeys.memo
+    folders: dict[str, load.Listing] = field(default_factory=dict)  # see load.discover
 
 
 def collect_kept(
@@ -148,12 +149,14 @@ def collect_kept(
 ) -> tuple[Collected, Kept]:
     """collect(), starting from what the last build of a session kept (``kept``), and
     what this one keeps for the next."""
-    sources = load.discover(content, problems)
+    folders: dict[str, load.Listing] = {}
+    sources = load.discover(content, problems, kept.folders if kept is not None else None, folders)
     defaults = load.folder_defaults(content, problems)
     keep: list[Kept] = []
     keys, done, processed = process_sources(
         sources, content, defaults, summary_cfg, store, jobs, progress, texts, kept, keep
     )
+    keep[0] = dataclasses.replace(keep[0], folders=folders)
     items: list[Item] = []
     drafts: list[Item] = []
     pages: list[Item] = []

@@ -1,0 +1,101 @@
+"""A build session (``digest build --watch``, ``digest serve``) does not list content/
+again: a folder unchanged since the last build (its mtime, inode and device as they
+were) holds the same names, so its listing is taken from the session.  Every change of
+a folder's names (a file added, removed, renamed; a sub-folder added) still shows, and
+the site stays byte for byte a cold build's."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from conftest import tree, write_site
+from test_edit_rebuild import MOTHS, NEW, _edit
+
+from digest.build import BuildOptions, Session, build
+from digest.config import load_config
+
+
+def _build(root: Path, out: Path, session: Session | None, use_cache: bool = True) -> None:
+    config = load_config(root / "site.yaml")
+    build(config, BuildOptions(output=out, use_cache=use_cache, jobs=1), session=session)
+
+
+def _age(root: Path) -> None:
+    """Every folder under content/ last changed an hour ago (a listing is kept only for
+    folders not changed in the second before they were listed)."""
+    old = time.time() - 3600
+    for folder, _dirs, _files in os.walk(root / "content"):
+        os.utime(folder, (old, old))
+
+
+def _same_as_cold(root: Path, live: Path, cold: Path) -> None:
+    _build(root, cold, None, use_cache=False)
+    assert tree(live) == tree(cold)
+
+
+def test_a_session_takes_unchanged_folders_listing_from_the_last_build(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site")
+    _age(root)
+    session = Session()
+    live = tmp_path / "live"
+    _build(root, live, session)
+    kept = session.kept.collect
+    assert kept is not None and str(root / "content" / "science") in kept.folders
+    before = dict(kept.folders)
+    _edit(root, MOTHS, "312 species", "313 species")  # a file's bytes: no folder changes
+    _build(root, live, session)
+    after = session.kept.collect
+    assert after is not None and after.folders.keys() == before.keys()
+    assert all(after.folders[k] is before[k] for k in before)  # none listed again
+    assert "313 species" in (live / "science/moth-survey/index.html").read_text()
+    _same_as_cold(root, live, tmp_path / "cold")
+
+
+def test_names_added_removed_and_renamed_in_a_session_are_seen(tmp_path: Path) -> None:
+    root = write_site(tmp_path / "site")
+    _age(root)
+    session = Session()
+    live = tmp_path / "live"
+    _build(root, live, session)
+    ferry = root / "content/world/2026-03-09-ferry.md"
+    steps = [
+        ("added", lambda: ferry.write_text(NEW, encoding="utf-8")),
+        ("renamed", lambda: ferry.rename(ferry.with_name("2026-03-09-ferry-times.md"))),
+        ("removed", lambda: (root / MOTHS).unlink()),
+        (
+            "new folder",
+            lambda: (
+                (root / "content/sport").mkdir()
+                or (root / "content/sport/2026-03-09-ferry.md").write_text(NEW, encoding="utf-8")
+            ),
+        ),
+    ]
+    for n, (name, step) in enumerate(steps):
+        _age(root)  # (the listings of this build are kept: the folders are "old")
+        _build(root, live, session)
+        step()
+        _build(root, live, session)
+        _same_as_cold(root, live, tmp_path / f"cold{n}")
+        pages = {p.relative_to(live).as_posix() for p in live.rglob("index.html")}
+        if name == "added":
+            assert "world/ferry/index.html" in pages
+        elif name == "renamed":
+            assert "world/ferry-times/index.html" in pages
+            assert "world/ferry/index.html" not in pages
+        elif name == "removed":
+            assert "science/moth-survey/index.html" not in pages
+        else:
+            assert "sport/ferry/index.html" in pages
+
+
+def test_a_folder_changed_just_before_it_was_listed_is_listed_again(tmp_path: Path) -> None:
+    """A name added in the same tick of the file system's clock as the listing would
+    leave the folder's mtime as it was: a folder changed in the second before it was
+    listed is not kept (the next build lists it again)."""
+    root = write_site(tmp_path / "site")
+    session = Session()
+    _build(root, tmp_path / "live", session)  # (write_site has just made every folder)
+    kept = session.kept.collect
+    assert kept is not None and not kept.folders
