@@ -133,6 +133,7 @@ class Kept:
     segments: frozenset[str]
     keys: dict[str, tuple[tuple[object, ...], str]]  # see SourceKeys.memo
     folders: dict[str, load.Listing] = field(default_factory=dict)  # see load.discover
+    checked: Checked | None = None  # see _checked
 
 
 def collect_kept(
@@ -156,7 +157,6 @@ def collect_kept(
     keys, done, processed = process_sources(
         sources, content, defaults, summary_cfg, store, jobs, progress, texts, kept, keep
     )
-    keep[0] = dataclasses.replace(keep[0], folders=folders)
     items: list[Item] = []
     drafts: list[Item] = []
     pages: list[Item] = []
@@ -172,28 +172,68 @@ def collect_kept(
             drafts.append(item)
         else:
             (pages if p.article.kind == "page" else items).append(item)
-    items, pages = _settle_slugs(items, pages, problems)
-    load.check_collection([it.article for it in items + pages], problems)
+    items, pages, checked = _checked(
+        items, pages, problems, kept.checked if kept is not None else None
+    )
     items.sort(key=lambda it: load.newest_first(it.article))
     pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
-    return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages)), keep[0]
+    now = dataclasses.replace(keep[0], folders=folders, checked=checked)
+    return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages)), now
 
 
-def _settle_slugs(
-    items: list[Item], pages: list[Item], problems: Problems
-) -> tuple[list[Item], list[Item]]:
+@dataclass(frozen=True)
+class Checked:
+    """What the checks across articles (load.settle_slugs, load.check_collection) made of
+    a session's last build: what they read of each article, in order, the slugs and
+    URLs they changed and the problems they found.  The same reading, the same result:
+    taken as it was instead of checking 10,000 articles again after an edit of one."""
+
+    read: tuple[tuple[object, ...], ...]
+    renamed: tuple[tuple[int, str, str], ...]  # (article, its slug, its URL)
+    problems: tuple[Problem, ...]
+
+
+def _read_by_checks(a: Article) -> tuple[object, ...]:
+    """Every field of an article that settle_slugs or check_collection reads."""
+    return (
+        *(a.slug, a.url, a.path, a.slug_from_name, a.date),
+        *(a.section, a.section_slug, a.tags, a.pinned_related),
+    )
+
+
+def _checked(
+    items: list[Item], pages: list[Item], problems: Problems, last: Checked | None
+) -> tuple[list[Item], list[Item], Checked]:
     """Items and pages with clashing file-name slugs told apart (see
-    :func:`digest.load.settle_slugs`); a renamed item's key covers its new slug and
-    URL, so nothing cached under the old ones is reused for it."""
+    :func:`digest.load.settle_slugs`), then checked across (load.check_collection); a
+    renamed item's key covers its new slug and URL, so nothing cached under the old
+    ones is reused for it.  ``last``: what the checks made of a session's last build."""
     both = items + pages
-    settled = load.settle_slugs([it.article for it in both], problems)
+    arts = [it.article for it in both]
+    read = tuple(map(_read_by_checks, arts))
+    if last is not None and last.read == read:
+        now = last
+        settled = list(arts)
+        for i, slug, url in last.renamed:
+            settled[i] = dataclasses.replace(arts[i], slug=slug, url=url)
+    else:
+        found = Problems()
+        settled = load.settle_slugs(arts, found)
+        load.check_collection(settled, found)
+        renamed = tuple(
+            (i, b.slug, b.url)
+            for i, (a, b) in enumerate(zip(arts, settled, strict=True))
+            if a is not b
+        )
+        now = Checked(read, renamed, tuple(found.errors + found.warnings))
+    problems.extend(now.problems)
     out = [
         it
         if art is it.article
         else dataclasses.replace(it, article=art, key=cache.quick_key(it.key, art.slug, art.url))
         for it, art in zip(both, settled, strict=True)
     ]
-    return out[: len(items)], out[len(items) :]
+    return out[: len(items)], out[len(items) :], now
 
 
 # ---------------------------------------------------------------- per-source work

@@ -99,3 +99,39 @@ def test_a_folder_changed_just_before_it_was_listed_is_listed_again(tmp_path: Pa
     _build(root, tmp_path / "live", session)  # (write_site has just made every folder)
     kept = session.kept.collect
     assert kept is not None and not kept.folders
+
+
+def test_checks_across_articles_in_a_session_report_what_a_cold_build_does(
+    tmp_path: Path,
+) -> None:
+    """The checks across articles (slug clashes told apart, one URL each, pinned slugs
+    exist) are taken from the last build when no article changed what they read: their
+    warnings and renamed slugs stay after an edit of a text, and a change they read is
+    checked again."""
+    import pytest
+
+    from digest.errors import BuildError
+
+    root = write_site(tmp_path / "site")
+    (root / "content/world/2026-03-09-ferry.md").write_text(NEW, encoding="utf-8")
+    (root / "content/science/2026-03-10-ferry.md").write_text(
+        NEW.replace("2026-03-09", "2026-03-10"), encoding="utf-8"
+    )
+    session = Session()
+    live = tmp_path / "live"
+    config = load_config(root / "site.yaml")
+
+    def clash_warnings() -> list[str]:
+        result = build(config, BuildOptions(output=live, jobs=1), session=session)
+        return [w.message for w in result.warnings if "also" in w.message]
+
+    first = clash_warnings()
+    assert len(first) == 1 and "'science-ferry'" in first[0]
+    _edit(root, MOTHS, "312 species", "313 species")
+    assert clash_warnings() == first
+    assert (live / "science/ferry/index.html").is_file()
+    assert (live / "world/ferry/index.html").is_file()
+    _same_as_cold(root, live, tmp_path / "cold")
+    _edit(root, MOTHS, "tags: [wildlife,", "related: [no-such-article]\ntags: [wildlife,")
+    with pytest.raises(BuildError, match="no-such-article"):
+        build(config, BuildOptions(output=live, jobs=1), session=session)
