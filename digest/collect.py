@@ -173,7 +173,7 @@ def collect_kept(
         else:
             (pages if p.article.kind == "page" else items).append(item)
     items, pages, checked = _checked(
-        items, pages, problems, kept.checked if kept is not None else None
+        items, pages, problems, kept.checked if kept is not None else None, store
     )
     items.sort(key=lambda it: load.newest_first(it.article))
     pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
@@ -193,6 +193,19 @@ class Checked:
     problems: tuple[Problem, ...]
 
 
+@dataclass(frozen=True)
+class _StoredChecks:
+    """What the store keeps of a Checked (for a new process): a hash of what the checks
+    read, instead of the reading itself."""
+
+    read: str
+    renamed: tuple[tuple[int, str, str], ...]
+    problems: tuple[Problem, ...]
+
+
+_CHECKS_KEY = "last"  # one entry, replaced when what the checks read changes
+
+
 def _read_by_checks(a: Article) -> tuple[object, ...]:
     """Every field of an article that settle_slugs or check_collection reads."""
     return (
@@ -202,19 +215,36 @@ def _read_by_checks(a: Article) -> tuple[object, ...]:
 
 
 def _checked(
-    items: list[Item], pages: list[Item], problems: Problems, last: Checked | None
+    items: list[Item],
+    pages: list[Item],
+    problems: Problems,
+    last: Checked | None,
+    store: cache.Cache | None = None,
 ) -> tuple[list[Item], list[Item], Checked]:
     """Items and pages with clashing file-name slugs told apart (see
     :func:`digest.load.settle_slugs`), then checked across (load.check_collection); a
     renamed item's key covers its new slug and URL, so nothing cached under the old
-    ones is reused for it.  ``last``: what the checks made of a session's last build."""
+    ones is reused for it.  ``last``: what the checks made of a session's last build;
+    else ``store`` keeps what they made of the last build of any process."""
     both = items + pages
     arts = [it.article for it in both]
     read = tuple(map(_read_by_checks, arts))
+    now: Checked | None = None
+    read_key = ""
     if last is not None and last.read == read:
         now = last
+    elif store is not None and store.db is not None:
+        read_key = cache.quick_key("checks", read)
+        got = store.get("checks", _CHECKS_KEY, _StoredChecks)  # typed: else a miss
+        if (
+            isinstance(got, _StoredChecks)
+            and got.read == read_key
+            and all(0 <= i < len(arts) for i, _, _ in got.renamed)
+        ):
+            now = Checked(read, got.renamed, got.problems)
+    if now is not None:
         settled = list(arts)
-        for i, slug, url in last.renamed:
+        for i, slug, url in now.renamed:
             settled[i] = dataclasses.replace(arts[i], slug=slug, url=url)
     else:
         found = Problems()
@@ -226,6 +256,8 @@ def _checked(
             if a is not b
         )
         now = Checked(read, renamed, tuple(found.errors + found.warnings))
+        if read_key and store is not None:  # (a new process after this one takes it)
+            store.put("checks", _CHECKS_KEY, _StoredChecks(read_key, renamed, now.problems))
     problems.extend(now.problems)
     out = [
         it

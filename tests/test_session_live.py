@@ -135,3 +135,42 @@ def test_checks_across_articles_in_a_session_report_what_a_cold_build_does(
     _edit(root, MOTHS, "tags: [wildlife,", "related: [no-such-article]\ntags: [wildlife,")
     with pytest.raises(BuildError, match="no-such-article"):
         build(config, BuildOptions(output=live, jobs=1), session=session)
+
+
+def test_a_new_process_takes_the_checks_from_the_store_and_reports_the_same(
+    tmp_path: Path,
+) -> None:
+    """A new process (no session) takes what the checks across articles made from the
+    cache when no article changed what they read: the same warnings and renamed slugs
+    as a cold build; a change they read is checked again."""
+    import pytest
+
+    from digest import load
+    from digest.errors import BuildError
+
+    root = write_site(tmp_path / "site")
+    (root / "content/world/2026-03-09-ferry.md").write_text(NEW, encoding="utf-8")
+    (root / "content/science/2026-03-10-ferry.md").write_text(
+        NEW.replace("2026-03-09", "2026-03-10"), encoding="utf-8"
+    )
+    config = load_config(root / "site.yaml")
+    live = tmp_path / "live"
+
+    def warnings() -> list[str]:
+        result = build(config, BuildOptions(output=live, jobs=1))
+        return sorted(w.message for w in result.warnings)
+
+    first = warnings()
+    assert any("'science-ferry'" in w for w in first)
+    calls: list[int] = []
+    real = load.check_collection
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(load, "check_collection", lambda a, p: calls.append(1) or real(a, p))
+        _edit(root, MOTHS, "312 species", "313 species")
+        assert warnings() == first
+        assert not calls  # (taken from the store)
+        _same_as_cold(root, live, tmp_path / "cold")
+        _edit(root, MOTHS, "tags: [wildlife,", "related: [no-such-article]\ntags: [wildlife,")
+        with pytest.raises(BuildError, match="no-such-article"):
+            build(config, BuildOptions(output=live, jobs=1))
+        assert calls
