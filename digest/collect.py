@@ -151,7 +151,10 @@ def collect_kept(
     """collect(), starting from what the last build of a session kept (``kept``), and
     what this one keeps for the next."""
     folders: dict[str, load.Listing] = {}
-    sources = load.discover(content, problems, kept.folders if kept is not None else None, folders)
+    listed = kept.folders if kept is not None else _stored_listings(store, content)
+    sources = load.discover(content, problems, listed, folders)
+    if folders.keys() != listed.keys() or any(v is not listed[k] for k, v in folders.items()):
+        _store_listings(store, content, folders)  # (for a new process: see _stored_listings)
     defaults = load.folder_defaults(content, problems)
     keep: list[Kept] = []
     keys, done, processed = process_sources(
@@ -212,6 +215,77 @@ def _read_by_checks(a: Article) -> tuple[object, ...]:
         *(a.slug, a.url, a.path, a.slug_from_name, a.date),
         *(a.section, a.section_slug, a.tags, a.pinned_related),
     )
+
+
+@dataclass(frozen=True)
+class _StoredListing:
+    """A load.Listing as the store keeps it: the folder's sources by name."""
+
+    stamp: tuple[int, int, int]
+    top: str
+    rel: str  # the folder, relative to the content folder ("" or "world/")
+    files: tuple[str, ...]
+    folders: tuple[str, ...]
+
+
+def _listings_key(content: ContentConfig) -> str:
+    return cache.key("listings", str(content.dir))
+
+
+def _stored_listings(store: cache.Cache, content: ContentConfig) -> dict[str, load.Listing]:
+    """The folder listings the last build of any process kept (see load.discover), for a
+    new process: one whose folder's stamp is unchanged is taken as it is.  Names that
+    discover would not have listed (a path, a hidden name, a file it has no reader for)
+    make the folder's entry a miss."""
+    got = store.get("listings", _listings_key(content), dict[str, _StoredListing])
+    if not isinstance(got, dict):
+        return {}
+    root = content.dir
+    out: dict[str, load.Listing] = {}
+    for folder, it in got.items():
+        parts = it.rel.split("/")
+        if (
+            parts[-1] != ""
+            or not _plain(parts[:-1], False)
+            or not _plain(it.files, True)
+            or not _plain(it.folders, False)
+            or folder != str(root.joinpath(*parts[:-1]))
+        ):
+            continue
+        base = Path(folder)
+        files = tuple(
+            load.SourceFile(
+                base / name, it.rel + name, it.top + (it.rel + name).replace("/", os.sep)
+            )
+            for name in it.files
+        )
+        out[folder] = load.Listing(it.stamp, it.top, it.rel, files, it.folders)
+    return out
+
+
+def _plain(names: Iterable[str], files: bool) -> bool:
+    """Names discover lists: in one folder, not hidden, files of a kind it reads."""
+    return all(
+        name
+        and "/" not in name
+        and os.sep not in name
+        and "\0" not in name
+        and not name.startswith((".", "_"))
+        and (not files or os.path.splitext(name)[1].lower() in load.READERS)
+        for name in names
+    )
+
+
+def _store_listings(
+    store: cache.Cache, content: ContentConfig, folders: dict[str, load.Listing]
+) -> None:
+    stored = {
+        folder: _StoredListing(
+            it.stamp, it.top, it.rel, tuple(f.rel[len(it.rel) :] for f in it.files), it.folders
+        )
+        for folder, it in folders.items()
+    }
+    store.put("listings", _listings_key(content), stored)
 
 
 def _checked(

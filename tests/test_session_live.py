@@ -6,10 +6,12 @@ the site stays byte for byte a cold build's."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
 
+import pytest
 from conftest import tree, write_site
 from test_edit_rebuild import MOTHS, NEW, _edit
 
@@ -108,8 +110,6 @@ def test_checks_across_articles_in_a_session_report_what_a_cold_build_does(
     exist) are taken from the last build when no article changed what they read: their
     warnings and renamed slugs stay after an edit of a text, and a change they read is
     checked again."""
-    import pytest
-
     from digest.errors import BuildError
 
     root = write_site(tmp_path / "site")
@@ -143,8 +143,6 @@ def test_a_new_process_takes_the_checks_from_the_store_and_reports_the_same(
     """A new process (no session) takes what the checks across articles made from the
     cache when no article changed what they read: the same warnings and renamed slugs
     as a cold build; a change they read is checked again."""
-    import pytest
-
     from digest import load
     from digest.errors import BuildError
 
@@ -174,3 +172,61 @@ def test_a_new_process_takes_the_checks_from_the_store_and_reports_the_same(
         with pytest.raises(BuildError, match="no-such-article"):
             build(config, BuildOptions(output=live, jobs=1))
         assert calls
+
+
+def test_a_new_process_takes_unchanged_folders_listing_from_the_cache(tmp_path: Path) -> None:
+    """The folder listings are kept in the cache too: a new process lists only the
+    folders changed since (a file added shows), and its site is a cold build's."""
+    from digest import cache, collect, load
+    from digest.errors import Problems
+
+    root = write_site(tmp_path / "site")
+    _age(root)
+    live = tmp_path / "live"
+    _build(root, live, None)
+    config = load_config(root / "site.yaml")
+    with cache.Cache(config.cache_dir) as store:
+        stored = collect._stored_listings(store, config.content)
+    science = str(root / "content" / "science")
+    assert science in stored and stored[science].files
+    listed: list[str] = []
+    real = load.os.scandir
+
+    def scandir(path: object) -> object:
+        if isinstance(path, Path):  # (discover's: os.walk's, of folder_defaults, are str)
+            listed.append(str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    (root / "content/world/2026-03-09-ferry.md").write_text(NEW, encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(load.os, "scandir", scandir)
+        with cache.Cache(config.cache_dir) as store:
+            got, _kept = collect.collect_kept(
+                config.content, config.summary, store, Problems(), None, jobs=1
+            )
+    assert str(root / "content" / "world") in listed  # (changed: listed again)
+    assert science not in listed
+    assert "world/2026-03-09-ferry.md" in {it.source.rel for it in got.items}
+    _build(root, live, None)
+    assert (live / "world/ferry/index.html").is_file()
+    _same_as_cold(root, live, tmp_path / "cold")
+
+
+def test_a_stored_listing_naming_what_discover_would_not_list_is_not_taken(
+    tmp_path: Path,
+) -> None:
+    from digest import cache, collect
+
+    root = write_site(tmp_path / "site")
+    _age(root)
+    _build(root, tmp_path / "live", None)
+    config = load_config(root / "site.yaml")
+    key = collect._listings_key(config.content)
+    science = str(root / "content" / "science")
+    with cache.Cache(config.cache_dir) as store:
+        stored = store.get("listings", key, dict[str, collect._StoredListing])
+        for bad in ("../../site.yaml", ".hidden.md", "_draft.md", "notes.docx"):
+            it = stored[science]
+            forged = {**stored, science: dataclasses.replace(it, files=(*it.files, bad))}
+            store.put("listings", key, forged)
+            assert science not in collect._stored_listings(store, config.content), bad

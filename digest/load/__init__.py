@@ -165,6 +165,7 @@ class Listing:
 
     stamp: tuple[int, int, int]  # (mtime_ns, inode, device) of the folder
     top: str  # the prefix of the sources' ``shown`` (it depends on the working folder)
+    rel: str  # the folder, relative to the content folder ("" or "world/")
     files: tuple[SourceFile, ...]
     folders: tuple[str, ...]
 
@@ -270,7 +271,8 @@ def discover(
             and not links
             and stamp[0] < listed_at - _LISTING_AGE_NS
         ):
-            keep[str(folder)] = Listing(stamp, top, tuple(found[start:]), tuple(subfolders))
+            files = tuple(found[start:])
+            keep[str(folder)] = Listing(stamp, top, rel, files, tuple(subfolders))
         for name in subfolders:
             walk(folder / name, f"{rel}{name}/")
 
