@@ -134,6 +134,10 @@ class Kept:
     keys: dict[str, tuple[tuple[object, ...], str]]  # see SourceKeys.memo
     folders: dict[str, load.Listing] = field(default_factory=dict)  # see load.discover
     checked: Checked | None = None  # see _checked
+    # the digest index and the stem tables as this process last stored them (not read
+    # and decoded from the store again)
+    digests: DigestIndex | None = None
+    stems: dict[str, dict[str, str]] | None = None
 
 
 def collect_kept(
@@ -410,7 +414,7 @@ def process_sources(
     every source is processed and its article keeps its text and paragraphs.
     ``kept``: the last build's results (see Kept), taken before the store's; ``keep``
     gets what this build keeps."""
-    digests = Digests(store, content.dir)
+    digests = Digests(store, content.dir, kept.digests if kept is not None else None)
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
     tables = load.folder_line_table(sources)
@@ -429,7 +433,7 @@ def process_sources(
     todo = [i for i, r in enumerate(results) if r is None]
     # before any worker forks (they inherit it), and even when nothing is processed:
     # later stages stem words too (the stories stage, its summaries' terms)
-    stems = _Stems(store)
+    stems = _Stems(store, kept.stems if kept is not None else None)
     fn = process_one if texts else _process_slim
     fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg, tables), jobs)
     with _Storing(store) as storing, segments:
@@ -464,7 +468,9 @@ def process_sources(
             for k, p in zip(keys, results, strict=True)
             if p is not None and k in segments.stored
         }
-        keep.append(Kept(usable, frozenset(segments.written), source_keys.made or {}))
+        made = source_keys.made or {}
+        keep.append(Kept(usable, frozenset(segments.written), made))
+        keep[0] = dataclasses.replace(keep[0], digests=digests.saved, stems=stems.tables)
     return keys, [r for r in results if r is not None], len(todo)
 
 
@@ -477,11 +483,16 @@ class _Stems:
     KEY = "tables"
     LIMIT = snowball.MEMO_LIMIT  # words per language; past it the table starts over
 
-    def __init__(self, store: cache.Cache) -> None:
+    def __init__(self, store: cache.Cache, kept: dict[str, dict[str, str]] | None = None) -> None:
+        """``kept``: the tables as this process last stored them (a build session's: its
+        words are in this process's memo already, seeded or stemmed here)."""
         self.store = store
-        stored = store.get("stems", self.KEY, dict[str, dict[str, str]])  # typed: else a miss
-        self.tables: dict[str, dict[str, str]] = stored if isinstance(stored, dict) else {}
-        snowball.seed(self.tables)
+        if kept is not None:
+            self.tables = kept
+        else:
+            stored = store.get("stems", self.KEY, dict[str, dict[str, str]])  # typed: else a miss
+            self.tables = stored if isinstance(stored, dict) else {}
+            snowball.seed(self.tables)
         self.new: dict[str, dict[str, str]] = {}
 
     def add(self, stems: dict[str, dict[str, str]]) -> None:
@@ -826,10 +837,12 @@ class Digests:
     a second before that index was written is always read again (a later write in
     the same clock tick would keep its mtime)."""
 
-    def __init__(self, store: cache.Cache, folder: Path) -> None:
+    def __init__(self, store: cache.Cache, folder: Path, kept: DigestIndex | None = None) -> None:
+        """``kept``: the index as this process last stored it (a build session's)."""
         self.store = store
         self.key = cache.key("digests", str(folder))
-        old = store.get("digests", self.key, DigestIndex)  # typed: a wrong shape is a miss
+        old = kept if kept is not None else store.get("digests", self.key, DigestIndex)
+        self.saved: DigestIndex | None = None  # (what save() stored)
         self.old: dict[str, tuple[int, int, int, str]] = old.files if old is not None else {}
         self.written: int = old.time if old is not None else 0
         self.new: dict[str, tuple[int, int, int, str]] = {}
@@ -849,7 +862,8 @@ class Digests:
         self.new.pop(rel, None)
 
     def save(self) -> None:
-        self.store.put("digests", self.key, DigestIndex(time.time_ns(), self.new))
+        self.saved = DigestIndex(time.time_ns(), self.new)
+        self.store.put("digests", self.key, self.saved)
 
 
 # ---------------------------------------------------------------- cache values

@@ -230,3 +230,29 @@ def test_a_stored_listing_naming_what_discover_would_not_list_is_not_taken(
             forged = {**stored, science: dataclasses.replace(it, files=(*it.files, bad))}
             store.put("listings", key, forged)
             assert science not in collect._stored_listings(store, config.content), bad
+
+
+def test_a_session_keeps_the_digest_index_and_stem_tables_it_stored(tmp_path: Path) -> None:
+    """A session's rebuild takes the digest index and the word -> stem tables as it
+    stored them last, instead of reading and decoding them from the cache again; an
+    edited file is still hashed again (its edit shows) and the site is a cold build's."""
+    from digest import cache
+
+    root = write_site(tmp_path / "site")
+    session = Session()
+    live = tmp_path / "live"
+    _build(root, live, session)
+    read: list[str] = []
+    real = cache.Cache.get_many
+
+    def get_many(self: cache.Cache, ns: str, keys: object, type: object = None) -> object:
+        read.append(ns)
+        return real(self, ns, keys, type)  # type: ignore[arg-type]
+
+    _edit(root, MOTHS, "312 species", "316 species")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cache.Cache, "get_many", get_many)
+        _build(root, live, session)
+    assert "digests" not in read and "stems" not in read
+    assert "316 species" in (live / "science/moth-survey/index.html").read_text()
+    _same_as_cold(root, live, tmp_path / "cold")
