@@ -256,3 +256,28 @@ def test_a_session_keeps_the_digest_index_and_stem_tables_it_stored(tmp_path: Pa
     assert "digests" not in read and "stems" not in read
     assert "316 species" in (live / "science/moth-survey/index.html").read_text()
     _same_as_cold(root, live, tmp_path / "cold")
+
+
+def test_a_session_takes_an_untouched_editions_pages_as_they_were(tmp_path: Path) -> None:
+    """An edition that is the same object as in the last build (nothing in its period
+    changed) has the same three pages: the session takes them as the last build made
+    them, without making or comparing them again; the edited article's edition is made
+    anew, and the site is a cold build's."""
+    root = write_site(tmp_path / "site")
+    session = Session()
+    live = tmp_path / "live"
+    _build(root, live, session)
+    _build(root, live, session)  # (no change: every edition's pages made again)
+    kept, eds = session.kept.render, session.kept.editions
+    assert kept is not None and kept.editions and eds is not None
+    before, editions_before = dict(kept.editions), dict(eds.editions)
+    _edit(root, MOTHS, "312 species", "317 species")
+    _build(root, live, session)
+    after, eds = session.kept.render, session.kept.editions
+    assert after is not None and eds is not None
+    moth_day = "2026-03-03"
+    assert eds.editions[moth_day][1] is not editions_before[moth_day][1]
+    assert moth_day not in after.editions  # (its pages made anew)
+    same = [k for k, v in eds.editions.items() if v[1] is editions_before[k][1]]
+    assert same and all(after.editions[k] is before[k] for k in same)
+    _same_as_cold(root, live, tmp_path / "cold")
