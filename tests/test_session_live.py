@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import textwrap
 import time
 from pathlib import Path
 
@@ -280,4 +281,39 @@ def test_a_session_takes_an_untouched_editions_pages_as_they_were(tmp_path: Path
     assert moth_day not in after.editions  # (its pages made anew)
     same = [k for k, v in eds.editions.items() if v[1] is editions_before[k][1]]
     assert same and all(after.editions[k] is before[k] for k in same)
+    _same_as_cold(root, live, tmp_path / "cold")
+
+
+def test_an_edition_whose_neighbour_changed_links_to_its_new_neighbour(tmp_path: Path) -> None:
+    """An edition whose articles are unchanged but whose older or newer neighbour is new
+    (an article added on a day between two editions) is made again in a session: its
+    links to the previous and next edition are a cold build's."""
+    config = textwrap.dedent("""\
+        title: "Test Digest"
+        base_url: "https://example.org/"
+        related:
+          count: 0
+        """)
+
+    def article(day: str, words: str) -> str:
+        return f"---\ntitle: {words.title()}\ndate: 2026-03-{day}\n---\n{words}.\n"
+
+    root = write_site(
+        tmp_path / "site",
+        {
+            "world/2026-03-01-a.md": article("01", "the harbour wall cracked in a storm"),
+            "world/2026-03-05-b.md": article("05", "moth counts rose in the valley"),
+        },
+        config,
+    )
+    session = Session()
+    live = tmp_path / "live"
+    _build(root, live, session)
+    _build(root, live, session)
+    (root / "content/world/2026-03-03-c.md").write_text(
+        article("03", "a new ferry timetable starts in june"), encoding="utf-8"
+    )
+    _build(root, live, session)
+    first = (live / "editions/2026-03-01/index.html").read_text()
+    assert "editions/2026-03-03/" in first and "editions/2026-03-05/" not in first
     _same_as_cold(root, live, tmp_path / "cold")
