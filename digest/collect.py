@@ -132,6 +132,12 @@ class Kept:
     results: dict[str, Processed]
     segments: frozenset[str]
     keys: dict[str, tuple[tuple[object, ...], str]]  # see SourceKeys.memo
+    folders: dict[str, load.Listing] = field(default_factory=dict)  # see load.discover
+    checked: Checked | None = None  # see _checked
+    # the digest index and the stem tables as this process last stored them (not read
+    # and decoded from the store again)
+    digests: DigestIndex | None = None
+    stems: dict[str, dict[str, str]] | None = None
 
 
 def collect_kept(
@@ -148,7 +154,11 @@ def collect_kept(
 ) -> tuple[Collected, Kept]:
     """collect(), starting from what the last build of a session kept (``kept``), and
     what this one keeps for the next."""
-    sources = load.discover(content, problems)
+    folders: dict[str, load.Listing] = {}
+    listed = kept.folders if kept is not None else _stored_listings(store, content)
+    sources = load.discover(content, problems, listed, folders)
+    if folders.keys() != listed.keys() or any(v is not listed[k] for k, v in folders.items()):
+        _store_listings(store, content, folders)  # (for a new process: see _stored_listings)
     defaults = load.folder_defaults(content, problems)
     keep: list[Kept] = []
     keys, done, processed = process_sources(
@@ -169,28 +179,171 @@ def collect_kept(
             drafts.append(item)
         else:
             (pages if p.article.kind == "page" else items).append(item)
-    items, pages = _settle_slugs(items, pages, problems)
-    load.check_collection([it.article for it in items + pages], problems)
+    items, pages, checked = _checked(
+        items, pages, problems, kept.checked if kept is not None else None, store
+    )
     items.sort(key=lambda it: load.newest_first(it.article))
     pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
-    return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages)), keep[0]
+    now = dataclasses.replace(keep[0], folders=folders, checked=checked)
+    return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages)), now
 
 
-def _settle_slugs(
-    items: list[Item], pages: list[Item], problems: Problems
-) -> tuple[list[Item], list[Item]]:
+@dataclass(frozen=True)
+class Checked:
+    """What the checks across articles (load.settle_slugs, load.check_collection) made of
+    a session's last build: what they read of each article, in order, the slugs and
+    URLs they changed and the problems they found.  The same reading, the same result:
+    taken as it was instead of checking 10,000 articles again after an edit of one."""
+
+    read: tuple[tuple[object, ...], ...]
+    renamed: tuple[tuple[int, str, str], ...]  # (article, its slug, its URL)
+    problems: tuple[Problem, ...]
+
+
+@dataclass(frozen=True)
+class _StoredChecks:
+    """What the store keeps of a Checked (for a new process): a hash of what the checks
+    read, instead of the reading itself."""
+
+    read: str
+    renamed: tuple[tuple[int, str, str], ...]
+    problems: tuple[Problem, ...]
+
+
+_CHECKS_KEY = "last"  # one entry, replaced when what the checks read changes
+
+
+def _read_by_checks(a: Article) -> tuple[object, ...]:
+    """Every field of an article that settle_slugs or check_collection reads."""
+    return (
+        *(a.slug, a.url, a.path, a.slug_from_name, a.date),
+        *(a.section, a.section_slug, a.tags, a.pinned_related),
+    )
+
+
+@dataclass(frozen=True)
+class _StoredListing:
+    """A load.Listing as the store keeps it: the folder's sources by name."""
+
+    stamp: tuple[int, int, int]
+    top: str
+    rel: str  # the folder, relative to the content folder ("" or "world/")
+    files: tuple[str, ...]
+    folders: tuple[str, ...]
+
+
+def _listings_key(content: ContentConfig) -> str:
+    return cache.key("listings", str(content.dir))
+
+
+def _stored_listings(store: cache.Cache, content: ContentConfig) -> dict[str, load.Listing]:
+    """The folder listings the last build of any process kept (see load.discover), for a
+    new process: one whose folder's stamp is unchanged is taken as it is.  Names that
+    discover would not have listed (a path, a hidden name, a file it has no reader for)
+    make the folder's entry a miss."""
+    got = store.get("listings", _listings_key(content), dict[str, _StoredListing])
+    if not isinstance(got, dict):
+        return {}
+    root = content.dir
+    out: dict[str, load.Listing] = {}
+    for folder, it in got.items():
+        parts = it.rel.split("/")
+        if (
+            parts[-1] != ""
+            or not _plain(parts[:-1], False)
+            or not _plain(it.files, True)
+            or not _plain(it.folders, False)
+            or folder != str(root.joinpath(*parts[:-1]))
+        ):
+            continue
+        base = Path(folder)
+        files = tuple(
+            load.SourceFile(
+                base / name, it.rel + name, it.top + (it.rel + name).replace("/", os.sep)
+            )
+            for name in it.files
+        )
+        out[folder] = load.Listing(it.stamp, it.top, it.rel, files, it.folders)
+    return out
+
+
+def _plain(names: Iterable[str], files: bool) -> bool:
+    """Names discover lists: in one folder, not hidden, files of a kind it reads."""
+    return all(
+        name
+        and "/" not in name
+        and os.sep not in name
+        and "\0" not in name
+        and not name.startswith((".", "_"))
+        and (not files or os.path.splitext(name)[1].lower() in load.READERS)
+        for name in names
+    )
+
+
+def _store_listings(
+    store: cache.Cache, content: ContentConfig, folders: dict[str, load.Listing]
+) -> None:
+    stored = {
+        folder: _StoredListing(
+            it.stamp, it.top, it.rel, tuple(f.rel[len(it.rel) :] for f in it.files), it.folders
+        )
+        for folder, it in folders.items()
+    }
+    store.put("listings", _listings_key(content), stored)
+
+
+def _checked(
+    items: list[Item],
+    pages: list[Item],
+    problems: Problems,
+    last: Checked | None,
+    store: cache.Cache | None = None,
+) -> tuple[list[Item], list[Item], Checked]:
     """Items and pages with clashing file-name slugs told apart (see
-    :func:`digest.load.settle_slugs`); a renamed item's key covers its new slug and
-    URL, so nothing cached under the old ones is reused for it."""
+    :func:`digest.load.settle_slugs`), then checked across (load.check_collection); a
+    renamed item's key covers its new slug and URL, so nothing cached under the old
+    ones is reused for it.  ``last``: what the checks made of a session's last build;
+    else ``store`` keeps what they made of the last build of any process."""
     both = items + pages
-    settled = load.settle_slugs([it.article for it in both], problems)
+    arts = [it.article for it in both]
+    read = tuple(map(_read_by_checks, arts))
+    now: Checked | None = None
+    read_key = ""
+    if last is not None and last.read == read:
+        now = last
+    elif store is not None and store.db is not None:
+        read_key = cache.quick_key("checks", read)
+        got = store.get("checks", _CHECKS_KEY, _StoredChecks)  # typed: else a miss
+        if (
+            isinstance(got, _StoredChecks)
+            and got.read == read_key
+            and all(0 <= i < len(arts) for i, _, _ in got.renamed)
+        ):
+            now = Checked(read, got.renamed, got.problems)
+    if now is not None:
+        settled = list(arts)
+        for i, slug, url in now.renamed:
+            settled[i] = dataclasses.replace(arts[i], slug=slug, url=url)
+    else:
+        found = Problems()
+        settled = load.settle_slugs(arts, found)
+        load.check_collection(settled, found)
+        renamed = tuple(
+            (i, b.slug, b.url)
+            for i, (a, b) in enumerate(zip(arts, settled, strict=True))
+            if a is not b
+        )
+        now = Checked(read, renamed, tuple(found.errors + found.warnings))
+        if read_key and store is not None:  # (a new process after this one takes it)
+            store.put("checks", _CHECKS_KEY, _StoredChecks(read_key, renamed, now.problems))
+    problems.extend(now.problems)
     out = [
         it
         if art is it.article
         else dataclasses.replace(it, article=art, key=cache.quick_key(it.key, art.slug, art.url))
         for it, art in zip(both, settled, strict=True)
     ]
-    return out[: len(items)], out[len(items) :]
+    return out[: len(items)], out[len(items) :], now
 
 
 # ---------------------------------------------------------------- per-source work
@@ -261,7 +414,7 @@ def process_sources(
     every source is processed and its article keeps its text and paragraphs.
     ``kept``: the last build's results (see Kept), taken before the store's; ``keep``
     gets what this build keeps."""
-    digests = Digests(store, content.dir)
+    digests = Digests(store, content.dir, kept.digests if kept is not None else None)
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
     tables = load.folder_line_table(sources)
@@ -280,7 +433,7 @@ def process_sources(
     todo = [i for i, r in enumerate(results) if r is None]
     # before any worker forks (they inherit it), and even when nothing is processed:
     # later stages stem words too (the stories stage, its summaries' terms)
-    stems = _Stems(store)
+    stems = _Stems(store, kept.stems if kept is not None else None)
     fn = process_one if texts else _process_slim
     fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg, tables), jobs)
     with _Storing(store) as storing, segments:
@@ -315,7 +468,9 @@ def process_sources(
             for k, p in zip(keys, results, strict=True)
             if p is not None and k in segments.stored
         }
-        keep.append(Kept(usable, frozenset(segments.written), source_keys.made or {}))
+        made = source_keys.made or {}
+        keep.append(Kept(usable, frozenset(segments.written), made))
+        keep[0] = dataclasses.replace(keep[0], digests=digests.saved, stems=stems.tables)
     return keys, [r for r in results if r is not None], len(todo)
 
 
@@ -328,11 +483,16 @@ class _Stems:
     KEY = "tables"
     LIMIT = snowball.MEMO_LIMIT  # words per language; past it the table starts over
 
-    def __init__(self, store: cache.Cache) -> None:
+    def __init__(self, store: cache.Cache, kept: dict[str, dict[str, str]] | None = None) -> None:
+        """``kept``: the tables as this process last stored them (a build session's: its
+        words are in this process's memo already, seeded or stemmed here)."""
         self.store = store
-        stored = store.get("stems", self.KEY, dict[str, dict[str, str]])  # typed: else a miss
-        self.tables: dict[str, dict[str, str]] = stored if isinstance(stored, dict) else {}
-        snowball.seed(self.tables)
+        if kept is not None:
+            self.tables = kept
+        else:
+            stored = store.get("stems", self.KEY, dict[str, dict[str, str]])  # typed: else a miss
+            self.tables = stored if isinstance(stored, dict) else {}
+            snowball.seed(self.tables)
         self.new: dict[str, dict[str, str]] = {}
 
     def add(self, stems: dict[str, dict[str, str]]) -> None:
@@ -677,10 +837,12 @@ class Digests:
     a second before that index was written is always read again (a later write in
     the same clock tick would keep its mtime)."""
 
-    def __init__(self, store: cache.Cache, folder: Path) -> None:
+    def __init__(self, store: cache.Cache, folder: Path, kept: DigestIndex | None = None) -> None:
+        """``kept``: the index as this process last stored it (a build session's)."""
         self.store = store
         self.key = cache.key("digests", str(folder))
-        old = store.get("digests", self.key, DigestIndex)  # typed: a wrong shape is a miss
+        old = kept if kept is not None else store.get("digests", self.key, DigestIndex)
+        self.saved: DigestIndex | None = None  # (what save() stored)
         self.old: dict[str, tuple[int, int, int, str]] = old.files if old is not None else {}
         self.written: int = old.time if old is not None else 0
         self.new: dict[str, tuple[int, int, int, str]] = {}
@@ -700,7 +862,8 @@ class Digests:
         self.new.pop(rel, None)
 
     def save(self) -> None:
-        self.store.put("digests", self.key, DigestIndex(time.time_ns(), self.new))
+        self.saved = DigestIndex(time.time_ns(), self.new)
+        self.store.put("digests", self.key, self.saved)
 
 
 # ---------------------------------------------------------------- cache values

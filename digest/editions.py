@@ -209,7 +209,7 @@ def editions(
     made: list[tuple[str, str, datetime, tuple[EditionItem, ...]]] = []
     inputs: list[tuple[tuple[Story, tuple[Entry, ...]], ...]] = []
     for key in sorted(by_period, reverse=True):
-        given = tuple((by_slug[slug], tuple(got)) for slug, got in by_period[key].items())
+        given = tuple([(by_slug[slug], tuple(got)) for slug, got in by_period[key].items()])
         inputs.append(given)
         last = before.get(key)
         if last is not None and _same_items(last[0], given):
@@ -235,20 +235,27 @@ def editions(
     for i, (key, name, newest, ranked) in enumerate(made):
         newer = made[i - 1] if i > 0 else None
         older = made[i + 1] if i + 1 < len(made) else None
-        ed = Edition(
-            key,
-            name,
-            f"editions/{key}/",
-            newest,
-            ranked,
-            f"editions/{older[0]}/" if older else None,
-            f"editions/{newer[0]}/" if newer else None,
-            older[1] if older else None,
-            newer[1] if newer else None,
-        )
+        prev = f"editions/{older[0]}/" if older else None
+        next_ = f"editions/{newer[0]}/" if newer else None
+        prev_label = older[1] if older else None
+        next_label = newer[1] if newer else None
         last = before.get(key)
-        if last is not None and last[1].items is ranked and last[1] == ed:
-            ed = last[1]  # (the same items, the same neighbours: the same edition)
+        old = last[1] if last is not None else None
+        if (
+            old is not None
+            and old.items is ranked
+            and old.label == name
+            and old.updated == newest
+            and old.prev == prev
+            and old.next == next_
+            and old.prev_label == prev_label
+            and old.next_label == next_label
+        ):
+            ed = old  # (the same items, the same neighbours: the same edition; not made)
+        else:
+            ed = Edition(
+                key, name, f"editions/{key}/", newest, ranked, prev, next_, prev_label, next_label
+            )
         out.append(ed)
         now[key] = (inputs[i], ed)
     if keep is not None:

@@ -897,7 +897,8 @@ def site_links(
         ]
     # (vectors are made there only when a pinned link needs its similarity)
     if kept is not None:
-        links = _links_again(articles, cfg, counts, own, kept)
+        rows = saved.idx if saved is not None else None
+        links = _links_again(articles, cfg, counts, own, kept, rows)
     else:
         links = related_links(articles, cfg, counts, own, vectors)
     if keep is not None:
@@ -919,21 +920,28 @@ def _links_again(
     counts: Sequence[TermCounts],
     own: Neighbours,
     kept: Kept,
+    table: np.ndarray | None = None,
 ) -> dict[str, tuple[RelatedLink, ...]]:
     """related_links(), reusing the last build's links of every article whose candidate
     list is the same and whose candidates are the same articles (the same objects: their
-    slug, title and URL are unchanged) in the same rows; pinned links are made again."""
+    slug, title and URL are unchanged) in the same rows; pinned links are made again.
+    ``table``: the wide neighbour lists ``own`` is the head of, as an n x k array of
+    rows (see Saved): the rows that can list a changed article are found there at once,
+    and only those are looked at one by one."""
     before = kept.articles
     if len(before) != len(articles) or len(kept.own) != len(own):
         return related_links(articles, cfg, counts, own)
     changed = {i for i, (a, b) in enumerate(zip(articles, before, strict=True)) if a is not b}
+    near: set[int] | None = None  # (None: every row is looked at)
+    if changed and table is not None and table.shape[0] == len(own):
+        near = set(np.flatnonzero(np.isin(table, list(changed)).any(axis=1)).tolist())
     redo = [
         i
         for i, row in enumerate(own)
         if i in changed
         or articles[i].pinned_related
         or (row is not kept.own[i] and row != kept.own[i])
-        or (changed and not changed.isdisjoint([j for j, _ in row]))
+        or (changed and (near is None or i in near) and not changed.isdisjoint([j for j, _ in row]))
     ]
     if any(articles[i].pinned_related for i in redo):
         return related_links(articles, cfg, counts, own)

@@ -263,6 +263,7 @@ class Renderer:
         # path -> (what its page showed, by identity (see _Job.deps), its key), this build
         self.deps: dict[str, tuple[tuple[Any, ...], str]] = {}
         self.entries: dict[str, Entry] = {}  # by slug: what the pages were made from
+        self.editions: dict[str, tuple[Edition, tuple[_Again, ...]]] = {}  # see Kept
         if self.kept is not None:
             self.previous = self.kept.state
         elif store is not None:
@@ -409,7 +410,7 @@ class Renderer:
         """What this build keeps for the next of a session (after flush)."""
         if self.store is None:
             return None
-        return Kept(self._base_key(), self.state, self.deps, self.entries)
+        return Kept(self._base_key(), self.state, self.deps, self.entries, self.editions)
 
     def listing(
         self, template: str, base: str, entries: Sequence[Entry], **context: Any
@@ -465,6 +466,11 @@ class Kept:
     state: dict[str, tuple[str, str]]
     deps: dict[str, tuple[tuple[Any, ...], str]]
     entries: dict[str, Entry]  # the entries the pages were made from, by slug
+    # by edition key, an edition whose three pages were the last build's again, with
+    # those pages as made (see news_pages: the same edition object, the same pages)
+    editions: dict[str, tuple[Edition, tuple[_Again, ...]]] = dataclasses.field(
+        default_factory=dict
+    )
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -748,7 +754,15 @@ def render_site(
     else:
         work.extend(article_job(e) for e in entries)
     r.entries = by_slug
-    work += news_pages(entries, news, site, stories, kept.deps if kept is not None else None)
+    work += news_pages(
+        entries,
+        news,
+        site,
+        stories,
+        kept.deps if kept is not None else None,
+        kept.editions if kept is not None else None,
+        r.editions,
+    )
     for s in sorted(sections):
         work += r.listing(
             "list.html",
@@ -831,11 +845,15 @@ def news_pages(
     site: SiteConfig,
     stories: dict[int, Any] | None = None,
     known: dict[str, tuple[tuple[Any, ...], str]] | None = None,
+    again: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
+    again_now: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
 ) -> list[_Job | _Again]:
     """Story pages, edition pages with their email edition, and the editions index
     (``stories``: id(story) -> its identity, as far as made, see article_ident;
     ``known``: the pages of a session's last build with what they were made from and
-    their keys, see Kept.deps)."""
+    their keys, see Kept.deps; ``again``: the editions whose pages it made again, with
+    those pages (see Kept.editions), under the same base as ``known``; ``again_now``
+    gets this build's)."""
     by_slug = {e.article.slug: e for e in entries}
     stories = {} if stories is None else stories
     work: list[_Job | _Again] = []
@@ -847,15 +865,25 @@ def news_pages(
     for ed in news.editions:
         # the three pages of an edition show the edition and nothing else: when it is
         # the object a session's last build made them from, they are those pages again
+        got = again.get(ed.key) if again is not None and known else None
+        if got is not None and got[0] is ed:
+            work += got[1]  # (made by the build before: nothing to make or compare)
+            if again_now is not None:
+                again_now[ed.key] = got
+            continue
         deps = ("edition", ed)
         outs = (_out(ed.url), ed.url + "email.html", ed.url + "email.txt")
         lasts = [known.get(out) for out in outs] if known else ()
         if lasts and all(last is not None and _same(last[0], deps) for last in lasts):
             sources = (f"edition {ed.key}", f"email {ed.key}", f"email ({ed.key})")
+            pages = []
             for n, (out, source, last) in enumerate(zip(outs, sources, lasts, strict=True)):
                 assert last is not None
                 make = functools.partial(_nth, functools.partial(_edition_jobs, ed, site), n)
-                work.append(_Again(out, source, last[1], deps, make))
+                pages.append(_Again(out, source, last[1], deps, make))
+            work += pages
+            if again_now is not None:
+                again_now[ed.key] = (ed, tuple(pages))
         else:
             work += _edition_jobs(ed, site, stories)
     index = {"editions": [_edition_line(ed) for ed in news.editions], "title": "Editions"}

@@ -14,6 +14,7 @@ import html
 import os
 import re
 import stat
+import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -156,8 +157,40 @@ class SourceFile:
 # ---------------------------------------------------------------- discovery
 
 
-def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
-    """Every readable source under the content folder, sorted by path."""
+@dataclass(frozen=True)
+class Listing:
+    """What discover found in one folder (see :func:`discover`'s ``last``): the
+    folder's stamp when it was listed, the sources directly in it and its sub-folders
+    walked into, by name."""
+
+    stamp: tuple[int, int, int]  # (mtime_ns, inode, device) of the folder
+    top: str  # the prefix of the sources' ``shown`` (it depends on the working folder)
+    rel: str  # the folder, relative to the content folder ("" or "world/")
+    files: tuple[SourceFile, ...]
+    folders: tuple[str, ...]
+
+
+# A folder's listing is kept only when the folder was last changed this long before it
+# was listed: a name added in the same tick of a coarse file-system clock, after the
+# listing, would leave the folder's mtime as it was (git's index has the same rule).
+_LISTING_AGE_NS = 10**9
+
+
+def discover(
+    cfg: ContentConfig,
+    problems: Problems,
+    last: Mapping[str, Listing] | None = None,
+    keep: dict[str, Listing] | None = None,
+) -> list[SourceFile]:
+    """Every readable source under the content folder, sorted by path.
+
+    ``last``: the folders a session's last build listed (folder path -> Listing): a
+    folder whose mtime, inode and device are what they were then holds the same names
+    (adding, removing or renaming an entry changes its folder's mtime; editing a file
+    does not matter here), so its listing is taken as it is, without listing the folder
+    or asking each file's type again.  Kept (in ``keep``) only for folders whose
+    listing found no problem and no symlink, and that were last changed more than a
+    second before they were listed."""
     root = cfg.dir
     if not root.is_dir():
         problems.add(
@@ -173,6 +206,22 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
 
     def walk(folder: Path, rel: str) -> None:
         """Files first, then sub-folders (as os.walk lists them), each sorted by name."""
+        stamp = None
+        if keep is not None:
+            listed_at = time.time_ns()
+            try:
+                st = os.stat(folder)  # (before listing: a change after it changes the stamp)
+                stamp = (st.st_mtime_ns, st.st_ino, st.st_dev)
+            except OSError:
+                pass
+            got = last.get(str(folder)) if last is not None and stamp is not None else None
+            if got is not None and got.stamp == stamp and got.top == top:
+                keep[str(folder)] = got
+                found.extend(got.files)
+                for name in got.folders:
+                    walk(folder / name, f"{rel}{name}/")
+                return
+        here = Problems()  # (this folder's own: a folder with any is listed every time)
         try:
             with os.scandir(folder) as it:
                 items = sorted((e for e in it if not e.name.startswith((".", "_"))), key=_name)
@@ -183,32 +232,47 @@ def discover(cfg: ContentConfig, problems: Problems) -> list[SourceFile]:
         except OSError as exc:
             problems.add(f"cannot read folder: {exc.strerror or exc}", _shown(folder, cfg.root))
             return
-        items = _one_per_name(items, folder, cfg.root, problems)
+        items = _one_per_name(items, folder, cfg.root, here)
         subfolders = []
+        links = False
         for e in items:
             if not _is_dir(e):
                 continue
             if e.is_symlink():
                 # Symlinked folders are never walked into (no loops, no escapes).
+                links = True
                 p = folder / e.name
                 bad = _symlink_problem(p, real_root)
                 if bad:
-                    problems.add(bad[0], _shown(p, cfg.root), hint=bad[1])
+                    here.add(bad[0], _shown(p, cfg.root), hint=bad[1])
                 else:
-                    problems.warn(
+                    here.warn(
                         "symlinked folder is not followed; link the files instead",
                         _shown(p, cfg.root),
                     )
                 continue
             subfolders.append(e.name)
+        start = len(found)
         for e in items:
             if e.name in subfolders or _is_dir(e):
                 continue
             if os.path.splitext(e.name)[1].lower() not in READERS:
                 continue
-            src = _scanned_source(e, folder, rel, top, real_root, problems)
+            links = links or e.is_symlink()
+            src = _scanned_source(e, folder, rel, top, real_root, here)
             if src is not None:
                 found.append(src)
+        told = here.errors + here.warnings
+        problems.extend(told)
+        if (
+            keep is not None
+            and stamp is not None
+            and not told
+            and not links
+            and stamp[0] < listed_at - _LISTING_AGE_NS
+        ):
+            files = tuple(found[start:])
+            keep[str(folder)] = Listing(stamp, top, rel, files, tuple(subfolders))
         for name in subfolders:
             walk(folder / name, f"{rel}{name}/")
 
