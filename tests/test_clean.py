@@ -160,6 +160,8 @@ def test_split_breadcrumb(line, sections):
         ("Veröffentlicht am 3. März 2021 um 9:05 Uhr", "2021-03-03T09:05:00"),
         ("Aktualisiert: 05.06.2019", "2019-06-05"),  # dots: day first when in doubt
         ("01.21.2020 07:00 AM", "2020-01-21T07:00:00"),  # but a 21st month is none
+        ("03.05.2020 07:00 AM", "2020-03-05T07:00:00"),  # a 12-hour clock: the US order
+        ("el 4 de mayo de 2021", "2021-05-04"),
         ("05/06/2019", None),  # slashes: still ambiguous
         ("lundi 1er juin 2020 à 10:30", "2020-06-01T10:30:00"),
         ("publié le 3 décembre 2020", "2020-12-03"),

@@ -414,9 +414,9 @@ class _NotADate(Exception):
 
 _FILLERS = frozenset(
     ("at", "on", "-", "–", "—", "·", "•", "/", "the", "of")
-    # "am 4. Juni 2019 um 15:54 Uhr", "le 3 juin 2019 à 10h", "4 de junio de 2019",
+    # "am 4. Juni 2019 um 15:54 Uhr", "le 3 juin 2019 à 10:30", "el 4 de junio de 2019",
     # "4 giugno 2019 alle ore 15:54", "4 juni 2019 om 15:54", "4 czerwca 2019 r. o godz. 15:54"
-    + ("am", "um", "uhr", "le", "à", "de", "del", "às", "em", "il", "alle", "ore", "om")
+    + ("am", "um", "uhr", "le", "à", "el", "de", "del", "às", "em", "il", "alle", "ore", "om")
     + ("r", "o", "godz")
 )
 _AM_PM = ("am", "pm", "a.m", "p.m")  # compared after a final "." is removed
@@ -434,11 +434,15 @@ class _DateParts:
     second: int | None = None
     offset: int | None = None  # minutes east of UTC, when the zone is known
     tz_seen: bool = False
+    day_first: bool = False  # a dotted date read day first only because both could be
+    twelve_hour: bool = False  # an am/pm time: the US way, so such a date is month first
 
     def result(self, kind: str) -> tuple[str, str] | None:
         """``(kind, iso)``, or None without a full, valid calendar date."""
         if self.year is None or self.month is None or self.day is None:
             return None
+        if self.day_first and self.twelve_hour:  # "03.05.2020 07:00 AM": 5 March
+            self.day, self.month = self.month, self.day
         try:
             dt = datetime(
                 self.year, self.month, self.day, self.hour or 0, self.minute or 0, self.second or 0
@@ -512,7 +516,8 @@ def _read_day(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
 def _read_numeric_date(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
     """12/10/2018 or 10.12.2018: day and month told apart by a number above 12 (WIRED
     writes 01.21.2020); when both could be the month, dots are read day first (05.06.2019
-    in German, Polish, Dutch...), and slashes (3/4/2018: US or British?) are refused."""
+    in German, Polish, Dutch...) unless the time is on a 12-hour clock (see
+    _DateParts.result), and slashes (3/4/2018: US or British?) are refused."""
     m = _NUMERIC.match(tok)
     if not m or parts.year is not None:
         return None
@@ -523,6 +528,7 @@ def _read_numeric_date(parts: _DateParts, tok: str, low: str, nxt: str) -> int |
         parts.day, parts.month = b, a
     elif a == b or "." in tok:
         parts.day, parts.month = a, b
+        parts.day_first = a != b
     else:
         raise _NotADate  # ambiguous: 3/4/2018
     parts.year = y
@@ -544,6 +550,7 @@ def _read_clock(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
         used = 2
     hour = int(tm.group(1))
     parts.hour = _twenty_four(hour, ampm) if ampm else hour
+    parts.twelve_hour = bool(ampm)
     parts.minute = int(tm.group(2))
     parts.second = int(tm.group(3) or 0)
     return used
@@ -554,6 +561,7 @@ def _read_hour(parts: _DateParts, tok: str, low: str, nxt: str) -> int | None:
     if parts.hour is not None or not low.isdigit() or nxt.rstrip(".") not in _AM_PM:
         return None
     parts.hour, parts.minute, parts.second = _twenty_four(int(low), nxt), 0, 0
+    parts.twelve_hour = True
     return 2
 
 
@@ -1088,9 +1096,9 @@ def _mark_clutter_or_metadata(page: _Page, ln: _Line, in_list: bool = False) -> 
             if mark(page, ln):
                 return
         if not in_list and len(ln.text.split()) <= 6 and has_date(ln.text):
-            # "Juni 2019, 15:54", "vor 3 Std. · 12.6.": a date the date reader cannot read
-            # whole (no day, or words it does not know); never article text (a dated list
-            # item stays)
+            # "Juni 2019, 15:54", "Stand: 12.06.19": a date the date reader cannot read
+            # whole (no day or year, or words it does not know); never article text (a
+            # dated list item stays)
             ln.mark(LineKind.CLUTTER, "a date line")
 
 
