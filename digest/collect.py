@@ -157,7 +157,10 @@ def collect_kept(
     folders: dict[str, load.Listing] = {}
     listed = kept.folders if kept is not None else _stored_listings(store, content)
     sources = load.discover(content, problems, listed, folders)
-    if folders.keys() != listed.keys() or any(v is not listed[k] for k, v in folders.items()):
+    if folders.keys() != listed.keys() or any(
+        v is not listed[k] and (v.stamp, v.files, v.folders) != _held(listed[k])
+        for k, v in folders.items()
+    ):
         _store_listings(store, content, folders)  # (for a new process: see _stored_listings)
     defaults = load.folder_defaults(content, problems)
     keep: list[Kept] = []
@@ -225,11 +228,17 @@ def _read_by_checks(a: Article) -> tuple[object, ...]:
 class _StoredListing:
     """A load.Listing as the store keeps it: the folder's sources by name."""
 
-    stamp: tuple[int, int, int]
+    stamp: tuple[int, int, int, int]
     top: str
     rel: str  # the folder, relative to the content folder ("" or "world/")
     files: tuple[str, ...]
     folders: tuple[str, ...]
+
+
+def _held(it: load.Listing) -> tuple[object, ...]:
+    """What a listing says the folder holds (a listing read back from the cache and found
+    so on disk holds what it held: nothing to store again)."""
+    return it.stamp, it.files, it.folders
 
 
 def _listings_key(content: ContentConfig) -> str:
@@ -263,7 +272,7 @@ def _stored_listings(store: cache.Cache, content: ContentConfig) -> dict[str, lo
             )
             for name in it.files
         )
-        out[folder] = load.Listing(it.stamp, it.top, it.rel, files, it.folders)
+        out[folder] = load.Listing(it.stamp, it.top, it.rel, files, it.folders, seen=False)
     return out
 
 
@@ -469,8 +478,8 @@ def process_sources(
             if p is not None and k in segments.stored
         }
         made = source_keys.made or {}
-        keep.append(Kept(usable, frozenset(segments.written), made))
-        keep[0] = dataclasses.replace(keep[0], digests=digests.saved, stems=stems.tables)
+        written = frozenset(segments.written)
+        keep.append(Kept(usable, written, made, digests=digests.saved, stems=stems.tables))
     return keys, [r for r in results if r is not None], len(todo)
 
 

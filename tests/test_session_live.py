@@ -16,6 +16,7 @@ import pytest
 from conftest import tree, write_site
 from test_edit_rebuild import MOTHS, NEW, _edit
 
+from digest import load
 from digest.build import BuildOptions, Session, build
 from digest.config import load_config
 
@@ -25,12 +26,15 @@ def _build(root: Path, out: Path, session: Session | None, use_cache: bool = Tru
     build(config, BuildOptions(output=out, use_cache=use_cache, jobs=1), session=session)
 
 
-def _age(root: Path) -> None:
-    """Every folder under content/ last changed an hour ago (a listing is kept only for
-    folders not changed in the second before they were listed)."""
+def _age(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every folder under content/ last changed an hour before it is listed (a listing is
+    kept only for folders not changed in the two seconds before they were listed): their
+    mtime set an hour back, and the listing clock an hour on (setting an mtime sets the
+    ctime to now, and nothing sets a ctime back)."""
     old = time.time() - 3600
     for folder, _dirs, _files in os.walk(root / "content"):
         os.utime(folder, (old, old))
+    monkeypatch.setattr(load, "_now_ns", lambda: time.time_ns() + 3600 * 10**9)
 
 
 def _same_as_cold(root: Path, live: Path, cold: Path) -> None:
@@ -38,9 +42,11 @@ def _same_as_cold(root: Path, live: Path, cold: Path) -> None:
     assert tree(live) == tree(cold)
 
 
-def test_a_session_takes_unchanged_folders_listing_from_the_last_build(tmp_path: Path) -> None:
+def test_a_session_takes_unchanged_folders_listing_from_the_last_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = write_site(tmp_path / "site")
-    _age(root)
+    _age(root, monkeypatch)
     session = Session()
     live = tmp_path / "live"
     _build(root, live, session)
@@ -56,9 +62,11 @@ def test_a_session_takes_unchanged_folders_listing_from_the_last_build(tmp_path:
     _same_as_cold(root, live, tmp_path / "cold")
 
 
-def test_names_added_removed_and_renamed_in_a_session_are_seen(tmp_path: Path) -> None:
+def test_names_added_removed_and_renamed_in_a_session_are_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = write_site(tmp_path / "site")
-    _age(root)
+    _age(root, monkeypatch)
     session = Session()
     live = tmp_path / "live"
     _build(root, live, session)
@@ -76,7 +84,7 @@ def test_names_added_removed_and_renamed_in_a_session_are_seen(tmp_path: Path) -
         ),
     ]
     for n, (name, step) in enumerate(steps):
-        _age(root)  # (the listings of this build are kept: the folders are "old")
+        _age(root, monkeypatch)  # (the listings of this build are kept: the folders are "old")
         _build(root, live, session)
         step()
         _build(root, live, session)
@@ -93,15 +101,100 @@ def test_names_added_removed_and_renamed_in_a_session_are_seen(tmp_path: Path) -
             assert "sport/ferry/index.html" in pages
 
 
-def test_a_folder_changed_just_before_it_was_listed_is_listed_again(tmp_path: Path) -> None:
+def test_a_folder_changed_just_before_it_was_listed_is_listed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A name added in the same tick of the file system's clock as the listing would
-    leave the folder's mtime as it was: a folder changed in the second before it was
-    listed is not kept (the next build lists it again)."""
+    leave the folder's times as they were: a folder changed in the two seconds before it
+    was listed is not kept (the next build lists it again)."""
     root = write_site(tmp_path / "site")
+    newest = max(
+        max(os.stat(folder).st_mtime_ns, os.stat(folder).st_ctime_ns)
+        for folder, _dirs, _files in os.walk(root / "content")
+    )
+    # listed one second after the last change, however long the machine took to get here
+    monkeypatch.setattr(load, "_now_ns", lambda: newest + 10**9)
     session = Session()
-    _build(root, tmp_path / "live", session)  # (write_site has just made every folder)
+    _build(root, tmp_path / "live", session)
     kept = session.kept.collect
     assert kept is not None and not kept.folders
+    monkeypatch.setattr(load, "_now_ns", lambda: newest + 3 * 10**9)  # three seconds after
+    _build(root, tmp_path / "live", session)
+    kept = session.kept.collect
+    assert kept is not None and str(root / "content" / "science") in kept.folders
+
+
+def test_a_folder_whose_mtime_was_set_back_is_listed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``rsync -a``, ``tar x`` or ``touch -d`` set a folder's mtime back to what it was
+    after a file was added: the file still shows, in a session and in a new process
+    (the folder's ctime is in its stamp, and nothing sets a ctime back)."""
+    root = write_site(tmp_path / "site")
+    _age(root, monkeypatch)
+    live = tmp_path / "live"
+    session = Session()
+    _build(root, live, session)
+    world = root / "content" / "world"
+    before = os.stat(world)
+    kept = session.kept.collect
+    assert kept is not None and str(world) in kept.folders
+    (world / "2026-03-09-ferry.md").write_text(NEW, encoding="utf-8")
+    os.utime(world, ns=(before.st_atime_ns, before.st_mtime_ns))  # as rsync -a leaves it
+    assert os.stat(world).st_mtime_ns == before.st_mtime_ns
+    _build(root, live, session)
+    assert (live / "world/ferry/index.html").is_file()
+    (world / "2026-03-09-ferry.md").unlink()
+    os.utime(world, ns=(before.st_atime_ns, before.st_mtime_ns))
+    _build(root, live, None)  # a new process, from the listings in the cache
+    assert not (live / "world/ferry").exists()
+    _same_as_cold(root, live, tmp_path / "cold")
+
+
+def test_a_forged_listing_in_the_cache_is_not_followed_out_of_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A listing in the cache that names a symlinked folder (which discover never walks
+    into) is checked against the disk and listed again: nothing outside content/ is read,
+    and the symlink is refused with its error as in any build."""
+    from digest import cache, collect
+    from digest.errors import BuildError
+
+    root = write_site(tmp_path / "site")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "2026-03-09-secret.md").write_text(NEW.replace("Ferry", "Secret"), encoding="utf-8")
+    live = tmp_path / "live"
+    _age(root, monkeypatch)
+    _build(root, live, None)
+    link = root / "content" / "ext"
+    link.symlink_to(outside, target_is_directory=True)
+    config = load_config(root / "site.yaml")
+    key = collect._listings_key(config.content)
+    top = str(root / "content")
+    with cache.Cache(config.cache_dir) as store:
+        stored = store.get("listings", key, dict[str, collect._StoredListing])
+        it = stored[top]
+        forged = {
+            **stored,
+            # the content folder's listing as it is now, with the link as a folder in it
+            top: dataclasses.replace(
+                it, stamp=_stamp(root / "content"), folders=("ext", *it.folders)
+            ),
+            str(link): collect._StoredListing(
+                _stamp(link), it.top, "ext/", ("2026-03-09-secret.md",), ()
+            ),
+        }
+        store.put("listings", key, forged)
+    with pytest.raises(BuildError) as err:
+        _build(root, live, None)
+    assert "content/ext: symlink points outside the content folder" in str(err.value)
+    assert not list(live.rglob("*secret*"))
+
+
+def _stamp(folder: Path) -> tuple[int, int, int, int]:
+    st = os.stat(folder)  # (as discover stamps a folder: through a symlink)
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
 def test_checks_across_articles_in_a_session_report_what_a_cold_build_does(
@@ -175,14 +268,16 @@ def test_a_new_process_takes_the_checks_from_the_store_and_reports_the_same(
         assert calls
 
 
-def test_a_new_process_takes_unchanged_folders_listing_from_the_cache(tmp_path: Path) -> None:
+def test_a_new_process_takes_unchanged_folders_listing_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The folder listings are kept in the cache too: a new process lists only the
     folders changed since (a file added shows), and its site is a cold build's."""
     from digest import cache, collect, load
     from digest.errors import Problems
 
     root = write_site(tmp_path / "site")
-    _age(root)
+    _age(root, monkeypatch)
     live = tmp_path / "live"
     _build(root, live, None)
     config = load_config(root / "site.yaml")
@@ -215,11 +310,12 @@ def test_a_new_process_takes_unchanged_folders_listing_from_the_cache(tmp_path: 
 
 def test_a_stored_listing_naming_what_discover_would_not_list_is_not_taken(
     tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from digest import cache, collect
 
     root = write_site(tmp_path / "site")
-    _age(root)
+    _age(root, monkeypatch)
     _build(root, tmp_path / "live", None)
     config = load_config(root / "site.yaml")
     key = collect._listings_key(config.content)

@@ -163,17 +163,24 @@ class Listing:
     folder's stamp when it was listed, the sources directly in it and its sub-folders
     walked into, by name."""
 
-    stamp: tuple[int, int, int]  # (mtime_ns, inode, device) of the folder
+    # (mtime_ns, ctime_ns, inode, device) of the folder: ``rsync -a``, ``tar x`` or
+    # ``touch -d`` can set an mtime back to what it was, never a ctime
+    stamp: tuple[int, int, int, int]
     top: str  # the prefix of the sources' ``shown`` (it depends on the working folder)
     rel: str  # the folder, relative to the content folder ("" or "world/")
     files: tuple[SourceFile, ...]
     folders: tuple[str, ...]
+    # made by discover in this process; False for one read back from the cache, whose
+    # names are checked against the disk before it is used (see discover)
+    seen: bool = True
 
 
 # A folder's listing is kept only when the folder was last changed this long before it
 # was listed: a name added in the same tick of a coarse file-system clock, after the
-# listing, would leave the folder's mtime as it was (git's index has the same rule).
-_LISTING_AGE_NS = 10**9
+# listing, would leave the folder's times as they were (git's index has the same rule;
+# FAT's clock ticks every 2 s).
+_LISTING_AGE_NS = 2 * 10**9
+_now_ns = time.time_ns  # (the clock of the rule above: tests set it)
 
 
 def discover(
@@ -208,14 +215,18 @@ def discover(
         """Files first, then sub-folders (as os.walk lists them), each sorted by name."""
         stamp = None
         if keep is not None:
-            listed_at = time.time_ns()
+            listed_at = _now_ns()
             try:
                 st = os.stat(folder)  # (before listing: a change after it changes the stamp)
-                stamp = (st.st_mtime_ns, st.st_ino, st.st_dev)
+                stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
             except OSError:
                 pass
             got = last.get(str(folder)) if last is not None and stamp is not None else None
-            if got is not None and got.stamp == stamp and got.top == top:
+            if got is not None and (got.stamp != stamp or got.top != top):
+                got = None
+            if got is not None and not got.seen:  # read back from the cache: checked first
+                got = dataclasses.replace(got, seen=True) if _as_listed(folder, got) else None
+            if got is not None:
                 keep[str(folder)] = got
                 found.extend(got.files)
                 for name in got.folders:
@@ -269,7 +280,7 @@ def discover(
             and stamp is not None
             and not told
             and not links
-            and stamp[0] < listed_at - _LISTING_AGE_NS
+            and max(stamp[0], stamp[1]) < listed_at - _LISTING_AGE_NS
         ):
             files = tuple(found[start:])
             keep[str(folder)] = Listing(stamp, top, rel, files, tuple(subfolders))
@@ -337,6 +348,26 @@ def _symlink_problem(p: Path, real_root: Path) -> tuple[str, str | None] | None:
     if not inside:
         return ("symlink points outside the content folder; not read", None)
     return None
+
+
+def _as_listed(folder: Path, listing: Listing) -> bool:
+    """Does the folder hold what a listing read back from the cache says, as discover
+    would have listed it: each file a regular file and each sub-folder a folder, none a
+    symlink?  (A kept listing never holds a symlink: one named there was not written by
+    discover, and is never followed.)"""
+    for name in listing.folders:
+        try:
+            if not stat.S_ISDIR(os.lstat(folder / name).st_mode):
+                return False
+        except OSError:
+            return False
+    for src in listing.files:
+        try:
+            if not stat.S_ISREG(os.lstat(src.path).st_mode):
+                return False
+        except OSError:
+            return False
+    return True
 
 
 def _scanned_source(
