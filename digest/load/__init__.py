@@ -191,13 +191,14 @@ def discover(
 ) -> list[SourceFile]:
     """Every readable source under the content folder, sorted by path.
 
-    ``last``: the folders a session's last build listed (folder path -> Listing): a
-    folder whose mtime, inode and device are what they were then holds the same names
-    (adding, removing or renaming an entry changes its folder's mtime; editing a file
-    does not matter here), so its listing is taken as it is, without listing the folder
-    or asking each file's type again.  Kept (in ``keep``) only for folders whose
-    listing found no problem and no symlink, and that were last changed more than a
-    second before they were listed."""
+    ``last``: the folders a session's last build listed, or those a build of another
+    process stored in the cache (folder path -> Listing; checked against the disk before
+    use, see Listing.seen): a folder whose mtime, ctime, inode and device are what they
+    were then holds the same names (adding, removing or renaming an entry changes its
+    folder's times; editing a file does not matter here), so its listing is taken as it
+    is, without listing the folder or asking each file's type again.  Kept (in
+    ``keep``) only for folders whose listing found no problem and no symlink, and that
+    were last changed more than two seconds before they were listed."""
     root = cfg.dir
     if not root.is_dir():
         problems.add(
