@@ -291,39 +291,29 @@ class Renderer:
                 out, key = job.out, job.key
                 prev = previous.get(out)
                 deps_now[out] = (job.deps, key)
-                if prev is None or prev[0] != key:
-                    job = job.make()  # (its page is rendered: the whole job is needed)
-                    prev = None
-                    todo.append(job)
-                resolved.append(job)
-                keys.append(key)
-                outs.append(out)
-                kept.append(prev)
-                continue
-            assert isinstance(job, _Job)
-            out = job.out
-            if self.store is not None:
-                if job.deps is not None:
-                    last = known.get(out)
-                    if last is not None and _same(last[0], job.deps):
-                        key = last[1]
-                if key is not None:
-                    pass
-                elif job.keyed is not None:
-                    keyed = job.keyed
-                    if type(keyed) is _Lazy:
-                        keyed = keyed.value()
-                    if keyed is not None:
-                        key = _digest([base, job.template, job.path, keyed])
-                    else:  # (an entry without a key: the context decides)
-                        key = _page_key(base, job.template, job.path, job.context, memo)
-                else:
-                    key = _page_key(base, job.template, job.path, job.context, memo)
-                if key is not None:
-                    prev = previous.get(out)
+            else:
+                assert isinstance(job, _Job)
+                out = job.out
+                if self.store is not None:
                     if job.deps is not None:
-                        deps_now[out] = (job.deps, key)
+                        last = known.get(out)
+                        if last is not None and _same(last[0], job.deps):
+                            key = last[1]
+                    if key is None:
+                        keyed = job.keyed
+                        if type(keyed) is _Lazy:
+                            keyed = keyed.value()
+                        if keyed is not None:
+                            key = _digest([base, job.template, job.path, keyed])
+                        else:  # (an entry without a key: the context decides)
+                            key = _page_key(base, job.template, job.path, job.context, memo)
+                    if key is not None:
+                        prev = previous.get(out)
+                        if job.deps is not None:
+                            deps_now[out] = (job.deps, key)
             if prev is None or prev[0] != key:
+                if isinstance(job, _Again):
+                    job = job.make()  # (its page is rendered: the whole job is needed)
                 prev = None
                 todo.append(job)
             resolved.append(job)
