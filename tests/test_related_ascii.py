@@ -6,16 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
+from test_storyfeatures_ascii import _ASCII  # (ASCII text with words, numbers, punctuation)
 
 from digest import related
 from digest.model import Article
-
-_ASCII = st.text(
-    alphabet=st.sampled_from("aZ09_ '\t\n-.,;:!?\"()[]`$%&*/KBay")
-    | st.characters(max_codepoint=127),
-    max_size=80,
-)
 
 
 @settings(max_examples=2000, deadline=None)
