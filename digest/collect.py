@@ -283,8 +283,8 @@ def _plain(names: Iterable[str], files: bool) -> bool:
         and "/" not in name
         and os.sep not in name
         and "\0" not in name
-        and not name.startswith((".", "_"))
-        and (not files or os.path.splitext(name)[1].lower() in load.READERS)
+        and not name.startswith(load.SKIPPED)
+        and (not files or load.readable_name(name))
         for name in names
     )
 

@@ -183,6 +183,14 @@ _LISTING_AGE_NS = 2 * 10**9
 _now_ns = time.time_ns  # (the clock of the rule above: tests set it)
 
 
+SKIPPED = (".", "_")  # prefixes of the names discover never lists (hidden, or "_")
+
+
+def readable_name(name: str) -> bool:
+    """A file name of a kind discover reads (by its extension)."""
+    return os.path.splitext(name)[1].lower() in READERS
+
+
 def discover(
     cfg: ContentConfig,
     problems: Problems,
@@ -236,7 +244,7 @@ def discover(
         here = Problems()  # (this folder's own: a folder with any is listed every time)
         try:
             with os.scandir(folder) as it:
-                items = sorted((e for e in it if not e.name.startswith((".", "_"))), key=_name)
+                items = sorted((e for e in it if not e.name.startswith(SKIPPED)), key=_name)
         except FileNotFoundError:
             if folder == root:
                 problems.add("content folder not found", _shown(root, cfg.root))
@@ -268,7 +276,7 @@ def discover(
         for e in items:
             if e.name in subfolders or _is_dir(e):
                 continue
-            if os.path.splitext(e.name)[1].lower() not in READERS:
+            if not readable_name(e.name):
                 continue
             links = links or e.is_symlink()
             src = _scanned_source(e, folder, rel, top, real_root, here)
