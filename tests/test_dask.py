@@ -188,3 +188,34 @@ def test_a_task_whose_worker_dies_runs_again_elsewhere(tmp_path, cluster) -> Non
     with executors.using("dask", cluster.scheduler_address) as ex:
         out = list(ex.map(die_once, list(range(8)), 2, shared=str(marker), chunksize=1))
     assert marker.exists() and out == [i * 2 for i in range(8)]
+
+
+def test_related_tiles_on_the_cluster_give_the_local_lists(monkeypatch, cluster) -> None:
+    """top_k by tiles (big sites): the tiles are sent to the workers, and the lists and
+    scores are those of the local pool, bit for bit."""
+    import numpy as np
+    from test_related_tiles import _docs
+
+    from digest import related
+
+    docs = _docs()
+    keys = [d.slug for d in docs]
+    vec = related.vectorize([related.term_counts(d) for d in docs])
+    want = related._rows_top_k(vec, np.arange(len(docs)), 9, 0.04, keys)
+    monkeypatch.setattr(related, "TILES_MIN_ROWS", 10)
+    monkeypatch.setattr(related, "TILE_MIN_SPAN", 20)
+    monkeypatch.setattr(pool, "ROWS_PER_WORKER", 50)
+    sent: list[str] = []
+    real_map = executors.Dask.map
+
+    def map_(self, fn, items, workers, shared=None, chunksize=None):
+        sent.append(fn.__name__)
+        return real_map(self, fn, items, workers, shared, chunksize)
+
+    monkeypatch.setattr(executors.Dask, "map", map_)
+    with distributed.Client(cluster) as client:  # (a test before may have killed one)
+        client.wait_for_workers(2, timeout=60)
+    with executors.using("dask", cluster.scheduler_address):
+        got = related.top_k(vec, 9, 0.04, keys, jobs=2)
+    assert sent == ["_tile_part"]
+    assert got == want

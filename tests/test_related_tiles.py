@@ -1,0 +1,99 @@
+"""top_k by tiles (each pair of rows scored once, for both rows): the same lists and
+scores as scoring every row against all rows, whatever the spans, blocks and workers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import numpy as np
+import pytest
+
+from digest import pool, related
+from digest.model import Article
+from digest.related import term_counts, top_k, vectorize
+
+
+def _art(i: int, text: str) -> Article:
+    return Article(
+        path=f"d{i:03d}.md",
+        slug=f"d{(i * 37) % 301:03d}-{i}",  # keys in another order than the rows
+        title="",
+        date=datetime(2026, 1, 1, tzinfo=timezone.utc),
+        section="",
+        section_slug="",
+        url=f"d{i}/",
+        text=text,
+        paragraphs=(text,),
+    )
+
+
+def _docs() -> list[Article]:
+    """Many exact ties (repeated texts), rows with no neighbour, long and short rows."""
+    docs = []
+    for i in range(301):
+        if i % 50 == 7:
+            text = f"lonely{i} hermit{i}"
+        elif i % 3 == 0:
+            text = f"harbour wall w{i % 4} w{i % 9}"
+        else:
+            text = " ".join(f"w{(i * 7 + j) % 40}" for j in range(5 + i % 25))
+        docs.append(_art(i, text))
+    return docs
+
+
+def _by_rows(vec: related.Vectors, k: int, min_score: float, keys: list[str]):
+    return related._rows_top_k(vec, np.arange(vec.matrix.shape[0]), k, min_score, keys)
+
+
+@pytest.mark.parametrize("k", [1, 4, 9])
+@pytest.mark.parametrize("min_score", [0.0, 0.04, 0.3])
+def test_tiles_give_what_every_row_against_all_rows_gives(
+    monkeypatch: pytest.MonkeyPatch, k: int, min_score: float
+) -> None:
+    docs = _docs()
+    keys = [d.slug for d in docs]
+    vec = vectorize([term_counts(d) for d in docs])
+    want = _by_rows(vec, k, min_score, keys)
+    assert sum(map(len, want)) > 100  # (the fixture has neighbours to find)
+    monkeypatch.setattr(related, "TILES_MIN_ROWS", 10)
+    monkeypatch.setattr(related, "TILE_MIN_SPAN", 20)
+    monkeypatch.setattr(pool, "ROWS_PER_WORKER", 50)
+    for jobs, block_bytes in [(1, 64 * 2**20), (1, 4 * 301 * 7), (2, 4 * 301 * 5)]:
+        got = top_k(vec, k, min_score, keys, block_bytes=block_bytes, jobs=jobs)
+        assert got == want, (jobs, block_bytes)
+
+
+def test_tiles_are_used_on_big_sites_and_score_each_pair_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With s spans, s(s + 1)/2 tiles: about half the products of all rows x all rows."""
+    docs = _docs()
+    keys = [d.slug for d in docs]
+    vec = vectorize([term_counts(d) for d in docs])
+    monkeypatch.setattr(related, "TILES_MIN_ROWS", 10)
+    monkeypatch.setattr(related, "TILE_MIN_SPAN", 20)
+    cells: list[int] = []
+    real = related._block_scores
+
+    def counted(a, b):
+        cells.append(a.shape[0] * b.shape[1])
+        return real(a, b)
+
+    monkeypatch.setattr(related, "_block_scores", counted)
+    top_k(vec, 5, 0.04, keys, jobs=1)
+    assert sum(cells) < 0.7 * len(docs) ** 2
+
+
+def test_segment_best_keeps_ties_with_the_kth() -> None:
+    seg = np.array([0, 0, 0, 0, 1, 1, 2])
+    vals = np.array([0.5, 0.2, 0.5, 0.2, 0.1, 0.3, 0.9], dtype=np.float32)
+    pick = related._segment_best(seg, vals, 2)
+    assert [(int(seg[i]), float(vals[i])) for i in pick] == [
+        (0, 0.5),
+        (0, 0.5),
+        (1, float(np.float32(0.3))),
+        (1, float(np.float32(0.1))),
+        (2, float(np.float32(0.9))),
+    ]
+    pick = related._segment_best(seg, vals, 3)  # the 3rd best of row 0 ties with the 4th
+    assert sorted(int(i) for i in pick if seg[i] == 0) == [0, 1, 2, 3]
