@@ -500,19 +500,35 @@ def _rows_top_k(
 
 
 def _block_scores(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
-    """``(a @ b).toarray()``, bit for bit (scipy's own csr_matmat: the same products summed
-    in the same order), without the first of scipy's two passes, which only counts the
-    product's entries to allocate them: here every row of ``a`` meets most rows of the
-    site, so room for every cell is reserved instead (np.empty: pages never written are
-    never resident).  That pass was a quarter of the related stage at 20,000 articles.
-    Falls back to scipy's product where its internals differ or int32 indices do not do."""
+    """``(a @ b).toarray()``, bit for bit (see :func:`_product`)."""
+    rows, cols = a.shape[0], b.shape[1]
+    made = _product(a, b)
+    if made is None:
+        return (a @ b).toarray()
+    from scipy.sparse import _sparsetools as st
+
+    out = np.zeros((rows, cols), dtype=a.dtype)
+    st.csr_todense(rows, cols, *made, out)
+    return out
+
+
+def _product(
+    a: sparse.csr_matrix, b: sparse.csr_matrix
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``a @ b`` as CSR arrays (indptr, indices, data), bit for bit scipy's own csr_matmat
+    (the same products summed in the same order), without the first of scipy's two
+    passes, which only counts the product's entries to allocate them: here every row of
+    ``a`` meets most rows of the site, so room for every cell is reserved instead
+    (np.empty: pages never written are never resident).  That pass was a quarter of the
+    related stage at 20,000 articles.  None where scipy's internals differ or int32
+    indices do not do (the caller then takes scipy's product)."""
     rows, cols = a.shape[0], b.shape[1]
     cells = rows * cols
     try:
         from scipy.sparse import _sparsetools as st
 
         if cells >= 2**31 or max(a.nnz, b.nnz) >= 2**31 or a.dtype != b.dtype:
-            raise ValueError("too big for int32 indices")
+            return None
         i32 = np.int32
         indptr = np.empty(rows + 1, dtype=i32)
         indices = np.empty(cells, dtype=i32)
@@ -530,18 +546,43 @@ def _block_scores(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
             indices,
             data,
         )
-        out = np.zeros((rows, cols), dtype=a.dtype)
-        st.csr_todense(rows, cols, indptr, indices, data, out)
-        return out
+        return indptr, indices, data
     except (ImportError, AttributeError, TypeError, ValueError):
-        return (a @ b).toarray()
+        return None
+
+
+def _block_hits(
+    a: sparse.csr_matrix, b: sparse.csr_matrix, min_score: float, diag: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cells of ``a @ b`` a list can hold, as (rows, cols, scores) sorted by row: the
+    score rounded to 6 decimals as _rows_top_k rounds it, at or above min_score (above
+    0 when min_score <= 0); with ``diag``, cell (i, diag + i) is the row's own and left
+    out.  The same cells and bits as rounding ``_block_scores(a, b)``, read from the
+    product's entries: no dense block to fill and scan."""
+    made = _product(a, b)
+    if made is None:
+        c = (a @ b).tocsr()
+        made = (c.indptr, c.indices, c.data.astype(np.float32, copy=False))
+    indptr, indices, data = made
+    data = data[: indptr[-1]]
+    np.round(data, 6, out=data)
+    hit = np.flatnonzero(data >= min_score if min_score > 0 else data > 0)
+    rows = np.searchsorted(indptr, hit, side="right") - 1
+    cols, vals = indices[hit], data[hit]
+    if diag is not None:
+        own = cols != rows + diag
+        rows, cols, vals = rows[own], cols[own], vals[own]
+    return rows, cols, vals
 
 
 # ---------------------------------------------------------------- top_k by tiles
 
 # From this many rows, top_k computes each pair of rows once (see _tiles_top_k).
 TILES_MIN_ROWS = 2000
-TILE_SPANS_PER_WORKER = 4  # spans of rows per worker: tiles are pairs of spans
+# Spans of rows (tiles are pairs of spans): s spans score s(s + 1)/2 of s^2 tiles, 0.56 of
+# all rows x all rows with 8; more give more candidate lists to merge.
+TILE_SPANS = 8
+TILE_SPANS_PER_WORKER = 4
 TILE_MIN_SPAN = 500  # rows: fewer spans than that on smaller sites
 
 
@@ -564,7 +605,8 @@ def _tiles_top_k(
     m = vectors.matrix
     n = m.shape[0]
     kk = min(k, n - 1)
-    count = max(2, min(TILE_SPANS_PER_WORKER * max(workers, 1), n // TILE_MIN_SPAN))
+    count = max(TILE_SPANS, TILE_SPANS_PER_WORKER * max(workers, 1))
+    count = max(2, min(count, n // TILE_MIN_SPAN))
     spans = _spans(m, count)
     tiles = [(a, b) for i, a in enumerate(spans) for b in spans[i:]]
     # the biggest tiles first, so the last ones handed out are small (none waits at the end)
@@ -611,12 +653,7 @@ def _tile_part(
     back: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for start in range(a0, a1, block):
         stop = min(a1, start + block)
-        sims = _block_scores(m[start:stop], bt)
-        if same:
-            sims[np.arange(stop - start), np.arange(start - b0, stop - b0)] = -1.0
-        np.round(sims, 6, out=sims)
-        r, c = np.nonzero(sims >= min_score if min_score > 0 else sims > 0)
-        v = sims[r, c]
+        r, c, v = _block_hits(m[start:stop], bt, min_score, start - b0 if same else None)
         pick = _segment_best(r, v, kk)
         got.append((r[pick] + start, c[pick] + b0, v[pick]))
         if not same:  # span b's rows against this block's rows: cut again at the end
