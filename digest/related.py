@@ -5,8 +5,9 @@ content words; title features count twice.  Weights: BM25-saturated term
 frequency (fixed reference length) times smoothed IDF rounded to 1/8 steps,
 L2-normalised, in a sparse matrix of hashed features.  Cosine similarities
 are computed a block of rows at a time and only each row's top-k is kept, so
-memory stays bounded: no N x N matrix is ever built.  Ties are broken by slug,
-so builds are repeatable.
+memory stays bounded: no N x N matrix is ever built; on big sites each pair of
+rows is scored once, for both (see _tiles_top_k).  Ties are broken by slug, so
+builds are repeatable.
 """
 
 from __future__ import annotations
@@ -565,10 +566,14 @@ def _block_hits(
         made = (c.indptr, c.indices, c.data.astype(np.float32, copy=False))
     indptr, indices, data = made
     data = data[: indptr[-1]]
-    np.round(data, 6, out=data)
-    hit = np.flatnonzero(data >= min_score if min_score > 0 else data > 0)
+    # rounding moves a score by at most 5e-7: the cells near enough to the floor are
+    # found first, then rounded (not every cell) and checked against the floor exactly
+    hit = np.flatnonzero(data >= min_score - 2e-6 if min_score > 0 else data > 0)
+    vals = np.round(data[hit], 6)
+    ok = vals >= min_score if min_score > 0 else vals > 0
+    hit, vals = hit[ok], vals[ok]
     rows = np.searchsorted(indptr, hit, side="right") - 1
-    cols, vals = indices[hit], data[hit]
+    cols = indices[hit]
     if diag is not None:
         own = cols != rows + diag
         rows, cols, vals = rows[own], cols[own], vals[own]
@@ -654,10 +659,10 @@ def _tile_part(
     for start in range(a0, a1, block):
         stop = min(a1, start + block)
         r, c, v = _block_hits(m[start:stop], bt, min_score, start - b0 if same else None)
-        pick = _segment_best(r, v, kk)
+        pick = _segment_best(r, v, kk, stop - start)
         got.append((r[pick] + start, c[pick] + b0, v[pick]))
         if not same:  # span b's rows against this block's rows: cut again at the end
-            pick = _segment_best(c, v, kk)
+            pick = _segment_best(c, v, kk, width)
             back.append((c[pick] + b0, r[pick] + start, v[pick]))
     rows = [g[0] for g in got]
     cols = [g[1] for g in got]
@@ -677,13 +682,29 @@ def _tile_part(
     )
 
 
-def _segment_best(seg: np.ndarray, vals: np.ndarray, kk: int) -> np.ndarray:
+_BUCKETS = 256  # score buckets of _segment_best's first cut (scores are at most about 1)
+
+
+def _segment_best(seg: np.ndarray, vals: np.ndarray, kk: int, nseg: int = 0) -> np.ndarray:
     """Indices of the entries within their segment's kk best values, ties with the kk-th
     included (as _rows_top_k keeps them), ordered by segment, then value, best first.
     ``vals`` are positive float32: their bit patterns sort as they do, so one int64 key
-    (segment, then value descending) sorts them, 5x faster than np.lexsort."""
+    (segment, then value descending) sorts them, 5x faster than np.lexsort.
+
+    ``nseg`` (segments are 0 <= seg < nseg): when there are many more entries than kk a
+    segment, a first cut without sorting: each segment's entries are counted by score
+    bucket (1/256 wide), and only the buckets from the top down to the one holding the
+    segment's kk-th best are sorted (every entry below that bucket is below the kk-th)."""
     if not len(seg):
         return np.zeros(0, dtype=np.int64)
+    if nseg and len(seg) > 8 * kk * nseg:
+        bucket = np.minimum((vals * _BUCKETS).astype(np.int64), _BUCKETS)
+        width = _BUCKETS + 1
+        table = np.bincount(seg * width + bucket, minlength=nseg * width).reshape(nseg, width)
+        at_least = np.cumsum(table[:, ::-1], axis=1)[:, ::-1]  # entries in bucket >= b
+        floor = np.maximum((at_least >= kk).sum(axis=1) - 1, 0)
+        first = np.flatnonzero(bucket >= floor[seg])
+        return first[_segment_best(seg[first], vals[first], kk)]
     bits = vals.astype(np.float32, copy=False).view(np.int32).astype(np.int64)
     order = np.argsort((seg.astype(np.int64) << 32) | (0x7FFFFFFF - bits), kind="stable")
     s, v = seg[order], vals[order]

@@ -97,3 +97,18 @@ def test_segment_best_keeps_ties_with_the_kth() -> None:
     ]
     pick = related._segment_best(seg, vals, 3)  # the 3rd best of row 0 ties with the 4th
     assert sorted(int(i) for i in pick if seg[i] == 0) == [0, 1, 2, 3]
+
+
+def test_segment_best_first_cut_by_score_buckets_keeps_the_same_entries() -> None:
+    """Many entries a segment (the cut by buckets runs): the same entries, ties included,
+    as sorting them all."""
+    rng = np.random.default_rng(7)
+    seg = rng.integers(0, 30, 20000)
+    # few distinct scores: many ties, some across a bucket's edge
+    vals = np.round(rng.choice([0.04, 0.1, 0.25, 0.2539, 0.5, 1.0], 20000), 6).astype(np.float32)
+    vals[seg == 3] = 0.25  # a segment all tied
+    for kk in (1, 5, 9):
+        want = related._segment_best(seg, vals, kk)
+        got = related._segment_best(seg, vals, kk, 30)
+        assert np.array_equal(want, got)
+        assert len(got) > 30 * kk  # (ties kept)
