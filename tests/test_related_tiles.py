@@ -3,10 +3,9 @@ scores as scoring every row against all rows, whatever the spans, blocks and wor
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import numpy as np
 import pytest
+from test_related import art
 
 from digest import pool, related
 from digest.model import Article
@@ -14,17 +13,7 @@ from digest.related import term_counts, top_k, vectorize
 
 
 def _art(i: int, text: str) -> Article:
-    return Article(
-        path=f"d{i:03d}.md",
-        slug=f"d{(i * 37) % 301:03d}-{i}",  # keys in another order than the rows
-        title="",
-        date=datetime(2026, 1, 1, tzinfo=timezone.utc),
-        section="",
-        section_slug="",
-        url=f"d{i}/",
-        text=text,
-        paragraphs=(text,),
-    )
+    return art(f"d{(i * 37) % 301:03d}-{i}", text)  # keys in another order than the rows
 
 
 def _docs() -> list[Article]:
