@@ -95,7 +95,38 @@ def run(args: argparse.Namespace) -> int:
     if args.watch:
         return _watch(args)
     _build(args)
+    if args.executor == "local" and _as_program():
+        _end_now()
     return 0
+
+
+def _as_program() -> bool:
+    """True when this process is the ``digest`` program itself (``digest ...`` or
+    ``python -m digest ...``), not a test or script that calls digest.cli.main() and
+    goes on afterwards."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if spec is not None:
+        return spec.name == "digest.__main__"
+    import sysconfig
+    from pathlib import Path
+
+    script = Path(sys.argv[0])  # the console script (its launcher drops .exe/-script.py)
+    scripts = sysconfig.get_path("scripts")
+    return script.stem == "digest" and os.path.realpath(script.parent) == os.path.realpath(scripts)
+
+
+def _end_now() -> None:
+    """End the process after a one-shot build without the interpreter's teardown: it
+    frees every module's state one object at a time, 0.15 s after a 10,000-article build
+    (about a tenth of a one-article edit rebuild's work).  Nothing is lost: the build has
+    published the site, closed its cache, lock and worker pools, and printed its report
+    (flushed here); digest registers no exit handler of its own."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # (a closed pipe: what Python's own exit reports as status 120)
+        os._exit(120)
+    os._exit(0)
 
 
 def _build(args: argparse.Namespace, session: Any = None) -> None:
