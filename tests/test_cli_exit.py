@@ -48,3 +48,20 @@ def test_in_process_main_returns(site: Path, capsys: pytest.CaptureFixture[str])
     rc, _err = run_build(site, capsys)
     assert rc == 0  # (still running: the teardown is skipped only by the program itself)
     assert (site / "public/index.html").is_file()
+
+
+def test_leftovers_hold_the_build_and_change_nothing(tmp_path: Path) -> None:
+    """build(leftovers=...) (what the program passes before it ends) makes the same site."""
+    from digest.build import BuildOptions, build
+    from digest.config import load_config
+
+    sites = []
+    for name, held in (("a", None), ("b", [])):
+        site = write_site(tmp_path / name)
+        result = build(load_config(site / "site.yaml"), BuildOptions(), leftovers=held)
+        assert result.articles > 0
+        files = sorted(p for p in (site / "public").rglob("*") if p.is_file())
+        sites.append({p.relative_to(site).as_posix(): p.read_bytes() for p in files})
+        if held is not None:
+            assert held  # (kept alive by the caller, not freed as build returned)
+    assert sites[0] == sites[1]
