@@ -131,17 +131,21 @@ def build(
     progress: Progress = no_progress,
     on_report: Report | None = None,
     session: Session | None = None,
+    leftovers: list[object] | None = None,
 ) -> BuildResult:
     """Run every stage in order; raise BuildError listing every problem found.
 
     Only one build at a time writes an output folder: a second one waits for the
-    first (and says so on stderr).  ``session``: see :class:`Session`."""
+    first (and says so on stderr).  ``session``: see :class:`Session`.  ``leftovers``:
+    the build's own large values (articles, entries, links, stories) are added to it
+    instead of being freed as it returns, for a process that ends right after and need
+    not free them one object at a time (0.1 s at 10,000 articles)."""
     output = options.output or config.output_dir
     with (
         publish.locked(output, on_wait=_waiting),  # one build at a time per output folder
         executors.using(options.executor, options.scheduler),  # where the work runs
     ):
-        return _build(config, options, output, progress, on_report, session)
+        return _build(config, options, output, progress, on_report, session, leftovers)
 
 
 def _made_for(config: Config, options: BuildOptions, output: Path) -> str:
@@ -162,6 +166,7 @@ def _build(
     progress: Progress,
     on_report: Report | None,
     session: Session | None = None,
+    leftovers: list[object] | None = None,
 ) -> BuildResult:
     clock = _Clock()
     made_for = _made_for(config, options, output) if session is not None else ""
@@ -286,6 +291,8 @@ def _build(
             session.builds += 1
     finally:
         store.close()
+    if leftovers is not None:
+        leftovers.append((site, kept_collect, related_, told, entries, news, theme))
     return BuildResult(
         articles=len(entries),
         pages=files,

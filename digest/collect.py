@@ -156,7 +156,8 @@ def collect_kept(
     what this one keeps for the next."""
     folders: dict[str, load.Listing] = {}
     listed = kept.folders if kept is not None else _stored_listings(store, content)
-    sources = load.discover(content, problems, listed, folders)
+    stats: dict[str, os.stat_result] = {}  # (each source's, when discover asked for it)
+    sources = load.discover(content, problems, listed, folders, stats)
     if folders.keys() != listed.keys() or any(
         v is not listed[k] and (v.stamp, v.files, v.folders) != _held(listed[k])
         for k, v in folders.items()
@@ -165,7 +166,7 @@ def collect_kept(
     defaults = load.folder_defaults(content, problems)
     keep: list[Kept] = []
     keys, done, processed = process_sources(
-        sources, content, defaults, summary_cfg, store, jobs, progress, texts, kept, keep
+        sources, content, defaults, summary_cfg, store, jobs, progress, texts, kept, keep, stats
     )
     items: list[Item] = []
     drafts: list[Item] = []
@@ -417,18 +418,20 @@ def process_sources(
     texts: bool = False,
     kept: Kept | None = None,
     keep: list[Kept] | None = None,
+    stats: dict[str, os.stat_result] | None = None,
 ) -> tuple[list[str], list[Processed], int]:
     """(cache keys, results, sources processed), in source order: each result from the
     cache, else computed (in worker processes when there are many).  With ``texts``
     every source is processed and its article keeps its text and paragraphs.
     ``kept``: the last build's results (see Kept), taken before the store's; ``keep``
-    gets what this build keeps."""
+    gets what this build keeps; ``stats``: sources' stats taken by discover (see
+    load.discover), used once instead of asking again."""
     digests = Digests(store, content.dir, kept.digests if kept is not None else None)
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
     tables = load.folder_line_table(sources)
     memo = kept.keys if kept is not None else ({} if keep is not None else None)
-    source_keys = SourceKeys(content, defaults, summary_cfg, digests, tables, memo)
+    source_keys = SourceKeys(content, defaults, summary_cfg, digests, tables, memo, stats)
     key_of = source_keys.of
     keys = [key_of(s) for s in sources]
     segments = _Segments(store, keys)
@@ -777,8 +780,10 @@ class SourceKeys:
         digests: Digests,
         tables: dict[str, frozenset[str]] | None = None,
         memo: dict[str, tuple[tuple[object, ...], str]] | None = None,
+        stats: dict[str, os.stat_result] | None = None,
     ) -> None:
         self.defaults, self.digests = defaults, digests
+        self.stats = stats or {}  # rel -> a stat taken moments ago (see load.discover)
         self.tables = {f: cache.key(sorted(t)) for f, t in (tables or {}).items()}
         self.base = cache.key(
             "source",
@@ -800,7 +805,7 @@ class SourceKeys:
 
     def of(self, src: SourceFile) -> str:
         try:
-            stat = os.stat(src.path)
+            stat = self.stats.pop(src.rel, None) or os.stat(src.path)
             digest = self.digests.of(src, stat)
         except OSError:
             return "unreadable:" + src.rel  # never stored: the error is re-reported each time

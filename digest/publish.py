@@ -342,6 +342,7 @@ def _update(
     claims: _Claims | None = None
     known: dict[str, str] = {}  # path -> source of the pages claimed only by path so far
     made: set[str] = set()
+    lstat, regular = os.lstat, stat.S_ISREG
     for p in pages:
         if _safe_relpath(p.path) is None or p.path.endswith(_PART) or p.path == _MARKER:
             problems.add(f"refusing to write outside the output folder: {p.path!r}", p.source)
@@ -359,7 +360,23 @@ def _update(
                 continue
         h = p.digest or hashlib.sha256(p.data()).hexdigest()
         if state.get(p.path) == h:
-            held = _holds(top + p.path, h, p.content, stamps.get(p.path))
+            # (the common case, an unchanged file with its recorded stamp, inline: the
+            # same test as _holds', without a call and two lists per file)
+            stamp = stamps.get(p.path)
+            if type(stamp) is list and len(stamp) == 2 and p.content is None:
+                try:
+                    st = lstat(top + p.path)
+                except OSError:
+                    st = None
+                if (
+                    st is not None
+                    and st.st_size == stamp[0]
+                    and st.st_mtime_ns == stamp[1]
+                    and regular(st.st_mode)
+                ):
+                    files[p.path], new_stamps[p.path] = h, stamp
+                    continue
+            held = _holds(top + p.path, h, p.content, stamp)
             if held is not None:
                 files[p.path], new_stamps[p.path] = h, held
                 continue
@@ -583,25 +600,32 @@ class _Folders:
         return _Folders(ctimes, self.marker)
 
 
-def _layout(files: Iterable[str]) -> dict[str, tuple[set[str], set[str]]]:
-    """folder (relative, "" the top) -> (names of its files, names of its folders) of a
-    tree holding exactly ``files``."""
-    out: dict[str, tuple[set[str], set[str]]] = {"": (set(), set())}
+_Layout = dict[str, tuple[set[str], set[str], list[str]]]
+
+
+def _layout(files: Iterable[str]) -> _Layout:
+    """folder (relative, "" the top) -> (names of its files, names of its folders, its
+    folders as relative paths) of a tree holding exactly ``files``.  (The relative paths
+    are made once here: the walks of both trees take a trusted folder's subfolders from
+    them, with no path built per folder and tree.)"""
+    out: _Layout = {"": (set(), set(), [])}
     for rel in files:
         folder, _, name = rel.rpartition("/")
         entry = out.get(folder)
         if entry is None:
-            entry = out[folder] = (set(), set())
+            entry = out[folder] = (set(), set(), [])
             child = folder
             while child:  # register the new folder with its parents
                 parent, _, sub = child.rpartition("/")
                 above = out.get(parent)
                 if above is None:
-                    above = out[parent] = (set(), set())
+                    above = out[parent] = (set(), set(), [])
                     above[1].add(sub)
+                    above[2].append(child)
                     child = parent
                 else:
                     above[1].add(sub)
+                    above[2].append(child)
                     break
         entry[0].add(name)
     return out
@@ -620,7 +644,7 @@ def _sweep(
     staging: Path,
     state: dict[str, str] | None = None,
     record: _Folders | None = None,
-    layout: dict[str, tuple[set[str], set[str]]] | None = None,
+    layout: _Layout | None = None,
 ) -> tuple[set[str], _Folders, set[str]]:
     """The files staging holds (relative paths), after deleting every symlink and
     half-written file (``*.digest-part``) in it, and making its folders writable; and
@@ -644,21 +668,24 @@ def _sweep(
     seen: dict[str, int] = {}
     trusted: set[str] = set()
     old = time.time_ns() - _RACY_NS
-    folders = [(os.fspath(staging), "")]
-    sep = os.sep
+    root = os.fspath(staging)
+    top = root + os.sep
+    folders = [""]  # relative paths of the folders to look at
+    rwx = stat.S_IRWXU
     while folders:
-        folder, prefix = folders.pop()
-        rel = prefix[:-1]
+        rel = folders.pop()
+        folder = top + rel if rel else root
         st = os.lstat(folder)
-        if st.st_mode & stat.S_IRWXU != stat.S_IRWXU:
-            os.chmod(folder, st.st_mode | stat.S_IRWXU)
+        if st.st_mode & rwx != rwx:
+            os.chmod(folder, st.st_mode | rwx)
             st = os.lstat(folder)
         expect = layout.get(rel)
         if rel and expect is not None and trust.get(rel) == st.st_ctime_ns:
             seen[rel] = st.st_ctime_ns
             trusted.add(rel)
-            folders.extend([(folder + sep + sub, prefix + sub + "/") for sub in expect[1]])
+            folders += expect[2]
             continue
+        prefix = rel + "/" if rel else ""
         exact, matched = expect is not None, 0
         with os.scandir(folder) as it:
             for e in it:
@@ -666,7 +693,7 @@ def _sweep(
                     os.unlink(e.path)
                     exact = False
                 elif e.is_dir():
-                    folders.append((e.path, prefix + e.name + "/"))
+                    folders.append(prefix + e.name)
                     if exact and expect is not None and e.name in expect[1]:
                         matched += 1
                     else:
@@ -716,7 +743,7 @@ def _carry_yours(
     staging: Path,
     ours: Iterable[str],
     record: _Folders | None = None,
-    layout: dict[str, tuple[set[str], set[str]]] | None = None,
+    layout: _Layout | None = None,
 ) -> tuple[list[tuple[str, str]], _Folders]:
     """Move what was put in the live output by hand into the new tree, so no build loses
     it: a ``.git`` folder, a verification file, a symlink, a file beside the pages.
@@ -734,17 +761,19 @@ def _carry_yours(
     seen: dict[str, int] = {}
     old = time.time_ns() - _RACY_NS
     moves: list[tuple[str, str]] = []
-    top, dest = os.fspath(output), os.fspath(staging)
-    pending = [(top, "")]
+    root, dest = os.fspath(output), os.fspath(staging)
+    top = root + os.sep
+    pending = [""]  # relative paths of the folders to look at
     while pending:
-        folder, prefix = pending.pop()
-        rel = prefix[:-1]
+        rel = pending.pop()
+        folder = top + rel if rel else root
         expect = layout.get(rel)
         st = os.lstat(folder)
         if rel and expect is not None and trust.get(rel) == st.st_ctime_ns:
             seen[rel] = st.st_ctime_ns
-            pending.extend([(folder + os.sep + sub, prefix + sub + "/") for sub in expect[1]])
+            pending += expect[2]
             continue
+        prefix = rel + "/" if rel else ""
         with os.scandir(folder) as it:
             entries = list(it)
         exact, matched = expect is not None, 0
@@ -755,7 +784,7 @@ def _carry_yours(
                 continue  # ours, never a file put there by hand
             link = e.is_symlink()
             if not link and expect is not None and name in expect[1] and e.is_dir():
-                pending.append((e.path, prefix + name + "/"))
+                pending.append(prefix + name)
                 matched += 1
                 continue
             if not link and expect is not None and name in expect[0] and e.is_file():
@@ -798,9 +827,9 @@ class Kept:
     taken on trust: every build looks at them as a build of a new process does."""
 
     files: dict[str, str]
-    layout: dict[str, tuple[set[str], set[str]]]  # (read only: shared between builds)
+    layout: _Layout  # (read only: shared between builds)
 
-    def layout_of(self, files: dict[str, str]) -> dict[str, tuple[set[str], set[str]]]:
+    def layout_of(self, files: dict[str, str]) -> _Layout:
         """_layout(files), made again only for another set of paths."""
         if files is self.files or files.keys() == self.files.keys():
             return self.layout

@@ -1237,8 +1237,7 @@ def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
         idx_array = np.frombuffer(state.idx, dtype="<i4").reshape(n, k)
         if idx_array.size and (idx_array.min() < -1 or idx_array.max() >= n):
             return None
-        idx = idx_array.tolist()
-        scores = np.frombuffer(state.scores, dtype="<f8").reshape(n, k).tolist()
+        score_array = np.frombuffer(state.scores, dtype="<f8").reshape(n, k)
         terms = np.frombuffer(state.df_terms, dtype="<i4")
         if len(terms) and (terms.min() < 0 or terms.max() >= 1 << DIM_BITS):
             return None
@@ -1250,14 +1249,14 @@ def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
         return None
     there = idx_array >= 0
     if k and not (there[:, 1:] & ~there[:, :-1]).any():  # as saved: the -1s pad each row's end
-        lens = there.sum(axis=1).tolist()
-        neighbours = [
-            list(zip(ir[:m], sr[:m], strict=True))
-            for ir, sr, m in zip(idx, scores, lens, strict=True)
-        ]
+        # every row's pairs in one list (row-major: each row's in order), then cut into
+        # rows: one C loop for the 10,000 x k pairs instead of a zip and a list per row
+        pairs = list(zip(idx_array[there].tolist(), score_array[there].tolist(), strict=True))
+        ends = np.cumsum(there.sum(axis=1)).tolist()
+        neighbours = [pairs[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
     else:
         neighbours = [
             [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
-            for ir, sr in zip(idx, scores, strict=True)
+            for ir, sr in zip(idx_array.tolist(), score_array.tolist(), strict=True)
         ]
     return Previous(state.keys, state.sigs, df, neighbours)

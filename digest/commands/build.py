@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 from digest.commands import add_site_args
 from digest.paths import shown
@@ -94,11 +94,44 @@ def _progress(enabled: bool):
 def run(args: argparse.Namespace) -> int:
     if args.watch:
         return _watch(args)
+    if args.executor == "local" and _as_program():
+        held: list[object] = []  # the build's values, never freed: the process ends here
+        _build(args, leftovers=held)
+        _end_now()
     _build(args)
     return 0
 
 
-def _build(args: argparse.Namespace, session: Any = None) -> None:
+def _as_program() -> bool:
+    """True when this process is the ``digest`` program itself (``digest ...`` or
+    ``python -m digest ...``), not a test or script that calls digest.cli.main() and
+    goes on afterwards."""
+    spec = getattr(sys.modules.get("__main__"), "__spec__", None)
+    if spec is not None:
+        return spec.name == "digest.__main__"
+    import sysconfig
+    from pathlib import Path
+
+    script = Path(sys.argv[0])  # the console script (its launcher drops .exe/-script.py)
+    scripts = sysconfig.get_path("scripts")
+    return script.stem == "digest" and os.path.realpath(script.parent) == os.path.realpath(scripts)
+
+
+def _end_now() -> NoReturn:
+    """End the process after a one-shot build without the interpreter's teardown: it
+    frees every module's state one object at a time, 0.15 s after a 10,000-article build
+    (about a tenth of a one-article edit rebuild's work).  Nothing is lost: the build has
+    published the site, closed its cache, lock and worker pools, and printed its report
+    (flushed here); digest registers no exit handler of its own."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # (a closed pipe: what Python's own exit reports as status 120)
+        os._exit(120)
+    os._exit(0)
+
+
+def _build(args: argparse.Namespace, session: Any = None, leftovers: Any = None) -> None:
     """Build once; print the warnings and the closing line.  Raises BuildError.
     ``session``: a digest.build.Session, for the builds of ``--watch`` (which keeps what
     a rebuild needs in memory: the cache's values are not kept decoded beside it)."""
@@ -128,6 +161,7 @@ def _build(args: argparse.Namespace, session: Any = None) -> None:
         progress=_progress(show_bar),
         on_report=report,
         session=session,
+        leftovers=leftovers,
     )
     if not args.quiet:
         for w in result.warnings:
