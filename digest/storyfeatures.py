@@ -29,6 +29,7 @@ import zlib
 from array import array
 from collections import Counter
 
+from digest import tokens
 from digest.related import STOP_WORDS
 
 FEATURE_BITS = 20  # ids are hashed into 2**20 buckets
@@ -64,9 +65,15 @@ _STREAM = re.compile(r"(" + _TOKEN.pattern + r")|(" + _BREAK.pattern + r")|[^ \t
 # (looked up character by character): a letter is [A-Za-z], \w is [A-Za-z0-9_], a digit
 # [0-9]; the characters of _BREAK and of the blanks that are not ASCII cannot occur.  The
 # same matches (a test compares them on generated text).
+# First, possessively, the blanks, - and ' (but the first of '') that the stream skips: one
+# match takes them with what follows instead of the search failing at each; after them a
+# match always starts, so no position is tried twice, but at the end of the text, which
+# _scan strips of them.  A token's alternatives are written longest first rather than with
+# an optional tail.  A quarter less work than the plain pattern; the same matches.
 _ASCII_STREAM = re.compile(
-    r"([A-Za-z](?:[\w'-]*[A-Za-z0-9])?|[0-9](?:[0-9,.]*[0-9])?)"
-    r"|([.!?:;\"()\[\]]|\n|''|``)|[^ \t'-]",
+    r"[ \t-]*+(?:'(?!')[ \t-]*+)*+"
+    r"(?:([A-Za-z][\w'-]*[A-Za-z0-9]|[A-Za-z]|[0-9][0-9,.]*[0-9]|[0-9])"
+    r"|([.!?:;\"()\[\]]|\n|''|``)|[^ \t'-])",
     re.ASCII,
 )
 
@@ -79,7 +86,11 @@ def _scan(text: str) -> tuple[list[str], list[str], set[str]]:
     run: list[str] = []  # names in a row
     start = True  # the next word begins a sentence
     not_names = _NOT_NAMES
-    for tok, brk in (_ASCII_STREAM if text.isascii() else _STREAM).findall(text):
+    plain = tokens.as_ascii(text)
+    # (stripped: a trailing break changes nothing; see _ASCII_STREAM for why)
+    for tok, brk in (
+        _STREAM.findall(text) if plain is None else _ASCII_STREAM.findall(plain.rstrip(" \t'-"))
+    ):
         if not tok:
             if brk:
                 start = True

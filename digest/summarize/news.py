@@ -182,23 +182,30 @@ def usable_sentence(text: str) -> bool:
     return _usable(t, len(_words(t)))
 
 
-def _usable(t: str, n_words: int) -> bool:
-    """``usable_sentence`` of a stripped sentence of ``n_words`` words."""
+def _usable(
+    t: str,
+    n_words: int,
+    nav: tuple[str, ...] = _NAV_ANYWHERE,
+    agencies: tuple[str, ...] | None = None,
+) -> bool:
+    """``usable_sentence`` of a stripped sentence of ``n_words`` words; ``nav`` and
+    ``agencies``: the navigation phrases and agency names to look for (all by default; an
+    article's sentences need only those that occur in the article, see _present)."""
     if n_words < MIN_WORDS:
         return False
     low = t.lower()
     cased = t != low  # any capital letter: in all-lower-case text capitalisation says nothing
     return not (
-        _is_navigation(t, low)
+        _is_navigation(t, low, nav)
         or _is_byline(t, low, cased)
-        or _is_caption(t, cased)
+        or _is_caption(t, cased, _AGENCY_NAMES if agencies is None else agencies)
         or t.endswith(":")
     )
 
 
-def _is_navigation(t: str, low: str) -> bool:
+def _is_navigation(t: str, low: str, nav: tuple[str, ...] = _NAV_ANYWHERE) -> bool:
     """Navigation and boilerplate: "Scroll down for video", "READ MORE:", a URL, ..."""
-    return any(k in low for k in _NAV_ANYWHERE) or bool(_NAV_START.search(t))
+    return any(k in low for k in nav) or bool(_NAV_START.search(t))
 
 
 def _is_byline(t: str, low: str, cased: bool) -> bool:
@@ -220,14 +227,15 @@ if not all(re.fullmatch(r"[a-z ]+", name) for name in _AGENCY_NAMES):  # pragma:
     _AGENCY_NAMES = ()
 
 
-def _names_agency(text: str) -> bool:
-    """Does lower-case ``text`` name a picture agency (``_AGENCY.search``)?"""
+def _names_agency(text: str, names: tuple[str, ...] | None = None) -> bool:
+    """Does lower-case ``text`` name a picture agency (``_AGENCY.search``), looking for
+    ``names`` (all of them by default)?"""
     if not _AGENCY_NAMES:  # pragma: no cover - _AGENCY is no list of plain names
         return bool(_AGENCY.search(text))
-    return any(name in text for name in _AGENCY_NAMES)
+    return any(name in text for name in (_AGENCY_NAMES if names is None else names))
 
 
-def _is_caption(t: str, cased: bool) -> bool:
+def _is_caption(t: str, cased: bool, agencies: tuple[str, ...] | None = None) -> bool:
     """A photo caption: "Pictured: ...", "(left)", a trailing photo credit, a caption label."""
     # a caption's opening label ("Pictured:") and a Daily-Mail style label both end in a
     # colon: most sentences have none, and neither pattern is tried on them
@@ -235,7 +243,7 @@ def _is_caption(t: str, cased: bool) -> bool:
     if (colon and _CAPTION_START.search(t)) or _CAPTION_MARK.search(t):
         return True
     tail = t[-90:]
-    if _names_agency(tail.lower()) and _CREDIT.search(tail):  # an agency name first: cheap
+    if _names_agency(tail.lower(), agencies) and _CREDIT.search(tail):  # an agency name first
         return True
     return colon and _is_caption_label(t, cased)
 
@@ -348,7 +356,7 @@ def rank(
     stem, stops = stemmer_and_stop_words(lang)
     memo = _term_memo(lang)
     words = [_words(s.lower())[:MAX_WORDS] for s in sentences]
-    usable = _usable_mask(sentences, words)
+    usable = _usable_mask(sentences, words, _present("\n".join(sentences).lower()))
     vectors = _vectors([_terms(w, stem, stops, memo) for w in words])
     base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops, memo))
     dep = _dependents(sentences, english=lang == "english")
@@ -357,10 +365,27 @@ def rank(
     return Ranking([float(s) for s in scores], sorted(chosen), usable.tolist())
 
 
-def _usable_mask(sentences: Sequence[str], words: list[list[str]]) -> np.ndarray:
-    """``usable_sentence`` of each sentence, given its words (as a boolean array)."""
+def _present(low: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(navigation phrases, agency names) that occur in ``low``, an article's sentences
+    lower-cased: only those can occur in one of its sentences (lower-casing maps each
+    character on its own but a sigma, which no phrase holds), and most articles have none, so each
+    sentence is searched for a few phrases or none instead of all of them."""
+    return (
+        tuple(k for k in _NAV_ANYWHERE if k in low),
+        tuple(k for k in _AGENCY_NAMES if k in low),
+    )
+
+
+def _usable_mask(
+    sentences: Sequence[str],
+    words: list[list[str]],
+    present: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+) -> np.ndarray:
+    """``usable_sentence`` of each sentence, given its words (as a boolean array) and the
+    phrases present in the article (see _present; all when not given)."""
+    nav, agencies = present or (_NAV_ANYWHERE, _AGENCY_NAMES)
     return np.fromiter(
-        (_usable(s.strip(), len(w)) for s, w in zip(sentences, words, strict=True)),
+        (_usable(s.strip(), len(w), nav, agencies) for s, w in zip(sentences, words, strict=True)),
         dtype=bool,
         count=len(sentences),
     )
@@ -449,37 +474,47 @@ def _select(
     ``base`` (times ``DEPENDENT_FACTOR`` for a dependent sentence whose predecessor is not
     chosen) minus ``MMR_LAMBDA`` x the largest cosine to a chosen sentence; near-duplicates of
     a chosen sentence are out.  The earliest chosen sentence (the one that opens the summary)
-    must not be a dependent one while an alternative exists."""
+    must not be a dependent one while an alternative exists.
+
+    In plain Python over lists: an article has a few dozen sentences and a summary three,
+    where NumPy's cost per call outweighs its speed per element.  The same IEEE arithmetic,
+    element by element, so the same choices as array operations would make."""
     n = len(base)
+    scores = base.tolist()
+    leans = dep.tolist()
+    avail = usable.tolist()
     chosen: list[int] = []
-    avail = usable.copy()
-    while len(chosen) < count and avail.any():
-        dangling = dep & ~_after_chosen(chosen, n)
-        val = np.where(dangling, base * DEPENDENT_FACTOR, base)
+    red: list[float] = []  # each sentence's largest cosine to a chosen one
+    while len(chosen) < count and any(avail):
+        after = _after_chosen(chosen, n)
+        dangling = [d and not a for d, a in zip(leans, after, strict=True)]
+        val = [b * DEPENDENT_FACTOR if g else b for b, g in zip(scores, dangling, strict=True)]
         if chosen:
-            red = sim[:, np.asarray(chosen)].max(axis=1)
-            val -= MMR_LAMBDA * red
-            avail &= red < DUPLICATE
-            if not avail.any():
+            val = [v - MMR_LAMBDA * r for v, r in zip(val, red, strict=True)]
+            avail = [a and r < DUPLICATE for a, r in zip(avail, red, strict=True)]
+            if not any(avail):
                 break
         best = _best(val, avail, dangling, min(chosen) if chosen else n)
         chosen.append(best)
         avail[best] = False
+        column = sim[:, best].tolist()
+        red = column if not red else [max(r, c) for r, c in zip(red, column, strict=True)]
     return chosen
 
 
-def _after_chosen(chosen: list[int], n: int) -> np.ndarray:
+def _after_chosen(chosen: list[int], n: int) -> list[bool]:
     """Which of ``n`` sentences directly follow a chosen one."""
-    pred_chosen = np.zeros(n, dtype=bool)
-    if chosen:
-        ch = np.asarray(chosen)
-        pred_chosen[ch[ch + 1 < n] + 1] = True
+    pred_chosen = [False] * n
+    for c in chosen:
+        if c + 1 < n:
+            pred_chosen[c + 1] = True
     return pred_chosen
 
 
-def _best(val: np.ndarray, avail: np.ndarray, dangling: np.ndarray, first: int) -> int:
+def _best(val: list[float], avail: list[bool], dangling: list[bool], first: int) -> int:
     """The available sentence of highest ``val`` (the earliest on a tie), not a dangling one
     before the ``first`` chosen sentence while another is available."""
-    opener_ok = ~(dangling & (np.arange(len(val)) < first))
-    pool = avail & opener_ok if (avail & opener_ok).any() else avail
-    return int(np.flatnonzero(pool)[np.argmax(val[pool])])
+    pool = [i for i, a in enumerate(avail) if a and not (dangling[i] and i < first)]
+    if not pool:
+        pool = [i for i, a in enumerate(avail) if a]
+    return max(pool, key=val.__getitem__)  # (max: the first of equal values)
