@@ -407,9 +407,14 @@ def top_k(
     number of worker processes (``jobs``; default all cores, used on big sites).
     """
     n = vectors.matrix.shape[0]
+    if n < 2 or k <= 0:
+        return [[] for _ in range(n)]
     workers = _top_k_workers(n, jobs)
-    if n >= TILES_MIN_ROWS and k > 0:
+    if n >= TILES_MIN_ROWS:
         return _tiles_top_k(vectors, k, min_score, keys, block_bytes, workers)
+    # (below TILES_MIN_ROWS a site has too few rows for workers at the default
+    # pool.ROWS_PER_WORKER; tests lower it to check the workers' split, and
+    # bench/related_topk.py --rows times this way on big sites)
     if workers > 1:
         return _parallel_top_k(vectors, k, min_score, keys, block_bytes, workers)
     return _rows_top_k(vectors, np.arange(n), k, min_score, keys, block_bytes)
@@ -626,7 +631,10 @@ def _tiles_top_k(
     tiles = [(a, b) for i, a in enumerate(spans) for b in spans[i:]]
     # the biggest tiles first, so the last ones handed out are small (none waits at the end)
     tiles.sort(key=lambda t: (-(t[0][1] - t[0][0]) * (t[1][1] - t[1][0]), t))
-    shared = (m, kk, min_score, block_bytes // max(workers, 1))
+    order = sorted(range(n), key=keys.__getitem__)
+    rank = np.empty(n, dtype=np.int64)  # each row's place in the order of keys
+    rank[order] = np.arange(n)
+    shared = (m, kk, min_score, block_bytes // max(workers, 1), rank)
     if workers > 1:
         parts = list(
             executors.current().map(_tile_part, tiles, workers, shared=shared, chunksize=1)
@@ -636,7 +644,7 @@ def _tiles_top_k(
     rows = np.concatenate([p[0] for p in parts])
     cols = np.concatenate([p[1] for p in parts])
     vals = np.concatenate([p[2] for p in parts])
-    pick = _segment_best(rows, vals, kk)  # (sorted by row, then score)
+    pick = _segment_best(rows, vals, kk, rank=rank[cols])  # (sorted by row, then score)
     rows, cols, vals = rows[pick], cols[pick], vals[pick]
     out: Neighbours = [[] for _ in range(n)]
     ends = np.searchsorted(rows, np.arange(1, n + 1))
@@ -658,7 +666,7 @@ def _tile_part(
     """The candidates one tile gives: (rows, cols, scores) of the cells each row keeps
     (see _tiles_top_k), for the rows of span a against span b and, unless a is b, for
     the rows of span b against span a."""
-    m, kk, min_score, block_bytes = shared
+    m, kk, min_score, block_bytes, rank = shared
     (a0, a1), (b0, b1) = tile
     bt = m[b0:b1].T.tocsr()
     width = b1 - b0
@@ -669,10 +677,10 @@ def _tile_part(
     for start in range(a0, a1, block):
         stop = min(a1, start + block)
         r, c, v = _block_hits(m[start:stop], bt, min_score, start - b0 if same else None)
-        pick = _segment_best(r, v, kk, stop - start)
+        pick = _segment_best(r, v, kk, stop - start, rank[c + b0])
         got.append((r[pick] + start, c[pick] + b0, v[pick]))
         if not same:  # span b's rows against this block's rows: cut again at the end
-            pick = _segment_best(c, v, kk, width)
+            pick = _segment_best(c, v, kk, width, rank[r + start])
             back.append((c[pick] + b0, r[pick] + start, v[pick]))
     rows = [g[0] for g in got]
     cols = [g[1] for g in got]
@@ -681,7 +689,7 @@ def _tile_part(
         br = np.concatenate([b[0] for b in back])
         bc = np.concatenate([b[1] for b in back])
         bv = np.concatenate([b[2] for b in back])
-        pick = _segment_best(br, bv, kk)
+        pick = _segment_best(br, bv, kk, rank=rank[bc])
         rows.append(br[pick])
         cols.append(bc[pick])
         vals.append(bv[pick])
@@ -695,11 +703,23 @@ def _tile_part(
 _BUCKETS = 256  # score buckets of _segment_best's first cut (scores are at most about 1)
 
 
-def _segment_best(seg: np.ndarray, vals: np.ndarray, kk: int, nseg: int = 0) -> np.ndarray:
+def _segment_best(
+    seg: np.ndarray,
+    vals: np.ndarray,
+    kk: int,
+    nseg: int = 0,
+    rank: np.ndarray | None = None,
+) -> np.ndarray:
     """Indices of the entries within their segment's kk best values, ties with the kk-th
     included (as _rows_top_k keeps them), ordered by segment, then value, best first.
     ``vals`` are positive float32: their bit patterns sort as they do, so one int64 key
     (segment, then value descending) sorts them, 5x faster than np.lexsort.
+
+    ``rank`` (each entry's place in the order of keys): of the entries tied with the
+    kk-th best, only those that come first by key fill a segment's kk places, so that
+    many equal scores (articles with the same text) never keep more than kk a segment.
+    A list is cut by (score, key), and a row's best k overall are among the best kk of
+    any subset of its cells that holds them, in that order: the cut stays exact.
 
     ``nseg`` (segments are 0 <= seg < nseg): when there are many more entries than kk a
     segment, a first cut without sorting: each segment's entries are counted by score
@@ -714,14 +734,27 @@ def _segment_best(seg: np.ndarray, vals: np.ndarray, kk: int, nseg: int = 0) -> 
         at_least = np.cumsum(table[:, ::-1], axis=1)[:, ::-1]  # entries in bucket >= b
         floor = np.maximum((at_least >= kk).sum(axis=1) - 1, 0)
         first = np.flatnonzero(bucket >= floor[seg])
-        return first[_segment_best(seg[first], vals[first], kk)]
+        kept = None if rank is None else rank[first]
+        return first[_segment_best(seg[first], vals[first], kk, rank=kept)]
     bits = vals.astype(np.float32, copy=False).view(np.int32).astype(np.int64)
     order = np.argsort((seg.astype(np.int64) << 32) | (0x7FFFFFFF - bits), kind="stable")
     s, v = seg[order], vals[order]
     starts = np.flatnonzero(np.concatenate(([True], s[1:] != s[:-1])))
     lens = np.diff(np.append(starts, len(s)))
-    kth = np.where(lens >= kk, v[np.minimum(starts + kk - 1, len(s) - 1)], -np.inf)
-    return order[v >= np.repeat(kth, lens)]
+    kth = np.repeat(np.where(lens >= kk, v[np.minimum(starts + kk - 1, len(s) - 1)], -np.inf), lens)
+    keep = v >= kth
+    if rank is not None:
+        tied = np.flatnonzero(v == kth)  # (only where the segment has kk or more entries)
+        if len(tied):
+            group = np.repeat(np.arange(len(starts)), lens)
+            better = np.bincount(group[v > kth], minlength=len(starts))
+            tied = tied[np.lexsort((rank[order[tied]], s[tied]))]  # by segment, then key
+            first_tied = np.flatnonzero(np.concatenate(([True], s[tied][1:] != s[tied][:-1])))
+            place = np.arange(len(tied)) - np.repeat(
+                first_tied, np.diff(np.append(first_tied, len(tied)))
+            )
+            keep[tied] = place < kk - better[group[tied]]
+    return order[np.flatnonzero(keep)]
 
 
 def neighbours_of(
@@ -1258,7 +1291,7 @@ def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
     if len(state.sigs) != n:
         return None
     there = idx_array >= 0
-    if k and not (there[:, 1:] & ~there[:, :-1]).any():  # as saved: the -1s pad each row's end
+    if n and k and not (there[:, 1:] & ~there[:, :-1]).any():  # as saved: -1s pad rows' ends
         # every row's pairs in one list (row-major: each row's in order), then cut into
         # rows: one C loop for the 10,000 x k pairs instead of a zip and a list per row
         pairs = list(zip(idx_array[there].tolist(), score_array[there].tolist(), strict=True))

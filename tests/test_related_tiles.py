@@ -3,6 +3,8 @@ scores as scoring every row against all rows, whatever the spans, blocks and wor
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from test_related import art
@@ -62,15 +64,45 @@ def test_tiles_are_used_on_big_sites_and_score_each_pair_once(
     monkeypatch.setattr(related, "TILES_MIN_ROWS", 10)
     monkeypatch.setattr(related, "TILE_MIN_SPAN", 20)
     cells: list[int] = []
-    real = related._block_scores
+    real = related._product
 
     def counted(a, b):
         cells.append(a.shape[0] * b.shape[1])
         return real(a, b)
 
-    monkeypatch.setattr(related, "_block_scores", counted)
+    monkeypatch.setattr(related, "_product", counted)
     top_k(vec, 5, 0.04, keys, jobs=1)
-    assert sum(cells) < 0.7 * len(docs) ** 2
+    assert 0 < sum(cells) < 0.7 * len(docs) ** 2
+
+
+def test_many_articles_with_the_same_text_keep_k_candidates_a_row(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Eighty pages with one text (a paywall notice, a "page not found") all score 1.0
+    with each other: each tile still hands on at most k candidates a row, chosen by key,
+    and the lists are those of every row against all rows."""
+    notice = "subscribe to read this story on our site"
+    docs = _docs() + [replace(_art(400 + i, notice), title="Subscribe") for i in range(80)]
+    keys = [d.slug for d in docs]
+    vec = vectorize([term_counts(d) for d in docs])
+    want = _by_rows(vec, 4, 0.04, keys)
+    monkeypatch.setattr(related, "TILES_MIN_ROWS", 10)
+    monkeypatch.setattr(related, "TILE_MIN_SPAN", 20)
+    handed: list[int] = []
+    real = related._tile_part
+
+    def counted(shared, tile):
+        rows, cols, vals = real(shared, tile)
+        handed.append(int(np.bincount(rows).max()) if len(rows) else 0)
+        return rows, cols, vals
+
+    monkeypatch.setattr(related, "_tile_part", counted)
+    for block_bytes in (64 * 2**20, 4 * 400 * 7):
+        handed.clear()
+        assert top_k(vec, 4, 0.04, keys, block_bytes=block_bytes, jobs=1) == want
+        assert handed and max(handed) <= 4
+    same = [row for i, row in enumerate(want) if i >= len(docs) - 80]
+    assert all(len(row) == 4 and {s for _j, s in row} == {1.0} for row in same)
 
 
 def test_segment_best_keeps_ties_with_the_kth() -> None:
@@ -86,6 +118,10 @@ def test_segment_best_keeps_ties_with_the_kth() -> None:
     ]
     pick = related._segment_best(seg, vals, 3)  # the 3rd best of row 0 ties with the 4th
     assert sorted(int(i) for i in pick if seg[i] == 0) == [0, 1, 2, 3]
+    # by key: of the two tied for the 3rd place, the one whose key comes first
+    rank = np.array([0, 5, 1, 2, 0, 0, 0])
+    pick = related._segment_best(seg, vals, 3, rank=rank)
+    assert sorted(int(i) for i in pick if seg[i] == 0) == [0, 2, 3]
 
 
 def test_segment_best_first_cut_by_score_buckets_keeps_the_same_entries() -> None:
