@@ -13,16 +13,35 @@ import pytest
 from tests.conftest import run_build, write_site
 
 
+def _program(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """python ARGS run in the site, as a user runs the program."""
+    return subprocess.run(
+        [sys.executable, *args], cwd=site, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_a_tool_wrapping_the_program_still_gets_its_exit_handlers_run(tmp_path: Path) -> None:
+    """coverage and profilers run digest as __main__ and save their data at exit: the
+    program's quick ending (no interpreter teardown) still runs exit handlers."""
+    site = write_site(tmp_path / "site")
+    wrapper = (
+        "import atexit, pathlib, runpy, sys\n"
+        "atexit.register(lambda: pathlib.Path('saved.txt').write_text('saved'))\n"
+        "sys.argv = ['digest', 'build', '-q']\n"
+        "runpy.run_module('digest', run_name='__main__', alter_sys=True)\n"
+        "print('not reached: digest ends the process')\n"
+    )
+    r = _program(site, "-c", wrapper)
+    assert r.returncode == 0, r.stderr
+    assert (site / "saved.txt").read_text() == "saved"
+    assert "not reached" not in r.stdout  # (the quick ending was taken)
+    assert (site / "public/index.html").is_file()
+
+
 def test_as_a_program_every_message_arrives_through_pipes(tmp_path: Path) -> None:
     # base_url '/' is not absolute: a warning on stderr, then the closing line on stdout
     site = write_site(tmp_path / "site", config="title: T\nbase_url: /\n")
-    r = subprocess.run(
-        [sys.executable, "-m", "digest", "build", "-v"],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    r = _program(site, "-m", "digest", "build", "-v")
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("built ") and r.stdout.endswith(" -> public\n")
     assert "warning: site.yaml: base_url" in r.stderr
@@ -33,13 +52,7 @@ def test_as_a_program_every_message_arrives_through_pipes(tmp_path: Path) -> Non
 
 def test_a_failed_build_as_a_program_exits_1(tmp_path: Path) -> None:
     site = write_site(tmp_path / "site", articles={"bad.md": "---\ntitle: [\n---\nText.\n"})
-    r = subprocess.run(
-        [sys.executable, "-m", "digest", "build"],
-        cwd=site,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    r = _program(site, "-m", "digest", "build")
     assert r.returncode == 1
     assert "content/bad.md" in r.stderr and "build failed" in r.stderr
 
