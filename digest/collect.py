@@ -805,6 +805,10 @@ class SourceKeys:
 
     def of(self, src: SourceFile) -> str:
         try:
+            # (discover's stat, taken a moment earlier: a file saved in between keeps its
+            # earlier stamp, so this build may take its earlier digest and cached article,
+            # as it would have had the save come just after the build; the next build sees
+            # the new stamp; one deleted in between may be built from the cache this once.)
             stat = self.stats.pop(src.rel, None) or os.stat(src.path)
             digest = self.digests.of(src, stat)
         except OSError:
