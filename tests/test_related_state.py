@@ -47,3 +47,13 @@ def test_a_table_with_holes_keeps_each_rows_pairs(tmp_path) -> None:
     store.close()
     assert got is not None
     assert got.neighbours == [[(1, 0.5), (2, 0.25)], [], [(0, 0.5), (1, 0.125)]]
+
+
+def test_a_stored_state_of_no_rows_reads_back_as_no_lists(tmp_path) -> None:
+    """A site emptied since (every article removed): its stored state has no rows but a k;
+    read back, it is no lists, not an error that stops the build."""
+    store = Cache(tmp_path / "cache")
+    store.put("related-state", "k", related._State((), (), 9, b"", b"", b"", b""))
+    got = related._load_state(store, "k")
+    store.close()
+    assert got is not None and got.neighbours == [] and got.keys == ()
