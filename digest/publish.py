@@ -342,7 +342,6 @@ def _update(
     claims: _Claims | None = None
     known: dict[str, str] = {}  # path -> source of the pages claimed only by path so far
     made: set[str] = set()
-    lstat, regular = os.lstat, stat.S_ISREG
     for p in pages:
         if _safe_relpath(p.path) is None or p.path.endswith(_PART) or p.path == _MARKER:
             problems.add(f"refusing to write outside the output folder: {p.path!r}", p.source)
@@ -360,23 +359,7 @@ def _update(
                 continue
         h = p.digest or hashlib.sha256(p.data()).hexdigest()
         if state.get(p.path) == h:
-            # (the common case, an unchanged file with its recorded stamp, inline: the
-            # same test as _holds', without a call and two lists per file)
-            stamp = stamps.get(p.path)
-            if type(stamp) is list and len(stamp) == 2 and p.content is None:
-                try:
-                    st = lstat(top + p.path)
-                except OSError:
-                    st = None
-                if (
-                    st is not None
-                    and st.st_size == stamp[0]
-                    and st.st_mtime_ns == stamp[1]
-                    and regular(st.st_mode)
-                ):
-                    files[p.path], new_stamps[p.path] = h, stamp
-                    continue
-            held = _holds(top + p.path, h, p.content, stamp)
+            held = _holds(top + p.path, h, p.content, stamps.get(p.path))
             if held is not None:
                 files[p.path], new_stamps[p.path] = h, held
                 continue
