@@ -509,10 +509,18 @@ def _rows_top_k(
             if len(cand) > kk:  # every candidate tied with the k-th best competes on key
                 kth = np.partition(vals, len(vals) - kk)[len(vals) - kk]
                 cand, vals = cand[vals >= kth], vals[vals >= kth]
-            best = list(zip(cand.tolist(), [round(v, 6) for v in vals.tolist()], strict=True))
-            best.sort(key=lambda js: (-js[1], keys[js[0]]))
-            out[start + r] = best[:k]
+            out[start + r] = _listed(cand.tolist(), vals.tolist(), keys, k)
     return out
+
+
+def _listed(
+    cols: list[int], vals: list[float], keys: Sequence[str], k: int
+) -> list[tuple[int, float]]:
+    """A row's list from its candidates: scores rounded to 6 decimals, by score then key,
+    the first k (the one cut of both ways of top_k)."""
+    best = list(zip(cols, [round(v, 6) for v in vals], strict=True))
+    best.sort(key=lambda js: (-js[1], keys[js[0]]))
+    return best[:k]
 
 
 def _block_scores(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
@@ -653,10 +661,8 @@ def _tiles_top_k(
     for r, hi in enumerate(ends.tolist()):
         if hi == lo:
             continue
-        best = list(zip(cl[lo:hi], [round(v, 6) for v in vl[lo:hi]], strict=True))
+        out[r] = _listed(cl[lo:hi], vl[lo:hi], keys, k)
         lo = hi
-        best.sort(key=lambda js: (-js[1], keys[js[0]]))
-        out[r] = best[:k]
     return out
 
 
