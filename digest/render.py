@@ -31,7 +31,7 @@ from digest import cache, newsletter, pool
 from digest.config import SiteConfig, ThemeConfig
 from digest.editions import Edition, News
 from digest.errors import DigestError, ThemeError
-from digest.model import Article, Entry, Page, RelatedLink, Story
+from digest.model import Article, Entry, Page, RelatedLink, Same, Story
 from digest.paths import shown
 from digest.slugs import slugify, tag_slug
 from digest.summarize.keypoints import within_words
@@ -393,6 +393,10 @@ class Renderer:
             kept.append(prev)
         rendered = self._render_all(todo)
         state = self.state
+        # A session's rebuild hands the pages of its last build that are the same objects
+        # again (nearly all) to publish in one bulk (see Same), not one at a time
+        same: dict[str, str] | None = {} if self.kept is not None else None
+        again: dict[str, _Again] = {}
         for job, out, key, prev in zip(resolved, outs, keys, kept, strict=True):
             if prev is None:
                 assert isinstance(job, _Job)
@@ -403,6 +407,10 @@ class Renderer:
                 yield Page(out, data, job.source, digest)
             elif type(job) is _Again:
                 state[out] = prev
+                if same is not None:
+                    same[out] = prev[1]
+                    again[out] = job
+                    continue
                 fetch = functools.partial(self._bytes_again, job, prev[1])
                 yield Page(out, None, job.source, prev[1], fetch)
             else:
@@ -410,6 +418,15 @@ class Renderer:
                 state[out] = prev
                 fetch = functools.partial(self._bytes, job, prev[1])
                 yield Page(out, None, job.source, prev[1], fetch)
+        if same:
+            yield Same(
+                "",
+                None,
+                "unchanged pages",
+                digests=same,
+                sources=lambda out: again[out].source,
+                fetch_path=lambda out: self._bytes_again(again[out], same[out]),
+            )
 
     def _bytes_again(self, again: _Again, digest: str) -> bytes:
         return self._bytes(again.make(), digest)
