@@ -341,11 +341,19 @@ class Renderer:
             got = store.get(_STATE_NS, _STATE_KEY, dict[str, tuple[str, str]])
             self.previous = got or {}
 
-    def pages(self, jobs: Sequence[_Job | _Again]) -> Iterator[Page]:
+    def pages(
+        self,
+        jobs: Sequence[_Job | _Again],
+        unchanged: Sequence[str] = (),
+        remake: Callable[[str], _Job] | None = None,
+    ) -> Iterator[Page]:
         """A page for each job, in order; those whose key changed are rendered (in worker
         processes when there are many), the others passed on without their bytes.  An
         _Again (a page of a session's last build, unchanged) is made a job only when its
-        page must be rendered."""
+        page must be rendered.  ``unchanged``: the output files of more such pages of a
+        session's rebuild, by path only (nearly all article pages after an edit: no job
+        or _Again made for each); ``remake`` makes one's job when its bytes are needed.
+        A session's rebuild hands all those pages to publish in one bulk (see Same)."""
         keys: list[str | None] = []
         outs: list[str] = []
         kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
@@ -354,6 +362,18 @@ class Renderer:
         base = self._base_key() if self.store is not None else ""
         previous = self.previous
         known = self.kept.deps if self.kept is not None and self.kept.base == base else {}
+        session = self.kept is not None
+        same: dict[str, str] = {}  # (a session's: path -> sha256, see Same)
+        jobs = list(jobs)
+        for out in unchanged:
+            prev, last = previous.get(out), known.get(out)
+            if prev is not None and last is not None and prev[0] == last[1]:
+                same[out] = prev[1]
+            else:  # (not kept as it should be: made as a job, see Kept)
+                assert remake is not None, "pages given by path need a way to remake them"
+                jobs.append(remake(out))
+        if session:  # the last build's, for the pages not looked at here (see Kept)
+            self.state, self.deps = dict(previous), dict(known)
         deps_now = self.deps
         resolved: list[_Job | _Again] = []
         for job in jobs:
@@ -393,9 +413,19 @@ class Renderer:
             kept.append(prev)
         rendered = self._render_all(todo)
         state = self.state
+        if session:  # (pages of the last build not made now: gone; see Kept)
+            made = same.keys() | outs
+            for out in previous.keys() - made:
+                state.pop(out, None)
+            for out in known.keys() - made:
+                deps_now.pop(out, None)
+            for out, key, job in zip(outs, keys, resolved, strict=True):
+                if key is None:
+                    state.pop(out, None)
+                if key is None or (type(job) is _Job and job.deps is None):
+                    deps_now.pop(out, None)
         # A session's rebuild hands the pages of its last build that are the same objects
         # again (nearly all) to publish in one bulk (see Same), not one at a time
-        same: dict[str, str] | None = {} if self.kept is not None else None
         again: dict[str, _Again] = {}
         for job, out, key, prev in zip(resolved, outs, keys, kept, strict=True):
             if prev is None:
@@ -407,7 +437,7 @@ class Renderer:
                 yield Page(out, data, job.source, digest)
             elif type(job) is _Again:
                 state[out] = prev
-                if same is not None:
+                if session:
                     same[out] = prev[1]
                     again[out] = job
                     continue
@@ -419,13 +449,21 @@ class Renderer:
                 fetch = functools.partial(self._bytes, job, prev[1])
                 yield Page(out, None, job.source, prev[1], fetch)
         if same:
+
+            def source(out: str) -> str:
+                if out in again:
+                    return again[out].source
+                assert remake is not None
+                return remake(out).source
+
+            def fetch_same(out: str) -> bytes:
+                if out in again:
+                    return self._bytes_again(again[out], same[out])
+                assert remake is not None
+                return self._bytes(remake(out), same[out])
+
             yield Same(
-                "",
-                None,
-                "unchanged pages",
-                digests=same,
-                sources=lambda out: again[out].source,
-                fetch_path=lambda out: self._bytes_again(again[out], same[out]),
+                "", None, "unchanged pages", digests=same, sources=source, fetch_path=fetch_same
             )
 
     def _bytes_again(self, again: _Again, digest: str) -> bytes:
@@ -807,8 +845,17 @@ def render_site(
 
     # A session's rebuild (see Kept): an article page whose entry and story are the same
     # objects as in the last build, and none of whose related entries changed, is that
-    # build's page again (its job is made only if its bytes are needed).
+    # build's page again, given by its path only (its job is made only if its bytes are
+    # needed, see remake).
     kept = r.kept if r.kept is not None and r.kept.base == r._base_key() else None
+    unchanged: list[str] = []
+    by_out: dict[str, Entry] = {}
+
+    def remake(out: str) -> _Job:
+        if not by_out:
+            by_out.update((_out(e.article.url), e) for e in entries)
+        return article_job(by_out[out])
+
     if kept is not None:
         before = kept.entries
         changed = {s for s, e in by_slug.items() if before.get(s) is not e}
@@ -825,8 +872,7 @@ def render_site(
                 and last[0][1] is of(a.slug)
                 and (not changed or changed.isdisjoint([x.slug for x in e.related]))
             ):
-                make = functools.partial(article_job, e)
-                work.append(_Again(out, a.path, last[1], last[0], make))
+                unchanged.append(out)
             else:
                 work.append(article_job(e))
     else:
@@ -867,7 +913,7 @@ def render_site(
     work.append(
         _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
     )
-    yield from r.pages(work)
+    yield from r.pages(work, unchanged, remake)
     yield from static_pages(theme.static_dirs)
     r.flush()
     if keep is not None:

@@ -275,3 +275,22 @@ def test_session_edits_of_every_kind_give_a_cold_builds_site(tmp_path: Path) -> 
         step()
         _session_build(site, live, session)
         assert tree(live) == _cold(site, tmp_path / f"cold{n}"), n
+
+
+def test_a_page_the_staging_tree_lacks_is_made_again_when_the_live_copy_was_replaced(
+    tmp_path: Path,
+) -> None:
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(3):
+        _session_build(site, live, session)
+    _edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
+    _session_build(site, live, session)  # (item-0's page: new in the live tree only)
+    page = live / "world/item-0/index.html"
+    page.unlink()
+    page.write_bytes(b"replaced by hand")  # (publish cannot take the page's bytes from here)
+    _edit(site, "content/science/2026-02-02-item-1.md", "part 1", "part one")
+    _session_build(site, live, session)
+    assert tree(live) == _cold(site, tmp_path / "cold")
+    _session_build(site, live, session)
+    assert tree(live) == _cold(site, tmp_path / "cold2")
