@@ -823,7 +823,7 @@ def render_site(
     r.extra = {**r.extra, "sections": nav}
 
     news = news or News.without_stories(entries, site)
-    work: list[_Job | _Again] = [front_page(entries, news, nav)]
+    work: list[_Job | _Again] = []
     by_slug = {e.article.slug: e for e in entries}
     stories: dict[int, Any] = {}  # id(story) -> its identity (see article_ident)
 
@@ -848,13 +848,25 @@ def render_site(
     # build's page again, given by its path only (its job is made only if its bytes are
     # needed, see remake).
     kept = r.kept if r.kept is not None and r.kept.base == r._base_key() else None
+    known = kept.deps if kept is not None else {}
     unchanged: list[str] = []
-    by_out: dict[str, Entry] = {}
 
     def remake(out: str) -> _Job:
-        if not by_out:
-            by_out.update((_out(e.article.url), e) for e in entries)
-        return article_job(by_out[out])
+        return article_job(known[out][0][0])  # (the entry: the same object, see below)
+
+    def again(out: str, source: str, deps: tuple[Any, ...], make: Callable[[], _Job]) -> Any:
+        """A page made of all articles (or editions): the last build's again when they are
+        the same objects in the same order (compared, not made: its job would walk them)."""
+        last = known.get(out)
+        if last is not None and _same(last[0], deps):
+            return _Again(out, source, last[1], deps, make)
+        job = make()
+        job.deps = deps  # (kept with its key for the next build, see Kept)
+        return job
+
+    front = functools.partial(front_page, entries, news, nav)
+    eds = news.editions[: news.front_days + 1]
+    work.append(again("index.html", "index.html", ("index.html", *eds, *entries), front))
 
     if kept is not None:
         before = kept.entries
@@ -907,9 +919,14 @@ def render_site(
         )
     tags_ctx = {"tags": all_tags, "title": "Tags", "kind": "tags"}
     work.append(_Job("tags.html", "tags/", "tags.html", tags_ctx, keyed=tags_ctx))  # (plain)
-    archive = {"groups": archive_groups(entries), "title": "Archive", "kind": "archive"}
-    shown = archive_key(archive) if theme.builtin >= _ARCHIVE_TEMPLATES else None
-    work.append(_Job("archive.html", "archive/", "archive.html", archive, keyed=shown))
+    deps = ("archive.html", *entries)
+
+    def archive_job() -> _Job:
+        archive = {"groups": archive_groups(entries), "title": "Archive", "kind": "archive"}
+        shown = archive_key(archive) if theme.builtin >= _ARCHIVE_TEMPLATES else None
+        return _Job("archive.html", "archive/", "archive.html", archive, keyed=shown, deps=deps)
+
+    work.append(again("archive/index.html", "archive.html", deps, archive_job))
     work.append(
         _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
     )
@@ -1010,10 +1027,20 @@ def news_pages(
                 again_now[ed.key] = (ed, tuple(pages))
         else:
             work += _edition_jobs(ed, site, stories)
-    index = {"editions": [_edition_line(ed) for ed in news.editions], "title": "Editions"}
-    ctx = {**index, "kind": "editions"}
-    work.append(_Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx))  # (plain)
+    deps = ("editions.html", *news.editions)
+    last = known.get("editions/index.html") if known else None
+    index = functools.partial(_editions_index, news.editions, deps)
+    if last is not None and _same(last[0], deps):  # (the same editions: the same page)
+        work.append(_Again("editions/index.html", "editions.html", last[1], deps, index))
+    else:
+        work.append(index())
     return work
+
+
+def _editions_index(eds: Sequence[Edition], deps: tuple[Any, ...]) -> _Job:
+    index = {"editions": [_edition_line(ed) for ed in eds], "title": "Editions"}
+    ctx = {**index, "kind": "editions"}
+    return _Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx, deps=deps)
 
 
 def _edition_jobs(
