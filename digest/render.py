@@ -926,7 +926,16 @@ def render_site(
         shown = archive_key(archive) if theme.builtin >= _ARCHIVE_TEMPLATES else None
         return _Job("archive.html", "archive/", "archive.html", archive, keyed=shown, deps=deps)
 
-    work.append(again("archive/index.html", "archive.html", deps, archive_job))
+    last = known.get("archive/index.html")
+    if (
+        last is not None
+        and theme.builtin >= _ARCHIVE_TEMPLATES
+        and kept is not None
+        and _archive_same(kept.entries, by_slug)
+    ):  # (what the built-in archive shows of its articles is the same: see archive_key)
+        work.append(_Again("archive/index.html", "archive.html", last[1], deps, archive_job))
+    else:
+        work.append(again("archive/index.html", "archive.html", deps, archive_job))
     work.append(
         _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
     )
@@ -1099,14 +1108,28 @@ def archive_key(archive: dict[str, Any]) -> dict[str, Any]:
             g["year"],
             g["month"],
             g["label"],
-            [
-                (a.date.isoformat(), a.url, a.title, a.source)
-                for a in (e.article for e in g["entries"])
-            ],
+            [_archive_row(e.article) for e in g["entries"]],
         ]
         for g in archive["groups"]
     ]
     return {**archive, "groups": groups}
+
+
+def _archive_same(before: dict[str, Entry], now: dict[str, Entry]) -> bool:
+    """The same articles in the same order (both by slug, in the order of the site's
+    entries), each with the same date, URL, title and source: what the built-in archive
+    shows (see archive_key).  Only the entries that are other objects are compared."""
+    if len(before) != len(now) or list(before) != list(now):
+        return False
+    for slug, e in now.items():
+        last = before[slug]
+        if last is not e and _archive_row(last.article) != _archive_row(e.article):
+            return False
+    return True
+
+
+def _archive_row(a: Article) -> tuple[str, str, str, str | None]:
+    return (a.date.isoformat(), a.url, a.title, a.source)
 
 
 def archive_groups(entries: Iterable[Entry]) -> list[dict[str, Any]]:
