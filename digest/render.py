@@ -852,7 +852,11 @@ def render_site(
     unchanged: list[str] = []
 
     def remake(out: str) -> _Job:
-        return article_job(known[out][0][0])  # (the entry: the same object, see below)
+        deps = known[out][0]
+        if type(deps[0]) is str and deps[0] == "edition":  # (an edition's, see news_pages)
+            ed = deps[1]
+            return _edition_jobs(ed, site)[_edition_outs(ed).index(out)]
+        return article_job(deps[0])  # (the entry: the same object, see below)
 
     def again(out: str, source: str, deps: tuple[Any, ...], make: Callable[[], _Job]) -> Any:
         """A page made of all articles (or editions): the last build's again when they are
@@ -898,6 +902,7 @@ def render_site(
         kept.deps if kept is not None else None,
         kept.editions if kept is not None else None,
         r.editions,
+        unchanged if kept is not None else None,
     )
     for s in sorted(sections):
         work += r.listing(
@@ -997,6 +1002,7 @@ def news_pages(
     known: dict[str, tuple[tuple[Any, ...], str]] | None = None,
     again: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
     again_now: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
+    unchanged: list[str] | None = None,
 ) -> list[_Job | _Again]:
     """Story pages, edition pages with their email edition, and the editions index
     (``stories``: id(story) -> its identity, as far as made, see article_ident;
@@ -1017,12 +1023,15 @@ def news_pages(
         # the object a session's last build made them from, they are those pages again
         got = again.get(ed.key) if again is not None and known else None
         if got is not None and got[0] is ed:
-            work += got[1]  # (made by the build before: nothing to make or compare)
+            if unchanged is not None:  # (by path only: see Renderer.pages)
+                unchanged += [page.out for page in got[1]]
+            else:
+                work += got[1]  # (made by the build before: nothing to make or compare)
             if again_now is not None:
                 again_now[ed.key] = got
             continue
         deps = ("edition", ed)
-        outs = (_out(ed.url), ed.url + "email.html", ed.url + "email.txt")
+        outs = _edition_outs(ed)
         lasts = [known.get(out) for out in outs] if known else ()
         if lasts and all(last is not None and _same(last[0], deps) for last in lasts):
             sources = (f"edition {ed.key}", f"email {ed.key}", f"email ({ed.key})")
@@ -1050,6 +1059,11 @@ def _editions_index(eds: Sequence[Edition], deps: tuple[Any, ...]) -> _Job:
     index = {"editions": [_edition_line(ed) for ed in eds], "title": "Editions"}
     ctx = {**index, "kind": "editions"}
     return _Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx, deps=deps)
+
+
+def _edition_outs(ed: Edition) -> tuple[str, str, str]:
+    """The files of an edition's three pages (see _edition_jobs)."""
+    return (_out(ed.url), ed.url + "email.html", ed.url + "email.txt")
 
 
 def _edition_jobs(
