@@ -826,7 +826,7 @@ def _carry_yours(
     ours: Iterable[str],
     record: _Folders | None = None,
     layout: _Layout | None = None,
-    missing: list[str] | None = None,
+    doubt: list[str] | None = None,
 ) -> tuple[list[tuple[str, str]], _Folders, bool]:
     """Move what was put in the live output by hand into the new tree, so no build loses
     it: a ``.git`` folder, a verification file, a symlink, a file beside the pages.
@@ -838,8 +838,10 @@ def _carry_yours(
     not listed.  Returns the moves made, (from, to), to undo them if the swap fails,
     the folders of ``output`` found holding exactly its pages (none moved from), and
     whether anything was left behind there (a page in its place in ``staging``, or a
-    folder the next build could not write into).  ``missing`` gets the files and
-    folders of ``ours`` found missing (deleted by hand) in the folders listed.
+    folder the next build could not write into).  ``doubt`` gets the files of ``ours``
+    in the folders it lists (an entry there was added, removed, renamed or replaced
+    since the folder was last looked at: a page may have been replaced or deleted by
+    hand), and the folders of ``ours`` found missing there (with a "/" after).
     ``layout``: _layout(ours), when made already.
     """
     layout = _layout(ours) if layout is None else layout
@@ -889,9 +891,10 @@ def _carry_yours(
         complete = expect is not None and matched == len(expect[0]) + len(expect[1])
         if exact and complete and rel and st.st_ctime_ns < old:
             seen[rel] = st.st_ctime_ns
-        if expect is not None and not complete and missing is not None:
+        if expect is not None and doubt is not None:  # (listed: changed since last looked)
             names = {e.name for e in entries}
-            missing += [prefix + n for n in (*expect[0], *expect[1]) if n not in names]
+            doubt += [prefix + n for n in expect[0]]
+            doubt += [prefix + n + "/" for n in expect[1] if n not in names]
         if st.st_mode & stat.S_IRWXU != stat.S_IRWXU:
             left = True  # (the next build writes into this tree: it looks at it first)
     return moves, _Folders(seen), left
@@ -1018,12 +1021,12 @@ def publish(
         _KNOWN.put(_sha(marker), files)
         moves: list[tuple[str, str]] = []
         looked = _Folders()
-        left, missing = True, list[str]()
+        left, doubt = True, list[str]()
         if live_ok:
             live_record = _Folders.read(data, output, live_sha)
             same = live.keys() == state.keys()
             moves, looked, left = _carry_yours(
-                output, staging, live, live_record, layout if same else None, missing
+                output, staging, live, live_record, layout if same else None, doubt
             )
         ids = (_tree_id(staging), _tree_id(output) if live_ok else "")
         try:
@@ -1047,9 +1050,11 @@ def publish(
     if keep is not None:
         same = files.keys() == state.keys()
         found = look.found
-        for rel in missing:  # (deleted by hand from the tree the next build writes)
-            found.add(rel)
-            found.update(k for k in live if k.startswith(rel + "/"))
+        for rel in doubt:  # (maybe changed by hand in the tree the next build writes)
+            if rel.endswith("/"):
+                found.update(k for k in live if k.startswith(rel))
+            else:
+                found.add(rel)
         keep.append(
             Kept(
                 files if same else state,
