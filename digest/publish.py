@@ -1026,7 +1026,12 @@ def publish(
             live_record = _Folders.read(data, output, live_sha)
             same = live.keys() == state.keys()
             moves, looked, left = _carry_yours(
-                output, staging, live, live_record, layout if same else None, doubt
+                output,
+                staging,
+                live,
+                live_record,
+                layout if same else None,
+                doubt if keep is not None else None,  # (a session's next build: see Kept)
             )
         ids = (_tree_id(staging), _tree_id(output) if live_ok else "")
         try:
