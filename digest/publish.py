@@ -455,20 +455,22 @@ def _settle_same(
             if clash is not None:
                 problems.extend([clash])
                 refused.add(path)
-    check = look.check if look is not None else None
-    todo = []
-    for path, h in digests.items():
-        if refused and path in refused:
-            continue
-        files[path] = h
-        stamp = stamps.get(path)
-        if state.get(path) != h:
-            todo.append(path)
-            continue
-        if check is not None and stamp is not None and path not in check:
-            new_stamps[path] = stamp  # (trusted: see _Look)
-            continue
-        held = _holds(top + path, h, None, stamp)
+    if refused:
+        digests = {path: h for path, h in digests.items() if path not in refused}
+    files.update(digests)
+    # (set operations on the views: a session's bulk is nearly every page of the site)
+    lacks = {path for path, _h in digests.items() - state.items()}
+    todo = sorted(lacks)
+    if look is not None and look.check is not None:
+        sure = digests.keys() & stamps.keys()
+        sure -= lacks
+        sure -= look.check
+        new_stamps.update({path: stamps[path] for path in sure})  # (trusted: see _Look)
+        rest = digests.keys() - lacks - sure
+    else:
+        rest = digests.keys() - lacks
+    for path in sorted(rest):
+        held = _holds(top + path, digests[path], None, stamps.get(path))
         if held is not None:
             new_stamps[path] = held
         else:
@@ -1051,7 +1053,7 @@ def publish(
     except OSError as exc:
         # Disk full, permissions, a read-only mount: the previous site is untouched.
         raise BuildError([_write_problem(exc, output)]) from None
-    changed = sum(1 for k, h in files.items() if live.get(k) != h)
+    changed = len(files.items() - live.items())  # (files whose bytes changed)
     if keep is not None:
         same = files.keys() == state.keys()
         found = look.found
