@@ -421,6 +421,8 @@ class _Look:
     cursor: int = 0  # where the next build's share starts (see Kept)
 
 
+_MARKER_EDITS = 64  # (more files changed: the marker is made whole again)
+
 # A session's build looks at this share of the unchanged files of the tree it publishes
 # (see Kept): a hand edit made in place in the live site is overwritten within this
 # many builds of a session (a new process looks at every file)
@@ -943,6 +945,22 @@ class Kept:
     other_sha: str = ""  # "": the next build looks at every file of its staging tree
     cursor: int = 0
     found: frozenset[str] = frozenset()
+    marked: tuple[dict[str, str], bytes] | None = None  # files, and their marker's bytes
+
+    def marker(self, files: dict[str, str]) -> bytes:
+        """_marker_bytes(files), from the last build's marker when the paths are the same
+        and few files changed: their lines replaced (a line is a path and its sha256, and
+        json escapes every newline in a string, so each line is found whole)."""
+        if self.marked is not None and self.marked[0].keys() == files.keys():
+            last, data = self.marked
+            changed = files.items() - last.items()
+            if len(changed) <= _MARKER_EDITS:
+                for path, h in changed:
+                    key = json.dumps(path)
+                    old = f"\n{key}: {json.dumps(last[path])}".encode()
+                    data = data.replace(old, f"\n{key}: {json.dumps(h)}".encode(), 1)
+                return data
+        return _marker_bytes(files)
 
     def look(self, staging: Path, staging_sha: str, output: Path, live_sha: str) -> _Look:
         """How much of ``staging`` the next build looks at (see _Look)."""
@@ -1017,7 +1035,7 @@ def publish(
         files, new_stamps = _update(staging, state, stamps, pages, problems, touched, claimed, look)
         problems.raise_if_errors()  # staging has no manifest now: the next build re-checks it
         _remove_strays(staging, _strays(held, trusted, state, files), touched)
-        marker = _marker_bytes(files)
+        marker = kept.marker(files) if kept is not None else _marker_bytes(files)
         with open(staging / _MARKER, "wb") as f:
             f.write(marker)
         _KNOWN.put(_sha(marker), files)
@@ -1072,6 +1090,7 @@ def publish(
                 live_sha if live_ok and not left else "",
                 look.cursor,
                 frozenset(found),
+                (files, marker),
             )
         )
     return len(files), changed

@@ -312,3 +312,15 @@ def test_a_page_replaced_by_hand_in_the_live_site_never_comes_back_in_a_session(
     for n in range(4):  # (each tree in turn is the one published)
         _session_build(site, live, session)
         assert tree(live) == cold, n
+
+
+def test_a_sessions_marker_made_from_the_last_one_is_the_marker_made_whole() -> None:
+    files = {f"a/{n}/index.html": f"{n:064x}" for n in range(300)}
+    files.update({'odd "name"/ü.html': "e" * 64, "b/index.html": "f" * 64})
+    kept = publish.Kept(files, {}, marked=(files, publish._marker_bytes(files)))
+    edited = {**files, 'odd "name"/ü.html': "1" * 64, "a/7/index.html": "2" * 64}
+    assert kept.marker(edited) == publish._marker_bytes(edited)
+    fewer = {k: v for k, v in edited.items() if k != "b/index.html"}
+    assert kept.marker(fewer) == publish._marker_bytes(fewer)
+    many = {k: "3" * 64 for k in files}
+    assert kept.marker(many) == publish._marker_bytes(many)
