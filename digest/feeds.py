@@ -121,16 +121,25 @@ def articles_json(
     site: SiteConfig,
     kept: dict[str, tuple[Entry, bytes]] | None = None,
     keep: dict[str, tuple[Entry, bytes]] | None = None,
+    others: dict[str, Entry] | None = None,
 ) -> Page:
     """public/articles.json: the digest as data, newest first.  ``kept``: each entry's
     line as a session's last build wrote it (by slug, with the entry: the same object,
-    the same line); ``keep`` gets this build's."""
+    the same line); ``keep`` gets this build's.  ``others``: when the entries are those
+    of ``kept`` in the same order, the ones that are other objects (see _others)."""
     head = {"version": ARTICLES_JSON_VERSION, "title": site.title, "base_url": site.base_url}
     # One article a line: readable and diffable, and written by msgspec's encoder
     # (json.dumps with indent goes through the pure-Python encoder: 10x slower at 10k).
     enc = msgspec.json.Encoder()
     base = site.base_path
-    if kept is None and keep is None:
+    if others is not None and kept is not None and keep is not None:
+        # (the same articles in the same order: the last build's lines, those of the
+        # entries that are other objects made again; see feed_pages)
+        keep.update(kept)
+        for slug, e in others.items():
+            keep[slug] = (e, enc.encode(_record(e, base)))
+        lines = [line for _e, line in keep.values()]
+    elif kept is None and keep is None:
         lines = [enc.encode(_record(e, base)) for e in entries]
     else:
         lines = []
@@ -584,7 +593,7 @@ def feed_pages(
     if others is not None and kept is not None:
         # an edit that moved no article and changed no date (most): the sitemap is the
         # last build's, and so are the feeds that show none of the entries changed
-        pages = [articles_json(entries, site, kept.lines, lines)]
+        pages = [articles_json(entries, site, kept.lines, lines, others)]
         for folder, (shown, _pages) in kept.feeds.items():
             newest = [others.get(e.article.slug, e) for e in shown[2:]]
             feed = _Feed(site, (), folder, newest=(shown[0], shown[1], newest))
