@@ -14,6 +14,14 @@ which folders of each tree held exactly their pages (see :class:`_Folders`), so
 a rebuild lists only the folders that changed since.
 Every output path is claimed by one page only (see :class:`_Claims`).
 
+A long-lived process (``digest build --watch``, ``digest serve``) passes what its last
+build kept (:class:`Kept`); render then gives the pages that are that build's again in
+one bulk (:class:`digest.model.Same`), and publish trusts the staging tree when it is
+the one the session's build before last wrote, untouched since: it looks at a share of
+its files each build (an edit made in place in the live site reaches it through the
+hard link the trees share), at those a build found edited, and at the files of every
+live folder that changed (a page replaced or deleted by hand); see :class:`Kept`.
+
 Only one build writes an output folder at a time (:func:`locked`, a lock file
 beside it).  No bookkeeping path beside the trees (stamps, staging tree, lock,
 temporaries) is written through a symlink: one found there is replaced.
