@@ -386,7 +386,7 @@ def _pages(
         "sections": render.section_nav(entries),  # (made once for both kinds of page)
     }
     more = editions.sitemap_paths(news.editions, news.stories)
-    return chain(
+    pages = chain(
         render.render_site(entries, theme, site, extra, store, live, jobs, news, kept, keep),
         feeds.feed_pages(entries, site, more, kept_feeds, keep_feeds),
         [editions.stories_json(news.stories, site)],
@@ -395,6 +395,7 @@ def _pages(
         render.standalone_pages(standalone, entries, theme, site, extra),
         redirects.redirect_pages((e.article for e in chain(entries, standalone)), site),
     )
+    return render.compiled(theme, store, pages)  # (templates compiled by an earlier build)
 
 
 # ---------------------------------------------------------------- timing, memory

@@ -22,6 +22,7 @@ Output is deterministic: everything is ordered by dates of the content and slugs
 
 from __future__ import annotations
 
+import dataclasses
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -155,6 +156,11 @@ class Kept:
 
     made_for: tuple[str, str]  # (period, date format)
     editions: dict[str, tuple[tuple[tuple[Story, tuple[Entry, ...]], ...], Edition]]
+    # what they were made from and what was made: the entries, each article's story, and
+    # the editions in order (see _again)
+    entries: Sequence[Entry] = ()
+    of: dict[str, Story] | None = None
+    made: tuple[Edition, ...] = ()
 
 
 def _same_items(
@@ -185,6 +191,12 @@ def editions(
     the same Edition object); ``keep`` gets this build's."""
     made_for = (cfg.period, site.date_format)
     before = kept.editions if kept is not None and kept.made_for == made_for else {}
+    if before and kept is not None:
+        got = _again(entries, stories, cfg, kept)
+        if got is not None:
+            if keep is not None:
+                keep.append(Kept(made_for, got[1], entries, stories.of, got[0]))
+            return got[0]
     now: dict[str, tuple[tuple[tuple[Story, tuple[Entry, ...]], ...], Edition]] = {}
     by_period: dict[str, dict[str, list[Entry]]] = {}
     of = stories.of
@@ -216,20 +228,8 @@ def editions(
             ed = last[1]
             made.append((key, ed.label, ed.updated, ed.items))
             continue
-        items = []
-        for slug, got in by_period[key].items():
-            if len(got) > 1:  # (most stories have one article in a period: nothing to sort)
-                got.sort(key=lambda e: (e.article.date.timestamp(), e.article.slug))
-            story = by_slug[slug]
-            title, lead = headed(story, got)
-            outlets = len({_outlet(e) for e in got}) if len(got) > 1 else 1
-            items.append(
-                EditionItem(story, tuple(got), outlets, len(story.articles) - len(got), title, lead)
-            )
-        if len(items) > 1:
-            items.sort(key=rank_key)
-        newest = max(e.article.date for it in items for e in it.entries)
-        made.append((key, label(key, site.date_format), newest, tuple(items)))
+        ranked, newest = _ranked(given)
+        made.append((key, label(key, site.date_format), newest, ranked))
     # each edition made once, with its neighbours' links (newest first: the next is older)
     out = []
     for i, (key, name, newest, ranked) in enumerate(made):
@@ -259,8 +259,63 @@ def editions(
         out.append(ed)
         now[key] = (inputs[i], ed)
     if keep is not None:
-        keep.append(Kept(made_for, now))
+        keep.append(Kept(made_for, now, entries, stories.of, tuple(out)))
     return tuple(out)
+
+
+def _ranked(
+    given: tuple[tuple[Story, tuple[Entry, ...]], ...],
+) -> tuple[tuple[EditionItem, ...], datetime]:
+    """An edition's items, ranked, and its newest article's date, from its stories with
+    their articles of the period (in the order of the site's entries)."""
+    items = []
+    for story, got in given:
+        if len(got) > 1:  # (most stories have one article in a period: nothing to sort)
+            got = tuple(sorted(got, key=lambda e: (e.article.date.timestamp(), e.article.slug)))
+        title, lead = headed(story, got)
+        outlets = len({_outlet(e) for e in got}) if len(got) > 1 else 1
+        items.append(EditionItem(story, got, outlets, len(story.articles) - len(got), title, lead))
+    if len(items) > 1:
+        items.sort(key=rank_key)
+    newest = max(e.article.date for it in items for e in it.entries)
+    return tuple(items), newest
+
+
+def _again(
+    entries: Sequence[Entry], stories: Stories, cfg: EditionsConfig, kept: Kept
+) -> tuple[tuple[Edition, ...], dict[str, Any]] | None:
+    """A session's editions made from the last build's (see Kept) when the site has the
+    same articles in the same order, each with the same date, and every article the
+    same story (equal: stories are made again as a whole): only the editions of the
+    periods of the entries that are other objects are made again (with the same
+    neighbours).  None when that is not so.  (Compared by identity: only the entries of
+    an edit are looked into.)"""
+    last = kept.entries
+    if kept.of is None or not kept.made or len(last) != len(entries):
+        return None
+    others: dict[str, Entry] = {}
+    for e, old in zip(entries, last, strict=True):
+        if e is not old:
+            a, b = e.article, old.article
+            if a.slug != b.slug or a.date.isoformat() != b.date.isoformat():
+                return None
+            others[a.slug] = e
+    if stories.of != kept.of:
+        return None
+    periods = {period(e.article.date, cfg.period) for e in others.values()}
+    now = dict(kept.editions)
+    out = list(kept.made)
+    for i, ed in enumerate(out):
+        if ed.key in periods:
+            given = tuple(
+                (s, tuple([others.get(e.article.slug, e) for e in got]))
+                for s, got in now[ed.key][0]
+            )
+            items, newest = _ranked(given)
+            ed = dataclasses.replace(ed, items=items, updated=newest)
+            out[i] = ed
+            now[ed.key] = (given, ed)
+    return tuple(out), now
 
 
 def rank_key(it: EditionItem) -> tuple[int, int, float, str]:

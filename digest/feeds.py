@@ -121,16 +121,25 @@ def articles_json(
     site: SiteConfig,
     kept: dict[str, tuple[Entry, bytes]] | None = None,
     keep: dict[str, tuple[Entry, bytes]] | None = None,
+    others: dict[str, Entry] | None = None,
 ) -> Page:
     """public/articles.json: the digest as data, newest first.  ``kept``: each entry's
     line as a session's last build wrote it (by slug, with the entry: the same object,
-    the same line); ``keep`` gets this build's."""
+    the same line); ``keep`` gets this build's.  ``others``: when the entries are those
+    of ``kept`` in the same order, the ones that are other objects (see _others)."""
     head = {"version": ARTICLES_JSON_VERSION, "title": site.title, "base_url": site.base_url}
     # One article a line: readable and diffable, and written by msgspec's encoder
     # (json.dumps with indent goes through the pure-Python encoder: 10x slower at 10k).
     enc = msgspec.json.Encoder()
     base = site.base_path
-    if kept is None and keep is None:
+    if others is not None and kept is not None and keep is not None:
+        # (the same articles in the same order: the last build's lines, those of the
+        # entries that are other objects made again; see feed_pages)
+        keep.update(kept)
+        for slug, e in others.items():
+            keep[slug] = (e, enc.encode(_record(e, base)))
+        lines = [line for _e, line in keep.values()]
+    elif kept is None and keep is None:
         lines = [enc.encode(_record(e, base)) for e in entries]
     else:
         lines = []
@@ -248,14 +257,23 @@ class _Feed:
     """One feed's data: title, folder and newest entries."""
 
     def __init__(
-        self, site: SiteConfig, entries: Sequence[Entry], folder: str = "", name: str | None = None
+        self,
+        site: SiteConfig,
+        entries: Sequence[Entry],
+        folder: str = "",
+        name: str | None = None,
+        newest: tuple[str, datetime, Sequence[Entry]] | None = None,
     ) -> None:
+        """``newest``: (title, updated, newest entries) when known (see feed_pages)."""
         self.site = site
         self.folder = folder  # "" or "world/"
-        self.title = f"{site.title} · {name}" if name else site.title
+        if newest is not None:
+            self.title, self.updated, self.entries = newest[0], newest[1], list(newest[2])
+        else:
+            self.title = f"{site.title} · {name}" if name else site.title
+            self.entries = _newest(entries, FEED_ITEMS)
+            self.updated = feed_updated(entries)
         self.description = site.description or self.title
-        self.entries = _newest(entries, FEED_ITEMS)
-        self.updated = feed_updated(entries)
         self.home = site.absolute_url(folder)
 
     def url(self, file: str) -> str:
@@ -386,6 +404,13 @@ def feeds_for(
     build's feeds (a folder whose newest entries are the same objects, with the same
     ``updated``, has the same feeds); ``keep`` gets this build's."""
     feed = _Feed(site, entries, folder, name)
+    return _feed_files(feed, kept, keep)
+
+
+def _feed_files(feed: _Feed, kept: Kept | None = None, keep: Kept | None = None) -> list[Page]:
+    """The three feeds of ``feed``: the last build's when they showed the same (see
+    feeds_for)."""
+    folder = feed.folder
     source = f"feeds ({folder or 'site'})"
     shown = (feed.title, feed.updated, *feed.entries)
     last = kept.feeds.get(folder) if kept is not None else None
@@ -482,7 +507,10 @@ def sitemap(
         if made is not None:
             made[path] = (d, element)
     out.append("</urlset>\n")
-    return Page("sitemap.xml", "".join(out).encode("utf-8"), "sitemap")
+    page = Page("sitemap.xml", "".join(out).encode("utf-8"), "sitemap")
+    if keep is not None:
+        keep.sitemaps.append((dict(more or {}), page))
+    return page
 
 
 def robots_txt(site: SiteConfig) -> Page:
@@ -522,6 +550,30 @@ class Kept:
     lines: dict[str, tuple[Entry, bytes]] = field(default_factory=dict)
     feeds: dict[str, tuple[tuple[Any, ...], list[Page]]] = field(default_factory=dict)
     marks: dict[str, tuple[datetime, str]] = field(default_factory=dict)
+    # the sitemap, with the further pages (``more``) it was made with (once made)
+    sitemaps: list[tuple[dict[str, datetime], Page]] = field(default_factory=list)
+
+
+def _shape(a: Any) -> tuple[Any, ...]:
+    """What the sitemap and the choice and order of a feed's items use of an article:
+    its place (slug, URL, section, tags) and dates."""
+    return (a.slug, a.url, a.section_slug, a.section, a.tags, a.date, a.updated)
+
+
+def _others(entries: Sequence[Entry], kept: Kept) -> dict[str, Entry] | None:
+    """The entries that are other objects than the last build's, by slug, when the site
+    has the same articles in the same order, each with the same shape (see _shape);
+    else None.  (Compared by identity: only the entries of an edit are looked into.)"""
+    lines = kept.lines
+    if len(lines) != len(entries):
+        return None
+    out: dict[str, Entry] = {}
+    for e, (slug, (last, _line)) in zip(entries, lines.items(), strict=True):
+        if e is not last:
+            if _shape(e.article) != _shape(last.article) or slug != e.article.slug:
+                return None
+            out[slug] = e
+    return out
 
 
 def feed_pages(
@@ -537,6 +589,27 @@ def feed_pages(
         kept = None
     now = Kept(site) if keep is not None else None
     lines = now.lines if now is not None else None
+    others = _others(entries, kept) if kept is not None and kept.sitemaps else None
+    if others is not None and kept is not None:
+        # an edit that moved no article and changed no date (most): the sitemap is the
+        # last build's, and so are the feeds that show none of the entries changed
+        pages = [articles_json(entries, site, kept.lines, lines, others)]
+        for folder, (shown, _pages) in kept.feeds.items():
+            newest = [others.get(e.article.slug, e) for e in shown[2:]]
+            feed = _Feed(site, (), folder, newest=(shown[0], shown[1], newest))
+            pages += _feed_files(feed, kept, now)
+        more = dict(more or {})
+        if more == kept.sitemaps[0][0]:
+            pages.append(kept.sitemaps[0][1])
+            if now is not None:
+                now.marks.update(kept.marks)
+                now.sitemaps.append(kept.sitemaps[0])
+        else:
+            pages.append(sitemap(entries, site, more, kept, now))
+        pages += [robots_txt(site), *host_files(site)]
+        if keep is not None and now is not None:
+            keep.append(now)
+        return pages
     pages = [
         articles_json(entries, site, kept.lines if kept is not None else None, lines),
         *feeds_for(entries, site, kept=kept, keep=now),

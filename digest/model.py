@@ -168,3 +168,17 @@ class Page:
             return self.content
         assert self.fetch is not None, "a page without content must say how to fetch it"
         return self.fetch()
+
+
+@dataclass(frozen=True)
+class Same(Page):
+    """Many pages at once, each the same file (path and bytes) as in the last build of a
+    session (see digest.build.Session): render hands them to publish in bulk, so the
+    pages an edit leaves alone (nearly all) are not passed on, checked and counted one
+    at a time.  ``digests``: path -> sha256 of each; ``sources``: path -> what produced
+    it (for a clash's message); ``fetch_path``: a page's bytes, for a tree that lacks
+    them.  Its own ``path`` is empty: it is no file."""
+
+    digests: dict[str, str] = field(default_factory=dict)
+    sources: Callable[[str], str] = field(default=str, compare=False, repr=False)
+    fetch_path: Callable[[str], bytes] | None = field(default=None, compare=False, repr=False)

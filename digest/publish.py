@@ -14,6 +14,14 @@ which folders of each tree held exactly their pages (see :class:`_Folders`), so
 a rebuild lists only the folders that changed since.
 Every output path is claimed by one page only (see :class:`_Claims`).
 
+A long-lived process (``digest build --watch``, ``digest serve``) passes what its last
+build kept (:class:`Kept`); render then gives the pages that are that build's again in
+one bulk (:class:`digest.model.Same`), and publish trusts the staging tree when it is
+the one the session's build before last wrote, untouched since: it looks at a share of
+its files each build (an edit made in place in the live site reaches it through the
+hard link the trees share), at those a build found edited, and at the files of every
+live folder that changed (a page replaced or deleted by hand); see :class:`Kept`.
+
 Only one build writes an output folder at a time (:func:`locked`, a lock file
 beside it).  No bookkeeping path beside the trees (stamps, staging tree, lock,
 temporaries) is written through a symlink: one found there is replaced.
@@ -35,14 +43,14 @@ import time
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
 
 from digest.errors import BuildError, Problem, Problems
-from digest.model import Page
+from digest.model import Page, Same
 from digest.paths import shown, told_apart
 
 _TMP_PREFIX = ".digest-new-"
@@ -243,9 +251,10 @@ def staging_dir(output: Path) -> Path:
 
 def _prepare_staging(
     output: Path, data: dict
-) -> tuple[Path, dict[str, str], dict[str, list[int]], _Folders]:
+) -> tuple[Path, dict[str, str], dict[str, list[int]], _Folders, str]:
     """A folder to write the new site into, what it holds now (path -> sha256), its
-    stamps, and its folders that held exactly their pages when last looked at.
+    stamps, its folders that held exactly their pages when last looked at, and the
+    sha256 of the marker it had ("" when none: a new or untrusted tree).
 
     It is the tree swapped out by the previous build, or else hard links to the
     current output: either way unchanged files are already there and are not
@@ -262,8 +271,8 @@ def _prepare_staging(
         record = _Folders.read(data, staging, sha)
         (staging / _MARKER).unlink(missing_ok=True)
         if held is None:
-            return staging, _scan(staging), {}, _Folders()
-        return staging, held, stamps, record
+            return staging, _scan(staging), {}, _Folders(), ""
+        return staging, held, stamps, record, sha
     tmp = _new_folder(output.parent, f"{_TMP_PREFIX}{output.name}-")
     state: dict[str, str] = {}
     live = _manifest(output) if output.is_dir() else None
@@ -288,7 +297,7 @@ def _prepare_staging(
         state[rel] = h
     os.rename(tmp, staging)
     stamps = _stamps(output, output, data) if state else {}
-    return staging, state, {rel: stamps[rel] for rel in state if rel in stamps}, _Folders()
+    return staging, state, {rel: stamps[rel] for rel in state if rel in stamps}, _Folders(), ""
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:
@@ -324,6 +333,7 @@ def _update(
     problems: Problems,
     touched: set[str] | None = None,
     claimed: Collection[str] = (),
+    look: _Look | None = None,
 ) -> tuple[dict[str, str], dict[str, list[int]]]:
     """Make staging hold exactly ``pages``; writes only files whose bytes differ.
 
@@ -332,7 +342,8 @@ def _update(
     added to ``problems``.  ``claimed``: the paths the last build published, every one
     claimed then without a clash: while this build's pages are all among them (an edit)
     it is enough that none comes twice; the first other page has all the pages so far
-    claimed in full, and every page after it.
+    claimed in full, and every page after it.  Pages given in bulk (see Same) are
+    settled once every other page is (see _settle_same); ``look``: see _Look.
     Returns path -> sha256 and path -> [size, mtime_ns] of every file now there;
     adds the folders whose entries it changed to ``touched`` (relative paths).
     """
@@ -342,7 +353,11 @@ def _update(
     claims: _Claims | None = None
     known: dict[str, str] = {}  # path -> source of the pages claimed only by path so far
     made: set[str] = set()
+    bulks: list[Same] = []
     for p in pages:
+        if type(p) is Same:
+            bulks.append(p)
+            continue
         if _safe_relpath(p.path) is None or p.path.endswith(_PART) or p.path == _MARKER:
             problems.add(f"refusing to write outside the output folder: {p.path!r}", p.source)
             continue
@@ -363,20 +378,116 @@ def _update(
             if held is not None:
                 files[p.path], new_stamps[p.path] = h, held
                 continue
+            if look is not None:
+                look.found.add(p.path)
         content = p.data()
         if p.content is None:
             h = hashlib.sha256(content).hexdigest()
         files[p.path] = h
-        target = top + p.path
-        parent = os.path.dirname(target)
-        if parent not in made:
-            if _folder(parent) and touched is not None:
-                touched.update(_ancestors(p.path))  # folders made: their parents change
-            made.add(parent)
-        if touched is not None:
-            touched.add(p.path.rpartition("/")[0])
-        new_stamps[p.path] = _write(target, content)
+        new_stamps[p.path] = _put(top, p.path, content, made, touched)
+    for bulk in bulks:
+        if claims is None and (bulk.digests.keys() - claimed or bulk.digests.keys() & known):
+            claims = _Claims()  # (a new path, or one given twice: every claim checked)
+            for path, source in known.items():
+                claims.claim(path, source)
+        todo = _settle_same(top, bulk, state, stamps, files, new_stamps, problems, claims, look)
+        for path in todo:  # (files the tree lacks: their bytes fetched and written)
+            assert bulk.fetch_path is not None, "pages given in bulk must say how to fetch them"
+            content = bulk.fetch_path(path)
+            files[path] = _sha(content)
+            new_stamps[path] = _put(top, path, content, made, touched)
     return files, new_stamps
+
+
+def _put(top: str, rel: str, content: bytes, made: set[str], touched: set[str] | None) -> list[int]:
+    """Write a page's file (``top``: the tree, with a separator); its [size, mtime_ns].
+    ``made``: the folders made or found so far; ``touched``: see _update."""
+    target = top + rel
+    parent = os.path.dirname(target)
+    if parent not in made:
+        if _folder(parent) and touched is not None:
+            touched.update(_ancestors(rel))  # folders made: their parents change
+        made.add(parent)
+    if touched is not None:
+        touched.add(rel.rpartition("/")[0])
+    return _write(target, content)
+
+
+@dataclass
+class _Look:
+    """How much of the staging tree a build looks at.  ``check`` None: every file, as a
+    new process does.  Else the session trusts the tree (see Kept: it is the tree the
+    build before last wrote and the last build left alone), so a page given in bulk
+    (see Same) whose bytes it held then is taken as there without a look, but for those
+    in ``check`` (a share of the tree each build, see publish, and those the last build
+    found edited).  ``found`` gets the files found edited or missing (by hand: an edit
+    made in place in the live site shows in the staging tree through the hard link
+    the two share), for the next build to look at in the other tree too."""
+
+    check: set[str] | None = None
+    found: set[str] = field(default_factory=set)
+    cursor: int = 0  # where the next build's share starts (see Kept)
+
+
+_MARKER_EDITS = 64  # (more files changed: the marker is made whole again)
+
+# A session's build looks at this share of the unchanged files of the tree it publishes
+# (see Kept): a hand edit made in place in the live site is overwritten within this
+# many builds of a session (a new process looks at every file)
+LOOK_SHARE = 8
+
+
+def _settle_same(
+    top: str,
+    bulk: Same,
+    state: dict[str, str],
+    stamps: dict[str, list[int]],
+    files: dict[str, str],
+    new_stamps: dict[str, list[int]],
+    problems: Problems,
+    claims: _Claims | None,
+    look: _Look | None,
+) -> list[str]:
+    """The pages given in bulk: each claimed when ``claims`` checks every claim (else
+    they are all paths of the last build, and none came as a page of this build), and
+    added to ``files`` (with its stamp in ``new_stamps`` when the tree holds its bytes);
+    returns those the tree lacks, to be written.  Each file is looked at as a page given
+    alone is (see _holds), but for those a session trusts (see _Look)."""
+    digests = bulk.digests
+    refused: set[str] = set()
+    if claims is not None:
+        for path in digests:
+            if _safe_relpath(path) is None or path.endswith(_PART) or path == _MARKER:
+                problems.add(f"refusing to write outside the output folder: {path!r}", "")
+                refused.add(path)
+                continue
+            clash = claims.claim(path, bulk.sources(path))
+            if clash is not None:
+                problems.extend([clash])
+                refused.add(path)
+    if refused:
+        digests = {path: h for path, h in digests.items() if path not in refused}
+    files.update(digests)
+    # (set operations on the views: a session's bulk is nearly every page of the site)
+    lacks = {path for path, _h in digests.items() - state.items()}
+    todo = sorted(lacks)
+    if look is not None and look.check is not None:
+        sure = digests.keys() & stamps.keys()
+        sure -= lacks
+        sure -= look.check
+        new_stamps.update({path: stamps[path] for path in sure})  # (trusted: see _Look)
+        rest = digests.keys() - lacks - sure
+    else:
+        rest = digests.keys() - lacks
+    for path in sorted(rest):
+        held = _holds(top + path, digests[path], None, stamps.get(path))
+        if held is not None:
+            new_stamps[path] = held
+        else:
+            todo.append(path)
+            if look is not None:
+                look.found.add(path)
+    return todo
 
 
 class _Claims:
@@ -727,7 +838,8 @@ def _carry_yours(
     ours: Iterable[str],
     record: _Folders | None = None,
     layout: _Layout | None = None,
-) -> tuple[list[tuple[str, str]], _Folders]:
+    doubt: list[str] | None = None,
+) -> tuple[list[tuple[str, str]], _Folders, bool]:
     """Move what was put in the live output by hand into the new tree, so no build loses
     it: a ``.git`` folder, a verification file, a symlink, a file beside the pages.
 
@@ -736,7 +848,12 @@ def _carry_yours(
     or its folder is there now (the page wins; what it displaces stays in the old tree).
     A folder that ``record`` trusts (see :class:`_Folders`) holds nothing else and is
     not listed.  Returns the moves made, (from, to), to undo them if the swap fails,
-    and the folders of ``output`` found holding exactly its pages (none moved from).
+    the folders of ``output`` found holding exactly its pages (none moved from), and
+    whether anything was left behind there (a page in its place in ``staging``, or a
+    folder the next build could not write into).  ``doubt`` gets the files of ``ours``
+    in the folders it lists (an entry there was added, removed, renamed or replaced
+    since the folder was last looked at: a page may have been replaced or deleted by
+    hand), and the folders of ``ours`` found missing there (with a "/" after).
     ``layout``: _layout(ours), when made already.
     """
     layout = _layout(ours) if layout is None else layout
@@ -744,6 +861,7 @@ def _carry_yours(
     seen: dict[str, int] = {}
     old = time.time_ns() - _RACY_NS
     moves: list[tuple[str, str]] = []
+    left = False
     root, dest = os.fspath(output), os.fspath(staging)
     top = root + os.sep
     pending = [""]  # relative paths of the folders to look at
@@ -776,6 +894,7 @@ def _carry_yours(
             exact = False
             target = os.path.join(dest, prefix + name)
             if not _free(dest, prefix + name):
+                left = True
                 continue
             os.makedirs(os.path.dirname(target), exist_ok=True)
             os.rename(e.path, target)
@@ -784,7 +903,13 @@ def _carry_yours(
         complete = expect is not None and matched == len(expect[0]) + len(expect[1])
         if exact and complete and rel and st.st_ctime_ns < old:
             seen[rel] = st.st_ctime_ns
-    return moves, _Folders(seen)
+        if expect is not None and doubt is not None:  # (listed: changed since last looked)
+            names = {e.name for e in entries}
+            doubt += [prefix + n for n in expect[0]]
+            doubt += [prefix + n + "/" for n in expect[1] if n not in names]
+        if st.st_mode & stat.S_IRWXU != stat.S_IRWXU:
+            left = True  # (the next build writes into this tree: it looks at it first)
+    return moves, _Folders(seen), left
 
 
 def _free(top: str, rel: str) -> bool:
@@ -806,11 +931,59 @@ def _free(top: str, rel: str) -> bool:
 class Kept:
     """What publish keeps for the next build of a session (see digest.build.Session):
     the folder layout (see _layout) of the files it last wrote, made once for a set of
-    paths (an edit changes bytes, not paths).  Nothing about the trees themselves is
-    taken on trust: every build looks at them as a build of a new process does."""
+    paths (an edit changes bytes, not paths), and what the session may take on trust.
+
+    The next build's staging tree is the tree that was live during this one: when it is
+    still that tree (the same folder, ``other_id``) with the marker it had then
+    (``other_sha``; a build that starts to update a tree removes its marker first), and
+    the live tree is the one this build wrote (``live_id``, ``live_sha``), the staging
+    tree holds what its marker says, unless a hand edit made in place in the live site
+    reached it through a shared hard link.  Those are looked for a share at a time: the
+    files from ``cursor`` on (an eighth of them each build), and those ``found`` edited
+    or missing by this build.  The rest of the pages given in bulk are taken as there
+    (see _Look).  Files deleted from the live site by hand, and folders made read-only
+    there, are noticed by the look at its folders that every build makes (see
+    _carry_yours): then the next build looks at those files, or at everything."""
 
     files: dict[str, str]
     layout: _Layout  # (read only: shared between builds)
+    live_id: str = ""
+    live_sha: str = ""
+    other_id: str = ""
+    other_sha: str = ""  # "": the next build looks at every file of its staging tree
+    cursor: int = 0
+    found: frozenset[str] = frozenset()
+    marked: tuple[dict[str, str], bytes] | None = None  # files, and their marker's bytes
+
+    def marker(self, files: dict[str, str]) -> bytes:
+        """_marker_bytes(files), from the last build's marker when the paths are the same
+        and few files changed: their lines replaced (a line is a path and its sha256, and
+        json escapes every newline in a string, so each line is found whole)."""
+        if self.marked is not None and self.marked[0].keys() == files.keys():
+            last, data = self.marked
+            changed = files.items() - last.items()
+            if len(changed) <= _MARKER_EDITS:
+                for path, h in changed:
+                    key = json.dumps(path)
+                    old = f"\n{key}: {json.dumps(last[path])}".encode()
+                    data = data.replace(old, f"\n{key}: {json.dumps(h)}".encode(), 1)
+                return data
+        return _marker_bytes(files)
+
+    def look(self, staging: Path, staging_sha: str, output: Path, live_sha: str) -> _Look:
+        """How much of ``staging`` the next build looks at (see _Look)."""
+        if (
+            not self.other_sha
+            or staging_sha != self.other_sha
+            or live_sha != self.live_sha
+            or _tree_id(staging) != self.other_id
+            or _tree_id(output) != self.live_id
+        ):
+            return _Look()
+        order = list(self.files)
+        step = -(-len(order) // LOOK_SHARE)
+        start = self.cursor % len(order) if order else 0
+        return _Look({*order[start : start + step], *self.found}, cursor=start + step)
 
     def layout_of(self, files: dict[str, str]) -> _Layout:
         """_layout(files), made again only for another set of paths."""
@@ -854,28 +1027,41 @@ def publish(
         manifest, live_sha = _manifest_and_sha(output) if output.is_dir() else (None, "")
         live, live_ok = manifest or {}, manifest is not None
         data = _stamps_data(output)
-        staging, state, stamps, record = _prepare_staging(output, data)
+        staging, state, stamps, record, staging_sha = _prepare_staging(output, data)
         # the two trees mostly hold the same files (always, after an edit): one layout
         layout = kept.layout_of(state) if kept is not None else _layout(state)
-        held, swept, trusted = _sweep(staging, state, record, layout)
+        look = _Look()
+        if kept is not None and live_ok and stamps:
+            look = kept.look(staging, staging_sha, output, live_sha)
+        if look.check is None:
+            held, swept, trusted = _sweep(staging, state, record, layout)
+        else:  # (a session's own tree, as its build before last left it: see Kept)
+            held, swept, trusted = set(), record, set(layout)
         problems = Problems()
         touched: set[str] = set()
         claimed = live.keys() if live_ok else ()
-        files, new_stamps = _update(staging, state, stamps, pages, problems, touched, claimed)
+        files, new_stamps = _update(staging, state, stamps, pages, problems, touched, claimed, look)
         problems.raise_if_errors()  # staging has no manifest now: the next build re-checks it
         _remove_strays(staging, _strays(held, trusted, state, files), touched)
-        marker = _marker_bytes(files)
+        marker = kept.marker(files) if kept is not None else _marker_bytes(files)
         with open(staging / _MARKER, "wb") as f:
             f.write(marker)
         _KNOWN.put(_sha(marker), files)
         moves: list[tuple[str, str]] = []
         looked = _Folders()
+        left, doubt = True, list[str]()
         if live_ok:
             live_record = _Folders.read(data, output, live_sha)
             same = live.keys() == state.keys()
-            moves, looked = _carry_yours(
-                output, staging, live, live_record, layout if same else None
+            moves, looked, left = _carry_yours(
+                output,
+                staging,
+                live,
+                live_record,
+                layout if same else None,
+                doubt if keep is not None else None,  # (a session's next build: see Kept)
             )
+        ids = (_tree_id(staging), _tree_id(output) if live_ok else "")
         try:
             for src, dst in moves:  # the folders a move changed are not trusted next time
                 touched.update(_ancestors(os.path.relpath(dst, staging).replace(os.sep, "/")))
@@ -893,10 +1079,28 @@ def publish(
     except OSError as exc:
         # Disk full, permissions, a read-only mount: the previous site is untouched.
         raise BuildError([_write_problem(exc, output)]) from None
-    changed = sum(1 for k, h in files.items() if live.get(k) != h)
+    changed = len(files.items() - live.items())  # (files whose bytes changed)
     if keep is not None:
         same = files.keys() == state.keys()
-        keep.append(Kept(files, layout) if same else Kept(state, layout))
+        found = look.found
+        for rel in doubt:  # (maybe changed by hand in the tree the next build writes)
+            if rel.endswith("/"):
+                found.update(k for k in live if k.startswith(rel))
+            else:
+                found.add(rel)
+        keep.append(
+            Kept(
+                files if same else state,
+                layout,
+                ids[0],
+                _sha(marker),
+                ids[1],
+                live_sha if live_ok and not left else "",
+                look.cursor,
+                frozenset(found),
+                (files, marker),
+            )
+        )
     return len(files), changed
 
 

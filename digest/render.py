@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from digest import cache, newsletter, pool
 from digest.config import SiteConfig, ThemeConfig
 from digest.editions import Edition, News
 from digest.errors import DigestError, ThemeError
-from digest.model import Article, Entry, Page, RelatedLink, Story
+from digest.model import Article, Entry, Page, RelatedLink, Same, Story
 from digest.paths import shown
 from digest.slugs import slugify, tag_slug
 from digest.summarize.keypoints import within_words
@@ -82,7 +83,7 @@ def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
     static.append(cfg.site_dir / "static")
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in search]),
-        autoescape=jinja2.select_autoescape(["html", "htm", "xml"], default=True),
+        autoescape=jinja2.select_autoescape(list(_AUTOESCAPE), default=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -107,6 +108,76 @@ def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
         _templates_fingerprint(search),
         _builtin_templates(search),
     )
+
+
+_AUTOESCAPE = ("html", "htm", "xml")  # (part of the key of compiled templates)
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """The theme's templates as compiled by an earlier build, kept in the build cache
+    (compiling the ten templates took 0.2 s of every new process's build).  All of them
+    are read in one go before rendering and kept in memory (forked render workers read
+    them there, never the database); those compiled meanwhile are stored once rendering
+    is done.  Jinja checks each one against the sha1 of its template's source, and the
+    cache key names Jinja's and Python's versions and the settings above, so a changed
+    template, Jinja or Python never runs stale code."""
+
+    def __init__(self, held: dict[str, bytes]) -> None:
+        self.held = held
+        self.made = False  # a template was compiled: store them again
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.held.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.held[bucket.key] = bucket.bytecode_to_string()
+        self.made = True
+
+
+_COMPILED_NS = "jinja-bytecode"
+
+
+def _compiled_key(env: jinja2.Environment) -> str:
+    """Jinja's and Python's versions and the environment's settings that change what a
+    template compiles to."""
+    impl = sys.implementation
+    syntax = [
+        *(env.block_start_string, env.block_end_string, env.variable_start_string),
+        *(env.variable_end_string, env.comment_start_string, env.comment_end_string),
+        *(str(env.line_statement_prefix), str(env.line_comment_prefix), env.newline_sequence),
+        *(env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.optimized),
+        *sorted(env.extensions),
+    ]
+    return cache.quick_key(
+        jinja2.__version__,
+        impl.name,
+        impl.cache_tag or "",
+        list(sys.version_info[:3]),
+        syntax,
+        list(_AUTOESCAPE),
+    )
+
+
+def compiled(theme: Theme, store: cache.Cache | None, pages: Iterable[Page]) -> Iterator[Page]:
+    """``pages``, made with the theme's templates compiled by an earlier build when the
+    cache (``store``) holds them (see _Compiled); those compiled now are stored for the
+    next.  A session's theme, kept with its templates compiled, never asks."""
+    env = theme.env
+    if store is None or store.db is None or env.bytecode_cache is not None:
+        yield from pages
+        return
+    key = _compiled_key(env)
+    held = store.get(_COMPILED_NS, key, dict[str, bytes]) or {}
+    keeper = _Compiled(dict(held))
+    env.bytecode_cache = keeper
+    try:
+        yield from pages
+    finally:
+        env.bytecode_cache = None
+    if keeper.made:
+        store.put(_COMPILED_NS, key, keeper.held)
 
 
 def _builtin_templates(search: Sequence[Path]) -> frozenset[str]:
@@ -270,11 +341,19 @@ class Renderer:
             got = store.get(_STATE_NS, _STATE_KEY, dict[str, tuple[str, str]])
             self.previous = got or {}
 
-    def pages(self, jobs: Sequence[_Job | _Again]) -> Iterator[Page]:
+    def pages(
+        self,
+        jobs: Sequence[_Job | _Again],
+        unchanged: Sequence[str] = (),
+        remake: Callable[[str], _Job] | None = None,
+    ) -> Iterator[Page]:
         """A page for each job, in order; those whose key changed are rendered (in worker
         processes when there are many), the others passed on without their bytes.  An
         _Again (a page of a session's last build, unchanged) is made a job only when its
-        page must be rendered."""
+        page must be rendered.  ``unchanged``: the output files of more such pages of a
+        session's rebuild, by path only (nearly all article pages after an edit: no job
+        or _Again made for each); ``remake`` makes one's job when its bytes are needed.
+        A session's rebuild hands all those pages to publish in one bulk (see Same)."""
         keys: list[str | None] = []
         outs: list[str] = []
         kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
@@ -283,6 +362,18 @@ class Renderer:
         base = self._base_key() if self.store is not None else ""
         previous = self.previous
         known = self.kept.deps if self.kept is not None and self.kept.base == base else {}
+        session = self.kept is not None
+        same: dict[str, str] = {}  # (a session's: path -> sha256, see Same)
+        jobs = list(jobs)
+        for out in unchanged:
+            prev, last = previous.get(out), known.get(out)
+            if prev is not None and last is not None and prev[0] == last[1]:
+                same[out] = prev[1]
+            else:  # (not kept as it should be: made as a job, see Kept)
+                assert remake is not None, "pages given by path need a way to remake them"
+                jobs.append(remake(out))
+        if session:  # the last build's, for the pages not looked at here (see Kept)
+            self.state, self.deps = dict(previous), dict(known)
         deps_now = self.deps
         resolved: list[_Job | _Again] = []
         for job in jobs:
@@ -322,6 +413,20 @@ class Renderer:
             kept.append(prev)
         rendered = self._render_all(todo)
         state = self.state
+        if session:  # (pages of the last build not made now: gone; see Kept)
+            made = same.keys() | outs
+            for out in previous.keys() - made:
+                state.pop(out, None)
+            for out in known.keys() - made:
+                deps_now.pop(out, None)
+            for out, key, job in zip(outs, keys, resolved, strict=True):
+                if key is None:
+                    state.pop(out, None)
+                if key is None or (type(job) is _Job and job.deps is None):
+                    deps_now.pop(out, None)
+        # A session's rebuild hands the pages of its last build that are the same objects
+        # again (nearly all) to publish in one bulk (see Same), not one at a time
+        again: dict[str, _Again] = {}
         for job, out, key, prev in zip(resolved, outs, keys, kept, strict=True):
             if prev is None:
                 assert isinstance(job, _Job)
@@ -332,6 +437,10 @@ class Renderer:
                 yield Page(out, data, job.source, digest)
             elif type(job) is _Again:
                 state[out] = prev
+                if session:
+                    same[out] = prev[1]
+                    again[out] = job
+                    continue
                 fetch = functools.partial(self._bytes_again, job, prev[1])
                 yield Page(out, None, job.source, prev[1], fetch)
             else:
@@ -339,6 +448,23 @@ class Renderer:
                 state[out] = prev
                 fetch = functools.partial(self._bytes, job, prev[1])
                 yield Page(out, None, job.source, prev[1], fetch)
+        if same:
+
+            def source(out: str) -> str:
+                if out in again:
+                    return again[out].source
+                assert remake is not None
+                return remake(out).source
+
+            def fetch_same(out: str) -> bytes:
+                if out in again:
+                    return self._bytes_again(again[out], same[out])
+                assert remake is not None
+                return self._bytes(remake(out), same[out])
+
+            yield Same(
+                "", None, "unchanged pages", digests=same, sources=source, fetch_path=fetch_same
+            )
 
     def _bytes_again(self, again: _Again, digest: str) -> bytes:
         return self._bytes(again.make(), digest)
@@ -697,7 +823,7 @@ def render_site(
     r.extra = {**r.extra, "sections": nav}
 
     news = news or News.without_stories(entries, site)
-    work: list[_Job | _Again] = [front_page(entries, news, nav)]
+    work: list[_Job | _Again] = []
     by_slug = {e.article.slug: e for e in entries}
     stories: dict[int, Any] = {}  # id(story) -> its identity (see article_ident)
 
@@ -719,8 +845,33 @@ def render_site(
 
     # A session's rebuild (see Kept): an article page whose entry and story are the same
     # objects as in the last build, and none of whose related entries changed, is that
-    # build's page again (its job is made only if its bytes are needed).
+    # build's page again, given by its path only (its job is made only if its bytes are
+    # needed, see remake).
     kept = r.kept if r.kept is not None and r.kept.base == r._base_key() else None
+    known = kept.deps if kept is not None else {}
+    unchanged: list[str] = []
+
+    def remake(out: str) -> _Job:
+        deps = known[out][0]
+        if type(deps[0]) is str and deps[0] == "edition":  # (an edition's, see news_pages)
+            ed = deps[1]
+            return _edition_jobs(ed, site)[_edition_outs(ed).index(out)]
+        return article_job(deps[0])  # (the entry: the same object, see below)
+
+    def again(out: str, source: str, deps: tuple[Any, ...], make: Callable[[], _Job]) -> Any:
+        """A page made of all articles (or editions): the last build's again when they are
+        the same objects in the same order (compared, not made: its job would walk them)."""
+        last = known.get(out)
+        if last is not None and _same(last[0], deps):
+            return _Again(out, source, last[1], deps, make)
+        job = make()
+        job.deps = deps  # (kept with its key for the next build, see Kept)
+        return job
+
+    front = functools.partial(front_page, entries, news, nav)
+    eds = news.editions[: news.front_days + 1]
+    work.append(again("index.html", "index.html", ("index.html", *eds, *entries), front))
+
     if kept is not None:
         before = kept.entries
         changed = {s for s, e in by_slug.items() if before.get(s) is not e}
@@ -737,8 +888,7 @@ def render_site(
                 and last[0][1] is of(a.slug)
                 and (not changed or changed.isdisjoint([x.slug for x in e.related]))
             ):
-                make = functools.partial(article_job, e)
-                work.append(_Again(out, a.path, last[1], last[0], make))
+                unchanged.append(out)
             else:
                 work.append(article_job(e))
     else:
@@ -752,6 +902,7 @@ def render_site(
         kept.deps if kept is not None else None,
         kept.editions if kept is not None else None,
         r.editions,
+        unchanged if kept is not None else None,
     )
     for s in sorted(sections):
         work += r.listing(
@@ -773,13 +924,27 @@ def render_site(
         )
     tags_ctx = {"tags": all_tags, "title": "Tags", "kind": "tags"}
     work.append(_Job("tags.html", "tags/", "tags.html", tags_ctx, keyed=tags_ctx))  # (plain)
-    archive = {"groups": archive_groups(entries), "title": "Archive", "kind": "archive"}
-    shown = archive_key(archive) if theme.builtin >= _ARCHIVE_TEMPLATES else None
-    work.append(_Job("archive.html", "archive/", "archive.html", archive, keyed=shown))
+    deps = ("archive.html", *entries)
+
+    def archive_job() -> _Job:
+        archive = {"groups": archive_groups(entries), "title": "Archive", "kind": "archive"}
+        shown = archive_key(archive) if theme.builtin >= _ARCHIVE_TEMPLATES else None
+        return _Job("archive.html", "archive/", "archive.html", archive, keyed=shown, deps=deps)
+
+    last = known.get("archive/index.html")
+    if (
+        last is not None
+        and theme.builtin >= _ARCHIVE_TEMPLATES
+        and kept is not None
+        and _archive_same(kept.entries, by_slug)
+    ):  # (what the built-in archive shows of its articles is the same: see archive_key)
+        work.append(_Again("archive/index.html", "archive.html", last[1], deps, archive_job))
+    else:
+        work.append(again("archive/index.html", "archive.html", deps, archive_job))
     work.append(
         _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
     )
-    yield from r.pages(work)
+    yield from r.pages(work, unchanged, remake)
     yield from static_pages(theme.static_dirs)
     r.flush()
     if keep is not None:
@@ -837,6 +1002,7 @@ def news_pages(
     known: dict[str, tuple[tuple[Any, ...], str]] | None = None,
     again: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
     again_now: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
+    unchanged: list[str] | None = None,
 ) -> list[_Job | _Again]:
     """Story pages, edition pages with their email edition, and the editions index
     (``stories``: id(story) -> its identity, as far as made, see article_ident;
@@ -857,12 +1023,15 @@ def news_pages(
         # the object a session's last build made them from, they are those pages again
         got = again.get(ed.key) if again is not None and known else None
         if got is not None and got[0] is ed:
-            work += got[1]  # (made by the build before: nothing to make or compare)
+            if unchanged is not None:  # (by path only: see Renderer.pages)
+                unchanged += [page.out for page in got[1]]
+            else:
+                work += got[1]  # (made by the build before: nothing to make or compare)
             if again_now is not None:
                 again_now[ed.key] = got
             continue
         deps = ("edition", ed)
-        outs = (_out(ed.url), ed.url + "email.html", ed.url + "email.txt")
+        outs = _edition_outs(ed)
         lasts = [known.get(out) for out in outs] if known else ()
         if lasts and all(last is not None and _same(last[0], deps) for last in lasts):
             sources = (f"edition {ed.key}", f"email {ed.key}", f"email ({ed.key})")
@@ -876,10 +1045,25 @@ def news_pages(
                 again_now[ed.key] = (ed, tuple(pages))
         else:
             work += _edition_jobs(ed, site, stories)
-    index = {"editions": [_edition_line(ed) for ed in news.editions], "title": "Editions"}
-    ctx = {**index, "kind": "editions"}
-    work.append(_Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx))  # (plain)
+    deps = ("editions.html", *news.editions)
+    last = known.get("editions/index.html") if known else None
+    index = functools.partial(_editions_index, news.editions, deps)
+    if last is not None and _same(last[0], deps):  # (the same editions: the same page)
+        work.append(_Again("editions/index.html", "editions.html", last[1], deps, index))
+    else:
+        work.append(index())
     return work
+
+
+def _editions_index(eds: Sequence[Edition], deps: tuple[Any, ...]) -> _Job:
+    index = {"editions": [_edition_line(ed) for ed in eds], "title": "Editions"}
+    ctx = {**index, "kind": "editions"}
+    return _Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx, deps=deps)
+
+
+def _edition_outs(ed: Edition) -> tuple[str, str, str]:
+    """The files of an edition's three pages (see _edition_jobs)."""
+    return (_out(ed.url), ed.url + "email.html", ed.url + "email.txt")
 
 
 def _edition_jobs(
@@ -938,14 +1122,28 @@ def archive_key(archive: dict[str, Any]) -> dict[str, Any]:
             g["year"],
             g["month"],
             g["label"],
-            [
-                (a.date.isoformat(), a.url, a.title, a.source)
-                for a in (e.article for e in g["entries"])
-            ],
+            [_archive_row(e.article) for e in g["entries"]],
         ]
         for g in archive["groups"]
     ]
     return {**archive, "groups": groups}
+
+
+def _archive_same(before: dict[str, Entry], now: dict[str, Entry]) -> bool:
+    """The same articles in the same order (both by slug, in the order of the site's
+    entries), each with the same date, URL, title and source: what the built-in archive
+    shows (see archive_key).  Only the entries that are other objects are compared."""
+    if len(before) != len(now) or list(before) != list(now):
+        return False
+    for slug, e in now.items():
+        last = before[slug]
+        if last is not e and _archive_row(last.article) != _archive_row(e.article):
+            return False
+    return True
+
+
+def _archive_row(a: Article) -> tuple[str, str, str, str | None]:
+    return (a.date.isoformat(), a.url, a.title, a.source)
 
 
 def archive_groups(entries: Iterable[Entry]) -> list[dict[str, Any]]:

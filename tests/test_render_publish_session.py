@@ -1,0 +1,326 @@
+"""Render and publish of a rebuild, proportional to what changed (issue 17): templates
+compiled by an earlier build are taken from the cache, a session's rebuild hands
+publish its unchanged pages in bulk, and the site is byte for byte a cold build's."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+from conftest import build_site, tree, write_site
+from test_edit_rebuild import NEW, _edit
+from test_session import _append, _many
+
+from digest import publish
+from digest.build import BuildOptions, Session, build
+from digest.config import load_config
+from digest.errors import BuildError
+from digest.publish import staging_dir
+
+
+def _compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the templates Jinja compiles from source from now on."""
+    names: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: object, name: str | None = None, *a, **k):  # type: ignore[no-untyped-def]
+        names.append(str(name))
+        return compile_(self, source, name, *a, **k)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    return names
+
+
+HARBOUR = "content/world/2026-03-01-harbour-wall.md"
+
+
+def _retitle(site: Path, title: str) -> None:
+    """A new title for one article: its page (and the lists showing it) are rendered."""
+    path = site / HARBOUR
+    text = path.read_text(encoding="utf-8")
+    start = text.index('title: "') + len('title: "')
+    end = text.index('"', start)
+    path.write_text(text[:start] + title + text[end:], encoding="utf-8")
+
+
+def test_a_new_process_takes_the_templates_compiled_by_the_last_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = write_site(tmp_path / "site")
+    build_site(site)
+    first = tree(site / "public")
+    compiled = _compiles(monkeypatch)
+    _retitle(site, "Harbour wall repairs start")
+    build_site(site)  # (a new Theme, as in a new process)
+    assert compiled == []
+    second = tree(site / "public")
+    assert b"Harbour wall repairs start" in second["world/harbour-wall/index.html"]
+    assert second != first
+    cold = tmp_path / "cold"
+    build_site(site, use_cache=False, output=cold)
+    assert tree(cold) == second
+
+
+def test_a_changed_template_is_compiled_again_never_taken_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = write_site(tmp_path / "site")
+    (site / "templates").mkdir()
+    page = site / "templates/article.html"
+    page.write_text("<h1>{{ article.title }}</h1>\n", encoding="utf-8")
+    build_site(site)
+    page.write_text("<h2>{{ article.title }}</h2>\n", encoding="utf-8")
+    compiled = _compiles(monkeypatch)
+    build_site(site)
+    assert compiled == ["article.html"]
+    shown = (site / "public/world/harbour-wall/index.html").read_text(encoding="utf-8")
+    assert shown.startswith("<h2>Harbour wall")
+
+
+def test_templates_compiled_by_another_jinja_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = write_site(tmp_path / "site")
+    build_site(site)
+    first = tree(site / "public")
+    monkeypatch.setattr(jinja2, "__version__", jinja2.__version__ + ".other")
+    compiled = _compiles(monkeypatch)
+    _retitle(site, "Harbour wall repairs start")
+    build_site(site)
+    assert "article.html" in compiled and "base.html" in compiled
+    assert tree(site / "public") != first
+
+
+def test_without_the_cache_every_template_is_compiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = write_site(tmp_path / "site")
+    build_site(site)
+    compiled = _compiles(monkeypatch)
+    build_site(site, use_cache=False)
+    assert "article.html" in compiled
+
+
+# ---------------------------------------------------------------- a session's publish
+
+
+def _session_build(site: Path, out: Path, session: Session | None) -> None:
+    config = load_config(site / "site.yaml")
+    build(config, BuildOptions(output=out, jobs=1), session=session)
+
+
+def _cold(site: Path, out: Path) -> dict[str, bytes]:
+    build(load_config(site / "site.yaml"), BuildOptions(output=out, use_cache=False, jobs=1))
+    return tree(out)
+
+
+def _looked_at(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files publish looks at (stats, and reads when their stamps differ)."""
+    seen: list[str] = []
+    holds = publish._holds
+
+    def counting(target: str, *args: Any) -> Any:
+        seen.append(target)
+        return holds(target, *args)
+
+    monkeypatch.setattr(publish, "_holds", counting)
+    return seen
+
+
+def test_a_sessions_edit_looks_at_a_share_of_the_unchanged_files_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (folders are trusted once unchanged for a second, see publish._Folders: here at once)
+    monkeypatch.setattr(publish, "_RACY_NS", 0)
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(4):  # (the second build makes the staging tree; the third trusts it)
+        _session_build(site, live, session)
+    looked = _looked_at(monkeypatch)
+    _append(site, "content/world/2026-02-01-item-0.md", "\nThe budget was cut on Friday.\n")
+    _session_build(site, live, session)
+    files = len(tree(live))
+    assert 0 < len(looked) < files / 2
+    assert tree(live) == _cold(site, tmp_path / "cold")
+
+
+def test_a_hand_edit_made_in_place_in_the_live_site_is_undone_within_a_few_session_builds(
+    tmp_path: Path,
+) -> None:
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(3):
+        _session_build(site, live, session)
+    cold = _cold(site, tmp_path / "cold")
+    page = live / "world/item-0/index.html"
+    assert page.stat().st_nlink == 2  # (shared with the staging tree: the edit shows there)
+    with open(page, "r+b") as f:  # in place: the same file, as an editor's "save" may be
+        f.seek(0)
+        f.write(b"<!-- edited by hand -->")
+    restored = None
+    for n in range(1, publish.LOOK_SHARE + 2):
+        _session_build(site, live, session)
+        if restored is None and tree(live) == cold:
+            restored = n
+        if restored is not None:  # and it stays so (the other tree is looked at too)
+            assert tree(live) == cold, n
+    assert restored is not None and restored <= publish.LOOK_SHARE + 1
+
+
+def test_a_new_process_undoes_a_hand_edit_made_in_place_at_once(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(3):
+        _session_build(site, live, session)
+    cold = _cold(site, tmp_path / "cold")
+    with open(live / "world/item-0/index.html", "r+b") as f:
+        f.write(b"<!-- edited by hand -->")
+    _session_build(site, live, None)
+    assert tree(live) == cold
+
+
+@pytest.mark.parametrize("what", ["world/item-0/index.html", "world/item-0", "world"])
+def test_a_file_deleted_from_the_live_site_by_hand_is_never_missing_after_a_session_build(
+    tmp_path: Path, what: str
+) -> None:
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(3):
+        _session_build(site, live, session)
+    cold = _cold(site, tmp_path / "cold")
+    gone = live / what
+    shutil.rmtree(gone) if gone.is_dir() else gone.unlink()
+    for n in range(4):  # (each tree in turn is the one published)
+        _session_build(site, live, session)
+        assert tree(live) == cold, n
+
+
+def test_a_folder_made_read_only_in_the_live_site_does_not_stop_a_session(
+    tmp_path: Path,
+) -> None:
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(3):
+        _session_build(site, live, session)
+    folder = live / "world/item-0"
+    folder.chmod(0o555)
+    try:
+        for n in range(3):
+            _edit(site, "content/world/2026-02-01-item-0.md", f"part {n}", f"part {n + 1}")
+            _session_build(site, live, session)
+            assert tree(live) == _cold(site, tmp_path / f"cold{n}"), n
+    finally:
+        for p in (live / "world/item-0", staging_dir(live) / "world/item-0"):
+            if p.exists():
+                p.chmod(0o755)
+
+
+def test_files_put_in_the_live_site_by_hand_stay_through_a_session(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(3):
+        _session_build(site, live, session)
+    (live / "world/notes.txt").write_text("mine\n", encoding="utf-8")
+    (live / "world/item-0/extra.txt").write_text("mine too\n", encoding="utf-8")
+    for n in range(4):
+        _edit(site, "content/world/2026-02-01-item-0.md", f"part {n}", f"part {n + 1}")
+        _session_build(site, live, session)
+        assert (live / "world/notes.txt").read_text(encoding="utf-8") == "mine\n", n
+        assert (live / "world/item-0/extra.txt").read_text(encoding="utf-8") == "mine too\n"
+        mine = {"world/notes.txt", "world/item-0/extra.txt"}
+        shown = {k: v for k, v in tree(live).items() if k not in mine}
+        assert shown == _cold(site, tmp_path / f"cold{n}"), n
+
+
+def test_a_session_build_that_fails_in_publish_leaves_the_next_one_correct(
+    tmp_path: Path,
+) -> None:
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(3):
+        _session_build(site, live, session)
+    # a second article with the slug of another: two pages want one file
+    clash = site / "content/world/2026-02-05-clash.md"
+    clash.write_text(
+        "---\ntitle: Clash\ndate: 2026-02-05\nslug: item-0\n---\nA clash of slugs.\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError):
+        _session_build(site, live, session)
+    clash.unlink()
+    _append(site, "content/world/2026-02-01-item-0.md", "\nThe budget was cut on Friday.\n")
+    _session_build(site, live, session)
+    assert tree(live) == _cold(site, tmp_path / "cold")
+    _session_build(site, live, session)
+    assert tree(live) == _cold(site, tmp_path / "cold2")
+
+
+def test_session_edits_of_every_kind_give_a_cold_builds_site(tmp_path: Path) -> None:
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    first = "content/world/2026-02-01-item-0.md"
+    steps = [
+        lambda: None,
+        lambda: None,
+        lambda: _edit(site, first, "part 0", "part zero"),  # a title
+        lambda: _edit(site, first, "date: 2026-02-01", "date: 2026-02-11"),  # a date
+        lambda: _append(site, first, "\nThe harbour budget was cut again on Friday.\n"),
+        lambda: _edit(site, first, "The harbour report", "The moth report"),  # links
+        lambda: (site / "content/science/2026-02-02-item-1.md").unlink(),  # a deletion
+        lambda: (site / "content/world/2026-02-27-new.md").write_text(NEW, encoding="utf-8"),
+        lambda: _edit(site, "content/world/2026-02-27-new.md", "every hour", "each hour"),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        _session_build(site, live, session)
+        assert tree(live) == _cold(site, tmp_path / f"cold{n}"), n
+
+
+def test_a_page_the_staging_tree_lacks_is_made_again_when_the_live_copy_was_replaced(
+    tmp_path: Path,
+) -> None:
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(3):
+        _session_build(site, live, session)
+    _edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
+    _session_build(site, live, session)  # (item-0's page: new in the live tree only)
+    page = live / "world/item-0/index.html"
+    page.unlink()
+    page.write_bytes(b"replaced by hand")  # (publish cannot take the page's bytes from here)
+    _edit(site, "content/science/2026-02-02-item-1.md", "part 1", "part one")
+    _session_build(site, live, session)
+    assert tree(live) == _cold(site, tmp_path / "cold")
+    _session_build(site, live, session)
+    assert tree(live) == _cold(site, tmp_path / "cold2")
+
+
+def test_a_page_replaced_by_hand_in_the_live_site_never_comes_back_in_a_session(
+    tmp_path: Path,
+) -> None:
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(3):
+        _session_build(site, live, session)
+    cold = _cold(site, tmp_path / "cold")
+    page = live / "science/item-1/index.html"
+    page.unlink()
+    page.write_bytes(b"replaced by hand")  # (a new file: the staging tree keeps its own)
+    for n in range(4):  # (each tree in turn is the one published)
+        _session_build(site, live, session)
+        assert tree(live) == cold, n
+
+
+def test_a_sessions_marker_made_from_the_last_one_is_the_marker_made_whole() -> None:
+    files = {f"a/{n}/index.html": f"{n:064x}" for n in range(300)}
+    files.update({'odd "name"/ü.html': "e" * 64, "b/index.html": "f" * 64})
+    kept = publish.Kept(files, {}, marked=(files, publish._marker_bytes(files)))
+    edited = {**files, 'odd "name"/ü.html': "1" * 64, "a/7/index.html": "2" * 64}
+    assert kept.marker(edited) == publish._marker_bytes(edited)
+    fewer = {k: v for k, v in edited.items() if k != "b/index.html"}
+    assert kept.marker(fewer) == publish._marker_bytes(fewer)
+    many = {k: "3" * 64 for k in files}
+    assert kept.marker(many) == publish._marker_bytes(many)
