@@ -811,18 +811,26 @@ def update_top_k(
     mt: sparse.csr_matrix | None = None
     result = list(old_result)  # (rows not redone are the old lists, never changed)
     if len(r_idx):
-        # The term -> rows index (the matrix transposed, ~40 ms at 10,000 articles) makes
+        # The term -> rows index (the matrix transposed, ~40-60 ms at 10,000 articles) makes
         # each row's scores cost its terms' postings, not a pass over the whole matrix
         # (~2 ms more a row with scipy's product): made once for both products below,
-        # which sum the same products in the same (term) order as top_k does.
-        mt = new.matrix.T.tocsr()
+        # which sum the same products in the same (term) order as top_k does.  A few
+        # touched rows (one edit) are scored with one pass over the matrix instead, as
+        # _rows_top_k scores a few rows (the same sums): no transpose at all, unless
+        # rows to recompute are many.
+        few = len(r_idx) * 16 < n
+        if not few:
+            mt = new.matrix.T.tocsr()
         # each row's best score against the touched rows, in the new vectors
         best_new = np.full(n, -np.inf, dtype=np.float32)
         step = max(1, block_bytes // (8 * max(n, 1)))
         whole: np.ndarray | None = None  # every row's scores against them, when one block
         for start in range(0, len(r_idx), step):
             cols = r_idx[start : start + step]
-            s = _block_scores(new.matrix[cols], mt).T
+            if mt is None:
+                s = (new.matrix @ new.matrix[cols].T).toarray()
+            else:
+                s = _block_scores(new.matrix[cols], mt).T
             np.round(s, 6, out=s)
             s[cols, np.arange(len(cols))] = -1.0
             np.maximum(best_new, s.max(axis=1), out=best_new)
