@@ -26,8 +26,9 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
@@ -109,6 +110,7 @@ class Kept:
     feeds: feeds.Kept | None = None
     theme: Theme | None = None  # (its templates compiled as they were used)
     publish: publish.Kept | None = None
+    started: int = -1  # the build's number in its session (see Session.changes)
 
 
 @dataclass
@@ -119,10 +121,57 @@ class Session:
     neighbour lists, page keys, ...), redoing only what changed.  The kept state is
     replaced only when a build completes: a failed build (bad front matter, a broken
     template) leaves the last good one, so the next good build is still correct.  The
-    site a session's build publishes is byte for byte what a build without it makes."""
+    site a session's build publishes is byte for byte what a build without it makes.
+
+    A watcher (digest.watch.Watcher) told of the session as its listener tells it each
+    file that changed: a rebuild then looks again only at the sources changed since
+    the last completed build started (see collect.Changes), instead of asking every
+    file for its stamp.  Without a watcher (or after a gap in what it saw) every
+    source is looked at, as in a new process."""
 
     kept: Kept = field(default_factory=Kept)
     builds: int = 0  # builds completed in this session
+    started: int = 0  # builds started
+    # the folders watched (None: no watcher), and for each build started since the
+    # watcher's first snapshot (by number): the files changed since it started
+    _roots: tuple[str, ...] | None = None
+    _since: dict[int, set[str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def watching(self, roots: Sequence[str]) -> None:
+        """digest.watch.Listener: changes are told from now on; none before (the builds
+        started so far get no list of changed files)."""
+        with self._lock:
+            self._roots = tuple(roots)
+            self._since = {}
+
+    def changed(self, paths: Collection[str]) -> None:
+        """digest.watch.Listener: these files changed (added, removed, edited)."""
+        with self._lock:
+            for since in self._since.values():
+                since.update(paths)
+
+    def _start(self) -> tuple[int, collect.Changes | None]:
+        """A build starts: its number, and the files changed since the last completed
+        build started (None: not known)."""
+        with self._lock:
+            n = self.started
+            self.started += 1
+            if self._roots is None:
+                return n, None
+            self._since[n] = set()
+            since = self._since.get(self.kept.started)
+            if since is None:
+                return n, None
+            return n, collect.Changes(self._roots, frozenset(since))
+
+    def _done(self, kept: Kept) -> None:
+        """A build completed: what it kept replaces the last build's."""
+        with self._lock:
+            self.kept = kept
+            self.builds += 1
+            for n in [n for n in self._since if n < kept.started]:
+                del self._since[n]  # (no later build starts from those)
 
 
 def build(
@@ -170,6 +219,7 @@ def _build(
 ) -> BuildResult:
     clock = _Clock()
     made_for = _made_for(config, options, output) if session is not None else ""
+    number, changes = session._start() if session is not None else (-1, None)
     kept = session.kept if session is not None and session.kept.made_for == made_for else Kept()
     keeping = session is not None  # (each stage's state is kept for the next build)
     problems = Problems()
@@ -197,6 +247,7 @@ def _build(
                     jobs=options.jobs,
                     progress=progress,
                     on_report=on_report,
+                    changes=changes if kept.collect is not None else None,
                 )
             with clock.stage("theme"):
                 theme = _theme(config.theme, config.site, problems)
@@ -276,19 +327,21 @@ def _build(
                     pages, output, kept.publish, keep_publish if keeping else None
                 )
         if session is not None:  # completed: what it kept replaces the last build's
-            session.kept = Kept(
-                made_for,
-                kept_collect,
-                keep_related[0],
-                keep_stories[0],
-                keep_entries,
-                keep_render[0] if keep_render else None,
-                keep_editions[0],
-                keep_feeds[0] if keep_feeds else None,
-                theme,
-                keep_publish[0],
+            session._done(
+                Kept(
+                    made_for,
+                    kept_collect,
+                    keep_related[0],
+                    keep_stories[0],
+                    keep_entries,
+                    keep_render[0] if keep_render else None,
+                    keep_editions[0],
+                    keep_feeds[0] if keep_feeds else None,
+                    theme,
+                    keep_publish[0],
+                    number,
+                )
             )
-            session.builds += 1
     finally:
         store.close()
     if leftovers is not None:

@@ -30,7 +30,17 @@ from pathlib import Path
 
 import numpy as np
 
-from digest import cache, executors, load, pool, related, snowball, storyfeatures, summarize
+from digest import (
+    cache,
+    executors,
+    load,
+    pool,
+    related,
+    snowball,
+    storyfeatures,
+    summarize,
+    watch,
+)
 from digest.config import ContentConfig, FolderDefaults, SummaryConfig
 from digest.errors import Problem, Problems
 from digest.load import SourceFile
@@ -138,6 +148,50 @@ class Kept:
     # and decoded from the store again)
     digests: DigestIndex | None = None
     stems: dict[str, dict[str, str]] | None = None
+    # the folder defaults and the problems reading them gave; the scraped pages' line
+    # tables and the sources they were made of (see _Hint)
+    defaults: tuple[dict[str, FolderDefaults], tuple[Problem, ...]] | None = None
+    tables: tuple[tuple[str, ...], dict[str, frozenset[str]]] | None = None
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a watcher saw change since the session's last completed build started (see
+    digest.build.Session): every file under ``roots`` (folders, as os.walk spells paths
+    from them) not in ``paths`` has the stamp it had then."""
+
+    roots: tuple[str, ...]
+    paths: frozenset[str]
+
+
+class _Hint:
+    """A session's Changes as collect uses them: which sources need no stat, no hash and
+    no new key (their last build's are theirs), and whether the folder defaults and line
+    tables are the last build's.  Only when the content folder is under a watched root;
+    a source or folder whose name the watcher never watches (digest.watch.ignored: a name
+    starting with '#') is always looked at."""
+
+    def __init__(self, changes: Changes | None, content: ContentConfig) -> None:
+        here = str(content.dir)
+        self.on = changes is not None and any(
+            here == r or here.startswith(r.rstrip(os.sep) + os.sep) for r in changes.roots
+        )
+        self.paths = changes.paths if changes is not None and self.on else frozenset()
+        inside = here.rstrip(os.sep) + os.sep
+        # the changed files of the content folder, by name
+        self.names = {p.rpartition(os.sep)[2] for p in self.paths if p.startswith(inside)}
+
+    def unchanged(self, src: SourceFile) -> bool:
+        """The watcher saw no change of this source since the last build started."""
+        return self.on and str(src.path) not in self.paths and not ignored(src.rel)
+
+    def names_changed(self, names: Iterable[str]) -> bool:
+        return not self.on or not self.names.isdisjoint(names)
+
+
+def ignored(rel: str) -> bool:
+    """A path the watcher does not watch (digest.watch.ignored names in it)."""
+    return "#" in rel and any(watch.ignored(part) for part in rel.split("/"))
 
 
 def collect_kept(
@@ -151,9 +205,12 @@ def collect_kept(
     progress: Progress = no_progress,
     on_report: Report | None = None,
     texts: bool = False,
+    changes: Changes | None = None,
 ) -> tuple[Collected, Kept]:
     """collect(), starting from what the last build of a session kept (``kept``), and
-    what this one keeps for the next."""
+    what this one keeps for the next.  ``changes``: the files changed since ``kept``'s
+    build started, as a watcher saw them (None: not known, every source is looked at)."""
+    hint = _Hint(changes if kept is not None else None, content)
     folders: dict[str, load.Listing] = {}
     listed = kept.folders if kept is not None else _stored_listings(store, content)
     stats: dict[str, os.stat_result] = {}  # (each source's, when discover asked for it)
@@ -163,10 +220,22 @@ def collect_kept(
         for k, v in folders.items()
     ):
         _store_listings(store, content, folders)  # (for a new process: see _stored_listings)
-    defaults = load.folder_defaults(content, problems)
+    defaults_made = _folder_defaults(content, problems, kept, hint)
+    defaults = defaults_made[0]
     keep: list[Kept] = []
     keys, done, processed = process_sources(
-        sources, content, defaults, summary_cfg, store, jobs, progress, texts, kept, keep, stats
+        sources,
+        content,
+        defaults,
+        summary_cfg,
+        store,
+        jobs,
+        progress,
+        texts,
+        kept,
+        keep,
+        stats,
+        hint,
     )
     items: list[Item] = []
     drafts: list[Item] = []
@@ -188,8 +257,30 @@ def collect_kept(
     )
     items.sort(key=lambda it: load.newest_first(it.article))
     pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
-    now = dataclasses.replace(keep[0], folders=folders, checked=checked)
+    now = dataclasses.replace(keep[0], folders=folders, checked=checked, defaults=defaults_made)
     return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages)), now
+
+
+def _folder_defaults(
+    content: ContentConfig, problems: Problems, kept: Kept | None, hint: _Hint
+) -> tuple[dict[str, FolderDefaults], tuple[Problem, ...]]:
+    """load.folder_defaults, and the problems it found (added to ``problems``): the last
+    build's of a session when the watcher saw no `_source.yaml` nor `_index.md` change
+    (adding, removing or renaming one changes its path), and none of those read was in
+    a folder it does not watch."""
+    last = kept.defaults if kept is not None else None
+    if (
+        last is not None
+        and not hint.names_changed((load.FOLDER_DEFAULTS_FILE, *load.SECTION_FILES))
+        and not any(ignored(rel) for rel in last[0])
+    ):
+        problems.extend(last[1])
+        return last
+    found = Problems()
+    defaults = load.folder_defaults(content, found)
+    told = tuple(found.errors + found.warnings)
+    problems.extend(told)
+    return defaults, told
 
 
 @dataclass(frozen=True)
@@ -419,19 +510,33 @@ def process_sources(
     kept: Kept | None = None,
     keep: list[Kept] | None = None,
     stats: dict[str, os.stat_result] | None = None,
+    hint: _Hint | None = None,
 ) -> tuple[list[str], list[Processed], int]:
     """(cache keys, results, sources processed), in source order: each result from the
     cache, else computed (in worker processes when there are many).  With ``texts``
     every source is processed and its article keeps its text and paragraphs.
     ``kept``: the last build's results (see Kept), taken before the store's; ``keep``
     gets what this build keeps; ``stats``: sources' stats taken by discover (see
-    load.discover), used once instead of asking again."""
+    load.discover), used once instead of asking again; ``hint``: the sources a
+    session's watcher saw unchanged (their keys are the last build's)."""
     digests = Digests(store, content.dir, kept.digests if kept is not None else None)
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
-    tables = load.folder_line_table(sources)
+    scraped = tuple(s.rel for s in sources if s.rel[-4:].lower() == ".txt")  # (and more)
+    last_tables = kept.tables if kept is not None else None
+    if (
+        hint is not None
+        and last_tables is not None
+        and last_tables[0] == scraped
+        and not any(name[-4:].lower() == ".txt" for name in hint.names)
+        and hint.on
+    ):
+        tables = last_tables[1]
+    else:
+        by_rel = {s.rel: s for s in sources}
+        tables = load.folder_line_table([by_rel[rel] for rel in scraped])
     memo = kept.keys if kept is not None else ({} if keep is not None else None)
-    source_keys = SourceKeys(content, defaults, summary_cfg, digests, tables, memo, stats)
+    source_keys = SourceKeys(content, defaults, summary_cfg, digests, tables, memo, stats, hint)
     key_of = source_keys.of
     keys = [key_of(s) for s in sources]
     segments = _Segments(store, keys)
@@ -482,7 +587,16 @@ def process_sources(
         }
         made = source_keys.made or {}
         written = frozenset(segments.written)
-        keep.append(Kept(usable, written, made, digests=digests.saved, stems=stems.tables))
+        keep.append(
+            Kept(
+                usable,
+                written,
+                made,
+                digests=digests.saved,
+                stems=stems.tables,
+                tables=(scraped, tables),
+            )
+        )
     return keys, [r for r in results if r is not None], len(todo)
 
 
@@ -781,6 +895,7 @@ class SourceKeys:
         tables: dict[str, frozenset[str]] | None = None,
         memo: dict[str, tuple[tuple[object, ...], str]] | None = None,
         stats: dict[str, os.stat_result] | None = None,
+        hint: _Hint | None = None,
     ) -> None:
         self.defaults, self.digests = defaults, digests
         self.stats = stats or {}  # rel -> a stat taken moments ago (see load.discover)
@@ -802,8 +917,37 @@ class SourceKeys:
         self.made: dict[str, tuple[tuple[object, ...], str]] | None = (
             {} if memo is not None else None
         )
+        self.hint = hint if hint is not None and hint.on and memo is not None else None
+        self.racy = digests.written - 10**9  # (see Digests.of)
 
     def of(self, src: SourceFile) -> str:
+        if self.hint is not None and self.hint.unchanged(src):
+            # Seen unchanged since the last build started, which took its stamp and key:
+            # those again, unless the stamp is one Digests would look at again anyway (a
+            # file changed within a second of the index: a later write in the same clock
+            # tick keeps the stamp, and no watcher sees it), or what the key was made of
+            # has changed (the folder's defaults, its line table, the config).
+            assert self.memo is not None and self.made is not None
+            last = self.memo.get(src.rel)
+            old = self.digests.old.get(src.rel)
+            if last is not None and old is not None and old[1] < self.racy:
+                parts = last[0]
+                folder = src.rel.rpartition("/")[0]
+                fk = self.folders.get(folder)
+                if fk is None:
+                    fk = self.folders[folder] = cache.key(load.defaults_for(src.rel, self.defaults))
+                suffix = os.path.splitext(src.rel)[1].lower()
+                table = self.tables.get(folder, "") if suffix == ".txt" else ""
+                if (
+                    parts[0] == self.base
+                    and parts[1] == src.shown
+                    and parts[2] == old[3]
+                    and parts[4] == fk
+                    and parts[5] == table
+                ):
+                    self.digests.new[src.rel] = old
+                    self.made[src.rel] = last
+                    return last[1]
         try:
             # (discover's stat, taken a moment earlier: a file saved in between keeps its
             # earlier stamp, so this build may take its earlier digest and cached article,

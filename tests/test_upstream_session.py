@@ -3,13 +3,24 @@ only the changed articles' work, and give what a full run gives."""
 
 from __future__ import annotations
 
+import os
 import random
+import time
 from dataclasses import replace
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
+from conftest import tree, write_site
+from storysite import ARTICLES as STORY_ARTICLES
+from storysite import CONFIG as STORY_CONFIG
+from test_edit_rebuild import HARBOUR, MOTHS, _edit
+from test_session import EDITS
+from test_stories_incremental import CHANGES, MOTHS_2
+from test_stories_incremental import _write as _write_stories
 
-from digest import related
+from digest import collect, related, watch
+from digest.build import BuildOptions, Session, build
 from digest.model import Article
 from digest.related import term_counts, top_k, update_top_k, vectorize
 
@@ -74,5 +85,126 @@ def test_one_edited_row_is_updated_without_transposing_the_matrix(monkeypatch) -
     assert few >= 3  # (the edits of the corpus touch few rows)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    pytest.main([__file__])
+# ---------------------------------------------------------------- collect, told what changed
+
+
+class _Watched:
+    """A session told of every change as digest.watch.Watcher tells it (a snapshot of the
+    watched folders before the first build, then each scan's changed files)."""
+
+    def __init__(self, root: Path) -> None:
+        from digest.config import load_config
+
+        self.root = root
+        config = load_config(root / "site.yaml")
+        self.roots = watch.watch_paths(config.path, config.content.dir)
+        self.session = Session()
+        self.session.watching([str(p) for p in self.roots])
+        self.snap = watch.snapshot(self.roots)
+
+    def build(self, out: Path) -> None:
+        new = watch.snapshot(self.roots)
+        self.session.changed(watch._changed(self.snap, new))
+        self.snap = new
+        _build(self.root, out, self.session)
+
+
+def _build(root: Path, out: Path, session: Session | None, use_cache: bool = True) -> None:
+    from digest.config import load_config
+
+    config = load_config(root / "site.yaml")
+    build(config, BuildOptions(output=out, use_cache=use_cache, jobs=1), session=session)
+
+
+def _same_stamp_rewrite(path: Path, old: str, new: str) -> None:
+    """Text of the same length written with the file's stamp put back: no watcher sees it
+    (as a second write in the same tick of a coarse clock)."""
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert len(old) == len(new) and old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_a_watched_session_follows_every_edit_as_a_cold_build(tmp_path: Path) -> None:
+    """A session told what changed looks at those sources only, and still publishes a cold
+    build's site after each edit: text, title, date, tags, an article added, edited and
+    removed, a template, the config, a folder's defaults, and a file rewritten within the
+    same second with its stamp unchanged (which no watcher sees)."""
+    root = write_site(tmp_path / "site")
+    watched = _Watched(root)
+    live = tmp_path / "live"
+    watched.build(live)
+    edits = [
+        *EDITS,
+        (
+            "folder defaults added",
+            lambda r: (r / "content/world/_source.yaml").write_text(
+                "source: Harbour Herald\n", encoding="utf-8"
+            ),
+        ),
+        (
+            "folder defaults edited",
+            lambda r: _edit(r, "content/world/_source.yaml", "Herald", "Times"),
+        ),
+        ("folder defaults removed", lambda r: (r / "content/world/_source.yaml").unlink()),
+        ("edited before the rewrite", lambda r: _edit(r, HARBOUR, "repairs", "works  ")),
+    ]
+    for name, change in edits:
+        change(root)
+        watched.build(live)
+        cold = tmp_path / f"cold-{name.replace(' ', '-')}"
+        _build(root, cold, None, use_cache=False)
+        assert tree(live) == tree(cold), name
+    # the last edit was moments ago: its stamp is one the digest index looks at again
+    before = tree(live)
+    _same_stamp_rewrite(root / HARBOUR, "works  ", "repairs")
+    watched.build(live)
+    _build(root, tmp_path / "cold-rewrite", None, use_cache=False)
+    assert tree(live) == tree(tmp_path / "cold-rewrite") != before
+
+
+@pytest.mark.parametrize("change", [c for c in CHANGES if not c.startswith("stories")])
+def test_a_watched_session_follows_story_changes_as_a_cold_build(
+    tmp_path: Path, change: str
+) -> None:
+    start = ({**STORY_ARTICLES, "science/2026-11-26-moth-species.md": MOTHS_2}, STORY_CONFIG)
+    if change == "add an article that makes a new story":
+        start = (STORY_ARTICLES, STORY_CONFIG)
+    root = _write_stories(tmp_path / "s", start)
+    watched = _Watched(root)
+    watched.build(tmp_path / "live")
+    _write_stories(root, CHANGES[change](start))
+    watched.build(tmp_path / "live")
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+
+
+def test_a_watched_session_hashes_only_the_files_seen_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_site(tmp_path / "site")
+    watched = _Watched(root)
+    watched.build(tmp_path / "live")
+    time.sleep(1.1)  # (sources written within a second of the index are looked at again)
+    watched.build(tmp_path / "live")
+    looked: list[str] = []
+    real = collect.Digests.of
+
+    def of(self, src, st):
+        looked.append(src.rel)
+        return real(self, src, st)
+
+    monkeypatch.setattr(collect.Digests, "of", of)
+    _edit(root, MOTHS, "312 species", "313 species")
+    watched.build(tmp_path / "live")
+    assert looked == [MOTHS.removeprefix("content/")]
+    # a session without a watcher looks at every source
+    unwatched = Session()
+    _build(root, tmp_path / "live", unwatched)
+    looked.clear()
+    _edit(root, MOTHS, "313 species", "314 species")
+    _build(root, tmp_path / "live", unwatched)
+    assert len(looked) == len(list((root / "content").rglob("*.md"))) > 1
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
