@@ -332,9 +332,10 @@ def revectorize(
         cnt = cnt.astype(np.float32)
     else:
         ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-    # the rows' weights exactly as vectorize makes them (each row's sums are its own)
+    # the rows' weights exactly as vectorize makes them (each row's sums are its own;
+    # the IDF of their terms only, the same values)
     length = _row_sums(cnt, ptr)
-    val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df, n)[ind]
+    val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df[ind], n)
     norms = np.sqrt(_row_sums(val * val, ptr))
     norms[norms == 0] = 1.0
     val = val / np.repeat(norms, lens)
@@ -496,20 +497,29 @@ def _rows_top_k(
         sims = (m @ m[idx].T).T.toarray() if few else _block_scores(m[idx], mt)
         sims[np.arange(len(idx)), idx] = -1.0
         np.round(sims, 6, out=sims)
-        # Only scores at or above min_score (and above 0) can be listed: one pass over
-        # the block finds them, and a row's best come from its own few candidates.
-        hit_rows, hit_cols = np.nonzero(sims >= min_score if min_score > 0 else sims > 0)
-        ends = np.searchsorted(hit_rows, np.arange(1, len(idx) + 1))
-        lo = 0
-        for r, hi in enumerate(ends.tolist()):
-            cand, lo = hit_cols[lo:hi], hi
-            if not len(cand):
-                continue
-            vals = sims[r, cand]
-            if len(cand) > kk:  # every candidate tied with the k-th best competes on key
-                kth = np.partition(vals, len(vals) - kk)[len(vals) - kk]
-                cand, vals = cand[vals >= kth], vals[vals >= kth]
-            out[start + r] = _listed(cand.tolist(), vals.tolist(), keys, k)
+        out[start : start + len(idx)] = _scored_lists(sims, kk, min_score, keys, k)
+    return out
+
+
+def _scored_lists(
+    sims: np.ndarray, kk: int, min_score: float, keys: Sequence[str], k: int
+) -> Neighbours:
+    """Each row's list from its scores against every row (rounded, its own -1)."""
+    out: Neighbours = [[] for _ in range(sims.shape[0])]
+    # Only scores at or above min_score (and above 0) can be listed: one pass over
+    # the block finds them, and a row's best come from its own few candidates.
+    hit_rows, hit_cols = np.nonzero(sims >= min_score if min_score > 0 else sims > 0)
+    ends = np.searchsorted(hit_rows, np.arange(1, sims.shape[0] + 1))
+    lo = 0
+    for r, hi in enumerate(ends.tolist()):
+        cand, lo = hit_cols[lo:hi], hi
+        if not len(cand):
+            continue
+        vals = sims[r, cand]
+        if len(cand) > kk:  # every candidate tied with the k-th best competes on key
+            kth = np.partition(vals, len(vals) - kk)[len(vals) - kk]
+            cand, vals = cand[vals >= kth], vals[vals >= kth]
+        out[r] = _listed(cand.tolist(), vals.tolist(), keys, k)
     return out
 
 
@@ -775,10 +785,15 @@ def touched_rows(old_df: np.ndarray, new: Vectors, changed: Sequence[int]) -> li
     and every row holding a term whose rounded IDF moved (a few common terms crossing
     a step can touch thousands of rows)."""
     n = new.matrix.shape[0]
-    moved = np.flatnonzero(idf_of(old_df, n) != idf_of(new.df, n))
+    # (only a term whose document frequency changed can have moved: the IDF of those
+    # alone, not of all 2**DIM_BITS buckets)
+    cand = np.flatnonzero(old_df != new.df)
+    moved = cand[idf_of(old_df[cand], n) != idf_of(new.df[cand], n)]
     touched = set(int(i) for i in changed)
     if len(moved):  # rows holding a term whose IDF moved have a new norm
-        touched.update(np.unique(new.term_rows[np.isin(new.term_ids, moved)]).tolist())
+        mark = np.zeros(len(new.df), dtype=bool)
+        mark[moved] = True
+        touched.update(np.unique(new.term_rows[mark[new.term_ids]]).tolist())
     return sorted(touched)
 
 
@@ -792,6 +807,7 @@ def update_top_k(
     keys: Sequence[str],
     touched: Sequence[int] | None = None,
     block_bytes: int = 64 * 2**20,
+    table: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Neighbours:
     """top_k after the rows in ``changed`` were edited (same rows, same keys).
 
@@ -799,7 +815,8 @@ def update_top_k(
     rows whose vector changed (``touched``: the edited rows and rows holding a term
     whose rounded IDF changed), rows whose list held one of them, and rows that one
     of them now enters.  Scores against the touched rows are computed a block of
-    them at a time (at most ``block_bytes`` of dense scores).
+    them at a time (at most ``block_bytes`` of dense scores).  ``table``: the old
+    lists as n x k arrays of rows (-1 pad) and scores (see Saved), when at hand.
     """
     n = new.matrix.shape[0]
     if k <= 0:  # related links turned off (count: 0)
@@ -836,11 +853,17 @@ def update_top_k(
             np.maximum(best_new, s.max(axis=1), out=best_new)
             if len(cols) == len(r_idx) and len(r_idx) <= MERGE_TOUCHED:
                 whole = s
-        others = _rows_to_redo(old_result, r_idx, best_new, k, min_score).tolist()
+        others = _rows_to_redo(old_result, r_idx, best_new, k, min_score, table).tolist()
         if whole is None:
             redo.update(others)
         else:
             redo.update(_merge(result, others, r_idx, whole, k, min_score, keys))
+            # a touched row's scores against every row are its column here (the same
+            # sums as its own row's, see _rows_top_k): its list is made from them
+            lists = _scored_lists(np.ascontiguousarray(whole.T), min(k, n - 1), min_score, keys, k)
+            for r, lst in zip(r_idx.tolist(), lists, strict=True):
+                result[r] = lst
+            redo.difference_update(r_idx.tolist())
     rows = np.array(sorted(redo), dtype=np.int64)
     for r, lst in zip(
         rows.tolist(), _rows_top_k(new, rows, k, min_score, keys, mt=mt), strict=True
@@ -901,22 +924,37 @@ def _merge(
 
 
 def _rows_to_redo(
-    old_result: Neighbours, touched: np.ndarray, best_new: np.ndarray, k: int, min_score: float
+    old_result: Neighbours,
+    touched: np.ndarray,
+    best_new: np.ndarray,
+    k: int,
+    min_score: float,
+    table: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """The untouched rows whose list can change: it holds a touched row, or a touched row's
     new score reaches it (its last entry's score, or min_score while it has room), all
-    rows at once.  Scores compare as float32, as a float32 score with a Python float does."""
+    rows at once.  Scores compare as float32, as a float32 score with a Python float does.
+    ``table``: the old lists as arrays (see update_top_k), read instead of the lists."""
     n = len(old_result)
-    lens = np.fromiter((len(lst) for lst in old_result), dtype=np.int64, count=n)
-    ends = np.cumsum(lens)
-    js = np.fromiter((j for lst in old_result for j, _ in lst), dtype=np.int64, count=ends[-1])
     is_touched = np.zeros(n, dtype=bool)
     is_touched[touched] = True
     holds = np.zeros(n, dtype=bool)
-    holds[np.repeat(np.arange(n), lens)[is_touched[js]]] = True
     last = np.full(n, np.inf, dtype=np.float32)
-    full = lens >= k
-    last[full] = np.array([old_result[r][-1][1] for r in np.flatnonzero(full).tolist()])
+    if table is not None and table[0].shape[0] == n:
+        idx, scores = table
+        there = idx >= 0
+        lens = there.sum(axis=1)
+        holds = (there & is_touched[np.maximum(idx, 0)]).any(axis=1)
+        full = lens >= k
+        at = np.flatnonzero(full)
+        last[at] = scores[at, lens[at] - 1]
+    else:
+        lens = np.fromiter((len(lst) for lst in old_result), dtype=np.int64, count=n)
+        ends = np.cumsum(lens)
+        js = np.fromiter((j for lst in old_result for j, _ in lst), dtype=np.int64, count=ends[-1])
+        holds[np.repeat(np.arange(n), lens)[is_touched[js]]] = True
+        full = lens >= k
+        last[full] = np.array([old_result[r][-1][1] for r in np.flatnonzero(full).tolist()])
     room = ~full & (best_new >= np.float32(min_score)) & (best_new > 0)
     return np.flatnonzero(~is_touched & (holds | room | (full & (best_new >= last))))
 
@@ -946,11 +984,13 @@ def neighbours_for(
     cfg: RelatedConfig,
     previous: Previous | None,
     jobs: int | None = None,
+    table: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[Neighbours, str]:
     """(top-k neighbours of every row, "full" or "incremental").
 
     Incremental when few rows are touched (edited, or holding a term whose IDF moved):
-    at most max(16, INCREMENTAL_SHARE / workers of the rows).
+    at most max(16, INCREMENTAL_SHARE / workers of the rows).  ``table``: previous's
+    lists as arrays (see update_top_k).
     """
     if previous is not None and tuple(keys) == previous.keys and len(sigs) == len(previous.sigs):
         limit = max(16, INCREMENTAL_SHARE / _top_k_workers(len(keys), jobs) * len(keys))
@@ -967,6 +1007,7 @@ def neighbours_for(
                     cfg.min_score,
                     keys,
                     touched,
+                    table=table,
                 ), "incremental"
     return top_k(vectors, cfg.count, cfg.min_score, keys, jobs=jobs), "full"
 
@@ -1117,8 +1158,14 @@ def site_links(
             vectors = revectorize(kept.vectors, kept.counts, counts)
         if vectors is None:
             vectors = vectorize(counts)
-        neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs)
         last = kept.saved if kept is not None else None
+        # (the lists as stored, when they are previous's: read as arrays)
+        table = (
+            (last.idx, last.scores)
+            if last is not None and previous is not None and last.rows is previous.neighbours
+            else None
+        )
+        neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs, table)
         saved = _save_state(store, state_key, keys, source_keys, vectors.df, neighbours, last)
         now = Previous(tuple(keys), tuple(source_keys), vectors.df, neighbours)
     own = neighbours

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import tree, write_site
 from storysite import ARTICLES as STORY_ARTICLES
@@ -37,6 +38,17 @@ def _art(slug: str, text: str) -> Article:
         text=text,
         paragraphs=(text,),
     )
+
+
+def _table(lists: list[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
+    """Neighbour lists as the n x k arrays the related state stores (-1 and 0 pad)."""
+    k = max(len(row) for row in lists)
+    idx = np.full((len(lists), k), -1, dtype="<i4")
+    scores = np.zeros((len(lists), k), dtype="<f8")
+    for r, row in enumerate(lists):
+        for c, (j, sc) in enumerate(row):
+            idx[r, c], scores[r, c] = j, sc
+    return idx, scores
 
 
 def test_one_edited_row_is_updated_without_transposing_the_matrix(monkeypatch) -> None:
@@ -81,6 +93,8 @@ def test_one_edited_row_is_updated_without_transposing_the_matrix(monkeypatch) -
             assert not transposed
         full = top_k(new, 5, 0.03, keys)
         assert updated == full
+        # the old lists read from the arrays a session keeps of them: the same lists
+        assert update_top_k(vec.df, result, new, [i], 5, 0.03, keys, table=_table(result)) == full
         vec, result = new, full
     assert few >= 3  # (the edits of the corpus touch few rows)
 
