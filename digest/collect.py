@@ -152,6 +152,8 @@ class Kept:
     # tables and the sources they were made of (see _Hint)
     defaults: tuple[dict[str, FolderDefaults], tuple[Problem, ...]] | None = None
     tables: tuple[tuple[str, ...], dict[str, frozenset[str]]] | None = None
+    # the sources, their keys as SourceKeys.of made them and SourceKeys.base
+    listed: tuple[tuple[SourceFile, ...], tuple[str, ...], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -177,7 +179,7 @@ class _Hint:
             here == r or here.startswith(r.rstrip(os.sep) + os.sep) for r in changes.roots
         )
         self.paths = changes.paths if changes is not None and self.on else frozenset()
-        inside = here.rstrip(os.sep) + os.sep
+        self.inside = inside = here.rstrip(os.sep) + os.sep
         # the changed files of the content folder, by name
         self.names = {p.rpartition(os.sep)[2] for p in self.paths if p.startswith(inside)}
 
@@ -537,8 +539,16 @@ def process_sources(
         tables = load.folder_line_table([by_rel[rel] for rel in scraped])
     memo = kept.keys if kept is not None else ({} if keep is not None else None)
     source_keys = SourceKeys(content, defaults, summary_cfg, digests, tables, memo, stats, hint)
-    key_of = source_keys.of
-    keys = [key_of(s) for s in sources]
+    same = (
+        kept is not None
+        and kept.defaults is not None
+        and defaults is kept.defaults[0]
+        and last_tables is not None
+        and tables is last_tables[1]
+    )
+    again = source_keys.again(sources, kept.listed if kept is not None else None, same)
+    keys = again if again is not None else [source_keys.of(s) for s in sources]
+    listed = (tuple(sources), tuple(keys), source_keys.base)  # (before any is marked "read")
     segments = _Segments(store, keys)
     results: list[Processed | None]
     if texts:
@@ -595,6 +605,7 @@ def process_sources(
                 digests=digests.saved,
                 stems=stems.tables,
                 tables=(scraped, tables),
+                listed=listed,
             )
         )
     return keys, [r for r in results if r is not None], len(todo)
@@ -919,6 +930,57 @@ class SourceKeys:
         )
         self.hint = hint if hint is not None and hint.on and memo is not None else None
         self.racy = digests.written - 10**9  # (see Digests.of)
+
+    def again(
+        self,
+        sources: Sequence[SourceFile],
+        last: tuple[tuple[SourceFile, ...], tuple[str, ...], str] | None,
+        same: bool,
+    ) -> list[str] | None:
+        """Every source's key, as of() makes them, when they are the last build's sources
+        (``last``: its sources, keys and base) with the same folder defaults and line
+        tables (``same``): the last build's keys but for the sources of() must look at (changed,
+        see _Hint; unreadable; stamped within a second of the index); None otherwise.
+        Not a step per source: the 10,000 sources of() would ask again are not asked."""
+        hint, memo, made = self.hint, self.memo, self.made
+        if hint is None or last is None or memo is None or made is None or not same:
+            return None
+        old_sources, old_keys, base = last
+        old = self.digests.old
+        if (
+            base != self.base
+            or len(old_sources) != len(sources)
+            or len(memo) != len(sources)  # (an unreadable source has no key, nor a stamp)
+            or memo.keys() != old.keys()
+        ):
+            return None
+        for a, b in zip(sources, old_sources, strict=True):
+            if a is not b and (a.rel != b.rel or a.shown != b.shown):
+                return None
+        if any("#" in s.rel for s in sources):
+            return None  # (a name the watcher may ignore: each source is looked at)
+        index: dict[str, int] = {}
+        inside = hint.inside
+        redo = set()
+        for p in hint.paths:
+            if p.startswith(inside):
+                index = index or {s.rel: i for i, s in enumerate(sources)}
+                i = index.get(p[len(inside) :].replace(os.sep, "/"), -1)
+                if i >= 0:
+                    redo.add(i)
+        racy = [rel for rel, e in old.items() if e[1] >= self.racy]
+        if racy:
+            index = index or {s.rel: i for i, s in enumerate(sources)}
+            redo.update(index[rel] for rel in racy if rel in index)
+        keys = list(old_keys)
+        made.update(memo)
+        self.digests.new.update(old)
+        for i in sorted(redo):
+            src = sources[i]
+            made.pop(src.rel, None)
+            self.digests.new.pop(src.rel, None)
+            keys[i] = self.of(src)
+        return keys
 
     def of(self, src: SourceFile) -> str:
         if self.hint is not None and self.hint.unchanged(src):

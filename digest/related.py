@@ -1022,22 +1022,22 @@ def related_links(
 ) -> dict[str, tuple[RelatedLink, ...]]:
     """slug -> related links (pinned slugs first, then the most similar); ``only``: of
     these rows only (none with pinned links)."""
-    by_slug = {a.slug: i for i, a in enumerate(articles)}
-    keys = [a.slug for a in articles]
-    if vectors is None and (neighbours is None or any(a.pinned_related for a in articles)):
+    rows = range(len(articles)) if only is None else only
+    pinned = any(articles[i].pinned_related for i in rows)
+    if vectors is None and (neighbours is None or pinned):
         vectors = vectorize(counts if counts is not None else [term_counts(a) for a in articles])
     if neighbours is None:
         assert vectors is not None
-        neighbours = top_k(vectors, cfg.count, cfg.min_score, keys)
+        neighbours = top_k(vectors, cfg.count, cfg.min_score, [a.slug for a in articles])
+    # (made only for pinned links: a session's few rows do not walk all articles)
+    by_slug = {a.slug: i for i, a in enumerate(articles)} if pinned else {}
     result: dict[str, tuple[RelatedLink, ...]] = {}
-    slugs = [a.slug for a in articles]
     count = cfg.count
-    rows = range(len(articles)) if only is None else only
     for i in rows:
         a = articles[i]
         if not a.pinned_related:  # the usual case: the first ``count`` distinct others
             head = neighbours[i][: max(count, 0)]
-            firsts = [slugs[j] for j, _ in head]
+            firsts = [articles[j].slug for j, _ in head]
             if a.slug not in firsts and len(set(firsts)) == len(firsts):
                 result[a.slug] = tuple(
                     RelatedLink(o.slug, o.title, o.url, s)
