@@ -18,6 +18,7 @@ bytes processed are the bytes that were hashed for the key.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import os
@@ -26,6 +27,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from pathlib import Path
 
 import numpy as np
@@ -154,6 +156,55 @@ class Kept:
     tables: tuple[tuple[str, ...], dict[str, frozenset[str]]] | None = None
     # the sources, their keys as SourceKeys.of made them and SourceKeys.base
     listed: tuple[tuple[SourceFile, ...], tuple[str, ...], str] | None = None
+    items: dict[str, tuple[Processed, Item]] = field(default_factory=dict)  # by key
+    order: _Order | None = None  # the items checked, then sorted
+
+
+def _newest_first(items: list[Item], last: _Order | None) -> _Order:
+    """The items sorted newest first (ties by slug; see load.newest_first).  ``last``: the
+    last build's of a session: when only a few items differ (other objects), the last
+    order less the items gone, with the new ones put in their places, instead of sorting
+    10,000 items again.  The same list: no key of an item put in is another's (else the
+    sort decides, as it would have)."""
+    key = _newest_key
+    if last is not None and abs(len(items) - len(last.checked)) <= _FEW:
+        now, before = set(map(id, items)), set(map(id, last.checked))
+        gone, new = before - now, now - before
+        if len(gone) + len(new) <= _FEW:
+            keys = last.keys if last.keys is not None else [key(it) for it in last.items]
+            out = list(last.items)
+            if gone:
+                there = [id(it) not in gone for it in out]
+                out = list(compress(out, there))
+                keys = list(compress(keys, there))
+            elif new:
+                keys = list(keys)
+            for it in (it for it in items if id(it) in new):
+                k = key(it)
+                at = bisect.bisect_left(keys, k)
+                if (at < len(keys) and keys[at] == k) or (at and keys[at - 1] == k):
+                    break  # (a tie: the sort's order of equals is the source order)
+                keys.insert(at, k)
+                out.insert(at, it)
+            else:
+                return _Order(items, out, keys)
+    return _Order(items, sorted(items, key=key), None)
+
+
+@dataclass(frozen=True)
+class _Order:
+    """Items as checked, then sorted newest first, and their sort keys (None: not made)."""
+
+    checked: list[Item]
+    items: list[Item]
+    keys: list[tuple[float, str]] | None
+
+
+_FEW = 64  # items added, removed or changed past which the items are sorted again
+
+
+def _newest_key(it: Item) -> tuple[float, str]:
+    return load.newest_first(it.article)
 
 
 @dataclass(frozen=True)
@@ -242,6 +293,9 @@ def collect_kept(
     items: list[Item] = []
     drafts: list[Item] = []
     pages: list[Item] = []
+    # a source's item of the last build when made of the same result (the same object)
+    last_items = kept.items if kept is not None else {}
+    made: dict[str, tuple[Processed, Item]] = {}
     for src, p, k in zip(sources, done, keys, strict=True):
         problems.extend(p.problems)
         if on_report is not None:
@@ -249,7 +303,12 @@ def collect_kept(
         if p.article is None:
             continue
         assert p.summary is not None and p.terms is not None
-        item = Item(src, k, p.article, p.summary, p.terms, p.features or array("i"))
+        last = last_items.get(k)
+        if last is not None and last[0] is p and last[1].source is src:
+            item = last[1]
+        else:
+            item = Item(src, k, p.article, p.summary, p.terms, p.features or array("i"))
+        made[k] = (p, item)
         if p.article.draft and not content.drafts:
             drafts.append(item)
         else:
@@ -257,9 +316,17 @@ def collect_kept(
     items, pages, checked = _checked(
         items, pages, problems, kept.checked if kept is not None else None, store
     )
-    items.sort(key=lambda it: load.newest_first(it.article))
+    order = _newest_first(items, kept.order if kept is not None else None)
+    items = order.items
     pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
-    now = dataclasses.replace(keep[0], folders=folders, checked=checked, defaults=defaults_made)
+    now = dataclasses.replace(
+        keep[0],
+        folders=folders,
+        checked=checked,
+        defaults=defaults_made,
+        items=made,
+        order=order,
+    )
     return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages)), now
 
 
@@ -295,6 +362,7 @@ class Checked:
     read: tuple[tuple[object, ...], ...]
     renamed: tuple[tuple[int, str, str], ...]  # (article, its slug, its URL)
     problems: tuple[Problem, ...]
+    arts: tuple[Article, ...] = ()  # the articles read
 
 
 @dataclass(frozen=True)
@@ -409,7 +477,14 @@ def _checked(
     else ``store`` keeps what they made of the last build of any process."""
     both = items + pages
     arts = [it.article for it in both]
-    read = tuple(map(_read_by_checks, arts))
+    if last is not None and len(last.arts) == len(arts):
+        # (what the checks read of the same article object: what they read last time)
+        read = tuple(
+            r if a is b else _read_by_checks(a)
+            for a, b, r in zip(arts, last.arts, last.read, strict=True)
+        )
+    else:
+        read = tuple(map(_read_by_checks, arts))
     now: Checked | None = None
     read_key = ""
     if last is not None and last.read == read:
@@ -439,6 +514,7 @@ def _checked(
         now = Checked(read, renamed, tuple(found.errors + found.warnings))
         if read_key and store is not None:  # (a new process after this one takes it)
             store.put("checks", _CHECKS_KEY, _StoredChecks(read_key, renamed, now.problems))
+    now = dataclasses.replace(now, arts=tuple(arts))
     problems.extend(now.problems)
     out = [
         it

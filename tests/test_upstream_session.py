@@ -222,3 +222,36 @@ def test_a_watched_session_hashes_only_the_files_seen_changed(
     assert len(looked) == len(list((root / "content").rglob("*.md"))) > 1
     _build(root, tmp_path / "cold", None, use_cache=False)
     assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+
+
+def test_a_sessions_order_of_articles_follows_dates_adds_and_removals() -> None:
+    """The articles' order, newest first, made from the last build's when a few changed:
+    the order a sort of all of them gives, ties of date broken by slug, whatever moved."""
+    from types import SimpleNamespace
+
+    rng = random.Random(3)
+
+    def item(slug: str, day: int, hour: int) -> SimpleNamespace:
+        date = datetime(2026, 1, 1 + day, hour, tzinfo=timezone.utc)
+        return SimpleNamespace(article=SimpleNamespace(slug=slug, date=date))
+
+    items = [item(f"s{i:04d}", rng.randrange(20), rng.randrange(3)) for i in range(600)]
+    order = collect._newest_first(items, None)  # type: ignore[arg-type]
+    patched = 0
+    for step in range(40):
+        items = list(items)
+        for _ in range(rng.randrange(1, 4)):
+            what = rng.randrange(3)
+            if what == 0:  # an edit: another object, maybe another date
+                i = rng.randrange(len(items))
+                old = items[i].article
+                items[i] = item(old.slug, rng.randrange(20), rng.randrange(3))
+            elif what == 1:
+                items.insert(rng.randrange(len(items)), item(f"n{step}-{_}", 5, 1))
+            else:
+                items.pop(rng.randrange(len(items)))
+        order = collect._newest_first(items, order)  # type: ignore[arg-type]
+        want = sorted(items, key=lambda it: (-it.article.date.timestamp(), it.article.slug))
+        assert order.items == want
+        patched += order.keys is not None
+    assert patched > 30
