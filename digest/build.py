@@ -49,7 +49,7 @@ from digest import (
 from digest.collect import Collected, Progress, Report, no_progress
 from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
-from digest.model import Entry, Page, RelatedLink
+from digest.model import Entry, Page
 from digest.paths import shown
 from digest.render import Theme
 from digest.stories.compose import Stories
@@ -291,7 +291,7 @@ def _build(
                 )
             with clock.stage("entries"):
                 keep_entries: dict[str, tuple[str, Entry]] | None = {} if keeping else None
-                entries = _entries(site, related_.links, told, kept.entries, keep_entries)
+                entries = _entries(site, related_, told, kept.entries, keep_entries)
                 keep_editions: list[editions.Kept] = []
                 news = editions.News.make(
                     entries,
@@ -375,7 +375,7 @@ def _theme(cfg: ThemeConfig, site: SiteConfig, problems: Problems) -> render.The
 
 def _entries(
     site: Collected,
-    links: dict[str, tuple[RelatedLink, ...]],
+    links: related.SiteLinks,
     told: Stories,
     kept: dict[str, tuple[str, Entry]] | None = None,
     keep: dict[str, tuple[str, Entry]] | None = None,
@@ -384,11 +384,19 @@ def _entries(
     are cached under (see render.entry_key).  ``kept``: the last build's entries of a
     session by slug, each with its source key: an entry made of the same article,
     summary and links (the same objects) in the same story is that entry again, so the
-    later stages see what is unchanged by identity; ``keep`` gets this build's."""
+    later stages see what is unchanged by identity; ``keep`` gets this build's.
+
+    When the stages before say which articles are not as in the last build (other
+    items, links or stories: ``site``, ``links`` and ``told`` made from that build's),
+    the other entries are taken as they were without a look at each."""
+    if kept is not None and keep is not None:
+        changed = _changed_since(site, links, told)
+        if changed is not None:
+            return _entries_again(site, links, told, kept, keep, changed)
     out = []
     for it in site.items:
         slug = it.article.slug
-        own = links.get(slug, ())
+        own = links.links.get(slug, ())
         story = told.story_of(slug)
         in_story = story.slug if story is not None else None
         last = kept.get(slug) if kept is not None else None
@@ -407,6 +415,57 @@ def _entries(
         out.append(e)
         if keep is not None:
             keep[slug] = (it.key, e)
+    return out
+
+
+def _changed_since(
+    site: Collected, links: related.SiteLinks, told: Stories
+) -> frozenset[str] | None:
+    """The slugs whose item, links or story may not be the last build's (None: not known)."""
+    if site.changed is None or links.changed is None or told.changed is None:
+        return None
+    return site.changed | links.changed | told.changed
+
+
+def _entries_again(
+    site: Collected,
+    links: related.SiteLinks,
+    told: Stories,
+    kept: dict[str, tuple[str, Entry]],
+    keep: dict[str, tuple[str, Entry]],
+    changed: frozenset[str],
+) -> list[Entry]:
+    """_entries when only the ``changed`` slugs' items, links or stories can differ from
+    the last build's: the others' entries are the last build's (kept)."""
+    out = []
+    keep.update(kept)
+    for it in site.items:
+        slug = it.article.slug
+        last = kept.get(slug) if slug not in changed else None
+        if last is None:
+            own = links.links.get(slug, ())
+            story = told.story_of(slug)
+            in_story = story.slug if story is not None else None
+            last = kept.get(slug)
+            if (
+                last is not None
+                and last[0] == it.key
+                and last[1].related is own
+                and last[1].article is it.article
+                and last[1].summary is it.summary
+                and last[1].story == in_story
+            ):
+                e = last[1]
+            else:
+                e = Entry(
+                    it.article, it.summary, own, in_story, render.entry_key(it.key, own, in_story)
+                )
+            keep[slug] = (it.key, e)
+            last = keep[slug]
+        out.append(last[1])
+    if len(keep) != len(out):  # (articles gone: their entries are not kept)
+        for slug in keep.keys() - {e.article.slug for e in out}:
+            del keep[slug]
     return out
 
 

@@ -88,6 +88,9 @@ class Collected:
     # Standalone pages (kind "page": About, Contact), by menu weight then title; never
     # in ``items``, so no feed, archive, related link or story ever sees them.
     pages: tuple[Item, ...] = ()
+    # In a session's build: the slugs of the items that are not the last build's (other
+    # objects; the others are the same objects); None: not known
+    changed: frozenset[str] | None = None
 
     @property
     def articles(self) -> list[Article]:
@@ -179,7 +182,8 @@ def _newest_first(items: list[Item], last: _Order | None) -> _Order:
                 keys = list(compress(keys, there))
             elif new:
                 keys = list(keys)
-            for it in (it for it in items if id(it) in new):
+            fresh = tuple(it for it in items if id(it) in new) if new else ()
+            for it in fresh:
                 k = key(it)
                 at = bisect.bisect_left(keys, k)
                 if (at < len(keys) and keys[at] == k) or (at and keys[at - 1] == k):
@@ -187,7 +191,7 @@ def _newest_first(items: list[Item], last: _Order | None) -> _Order:
                 keys.insert(at, k)
                 out.insert(at, it)
             else:
-                return _Order(items, out, keys)
+                return _Order(items, out, keys, fresh)
     return _Order(items, sorted(items, key=key), None)
 
 
@@ -198,6 +202,7 @@ class _Order:
     checked: list[Item]
     items: list[Item]
     keys: list[tuple[float, str]] | None
+    fresh: tuple[Item, ...] | None = None  # the items not in the last order (None: unknown)
 
 
 _FEW = 64  # items added, removed or changed past which the items are sorted again
@@ -327,7 +332,9 @@ def collect_kept(
         items=made,
         order=order,
     )
-    return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages)), now
+    changed = frozenset(it.article.slug for it in order.fresh) if order.fresh is not None else None
+    site = Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages), changed)
+    return site, now
 
 
 def _folder_defaults(

@@ -1179,9 +1179,10 @@ def site_links(
             for i, row in enumerate(neighbours)
         ]
     # (vectors are made there only when a pinned link needs its similarity)
+    changed: frozenset[str] | None = None
     if kept is not None:
         rows = saved.idx if saved is not None else None
-        links = _links_again(articles, cfg, counts, own, kept, rows)
+        links, changed = _links_again(articles, cfg, counts, own, kept, rows)
     else:
         links = related_links(articles, cfg, counts, own, vectors)
     if keep is not None:
@@ -1194,7 +1195,7 @@ def site_links(
             made = (None, ())
         keep.append(Kept(state_key, now, saved, tuple(articles), own, links, *made))
     table = (saved.idx, saved.scores) if saved is not None else None
-    return SiteLinks(links, neighbours, table)
+    return SiteLinks(links, neighbours, table, changed)
 
 
 def _links_again(
@@ -1204,16 +1205,17 @@ def _links_again(
     own: Neighbours,
     kept: Kept,
     table: np.ndarray | None = None,
-) -> dict[str, tuple[RelatedLink, ...]]:
+) -> tuple[dict[str, tuple[RelatedLink, ...]], frozenset[str] | None]:
     """related_links(), reusing the last build's links of every article whose candidate
     list is the same and whose candidates are the same articles (the same objects: their
     slug, title and URL are unchanged) in the same rows; pinned links are made again.
     ``table``: the wide neighbour lists ``own`` is the head of, as an n x k array of
     rows (see Saved): the rows that can list a changed article are found there at once,
-    and only those are looked at one by one."""
+    and only those are looked at one by one.  Also the slugs whose links were made
+    again (the others' are the same objects as then; None: all made again)."""
     before = kept.articles
     if len(before) != len(articles) or len(kept.own) != len(own):
-        return related_links(articles, cfg, counts, own)
+        return related_links(articles, cfg, counts, own), None
     changed = {i for i, (a, b) in enumerate(zip(articles, before, strict=True)) if a is not b}
     near: set[int] | None = None  # (None: every row is looked at)
     if changed and table is not None and table.shape[0] == len(own):
@@ -1227,13 +1229,14 @@ def _links_again(
         or (changed and (near is None or i in near) and not changed.isdisjoint([j for j, _ in row]))
     ]
     if any(articles[i].pinned_related for i in redo):
-        return related_links(articles, cfg, counts, own)
+        return related_links(articles, cfg, counts, own), None
     links = dict(kept.links)
     for i in changed:  # (an article's slug may be new: its old links are not kept)
         links.pop(before[i].slug, None)
     links.update(related_links(articles, cfg, counts, own, only=redo) if redo else {})
     # in article order, as related_links makes them
-    return {a.slug: links[a.slug] for a in articles}
+    made = frozenset(articles[i].slug for i in redo)
+    return {a.slug: links[a.slug] for a in articles}, made
 
 
 WIDE_MIN_SCORE = 0.04  # the lowest score kept in wide lists (story grouping's floor)
@@ -1257,6 +1260,9 @@ class SiteLinks:
     neighbours: Neighbours
     # the same lists as n x k arrays of rows (-1 pad) and scores (0 pad), when made
     table: tuple[np.ndarray, np.ndarray] | None = None
+    # in a session's build: the slugs whose links are not the last build's objects
+    # (None: not known)
+    changed: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

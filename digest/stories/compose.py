@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from digest import cache
 from digest.model import Article, Story, Summary
@@ -56,6 +56,9 @@ class Stories:
 
     all: tuple[Story, ...]  # ordered by slug
     of: dict[str, Story]  # article slug -> its story (one-article ones included)
+    # made with ``before`` (see compose): the article slugs whose story is not the one
+    # they had then (another object); None: not known
+    changed: frozenset[str] | None = field(default=None, compare=False)
 
     @property
     def pages(self) -> tuple[Story, ...]:
@@ -96,6 +99,7 @@ def compose(
     summary are the same objects as then has its story again without making it."""
     out: list[Story] = []
     old = before.of if before is not None else {}
+    moved: set[str] = set()  # (see Stories.changed)
     alone = {}
     if members_before is not None:
         alone = {m.article.slug: m for m in members_before}
@@ -118,10 +122,11 @@ def compose(
             last = old.get(story.slug)
             if last is not None and last.slug == story.slug and last == story:
                 story = last
+            moved.update(slug for slug in story.articles if old.get(slug) is not story)
         out.append(story)
     out.sort(key=lambda s: s.slug)
     of = {slug: s for s in out for slug in s.articles}
-    return Stories(tuple(out), of)
+    return Stories(tuple(out), of, frozenset(moved) if old else None)
 
 
 def compose_one(
