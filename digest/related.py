@@ -232,8 +232,12 @@ def tf_weight(cnt: np.ndarray, length: np.ndarray) -> np.ndarray:
 
 
 def _row_sums(x: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """Sum of each row's slice of x (0 for empty rows); a row's sum depends on it alone."""
-    out = np.add.reduceat(np.append(x, np.float32(0)), indptr[:-1]).astype(np.float32)
+    """Sum of each row's slice of x (0 for empty rows); a row's sum depends on it alone.
+    (Each slice is summed on its own, the last too: reduceat sums the last index's to the
+    end, and a zero appended after the last row's values once made that row's sum
+    differ in its last bit from the same row's summed among others, as revectorize
+    sums the rows it makes again.)"""
+    out = np.add.reduceat(np.append(x, np.float32(0)), indptr)[:-1].astype(np.float32)
     out[indptr[1:] == indptr[:-1]] = 0.0
     return out
 
@@ -1145,6 +1149,14 @@ def site_links(
         previous: Previous | None = kept.previous
     else:
         previous, kept = _load_state(store, state_key), None
+    if previous is not None and previous.keys != tuple(keys):
+        # the same articles in another order (a date changed): the last lists, and what
+        # a session kept, renumbered (the lists are the same whatever the order)
+        order = _new_order(previous.keys, keys)
+        if order is not None:
+            previous = _renumbered(previous, order)
+            if kept is not None:
+                kept = _kept_renumbered(kept, previous, order)
     vectors = None
     if (
         previous is not None
@@ -1196,6 +1208,75 @@ def site_links(
         keep.append(Kept(state_key, now, saved, tuple(articles), own, links, *made))
     table = (saved.idx, saved.scores) if saved is not None else None
     return SiteLinks(links, neighbours, table, changed)
+
+
+def _new_order(before: Sequence[str], keys: Sequence[str]) -> np.ndarray | None:
+    """For each row of ``keys``, its row in ``before`` when both hold the same keys, each
+    once (else None)."""
+    if len(before) != len(keys):
+        return None
+    at = {k: i for i, k in enumerate(before)}
+    if len(at) != len(before):
+        return None
+    rows = [at.get(k, -1) for k in keys]
+    if -1 in rows or len(set(rows)) != len(rows):
+        return None
+    return np.array(rows, dtype=np.int64)
+
+
+def _renumbered(previous: Previous, old_row: np.ndarray) -> Previous:
+    """``previous`` with its rows in a new order (row i is old row old_row[i]): top_k of
+    the rows in that order, since a pair's score and the tie break (by key) do not
+    depend on the rows' numbers."""
+    new_row = np.empty_like(old_row)
+    new_row[old_row] = np.arange(len(old_row))
+    to = new_row.tolist()
+    lists = previous.neighbours
+    neighbours = [[(to[j], sc) for j, sc in lists[r]] for r in old_row.tolist()]
+    sigs = tuple(previous.sigs[r] for r in old_row.tolist())
+    keys = tuple(previous.keys[r] for r in old_row.tolist())
+    return Previous(keys, sigs, previous.df, neighbours)
+
+
+def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kept:
+    """A session's related state with its rows in a new order (see _renumbered; its
+    ``previous`` is that): the stored lists' arrays, the own lists, the articles, the
+    vectors and term counts taken along, so only the rows that changed are made again."""
+    rows = old_row.tolist()
+    new_row = np.empty_like(old_row)
+    new_row[old_row] = np.arange(len(old_row))
+    saved = kept.saved
+    if saved is not None:
+        idx = saved.idx[old_row]
+        idx = np.where(idx >= 0, new_row[np.maximum(idx, 0)], -1).astype(saved.idx.dtype)
+        fits = saved.rows is kept.previous.neighbours
+        saved = Saved(saved.k, idx, saved.scores[old_row], previous.neighbours if fits else None)
+    if kept.own is kept.previous.neighbours:
+        own = previous.neighbours
+    else:
+        to = new_row.tolist()
+        own = [[(to[j], sc) for j, sc in kept.own[r]] for r in rows]
+    vectors = kept.vectors
+    if vectors is not None:
+        m = vectors.matrix
+        lens = np.bincount(vectors.term_rows, minlength=m.shape[0])
+        starts = np.zeros(len(lens) + 1, dtype=np.int64)
+        np.cumsum(lens, out=starts[1:])
+        now_lens = lens[old_row]
+        at = np.repeat(starts[old_row] - np.concatenate([[0], np.cumsum(now_lens)[:-1]]), now_lens)
+        term_ids = vectors.term_ids[at + np.arange(len(at))]
+        term_rows = np.repeat(np.arange(len(rows), dtype=vectors.term_rows.dtype), now_lens)
+        vectors = Vectors(m[old_row], vectors.df, term_ids, term_rows)
+    return Kept(
+        kept.state_key,
+        previous,
+        saved,
+        tuple(kept.articles[r] for r in rows) if len(kept.articles) == len(rows) else (),
+        own,
+        kept.links,
+        vectors,
+        tuple(kept.counts[r] for r in rows) if len(kept.counts) == len(rows) else (),
+    )
 
 
 def _links_again(
