@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
@@ -325,3 +326,50 @@ def test_vectors_made_again_for_a_few_rows_are_a_full_runs_bit_for_bit() -> None
                 assert np.array_equal(getattr(again.matrix, name), getattr(full.matrix, name))
         counts, vec = new, full
     assert made >= 10
+
+
+def test_the_watcher_tells_its_listener_each_changed_file(tmp_path: Path) -> None:
+    """digest build --watch and digest serve tell their session what changed: the roots
+    when the first snapshot is taken, then every file added, edited or removed."""
+    root = tmp_path / "site"
+    (root / "content/world").mkdir(parents=True)
+    (root / "site.yaml").write_text("title: x\n")
+    old = root / "content/world/old.md"
+    old.write_text("old\n")
+    told: list[object] = []
+
+    class Listener:
+        def watching(self, roots):
+            told.append(("watching", tuple(roots)))
+
+        def changed(self, paths):
+            told.append(("changed", frozenset(paths)))
+
+    builds: list[int] = []
+    stop = threading.Event()
+    paths = watch.watch_paths(root / "site.yaml")
+    t = threading.Thread(
+        target=watch.build_and_watch,
+        args=(lambda: builds.append(1), lambda: paths),
+        kwargs={"debounce": 0.2, "stop": stop, "listener": Listener()},
+        daemon=True,
+    )
+    t.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not builds and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert told == [("watching", tuple(str(p) for p in paths))]
+        new = root / "content/world/new.md"
+        new.write_text("new\n")
+        with open(old, "a") as f:
+            f.write("more\n")
+        (root / "site.yaml").unlink()
+        while len(builds) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert len(builds) == 2
+    finally:
+        stop.set()
+        t.join(timeout=10)
+    seen = set().union(*(p for what, p in told[1:] if what == "changed"))
+    assert seen == {str(new), str(old), str(root / "site.yaml")}
