@@ -88,6 +88,7 @@ def compose(
     used: dict[str, Picked] | None = None,
     before: Stories | None = None,
     members_before: Sequence[Member] | None = None,
+    changed: frozenset[str] | None = None,
 ) -> Stories:
     """Each group of rows (into ``members``) as a Story.
 
@@ -96,18 +97,26 @@ def compose(
     ``before``: the stories of the last build of a session (made from ``members_before``):
     a story equal to one of them is that one (the same object), so later stages see by
     identity which stories are unchanged; an article alone in its group whose article and
-    summary are the same objects as then has its story again without making it."""
+    summary are the same objects as then has its story again without making it.
+    ``changed``: the slugs of the members that are not the same objects as then (the
+    others are; None: not known), so the others need no look at ``members_before``."""
     out: list[Story] = []
     old = before.of if before is not None else {}
     moved: set[str] = set()  # (see Stories.changed)
     alone = {}
-    if members_before is not None:
+    if members_before is not None and changed is None:
         alone = {m.article.slug: m for m in members_before}
     for rows in groups:
         if len(rows) == 1 and old:
             m = members[rows[0]]
-            was = alone.get(m.article.slug)
             story = old.get(m.article.slug)
+            if changed is not None:
+                if story is not None and not story.page and m.article.slug not in changed:
+                    out.append(story)
+                    continue
+                was = None
+            else:
+                was = alone.get(m.article.slug)
             if (
                 was is not None
                 and story is not None
