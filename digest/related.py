@@ -18,6 +18,8 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import is_not
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -301,7 +303,7 @@ def revectorize(
     n = len(counts)
     if n != len(counts_before) or n != before.matrix.shape[0]:
         return None
-    changed = [i for i, (a, b) in enumerate(zip(counts, counts_before, strict=True)) if a is not b]
+    changed = list(compress(count(), map(is_not, counts, counts_before)))
     if not changed:
         return before
     if len(changed) > REVECTORIZE_SHARE * n:
@@ -1184,12 +1186,13 @@ def site_links(
     if lists != cfg:  # the related links' own lists: the head of the wide ones
         old = kept.own if kept is not None and len(kept.own) == len(neighbours) else None
         before = previous.neighbours if old is not None and previous is not None else None
-        own = [
-            old[i]  # (the same list: its head is the same)
-            if old is not None and before is not None and row is before[i]
-            else [js for js in row if js[1] >= cfg.min_score][: cfg.count]
-            for i, row in enumerate(neighbours)
-        ]
+        if old is not None and before is not None and len(before) == len(neighbours):
+            # the same list: its head is the same (only the other rows are looked at)
+            own = list(old)
+            for i in compress(count(), map(is_not, neighbours, before)):
+                own[i] = [js for js in neighbours[i] if js[1] >= cfg.min_score][: cfg.count]
+        else:
+            own = [[js for js in row if js[1] >= cfg.min_score][: cfg.count] for row in neighbours]
     # (vectors are made there only when a pinned link needs its similarity)
     changed: frozenset[str] | None = None
     if kept is not None:
@@ -1297,20 +1300,22 @@ def _links_again(
     before = kept.articles
     if len(before) != len(articles) or len(kept.own) != len(own):
         return related_links(articles, cfg, counts, own), None
-    changed = {i for i, (a, b) in enumerate(zip(articles, before, strict=True)) if a is not b}
+    if any(a.pinned_related for a in articles):  # (pinned links: all made again)
+        return related_links(articles, cfg, counts, own), None
+    changed = set(compress(count(), map(is_not, articles, before)))
     near: set[int] | None = None  # (None: every row is looked at)
     if changed and table is not None and table.shape[0] == len(own):
         near = set(np.flatnonzero(np.isin(table, list(changed)).any(axis=1)).tolist())
+    # the rows to look at: changed, with another list, or (maybe) listing a changed row
+    look = changed | set(compress(count(), map(is_not, own, kept.own)))
+    look |= near if near is not None else set(range(len(own))) if changed else set()
     redo = [
         i
-        for i, row in enumerate(own)
+        for i in sorted(look)
         if i in changed
-        or articles[i].pinned_related
-        or (row is not kept.own[i] and row != kept.own[i])
-        or (changed and (near is None or i in near) and not changed.isdisjoint([j for j, _ in row]))
+        or (own[i] is not kept.own[i] and own[i] != kept.own[i])
+        or (changed and not changed.isdisjoint([j for j, _ in own[i]]))
     ]
-    if any(articles[i].pinned_related for i in redo):
-        return related_links(articles, cfg, counts, own), None
     links = dict(kept.links)
     for i in changed:  # (an article's slug may be new: its old links are not kept)
         links.pop(before[i].slug, None)
