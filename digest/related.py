@@ -1147,18 +1147,23 @@ def site_links(
     keys = [a.slug for a in articles]
     lists = _lists_config(cfg, wide)
     state_key = cache.key("related-state", cache.fingerprint(), lists)
+    stored: Saved | None = None  # (the lists as the store holds them)
     if kept is not None and kept.state_key == state_key:
         previous: Previous | None = kept.previous
+        stored = kept.saved
     else:
-        previous, kept = _load_state(store, state_key), None
+        loaded, kept = _load_saved(store, state_key), None
+        previous, stored = loaded if loaded is not None else (None, None)
     if previous is not None and previous.keys != tuple(keys):
         # the same articles in another order (a date changed): the last lists, and what
         # a session kept, renumbered (the lists are the same whatever the order)
         order = _new_order(previous.keys, keys)
         if order is not None:
             previous = _renumbered(previous, order)
+            stored = None
             if kept is not None:
                 kept = _kept_renumbered(kept, previous, order)
+                stored = kept.saved
     vectors = None
     if (
         previous is not None
@@ -1166,13 +1171,13 @@ def site_links(
         and previous.sigs == tuple(source_keys)
     ):
         neighbours = previous.neighbours
-        now, saved = previous, kept.saved if kept is not None else None
+        now, saved = previous, stored
     else:
         if kept is not None and kept.vectors is not None:
             vectors = revectorize(kept.vectors, kept.counts, counts)
         if vectors is None:
             vectors = vectorize(counts)
-        last = kept.saved if kept is not None else None
+        last = stored
         # (the lists as stored, when they are previous's: read as arrays)
         table = (
             (last.idx, last.scores)
@@ -1180,7 +1185,9 @@ def site_links(
             else None
         )
         neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs, table)
-        saved = _save_state(store, state_key, keys, source_keys, vectors.df, neighbours, last)
+        saved = _save_state(
+            store, state_key, keys, source_keys, vectors.df, neighbours, last, kept is None
+        )
         now = Previous(tuple(keys), tuple(source_keys), vectors.df, neighbours)
     own = neighbours
     if lists != cfg:  # the related links' own lists: the head of the wide ones
@@ -1372,10 +1379,13 @@ def _save_state(
     df: np.ndarray,
     neighbours: Neighbours,
     last: Saved | None = None,
+    prune: bool | None = None,
 ) -> Saved:
     """Store the state; returns the neighbour lists as the arrays stored.  ``last``:
-    those of the last build of a session, whose lists are the rows of ``neighbours``
-    that are the same objects: only the other rows are laid out again."""
+    those of the last build of a session (or as read from the store), whose lists are
+    the rows of ``neighbours`` that are the same objects: only the other rows are laid
+    out again.  ``prune``: forget the other states stored (default: when no ``last``;
+    a session's later builds keep the one key)."""
     n = len(neighbours)
     k = max((len(row) for row in neighbours), default=0)
     if last is not None and last.rows is not None and len(last.rows) == n and last.k == k:
@@ -1408,7 +1418,7 @@ def _save_state(
         df[terms].astype("<i4").tobytes(),
     )
     store.put("related-state", state_key, state)
-    if last is None:  # (a session's later builds keep the one key: nothing else to prune)
+    if prune if prune is not None else last is None:
         store.prune("related-state", [state_key])
     return Saved(k, idx, scores, neighbours)
 
@@ -1425,6 +1435,14 @@ class Saved:
 
 
 def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
+    loaded = _load_saved(store, state_key)
+    return loaded[0] if loaded is not None else None
+
+
+def _load_saved(store: cache.Cache, state_key: str) -> tuple[Previous, Saved | None] | None:
+    """The stored state, and its lists' arrays as _save_state laid them out (None when
+    they are laid out otherwise): a later _save_state lays out only the rows that
+    changed, and an update reads the old lists' lengths from them."""
     state = store.get("related-state", state_key, _State)
     if state is None:
         return None
@@ -1444,15 +1462,18 @@ def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
     if len(state.sigs) != n:
         return None
     there = idx_array >= 0
+    saved: Saved | None = None
     if n and k and not (there[:, 1:] & ~there[:, :-1]).any():  # as saved: -1s pad rows' ends
         # every row's pairs in one list (row-major: each row's in order), then cut into
         # rows: one C loop for the 10,000 x k pairs instead of a zip and a list per row
         pairs = list(zip(idx_array[there].tolist(), score_array[there].tolist(), strict=True))
         ends = np.cumsum(there.sum(axis=1)).tolist()
         neighbours = [pairs[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+        fits = k == max((len(row) for row in neighbours), default=0)
+        saved = Saved(k, idx_array, score_array, neighbours) if fits else None
     else:
         neighbours = [
             [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
             for ir, sr in zip(idx_array.tolist(), score_array.tolist(), strict=True)
         ]
-    return Previous(state.keys, state.sigs, df, neighbours)
+    return Previous(state.keys, state.sigs, df, neighbours), saved

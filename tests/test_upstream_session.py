@@ -373,3 +373,40 @@ def test_the_watcher_tells_its_listener_each_changed_file(tmp_path: Path) -> Non
         t.join(timeout=10)
     seen = set().union(*(p for what, p in told[1:] if what == "changed"))
     assert seen == {str(new), str(old), str(root / "site.yaml")}
+
+
+def test_the_related_state_an_edit_stores_is_a_cold_builds(tmp_path: Path) -> None:
+    """A new process updates the stored lists from their stored arrays (only the rows
+    that changed laid out again): the state it stores is byte for byte the one a build
+    with an empty cache stores, after an edit and after a date that moves an article."""
+    import shutil
+
+    from digest import cache
+    from digest.config import load_config
+
+    def state(root: Path) -> object:
+        store = cache.Cache(load_config(root / "site.yaml").cache_dir)
+        try:
+            rows = store.db.execute(  # type: ignore[union-attr]
+                "SELECT k FROM entries WHERE ns='related-state'"
+            ).fetchall()
+            assert len(rows) == 1
+            return store.get("related-state", rows[0][0], related._State)
+        finally:
+            store.close()
+
+    root = write_site(tmp_path / "site", _many(60))
+    _build(root, tmp_path / "out", None)
+    edits = [
+        lambda: _edit(root, "content/world/2026-02-04-item-3.md", "was published", "came out"),
+        lambda: _edit(
+            root, "content/world/2026-02-04-item-3.md", "date: 2026-02-04", "date: 2026-02-26"
+        ),
+    ]
+    for n, change in enumerate(edits):
+        change()
+        _build(root, tmp_path / "out", None)
+        fresh = tmp_path / f"fresh{n}"
+        shutil.copytree(root, fresh, ignore=shutil.ignore_patterns(".digest-cache"))
+        _build(fresh, tmp_path / f"out{n}", None)
+        assert state(root) == state(fresh) is not None
