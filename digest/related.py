@@ -1172,6 +1172,10 @@ def site_links(
     ):
         neighbours = previous.neighbours
         now, saved = previous, stored
+        if keep is not None and (kept is None or kept.vectors is None):
+            # a session's first build: the vectors its first edit updates, made now (the
+            # session starts 0.3 s later at 10,000 articles, and its first edit does not)
+            vectors = vectorize(counts)
     else:
         if kept is not None and kept.vectors is not None:
             vectors = revectorize(kept.vectors, kept.counts, counts)

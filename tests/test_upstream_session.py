@@ -410,3 +410,28 @@ def test_the_related_state_an_edit_stores_is_a_cold_builds(tmp_path: Path) -> No
         shutil.copytree(root, fresh, ignore=shutil.ignore_patterns(".digest-cache"))
         _build(fresh, tmp_path / f"out{n}", None)
         assert state(root) == state(fresh) is not None
+
+
+def test_a_sessions_first_edit_updates_the_vectors_its_first_build_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session starting on a built site (nothing to redo) makes the vectors then, so
+    its first edit updates the edited rows' only instead of making every row's."""
+    root = write_site(tmp_path / "site", _many(60))
+    _build(root, tmp_path / "live", None)
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    made: list[int] = []
+    real = related.vectorize
+
+    def vectorize(counts):
+        made.append(len(counts))
+        return real(counts)
+
+    monkeypatch.setattr(related, "vectorize", vectorize)
+    _edit(root, "content/world/2026-02-04-item-3.md", "was published", "came out")
+    _build(root, tmp_path / "live", session)
+    assert not made
+    monkeypatch.undo()
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
