@@ -278,7 +278,7 @@ def collect_kept(
         for k, v in folders.items()
     ):
         _store_listings(store, content, folders)  # (for a new process: see _stored_listings)
-    defaults_made = _folder_defaults(content, problems, kept, hint)
+    defaults_made = _folder_defaults(content, problems, kept, hint, sources)
     defaults = defaults_made[0]
     keep: list[Kept] = []
     keys, done, processed = process_sources(
@@ -338,17 +338,22 @@ def collect_kept(
 
 
 def _folder_defaults(
-    content: ContentConfig, problems: Problems, kept: Kept | None, hint: _Hint
+    content: ContentConfig,
+    problems: Problems,
+    kept: Kept | None,
+    hint: _Hint,
+    sources: Sequence[SourceFile] = (),
 ) -> tuple[dict[str, FolderDefaults], tuple[Problem, ...]]:
     """load.folder_defaults, and the problems it found (added to ``problems``): the last
     build's of a session when the watcher saw no `_source.yaml` nor `_index.md` change
-    (adding, removing or renaming one changes its path), and none of those read was in
-    a folder it does not watch."""
+    (adding, removing or renaming one changes its path), and no folder of those read nor
+    of the ``sources`` is one it does not watch."""
     last = kept.defaults if kept is not None else None
     if (
         last is not None
         and not hint.names_changed((load.FOLDER_DEFAULTS_FILE, *load.SECTION_FILES))
         and not any(ignored(rel) for rel in last[0])
+        and not any("#" in s.rel for s in sources)
     ):
         problems.extend(last[1])
         return last

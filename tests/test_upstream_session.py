@@ -435,3 +435,35 @@ def test_a_sessions_first_edit_updates_the_vectors_its_first_build_made(
     monkeypatch.undo()
     _build(root, tmp_path / "cold", None, use_cache=False)
     assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+
+
+def test_a_watched_session_looks_at_files_the_watcher_ignores(tmp_path: Path) -> None:
+    """A folder named '#...' is read as content but never watched (editors' clutter): its
+    sources, and the folder defaults beside them, are looked at in every build."""
+    notes = "content/#notes/2026-03-07-note.md"
+    root = write_site(tmp_path / "site", {notes.removeprefix("content/"): NOTE})
+    watched = _Watched(root)
+    watched.build(tmp_path / "live")
+    for n, change in enumerate(
+        [
+            lambda: _edit(root, notes, "ferry timetable", "ferry schedule"),
+            lambda: (root / "content/#notes/_source.yaml").write_text(
+                "source: Harbour Notes\n", encoding="utf-8"
+            ),
+        ]
+    ):
+        change()
+        watched.build(tmp_path / "live")
+        _build(root, tmp_path / f"cold{n}", None, use_cache=False)
+        assert tree(tmp_path / "live") == tree(tmp_path / f"cold{n}"), n
+
+
+NOTE = """\
+---
+title: "A note on the ferry timetable"
+date: 2026-03-07
+---
+The ferry timetable changes on Monday, the harbour office said in a short note.
+
+Passengers should check the ferry timetable before they travel to the harbour.
+"""
