@@ -27,7 +27,8 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import compress, count
+from operator import ne
 from pathlib import Path
 
 import numpy as np
@@ -161,6 +162,7 @@ class Kept:
     listed: tuple[tuple[SourceFile, ...], tuple[str, ...], str] | None = None
     items: dict[str, tuple[Processed, Item]] = field(default_factory=dict)  # by key
     order: _Order | None = None  # the items checked, then sorted
+    spans: _Spans | None = None  # the segments' spans and keys (see _Segments)
 
 
 def _newest_first(items: list[Item], last: _Order | None) -> _Order:
@@ -637,7 +639,7 @@ def process_sources(
     again = source_keys.again(sources, kept.listed if kept is not None else None, same)
     keys = again if again is not None else [source_keys.of(s) for s in sources]
     listed = (tuple(sources), tuple(keys), source_keys.base)  # (before any is marked "read")
-    segments = _Segments(store, keys)
+    segments = _Segments(store, keys, kept.spans if kept is not None else None)
     results: list[Processed | None]
     if texts:
         results = [None] * len(keys)
@@ -694,6 +696,7 @@ def process_sources(
                 stems=stems.tables,
                 tables=(scraped, tables),
                 listed=listed,
+                spans=segments.made(),
             )
         )
     return keys, [r for r in results if r is not None], len(todo)
@@ -762,6 +765,15 @@ class Segment:
     entries: tuple[Stored, ...]
 
 
+@dataclass(frozen=True)
+class _Spans:
+    """A build's segment spans of its sources' keys, and the keys of those made."""
+
+    keys: tuple[str, ...]
+    spans: list[tuple[int, int]]
+    keyed: dict[tuple[int, int], str]
+
+
 class _Segments:
     """A snapshot of the site's cached results in segments of about SEGMENT consecutive
     sources: a rebuild reads a few hundred entries, not one per source (at 10,000 articles
@@ -778,15 +790,41 @@ class _Segments:
     MIN_SOURCES = 200
     NS = "segment"
 
-    def __init__(self, store: cache.Cache, keys: list[str]) -> None:
+    def __init__(self, store: cache.Cache, keys: list[str], last: _Spans | None = None) -> None:
+        """``last``: a session's last build's spans (see made): when few keys differ, its
+        cuts but near those keys, and the keys of the spans holding none of them."""
         self.store, self.keys = store, keys
+        self.first = tuple(keys)  # (the keys as they came: see made)
         self.on = len(keys) >= self.MIN_SOURCES
         self.spans: list[tuple[int, int]] = []
-        start = 0
-        for i, k in enumerate(keys):
-            if i == len(keys) - 1 or (_readable(k) and int(k[-4:], 16) % self.SEGMENT == 0):
+        self.keyed: dict[tuple[int, int], str] = {}  # span -> its key, once made
+        n = len(keys)
+        differ = (
+            list(compress(count(), map(ne, keys, last.keys)))
+            if last is not None and len(last.keys) == n
+            else None
+        )
+        if last is not None and differ is not None and len(differ) <= _FEW:
+            ends = {hi - 1 for _, hi in last.spans}
+            for i in differ:
+                ends.discard(i)
+                if self._cut(i, keys[i], n):
+                    ends.add(i)
+            start = 0
+            for i in sorted(ends):
                 self.spans.append((start, i + 1))
                 start = i + 1
+            moved = set(differ)
+            for span in self.spans:
+                made = last.keyed.get(span)
+                if made is not None and moved.isdisjoint(range(*span)):
+                    self.keyed[span] = made  # (the same keys: the same segment key)
+        else:
+            start = 0
+            for i, k in enumerate(keys):
+                if self._cut(i, k, n):
+                    self.spans.append((start, i + 1))
+                    start = i + 1
         self.hit: set[int] = set()  # spans read from their segment
         self.have: dict[int, Stored] = {}  # source -> its stored result, until written
         self.bad: set[int] = set()  # sources with no stored result
@@ -795,9 +833,21 @@ class _Segments:
         self.pending: dict[str, Segment] = {}
         self.stored: set[str] = set()  # the keys of the sources with a stored result
 
+    def _cut(self, i: int, k: str, n: int) -> bool:
+        """Whether a segment ends after source i (of n, with key k)."""
+        return i == n - 1 or (_readable(k) and int(k[-4:], 16) % self.SEGMENT == 0)
+
     def key(self, span: tuple[int, int]) -> str:
         """A segment's key: a hash of its members' keys (each covers its source and config)."""
-        return cache.quick_key(self.NS, self.keys[span[0] : span[1]])
+        made = self.keyed.get(span)
+        if made is None:
+            made = self.keyed[span] = cache.quick_key(self.NS, self.keys[span[0] : span[1]])
+        return made
+
+    def made(self) -> _Spans:
+        """The spans and their keys, for the next build of a session (made before any key
+        was marked "read": a span holding such a key is never written nor hit)."""
+        return _Spans(tuple(self.first), self.spans, dict(self.keyed))
 
     def cached(self) -> list[Processed | None]:
         """Each source's cached result (None for a miss): whole segments first, then the

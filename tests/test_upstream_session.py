@@ -467,3 +467,36 @@ The ferry timetable changes on Monday, the harbour office said in a short note.
 
 Passengers should check the ferry timetable before they travel to the harbour.
 """
+
+
+def test_a_sessions_segments_are_cut_and_keyed_as_a_new_process_cuts_them() -> None:
+    """The segments of a session's rebuild are the last build's cuts, made again only
+    near the keys that changed, and their keys the last ones where no key changed: the
+    same spans and keys as made from scratch, whatever the edits."""
+    from digest import cache
+
+    rng = random.Random(5)
+
+    def key() -> str:
+        return f"{rng.getrandbits(256):064x}"
+
+    keys = [key() for _ in range(900)]
+    last = collect._Segments(cache.Cache(None), keys)
+    for span in last.spans:
+        last.key(span)
+    patched = 0
+    for _ in range(30):
+        keys = list(keys)
+        for _ in range(rng.randrange(1, 5)):
+            i = rng.randrange(len(keys))
+            keys[i] = key()
+            if rng.random() < 0.3:  # a key that ends a segment
+                keys[i] = keys[i][:-4] + f"{64 * rng.randrange(1000):04x}"
+        made = last.made()
+        again = collect._Segments(cache.Cache(None), keys, made)
+        fresh = collect._Segments(cache.Cache(None), keys)
+        assert again.spans == fresh.spans
+        patched += bool(again.keyed)
+        assert [again.key(sp) for sp in again.spans] == [fresh.key(sp) for sp in fresh.spans]
+        last = again
+    assert patched == 30
