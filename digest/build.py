@@ -26,8 +26,9 @@ from __future__ import annotations
 import gc
 import os
 import sys
+import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
@@ -48,7 +49,7 @@ from digest import (
 from digest.collect import Collected, Progress, Report, no_progress
 from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
-from digest.model import Entry, Page, RelatedLink
+from digest.model import Entry, Page
 from digest.paths import shown
 from digest.render import Theme
 from digest.stories.compose import Stories
@@ -109,6 +110,7 @@ class Kept:
     feeds: feeds.Kept | None = None
     theme: Theme | None = None  # (its templates compiled as they were used)
     publish: publish.Kept | None = None
+    started: int = -1  # the build's number in its session (see Session.changes)
 
 
 @dataclass
@@ -119,10 +121,57 @@ class Session:
     neighbour lists, page keys, ...), redoing only what changed.  The kept state is
     replaced only when a build completes: a failed build (bad front matter, a broken
     template) leaves the last good one, so the next good build is still correct.  The
-    site a session's build publishes is byte for byte what a build without it makes."""
+    site a session's build publishes is byte for byte what a build without it makes.
+
+    A watcher (digest.watch.Watcher) told of the session as its listener tells it each
+    file that changed: a rebuild then looks again only at the sources changed since
+    the last completed build started (see collect.Changes), instead of asking every
+    file for its stamp.  Without a watcher (or after a gap in what it saw) every
+    source is looked at, as in a new process."""
 
     kept: Kept = field(default_factory=Kept)
     builds: int = 0  # builds completed in this session
+    started: int = 0  # builds started
+    # the folders watched (None: no watcher), and for each build started since the
+    # watcher's first snapshot (by number): the files changed since it started
+    _roots: tuple[str, ...] | None = None
+    _since: dict[int, set[str]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def watching(self, roots: Sequence[str]) -> None:
+        """digest.watch.Listener: changes are told from now on; none before (the builds
+        started so far get no list of changed files)."""
+        with self._lock:
+            self._roots = tuple(roots)
+            self._since = {}
+
+    def changed(self, paths: Collection[str]) -> None:
+        """digest.watch.Listener: these files changed (added, removed, edited)."""
+        with self._lock:
+            for since in self._since.values():
+                since.update(paths)
+
+    def _start(self) -> tuple[int, collect.Changes | None]:
+        """A build starts: its number, and the files changed since the last completed
+        build started (None: not known)."""
+        with self._lock:
+            n = self.started
+            self.started += 1
+            if self._roots is None:
+                return n, None
+            self._since[n] = set()
+            since = self._since.get(self.kept.started)
+            if since is None:
+                return n, None
+            return n, collect.Changes(self._roots, frozenset(since))
+
+    def _done(self, kept: Kept) -> None:
+        """A build completed: what it kept replaces the last build's."""
+        with self._lock:
+            self.kept = kept
+            self.builds += 1
+            for n in [n for n in self._since if n < kept.started]:
+                del self._since[n]  # (no later build starts from those)
 
 
 def build(
@@ -170,6 +219,7 @@ def _build(
 ) -> BuildResult:
     clock = _Clock()
     made_for = _made_for(config, options, output) if session is not None else ""
+    number, changes = session._start() if session is not None else (-1, None)
     kept = session.kept if session is not None and session.kept.made_for == made_for else Kept()
     keeping = session is not None  # (each stage's state is kept for the next build)
     problems = Problems()
@@ -197,6 +247,7 @@ def _build(
                     jobs=options.jobs,
                     progress=progress,
                     on_report=on_report,
+                    changes=changes if kept.collect is not None else None,
                 )
             with clock.stage("theme"):
                 theme = _theme(config.theme, config.site, problems)
@@ -240,7 +291,7 @@ def _build(
                 )
             with clock.stage("entries"):
                 keep_entries: dict[str, tuple[str, Entry]] | None = {} if keeping else None
-                entries = _entries(site, related_.links, told, kept.entries, keep_entries)
+                entries = _entries(site, related_, told, kept.entries, keep_entries)
                 keep_editions: list[editions.Kept] = []
                 news = editions.News.make(
                     entries,
@@ -276,19 +327,21 @@ def _build(
                     pages, output, kept.publish, keep_publish if keeping else None
                 )
         if session is not None:  # completed: what it kept replaces the last build's
-            session.kept = Kept(
-                made_for,
-                kept_collect,
-                keep_related[0],
-                keep_stories[0],
-                keep_entries,
-                keep_render[0] if keep_render else None,
-                keep_editions[0],
-                keep_feeds[0] if keep_feeds else None,
-                theme,
-                keep_publish[0],
+            session._done(
+                Kept(
+                    made_for,
+                    kept_collect,
+                    keep_related[0],
+                    keep_stories[0],
+                    keep_entries,
+                    keep_render[0] if keep_render else None,
+                    keep_editions[0],
+                    keep_feeds[0] if keep_feeds else None,
+                    theme,
+                    keep_publish[0],
+                    number,
+                )
             )
-            session.builds += 1
     finally:
         store.close()
     if leftovers is not None:
@@ -322,7 +375,7 @@ def _theme(cfg: ThemeConfig, site: SiteConfig, problems: Problems) -> render.The
 
 def _entries(
     site: Collected,
-    links: dict[str, tuple[RelatedLink, ...]],
+    links: related.SiteLinks,
     told: Stories,
     kept: dict[str, tuple[str, Entry]] | None = None,
     keep: dict[str, tuple[str, Entry]] | None = None,
@@ -331,11 +384,19 @@ def _entries(
     are cached under (see render.entry_key).  ``kept``: the last build's entries of a
     session by slug, each with its source key: an entry made of the same article,
     summary and links (the same objects) in the same story is that entry again, so the
-    later stages see what is unchanged by identity; ``keep`` gets this build's."""
+    later stages see what is unchanged by identity; ``keep`` gets this build's.
+
+    When the stages before say which articles are not as in the last build (other
+    items, links or stories: ``site``, ``links`` and ``told`` made from that build's),
+    the other entries are taken as they were without a look at each."""
+    if kept is not None and keep is not None:
+        changed = _changed_since(site, links, told)
+        if changed is not None:
+            return _entries_again(site, links, told, kept, keep, changed)
     out = []
     for it in site.items:
         slug = it.article.slug
-        own = links.get(slug, ())
+        own = links.links.get(slug, ())
         story = told.story_of(slug)
         in_story = story.slug if story is not None else None
         last = kept.get(slug) if kept is not None else None
@@ -354,6 +415,57 @@ def _entries(
         out.append(e)
         if keep is not None:
             keep[slug] = (it.key, e)
+    return out
+
+
+def _changed_since(
+    site: Collected, links: related.SiteLinks, told: Stories
+) -> frozenset[str] | None:
+    """The slugs whose item, links or story may not be the last build's (None: not known)."""
+    if site.changed is None or links.changed is None or told.changed is None:
+        return None
+    return site.changed | links.changed | told.changed
+
+
+def _entries_again(
+    site: Collected,
+    links: related.SiteLinks,
+    told: Stories,
+    kept: dict[str, tuple[str, Entry]],
+    keep: dict[str, tuple[str, Entry]],
+    changed: frozenset[str],
+) -> list[Entry]:
+    """_entries when only the ``changed`` slugs' items, links or stories can differ from
+    the last build's: the others' entries are the last build's (kept)."""
+    out = []
+    keep.update(kept)
+    for it in site.items:
+        slug = it.article.slug
+        last = kept.get(slug) if slug not in changed else None
+        if last is None:
+            own = links.links.get(slug, ())
+            story = told.story_of(slug)
+            in_story = story.slug if story is not None else None
+            last = kept.get(slug)
+            if (
+                last is not None
+                and last[0] == it.key
+                and last[1].related is own
+                and last[1].article is it.article
+                and last[1].summary is it.summary
+                and last[1].story == in_story
+            ):
+                e = last[1]
+            else:
+                e = Entry(
+                    it.article, it.summary, own, in_story, render.entry_key(it.key, own, in_story)
+                )
+            keep[slug] = (it.key, e)
+            last = keep[slug]
+        out.append(last[1])
+    if len(keep) != len(out):  # (articles gone: their entries are not kept)
+        for slug in keep.keys() - {e.article.slug for e in out}:
+            del keep[slug]
     return out
 
 

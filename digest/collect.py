@@ -18,6 +18,7 @@ bytes processed are the bytes that were hashed for the key.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import os
@@ -26,11 +27,23 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import compress, count
+from operator import ne
 from pathlib import Path
 
 import numpy as np
 
-from digest import cache, executors, load, pool, related, snowball, storyfeatures, summarize
+from digest import (
+    cache,
+    executors,
+    load,
+    pool,
+    related,
+    snowball,
+    storyfeatures,
+    summarize,
+    watch,
+)
 from digest.config import ContentConfig, FolderDefaults, SummaryConfig
 from digest.errors import Problem, Problems
 from digest.load import SourceFile
@@ -76,6 +89,9 @@ class Collected:
     # Standalone pages (kind "page": About, Contact), by menu weight then title; never
     # in ``items``, so no feed, archive, related link or story ever sees them.
     pages: tuple[Item, ...] = ()
+    # In a session's build: the slugs of the items that are not the last build's (other
+    # objects; the others are the same objects); None: not known
+    changed: frozenset[str] | None = None
 
     @property
     def articles(self) -> list[Article]:
@@ -138,6 +154,104 @@ class Kept:
     # and decoded from the store again)
     digests: DigestIndex | None = None
     stems: dict[str, dict[str, str]] | None = None
+    # the folder defaults and the problems reading them gave; the scraped pages' line
+    # tables and the sources they were made of (see _Hint)
+    defaults: tuple[dict[str, FolderDefaults], tuple[Problem, ...]] | None = None
+    tables: tuple[tuple[str, ...], dict[str, frozenset[str]]] | None = None
+    # the sources, their keys as SourceKeys.of made them and SourceKeys.base
+    listed: tuple[tuple[SourceFile, ...], tuple[str, ...], str] | None = None
+    items: dict[str, tuple[Processed, Item]] = field(default_factory=dict)  # by key
+    order: _Order | None = None  # the items checked, then sorted
+    spans: _Spans | None = None  # the segments' spans and keys (see _Segments)
+
+
+def _newest_first(items: list[Item], last: _Order | None) -> _Order:
+    """The items sorted newest first (ties by slug; see load.newest_first).  ``last``: the
+    last build's of a session: when only a few items differ (other objects), the last
+    order less the items gone, with the new ones put in their places, instead of sorting
+    10,000 items again.  The same list: no key of an item put in is another's (else the
+    sort decides, as it would have)."""
+    key = _newest_key
+    if last is not None and abs(len(items) - len(last.checked)) <= _FEW:
+        now, before = set(map(id, items)), set(map(id, last.checked))
+        gone, new = before - now, now - before
+        if len(gone) + len(new) <= _FEW:
+            keys = last.keys if last.keys is not None else [key(it) for it in last.items]
+            out = list(last.items)
+            if gone:
+                there = [id(it) not in gone for it in out]
+                out = list(compress(out, there))
+                keys = list(compress(keys, there))
+            elif new:
+                keys = list(keys)
+            fresh = tuple(it for it in items if id(it) in new) if new else ()
+            for it in fresh:
+                k = key(it)
+                at = bisect.bisect_left(keys, k)
+                if (at < len(keys) and keys[at] == k) or (at and keys[at - 1] == k):
+                    break  # (a tie: the sort's order of equals is the source order)
+                keys.insert(at, k)
+                out.insert(at, it)
+            else:
+                return _Order(items, out, keys, fresh)
+    return _Order(items, sorted(items, key=key), None)
+
+
+@dataclass(frozen=True)
+class _Order:
+    """Items as checked, then sorted newest first, and their sort keys (None: not made)."""
+
+    checked: list[Item]
+    items: list[Item]
+    keys: list[tuple[float, str]] | None
+    fresh: tuple[Item, ...] | None = None  # the items not in the last order (None: unknown)
+
+
+_FEW = 64  # items added, removed or changed past which the items are sorted again
+
+
+def _newest_key(it: Item) -> tuple[float, str]:
+    return load.newest_first(it.article)
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a watcher saw change since the session's last completed build started (see
+    digest.build.Session): every file under ``roots`` (folders, as os.walk spells paths
+    from them) not in ``paths`` has the stamp it had then."""
+
+    roots: tuple[str, ...]
+    paths: frozenset[str]
+
+
+class _Hint:
+    """A session's Changes as collect uses them: which sources need no stat, no hash and
+    no new key (their last build's are theirs), and whether the folder defaults and line
+    tables are the last build's.  Only when the content folder is under a watched root;
+    a source or folder whose name the watcher never watches (digest.watch.ignored: a name
+    starting with '#') is always looked at."""
+
+    def __init__(self, changes: Changes | None, content: ContentConfig) -> None:
+        here = str(content.dir)
+        self.on = changes is not None and any(
+            here == r or here.startswith(r.rstrip(os.sep) + os.sep) for r in changes.roots
+        )
+        self.paths = changes.paths if changes is not None and self.on else frozenset()
+        self.inside = inside = here.rstrip(os.sep) + os.sep
+        # the changed files of the content folder, by name
+        self.names = {p.rpartition(os.sep)[2] for p in self.paths if p.startswith(inside)}
+
+    def unchanged(self, src: SourceFile) -> bool:
+        """The watcher saw no change of this source since the last build started."""
+        return self.on and str(src.path) not in self.paths and not ignored(src.rel)
+
+    def names_changed(self, names: Iterable[str]) -> bool:
+        return not self.on or not self.names.isdisjoint(names)
+
+
+def ignored(rel: str) -> bool:
+    """A path the watcher does not watch (digest.watch.ignored names in it)."""
+    return "#" in rel and any(watch.ignored(part) for part in rel.split("/"))
 
 
 def collect_kept(
@@ -151,9 +265,12 @@ def collect_kept(
     progress: Progress = no_progress,
     on_report: Report | None = None,
     texts: bool = False,
+    changes: Changes | None = None,
 ) -> tuple[Collected, Kept]:
     """collect(), starting from what the last build of a session kept (``kept``), and
-    what this one keeps for the next."""
+    what this one keeps for the next.  ``changes``: the files changed since ``kept``'s
+    build started, as a watcher saw them (None: not known, every source is looked at)."""
+    hint = _Hint(changes if kept is not None else None, content)
     folders: dict[str, load.Listing] = {}
     listed = kept.folders if kept is not None else _stored_listings(store, content)
     stats: dict[str, os.stat_result] = {}  # (each source's, when discover asked for it)
@@ -163,14 +280,29 @@ def collect_kept(
         for k, v in folders.items()
     ):
         _store_listings(store, content, folders)  # (for a new process: see _stored_listings)
-    defaults = load.folder_defaults(content, problems)
+    defaults_made = _folder_defaults(content, problems, kept, hint, sources)
+    defaults = defaults_made[0]
     keep: list[Kept] = []
     keys, done, processed = process_sources(
-        sources, content, defaults, summary_cfg, store, jobs, progress, texts, kept, keep, stats
+        sources,
+        content,
+        defaults,
+        summary_cfg,
+        store,
+        jobs,
+        progress,
+        texts,
+        kept,
+        keep,
+        stats,
+        hint,
     )
     items: list[Item] = []
     drafts: list[Item] = []
     pages: list[Item] = []
+    # a source's item of the last build when made of the same result (the same object)
+    last_items = kept.items if kept is not None else {}
+    made: dict[str, tuple[Processed, Item]] = {}
     for src, p, k in zip(sources, done, keys, strict=True):
         problems.extend(p.problems)
         if on_report is not None:
@@ -178,7 +310,12 @@ def collect_kept(
         if p.article is None:
             continue
         assert p.summary is not None and p.terms is not None
-        item = Item(src, k, p.article, p.summary, p.terms, p.features or array("i"))
+        last = last_items.get(k)
+        if last is not None and last[0] is p and last[1].source is src:
+            item = last[1]
+        else:
+            item = Item(src, k, p.article, p.summary, p.terms, p.features or array("i"))
+        made[k] = (p, item)
         if p.article.draft and not content.drafts:
             drafts.append(item)
         else:
@@ -186,10 +323,47 @@ def collect_kept(
     items, pages, checked = _checked(
         items, pages, problems, kept.checked if kept is not None else None, store
     )
-    items.sort(key=lambda it: load.newest_first(it.article))
+    order = _newest_first(items, kept.order if kept is not None else None)
+    items = order.items
     pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
-    now = dataclasses.replace(keep[0], folders=folders, checked=checked)
-    return Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages)), now
+    now = dataclasses.replace(
+        keep[0],
+        folders=folders,
+        checked=checked,
+        defaults=defaults_made,
+        items=made,
+        order=order,
+    )
+    changed = frozenset(it.article.slug for it in order.fresh) if order.fresh is not None else None
+    site = Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages), changed)
+    return site, now
+
+
+def _folder_defaults(
+    content: ContentConfig,
+    problems: Problems,
+    kept: Kept | None,
+    hint: _Hint,
+    sources: Sequence[SourceFile] = (),
+) -> tuple[dict[str, FolderDefaults], tuple[Problem, ...]]:
+    """load.folder_defaults, and the problems it found (added to ``problems``): the last
+    build's of a session when the watcher saw no `_source.yaml` nor `_index.md` change
+    (adding, removing or renaming one changes its path), and no folder of those read nor
+    of the ``sources`` is one it does not watch."""
+    last = kept.defaults if kept is not None else None
+    if (
+        last is not None
+        and not hint.names_changed((load.FOLDER_DEFAULTS_FILE, *load.SECTION_FILES))
+        and not any(ignored(rel) for rel in last[0])
+        and not any("#" in s.rel for s in sources)
+    ):
+        problems.extend(last[1])
+        return last
+    found = Problems()
+    defaults = load.folder_defaults(content, found)
+    told = tuple(found.errors + found.warnings)
+    problems.extend(told)
+    return defaults, told
 
 
 @dataclass(frozen=True)
@@ -202,6 +376,7 @@ class Checked:
     read: tuple[tuple[object, ...], ...]
     renamed: tuple[tuple[int, str, str], ...]  # (article, its slug, its URL)
     problems: tuple[Problem, ...]
+    arts: tuple[Article, ...] = ()  # the articles read
 
 
 @dataclass(frozen=True)
@@ -316,7 +491,14 @@ def _checked(
     else ``store`` keeps what they made of the last build of any process."""
     both = items + pages
     arts = [it.article for it in both]
-    read = tuple(map(_read_by_checks, arts))
+    if last is not None and len(last.arts) == len(arts):
+        # (what the checks read of the same article object: what they read last time)
+        read = tuple(
+            r if a is b else _read_by_checks(a)
+            for a, b, r in zip(arts, last.arts, last.read, strict=True)
+        )
+    else:
+        read = tuple(map(_read_by_checks, arts))
     now: Checked | None = None
     read_key = ""
     if last is not None and last.read == read:
@@ -346,6 +528,7 @@ def _checked(
         now = Checked(read, renamed, tuple(found.errors + found.warnings))
         if read_key and store is not None:  # (a new process after this one takes it)
             store.put("checks", _CHECKS_KEY, _StoredChecks(read_key, renamed, now.problems))
+    now = dataclasses.replace(now, arts=tuple(arts))
     problems.extend(now.problems)
     out = [
         it
@@ -419,22 +602,44 @@ def process_sources(
     kept: Kept | None = None,
     keep: list[Kept] | None = None,
     stats: dict[str, os.stat_result] | None = None,
+    hint: _Hint | None = None,
 ) -> tuple[list[str], list[Processed], int]:
     """(cache keys, results, sources processed), in source order: each result from the
     cache, else computed (in worker processes when there are many).  With ``texts``
     every source is processed and its article keeps its text and paragraphs.
     ``kept``: the last build's results (see Kept), taken before the store's; ``keep``
     gets what this build keeps; ``stats``: sources' stats taken by discover (see
-    load.discover), used once instead of asking again."""
+    load.discover), used once instead of asking again; ``hint``: the sources a
+    session's watcher saw unchanged (their keys are the last build's)."""
     digests = Digests(store, content.dir, kept.digests if kept is not None else None)
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
-    tables = load.folder_line_table(sources)
+    scraped = tuple(s.rel for s in sources if s.rel[-4:].lower() == ".txt")  # (and more)
+    last_tables = kept.tables if kept is not None else None
+    if (
+        hint is not None
+        and last_tables is not None
+        and last_tables[0] == scraped
+        and not any(name[-4:].lower() == ".txt" for name in hint.names)
+        and hint.on
+    ):
+        tables = last_tables[1]
+    else:
+        by_rel = {s.rel: s for s in sources}
+        tables = load.folder_line_table([by_rel[rel] for rel in scraped])
     memo = kept.keys if kept is not None else ({} if keep is not None else None)
-    source_keys = SourceKeys(content, defaults, summary_cfg, digests, tables, memo, stats)
-    key_of = source_keys.of
-    keys = [key_of(s) for s in sources]
-    segments = _Segments(store, keys)
+    source_keys = SourceKeys(content, defaults, summary_cfg, digests, tables, memo, stats, hint)
+    same = (
+        kept is not None
+        and kept.defaults is not None
+        and defaults is kept.defaults[0]
+        and last_tables is not None
+        and tables is last_tables[1]
+    )
+    again = source_keys.again(sources, kept.listed if kept is not None else None, same)
+    keys = again if again is not None else [source_keys.of(s) for s in sources]
+    listed = (tuple(sources), tuple(keys), source_keys.base)  # (before any is marked "read")
+    segments = _Segments(store, keys, kept.spans if kept is not None else None)
     results: list[Processed | None]
     if texts:
         results = [None] * len(keys)
@@ -482,7 +687,18 @@ def process_sources(
         }
         made = source_keys.made or {}
         written = frozenset(segments.written)
-        keep.append(Kept(usable, written, made, digests=digests.saved, stems=stems.tables))
+        keep.append(
+            Kept(
+                usable,
+                written,
+                made,
+                digests=digests.saved,
+                stems=stems.tables,
+                tables=(scraped, tables),
+                listed=listed,
+                spans=segments.made(),
+            )
+        )
     return keys, [r for r in results if r is not None], len(todo)
 
 
@@ -549,6 +765,15 @@ class Segment:
     entries: tuple[Stored, ...]
 
 
+@dataclass(frozen=True)
+class _Spans:
+    """A build's segment spans of its sources' keys, and the keys of those made."""
+
+    keys: tuple[str, ...]
+    spans: list[tuple[int, int]]
+    keyed: dict[tuple[int, int], str]
+
+
 class _Segments:
     """A snapshot of the site's cached results in segments of about SEGMENT consecutive
     sources: a rebuild reads a few hundred entries, not one per source (at 10,000 articles
@@ -565,15 +790,41 @@ class _Segments:
     MIN_SOURCES = 200
     NS = "segment"
 
-    def __init__(self, store: cache.Cache, keys: list[str]) -> None:
+    def __init__(self, store: cache.Cache, keys: list[str], last: _Spans | None = None) -> None:
+        """``last``: a session's last build's spans (see made): when few keys differ, its
+        cuts but near those keys, and the keys of the spans holding none of them."""
         self.store, self.keys = store, keys
+        self.first = tuple(keys)  # (the keys as they came: see made)
         self.on = len(keys) >= self.MIN_SOURCES
         self.spans: list[tuple[int, int]] = []
-        start = 0
-        for i, k in enumerate(keys):
-            if i == len(keys) - 1 or (_readable(k) and int(k[-4:], 16) % self.SEGMENT == 0):
+        self.keyed: dict[tuple[int, int], str] = {}  # span -> its key, once made
+        n = len(keys)
+        differ = (
+            list(compress(count(), map(ne, keys, last.keys)))
+            if last is not None and len(last.keys) == n
+            else None
+        )
+        if last is not None and differ is not None and len(differ) <= _FEW:
+            ends = {hi - 1 for _, hi in last.spans}
+            for i in differ:
+                ends.discard(i)
+                if self._cut(i, keys[i], n):
+                    ends.add(i)
+            start = 0
+            for i in sorted(ends):
                 self.spans.append((start, i + 1))
                 start = i + 1
+            moved = set(differ)
+            for span in self.spans:
+                made = last.keyed.get(span)
+                if made is not None and moved.isdisjoint(range(*span)):
+                    self.keyed[span] = made  # (the same keys: the same segment key)
+        else:
+            start = 0
+            for i, k in enumerate(keys):
+                if self._cut(i, k, n):
+                    self.spans.append((start, i + 1))
+                    start = i + 1
         self.hit: set[int] = set()  # spans read from their segment
         self.have: dict[int, Stored] = {}  # source -> its stored result, until written
         self.bad: set[int] = set()  # sources with no stored result
@@ -582,9 +833,21 @@ class _Segments:
         self.pending: dict[str, Segment] = {}
         self.stored: set[str] = set()  # the keys of the sources with a stored result
 
+    def _cut(self, i: int, k: str, n: int) -> bool:
+        """Whether a segment ends after source i (of n, with key k)."""
+        return i == n - 1 or (_readable(k) and int(k[-4:], 16) % self.SEGMENT == 0)
+
     def key(self, span: tuple[int, int]) -> str:
         """A segment's key: a hash of its members' keys (each covers its source and config)."""
-        return cache.quick_key(self.NS, self.keys[span[0] : span[1]])
+        made = self.keyed.get(span)
+        if made is None:
+            made = self.keyed[span] = cache.quick_key(self.NS, self.keys[span[0] : span[1]])
+        return made
+
+    def made(self) -> _Spans:
+        """The spans and their keys, for the next build of a session (made before any key
+        was marked "read": a span holding such a key is never written nor hit)."""
+        return _Spans(tuple(self.first), self.spans, dict(self.keyed))
 
     def cached(self) -> list[Processed | None]:
         """Each source's cached result (None for a miss): whole segments first, then the
@@ -781,6 +1044,7 @@ class SourceKeys:
         tables: dict[str, frozenset[str]] | None = None,
         memo: dict[str, tuple[tuple[object, ...], str]] | None = None,
         stats: dict[str, os.stat_result] | None = None,
+        hint: _Hint | None = None,
     ) -> None:
         self.defaults, self.digests = defaults, digests
         self.stats = stats or {}  # rel -> a stat taken moments ago (see load.discover)
@@ -802,8 +1066,88 @@ class SourceKeys:
         self.made: dict[str, tuple[tuple[object, ...], str]] | None = (
             {} if memo is not None else None
         )
+        self.hint = hint if hint is not None and hint.on and memo is not None else None
+        self.racy = digests.written - 10**9  # (see Digests.of)
+
+    def again(
+        self,
+        sources: Sequence[SourceFile],
+        last: tuple[tuple[SourceFile, ...], tuple[str, ...], str] | None,
+        same: bool,
+    ) -> list[str] | None:
+        """Every source's key, as of() makes them, when they are the last build's sources
+        (``last``: its sources, keys and base) with the same folder defaults and line
+        tables (``same``): the last build's keys but for the sources of() must look at (changed,
+        see _Hint; unreadable; stamped within a second of the index); None otherwise.
+        Not a step per source: the 10,000 sources of() would ask again are not asked."""
+        hint, memo, made = self.hint, self.memo, self.made
+        if hint is None or last is None or memo is None or made is None or not same:
+            return None
+        old_sources, old_keys, base = last
+        old = self.digests.old
+        if (
+            base != self.base
+            or len(old_sources) != len(sources)
+            or len(memo) != len(sources)  # (an unreadable source has no key, nor a stamp)
+            or memo.keys() != old.keys()
+        ):
+            return None
+        for a, b in zip(sources, old_sources, strict=True):
+            if a is not b and (a.rel != b.rel or a.shown != b.shown):
+                return None
+        if any("#" in s.rel for s in sources):
+            return None  # (a name the watcher may ignore: each source is looked at)
+        index: dict[str, int] = {}
+        inside = hint.inside
+        redo = set()
+        for p in hint.paths:
+            if p.startswith(inside):
+                index = index or {s.rel: i for i, s in enumerate(sources)}
+                i = index.get(p[len(inside) :].replace(os.sep, "/"), -1)
+                if i >= 0:
+                    redo.add(i)
+        racy = [rel for rel, e in old.items() if e[1] >= self.racy]
+        if racy:
+            index = index or {s.rel: i for i, s in enumerate(sources)}
+            redo.update(index[rel] for rel in racy if rel in index)
+        keys = list(old_keys)
+        made.update(memo)
+        self.digests.new.update(old)
+        for i in sorted(redo):
+            src = sources[i]
+            made.pop(src.rel, None)
+            self.digests.new.pop(src.rel, None)
+            keys[i] = self.of(src)
+        return keys
 
     def of(self, src: SourceFile) -> str:
+        if self.hint is not None and self.hint.unchanged(src):
+            # Seen unchanged since the last build started, which took its stamp and key:
+            # those again, unless the stamp is one Digests would look at again anyway (a
+            # file changed within a second of the index: a later write in the same clock
+            # tick keeps the stamp, and no watcher sees it), or what the key was made of
+            # has changed (the folder's defaults, its line table, the config).
+            assert self.memo is not None and self.made is not None
+            last = self.memo.get(src.rel)
+            old = self.digests.old.get(src.rel)
+            if last is not None and old is not None and old[1] < self.racy:
+                parts = last[0]
+                folder = src.rel.rpartition("/")[0]
+                fk = self.folders.get(folder)
+                if fk is None:
+                    fk = self.folders[folder] = cache.key(load.defaults_for(src.rel, self.defaults))
+                suffix = os.path.splitext(src.rel)[1].lower()
+                table = self.tables.get(folder, "") if suffix == ".txt" else ""
+                if (
+                    parts[0] == self.base
+                    and parts[1] == src.shown
+                    and parts[2] == old[3]
+                    and parts[4] == fk
+                    and parts[5] == table
+                ):
+                    self.digests.new[src.rel] = old
+                    self.made[src.rel] = last
+                    return last[1]
         try:
             # (discover's stat, taken a moment earlier: a file saved in between keeps its
             # earlier stamp, so this build may take its earlier digest and cached article,

@@ -18,6 +18,8 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import is_not
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -232,8 +234,12 @@ def tf_weight(cnt: np.ndarray, length: np.ndarray) -> np.ndarray:
 
 
 def _row_sums(x: np.ndarray, indptr: np.ndarray) -> np.ndarray:
-    """Sum of each row's slice of x (0 for empty rows); a row's sum depends on it alone."""
-    out = np.add.reduceat(np.append(x, np.float32(0)), indptr[:-1]).astype(np.float32)
+    """Sum of each row's slice of x (0 for empty rows); a row's sum depends on it alone.
+    (Each slice is summed on its own, the last too: reduceat sums the last index's to the
+    end, and a zero appended after the last row's values once made that row's sum
+    differ in its last bit from the same row's summed among others, as revectorize
+    sums the rows it makes again.)"""
+    out = np.add.reduceat(np.append(x, np.float32(0)), indptr)[:-1].astype(np.float32)
     out[indptr[1:] == indptr[:-1]] = 0.0
     return out
 
@@ -297,7 +303,7 @@ def revectorize(
     n = len(counts)
     if n != len(counts_before) or n != before.matrix.shape[0]:
         return None
-    changed = [i for i, (a, b) in enumerate(zip(counts, counts_before, strict=True)) if a is not b]
+    changed = list(compress(count(), map(is_not, counts, counts_before)))
     if not changed:
         return before
     if len(changed) > REVECTORIZE_SHARE * n:
@@ -332,9 +338,10 @@ def revectorize(
         cnt = cnt.astype(np.float32)
     else:
         ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-    # the rows' weights exactly as vectorize makes them (each row's sums are its own)
+    # the rows' weights exactly as vectorize makes them (each row's sums are its own;
+    # the IDF of their terms only, the same values)
     length = _row_sums(cnt, ptr)
-    val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df, n)[ind]
+    val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df[ind], n)
     norms = np.sqrt(_row_sums(val * val, ptr))
     norms[norms == 0] = 1.0
     val = val / np.repeat(norms, lens)
@@ -496,20 +503,29 @@ def _rows_top_k(
         sims = (m @ m[idx].T).T.toarray() if few else _block_scores(m[idx], mt)
         sims[np.arange(len(idx)), idx] = -1.0
         np.round(sims, 6, out=sims)
-        # Only scores at or above min_score (and above 0) can be listed: one pass over
-        # the block finds them, and a row's best come from its own few candidates.
-        hit_rows, hit_cols = np.nonzero(sims >= min_score if min_score > 0 else sims > 0)
-        ends = np.searchsorted(hit_rows, np.arange(1, len(idx) + 1))
-        lo = 0
-        for r, hi in enumerate(ends.tolist()):
-            cand, lo = hit_cols[lo:hi], hi
-            if not len(cand):
-                continue
-            vals = sims[r, cand]
-            if len(cand) > kk:  # every candidate tied with the k-th best competes on key
-                kth = np.partition(vals, len(vals) - kk)[len(vals) - kk]
-                cand, vals = cand[vals >= kth], vals[vals >= kth]
-            out[start + r] = _listed(cand.tolist(), vals.tolist(), keys, k)
+        out[start : start + len(idx)] = _scored_lists(sims, kk, min_score, keys, k)
+    return out
+
+
+def _scored_lists(
+    sims: np.ndarray, kk: int, min_score: float, keys: Sequence[str], k: int
+) -> Neighbours:
+    """Each row's list from its scores against every row (rounded, its own -1)."""
+    out: Neighbours = [[] for _ in range(sims.shape[0])]
+    # Only scores at or above min_score (and above 0) can be listed: one pass over
+    # the block finds them, and a row's best come from its own few candidates.
+    hit_rows, hit_cols = np.nonzero(sims >= min_score if min_score > 0 else sims > 0)
+    ends = np.searchsorted(hit_rows, np.arange(1, sims.shape[0] + 1))
+    lo = 0
+    for r, hi in enumerate(ends.tolist()):
+        cand, lo = hit_cols[lo:hi], hi
+        if not len(cand):
+            continue
+        vals = sims[r, cand]
+        if len(cand) > kk:  # every candidate tied with the k-th best competes on key
+            kth = np.partition(vals, len(vals) - kk)[len(vals) - kk]
+            cand, vals = cand[vals >= kth], vals[vals >= kth]
+        out[r] = _listed(cand.tolist(), vals.tolist(), keys, k)
     return out
 
 
@@ -775,10 +791,15 @@ def touched_rows(old_df: np.ndarray, new: Vectors, changed: Sequence[int]) -> li
     and every row holding a term whose rounded IDF moved (a few common terms crossing
     a step can touch thousands of rows)."""
     n = new.matrix.shape[0]
-    moved = np.flatnonzero(idf_of(old_df, n) != idf_of(new.df, n))
+    # (only a term whose document frequency changed can have moved: the IDF of those
+    # alone, not of all 2**DIM_BITS buckets)
+    cand = np.flatnonzero(old_df != new.df)
+    moved = cand[idf_of(old_df[cand], n) != idf_of(new.df[cand], n)]
     touched = set(int(i) for i in changed)
     if len(moved):  # rows holding a term whose IDF moved have a new norm
-        touched.update(np.unique(new.term_rows[np.isin(new.term_ids, moved)]).tolist())
+        mark = np.zeros(len(new.df), dtype=bool)
+        mark[moved] = True
+        touched.update(np.unique(new.term_rows[mark[new.term_ids]]).tolist())
     return sorted(touched)
 
 
@@ -792,6 +813,7 @@ def update_top_k(
     keys: Sequence[str],
     touched: Sequence[int] | None = None,
     block_bytes: int = 64 * 2**20,
+    table: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Neighbours:
     """top_k after the rows in ``changed`` were edited (same rows, same keys).
 
@@ -799,7 +821,8 @@ def update_top_k(
     rows whose vector changed (``touched``: the edited rows and rows holding a term
     whose rounded IDF changed), rows whose list held one of them, and rows that one
     of them now enters.  Scores against the touched rows are computed a block of
-    them at a time (at most ``block_bytes`` of dense scores).
+    them at a time (at most ``block_bytes`` of dense scores).  ``table``: the old
+    lists as n x k arrays of rows (-1 pad) and scores (see Saved), when at hand.
     """
     n = new.matrix.shape[0]
     if k <= 0:  # related links turned off (count: 0)
@@ -811,28 +834,42 @@ def update_top_k(
     mt: sparse.csr_matrix | None = None
     result = list(old_result)  # (rows not redone are the old lists, never changed)
     if len(r_idx):
-        # The term -> rows index (the matrix transposed, ~40 ms at 10,000 articles) makes
+        # The term -> rows index (the matrix transposed, ~40-60 ms at 10,000 articles) makes
         # each row's scores cost its terms' postings, not a pass over the whole matrix
         # (~2 ms more a row with scipy's product): made once for both products below,
-        # which sum the same products in the same (term) order as top_k does.
-        mt = new.matrix.T.tocsr()
+        # which sum the same products in the same (term) order as top_k does.  A few
+        # touched rows (one edit) are scored with one pass over the matrix instead, as
+        # _rows_top_k scores a few rows (the same sums): no transpose at all, unless
+        # rows to recompute are many.
+        few = len(r_idx) * 16 < n
+        if not few:
+            mt = new.matrix.T.tocsr()
         # each row's best score against the touched rows, in the new vectors
         best_new = np.full(n, -np.inf, dtype=np.float32)
         step = max(1, block_bytes // (8 * max(n, 1)))
         whole: np.ndarray | None = None  # every row's scores against them, when one block
         for start in range(0, len(r_idx), step):
             cols = r_idx[start : start + step]
-            s = _block_scores(new.matrix[cols], mt).T
+            if mt is None:
+                s = (new.matrix @ new.matrix[cols].T).toarray()
+            else:
+                s = _block_scores(new.matrix[cols], mt).T
             np.round(s, 6, out=s)
             s[cols, np.arange(len(cols))] = -1.0
             np.maximum(best_new, s.max(axis=1), out=best_new)
             if len(cols) == len(r_idx) and len(r_idx) <= MERGE_TOUCHED:
                 whole = s
-        others = _rows_to_redo(old_result, r_idx, best_new, k, min_score).tolist()
+        others = _rows_to_redo(old_result, r_idx, best_new, k, min_score, table).tolist()
         if whole is None:
             redo.update(others)
         else:
             redo.update(_merge(result, others, r_idx, whole, k, min_score, keys))
+            # a touched row's scores against every row are its column here (the same
+            # sums as its own row's, see _rows_top_k): its list is made from them
+            lists = _scored_lists(np.ascontiguousarray(whole.T), min(k, n - 1), min_score, keys, k)
+            for r, lst in zip(r_idx.tolist(), lists, strict=True):
+                result[r] = lst
+            redo.difference_update(r_idx.tolist())
     rows = np.array(sorted(redo), dtype=np.int64)
     for r, lst in zip(
         rows.tolist(), _rows_top_k(new, rows, k, min_score, keys, mt=mt), strict=True
@@ -893,22 +930,37 @@ def _merge(
 
 
 def _rows_to_redo(
-    old_result: Neighbours, touched: np.ndarray, best_new: np.ndarray, k: int, min_score: float
+    old_result: Neighbours,
+    touched: np.ndarray,
+    best_new: np.ndarray,
+    k: int,
+    min_score: float,
+    table: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """The untouched rows whose list can change: it holds a touched row, or a touched row's
     new score reaches it (its last entry's score, or min_score while it has room), all
-    rows at once.  Scores compare as float32, as a float32 score with a Python float does."""
+    rows at once.  Scores compare as float32, as a float32 score with a Python float does.
+    ``table``: the old lists as arrays (see update_top_k), read instead of the lists."""
     n = len(old_result)
-    lens = np.fromiter((len(lst) for lst in old_result), dtype=np.int64, count=n)
-    ends = np.cumsum(lens)
-    js = np.fromiter((j for lst in old_result for j, _ in lst), dtype=np.int64, count=ends[-1])
     is_touched = np.zeros(n, dtype=bool)
     is_touched[touched] = True
     holds = np.zeros(n, dtype=bool)
-    holds[np.repeat(np.arange(n), lens)[is_touched[js]]] = True
     last = np.full(n, np.inf, dtype=np.float32)
-    full = lens >= k
-    last[full] = np.array([old_result[r][-1][1] for r in np.flatnonzero(full).tolist()])
+    if table is not None and table[0].shape[0] == n:
+        idx, scores = table
+        there = idx >= 0
+        lens = there.sum(axis=1)
+        holds = (there & is_touched[np.maximum(idx, 0)]).any(axis=1)
+        full = lens >= k
+        at = np.flatnonzero(full)
+        last[at] = scores[at, lens[at] - 1]
+    else:
+        lens = np.fromiter((len(lst) for lst in old_result), dtype=np.int64, count=n)
+        ends = np.cumsum(lens)
+        js = np.fromiter((j for lst in old_result for j, _ in lst), dtype=np.int64, count=ends[-1])
+        holds[np.repeat(np.arange(n), lens)[is_touched[js]]] = True
+        full = lens >= k
+        last[full] = np.array([old_result[r][-1][1] for r in np.flatnonzero(full).tolist()])
     room = ~full & (best_new >= np.float32(min_score)) & (best_new > 0)
     return np.flatnonzero(~is_touched & (holds | room | (full & (best_new >= last))))
 
@@ -938,11 +990,13 @@ def neighbours_for(
     cfg: RelatedConfig,
     previous: Previous | None,
     jobs: int | None = None,
+    table: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[Neighbours, str]:
     """(top-k neighbours of every row, "full" or "incremental").
 
     Incremental when few rows are touched (edited, or holding a term whose IDF moved):
-    at most max(16, INCREMENTAL_SHARE / workers of the rows).
+    at most max(16, INCREMENTAL_SHARE / workers of the rows).  ``table``: previous's
+    lists as arrays (see update_top_k).
     """
     if previous is not None and tuple(keys) == previous.keys and len(sigs) == len(previous.sigs):
         limit = max(16, INCREMENTAL_SHARE / _top_k_workers(len(keys), jobs) * len(keys))
@@ -959,6 +1013,7 @@ def neighbours_for(
                     cfg.min_score,
                     keys,
                     touched,
+                    table=table,
                 ), "incremental"
     return top_k(vectors, cfg.count, cfg.min_score, keys, jobs=jobs), "full"
 
@@ -973,22 +1028,22 @@ def related_links(
 ) -> dict[str, tuple[RelatedLink, ...]]:
     """slug -> related links (pinned slugs first, then the most similar); ``only``: of
     these rows only (none with pinned links)."""
-    by_slug = {a.slug: i for i, a in enumerate(articles)}
-    keys = [a.slug for a in articles]
-    if vectors is None and (neighbours is None or any(a.pinned_related for a in articles)):
+    rows = range(len(articles)) if only is None else only
+    pinned = any(articles[i].pinned_related for i in rows)
+    if vectors is None and (neighbours is None or pinned):
         vectors = vectorize(counts if counts is not None else [term_counts(a) for a in articles])
     if neighbours is None:
         assert vectors is not None
-        neighbours = top_k(vectors, cfg.count, cfg.min_score, keys)
+        neighbours = top_k(vectors, cfg.count, cfg.min_score, [a.slug for a in articles])
+    # (made only for pinned links: a session's few rows do not walk all articles)
+    by_slug = {a.slug: i for i, a in enumerate(articles)} if pinned else {}
     result: dict[str, tuple[RelatedLink, ...]] = {}
-    slugs = [a.slug for a in articles]
     count = cfg.count
-    rows = range(len(articles)) if only is None else only
     for i in rows:
         a = articles[i]
         if not a.pinned_related:  # the usual case: the first ``count`` distinct others
             head = neighbours[i][: max(count, 0)]
-            firsts = [slugs[j] for j, _ in head]
+            firsts = [articles[j].slug for j, _ in head]
             if a.slug not in firsts and len(set(firsts)) == len(firsts):
                 result[a.slug] = tuple(
                     RelatedLink(o.slug, o.title, o.url, s)
@@ -1092,10 +1147,23 @@ def site_links(
     keys = [a.slug for a in articles]
     lists = _lists_config(cfg, wide)
     state_key = cache.key("related-state", cache.fingerprint(), lists)
+    stored: Saved | None = None  # (the lists as the store holds them)
     if kept is not None and kept.state_key == state_key:
         previous: Previous | None = kept.previous
+        stored = kept.saved
     else:
-        previous, kept = _load_state(store, state_key), None
+        loaded, kept = _load_saved(store, state_key), None
+        previous, stored = loaded if loaded is not None else (None, None)
+    if previous is not None and previous.keys != tuple(keys):
+        # the same articles in another order (a date changed): the last lists, and what
+        # a session kept, renumbered (the lists are the same whatever the order)
+        order = _new_order(previous.keys, keys)
+        if order is not None:
+            previous = _renumbered(previous, order)
+            stored = None
+            if kept is not None:
+                kept = _kept_renumbered(kept, previous, order)
+                stored = kept.saved
     vectors = None
     if (
         previous is not None
@@ -1103,30 +1171,44 @@ def site_links(
         and previous.sigs == tuple(source_keys)
     ):
         neighbours = previous.neighbours
-        now, saved = previous, kept.saved if kept is not None else None
+        now, saved = previous, stored
+        if keep is not None and (kept is None or kept.vectors is None):
+            # a session's first build: the vectors its first edit updates, made now (the
+            # session starts 0.3 s later at 10,000 articles, and its first edit does not)
+            vectors = vectorize(counts)
     else:
         if kept is not None and kept.vectors is not None:
             vectors = revectorize(kept.vectors, kept.counts, counts)
         if vectors is None:
             vectors = vectorize(counts)
-        neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs)
-        last = kept.saved if kept is not None else None
-        saved = _save_state(store, state_key, keys, source_keys, vectors.df, neighbours, last)
+        last = stored
+        # (the lists as stored, when they are previous's: read as arrays)
+        table = (
+            (last.idx, last.scores)
+            if last is not None and previous is not None and last.rows is previous.neighbours
+            else None
+        )
+        neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs, table)
+        saved = _save_state(
+            store, state_key, keys, source_keys, vectors.df, neighbours, last, kept is None
+        )
         now = Previous(tuple(keys), tuple(source_keys), vectors.df, neighbours)
     own = neighbours
     if lists != cfg:  # the related links' own lists: the head of the wide ones
         old = kept.own if kept is not None and len(kept.own) == len(neighbours) else None
         before = previous.neighbours if old is not None and previous is not None else None
-        own = [
-            old[i]  # (the same list: its head is the same)
-            if old is not None and before is not None and row is before[i]
-            else [js for js in row if js[1] >= cfg.min_score][: cfg.count]
-            for i, row in enumerate(neighbours)
-        ]
+        if old is not None and before is not None and len(before) == len(neighbours):
+            # the same list: its head is the same (only the other rows are looked at)
+            own = list(old)
+            for i in compress(count(), map(is_not, neighbours, before)):
+                own[i] = [js for js in neighbours[i] if js[1] >= cfg.min_score][: cfg.count]
+        else:
+            own = [[js for js in row if js[1] >= cfg.min_score][: cfg.count] for row in neighbours]
     # (vectors are made there only when a pinned link needs its similarity)
+    changed: frozenset[str] | None = None
     if kept is not None:
         rows = saved.idx if saved is not None else None
-        links = _links_again(articles, cfg, counts, own, kept, rows)
+        links, changed = _links_again(articles, cfg, counts, own, kept, rows)
     else:
         links = related_links(articles, cfg, counts, own, vectors)
     if keep is not None:
@@ -1139,7 +1221,76 @@ def site_links(
             made = (None, ())
         keep.append(Kept(state_key, now, saved, tuple(articles), own, links, *made))
     table = (saved.idx, saved.scores) if saved is not None else None
-    return SiteLinks(links, neighbours, table)
+    return SiteLinks(links, neighbours, table, changed)
+
+
+def _new_order(before: Sequence[str], keys: Sequence[str]) -> np.ndarray | None:
+    """For each row of ``keys``, its row in ``before`` when both hold the same keys, each
+    once (else None)."""
+    if len(before) != len(keys):
+        return None
+    at = {k: i for i, k in enumerate(before)}
+    if len(at) != len(before):
+        return None
+    rows = [at.get(k, -1) for k in keys]
+    if -1 in rows or len(set(rows)) != len(rows):
+        return None
+    return np.array(rows, dtype=np.int64)
+
+
+def _renumbered(previous: Previous, old_row: np.ndarray) -> Previous:
+    """``previous`` with its rows in a new order (row i is old row old_row[i]): top_k of
+    the rows in that order, since a pair's score and the tie break (by key) do not
+    depend on the rows' numbers."""
+    new_row = np.empty_like(old_row)
+    new_row[old_row] = np.arange(len(old_row))
+    to = new_row.tolist()
+    lists = previous.neighbours
+    neighbours = [[(to[j], sc) for j, sc in lists[r]] for r in old_row.tolist()]
+    sigs = tuple(previous.sigs[r] for r in old_row.tolist())
+    keys = tuple(previous.keys[r] for r in old_row.tolist())
+    return Previous(keys, sigs, previous.df, neighbours)
+
+
+def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kept:
+    """A session's related state with its rows in a new order (see _renumbered; its
+    ``previous`` is that): the stored lists' arrays, the own lists, the articles, the
+    vectors and term counts taken along, so only the rows that changed are made again."""
+    rows = old_row.tolist()
+    new_row = np.empty_like(old_row)
+    new_row[old_row] = np.arange(len(old_row))
+    saved = kept.saved
+    if saved is not None:
+        idx = saved.idx[old_row]
+        idx = np.where(idx >= 0, new_row[np.maximum(idx, 0)], -1).astype(saved.idx.dtype)
+        fits = saved.rows is kept.previous.neighbours
+        saved = Saved(saved.k, idx, saved.scores[old_row], previous.neighbours if fits else None)
+    if kept.own is kept.previous.neighbours:
+        own = previous.neighbours
+    else:
+        to = new_row.tolist()
+        own = [[(to[j], sc) for j, sc in kept.own[r]] for r in rows]
+    vectors = kept.vectors
+    if vectors is not None:
+        m = vectors.matrix
+        lens = np.bincount(vectors.term_rows, minlength=m.shape[0])
+        starts = np.zeros(len(lens) + 1, dtype=np.int64)
+        np.cumsum(lens, out=starts[1:])
+        now_lens = lens[old_row]
+        at = np.repeat(starts[old_row] - np.concatenate([[0], np.cumsum(now_lens)[:-1]]), now_lens)
+        term_ids = vectors.term_ids[at + np.arange(len(at))]
+        term_rows = np.repeat(np.arange(len(rows), dtype=vectors.term_rows.dtype), now_lens)
+        vectors = Vectors(m[old_row], vectors.df, term_ids, term_rows)
+    return Kept(
+        kept.state_key,
+        previous,
+        saved,
+        tuple(kept.articles[r] for r in rows) if len(kept.articles) == len(rows) else (),
+        own,
+        kept.links,
+        vectors,
+        tuple(kept.counts[r] for r in rows) if len(kept.counts) == len(rows) else (),
+    )
 
 
 def _links_again(
@@ -1149,36 +1300,40 @@ def _links_again(
     own: Neighbours,
     kept: Kept,
     table: np.ndarray | None = None,
-) -> dict[str, tuple[RelatedLink, ...]]:
+) -> tuple[dict[str, tuple[RelatedLink, ...]], frozenset[str] | None]:
     """related_links(), reusing the last build's links of every article whose candidate
     list is the same and whose candidates are the same articles (the same objects: their
     slug, title and URL are unchanged) in the same rows; pinned links are made again.
     ``table``: the wide neighbour lists ``own`` is the head of, as an n x k array of
     rows (see Saved): the rows that can list a changed article are found there at once,
-    and only those are looked at one by one."""
+    and only those are looked at one by one.  Also the slugs whose links were made
+    again (the others' are the same objects as then; None: all made again)."""
     before = kept.articles
     if len(before) != len(articles) or len(kept.own) != len(own):
-        return related_links(articles, cfg, counts, own)
-    changed = {i for i, (a, b) in enumerate(zip(articles, before, strict=True)) if a is not b}
+        return related_links(articles, cfg, counts, own), None
+    if any(a.pinned_related for a in articles):  # (pinned links: all made again)
+        return related_links(articles, cfg, counts, own), None
+    changed = set(compress(count(), map(is_not, articles, before)))
     near: set[int] | None = None  # (None: every row is looked at)
     if changed and table is not None and table.shape[0] == len(own):
         near = set(np.flatnonzero(np.isin(table, list(changed)).any(axis=1)).tolist())
+    # the rows to look at: changed, with another list, or (maybe) listing a changed row
+    look = changed | set(compress(count(), map(is_not, own, kept.own)))
+    look |= near if near is not None else set(range(len(own))) if changed else set()
     redo = [
         i
-        for i, row in enumerate(own)
+        for i in sorted(look)
         if i in changed
-        or articles[i].pinned_related
-        or (row is not kept.own[i] and row != kept.own[i])
-        or (changed and (near is None or i in near) and not changed.isdisjoint([j for j, _ in row]))
+        or (own[i] is not kept.own[i] and own[i] != kept.own[i])
+        or (changed and not changed.isdisjoint([j for j, _ in own[i]]))
     ]
-    if any(articles[i].pinned_related for i in redo):
-        return related_links(articles, cfg, counts, own)
     links = dict(kept.links)
     for i in changed:  # (an article's slug may be new: its old links are not kept)
         links.pop(before[i].slug, None)
     links.update(related_links(articles, cfg, counts, own, only=redo) if redo else {})
     # in article order, as related_links makes them
-    return {a.slug: links[a.slug] for a in articles}
+    made = frozenset(articles[i].slug for i in redo)
+    return {a.slug: links[a.slug] for a in articles}, made
 
 
 WIDE_MIN_SCORE = 0.04  # the lowest score kept in wide lists (story grouping's floor)
@@ -1202,6 +1357,9 @@ class SiteLinks:
     neighbours: Neighbours
     # the same lists as n x k arrays of rows (-1 pad) and scores (0 pad), when made
     table: tuple[np.ndarray, np.ndarray] | None = None
+    # in a session's build: the slugs whose links are not the last build's objects
+    # (None: not known)
+    changed: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -1225,10 +1383,13 @@ def _save_state(
     df: np.ndarray,
     neighbours: Neighbours,
     last: Saved | None = None,
+    prune: bool | None = None,
 ) -> Saved:
     """Store the state; returns the neighbour lists as the arrays stored.  ``last``:
-    those of the last build of a session, whose lists are the rows of ``neighbours``
-    that are the same objects: only the other rows are laid out again."""
+    those of the last build of a session (or as read from the store), whose lists are
+    the rows of ``neighbours`` that are the same objects: only the other rows are laid
+    out again.  ``prune``: forget the other states stored (default: when no ``last``;
+    a session's later builds keep the one key)."""
     n = len(neighbours)
     k = max((len(row) for row in neighbours), default=0)
     if last is not None and last.rows is not None and len(last.rows) == n and last.k == k:
@@ -1261,7 +1422,7 @@ def _save_state(
         df[terms].astype("<i4").tobytes(),
     )
     store.put("related-state", state_key, state)
-    if last is None:  # (a session's later builds keep the one key: nothing else to prune)
+    if prune if prune is not None else last is None:
         store.prune("related-state", [state_key])
     return Saved(k, idx, scores, neighbours)
 
@@ -1278,6 +1439,14 @@ class Saved:
 
 
 def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
+    loaded = _load_saved(store, state_key)
+    return loaded[0] if loaded is not None else None
+
+
+def _load_saved(store: cache.Cache, state_key: str) -> tuple[Previous, Saved | None] | None:
+    """The stored state, and its lists' arrays as _save_state laid them out (None when
+    they are laid out otherwise): a later _save_state lays out only the rows that
+    changed, and an update reads the old lists' lengths from them."""
     state = store.get("related-state", state_key, _State)
     if state is None:
         return None
@@ -1297,15 +1466,18 @@ def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
     if len(state.sigs) != n:
         return None
     there = idx_array >= 0
+    saved: Saved | None = None
     if n and k and not (there[:, 1:] & ~there[:, :-1]).any():  # as saved: -1s pad rows' ends
         # every row's pairs in one list (row-major: each row's in order), then cut into
         # rows: one C loop for the 10,000 x k pairs instead of a zip and a list per row
         pairs = list(zip(idx_array[there].tolist(), score_array[there].tolist(), strict=True))
         ends = np.cumsum(there.sum(axis=1)).tolist()
         neighbours = [pairs[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
+        fits = k == max((len(row) for row in neighbours), default=0)
+        saved = Saved(k, idx_array, score_array, neighbours) if fits else None
     else:
         neighbours = [
             [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
             for ir, sr in zip(idx_array.tolist(), score_array.tolist(), strict=True)
         ]
-    return Previous(state.keys, state.sigs, df, neighbours)
+    return Previous(state.keys, state.sigs, df, neighbours), saved

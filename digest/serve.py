@@ -624,7 +624,10 @@ class PreviewServer:
         self.builder = SiteBuilder(cfg.absolute(), self._tmp / "site", base_url, drafts)
         self.preview = Preview(self.builder, log)
         self.watcher = Watcher(
-            lambda: self.builder.watch_paths, self.preview.rebuild, debounce=debounce
+            lambda: self.builder.watch_paths,
+            self.preview.rebuild,
+            debounce=debounce,
+            listener=self.builder.session,  # (a rebuild looks again at the changed files only)
         )
         self._sockets: list = []
         self._stopped = threading.Event()

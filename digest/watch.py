@@ -12,8 +12,9 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 DEBOUNCE = 0.1  # seconds of quiet after the last change before rebuilding (one burst: one build)
 POLL = 0.05  # seconds between scans of the watched files
@@ -22,8 +23,9 @@ MAX_WAIT = 2.0  # rebuild at the latest this long after the first change of a bu
 _IGNORED_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", "~", ".pyc")
 
 
-def _ignored(name: str) -> bool:
-    """Editor and VCS clutter that never affects the site."""
+def ignored(name: str) -> bool:
+    """Editor and VCS clutter that never affects the site (never watched: a file or
+    folder of the site so named is not seen to change, see Listener)."""
     return (
         name.startswith((".", "#"))
         or name.endswith(_IGNORED_SUFFIXES)
@@ -55,11 +57,25 @@ def snapshot(paths: Iterable[Path]) -> Snapshot:
             add(p_str)
             continue
         for dirpath, dirnames, filenames in os.walk(p_str):
-            dirnames[:] = sorted(d for d in dirnames if not _ignored(d))
+            dirnames[:] = sorted(d for d in dirnames if not ignored(d))
             for name in filenames:
-                if not _ignored(name):
+                if not ignored(name):
                     add(os.path.join(dirpath, name))
     return snap
+
+
+class Listener(Protocol):
+    """Told which files changed, as the watcher sees them (digest.build.Session: a
+    rebuild then looks again at those files only)."""
+
+    def watching(self, roots: Sequence[str]) -> None:
+        """From now on every change of a file under ``roots`` (by path, as os.walk
+        spells it from them) is told through changed(); what changed before is not
+        known (a first snapshot, or one of new roots)."""
+
+    def changed(self, paths: Collection[str]) -> None:
+        """These files were added, removed or changed (mtime, size or inode) since the
+        last snapshot."""
 
 
 class Watcher:
@@ -68,7 +84,8 @@ class Watcher:
     A burst ends after ``debounce`` seconds without a further change (or
     ``max_wait`` seconds after it began, so a file that never stops changing
     cannot starve the preview).  Changes made while ``on_change`` runs are
-    seen afterwards and give one more rebuild.
+    seen afterwards and give one more rebuild.  ``listener``: told each scan's
+    changed files as soon as they are seen (see Listener).
     """
 
     def __init__(
@@ -79,8 +96,9 @@ class Watcher:
         poll: float = POLL,
         max_wait: float = MAX_WAIT,
         stop: threading.Event | None = None,
+        listener: Listener | None = None,
     ) -> None:
-        self.paths, self.on_change = paths, on_change
+        self.paths, self.on_change, self.listener = paths, on_change, listener
         self.debounce, self.poll, self.max_wait = debounce, poll, max_wait
         self._stop = stop or threading.Event()
         self._thread: threading.Thread | None = None
@@ -91,6 +109,11 @@ class Watcher:
         """Take the first snapshot now: changes from here on are seen."""
         self._roots = tuple(self.paths())
         self._last = snapshot(self._roots)
+        self._watching(self._roots)
+
+    def _watching(self, roots: Sequence[Path]) -> None:
+        if self.listener is not None:
+            self.listener.watching([str(p) for p in roots])
 
     def start(self) -> None:
         if self._last is None:
@@ -111,6 +134,7 @@ class Watcher:
         extra = tuple(p for p in roots if p not in self._roots)
         if extra:  # the first build found other folders to watch (content_dir)
             last.update(snapshot(extra))
+            self._watching(roots)  # (their changes during the first build were not seen)
         first_change = last_change = 0.0
         changes = 0
         wait = self.poll
@@ -120,7 +144,10 @@ class Watcher:
             now = time.monotonic()
             wait = max(self.poll, 2 * (now - t))  # a huge site: scan at most 1/3 of the time
             if snap != last:
-                changes += _count_changes(last, snap)
+                paths = _changed(last, snap)
+                changes += len(paths)
+                if self.listener is not None:
+                    self.listener.changed(paths)
                 if not first_change:
                     first_change = now
                 last_change = now
@@ -138,11 +165,12 @@ class Watcher:
                 if new_roots != roots:  # site.yaml moved content_dir: watch the new folders
                     roots = new_roots
                     last = snapshot(roots)
+                    self._watching(roots)
 
 
-def _count_changes(old: Snapshot, new: Snapshot) -> int:
+def _changed(old: Snapshot, new: Snapshot) -> set[str]:
     keys = old.keys() | new.keys()
-    return sum(1 for k in keys if old.get(k) != new.get(k))
+    return {k for k in keys if old.get(k) != new.get(k)}
 
 
 def watch_paths(config_path: Path, content_dir: Path | None = None) -> tuple[Path, ...]:
@@ -161,13 +189,16 @@ def build_and_watch(
     paths: Callable[[], Iterable[Path]],
     debounce: float = DEBOUNCE,
     stop: threading.Event | None = None,
+    listener: Listener | None = None,
 ) -> None:
     """``digest build --watch``: build now, then again after every burst of changes,
     until ``stop`` is set (or Ctrl+C).  ``rebuild`` builds once and reports how it went
     (a failed build too: the watching goes on, and fixing the file brings the next
     build).  The builds run in the calling thread: in the main thread they may use
-    worker processes, as ``digest build`` does."""
-    watcher = Watcher(paths, lambda _changes: rebuild(), debounce=debounce, stop=stop)
+    worker processes, as ``digest build`` does.  ``listener``: see Watcher."""
+    watcher = Watcher(
+        paths, lambda _changes: rebuild(), debounce=debounce, stop=stop, listener=listener
+    )
     watcher.prime()  # before the first build: edits made during it are seen
     rebuild()
     watcher.run()

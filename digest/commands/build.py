@@ -225,7 +225,7 @@ def _watch(args: argparse.Namespace) -> int:
     if not args.quiet:
         print("watching for changes (Ctrl+C to stop)", file=sys.stderr, flush=True)
     try:
-        build_and_watch(rebuild, paths)
+        build_and_watch(rebuild, paths, listener=session)  # (rebuilds look at changed files)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     return 0

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from digest import cache
 from digest.model import Article, Story, Summary
@@ -56,6 +56,9 @@ class Stories:
 
     all: tuple[Story, ...]  # ordered by slug
     of: dict[str, Story]  # article slug -> its story (one-article ones included)
+    # made with ``before`` (see compose): the article slugs whose story is not the one
+    # they had then (another object); None: not known
+    changed: frozenset[str] | None = field(default=None, compare=False)
 
     @property
     def pages(self) -> tuple[Story, ...]:
@@ -85,6 +88,7 @@ def compose(
     used: dict[str, Picked] | None = None,
     before: Stories | None = None,
     members_before: Sequence[Member] | None = None,
+    changed: frozenset[str] | None = None,
 ) -> Stories:
     """Each group of rows (into ``members``) as a Story.
 
@@ -93,17 +97,26 @@ def compose(
     ``before``: the stories of the last build of a session (made from ``members_before``):
     a story equal to one of them is that one (the same object), so later stages see by
     identity which stories are unchanged; an article alone in its group whose article and
-    summary are the same objects as then has its story again without making it."""
+    summary are the same objects as then has its story again without making it.
+    ``changed``: the slugs of the members that are not the same objects as then (the
+    others are; None: not known), so the others need no look at ``members_before``."""
     out: list[Story] = []
     old = before.of if before is not None else {}
+    moved: set[str] = set()  # (see Stories.changed)
     alone = {}
-    if members_before is not None:
+    if members_before is not None and changed is None:
         alone = {m.article.slug: m for m in members_before}
     for rows in groups:
         if len(rows) == 1 and old:
             m = members[rows[0]]
-            was = alone.get(m.article.slug)
             story = old.get(m.article.slug)
+            if changed is not None:
+                if story is not None and not story.page and m.article.slug not in changed:
+                    out.append(story)
+                    continue
+                was = None
+            else:
+                was = alone.get(m.article.slug)
             if (
                 was is not None
                 and story is not None
@@ -118,10 +131,11 @@ def compose(
             last = old.get(story.slug)
             if last is not None and last.slug == story.slug and last == story:
                 story = last
+            moved.update(slug for slug in story.articles if old.get(slug) is not story)
         out.append(story)
     out.sort(key=lambda s: s.slug)
     of = {slug: s for s in out for slug in s.articles}
-    return Stories(tuple(out), of)
+    return Stories(tuple(out), of, frozenset(moved) if old else None)
 
 
 def compose_one(

@@ -83,6 +83,7 @@ def site_stories(
         used=used,
         before=before,
         members_before=kept.members if kept is not None else None,
+        changed=site.changed if kept is not None else None,
     )
     if used.keys() != memo.keys():
         store.put(SUMMARIES, memo_key, used)
