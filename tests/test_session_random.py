@@ -8,14 +8,17 @@ user's editing would.  Seeded: a failure names its seed and step, and repeats.""
 
 from __future__ import annotations
 
+import os
 import random
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from conftest import tree
 
+from digest import watch
 from digest.build import BuildOptions, Session, build
 from digest.config import load_config
 
@@ -64,6 +67,7 @@ class _Site:
 
     def __init__(self, root: Path, rng: random.Random, n: int) -> None:
         self.root, self.rng, self.next = root, rng, 0
+        self.aged = 0  # stamps given by age()
         (root / "content").mkdir(parents=True)
         (root / "site.yaml").write_text(SITE_YAML, encoding="utf-8")
         for _ in range(n):
@@ -134,6 +138,17 @@ class _Site:
         b.write_text(text + "\nOfficials gave no further detail.\n", encoding="utf-8")
         return f"{b.name} made a copy of {a.name}"
 
+    def age(self) -> None:
+        """The files saved in the last minute get an mtime an hour back (each one of its
+        own): a stamp that recent is one a build looks at again whatever it is told, so
+        only old stamps let a watched session take the shortcut being tested."""
+        now = time.time_ns()
+        for p in self.files():
+            if p.stat().st_mtime_ns > now - 60 * 10**9:
+                self.aged += 1
+                old = now - 3600 * 10**9 + self.aged * 1000
+                os.utime(p, ns=(old, old))
+
     def touch(self) -> str:
         """Saved without a change (an editor's save)."""
         p = self._pick()
@@ -159,18 +174,33 @@ def _build(root: Path, out: Path, session: Session | None, use_cache: bool) -> N
     build(config, BuildOptions(output=out, use_cache=use_cache, jobs=1), session=session)
 
 
+@pytest.mark.parametrize("watched", [False, True], ids=["unwatched", "watched"])
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_edits_in_a_session_each_give_a_cold_builds_site(tmp_path: Path, seed: int) -> None:
+def test_random_edits_in_a_session_each_give_a_cold_builds_site(
+    tmp_path: Path, seed: int, watched: bool
+) -> None:
+    """``watched``: the session is told which files changed, as digest.watch.Watcher tells
+    it (``digest build --watch``, ``digest serve``), and looks again at those only."""
     rng = random.Random(seed)
     site = _Site(tmp_path / "site", rng, 24)
     live = tmp_path / "live"
     session = Session()
+    roots = watch.watch_paths(site.root / "site.yaml", site.root / "content")
+    if watched:
+        site.age()
+        session.watching([str(p) for p in roots])
+    snap = watch.snapshot(roots)
     _build(site.root, live, session, use_cache=True)
     done: list[str] = []
     for step in range(14):
         # one to three edits between two builds (a burst the watcher sees as one)
         for _ in range(rng.choice([1, 1, 2, 3])):
             done.append(rng.choice(site.edits())())
+        if watched:
+            site.age()
+            new = watch.snapshot(roots)
+            session.changed({p for p in snap.keys() | new.keys() if snap.get(p) != new.get(p)})
+            snap = new
         _build(site.root, live, session, use_cache=True)
         cold = tmp_path / f"cold-{step}"
         _build(site.root, cold, None, use_cache=False)
