@@ -27,6 +27,7 @@ import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import compress, count
 from operator import ne
 from pathlib import Path
@@ -229,7 +230,8 @@ class _Hint:
     no new key (their last build's are theirs), and whether the folder defaults and line
     tables are the last build's.  Only when the content folder is under a watched root;
     a source or folder whose name the watcher never watches (digest.watch.ignored: a name
-    starting with '#') is always looked at."""
+    starting with '#', ending in '~' or '.tmp', ...: see :func:`ignored`) is always
+    looked at."""
 
     def __init__(self, changes: Changes | None, content: ContentConfig) -> None:
         here = str(content.dir)
@@ -250,8 +252,17 @@ class _Hint:
 
 
 def ignored(rel: str) -> bool:
-    """A path the watcher does not watch (digest.watch.ignored names in it)."""
-    return "#" in rel and any(watch.ignored(part) for part in rel.split("/"))
+    """A source path (relative to the content folder) the watcher does not watch: one of
+    its names is one digest.watch.ignored skips (``#draft/``, ``old~/``, ``notes.tmp/``,
+    ...) though discovery reads it; no change there is ever told."""
+    folder, _, name = rel.rpartition("/")
+    return watch.ignored(name) or (bool(folder) and _ignored_folder(folder))
+
+
+@lru_cache(maxsize=4096)
+def _ignored_folder(folder: str) -> bool:
+    """(ignored for a folder: asked once per folder, not once per source)"""
+    return any(watch.ignored(part) for part in folder.split("/"))
 
 
 def collect_kept(
@@ -355,7 +366,7 @@ def _folder_defaults(
         last is not None
         and not hint.names_changed((load.FOLDER_DEFAULTS_FILE, *load.SECTION_FILES))
         and not any(ignored(rel) for rel in last[0])
-        and not any("#" in s.rel for s in sources)
+        and not any(ignored(s.rel) for s in sources)
     ):
         problems.extend(last[1])
         return last
@@ -614,7 +625,7 @@ def process_sources(
     digests = Digests(store, content.dir, kept.digests if kept is not None else None)
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
-    scraped = tuple(s.rel for s in sources if s.rel[-4:].lower() == ".txt")  # (and more)
+    scraped = tuple(s.rel for s in sources if s.rel[-4:].lower() == ".txt")
     last_tables = kept.tables if kept is not None else None
     if (
         hint is not None
@@ -622,6 +633,7 @@ def process_sources(
         and last_tables[0] == scraped
         and not any(name[-4:].lower() == ".txt" for name in hint.names)
         and hint.on
+        and not any(ignored(rel) for rel in scraped)  # (their changes are never told)
     ):
         tables = last_tables[1]
     else:
@@ -1095,8 +1107,8 @@ class SourceKeys:
         for a, b in zip(sources, old_sources, strict=True):
             if a is not b and (a.rel != b.rel or a.shown != b.shown):
                 return None
-        if any("#" in s.rel for s in sources):
-            return None  # (a name the watcher may ignore: each source is looked at)
+        if any(ignored(s.rel) for s in sources):
+            return None  # (a name the watcher ignores: each source is looked at)
         index: dict[str, int] = {}
         inside = hint.inside
         redo = set()

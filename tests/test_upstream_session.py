@@ -500,3 +500,85 @@ def test_a_sessions_segments_are_cut_and_keyed_as_a_new_process_cuts_them() -> N
         assert [again.key(sp) for sp in again.spans] == [fresh.key(sp) for sp in fresh.spans]
         last = again
     assert patched == 30
+
+
+# ---------------------------------------------------------------- folders the watcher skips
+
+
+def _age_all(root: Path) -> None:
+    """Every file's mtime an hour back (each its own): only old stamps are trusted on the
+    watcher's word, so the shortcut is what the test sees."""
+    now = time.time_ns()
+    for k, p in enumerate(sorted(root.rglob("*"))):
+        if p.is_file():
+            old = now - 3600 * 10**9 + k * 1000
+            os.utime(p, ns=(old, old))
+
+
+def _md(title: str, day: int, body: str) -> str:
+    return f'---\ntitle: "{title}"\ndate: 2026-03-{day:02d}\n---\n{body}\n'
+
+
+@pytest.mark.parametrize("folder", ["old~", "notes.tmp", "#drafts"])
+def test_an_article_in_a_folder_the_watcher_skips_is_followed_in_a_watched_session(
+    tmp_path: Path, folder: str
+) -> None:
+    """The watcher skips editor clutter (``x~``, ``x.tmp``, ``#x``) but discovery reads
+    the articles in such a folder: an edit there, never told, is still published."""
+    root = tmp_path / "site"
+    (root / "content" / folder).mkdir(parents=True)
+    (root / "site.yaml").write_text('title: "T"\nbase_url: "https://example.org/"\n')
+    a = root / "content" / folder / "a.md"
+    a.write_text(_md("Alpha", 3, "The ferry at Marlow will close for ten days from Monday."))
+    (root / "content/b.md").write_text(_md("Beta", 4, "A different story about bridges."))
+    _age_all(root)
+    watched = _Watched(root)
+    watched.build(tmp_path / "live")
+    a.write_text(_md("Alpha edited", 3, "The ferry at Marlow will close for a month."))
+    (root / "content/b.md").write_text(_md("Beta", 4, "Another story about bridges."))
+    _age_all(root)
+    watched.build(tmp_path / "live")
+    assert "Alpha edited" in (tmp_path / "live/articles.json").read_text(encoding="utf-8")
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+
+
+@pytest.mark.parametrize("folder", ["#scraped", "scraped~"])
+def test_scraped_pages_in_a_folder_the_watcher_skips_get_a_fresh_line_table(
+    tmp_path: Path, folder: str
+) -> None:
+    """A line on every scraped page of a folder is page furniture and dropped; once one
+    page no longer has it, it is text again.  In a folder the watcher skips, that edit is
+    never told, and the folder's line table is made again anyway."""
+    common = "The harbour authority confirmed the closure of the quay on Tuesday morning."
+
+    def page(i: int, with_common: bool = True) -> str:
+        lines = [
+            ["Scotland", "Islands", "Transport"][i],
+            f"Quay number {i} at Port Ellen to shut for repairs",
+            f"The quay at Port Ellen number {i} will shut for repairs next month, officials "
+            "said today in a statement.",
+            *([common] if with_common else []),
+            f"Engineers found {i} cracks in the old stone wall during an inspection in spring.",
+            f"Ferry services {i} will move to the pier at Bowmore while the work goes on.",
+        ]
+        return "\n\n".join(lines) + "\n"
+
+    root = tmp_path / "site"
+    scraped = root / "content" / folder
+    scraped.mkdir(parents=True)
+    (root / "site.yaml").write_text(
+        'title: "T"\nbase_url: "https://example.org/"\narticle_body: full\n'
+    )
+    for i in range(3):
+        (scraped / f"2026-03-0{i + 1}-p{i}.txt").write_text(page(i))
+    (root / "content/b.md").write_text(_md("Beta", 4, "A different story about bridges."))
+    _age_all(root)
+    watched = _Watched(root)
+    watched.build(tmp_path / "live")
+    (scraped / "2026-03-01-p0.txt").write_text(page(0, with_common=False))
+    (root / "content/b.md").write_text(_md("Beta edited", 4, "A different story about bridges."))
+    _age_all(root)
+    watched.build(tmp_path / "live")
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
