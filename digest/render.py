@@ -163,7 +163,9 @@ def _compiled_key(env: jinja2.Environment) -> str:
 def compiled(theme: Theme, store: cache.Cache | None, pages: Iterable[Page]) -> Iterator[Page]:
     """``pages``, made with the theme's templates compiled by an earlier build when the
     cache (``store``) holds them (see _Compiled); those compiled now are stored for the
-    next.  A session's theme, kept with its templates compiled, never asks."""
+    next.  A session's kept theme still reads the stored entry each build (one small
+    read), but compiles nothing: its environment holds the templates it loaded.  Templates
+    compiled in forked render workers are not stored (their keeper is the worker's)."""
     env = theme.env
     if store is None or store.db is None or env.bytecode_cache is not None:
         yield from pages
