@@ -479,6 +479,7 @@ def test_signal_stops_serve_and_removes_its_temporary_folder(tmp_path: Path, sig
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     try:
         assert proc.stdout is not None
@@ -494,3 +495,12 @@ def test_signal_stops_serve_and_removes_its_temporary_folder(tmp_path: Path, sig
     assert proc.returncode == 0, err
     assert "stopped" in err and "Traceback" not in err
     assert list(tmp.iterdir()) == []
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the child: SIGINT as a terminal's Ctrl+C finds it.  A test run started in the
+    background of a non-interactive shell (``pytest &``) passes on SIGINT ignored, and a
+    Python started so never turns it into KeyboardInterrupt."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

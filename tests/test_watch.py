@@ -53,6 +53,7 @@ def test_watch_rebuilds_public_on_change_and_stops_on_ctrl_c(tmp_path: Path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     out = _Lines(proc)
     page = site / "public" / "world" / "harbour-wall" / "index.html"
@@ -123,3 +124,10 @@ def test_watch_is_in_the_help():
         text=True,
     )
     assert "--watch" in r.stdout
+
+
+def _ctrl_c_as_in_a_terminal() -> None:
+    """In the child: SIGINT as a terminal's Ctrl+C finds it.  A test run started in the
+    background of a non-interactive shell (``pytest &``) passes on SIGINT ignored, and a
+    Python started so never turns it into KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
