@@ -396,26 +396,32 @@ def _entries(
     out = []
     for it in site.items:
         slug = it.article.slug
-        own = links.links.get(slug, ())
-        story = told.story_of(slug)
-        in_story = story.slug if story is not None else None
-        last = kept.get(slug) if kept is not None else None
-        if (
-            last is not None
-            and last[0] == it.key
-            and last[1].related is own
-            and last[1].article is it.article
-            and last[1].summary is it.summary
-            and last[1].story == in_story
-        ):
-            e = last[1]
-        else:
-            key = render.entry_key(it.key, own, in_story)
-            e = Entry(it.article, it.summary, own, in_story, key)
+        e = _entry(it, links, told, kept.get(slug) if kept is not None else None)
         out.append(e)
         if keep is not None:
             keep[slug] = (it.key, e)
     return out
+
+
+def _entry(
+    it: collect.Item, links: related.SiteLinks, told: Stories, last: tuple[str, Entry] | None
+) -> Entry:
+    """An item's entry: ``last`` (the last build's, with its source key) again when made of
+    the same article, summary and links (the same objects) in the same story."""
+    slug = it.article.slug
+    own = links.links.get(slug, ())
+    story = told.story_of(slug)
+    in_story = story.slug if story is not None else None
+    if (
+        last is not None
+        and last[0] == it.key
+        and last[1].related is own
+        and last[1].article is it.article
+        and last[1].summary is it.summary
+        and last[1].story == in_story
+    ):
+        return last[1]
+    return Entry(it.article, it.summary, own, in_story, render.entry_key(it.key, own, in_story))
 
 
 def _changed_since(
@@ -443,25 +449,7 @@ def _entries_again(
         slug = it.article.slug
         last = kept.get(slug) if slug not in changed else None
         if last is None:
-            own = links.links.get(slug, ())
-            story = told.story_of(slug)
-            in_story = story.slug if story is not None else None
-            last = kept.get(slug)
-            if (
-                last is not None
-                and last[0] == it.key
-                and last[1].related is own
-                and last[1].article is it.article
-                and last[1].summary is it.summary
-                and last[1].story == in_story
-            ):
-                e = last[1]
-            else:
-                e = Entry(
-                    it.article, it.summary, own, in_story, render.entry_key(it.key, own, in_story)
-                )
-            keep[slug] = (it.key, e)
-            last = keep[slug]
+            last = keep[slug] = (it.key, _entry(it, links, told, kept.get(slug)))
         out.append(last[1])
     if len(keep) != len(out):  # (articles gone: their entries are not kept)
         for slug in keep.keys() - {e.article.slug for e in out}:
