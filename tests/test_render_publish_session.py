@@ -112,6 +112,16 @@ def _session_build(site: Path, out: Path, session: Session | None) -> None:
     build(config, BuildOptions(output=out, jobs=1), session=session)
 
 
+def _settled(tmp_path: Path, builds: int = 3) -> tuple[Path, Path, Session]:
+    """A site of 40 articles (tmp_path/site) built ``builds`` times into tmp_path/live in
+    one session: the second build makes the staging tree, the third trusts it."""
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(builds):
+        _session_build(site, live, session)
+    return site, live, session
+
+
 def _cold(site: Path, out: Path) -> dict[str, bytes]:
     build(load_config(site / "site.yaml"), BuildOptions(output=out, use_cache=False, jobs=1))
     return tree(out)
@@ -135,10 +145,7 @@ def test_a_sessions_edit_looks_at_a_share_of_the_unchanged_files_only(
 ) -> None:
     # (folders are trusted once unchanged for a second, see publish._Folders: here at once)
     monkeypatch.setattr(publish, "_RACY_NS", 0)
-    site = write_site(tmp_path / "site", _many(40))
-    live, session = tmp_path / "live", Session()
-    for _ in range(4):  # (the second build makes the staging tree; the third trusts it)
-        _session_build(site, live, session)
+    site, live, session = _settled(tmp_path, builds=4)
     looked = _looked_at(monkeypatch)
     _append(site, "content/world/2026-02-01-item-0.md", "\nThe budget was cut on Friday.\n")
     _session_build(site, live, session)
@@ -150,10 +157,7 @@ def test_a_sessions_edit_looks_at_a_share_of_the_unchanged_files_only(
 def test_a_hand_edit_made_in_place_in_the_live_site_is_undone_within_a_few_session_builds(
     tmp_path: Path,
 ) -> None:
-    site = write_site(tmp_path / "site", _many(40))
-    live, session = tmp_path / "live", Session()
-    for _ in range(3):
-        _session_build(site, live, session)
+    site, live, session = _settled(tmp_path)
     cold = _cold(site, tmp_path / "cold")
     page = live / "world/item-0/index.html"
     assert page.stat().st_nlink == 2  # (shared with the staging tree: the edit shows there)
@@ -171,10 +175,7 @@ def test_a_hand_edit_made_in_place_in_the_live_site_is_undone_within_a_few_sessi
 
 
 def test_a_new_process_undoes_a_hand_edit_made_in_place_at_once(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", _many(40))
-    live, session = tmp_path / "live", Session()
-    for _ in range(3):
-        _session_build(site, live, session)
+    site, live, session = _settled(tmp_path)
     cold = _cold(site, tmp_path / "cold")
     with open(live / "world/item-0/index.html", "r+b") as f:
         f.write(b"<!-- edited by hand -->")
@@ -186,10 +187,7 @@ def test_a_new_process_undoes_a_hand_edit_made_in_place_at_once(tmp_path: Path) 
 def test_a_file_deleted_from_the_live_site_by_hand_is_never_missing_after_a_session_build(
     tmp_path: Path, what: str
 ) -> None:
-    site = write_site(tmp_path / "site", _many(40))
-    live, session = tmp_path / "live", Session()
-    for _ in range(3):
-        _session_build(site, live, session)
+    site, live, session = _settled(tmp_path)
     cold = _cold(site, tmp_path / "cold")
     gone = live / what
     shutil.rmtree(gone) if gone.is_dir() else gone.unlink()
@@ -201,10 +199,7 @@ def test_a_file_deleted_from_the_live_site_by_hand_is_never_missing_after_a_sess
 def test_a_folder_made_read_only_in_the_live_site_does_not_stop_a_session(
     tmp_path: Path,
 ) -> None:
-    site = write_site(tmp_path / "site", _many(40))
-    live, session = tmp_path / "live", Session()
-    for _ in range(3):
-        _session_build(site, live, session)
+    site, live, session = _settled(tmp_path)
     folder = live / "world/item-0"
     folder.chmod(0o555)
     try:
@@ -219,10 +214,7 @@ def test_a_folder_made_read_only_in_the_live_site_does_not_stop_a_session(
 
 
 def test_files_put_in_the_live_site_by_hand_stay_through_a_session(tmp_path: Path) -> None:
-    site = write_site(tmp_path / "site", _many(40))
-    live, session = tmp_path / "live", Session()
-    for _ in range(3):
-        _session_build(site, live, session)
+    site, live, session = _settled(tmp_path)
     (live / "world/notes.txt").write_text("mine\n", encoding="utf-8")
     (live / "world/item-0/extra.txt").write_text("mine too\n", encoding="utf-8")
     for n in range(4):
@@ -238,10 +230,7 @@ def test_files_put_in_the_live_site_by_hand_stay_through_a_session(tmp_path: Pat
 def test_a_session_build_that_fails_in_publish_leaves_the_next_one_correct(
     tmp_path: Path,
 ) -> None:
-    site = write_site(tmp_path / "site", _many(40))
-    live, session = tmp_path / "live", Session()
-    for _ in range(3):
-        _session_build(site, live, session)
+    site, live, session = _settled(tmp_path)
     # a second article with the slug of another: two pages want one file
     clash = site / "content/world/2026-02-05-clash.md"
     clash.write_text(
@@ -282,10 +271,7 @@ def test_session_edits_of_every_kind_give_a_cold_builds_site(tmp_path: Path) -> 
 def test_a_page_the_staging_tree_lacks_is_made_again_when_the_live_copy_was_replaced(
     tmp_path: Path,
 ) -> None:
-    site = write_site(tmp_path / "site", _many(40))
-    live, session = tmp_path / "live", Session()
-    for _ in range(3):
-        _session_build(site, live, session)
+    site, live, session = _settled(tmp_path)
     _edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
     _session_build(site, live, session)  # (item-0's page: new in the live tree only)
     page = live / "world/item-0/index.html"
@@ -301,10 +287,7 @@ def test_a_page_the_staging_tree_lacks_is_made_again_when_the_live_copy_was_repl
 def test_a_page_replaced_by_hand_in_the_live_site_never_comes_back_in_a_session(
     tmp_path: Path,
 ) -> None:
-    site = write_site(tmp_path / "site", _many(40))
-    live, session = tmp_path / "live", Session()
-    for _ in range(3):
-        _session_build(site, live, session)
+    site, live, session = _settled(tmp_path)
     cold = _cold(site, tmp_path / "cold")
     page = live / "science/item-1/index.html"
     page.unlink()
