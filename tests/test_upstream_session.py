@@ -41,6 +41,18 @@ def _art(slug: str, text: str) -> Article:
     )
 
 
+def _clustered(rng: random.Random, words: list[str], n: int) -> list[Article]:
+    """n articles of 35 words each, drawn from 11 overlapping bands of ``words``: rows
+    with many neighbours, some close, some not."""
+    return [
+        _art(
+            f"d{i:03d}",
+            " ".join(rng.choice(words[(i % 11) * 40 : (i % 11) * 40 + 70]) for _ in range(35)),
+        )
+        for i in range(n)
+    ]
+
+
 def _table(lists: list[list[tuple[int, float]]]) -> tuple[np.ndarray, np.ndarray]:
     """Neighbour lists as the n x k arrays the related state stores (-1 and 0 pad)."""
     k = max(len(row) for row in lists)
@@ -58,13 +70,7 @@ def test_one_edited_row_is_updated_without_transposing_the_matrix(monkeypatch) -
     bit, ties included."""
     rng = random.Random(7)
     words = [f"w{i}" for i in range(500)]
-    docs = [
-        _art(
-            f"d{i:03d}",
-            " ".join(rng.choice(words[(i % 11) * 40 : (i % 11) * 40 + 70]) for _ in range(35)),
-        )
-        for i in range(400)
-    ]
+    docs = _clustered(rng, words, 400)
     docs[5] = replace(docs[5], text=docs[4].text)  # (a tie: two rows with the same scores)
     keys = [d.slug for d in docs]
     counts = [term_counts(d) for d in docs]
@@ -304,13 +310,7 @@ def test_vectors_made_again_for_a_few_rows_are_a_full_runs_bit_for_bit() -> None
     one millionth apart between a session and a cold build)."""
     rng = random.Random(7)
     words = [f"w{i}" for i in range(500)]
-    docs = [
-        _art(
-            f"d{i:03d}",
-            " ".join(rng.choice(words[(i % 11) * 40 : (i % 11) * 40 + 70]) for _ in range(35)),
-        )
-        for i in range(60)
-    ]
+    docs = _clustered(rng, words, 60)
     counts = [term_counts(d) for d in docs]
     vec = vectorize(counts)
     made = 0
