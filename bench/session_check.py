@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
@@ -57,16 +58,28 @@ def edit(files: list[Path], i: int) -> str:
     return f"article added beside {f.name}"
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--site", type=Path, required=True)
-    ap.add_argument("--edits", type=int, default=8)
-    args = ap.parse_args()
+def check(
+    source: Path,
+    edits: int,
+    kinds: Sequence[Callable[[list[Path], int], str]] = (edit,),
+    watched: bool = False,
+) -> None:
+    """Copy the site ``source``, build it in one session, then make ``edits`` edits (the
+    ``kinds`` in turn), comparing the session's site with a --no-cache build after each;
+    exit 1 at the first difference.  ``watched``: the session is told each change as
+    digest.watch.Watcher tells its listener (see bench/session_watched_check.py)."""
+    from digest import watch
+
     with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
         site = Path(tmp) / "site"
-        shutil.copytree(args.site, site, ignore=shutil.ignore_patterns("public", ".digest-*"))
+        shutil.copytree(source, site, ignore=shutil.ignore_patterns("public", ".digest-*"))
         os.chdir(site)
         session = Session()
+        config = load_config(site / "site.yaml")
+        roots = watch.watch_paths(config.path, config.content.dir)
+        if watched:
+            session.watching([str(p) for p in roots])
+        snap = watch.snapshot(roots) if watched else {}
 
         def once(out: Path, s: Session | None, use_cache: bool = True) -> BuildResult:
             options = BuildOptions(output=out, use_cache=use_cache)
@@ -75,8 +88,12 @@ def main() -> None:
         live, cold = Path(tmp) / "live", Path(tmp) / "cold"
         once(live, session)
         files = sorted((site / "content").rglob("*.md"))
-        for i in range(args.edits):
-            what = edit(files, i)
+        for i in range(edits):
+            what = kinds[i % len(kinds)](files, i)
+            if watched:
+                new = watch.snapshot(roots)
+                session.changed({p for p in snap.keys() | new.keys() if snap.get(p) != new.get(p)})
+                snap = new
             t = time.perf_counter()
             r = once(live, session)
             took = time.perf_counter() - t
@@ -86,6 +103,14 @@ def main() -> None:
             print(f"{what}: {took:.2f} s, {r.written} written, {'same' if same else 'DIFFERENT'}")
             if not same:
                 sys.exit(1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--site", type=Path, required=True)
+    ap.add_argument("--edits", type=int, default=8)
+    args = ap.parse_args()
+    check(args.site, args.edits)
 
 
 if __name__ == "__main__":

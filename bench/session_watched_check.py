@@ -14,20 +14,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
 
-from session_check import edit, tree  # noqa: E402
-
-from digest import watch  # noqa: E402
-from digest.build import BuildOptions, BuildResult, Session, build  # noqa: E402
-from digest.config import load_config  # noqa: E402
+from session_check import check, edit  # noqa: E402
 
 
 def redate(files: list[Path], i: int) -> str:
@@ -48,38 +41,7 @@ def delete(files: list[Path], i: int) -> str:
 
 def main() -> None:
     edits = int(sys.argv[2]) if len(sys.argv) > 2 else 8
-    with tempfile.TemporaryDirectory(dir="/tmp") as tmp:
-        site = Path(tmp) / "site"
-        shutil.copytree(sys.argv[1], site, ignore=shutil.ignore_patterns("public", ".digest-*"))
-        os.chdir(site)
-        config = load_config(site / "site.yaml")
-        roots = watch.watch_paths(config.path, config.content.dir)
-        session = Session()
-        session.watching([str(p) for p in roots])
-        snap = watch.snapshot(roots)
-
-        def once(out: Path, s: Session | None, use_cache: bool = True) -> BuildResult:
-            options = BuildOptions(output=out, use_cache=use_cache)
-            return build(load_config(site / "site.yaml"), options, session=s)
-
-        live, cold = Path(tmp) / "live", Path(tmp) / "cold"
-        once(live, session)
-        files = sorted((site / "content").rglob("*.md"))
-        kinds = [edit, redate, edit, delete, edit, redate, edit, edit]
-        for i in range(edits):
-            what = kinds[i % len(kinds)](files, i)
-            new = watch.snapshot(roots)
-            session.changed(watch._changed(snap, new))
-            snap = new
-            t = time.perf_counter()
-            r = once(live, session)
-            took = time.perf_counter() - t
-            shutil.rmtree(cold, ignore_errors=True)
-            once(cold, None, use_cache=False)
-            same = tree(live) == tree(cold)
-            print(f"{what}: {took:.2f} s, {r.written} written, {'same' if same else 'DIFFERENT'}")
-            if not same:
-                sys.exit(1)
+    check(Path(sys.argv[1]), edits, [edit, redate, edit, delete, edit, redate, edit, edit], True)
 
 
 if __name__ == "__main__":
