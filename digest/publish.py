@@ -202,9 +202,32 @@ def _save_stamps(
         keep[_tree_id(output)] = live if isinstance(live, dict) else {}
     for tree, record in (folders or {}).items():
         keep[_FOLDERS + tree] = record.data()
-    raw = msgspec.json.encode(keep)
+    raw = _encode_stamps(keep)
     _replace_file(stamps_file(output), raw)
     _KNOWN.put(_sha(raw), keep)
+
+
+def _encode_stamps(keep: dict[str, object]) -> bytes:
+    """msgspec.json.encode(keep), each value's JSON taken from the last call when it is
+    the same object: in a session, the live tree's stamps are the ones the build before
+    wrote for its tree (read back through _KNOWN), 20,000 entries not encoded again."""
+    enc = msgspec.json.encode
+    parts = []
+    encoded: list[tuple[object, bytes]] = []
+    last = _ENCODED[0] if _ENCODED else []
+    for k, v in keep.items():
+        raw = next((b for o, b in last if o is v), None)
+        if raw is None:
+            raw = enc(v)
+        encoded.append((v, raw))
+        parts.append(enc(k) + b":" + raw)
+    _ENCODED[:] = [encoded]
+    return b"{" + b",".join(parts) + b"}"
+
+
+# the values of the stamps file last encoded, with their JSON (see _encode_stamps); the
+# values are never changed once written (they are shared with _KNOWN)
+_ENCODED: list[list[tuple[object, bytes]]] = []
 
 
 def _replace_file(path: Path, data: bytes) -> None:

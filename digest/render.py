@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -337,11 +338,17 @@ class Renderer:
         self.deps: dict[str, tuple[tuple[Any, ...], str]] = {}
         self.entries: dict[str, Entry] = {}  # by slug: what the pages were made from
         self.editions: dict[str, tuple[Edition, tuple[_Again, ...]]] = {}  # see Kept
+        # the paths whose entry of ``state`` may differ from the stored one (None: all),
+        # and the stored state by bucket (see flush): a session's build writes only the
+        # buckets of the pages it changed, not 19,548 entries after each edit
+        self.changed: set[str] | None = None
+        self.buckets: list[dict[str, tuple[str, str]]] | None = None
         if self.kept is not None:
             self.previous = self.kept.state
+            if self.kept.buckets is not None:
+                self.changed, self.buckets = set(), self.kept.buckets
         elif store is not None:
-            got = store.get(_STATE_NS, _STATE_KEY, dict[str, tuple[str, str]])
-            self.previous = got or {}
+            self.previous = _read_state(store)
 
     def pages(
         self,
@@ -415,27 +422,35 @@ class Renderer:
             kept.append(prev)
         rendered = self._render_all(todo)
         state = self.state
+        changed = self.changed
         if session:  # (pages of the last build not made now: gone; see Kept)
             made = same.keys() | outs
             for out in previous.keys() - made:
                 state.pop(out, None)
+                if changed is not None:
+                    changed.add(out)
             for out in known.keys() - made:
                 deps_now.pop(out, None)
             for out, key, job in zip(outs, keys, resolved, strict=True):
-                if key is None:
-                    state.pop(out, None)
+                if key is None and state.pop(out, None) is not None and changed is not None:
+                    changed.add(out)
                 if key is None or (type(job) is _Job and job.deps is None):
                     deps_now.pop(out, None)
         # A session's rebuild hands the pages of its last build that are the same objects
         # again (nearly all) to publish in one bulk (see Same), not one at a time
         again: dict[str, _Again] = {}
+        # and the pages made as jobs whose keys are the last build's (the listings, story
+        # pages, ...: compared or keyed, not rendered): in the bulk too, with their jobs
+        held: dict[str, _Job] = {}
         for job, out, key, prev in zip(resolved, outs, keys, kept, strict=True):
             if prev is None:
                 assert isinstance(job, _Job)
                 data = next(rendered)
                 digest = hashlib.sha256(data).hexdigest()
                 if key is not None:
-                    state[out] = (key, digest)
+                    state[out] = now = (key, digest)
+                    if changed is not None and previous.get(out) != now:
+                        changed.add(out)
                 yield Page(out, data, job.source, digest)
             elif type(job) is _Again:
                 state[out] = prev
@@ -448,6 +463,10 @@ class Renderer:
             else:
                 assert isinstance(job, _Job)
                 state[out] = prev
+                if session:  # (its key is the last build's: the same page, in the bulk)
+                    same[out] = prev[1]
+                    held[out] = job
+                    continue
                 fetch = functools.partial(self._bytes, job, prev[1])
                 yield Page(out, None, job.source, prev[1], fetch)
         if same:
@@ -455,12 +474,16 @@ class Renderer:
             def source(out: str) -> str:
                 if out in again:
                     return again[out].source
+                if out in held:
+                    return held[out].source
                 assert remake is not None
                 return remake(out).source
 
             def fetch_same(out: str) -> bytes:
                 if out in again:
                     return self._bytes_again(again[out], same[out])
+                if out in held:
+                    return self._bytes(held[out], same[out])
                 assert remake is not None
                 return self._bytes(remake(out), same[out])
 
@@ -520,15 +543,39 @@ class Renderer:
         return self._base
 
     def flush(self) -> None:
-        """Keep what this build's pages were (path -> key, sha256) for the next build."""
-        if self.store is not None:
-            self.store.put(_STATE_NS, _STATE_KEY, self.state)
+        """Keep what this build's pages were (path -> key, sha256) for the next build, in
+        _STATE_BUCKETS entries of the store by a hash of the path: a session's build
+        writes only the buckets holding a page whose entry changed (kept by the session,
+        copied when changed: the last build's are shared)."""
+        if self.store is None:
+            return
+        state, changed, buckets = self.state, self.changed, self.buckets
+        if changed is None or buckets is None:
+            buckets = [{} for _ in range(_STATE_BUCKETS)]
+            for out, got in state.items():
+                buckets[_bucket(out)][out] = got
+            dirty: Iterable[int] = range(_STATE_BUCKETS)
+        else:
+            buckets = list(buckets)
+            dirty = sorted({_bucket(out) for out in changed})
+            for b in dirty:
+                buckets[b] = dict(buckets[b])
+            for out in changed:
+                now = state.get(out)
+                if now is None:
+                    buckets[_bucket(out)].pop(out, None)
+                else:
+                    buckets[_bucket(out)][out] = now
+        self.buckets = buckets
+        self.store.put_many(_STATE_NS, {f"{_STATE_KEY}-{b}": buckets[b] for b in dirty})
 
     def kept_now(self) -> Kept | None:
         """What this build keeps for the next of a session (after flush)."""
         if self.store is None:
             return None
-        return Kept(self._base_key(), self.state, self.deps, self.entries, self.editions)
+        return Kept(
+            self._base_key(), self.state, self.deps, self.entries, self.editions, self.buckets
+        )
 
     def listing(
         self, template: str, base: str, entries: Sequence[Entry], **context: Any
@@ -589,6 +636,8 @@ class Kept:
     editions: dict[str, tuple[Edition, tuple[_Again, ...]]] = dataclasses.field(
         default_factory=dict
     )
+    # ``state`` by bucket, as the store holds it (see Renderer.flush; None: not known)
+    buckets: list[dict[str, tuple[str, str]]] | None = None
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -611,6 +660,23 @@ def _render_span(span: tuple[int, int]) -> list[bytes]:
 
 
 _STATE_NS, _STATE_KEY = "page-state", "pages"
+_STATE_BUCKETS = 256
+
+
+def _bucket(out: str) -> int:
+    """The bucket of the stored page state holding a path's entry (a hash stable across
+    processes: a new process's build replaces the buckets an earlier one wrote)."""
+    return zlib.crc32(out.encode()) % _STATE_BUCKETS
+
+
+def _read_state(store: cache.Cache) -> dict[str, tuple[str, str]]:
+    """The stored page state (see Renderer.flush): path -> (key, sha256).  A bucket
+    missing or unreadable leaves its pages unknown (rendered again)."""
+    keys = [f"{_STATE_KEY}-{b}" for b in range(_STATE_BUCKETS)]
+    state: dict[str, tuple[str, str]] = {}
+    for got in store.get_many(_STATE_NS, keys, dict[str, tuple[str, str]]).values():
+        state.update(got)
+    return state
 
 
 def entry_key(source_key: str, links: Sequence[RelatedLink], story: str | None = None) -> str:

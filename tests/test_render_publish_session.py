@@ -9,15 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import msgspec
 import pytest
 from conftest import build_site, tree, write_site
 from test_edit_rebuild import NEW, _edit
 from test_session import _append, _many
 
-from digest import publish
+import digest.build
+from digest import cache, publish, render
 from digest.build import BuildOptions, Session, build
 from digest.config import load_config
 from digest.errors import BuildError
+from digest.model import Page, Same
 from digest.publish import staging_dir
 
 
@@ -307,3 +310,103 @@ def test_a_sessions_marker_made_from_the_last_one_is_the_marker_made_whole() -> 
     assert kept.marker(fewer) == publish._marker_bytes(fewer)
     many = {k: "3" * 64 for k in files}
     assert kept.marker(many) == publish._marker_bytes(many)
+
+
+# ---------------------------------------------------------------- session 27
+
+
+def _pages_given(monkeypatch: pytest.MonkeyPatch) -> list[Page]:
+    """The pages render gives publish from now on (a bulk of unchanged ones as one)."""
+    given: list[Page] = []
+    pages = digest.build._pages
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        for page in pages(*args, **kwargs):
+            given.append(page)
+            yield page
+
+    monkeypatch.setattr(digest.build, "_pages", recording)
+    return given
+
+
+def test_a_sessions_edit_hands_every_page_it_does_not_render_to_publish_in_bulk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, live, session = _settled(tmp_path)
+    given = _pages_given(monkeypatch)
+    _append(site, "content/world/2026-02-01-item-0.md", "\nThe budget was cut on Friday.\n")
+    _session_build(site, live, session)
+    alone = [p for p in given if type(p) is not Same]
+    bulk = [p for p in given if type(p) is Same]
+    # the listings, tag pages, story pages and the rest whose keys are the last build's
+    # (nearly all) come in the bulk; one at a time only the pages made now
+    assert [p.path for p in alone if p.content is None] == []
+    assert len(bulk) == 1 and "404.html" in bulk[0].digests
+    assert "tags/index.html" in bulk[0].digests
+    assert tree(live) == _cold(site, tmp_path / "cold")
+
+
+def test_a_new_process_after_a_sessions_edits_renders_only_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a session's build stores the page state only where it changed (see
+    # render.Renderer.flush): a new process reads it whole, and renders nothing more
+    site, live, session = _settled(tmp_path)
+    _append(site, "content/world/2026-02-01-item-0.md", "\nThe budget was cut on Friday.\n")
+    _session_build(site, live, session)
+    (site / "content/science/2026-02-02-item-1.md").unlink()
+    _session_build(site, live, session)
+    rendered = _rendered(monkeypatch)
+    _session_build(site, live, None)  # (a new process: the stored state)
+    assert rendered == []
+    _edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
+    _session_build(site, live, None)
+    assert "world/item-0/index.html" in rendered
+    assert tree(live) == _cold(site, tmp_path / "cold")
+
+
+def _rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The output files rendered from their templates from now on."""
+    names: list[str] = []
+    render_ = render.Renderer._render
+
+    def counting(self: render.Renderer, job: Any) -> bytes:
+        names.append(job.out)
+        return render_(self, job)
+
+    monkeypatch.setattr(render.Renderer, "_render", counting)
+    return names
+
+
+def test_the_stored_page_state_after_session_builds_is_the_sessions(tmp_path: Path) -> None:
+    store = cache.Cache(tmp_path / "cache")
+    written: list[str] = []
+    put_many = store.put_many
+
+    def counting(ns: str, items: Any) -> None:
+        written.extend(items)
+        put_many(ns, items)
+
+    store.put_many = counting  # type: ignore[method-assign]
+    first = {f"a/{n}/index.html": (f"k{n}", f"s{n}") for n in range(600)}
+    r = render.Renderer.__new__(render.Renderer)
+    r.store, r.state, r.changed, r.buckets = store, dict(first), None, None
+    r.flush()
+    assert render._read_state(store) == first
+    # a session's next build: one page changed, one gone, one new
+    now = dict(first)
+    now["a/3/index.html"] = ("k3b", "s3b")
+    del now["a/5/index.html"]
+    now["b/index.html"] = ("kb", "sb")
+    r.state, r.changed = now, {"a/3/index.html", "a/5/index.html", "b/index.html"}
+    written.clear()
+    r.flush()
+    assert 1 <= len(written) <= 3  # (the buckets of those three pages only)
+    assert render._read_state(store) == now
+    store.close()
+
+
+def test_the_stamps_file_is_msgspecs_json_of_what_it_holds(tmp_path: Path) -> None:
+    site, live, session = _settled(tmp_path, builds=4)
+    raw = publish.stamps_file(live).read_bytes()
+    assert msgspec.json.encode(msgspec.json.decode(raw)) == raw
