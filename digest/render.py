@@ -338,6 +338,7 @@ class Renderer:
         self.deps: dict[str, tuple[tuple[Any, ...], str]] = {}
         self.entries: dict[str, Entry] = {}  # by slug: what the pages were made from
         self.editions: dict[str, tuple[Edition, tuple[_Again, ...]]] = {}  # see Kept
+        self.lines: dict[str, tuple[Edition, dict[str, Any]]] = {}  # see Kept
         # the paths whose entry of ``state`` may differ from the stored one (None: all),
         # and the stored state by bucket (see flush): a session's build writes only the
         # buckets of the pages it changed, not 19,548 entries after each edit
@@ -574,7 +575,13 @@ class Renderer:
         if self.store is None:
             return None
         return Kept(
-            self._base_key(), self.state, self.deps, self.entries, self.editions, self.buckets
+            self._base_key(),
+            self.state,
+            self.deps,
+            self.entries,
+            self.editions,
+            self.buckets,
+            self.lines,
         )
 
     def listing(
@@ -638,6 +645,8 @@ class Kept:
     )
     # ``state`` by bucket, as the store holds it (see Renderer.flush; None: not known)
     buckets: list[dict[str, tuple[str, str]]] | None = None
+    # by edition key, an edition with its line of the editions index (see _editions_index)
+    lines: dict[str, tuple[Edition, dict[str, Any]]] = dataclasses.field(default_factory=dict)
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -971,6 +980,8 @@ def render_site(
         kept.editions if kept is not None else None,
         r.editions,
         unchanged if kept is not None else None,
+        kept.lines if kept is not None else None,
+        r.lines,
     )
     for s in sorted(sections):
         work += r.listing(
@@ -1071,13 +1082,16 @@ def news_pages(
     again: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
     again_now: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
     unchanged: list[str] | None = None,
+    lines_kept: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
+    lines_now: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
 ) -> list[_Job | _Again]:
     """Story pages, edition pages with their email edition, and the editions index
     (``stories``: id(story) -> its identity, as far as made, see article_ident;
     ``known``: the pages of a session's last build with what they were made from and
     their keys, see Kept.deps; ``again``: the editions whose pages it made again, with
     those pages (see Kept.editions), under the same base as ``known``; ``again_now``
-    gets this build's)."""
+    gets this build's; ``lines_kept``, ``lines_now``: the editions index's lines, see
+    _editions_index)."""
     by_slug = {e.article.slug: e for e in entries}
     stories = {} if stories is None else stories
     work: list[_Job | _Again] = []
@@ -1115,16 +1129,35 @@ def news_pages(
             work += _edition_jobs(ed, site, stories)
     deps = ("editions.html", *news.editions)
     last = known.get("editions/index.html") if known else None
-    index = functools.partial(_editions_index, news.editions, deps)
+    lines_kept = lines_kept if lines_kept is not None and known else {}
+    index = functools.partial(_editions_index, news.editions, deps, lines_kept, lines_now)
     if last is not None and _same(last[0], deps):  # (the same editions: the same page)
         work.append(_Again("editions/index.html", "editions.html", last[1], deps, index))
+        if lines_now is not None:
+            lines_now.update(lines_kept)
     else:
         work.append(index())
     return work
 
 
-def _editions_index(eds: Sequence[Edition], deps: tuple[Any, ...]) -> _Job:
-    index = {"editions": [_edition_line(ed) for ed in eds], "title": "Editions"}
+def _editions_index(
+    eds: Sequence[Edition],
+    deps: tuple[Any, ...],
+    lines_kept: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
+    lines_now: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
+) -> _Job:
+    """The editions index; the line of an edition that is the object a session's last
+    build showed is that build's line (``lines_kept``, by key; ``lines_now`` gets this
+    build's): an edit changes one edition of 3,000."""
+    lines = []
+    for ed in eds:
+        got = lines_kept.get(ed.key) if lines_kept else None
+        if got is None or got[0] is not ed:
+            got = (ed, _edition_line(ed))
+        lines.append(got[1])
+        if lines_now is not None:
+            lines_now[ed.key] = got
+    index = {"editions": lines, "title": "Editions"}
     ctx = {**index, "kind": "editions"}
     return _Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx, deps=deps)
 

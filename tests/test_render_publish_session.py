@@ -410,3 +410,17 @@ def test_the_stamps_file_is_msgspecs_json_of_what_it_holds(tmp_path: Path) -> No
     site, live, session = _settled(tmp_path, builds=4)
     raw = publish.stamps_file(live).read_bytes()
     assert msgspec.json.encode(msgspec.json.decode(raw)) == raw
+
+
+def test_the_editions_index_after_a_sessions_retitle_shows_the_new_headline(
+    tmp_path: Path,
+) -> None:
+    site, live, session = _settled(tmp_path)
+    before = (live / "editions/index.html").read_bytes()
+    _edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
+    _session_build(site, live, session)
+    shown = (live / "editions/index.html").read_bytes()
+    assert b"part zero" in shown and shown != before
+    _edit(site, "content/world/2026-02-01-item-0.md", "date: 2026-02-01", "date: 2026-02-03")
+    _session_build(site, live, session)
+    assert tree(live) == _cold(site, tmp_path / "cold")
