@@ -615,16 +615,25 @@ def _write(target: str, content: bytes) -> list[int]:
         part = target + _PART
         with contextlib.suppress(FileNotFoundError):
             os.unlink(part)  # left by a killed build
-        with open(os.open(part, _CREATE | _NOFOLLOW, 0o666), "wb") as f:
-            f.write(content)
+        _write_fd(os.open(part, _CREATE | _NOFOLLOW, 0o666), content)
         os.replace(part, target)
         st = os.lstat(target)
         return [st.st_size, st.st_mtime_ns]
-    with open(fd, "wb") as f:
-        f.write(content)
-        f.flush()
-        st = os.fstat(fd)
+    st = _write_fd(fd, content)
     return [st.st_size, st.st_mtime_ns]
+
+
+def _write_fd(fd: int, content: bytes) -> os.stat_result:
+    """Write ``content`` to a new file's descriptor and close it; its stat.  (os.write,
+    not a file object: a buffered writer for each of 20,000 pages cost more than the
+    writes themselves on a fast disk.)"""
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view) :]
+        return os.fstat(fd)
+    finally:
+        os.close(fd)
 
 
 def _prune_empty(folder: Path, top: Path) -> None:
@@ -705,9 +714,15 @@ class _Folders:
         ctimes = raw.get("ctimes")
         if not isinstance(ctimes, dict):
             return cls()
+        if any(ctimes is mine for mine in _WRITTEN):  # (made by this process: all ints)
+            return cls(ctimes, marker)
         return cls({k: v for k, v in ctimes.items() if isinstance(v, int)}, marker)
 
     def data(self) -> dict[str, object]:
+        """What the stamps file holds of it; its ctimes (never changed once made: see
+        without) are taken back as they are when this process reads them again."""
+        _WRITTEN.append(self.ctimes)
+        del _WRITTEN[: -_Known.SIZE]
         return {"marker": self.marker, "ctimes": self.ctimes}
 
     def without(self, touched: Iterable[str]) -> _Folders:
@@ -716,6 +731,9 @@ class _Folders:
             ctimes.pop(rel, None)
         return _Folders(ctimes, self.marker)
 
+
+# the ctimes of the folder records this process wrote last (see _Folders.data)
+_WRITTEN: list[dict[str, int]] = []
 
 _Layout = dict[str, tuple[set[str], set[str], list[str]]]
 
@@ -978,13 +996,20 @@ class Kept:
     found: frozenset[str] = frozenset()
     marked: tuple[dict[str, str], bytes] | None = None  # files, and their marker's bytes
 
-    def marker(self, files: dict[str, str]) -> bytes:
+    def marker(
+        self,
+        files: dict[str, str],
+        live: dict[str, str] | None = None,
+        diff: Collection[tuple[str, str]] = (),
+    ) -> bytes:
         """_marker_bytes(files), from the last build's marker when the paths are the same
         and few files changed: their lines replaced (a line is a path and its sha256, and
-        json escapes every newline in a string, so each line is found whole)."""
+        json escapes every newline in a string, so each line is found whole).  ``diff``:
+        ``files.items() - live.items()``, made already (the last build's files are
+        usually the live tree's manifest: the same object)."""
         if self.marked is not None and self.marked[0].keys() == files.keys():
             last, data = self.marked
-            changed = files.items() - last.items()
+            changed = diff if last is live else files.items() - last.items()
             if len(changed) <= _MARKER_EDITS:
                 for path, h in changed:
                     key = json.dumps(path)
@@ -1066,7 +1091,8 @@ def publish(
         files, new_stamps = _update(staging, state, stamps, pages, problems, touched, claimed, look)
         problems.raise_if_errors()  # staging has no manifest now: the next build re-checks it
         _remove_strays(staging, _strays(held, trusted, state, files), touched)
-        marker = kept.marker(files) if kept is not None else _marker_bytes(files)
+        diff = files.items() - live.items()  # (files whose bytes changed)
+        marker = kept.marker(files, live, diff) if kept is not None else _marker_bytes(files)
         with open(staging / _MARKER, "wb") as f:
             f.write(marker)
         _KNOWN.put(_sha(marker), files)
@@ -1102,7 +1128,7 @@ def publish(
     except OSError as exc:
         # Disk full, permissions, a read-only mount: the previous site is untouched.
         raise BuildError([_write_problem(exc, output)]) from None
-    changed = len(files.items() - live.items())  # (files whose bytes changed)
+    changed = len(diff)
     if keep is not None:
         same = files.keys() == state.keys()
         found = look.found

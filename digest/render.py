@@ -82,7 +82,7 @@ def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
             static.append(theme_dir / "static")
     search.append(default / "templates")
     static.append(cfg.site_dir / "static")
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(p) for p in search]),
         autoescape=jinja2.select_autoescape(list(_AUTOESCAPE), default=True),
         undefined=jinja2.StrictUndefined,
@@ -112,6 +112,26 @@ def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
 
 
 _AUTOESCAPE = ("html", "htm", "xml")  # (part of the key of compiled templates)
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment with a quicker ``x.name`` on a plain dict (the navigation's
+    sections, the feed links, the archive's groups: a fifth of the lookups of a site's
+    pages).  Jinja tries the attribute first and takes the item when that raises; a
+    dict (exactly that type) has no attribute but its methods' names, so for any other
+    name the item is looked up at once: the same result, without raising and catching
+    an AttributeError each time."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and type(attribute) is str and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+_DICT_NAMES = frozenset(dir(dict))
 
 
 class _Compiled(jinja2.BytecodeCache):
