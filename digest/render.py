@@ -330,7 +330,8 @@ class Renderer:
     template name, its path and its context, where an entry stands for its
     ``Entry.key`` (a hash of its source, config and related links).  The store
     keeps, for each output path, the key and sha256 of the last build's page: a
-    page whose key is unchanged is passed on without its bytes.  Publish asks
+    page whose key is unchanged is passed on without its bytes (in one bulk with
+    the others, see Same).  Publish asks
     for them only when the tree it prepares lacks them; they are then read from
     the live output (``live``) when it still holds exactly those bytes, else
     rendered again.  Pages that must be rendered are rendered by ``jobs``
@@ -378,12 +379,13 @@ class Renderer:
         remake: Callable[[str], _Job] | None = None,
     ) -> Iterator[Page]:
         """A page for each job, in order; those whose key changed are rendered (in worker
-        processes when there are many), the others passed on without their bytes.  An
+        processes when there are many), the others passed on without their bytes, in
+        one bulk after the rendered ones (see Same).  An
         _Again (a page of a session's last build, unchanged) is made a job only when its
         page must be rendered.  ``unchanged``: the output files of more such pages of a
         session's rebuild, by path only (nearly all article pages after an edit: no job
         or _Again made for each); ``remake`` makes one's job when its bytes are needed.
-        A session's rebuild hands all those pages to publish in one bulk (see Same)."""
+        A session's rebuild hands all those pages to publish in the bulk too."""
         keys: list[str | None] = []
         outs: list[str] = []
         kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
@@ -461,7 +463,8 @@ class Renderer:
         # again (nearly all) to publish in one bulk (see Same), not one at a time
         again: dict[str, _Again] = {}
         # and the pages made as jobs whose keys are the last build's (the listings, story
-        # pages, ...: compared or keyed, not rendered): in the bulk too, with their jobs
+        # pages, ...: compared or keyed, not rendered; in a new process, every page an
+        # edit leaves alone): in the bulk too, with their jobs
         held: dict[str, _Job] = {}
         for job, out, key, prev in zip(resolved, outs, keys, kept, strict=True):
             if prev is None:
@@ -482,14 +485,13 @@ class Renderer:
                 fetch = functools.partial(self._bytes_again, job, prev[1])
                 yield Page(out, None, job.source, prev[1], fetch)
             else:
+                # its key is the last build's: the same page, in the bulk (a new process's
+                # build too: publish looks at each of them all the same, without a Page
+                # and a claim made for each of 19,548)
                 assert isinstance(job, _Job)
                 state[out] = prev
-                if session:  # (its key is the last build's: the same page, in the bulk)
-                    same[out] = prev[1]
-                    held[out] = job
-                    continue
-                fetch = functools.partial(self._bytes, job, prev[1])
-                yield Page(out, None, job.source, prev[1], fetch)
+                same[out] = prev[1]
+                held[out] = job
         if same:
 
             def source(out: str) -> str:

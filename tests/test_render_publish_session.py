@@ -424,3 +424,23 @@ def test_the_editions_index_after_a_sessions_retitle_shows_the_new_headline(
     _edit(site, "content/world/2026-02-01-item-0.md", "date: 2026-02-01", "date: 2026-02-03")
     _session_build(site, live, session)
     assert tree(live) == _cold(site, tmp_path / "cold")
+
+
+def test_a_new_processs_build_hands_the_pages_it_does_not_render_to_publish_in_bulk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, live, _session = _settled(tmp_path, builds=2)
+    given = _pages_given(monkeypatch)
+    _append(site, "content/world/2026-02-01-item-0.md", "\nThe budget was cut on Friday.\n")
+    _session_build(site, live, None)  # (a new process: the stored page state)
+    alone = [p for p in given if type(p) is not Same]
+    bulk = [p for p in given if type(p) is Same]
+    assert [p.path for p in alone if p.content is None] == []
+    assert len(bulk) == 1 and "404.html" in bulk[0].digests
+    assert tree(live) == _cold(site, tmp_path / "cold")
+    # a page edited by hand in the live site: undone by the next new process's build
+    page = live / "science/item-1/index.html"
+    shown = page.read_bytes()
+    page.write_bytes(shown.replace(b"</body>", b"<p>edited by hand</p></body>"))
+    _session_build(site, live, None)
+    assert page.read_bytes() == shown
