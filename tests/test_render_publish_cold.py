@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 import pytest
+from conftest import tree
 
 from digest import publish, render
 
@@ -64,3 +65,51 @@ def test_a_page_is_written_whole_with_its_stamp(tmp_path: Path, size: int) -> No
     os.link(target, other)
     publish._write(str(target), b"new bytes")
     assert target.read_bytes() == b"new bytes" and other.read_bytes() == content
+
+
+def test_a_bookkeeping_file_is_known_by_its_stamp_until_it_changes(tmp_path: Path) -> None:
+    known = publish._Known()
+    path = tmp_path / ".digest-output"
+    path.write_bytes(b'{"files": {}}')
+    known.put("sha-1", {"a": "b"})
+    known.stamped(os.stat(path), "sha-1")
+    assert known.by_stamp(os.stat(path)) == ("sha-1", {"a": "b"})
+    # written in place with bytes of the same size, its mtime set back: its ctime moved
+    st = os.stat(path)
+    with open(path, "r+b") as f:
+        f.write(b'{"files": []}')
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert known.by_stamp(os.stat(path)) is None
+    known.stamped(os.stat(path), "sha-1")
+    assert known.by_stamp(os.stat(path)) is not None
+    # replaced by another file (another inode), or its value no longer held
+    other = tmp_path / "other"
+    other.write_bytes(b'{"files": []}')
+    os.replace(other, path)
+    assert known.by_stamp(os.stat(path)) is None
+    known.stamped(os.stat(path), "sha-gone")
+    assert known.by_stamp(os.stat(path)) is None
+
+
+def test_a_session_reads_back_its_bookkeeping_without_hashing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_render_publish_session import _cold, _session_build, _settled
+    from test_session import _append
+
+    site, live, session = _settled(tmp_path, builds=3)
+    hashed: list[int] = []
+    sha = publish._sha
+
+    def counting(data: bytes) -> str:
+        hashed.append(len(data))
+        return sha(data)
+
+    monkeypatch.setattr(publish, "_sha", counting)
+    _append(site, "content/world/2026-02-01-item-0.md", "\nThe budget was cut on Friday.\n")
+    _session_build(site, live, session)
+    marker = (live / ".digest-output").read_bytes()
+    stamps = publish.stamps_file(live).read_bytes()
+    # (the marker and the stamps file it wrote are hashed once each; none is read back)
+    assert sorted(hashed) == sorted([len(marker), len(stamps)])
+    assert tree(live) == _cold(site, tmp_path / "cold")
