@@ -19,6 +19,7 @@ summary shows as text, never runs.  Atom says ``type="text"``; JSON Feed uses
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import html
 import json
@@ -149,8 +150,13 @@ def articles_json(
             lines.append(line)
             if keep is not None:
                 keep[e.article.slug] = (e, line)
-    data = enc.encode(head)[:-1] + b',"articles":['
-    data += (b"\n" + b",\n".join(lines) + b"\n" if lines else b"") + b"]}\n"
+    start = enc.encode(head)[:-1] + b',"articles":['
+    if lines:  # (joined once: 12.5 MB at 10,000 articles, each copy of it 3 ms)
+        lines[0] = start + b"\n" + lines[0]
+        lines[-1] = lines[-1] + b"\n]}\n"
+        data = b",\n".join(lines)
+    else:
+        data = start + b"]}\n"
     return Page("articles.json", data, "articles.json")
 
 
@@ -507,8 +513,11 @@ def sitemap(
         if made is not None:
             made[path] = (d, element)
     out.append("</urlset>\n")
-    page = Page("sitemap.xml", "".join(out).encode("utf-8"), "sitemap")
-    if keep is not None:
+    data = "".join(out).encode("utf-8")
+    if keep is None:
+        page = Page("sitemap.xml", data, "sitemap")
+    else:  # (kept: given again by the next builds of a session, hashed once)
+        page = Page("sitemap.xml", data, "sitemap", hashlib.sha256(data).hexdigest())
         keep.sitemaps.append((dict(more or {}), page))
     return page
 

@@ -113,3 +113,27 @@ def test_a_session_reads_back_its_bookkeeping_without_hashing_it(
     # (the marker and the stamps file it wrote are hashed once each; none is read back)
     assert sorted(hashed) == sorted([len(marker), len(stamps)])
     assert tree(live) == _cold(site, tmp_path / "cold")
+
+
+def test_a_file_of_the_tree_alone_is_written_over_and_a_shared_one_replaced(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "articles.json"
+    publish._write(str(target), b"x" * 100_000)
+    inode = os.stat(target).st_ino
+    stamp = publish._write(str(target), b"shorter")  # (no other link: written over)
+    assert target.read_bytes() == b"shorter" and os.stat(target).st_ino == inode
+    st = os.stat(target)
+    assert stamp == [st.st_size, st.st_mtime_ns]
+    live = tmp_path / "live.json"
+    os.link(target, live)  # (shared with the live site: a new file, the live one kept)
+    publish._write(str(target), b"new")
+    assert target.read_bytes() == b"new" and live.read_bytes() == b"shorter"
+    # a symlink there is replaced, never written through
+    outside = tmp_path / "outside"
+    outside.write_bytes(b"not ours")
+    target.unlink()
+    target.symlink_to(outside)
+    publish._write(str(target), b"page")
+    assert outside.read_bytes() == b"not ours" and not target.is_symlink()
+    assert target.read_bytes() == b"page"
