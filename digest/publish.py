@@ -109,8 +109,9 @@ def _manifest_and_sha(folder: Path) -> tuple[dict[str, str] | None, str]:
     """(_manifest(folder), sha256 of its marker's bytes: "" when there is none).
     The dict may be shared with the next call (see _Known): never change it."""
     try:
-        with open(folder / _MARKER, "rb") as f:
-            st = os.fstat(f.fileno())
+        fd = os.open(folder / _MARKER, os.O_RDONLY)
+        with open(fd, "rb") as f:
+            st = os.fstat(fd)
             known = _KNOWN.by_stamp(st)
             if known is not None:
                 return known[1], known[0]
