@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, count
-from operator import ne
+from operator import is_, ne
 from pathlib import Path
 
 import numpy as np
@@ -164,6 +164,8 @@ class Kept:
     items: dict[str, tuple[Processed, Item]] = field(default_factory=dict)  # by key
     order: _Order | None = None  # the items checked, then sorted
     spans: _Spans | None = None  # the segments' spans and keys (see _Segments)
+    # the sources and whether the watcher ignores a name of any (see _any_ignored)
+    ignoring: tuple[tuple[SourceFile, ...], bool] | None = None
 
 
 def _newest_first(items: list[Item], last: _Order | None) -> _Order:
@@ -259,6 +261,18 @@ def ignored(rel: str) -> bool:
     return watch.ignored(name) or (bool(folder) and _ignored_folder(folder))
 
 
+def _any_ignored(
+    sources: Sequence[SourceFile], last: tuple[tuple[SourceFile, ...], bool] | None
+) -> tuple[tuple[SourceFile, ...], bool]:
+    """The sources, and whether :func:`ignored` holds for any of them: the last build's
+    answer (``last``, of a session) when they are the same objects (discover lists an
+    unchanged folder's sources again as they were), instead of 10,000 names looked at
+    again after an edit of one."""
+    if last is not None and len(last[0]) == len(sources) and all(map(is_, sources, last[0])):
+        return last
+    return tuple(sources), any(ignored(s.rel) for s in sources)
+
+
 @lru_cache(maxsize=4096)
 def _ignored_folder(folder: str) -> bool:
     """(ignored for a folder: asked once per folder, not once per source)"""
@@ -291,7 +305,8 @@ def collect_kept(
         for k, v in folders.items()
     ):
         _store_listings(store, content, folders)  # (for a new process: see _stored_listings)
-    defaults_made = _folder_defaults(content, problems, kept, hint, sources)
+    ignoring = _any_ignored(sources, kept.ignoring if kept is not None else None)
+    defaults_made = _folder_defaults(content, problems, kept, hint, ignoring[1])
     defaults = defaults_made[0]
     keep: list[Kept] = []
     keys, done, processed = process_sources(
@@ -307,6 +322,7 @@ def collect_kept(
         keep,
         stats,
         hint,
+        ignoring[1],
     )
     items: list[Item] = []
     drafts: list[Item] = []
@@ -344,6 +360,7 @@ def collect_kept(
         defaults=defaults_made,
         items=made,
         order=order,
+        ignoring=ignoring,
     )
     changed = frozenset(it.article.slug for it in order.fresh) if order.fresh is not None else None
     site = Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages), changed)
@@ -355,18 +372,18 @@ def _folder_defaults(
     problems: Problems,
     kept: Kept | None,
     hint: _Hint,
-    sources: Sequence[SourceFile] = (),
+    any_ignored: bool = False,
 ) -> tuple[dict[str, FolderDefaults], tuple[Problem, ...]]:
     """load.folder_defaults, and the problems it found (added to ``problems``): the last
     build's of a session when the watcher saw no `_source.yaml` nor `_index.md` change
     (adding, removing or renaming one changes its path), and no folder of those read nor
-    of the ``sources`` is one it does not watch."""
+    of the sources is one it does not watch (``any_ignored``: one of the sources is)."""
     last = kept.defaults if kept is not None else None
     if (
         last is not None
         and not hint.names_changed((load.FOLDER_DEFAULTS_FILE, *load.SECTION_FILES))
         and not any(ignored(rel) for rel in last[0])
-        and not any(ignored(s.rel) for s in sources)
+        and not any_ignored
     ):
         problems.extend(last[1])
         return last
@@ -614,6 +631,7 @@ def process_sources(
     keep: list[Kept] | None = None,
     stats: dict[str, os.stat_result] | None = None,
     hint: _Hint | None = None,
+    any_ignored: bool = True,
 ) -> tuple[list[str], list[Processed], int]:
     """(cache keys, results, sources processed), in source order: each result from the
     cache, else computed (in worker processes when there are many).  With ``texts``
@@ -621,7 +639,8 @@ def process_sources(
     ``kept``: the last build's results (see Kept), taken before the store's; ``keep``
     gets what this build keeps; ``stats``: sources' stats taken by discover (see
     load.discover), used once instead of asking again; ``hint``: the sources a
-    session's watcher saw unchanged (their keys are the last build's)."""
+    session's watcher saw unchanged (their keys are the last build's); ``any_ignored``:
+    False when no source has a name the watcher ignores (see :func:`ignored`)."""
     digests = Digests(store, content.dir, kept.digests if kept is not None else None)
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
@@ -633,7 +652,7 @@ def process_sources(
         and last_tables[0] == scraped
         and not any(name[-4:].lower() == ".txt" for name in hint.names)
         and hint.on
-        and not any(ignored(rel) for rel in scraped)  # (their changes are never told)
+        and not (any_ignored and any(ignored(rel) for rel in scraped))  # (never told)
     ):
         tables = last_tables[1]
     else:
@@ -648,7 +667,7 @@ def process_sources(
         and last_tables is not None
         and tables is last_tables[1]
     )
-    again = source_keys.again(sources, kept.listed if kept is not None else None, same)
+    again = source_keys.again(sources, kept.listed if kept is not None else None, same, any_ignored)
     keys = again if again is not None else [source_keys.of(s) for s in sources]
     listed = (tuple(sources), tuple(keys), source_keys.base)  # (before any is marked "read")
     segments = _Segments(store, keys, kept.spans if kept is not None else None)
@@ -1086,11 +1105,13 @@ class SourceKeys:
         sources: Sequence[SourceFile],
         last: tuple[tuple[SourceFile, ...], tuple[str, ...], str] | None,
         same: bool,
+        any_ignored: bool = True,
     ) -> list[str] | None:
         """Every source's key, as of() makes them, when they are the last build's sources
         (``last``: its sources, keys and base) with the same folder defaults and line
         tables (``same``): the last build's keys but for the sources of() must look at (changed,
-        see _Hint; unreadable; stamped within a second of the index); None otherwise.
+        see _Hint; unreadable; stamped within a second of the index); None otherwise, or
+        when a source has a name the watcher ignores (``any_ignored``: maybe one has).
         Not a step per source: the 10,000 sources of() would ask again are not asked."""
         hint, memo, made = self.hint, self.memo, self.made
         if hint is None or last is None or memo is None or made is None or not same:
@@ -1107,7 +1128,7 @@ class SourceKeys:
         for a, b in zip(sources, old_sources, strict=True):
             if a is not b and (a.rel != b.rel or a.shown != b.shown):
                 return None
-        if any(ignored(s.rel) for s in sources):
+        if any_ignored and any(ignored(s.rel) for s in sources):
             return None  # (a name the watcher ignores: each source is looked at)
         index: dict[str, int] = {}
         inside = hint.inside
