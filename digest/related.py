@@ -13,6 +13,7 @@ builds are repeatable.
 from __future__ import annotations
 
 import re
+import time
 import zlib
 from array import array
 from collections import Counter
@@ -1118,6 +1119,19 @@ class Kept:
     links: dict[str, tuple[RelatedLink, ...]]
     vectors: Vectors | None = None  # made from ``counts`` (None: not made by this process)
     counts: tuple[TermCounts, ...] = ()
+    # when this session last wrote its state to the store (time.monotonic()), and whether
+    # ``previous`` is newer than what it wrote (see STORE_EVERY)
+    stored_at: float = float("-inf")
+    pending: bool = False
+
+
+# A session's later builds write the related state (10,000 keys and signatures, every
+# neighbour list: 10-30 ms to lay out, encode and write at 10,000 articles) at most once
+# in this many seconds, and a build that finds its state unwritten for that long writes it.
+# The session itself never reads the store's copy again (it keeps its own); a new process
+# that finds an older one checks every row's signature against it, so it updates the rows
+# edited since (or computes the lists again) and builds the same site, only later.
+STORE_EVERY = 30.0
 
 
 def site_links(
@@ -1165,6 +1179,9 @@ def site_links(
                 kept = _kept_renumbered(kept, previous, order)
                 stored = kept.saved
     vectors = None
+    stored_at = kept.stored_at if kept is not None else float("-inf")
+    pending = kept.pending if kept is not None else False
+    due = kept is None or time.monotonic() - stored_at >= STORE_EVERY
     if (
         previous is not None
         and previous.keys == tuple(keys)
@@ -1172,6 +1189,11 @@ def site_links(
     ):
         neighbours = previous.neighbours
         now, saved = previous, stored
+        if pending and due and kept is not None:  # (a session's state, unwritten so far)
+            saved = _save_state(
+                store, state_key, keys, source_keys, previous.df, neighbours, stored, False
+            )
+            stored_at, pending = time.monotonic(), False
         if keep is not None and (kept is None or kept.vectors is None):
             # a session's first build: the vectors its first edit updates, made now (the
             # session starts 0.3 s later at 10,000 articles, and its first edit does not)
@@ -1190,8 +1212,9 @@ def site_links(
         )
         neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs, table)
         saved = _save_state(
-            store, state_key, keys, source_keys, vectors.df, neighbours, last, kept is None
+            store, state_key, keys, source_keys, vectors.df, neighbours, last, kept is None, due
         )
+        stored_at, pending = (time.monotonic(), False) if due else (stored_at, True)
         now = Previous(tuple(keys), tuple(source_keys), vectors.df, neighbours)
     own = neighbours
     if lists != cfg:  # the related links' own lists: the head of the wide ones
@@ -1219,7 +1242,9 @@ def site_links(
             made = (kept.vectors, kept.counts)
         else:
             made = (None, ())
-        keep.append(Kept(state_key, now, saved, tuple(articles), own, links, *made))
+        keep.append(
+            Kept(state_key, now, saved, tuple(articles), own, links, *made, stored_at, pending)
+        )
     table = (saved.idx, saved.scores) if saved is not None else None
     return SiteLinks(links, neighbours, table, changed)
 
@@ -1290,6 +1315,8 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
         kept.links,
         vectors,
         tuple(kept.counts[r] for r in rows) if len(kept.counts) == len(rows) else (),
+        kept.stored_at,
+        kept.pending,
     )
 
 
@@ -1384,12 +1411,14 @@ def _save_state(
     neighbours: Neighbours,
     last: Saved | None = None,
     prune: bool | None = None,
+    write: bool = True,
 ) -> Saved:
     """Store the state; returns the neighbour lists as the arrays stored.  ``last``:
     those of the last build of a session (or as read from the store), whose lists are
     the rows of ``neighbours`` that are the same objects: only the other rows are laid
     out again.  ``prune``: forget the other states stored (default: when no ``last``;
-    a session's later builds keep the one key)."""
+    a session's later builds keep the one key).  Not ``write``: the arrays only (a
+    session's build that defers the write, see STORE_EVERY)."""
     n = len(neighbours)
     k = max((len(row) for row in neighbours), default=0)
     if last is not None and last.rows is not None and len(last.rows) == n and last.k == k:
@@ -1411,6 +1440,8 @@ def _save_state(
         block_idx[there] = flat[0::2].astype("<i4")
         block_scores[there] = flat[1::2]
         idx[redo], scores[redo] = block_idx, block_scores
+    if not write:
+        return Saved(k, idx, scores, neighbours)
     terms = np.flatnonzero(df).astype("<i4")  # df is mostly zeros: kept as (term, count)
     state = _State(
         tuple(keys),
