@@ -229,9 +229,14 @@ def idf_of(df: np.ndarray, n: int) -> np.ndarray:
     return (np.round(raw / IDF_STEP) * IDF_STEP).astype(np.float32)
 
 
-def tf_weight(cnt: np.ndarray, length: np.ndarray) -> np.ndarray:
-    """BM25 saturation of counts ``cnt`` in rows of ``length`` features (same shape)."""
-    return cnt * (BM25_K1 + 1.0) / (cnt + BM25_K1 * (1.0 - BM25_B + BM25_B * length / REF_LENGTH))
+def tf_weight(cnt: np.ndarray, length: np.ndarray, lens: np.ndarray | None = None) -> np.ndarray:
+    """BM25 saturation of counts ``cnt`` in rows of ``length`` features (same shape; or,
+    with ``lens``, one length per row of lens[r] counts: the row's part of the formula is
+    computed once per row, not once per count, and gives the same float32 values)."""
+    den = BM25_K1 * (1.0 - BM25_B + BM25_B * length / REF_LENGTH)
+    if lens is not None:
+        den = np.repeat(den, lens)
+    return cnt * (BM25_K1 + 1.0) / (cnt + den)
 
 
 def _row_sums(x: np.ndarray, indptr: np.ndarray) -> np.ndarray:
@@ -266,7 +271,7 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
         ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
     df = np.bincount(ind, minlength=1 << DIM_BITS).astype(np.int32)
     length = _row_sums(cnt, indptr)
-    val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df, n)[ind]
+    val = tf_weight(cnt, length, lens) * idf_of(df, n)[ind]
     # df == 1 terms only ever match their own row: they count in the norm, not the product.
     sq = _row_sums(val * val, indptr)
     norms = np.sqrt(sq)
@@ -342,7 +347,7 @@ def revectorize(
     # the rows' weights exactly as vectorize makes them (each row's sums are its own;
     # the IDF of their terms only, the same values)
     length = _row_sums(cnt, ptr)
-    val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df[ind], n)
+    val = tf_weight(cnt, length, lens) * idf_of(df[ind], n)
     norms = np.sqrt(_row_sums(val * val, ptr))
     norms[norms == 0] = 1.0
     val = val / np.repeat(norms, lens)
@@ -359,11 +364,16 @@ def revectorize(
     row_lens[rows] = kept_lens
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(row_lens, out=indptr[1:])
-    # the unpruned (term, row) lists: the changed rows' terms replaced
-    all_lens = np.fromiter((len(c.ids) for c in counts), dtype=np.int64, count=n)
+    # the unpruned (term, row) lists: the changed rows' terms replaced (each row's terms
+    # are its counts' ids: the rows' lengths are the counts', no count of term_rows)
+    old_lens = np.fromiter((len(c.ids) for c in counts_before), dtype=np.int64, count=n)
+    if int(old_lens.sum()) != len(before.term_ids):
+        return None
     old_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(before.term_rows, minlength=n), out=old_ptr[1:])
+    np.cumsum(old_lens, out=old_ptr[1:])
     ch = np.array(changed, dtype=np.int64)
+    all_lens = old_lens.copy()
+    all_lens[ch] = [len(counts[i].ids) for i in changed]
     ch_lens = all_lens[ch]
     ch_ptr = np.zeros(len(ch) + 1, dtype=np.int64)
     np.cumsum(ch_lens, out=ch_ptr[1:])
