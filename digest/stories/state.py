@@ -40,6 +40,10 @@ class Kept:
     memo: dict[str, list[tuple[int, str]]]
     stories: Stories
     members: tuple[Member, ...]
+    # the neighbour lists the stories were composed from, and each story's summary key
+    # by its slug (see compose's neighbours_before, keys_before)
+    neighbours: Neighbours | None = None
+    keys: dict[str, str] | None = None
     # when this session last wrote its graph to the store (time.monotonic()), and whether
     # ``graph`` is newer than what it wrote (see digest.related.STORE_EVERY: the same rule)
     stored_at: float = float("-inf")
@@ -88,6 +92,9 @@ def site_stories(
     used: dict[str, list[tuple[int, str]]] = {}
     members = _members(site, kept.members if kept is not None else None)
     before = kept.stories if kept is not None else None
+    keys: dict[str, str] = {}
+    # (the same summaries: a story made of the same members and lists is the last one)
+    same = kept is not None and kept.memo_key == memo_key
     told = compose(
         members,
         got.groups,
@@ -98,6 +105,9 @@ def site_stories(
         before=before,
         members_before=kept.members if kept is not None else None,
         changed=site.changed if kept is not None else None,
+        neighbours_before=kept.neighbours if kept is not None and same else None,
+        keys_before=kept.keys if kept is not None and same else None,
+        keys=keys,
     )
     if used.keys() != memo.keys():
         store.put(SUMMARIES, memo_key, used)
@@ -105,7 +115,13 @@ def site_stories(
             store.prune(SUMMARIES, [memo_key])
     if keep is not None:
         keep.append(
-            Kept(state_key, graph, memo_key, used, told, tuple(members), stored_at, pending)
+            Kept(
+                *(state_key, graph, memo_key, used, told, tuple(members)),
+                neighbours=neighbours,
+                keys=keys,
+                stored_at=stored_at,
+                pending=pending,
+            )
         )
     return told
 
