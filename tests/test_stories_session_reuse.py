@@ -59,3 +59,48 @@ def test_a_sessions_edit_outside_a_story_composes_that_story_not_again(
     assert len(composed) == 1 and len(composed[0]) == 3, composed
     _build(root, tmp_path / "cold-2", None, use_cache=False)
     assert tree(live) == tree(tmp_path / "cold-2")
+
+
+def _graph_of(root: Path, out: Path, session: Session, use_cache: bool = True) -> tuple:
+    """The session's story graph after a build, as arrays and tuples to compare."""
+    _build(root, out, session, use_cache)
+    g = session.kept.stories.graph  # type: ignore[union-attr]
+    assert g is not None
+    return (
+        g.keys,
+        g.sigs,
+        *(x.tolist() for x in (g.lists, g.scores, g.df, g.a, g.b)),
+        *(x.tolist() for x in (g.s, g.comp, g.label)),
+    )
+
+
+def test_a_sessions_regroup_reads_only_the_edited_rows_and_gives_a_fresh_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows whose item is the last build's keep their slugs, keys, dates and feature
+    counts: an edit that moves no feature's frequency reads no other row's features, and
+    after edits that do (a name, a date) the graph is a fresh session's, array for array."""
+    grouping = importlib.import_module("digest.stories.grouping")
+    root = write_site(tmp_path / "site", {**STORY_ARTICLES, **_many(40)}, STORY_CONFIG)
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    read: list[int] = []
+    real = grouping._feature_ids
+
+    def feature_ids(feats):
+        read.append(len(feats))
+        return real(feats)
+
+    monkeypatch.setattr(grouping, "_feature_ids", feature_ids)
+    _edit(root, ITEM_3, "was published", "came out")
+    _graph_of(root, tmp_path / "live", session)
+    assert read == []
+    edits = [
+        lambda: _edit(root, ITEM_3, "came out", "came out, said Ruth Okafor of Kestrel"),
+        lambda: _edit(root, HAULIERS, "2026-11-25T15:00:00Z", "2026-11-26T15:00:00Z"),
+    ]
+    for n, change in enumerate(edits):
+        change()
+        patched = _graph_of(root, tmp_path / "live", session)
+        fresh = _graph_of(root, tmp_path / f"fresh-{n}", Session(), use_cache=False)
+        assert patched == fresh
