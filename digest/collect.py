@@ -166,6 +166,9 @@ class Kept:
     spans: _Spans | None = None  # the segments' spans and keys (see _Segments)
     # the sources and whether the watcher ignores a name of any (see _any_ignored)
     ignoring: tuple[tuple[SourceFile, ...], bool] | None = None
+    # when this session last wrote the digest index (time.monotonic(); every build makes
+    # one, written at most once in digest.related.STORE_EVERY seconds)
+    stored_at: float = float("-inf")
 
 
 def _newest_first(items: list[Item], last: _Order | None) -> _Order:
@@ -708,7 +711,13 @@ def process_sources(
     else:  # only what the last build used and this one does not: the rest is known used
         store.forget("source", kept.results.keys() - set(keys))
     segments.prune(kept.segments if kept is not None else None)
-    digests.save()
+    # (a session's later builds write the index at most once in STORE_EVERY seconds: a
+    # new process that finds an older one hashes the files whose stamps moved since)
+    stored_at = kept.stored_at if kept is not None else float("-inf")
+    due = kept is None or time.monotonic() - stored_at >= related.STORE_EVERY
+    digests.save(write=due)
+    if due:
+        stored_at = time.monotonic()
     stems.save()
     if keep is not None:
         usable = {
@@ -728,6 +737,7 @@ def process_sources(
                 tables=(scraped, tables),
                 listed=listed,
                 spans=segments.made(),
+                stored_at=stored_at,
             )
         )
     return keys, [r for r in results if r is not None], len(todo)
@@ -1256,9 +1266,12 @@ class Digests:
         """Hash this file again next time, whatever its stamp says."""
         self.new.pop(rel, None)
 
-    def save(self) -> None:
+    def save(self, write: bool = True) -> None:
+        """The index of this build (``saved``), stored unless not ``write`` (a session's
+        build that defers it: its next builds start from ``saved``, kept in memory)."""
         self.saved = DigestIndex(time.time_ns(), self.new)
-        self.store.put("digests", self.key, self.saved)
+        if write:
+            self.store.put("digests", self.key, self.saved)
 
 
 # ---------------------------------------------------------------- cache values

@@ -20,6 +20,7 @@ from digest.config import load_config
 from digest.stories import state as story_state
 
 STATES = ("related-state", "story-groups")
+WATCHED = (*STATES, "digests")  # (the digest index: one per build, with its time)
 ITEM_3 = "content/world/2026-02-04-item-3.md"
 ITEM_7 = "content/science/2026-02-08-item-7.md"
 ITEM_9 = "content/world/2026-02-10-item-9.md"
@@ -36,12 +37,13 @@ def _every(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
 
 
 def _writes(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """The whole-site states put in the store from now on, by namespace."""
+    """The whole-site states and digest indexes put in the store from now on, by
+    namespace."""
     puts: Counter[str] = Counter()
     real = cache.Cache.put_many
 
     def put_many(self, ns, items):
-        if ns in STATES and self.db is not None:  # (a build without the cache stores none)
+        if ns in WATCHED and self.db is not None:  # (a build without the cache stores none)
             puts[ns] += 1
         return real(self, ns, items)
 
@@ -93,9 +95,10 @@ def test_a_sessions_edits_write_no_whole_site_state_and_a_new_process_after_buil
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Within STORE_EVERY a session's edits (text, title, date, a removal, an addition)
-    write neither state and each publishes a cold build's site; a new process after them
-    finds the session's first states (older than its sources), builds a cold build's site
-    from them and stores the states a fresh build stores."""
+    write neither state nor the digest index, and each publishes a cold build's site; a
+    new process after them finds the session's first states and index (older than its
+    sources), builds a cold build's site from them and stores the states a fresh build
+    stores."""
     _every(monkeypatch, 1e9)
     root = write_site(tmp_path / "site", _many(60))
     live = tmp_path / "live"
@@ -134,7 +137,7 @@ def test_a_deferred_state_is_written_by_the_first_build_that_finds_it_due(
     assert not puts
     _every(monkeypatch, 0.0)
     _build(root, live, session)  # (no change: only the pending states written)
-    assert puts == Counter(STATES)
-    _build(root, live, session)  # (written already: nothing to write)
-    assert puts == Counter(STATES)
+    assert puts == Counter(WATCHED)
+    _build(root, live, session)  # (written already: no state to write)
+    assert {ns: puts[ns] for ns in STATES} == Counter(STATES)
     assert _stored(root) == _stored(_fresh(root, tmp_path, "fresh"))
