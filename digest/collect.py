@@ -326,6 +326,7 @@ def collect_kept(
         stats,
         hint,
         ignoring[1],
+        kept is not None and ignoring is kept.ignoring,
     )
     items: list[Item] = []
     drafts: list[Item] = []
@@ -334,7 +335,8 @@ def collect_kept(
     last_items = kept.items if kept is not None else {}
     made: dict[str, tuple[Processed, Item]] = {}
     for src, p, k in zip(sources, done, keys, strict=True):
-        problems.extend(p.problems)
+        if p.problems:
+            problems.extend(p.problems)
         if on_report is not None:
             on_report(src.shown, p.report)
         if p.article is None:
@@ -635,6 +637,7 @@ def process_sources(
     stats: dict[str, os.stat_result] | None = None,
     hint: _Hint | None = None,
     any_ignored: bool = True,
+    same_sources: bool = False,
 ) -> tuple[list[str], list[Processed], int]:
     """(cache keys, results, sources processed), in source order: each result from the
     cache, else computed (in worker processes when there are many).  With ``texts``
@@ -643,12 +646,16 @@ def process_sources(
     gets what this build keeps; ``stats``: sources' stats taken by discover (see
     load.discover), used once instead of asking again; ``hint``: the sources a
     session's watcher saw unchanged (their keys are the last build's); ``any_ignored``:
-    False when no source has a name the watcher ignores (see :func:`ignored`)."""
+    False when no source has a name the watcher ignores (see :func:`ignored`);
+    ``same_sources``: the sources are the objects ``kept``'s build listed, in order."""
     digests = Digests(store, content.dir, kept.digests if kept is not None else None)
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
-    scraped = tuple(s.rel for s in sources if s.rel[-4:].lower() == ".txt")
     last_tables = kept.tables if kept is not None else None
+    if same_sources and last_tables is not None:
+        scraped = last_tables[0]  # (the same sources: the same scraped ones)
+    else:
+        scraped = tuple(s.rel for s in sources if s.rel[-4:].lower() == ".txt")
     if (
         hint is not None
         and last_tables is not None
@@ -670,7 +677,8 @@ def process_sources(
         and last_tables is not None
         and tables is last_tables[1]
     )
-    again = source_keys.again(sources, kept.listed if kept is not None else None, same, any_ignored)
+    last_listed = kept.listed if kept is not None else None
+    again = source_keys.again(sources, last_listed, same, any_ignored, same_sources)
     keys = again if again is not None else [source_keys.of(s) for s in sources]
     listed = (tuple(sources), tuple(keys), source_keys.base)  # (before any is marked "read")
     segments = _Segments(store, keys, kept.spans if kept is not None else None)
@@ -1116,12 +1124,14 @@ class SourceKeys:
         last: tuple[tuple[SourceFile, ...], tuple[str, ...], str] | None,
         same: bool,
         any_ignored: bool = True,
+        same_sources: bool = False,
     ) -> list[str] | None:
         """Every source's key, as of() makes them, when they are the last build's sources
         (``last``: its sources, keys and base) with the same folder defaults and line
         tables (``same``): the last build's keys but for the sources of() must look at (changed,
         see _Hint; unreadable; stamped within a second of the index); None otherwise, or
         when a source has a name the watcher ignores (``any_ignored``: maybe one has).
+        ``same_sources``: the sources are ``last``'s objects (not compared one by one).
         Not a step per source: the 10,000 sources of() would ask again are not asked."""
         hint, memo, made = self.hint, self.memo, self.made
         if hint is None or last is None or memo is None or made is None or not same:
@@ -1135,7 +1145,7 @@ class SourceKeys:
             or memo.keys() != old.keys()
         ):
             return None
-        for a, b in zip(sources, old_sources, strict=True):
+        for a, b in () if same_sources else zip(sources, old_sources, strict=True):
             if a is not b and (a.rel != b.rel or a.shown != b.shown):
                 return None
         if any_ignored and any(ignored(s.rel) for s in sources):
