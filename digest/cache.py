@@ -208,6 +208,16 @@ class Cache:
                     self.fresh = True
                     if row is not None:
                         self.rebuilt_reason = "digest or a library changed"
+                        small = self.db.execute("PRAGMA page_size").fetchone()[0] != PAGE_SIZE
+                        if small and _attempt == 0:
+                            # nothing in it is of use: a new file instead, made with
+                            # PAGE_SIZE pages (and none of the old one's free pages)
+                            self.close()
+                            for suffix in _DB_SUFFIXES:
+                                with contextlib.suppress(OSError):
+                                    os.unlink(str(path) + suffix)
+                            fresh = True
+                            continue
                     self.db.execute("DELETE FROM entries")
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fp,))
                 self._check(folder, fresh)
