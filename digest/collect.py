@@ -167,8 +167,10 @@ class Kept:
     # the sources and whether the watcher ignores a name of any (see _any_ignored)
     ignoring: tuple[tuple[SourceFile, ...], bool] | None = None
     # when this session last wrote the digest index (time.monotonic(); every build makes
-    # one, written at most once in digest.related.STORE_EVERY seconds)
+    # one, written at most once in digest.related.STORE_EVERY seconds), and its key in
+    # the store when ``digests`` is not written yet (None: it is)
     stored_at: float = float("-inf")
+    unsaved: str | None = None
 
 
 def _newest_first(items: list[Item], last: _Order | None) -> _Order:
@@ -370,6 +372,13 @@ def collect_kept(
     changed = frozenset(it.article.slug for it in order.fresh) if order.fresh is not None else None
     site = Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages), changed)
     return site, now
+
+
+def store_kept(store: cache.Cache, kept: Kept | None) -> None:
+    """Write a session's digest index if its last build deferred it (see Kept.unsaved):
+    at the end of a long-lived process, so a new process hashes no file again."""
+    if kept is not None and kept.unsaved is not None and kept.digests is not None:
+        store.put("digests", kept.unsaved, kept.digests)
 
 
 def _folder_defaults(
@@ -746,6 +755,7 @@ def process_sources(
                 listed=listed,
                 spans=segments.made(),
                 stored_at=stored_at,
+                unsaved=None if due else digests.key,
             )
         )
     return keys, [r for r in results if r is not None], len(todo)

@@ -1259,6 +1259,15 @@ def site_links(
     return SiteLinks(links, neighbours, table, changed)
 
 
+def store_kept(store: cache.Cache, kept: Kept | None) -> None:
+    """Write a session's related state if its last build deferred it (see STORE_EVERY):
+    at the end of a long-lived process, so a new process starts from it."""
+    if kept is None or not kept.pending:
+        return
+    p = kept.previous
+    _save_state(store, kept.state_key, p.keys, p.sigs, p.df, p.neighbours, kept.saved, False)
+
+
 def _new_order(before: Sequence[str], keys: Sequence[str]) -> np.ndarray | None:
     """For each row of ``keys``, its row in ``before`` when both hold the same keys, each
     once (else None)."""

@@ -14,8 +14,9 @@ from conftest import tree, write_site
 from test_edit_rebuild import _edit
 from test_session import _many
 
-from digest import cache, related
+from digest import cache, collect, related, watch
 from digest.build import BuildOptions, Session, build
+from digest.cli import main
 from digest.config import load_config
 from digest.stories import state as story_state
 
@@ -140,4 +141,61 @@ def test_a_deferred_state_is_written_by_the_first_build_that_finds_it_due(
     assert puts == Counter(WATCHED)
     _build(root, live, session)  # (written already: no state to write)
     assert {ns: puts[ns] for ns in STATES} == Counter(STATES)
+    assert _stored(root) == _stored(_fresh(root, tmp_path, "fresh"))
+
+
+def _digests(root: Path) -> object:
+    """The site's stored digest index (its files: path -> stamp and sha256)."""
+    store = cache.Cache(load_config(root / "site.yaml").cache_dir)
+    try:
+        rows = store.db.execute(  # type: ignore[union-attr]
+            "SELECT k FROM entries WHERE ns='digests'"
+        ).fetchall()
+        assert len(rows) == 1
+        return store.get("digests", rows[0][0], collect.DigestIndex).files
+    finally:
+        store.close()
+
+
+def test_settle_writes_what_the_session_deferred(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a session's end (Session.settle) what its last build deferred is written: the
+    states a fresh build stores and the session's digest index; nothing when nothing is
+    pending."""
+    _every(monkeypatch, 1e9)
+    root = write_site(tmp_path / "site", _many(60))
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    puts = _writes(monkeypatch)
+    session.settle()
+    assert not puts  # (the first build wrote all)
+    _edit(root, ITEM_3, "was published", "came out")
+    _build(root, tmp_path / "live", session)
+    assert not puts
+    session.settle()
+    assert puts == Counter(WATCHED)
+    assert _stored(root) == _stored(_fresh(root, tmp_path, "fresh"))
+    kept = session.kept.collect
+    assert kept is not None and kept.digests is not None
+    assert _digests(root) == kept.digests.files
+
+
+def test_the_end_of_build_watch_writes_what_its_session_deferred(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``digest build --watch`` stopped with Ctrl+C after an edit leaves the states a
+    fresh build stores (a new process starts from its last build)."""
+    _every(monkeypatch, 1e9)
+    root = write_site(tmp_path / "site", _many(60))
+
+    def build_and_watch(rebuild, paths, listener=None):
+        rebuild()
+        _edit(root, ITEM_3, "was published", "came out")
+        rebuild()
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(watch, "build_and_watch", build_and_watch)
+    site = str(root / "site.yaml")
+    assert main(["build", "--watch", "-q", "--config", site, "--jobs", "1"]) == 0
     assert _stored(root) == _stored(_fresh(root, tmp_path, "fresh"))

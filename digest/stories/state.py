@@ -126,6 +126,13 @@ def site_stories(
     return told
 
 
+def store_kept(store: cache.Cache, kept: Kept | None) -> None:
+    """Write a session's story graph if its last build deferred it (see
+    digest.related.STORE_EVERY): at the end of a long-lived process."""
+    if kept is not None and kept.pending and kept.graph is not None:
+        store.put(GROUPS, kept.state_key, _Saved.of(kept.graph))
+
+
 def _members(site: Collected, last: tuple[Member, ...] | None) -> list[Member]:
     """Each item as a Member: in a session, the last build's member in the same row
     (``last``) when made of the same article and summary (objects), instead of 10,000
