@@ -137,6 +137,7 @@ class Session:
     _roots: tuple[str, ...] | None = None
     _since: dict[int, set[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _cache: Path | None = None  # the cache folder of the last completed build (None: none)
 
     def watching(self, roots: Sequence[str]) -> None:
         """digest.watch.Listener: changes are told from now on; none before (the builds
@@ -165,10 +166,30 @@ class Session:
                 return n, None
             return n, collect.Changes(self._roots, frozenset(since))
 
-    def _done(self, kept: Kept) -> None:
-        """A build completed: what it kept replaces the last build's."""
+    def settle(self) -> None:
+        """Write to the cache what the last completed build kept but deferred writing
+        (whole-site states and the digest index, see digest.related.STORE_EVERY): for
+        the end of a long-lived process, so that a new process starts from there."""
+        with self._lock:
+            kept, folder = self.kept, self._cache
+        if folder is None:
+            return
+        store = cache.Cache(folder)
+        try:
+            if store.fresh:  # (emptied or replaced since: nothing it holds fits these)
+                return
+            collect.store_kept(store, kept.collect)
+            related.store_kept(store, kept.related)
+            stories.store_kept(store, kept.stories)
+        finally:
+            store.close()
+
+    def _done(self, kept: Kept, folder: Path | None = None) -> None:
+        """A build completed: what it kept replaces the last build's (``folder``: its
+        cache folder)."""
         with self._lock:
             self.kept = kept
+            self._cache = folder
             self.builds += 1
             for n in [n for n in self._since if n < kept.started]:
                 del self._since[n]  # (no later build starts from those)
@@ -340,7 +361,8 @@ def _build(
                     theme,
                     keep_publish[0],
                     number,
-                )
+                ),
+                config.cache_dir if options.use_cache else None,
             )
     finally:
         store.close()

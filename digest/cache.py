@@ -36,6 +36,7 @@ import digest
 
 CACHE_FORMAT = 4  # 3: source entries carry story features; 4: and key points
 DB_NAME = "cache.sqlite"
+PAGE_SIZE = 65536  # bytes; of a new database (see Cache._open)
 _LIBRARIES = (
     "sumy",
     "markdown",
@@ -182,6 +183,13 @@ class Cache:
         for _attempt in range(2):
             try:
                 self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+                if not path.exists() or path.stat().st_size == 0:
+                    # a new database: large pages (set before its first write; a WAL
+                    # database keeps its page size).  Most of what a build reads are
+                    # values of 100 KB to a few MB (segments of sources, whole-site
+                    # states), read ~40% faster from 64 KB pages than from overflow
+                    # chains of 4 KB ones; a small value costs a few tenths of a ms more
+                    self.db.execute(f"PRAGMA page_size={PAGE_SIZE}")
                 self.db.execute("PRAGMA journal_mode=WAL")
                 # a cache needs no durability: no fsync (a database left broken by a crash
                 # fails its checks below and is rebuilt)
@@ -200,6 +208,16 @@ class Cache:
                     self.fresh = True
                     if row is not None:
                         self.rebuilt_reason = "digest or a library changed"
+                        small = self.db.execute("PRAGMA page_size").fetchone()[0] != PAGE_SIZE
+                        if small and _attempt == 0:
+                            # nothing in it is of use: a new file instead, made with
+                            # PAGE_SIZE pages (and none of the old one's free pages)
+                            self.close()
+                            for suffix in _DB_SUFFIXES:
+                                with contextlib.suppress(OSError):
+                                    os.unlink(str(path) + suffix)
+                            fresh = True
+                            continue
                     self.db.execute("DELETE FROM entries")
                     self.db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (fp,))
                 self._check(folder, fresh)

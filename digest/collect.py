@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, count
-from operator import ne
+from operator import is_, ne
 from pathlib import Path
 
 import numpy as np
@@ -164,6 +164,13 @@ class Kept:
     items: dict[str, tuple[Processed, Item]] = field(default_factory=dict)  # by key
     order: _Order | None = None  # the items checked, then sorted
     spans: _Spans | None = None  # the segments' spans and keys (see _Segments)
+    # the sources and whether the watcher ignores a name of any (see _any_ignored)
+    ignoring: tuple[tuple[SourceFile, ...], bool] | None = None
+    # when this session last wrote the digest index (time.monotonic(); every build makes
+    # one, written at most once in digest.related.STORE_EVERY seconds), and its key in
+    # the store when ``digests`` is not written yet (None: it is)
+    stored_at: float = float("-inf")
+    unsaved: str | None = None
 
 
 def _newest_first(items: list[Item], last: _Order | None) -> _Order:
@@ -259,6 +266,18 @@ def ignored(rel: str) -> bool:
     return watch.ignored(name) or (bool(folder) and _ignored_folder(folder))
 
 
+def _any_ignored(
+    sources: Sequence[SourceFile], last: tuple[tuple[SourceFile, ...], bool] | None
+) -> tuple[tuple[SourceFile, ...], bool]:
+    """The sources, and whether :func:`ignored` holds for any of them: the last build's
+    answer (``last``, of a session) when they are the same objects (discover lists an
+    unchanged folder's sources again as they were), instead of 10,000 names looked at
+    again after an edit of one."""
+    if last is not None and len(last[0]) == len(sources) and all(map(is_, sources, last[0])):
+        return last
+    return tuple(sources), any(ignored(s.rel) for s in sources)
+
+
 @lru_cache(maxsize=4096)
 def _ignored_folder(folder: str) -> bool:
     """(ignored for a folder: asked once per folder, not once per source)"""
@@ -291,7 +310,8 @@ def collect_kept(
         for k, v in folders.items()
     ):
         _store_listings(store, content, folders)  # (for a new process: see _stored_listings)
-    defaults_made = _folder_defaults(content, problems, kept, hint, sources)
+    ignoring = _any_ignored(sources, kept.ignoring if kept is not None else None)
+    defaults_made = _folder_defaults(content, problems, kept, hint, ignoring[1])
     defaults = defaults_made[0]
     keep: list[Kept] = []
     keys, done, processed = process_sources(
@@ -307,6 +327,8 @@ def collect_kept(
         keep,
         stats,
         hint,
+        ignoring[1],
+        kept is not None and ignoring is kept.ignoring,
     )
     items: list[Item] = []
     drafts: list[Item] = []
@@ -315,7 +337,8 @@ def collect_kept(
     last_items = kept.items if kept is not None else {}
     made: dict[str, tuple[Processed, Item]] = {}
     for src, p, k in zip(sources, done, keys, strict=True):
-        problems.extend(p.problems)
+        if p.problems:
+            problems.extend(p.problems)
         if on_report is not None:
             on_report(src.shown, p.report)
         if p.article is None:
@@ -344,10 +367,18 @@ def collect_kept(
         defaults=defaults_made,
         items=made,
         order=order,
+        ignoring=ignoring,
     )
     changed = frozenset(it.article.slug for it in order.fresh) if order.fresh is not None else None
     site = Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages), changed)
     return site, now
+
+
+def store_kept(store: cache.Cache, kept: Kept | None) -> None:
+    """Write a session's digest index if its last build deferred it (see Kept.unsaved):
+    at the end of a long-lived process, so a new process hashes no file again."""
+    if kept is not None and kept.unsaved is not None and kept.digests is not None:
+        store.put("digests", kept.unsaved, kept.digests)
 
 
 def _folder_defaults(
@@ -355,18 +386,18 @@ def _folder_defaults(
     problems: Problems,
     kept: Kept | None,
     hint: _Hint,
-    sources: Sequence[SourceFile] = (),
+    any_ignored: bool = False,
 ) -> tuple[dict[str, FolderDefaults], tuple[Problem, ...]]:
     """load.folder_defaults, and the problems it found (added to ``problems``): the last
     build's of a session when the watcher saw no `_source.yaml` nor `_index.md` change
     (adding, removing or renaming one changes its path), and no folder of those read nor
-    of the ``sources`` is one it does not watch."""
+    of the sources is one it does not watch (``any_ignored``: one of the sources is)."""
     last = kept.defaults if kept is not None else None
     if (
         last is not None
         and not hint.names_changed((load.FOLDER_DEFAULTS_FILE, *load.SECTION_FILES))
         and not any(ignored(rel) for rel in last[0])
-        and not any(ignored(s.rel) for s in sources)
+        and not any_ignored
     ):
         problems.extend(last[1])
         return last
@@ -614,6 +645,8 @@ def process_sources(
     keep: list[Kept] | None = None,
     stats: dict[str, os.stat_result] | None = None,
     hint: _Hint | None = None,
+    any_ignored: bool = True,
+    same_sources: bool = False,
 ) -> tuple[list[str], list[Processed], int]:
     """(cache keys, results, sources processed), in source order: each result from the
     cache, else computed (in worker processes when there are many).  With ``texts``
@@ -621,19 +654,24 @@ def process_sources(
     ``kept``: the last build's results (see Kept), taken before the store's; ``keep``
     gets what this build keeps; ``stats``: sources' stats taken by discover (see
     load.discover), used once instead of asking again; ``hint``: the sources a
-    session's watcher saw unchanged (their keys are the last build's)."""
+    session's watcher saw unchanged (their keys are the last build's); ``any_ignored``:
+    False when no source has a name the watcher ignores (see :func:`ignored`);
+    ``same_sources``: the sources are the objects ``kept``'s build listed, in order."""
     digests = Digests(store, content.dir, kept.digests if kept is not None else None)
     # Each folder's line table is part of its scraped pages' keys: a page's result changes
     # when another page of its folder changes what is common.
-    scraped = tuple(s.rel for s in sources if s.rel[-4:].lower() == ".txt")
     last_tables = kept.tables if kept is not None else None
+    if same_sources and last_tables is not None:
+        scraped = last_tables[0]  # (the same sources: the same scraped ones)
+    else:
+        scraped = tuple(s.rel for s in sources if s.rel[-4:].lower() == ".txt")
     if (
         hint is not None
         and last_tables is not None
         and last_tables[0] == scraped
         and not any(name[-4:].lower() == ".txt" for name in hint.names)
         and hint.on
-        and not any(ignored(rel) for rel in scraped)  # (their changes are never told)
+        and not (any_ignored and any(ignored(rel) for rel in scraped))  # (never told)
     ):
         tables = last_tables[1]
     else:
@@ -648,7 +686,8 @@ def process_sources(
         and last_tables is not None
         and tables is last_tables[1]
     )
-    again = source_keys.again(sources, kept.listed if kept is not None else None, same)
+    last_listed = kept.listed if kept is not None else None
+    again = source_keys.again(sources, last_listed, same, any_ignored, same_sources)
     keys = again if again is not None else [source_keys.of(s) for s in sources]
     listed = (tuple(sources), tuple(keys), source_keys.base)  # (before any is marked "read")
     segments = _Segments(store, keys, kept.spans if kept is not None else None)
@@ -689,7 +728,13 @@ def process_sources(
     else:  # only what the last build used and this one does not: the rest is known used
         store.forget("source", kept.results.keys() - set(keys))
     segments.prune(kept.segments if kept is not None else None)
-    digests.save()
+    # (a session's later builds write the index at most once in STORE_EVERY seconds: a
+    # new process that finds an older one hashes the files whose stamps moved since)
+    stored_at = kept.stored_at if kept is not None else float("-inf")
+    due = kept is None or time.monotonic() - stored_at >= related.STORE_EVERY
+    digests.save(write=due)
+    if due:
+        stored_at = time.monotonic()
     stems.save()
     if keep is not None:
         usable = {
@@ -709,6 +754,8 @@ def process_sources(
                 tables=(scraped, tables),
                 listed=listed,
                 spans=segments.made(),
+                stored_at=stored_at,
+                unsaved=None if due else digests.key,
             )
         )
     return keys, [r for r in results if r is not None], len(todo)
@@ -1086,11 +1133,15 @@ class SourceKeys:
         sources: Sequence[SourceFile],
         last: tuple[tuple[SourceFile, ...], tuple[str, ...], str] | None,
         same: bool,
+        any_ignored: bool = True,
+        same_sources: bool = False,
     ) -> list[str] | None:
         """Every source's key, as of() makes them, when they are the last build's sources
         (``last``: its sources, keys and base) with the same folder defaults and line
         tables (``same``): the last build's keys but for the sources of() must look at (changed,
-        see _Hint; unreadable; stamped within a second of the index); None otherwise.
+        see _Hint; unreadable; stamped within a second of the index); None otherwise, or
+        when a source has a name the watcher ignores (``any_ignored``: maybe one has).
+        ``same_sources``: the sources are ``last``'s objects (not compared one by one).
         Not a step per source: the 10,000 sources of() would ask again are not asked."""
         hint, memo, made = self.hint, self.memo, self.made
         if hint is None or last is None or memo is None or made is None or not same:
@@ -1104,10 +1155,10 @@ class SourceKeys:
             or memo.keys() != old.keys()
         ):
             return None
-        for a, b in zip(sources, old_sources, strict=True):
+        for a, b in () if same_sources else zip(sources, old_sources, strict=True):
             if a is not b and (a.rel != b.rel or a.shown != b.shown):
                 return None
-        if any(ignored(s.rel) for s in sources):
+        if any_ignored and any(ignored(s.rel) for s in sources):
             return None  # (a name the watcher ignores: each source is looked at)
         index: dict[str, int] = {}
         inside = hint.inside
@@ -1235,9 +1286,12 @@ class Digests:
         """Hash this file again next time, whatever its stamp says."""
         self.new.pop(rel, None)
 
-    def save(self) -> None:
+    def save(self, write: bool = True) -> None:
+        """The index of this build (``saved``), stored unless not ``write`` (a session's
+        build that defers it: its next builds start from ``saved``, kept in memory)."""
         self.saved = DigestIndex(time.time_ns(), self.new)
-        self.store.put("digests", self.key, self.saved)
+        if write:
+            self.store.put("digests", self.key, self.saved)
 
 
 # ---------------------------------------------------------------- cache values

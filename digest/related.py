@@ -13,6 +13,7 @@ builds are repeatable.
 from __future__ import annotations
 
 import re
+import time
 import zlib
 from array import array
 from collections import Counter
@@ -228,9 +229,14 @@ def idf_of(df: np.ndarray, n: int) -> np.ndarray:
     return (np.round(raw / IDF_STEP) * IDF_STEP).astype(np.float32)
 
 
-def tf_weight(cnt: np.ndarray, length: np.ndarray) -> np.ndarray:
-    """BM25 saturation of counts ``cnt`` in rows of ``length`` features (same shape)."""
-    return cnt * (BM25_K1 + 1.0) / (cnt + BM25_K1 * (1.0 - BM25_B + BM25_B * length / REF_LENGTH))
+def tf_weight(cnt: np.ndarray, length: np.ndarray, lens: np.ndarray | None = None) -> np.ndarray:
+    """BM25 saturation of counts ``cnt`` in rows of ``length`` features (same shape; or,
+    with ``lens``, one length per row of lens[r] counts: the row's part of the formula is
+    computed once per row, not once per count, and gives the same float32 values)."""
+    den = BM25_K1 * (1.0 - BM25_B + BM25_B * length / REF_LENGTH)
+    if lens is not None:
+        den = np.repeat(den, lens)
+    return cnt * (BM25_K1 + 1.0) / (cnt + den)
 
 
 def _row_sums(x: np.ndarray, indptr: np.ndarray) -> np.ndarray:
@@ -265,7 +271,7 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
         ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
     df = np.bincount(ind, minlength=1 << DIM_BITS).astype(np.int32)
     length = _row_sums(cnt, indptr)
-    val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df, n)[ind]
+    val = tf_weight(cnt, length, lens) * idf_of(df, n)[ind]
     # df == 1 terms only ever match their own row: they count in the norm, not the product.
     sq = _row_sums(val * val, indptr)
     norms = np.sqrt(sq)
@@ -341,7 +347,7 @@ def revectorize(
     # the rows' weights exactly as vectorize makes them (each row's sums are its own;
     # the IDF of their terms only, the same values)
     length = _row_sums(cnt, ptr)
-    val = tf_weight(cnt, np.repeat(length, lens)) * idf_of(df[ind], n)
+    val = tf_weight(cnt, length, lens) * idf_of(df[ind], n)
     norms = np.sqrt(_row_sums(val * val, ptr))
     norms[norms == 0] = 1.0
     val = val / np.repeat(norms, lens)
@@ -358,11 +364,16 @@ def revectorize(
     row_lens[rows] = kept_lens
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(row_lens, out=indptr[1:])
-    # the unpruned (term, row) lists: the changed rows' terms replaced
-    all_lens = np.fromiter((len(c.ids) for c in counts), dtype=np.int64, count=n)
+    # the unpruned (term, row) lists: the changed rows' terms replaced (each row's terms
+    # are its counts' ids: the rows' lengths are the counts', no count of term_rows)
+    old_lens = np.fromiter((len(c.ids) for c in counts_before), dtype=np.int64, count=n)
+    if int(old_lens.sum()) != len(before.term_ids):
+        return None
     old_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(before.term_rows, minlength=n), out=old_ptr[1:])
+    np.cumsum(old_lens, out=old_ptr[1:])
     ch = np.array(changed, dtype=np.int64)
+    all_lens = old_lens.copy()
+    all_lens[ch] = [len(counts[i].ids) for i in changed]
     ch_lens = all_lens[ch]
     ch_ptr = np.zeros(len(ch) + 1, dtype=np.int64)
     np.cumsum(ch_lens, out=ch_ptr[1:])
@@ -1118,6 +1129,19 @@ class Kept:
     links: dict[str, tuple[RelatedLink, ...]]
     vectors: Vectors | None = None  # made from ``counts`` (None: not made by this process)
     counts: tuple[TermCounts, ...] = ()
+    # when this session last wrote its state to the store (time.monotonic()), and whether
+    # ``previous`` is newer than what it wrote (see STORE_EVERY)
+    stored_at: float = float("-inf")
+    pending: bool = False
+
+
+# A session's later builds write the related state (10,000 keys and signatures, every
+# neighbour list: 10-30 ms to lay out, encode and write at 10,000 articles) at most once
+# in this many seconds, and a build that finds its state unwritten for that long writes it.
+# The session itself never reads the store's copy again (it keeps its own); a new process
+# that finds an older one checks every row's signature against it, so it updates the rows
+# edited since (or computes the lists again) and builds the same site, only later.
+STORE_EVERY = 30.0
 
 
 def site_links(
@@ -1165,6 +1189,9 @@ def site_links(
                 kept = _kept_renumbered(kept, previous, order)
                 stored = kept.saved
     vectors = None
+    stored_at = kept.stored_at if kept is not None else float("-inf")
+    pending = kept.pending if kept is not None else False
+    due = kept is None or time.monotonic() - stored_at >= STORE_EVERY
     if (
         previous is not None
         and previous.keys == tuple(keys)
@@ -1172,6 +1199,11 @@ def site_links(
     ):
         neighbours = previous.neighbours
         now, saved = previous, stored
+        if pending and due and kept is not None:  # (a session's state, unwritten so far)
+            saved = _save_state(
+                store, state_key, keys, source_keys, previous.df, neighbours, stored, False
+            )
+            stored_at, pending = time.monotonic(), False
         if keep is not None and (kept is None or kept.vectors is None):
             # a session's first build: the vectors its first edit updates, made now (the
             # session starts 0.3 s later at 10,000 articles, and its first edit does not)
@@ -1190,8 +1222,9 @@ def site_links(
         )
         neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs, table)
         saved = _save_state(
-            store, state_key, keys, source_keys, vectors.df, neighbours, last, kept is None
+            store, state_key, keys, source_keys, vectors.df, neighbours, last, kept is None, due
         )
+        stored_at, pending = (time.monotonic(), False) if due else (stored_at, True)
         now = Previous(tuple(keys), tuple(source_keys), vectors.df, neighbours)
     own = neighbours
     if lists != cfg:  # the related links' own lists: the head of the wide ones
@@ -1219,9 +1252,20 @@ def site_links(
             made = (kept.vectors, kept.counts)
         else:
             made = (None, ())
-        keep.append(Kept(state_key, now, saved, tuple(articles), own, links, *made))
+        keep.append(
+            Kept(state_key, now, saved, tuple(articles), own, links, *made, stored_at, pending)
+        )
     table = (saved.idx, saved.scores) if saved is not None else None
     return SiteLinks(links, neighbours, table, changed)
+
+
+def store_kept(store: cache.Cache, kept: Kept | None) -> None:
+    """Write a session's related state if its last build deferred it (see STORE_EVERY):
+    at the end of a long-lived process, so a new process starts from it."""
+    if kept is None or not kept.pending:
+        return
+    p = kept.previous
+    _save_state(store, kept.state_key, p.keys, p.sigs, p.df, p.neighbours, kept.saved, False)
 
 
 def _new_order(before: Sequence[str], keys: Sequence[str]) -> np.ndarray | None:
@@ -1290,6 +1334,8 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
         kept.links,
         vectors,
         tuple(kept.counts[r] for r in rows) if len(kept.counts) == len(rows) else (),
+        kept.stored_at,
+        kept.pending,
     )
 
 
@@ -1384,12 +1430,14 @@ def _save_state(
     neighbours: Neighbours,
     last: Saved | None = None,
     prune: bool | None = None,
+    write: bool = True,
 ) -> Saved:
     """Store the state; returns the neighbour lists as the arrays stored.  ``last``:
     those of the last build of a session (or as read from the store), whose lists are
     the rows of ``neighbours`` that are the same objects: only the other rows are laid
     out again.  ``prune``: forget the other states stored (default: when no ``last``;
-    a session's later builds keep the one key)."""
+    a session's later builds keep the one key).  Not ``write``: the arrays only (a
+    session's build that defers the write, see STORE_EVERY)."""
     n = len(neighbours)
     k = max((len(row) for row in neighbours), default=0)
     if last is not None and last.rows is not None and len(last.rows) == n and last.k == k:
@@ -1411,6 +1459,8 @@ def _save_state(
         block_idx[there] = flat[0::2].astype("<i4")
         block_scores[there] = flat[1::2]
         idx[redo], scores[redo] = block_idx, block_scores
+    if not write:
+        return Saved(k, idx, scores, neighbours)
     terms = np.flatnonzero(df).astype("<i4")  # df is mostly zeros: kept as (term, count)
     state = _State(
         tuple(keys),

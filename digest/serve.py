@@ -33,6 +33,7 @@ Here instead:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import ipaddress
 import itertools
@@ -733,6 +734,8 @@ def serve(
         if server is not None:  # the temporary folder goes, however the preview stops
             server.watcher.stop()
             server.cleanup()
+            with contextlib.suppress(KeyboardInterrupt):  # (a second Ctrl+C)
+                server.builder.session.settle()  # what it deferred, for the next process
         restore()
     return 0
 

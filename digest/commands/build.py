@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Iterable
@@ -228,4 +229,7 @@ def _watch(args: argparse.Namespace) -> int:
         build_and_watch(rebuild, paths, listener=session)  # (rebuilds look at changed files)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
+    finally:
+        with contextlib.suppress(KeyboardInterrupt):  # (a second Ctrl+C: no traceback)
+            session.settle()  # what the session deferred writing, for the next process
     return 0

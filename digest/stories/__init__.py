@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from digest.stories.compose import Member, Stories, compose
 from digest.stories.grouping import NEIGHBOURS, Grouping, group, regroup
-from digest.stories.state import Kept, site_stories
+from digest.stories.state import Kept, site_stories, store_kept
 
 __all__ = [
     "NEIGHBOURS",
@@ -22,4 +22,5 @@ __all__ = [
     "group",
     "regroup",
     "site_stories",
+    "store_kept",
 ]

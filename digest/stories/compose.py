@@ -89,6 +89,9 @@ def compose(
     before: Stories | None = None,
     members_before: Sequence[Member] | None = None,
     changed: frozenset[str] | None = None,
+    neighbours_before: Neighbours | None = None,
+    keys_before: Mapping[str, str] | None = None,
+    keys: dict[str, str] | None = None,
 ) -> Stories:
     """Each group of rows (into ``members``) as a Story.
 
@@ -99,13 +102,26 @@ def compose(
     identity which stories are unchanged; an article alone in its group whose article and
     summary are the same objects as then has its story again without making it.
     ``changed``: the slugs of the members that are not the same objects as then (the
-    others are; None: not known), so the others need no look at ``members_before``."""
+    others are; None: not known), so the others need no look at ``members_before``.
+    ``neighbours_before``, ``keys_before``: the lists the last build composed from and
+    each of its stories' summary key (``keys`` gets this call's, by story slug): a story
+    of that build all of whose members are in one group again, each the same member in
+    the same row with the same neighbour list (objects), is that story again, its summary
+    taken from ``memo``, without composing it (it would be equal)."""
     out: list[Story] = []
     old = before.of if before is not None else {}
     moved: set[str] = set()  # (see Stories.changed)
     alone = {}
     if members_before is not None and changed is None:
         alone = {m.article.slug: m for m in members_before}
+    again = (
+        members_before is not None
+        and neighbours_before is not None
+        and keys_before is not None
+        and memo is not None
+        and bool(old)
+    )
+    fresh = False  # (a story not of ``before``: made again, or new)
     for rows in groups:
         if len(rows) == 1 and old:
             m = members[rows[0]]
@@ -126,16 +142,63 @@ def compose(
             ):
                 out.append(story)
                 continue
-        story = compose_one(members, rows, neighbours, sentences, memo, used)
+        if again and len(rows) > 1:
+            assert members_before is not None and neighbours_before is not None
+            assert keys_before is not None and memo is not None
+            same = _same_story(members, rows, neighbours, old, members_before, neighbours_before)
+            k = keys_before.get(same.slug) if same is not None else None
+            picked = memo.get(k) if k is not None else None
+            if same is not None and k is not None and picked is not None:
+                if used is not None:
+                    used[k] = picked
+                if keys is not None:
+                    keys[same.slug] = k
+                out.append(same)
+                continue
+        story = compose_one(members, rows, neighbours, sentences, memo, used, keys)
         if old:
             last = old.get(story.slug)
             if last is not None and last.slug == story.slug and last == story:
                 story = last
             moved.update(slug for slug in story.articles if old.get(slug) is not story)
+        fresh = fresh or story is not old.get(story.slug)
         out.append(story)
+    if before is not None and old and not fresh and len(out) == len(before.all):
+        # every story is one of the last build's, each once: the same stories, as they
+        # were sorted and indexed then
+        return Stories(before.all, before.of, frozenset(moved))
     out.sort(key=lambda s: s.slug)
     of = {slug: s for s in out for slug in s.articles}
     return Stories(tuple(out), of, frozenset(moved) if old else None)
+
+
+def _same_story(
+    members: Sequence[Member],
+    rows: Sequence[int],
+    neighbours: Neighbours,
+    old: Mapping[str, Story],
+    members_before: Sequence[Member],
+    neighbours_before: Neighbours,
+) -> Story | None:
+    """The last build's story of a group of ``rows`` when it is certainly the story they
+    make now: it had exactly these members (its members' story then, as many), each the
+    same member in the same row with the same neighbour list (the same objects: the same
+    articles, summaries and link scores, so the same headline and summary)."""
+    last = old.get(members[rows[0]].article.slug)
+    if last is None or not last.page or len(last.articles) != len(rows):
+        return None
+    n, m = len(members_before), len(neighbours_before)
+    for r in rows:
+        if (
+            r >= n
+            or r >= m
+            or r >= len(neighbours)
+            or members_before[r] is not members[r]
+            or neighbours_before[r] is not neighbours[r]
+            or old.get(members[r].article.slug) is not last
+        ):
+            return None
+    return last
 
 
 def compose_one(
@@ -145,7 +208,10 @@ def compose_one(
     sentences: int = 3,
     memo: Mapping[str, Picked] | None = None,
     used: dict[str, Picked] | None = None,
+    keys: dict[str, str] | None = None,
 ) -> Story:
+    """The story of a group of rows; ``keys`` gets its summary key by its slug (a story of
+    two or more members)."""
     if len(rows) == 1:  # most articles are alone: their story is the article (no ranking)
         return _alone(members[rows[0]])
     ordered = sorted(rows, key=lambda r: order_key(members[r].article))
@@ -159,6 +225,8 @@ def compose_one(
         picked = summarize_story(told, sentences)
     if used is not None:
         used[k] = picked
+    if keys is not None:
+        keys[slug] = k
     return Story(
         slug=slug,
         title=head.title,

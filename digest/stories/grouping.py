@@ -29,6 +29,9 @@ import heapq
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import is_not
+from typing import Any
 
 import numpy as np
 
@@ -70,6 +73,17 @@ class Graph:
     s: np.ndarray  # float64
     comp: np.ndarray  # int64
     label: np.ndarray  # int64
+    # (a session's, not stored) the items the rows were read from, their dates and the
+    # IDF of every feature bucket (see regroup: a rebuild reads again only the rows whose
+    # item is another object)
+    items: tuple[Any, ...] | None = None
+    dates: np.ndarray | None = None
+    idf: np.ndarray | None = None
+
+
+# Items that are other objects than the last graph's past which regroup reads every row
+# again instead of patching the last graph's keys, dates and feature counts
+FEW_ROWS = 64
 
 
 @dataclass(frozen=True)
@@ -103,13 +117,19 @@ def regroup(
     n = len(site.items)
     if not cfg.enabled or n < 2:
         return Regrouped(tuple((i,) for i in range(n)), None, n)
-    keys = tuple(it.article.slug for it in site.items)
-    sigs = tuple(it.key for it in site.items)
-    dates = np.array([it.article.date.timestamp() for it in site.items], dtype=np.float64)
+    items = site.items
+    feats = [it.features for it in items]
     lists, scores = _table(neighbours, n, table)
-    feats = [it.features for it in site.items]
-    ids, lens = _feature_ids(feats)
-    df = np.bincount(ids, minlength=1 << FEATURE_BITS).astype(np.int64)
+    rows = _patched(previous, items) if previous is not None else None
+    if rows is not None:
+        keys, sigs, dates, df, moved = rows
+        ids_lens: tuple[np.ndarray, np.ndarray] | None = None
+    else:
+        keys = tuple(it.article.slug for it in items)
+        sigs = tuple(it.key for it in items)
+        dates = np.array([it.article.date.timestamp() for it in items], dtype=np.float64)
+        ids_lens = _feature_ids(feats)
+        df = np.bincount(ids_lens[0], minlength=1 << FEATURE_BITS).astype(np.int64, copy=False)
     old = previous if _fits(previous, keys) else None
     if old is None:
         touched = np.ones(n, dtype=bool)
@@ -117,16 +137,22 @@ def regroup(
         edited = (x != y for x, y in zip(sigs, old.sigs, strict=True))
         touched = np.fromiter(edited, dtype=bool, count=n)
         touched |= (lists != old.lists).any(axis=1) | (scores != old.scores).any(axis=1)
-        moved = np.flatnonzero(df != old.df)
+        if rows is None:
+            moved = np.flatnonzero(df != old.df)
         if len(moved):
+            ids, lens = ids_lens if ids_lens is not None else _feature_ids(feats)
             holders = np.repeat(np.arange(n), lens)[np.isin(ids, moved)]
             touched[holders] = True
         if not touched.any():
             return Regrouped(_groups(old.label), old, 0)
     a, b, cos = _pairs(lists, scores, dates, cfg.window_days * 86400, touched)
     # IDF of every bucket, from the whole site's document frequencies (one table, so a
-    # pair scores the same bits whichever rows are scored with it)
-    idf = np.log((n + 1) / (df + 1.0)) + 1.0
+    # pair scores the same bits whichever rows are scored with it); the last graph's when
+    # made of the same frequencies of as many rows
+    if old is not None and rows is not None and not len(moved) and old.idf is not None:
+        idf = old.idf
+    else:
+        idf = np.log((n + 1) / (df + 1.0)) + 1.0
     s = _scores(a, b, cos, feats, idf)
     if old is None:
         dirty = np.ones(n, dtype=bool)
@@ -145,8 +171,42 @@ def regroup(
         a, b, s = a[order], b[order], s[order]
         comp, label = old.comp.copy(), old.label.copy()
     _cluster(a, b, s, dirty, keys, cfg.threshold, comp, label)
-    graph = Graph(keys, sigs, lists, scores, df, a, b, s, comp, label)
+    graph = Graph(keys, sigs, lists, scores, df, a, b, s, comp, label, items, dates, idf)
     return Regrouped(_groups(label), graph, int(dirty.sum()))
+
+
+def _patched(
+    previous: Graph, items: Sequence[Any]
+) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray, np.ndarray] | None:
+    """A session's rows read from the last graph (made from ``previous.items``) where the
+    item is the same object, and again where it is not (at most FEW_ROWS of them): the
+    slugs, source keys, dates and feature frequencies regroup reads of every row, and the
+    buckets whose frequency moved.  None when the last graph has no items, or not as
+    many, or more differ (every row is read)."""
+    last, dates = previous.items, previous.dates
+    if last is None or dates is None or len(last) != len(items) or len(previous.keys) != len(items):
+        return None
+    diff = list(compress(count(), map(is_not, items, last)))
+    if len(diff) > FEW_ROWS:
+        return None
+    keys, sigs, dates = list(previous.keys), list(previous.sigs), dates.copy()
+    df = previous.df.copy()
+    mask = np.int32((1 << FEATURE_BITS) - 1)
+    gone, put = [], []
+    for i in diff:
+        it = items[i]
+        keys[i], sigs[i] = it.article.slug, it.key
+        dates[i] = it.article.date.timestamp()
+        gone.append(np.frombuffer(last[i].features.tobytes(), dtype=np.int32) & mask)
+        put.append(np.frombuffer(it.features.tobytes(), dtype=np.int32) & mask)
+    moved = np.zeros(0, dtype=np.int64)
+    if diff:
+        # (a row may hold a bucket twice: counted as bincount counts it)
+        np.subtract.at(df, np.concatenate(gone), 1)
+        np.add.at(df, np.concatenate(put), 1)
+        cand = np.unique(np.concatenate([*gone, *put]))
+        moved = cand[df[cand] != previous.df[cand]].astype(np.int64)
+    return tuple(keys), tuple(sigs), dates, df, moved
 
 
 def _fits(previous: Graph | None, keys: tuple[str, ...]) -> bool:

@@ -12,6 +12,7 @@ is what a build without the cache makes.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ import numpy as np
 from digest import cache
 from digest.collect import Collected
 from digest.config import StoriesConfig
-from digest.related import Neighbours
+from digest.related import STORE_EVERY, Neighbours
 from digest.stories.compose import Member, Stories, compose
 from digest.stories.grouping import FEATURE_BITS, NEIGHBOURS, Graph, regroup
 
@@ -39,6 +40,14 @@ class Kept:
     memo: dict[str, list[tuple[int, str]]]
     stories: Stories
     members: tuple[Member, ...]
+    # the neighbour lists the stories were composed from, and each story's summary key
+    # by its slug (see compose's neighbours_before, keys_before)
+    neighbours: Neighbours | None = None
+    keys: dict[str, str] | None = None
+    # when this session last wrote its graph to the store (time.monotonic()), and whether
+    # ``graph`` is newer than what it wrote (see digest.related.STORE_EVERY: the same rule)
+    stored_at: float = float("-inf")
+    pending: bool = False
 
 
 def site_stories(
@@ -62,18 +71,30 @@ def site_stories(
     else:
         previous = _load(store, state_key)
     got = regroup(site, neighbours, cfg, previous, table)
+    # (a session's later builds write the graph at most once in STORE_EVERY seconds: a new
+    # process checks every row's signature against the one it finds, as after any edit)
+    ours = kept is not None and kept.state_key == state_key
+    stored_at = kept.stored_at if kept is not None and ours else float("-inf")
+    pending = kept.pending if kept is not None and ours else False
+    graph = got.graph if got.graph is not None else previous
     if got.graph is not None and got.graph is not previous:
-        store.put(GROUPS, state_key, _Saved.of(got.graph))
+        pending = True
+    if pending and graph is not None and time.monotonic() - stored_at >= STORE_EVERY:
+        store.put(GROUPS, state_key, _Saved.of(graph))
         if kept is None:  # (a session's later builds keep the one key: nothing to prune)
             store.prune(GROUPS, [state_key])
+        stored_at, pending = time.monotonic(), False
     memo_key = cache.key(SUMMARIES, cache.fingerprint(), sentences)
     if kept is not None and kept.memo_key == memo_key:
         memo = kept.memo
     else:
         memo = store.get(SUMMARIES, memo_key, dict[str, list[tuple[int, str]]]) or {}
     used: dict[str, list[tuple[int, str]]] = {}
-    members = [Member(it.article, it.summary) for it in site.items]
+    members = _members(site, kept.members if kept is not None else None)
     before = kept.stories if kept is not None else None
+    keys: dict[str, str] = {}
+    # (the same summaries: a story made of the same members and lists is the last one)
+    same = kept is not None and kept.memo_key == memo_key
     told = compose(
         members,
         got.groups,
@@ -84,15 +105,47 @@ def site_stories(
         before=before,
         members_before=kept.members if kept is not None else None,
         changed=site.changed if kept is not None else None,
+        neighbours_before=kept.neighbours if kept is not None and same else None,
+        keys_before=kept.keys if kept is not None and same else None,
+        keys=keys,
     )
     if used.keys() != memo.keys():
         store.put(SUMMARIES, memo_key, used)
         if kept is None:
             store.prune(SUMMARIES, [memo_key])
     if keep is not None:
-        graph = got.graph if got.graph is not None else previous
-        keep.append(Kept(state_key, graph, memo_key, used, told, tuple(members)))
+        keep.append(
+            Kept(
+                *(state_key, graph, memo_key, used, told, tuple(members)),
+                neighbours=neighbours,
+                keys=keys,
+                stored_at=stored_at,
+                pending=pending,
+            )
+        )
     return told
+
+
+def store_kept(store: cache.Cache, kept: Kept | None) -> None:
+    """Write a session's story graph if its last build deferred it (see
+    digest.related.STORE_EVERY): at the end of a long-lived process."""
+    if kept is not None and kept.pending and kept.graph is not None:
+        store.put(GROUPS, kept.state_key, _Saved.of(kept.graph))
+
+
+def _members(site: Collected, last: tuple[Member, ...] | None) -> list[Member]:
+    """Each item as a Member: in a session, the last build's member in the same row
+    (``last``) when made of the same article and summary (objects), instead of 10,000
+    made again after an edit of one."""
+    items = site.items
+    if last is None or len(last) != len(items):
+        return [Member(it.article, it.summary) for it in items]
+    out = list(last)
+    for i, it in enumerate(items):
+        m = out[i]
+        if m.article is not it.article or m.summary is not it.summary:
+            out[i] = Member(it.article, it.summary)
+    return out
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,106 @@
+"""A session's rebuild takes the last build's stories as they were when their members,
+rows and neighbour lists are the same objects (compose's neighbours_before): an edit
+elsewhere composes no story again, an edit of a member composes its story again, and the
+site is a cold build's either way."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+from conftest import tree, write_site
+from storysite import ARTICLES as STORY_ARTICLES
+from storysite import CONFIG as STORY_CONFIG
+from test_edit_rebuild import _edit
+from test_session import _many
+
+from digest.build import BuildOptions, Session, build
+from digest.config import load_config
+
+composing = importlib.import_module("digest.stories.compose")  # (the module, not the function)
+
+ITEM_3 = "content/world/2026-02-04-item-3.md"
+HAULIERS = "content/business/2026-11-25-bridge-hauliers.md"
+
+
+def _build(root: Path, out: Path, session: Session | None, use_cache: bool = True) -> None:
+    config = load_config(root / "site.yaml")
+    build(config, BuildOptions(output=out, use_cache=use_cache, jobs=1), session=session)
+
+
+def test_a_sessions_edit_outside_a_story_composes_that_story_not_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_site(tmp_path / "site", {**STORY_ARTICLES, **_many(40)}, STORY_CONFIG)
+    live = tmp_path / "live"
+    session = Session()
+    _build(root, live, session)
+    assert (live / "stories").is_dir()  # (the bridge story of three outlets)
+    composed: list[tuple[str, ...]] = []  # (the bridge stories composed)
+    real = composing.compose_one
+
+    def compose_one(members, rows, *args, **kwargs):
+        slugs = tuple(members[r].article.slug for r in rows)
+        if len(rows) > 1 and any("bridge" in slug for slug in slugs):
+            composed.append(slugs)
+        return real(members, rows, *args, **kwargs)
+
+    monkeypatch.setattr(composing, "compose_one", compose_one)
+    _edit(root, ITEM_3, "was published", "came out")
+    _build(root, live, session)
+    assert composed == []
+    _build(root, tmp_path / "cold-1", None, use_cache=False)
+    assert tree(live) == tree(tmp_path / "cold-1")
+    # a member's text: its story is composed again (its summary may take the new text)
+    _edit(root, HAULIERS, "Hauliers in the Dunmere", "Truckers in the Dunmere")
+    composed.clear()  # (the cold build composed it too)
+    _build(root, live, session)
+    assert len(composed) == 1 and len(composed[0]) == 3, composed
+    _build(root, tmp_path / "cold-2", None, use_cache=False)
+    assert tree(live) == tree(tmp_path / "cold-2")
+
+
+def _graph_of(root: Path, out: Path, session: Session, use_cache: bool = True) -> tuple:
+    """The session's story graph after a build, as arrays and tuples to compare."""
+    _build(root, out, session, use_cache)
+    g = session.kept.stories.graph  # type: ignore[union-attr]
+    assert g is not None
+    return (
+        g.keys,
+        g.sigs,
+        *(x.tolist() for x in (g.lists, g.scores, g.df, g.a, g.b)),
+        *(x.tolist() for x in (g.s, g.comp, g.label)),
+    )
+
+
+def test_a_sessions_regroup_reads_only_the_edited_rows_and_gives_a_fresh_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows whose item is the last build's keep their slugs, keys, dates and feature
+    counts: an edit that moves no feature's frequency reads no other row's features, and
+    after edits that do (a name, a date) the graph is a fresh session's, array for array."""
+    grouping = importlib.import_module("digest.stories.grouping")
+    root = write_site(tmp_path / "site", {**STORY_ARTICLES, **_many(40)}, STORY_CONFIG)
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    read: list[int] = []
+    real = grouping._feature_ids
+
+    def feature_ids(feats):
+        read.append(len(feats))
+        return real(feats)
+
+    monkeypatch.setattr(grouping, "_feature_ids", feature_ids)
+    _edit(root, ITEM_3, "was published", "came out")
+    _graph_of(root, tmp_path / "live", session)
+    assert read == []
+    edits = [
+        lambda: _edit(root, ITEM_3, "came out", "came out, said Ruth Okafor of Kestrel"),
+        lambda: _edit(root, HAULIERS, "2026-11-25T15:00:00Z", "2026-11-26T15:00:00Z"),
+    ]
+    for n, change in enumerate(edits):
+        change()
+        patched = _graph_of(root, tmp_path / "live", session)
+        fresh = _graph_of(root, tmp_path / f"fresh-{n}", Session(), use_cache=False)
+        assert patched == fresh
