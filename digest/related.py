@@ -130,6 +130,28 @@ def _scan(
     out: list[str] = []
     pairs: list[str] = []
     prev = prev_w = ""
+    if names is None:
+        found = tokens.stream(text)  # (shared with the story features: read once for both)
+        if found is not None and (text.isascii() or tokens.lowers_alike(text)):
+            for w, num, mark in found:
+                if w:
+                    t = cache.get(w)  # (as written: "The" is looked up as "The")
+                    if t is None:
+                        t = cache[w] = _normal(w.lower(), stem)
+                    if t:
+                        out.append(t)
+                        if prev:
+                            pairs.append(prev + " " + t)
+                        prev = t
+                        continue
+                elif num:
+                    n = num.replace(",", "")
+                    if len(n) > 1:
+                        out.append(n)
+                elif mark not in tokens.PUNCTUATION:
+                    continue  # skipped: a run of words goes on across it
+                prev = ""
+            return out, pairs
     low = text.lower()
     plain = tokens.as_ascii(low)
     for w, num in (

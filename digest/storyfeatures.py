@@ -61,21 +61,21 @@ def _id(feature: str) -> int:
 # are skipped.  The same tokens as _TOKEN.finditer gives (a break or other character never
 # starts a token), and the same state between two tokens as scanning the gap between them.
 _STREAM = re.compile(r"(" + _TOKEN.pattern + r")|(" + _BREAK.pattern + r")|[^ \t'’-]", re.UNICODE)
-# _STREAM for ASCII text (most English news), with ASCII classes in place of the Unicode ones
-# (looked up character by character): a letter is [A-Za-z], \w is [A-Za-z0-9_], a digit
-# [0-9]; the characters of _BREAK and of the blanks that are not ASCII cannot occur.  The
-# same matches (a test compares them on generated text).
-# First, possessively, the blanks, - and ' (but the first of '') that the stream skips: one
-# match takes them with what follows instead of the search failing at each; after them a
-# match always starts, so no position is tried twice, but at the end of the text, which
-# _scan strips of them.  A token's alternatives are written longest first rather than with
-# an optional tail.  A quarter less work than the plain pattern; the same matches.
-_ASCII_STREAM = re.compile(
-    r"[ \t-]*+(?:'(?!')[ \t-]*+)*+"
-    r"(?:([A-Za-z][\w'-]*[A-Za-z0-9]|[A-Za-z]|[0-9][0-9,.]*[0-9]|[0-9])"
-    r"|([.!?:;\"()\[\]]|\n|''|``)|[^ \t'-])",
-    re.ASCII,
-)
+# ASCII text (most English news) is read with tokens.STREAM instead, the same matches with
+# ASCII classes, shared with the term counts (a test compares them on generated text).
+
+
+# The marks of tokens.STREAM that end a sentence or a run of names (its other marks, a
+# comma say, end only the run)
+_BREAKS = frozenset([".", "!", "?", ":", ";", '"', "(", ")", "[", "]", "\n", "''", "``"])
+
+
+def _unicode(tok: str, brk: str) -> tuple[str, str, str]:
+    """A match of _STREAM as tokens.STREAM gives it: (word, number, mark), with "\n" for a
+    break and "" for another character (a number is a token that starts with a digit)."""
+    if tok:
+        return ("", tok, "") if tok[0].isdigit() else (tok, "", "")
+    return ("", "", "\n" if brk else "")
 
 
 def _scan(text: str) -> tuple[list[str], list[str], set[str]]:
@@ -86,22 +86,20 @@ def _scan(text: str) -> tuple[list[str], list[str], set[str]]:
     run: list[str] = []  # names in a row
     start = True  # the next word begins a sentence
     not_names = _NOT_NAMES
-    plain = tokens.as_ascii(text)
-    # (stripped: a trailing break changes nothing; see _ASCII_STREAM for why)
-    for tok, brk in (
-        _STREAM.findall(text) if plain is None else _ASCII_STREAM.findall(plain.rstrip(" \t'-"))
-    ):
+    found = tokens.stream(text)  # (shared with the term counts: read once for both)
+    if found is None:
+        found = [_unicode(t, brk) for t, brk in _STREAM.findall(text)]
+    for tok, number, mark in found:
         if not tok:
-            if brk:
+            if number:
+                numbers.append(number)
+                start, run = False, []
+                continue
+            if mark in _BREAKS:
                 start = True
             run = []  # a break, or other punctuation (a comma)
             continue
-        first = tok[0]
-        if first.isdigit():
-            numbers.append(tok)
-            start, run = False, []
-            continue
-        if first.isupper():
+        if tok[0].isupper():
             low = tok.lower()
             capitals.add(low)
             if not start and low not in not_names:

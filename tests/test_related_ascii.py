@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from hypothesis import given, settings
 from test_storyfeatures_ascii import _ASCII  # (ASCII text with words, numbers, punctuation)
 
-from digest import related
+from digest import related, tokens
 from digest.model import Article
 
 
@@ -18,6 +18,14 @@ def test_ascii_text_is_read_as_the_unicode_pattern_reads_it(text: str) -> None:
     assert text.isascii()
     low = text.lower()
     assert related._ASCII_TOKEN.findall(low) == related._TOKEN.findall(low)
+    # the stream shared with the story features, read from the text as written: the same
+    # words (lower-cased), numbers and punctuation; its other marks are skipped characters
+    shared = [
+        (word.lower(), number) if word or number else ("", "")
+        for word, number, mark in tokens.STREAM.findall(text)
+        if word or number or mark in tokens.PUNCTUATION
+    ]
+    assert shared == related._TOKEN.findall(low)
 
 
 def test_terms_and_bigrams_of_ascii_and_unicode_text() -> None:
