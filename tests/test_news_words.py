@@ -3,6 +3,7 @@ pattern finds, and the TF-IDF columns follow the terms' first appearance."""
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -68,3 +69,23 @@ def test_captions_and_sentences() -> None:
     assert news._is_caption("Horrifying: The little girl's body was found", True)
     assert not news._is_caption("Bridget Jones: The Edge of Reason was a hit", True)
     assert not news._is_caption("Shares in Reuters rose 3% on Monday", True)
+
+
+def test_an_articles_terms_looked_up_at_once_give_each_sentences_vectors() -> None:
+    # rank looks every word of the article up in one pass and numbers the columns from the
+    # flat list: the same columns, rows and cosines as sentence by sentence
+    sentences = [
+        "Markets rose as the bank cut rates.",
+        "It was.",
+        "The bank said markets rose again, and rates fell.",
+    ]
+    stem, stops = news.stemmer_and_stop_words("english")
+    words = [news._words(s.lower()) for s in sentences]
+    by_sentence = news._vectors([news._terms(w, stem, stops) for w in words])
+    ranked = news.rank(sentences, [0, 0, 1], title="Bank cuts rates", count=1)
+    flat = [t for w in words for t in news._terms(w, stem, stops)]
+    rows = np.repeat(np.arange(3), [len(news._terms(w, stem, stops)) for w in words])
+    at_once = news._vectors_of(flat, rows, 3)
+    assert at_once.vocab == by_sentence.vocab and list(at_once.vocab)[:2] == ["market", "rose"]
+    assert np.array_equal(at_once.sim, by_sentence.sim) and not at_once.x[1].any()
+    assert ranked.chosen == [0] and ranked.usable == [True, False, True]

@@ -43,6 +43,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, compress, count, repeat
+from operator import ne
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -121,6 +123,13 @@ def _terms(
 ) -> list[str]:
     """Stemmed content terms of lower-cased words; ``memo`` (word -> term, _NO_TERM for none)
     keeps what each word gave, so a word met again costs one look-up (:func:`_term_memo`)."""
+    return [t for t in _each_term(words, stem, stops, memo) if t != _NO_TERM]
+
+
+def _each_term(
+    words: list[str], stem: Stem, stops: frozenset[str], memo: dict[str, str] | None = None
+) -> list[str]:
+    """Each word's term (see _terms), _NO_TERM for a word that gives none."""
     if memo is None:
         memo = {}
     terms = list(map(memo.get, words))  # (map: the look-ups run without bytecode per word)
@@ -130,7 +139,7 @@ def _terms(
         for i, w in enumerate(words):
             if terms[i] is None:
                 terms[i] = memo[w] = _term(w, stem, stops)
-    return [t for t in terms if t != _NO_TERM]  # type: ignore[misc]
+    return terms  # type: ignore[return-value]
 
 
 _NO_TERM = "\0"  # a word that gives no term (no word holds a NUL)
@@ -355,14 +364,19 @@ def rank(
     lang = _language(language)
     stem, stops = stemmer_and_stop_words(lang)
     memo = _term_memo(lang)
-    words = [_words(s.lower())[:MAX_WORDS] for s in sentences]
-    usable = _usable_mask(sentences, words, _present("\n".join(sentences).lower()))
-    vectors = _vectors([_terms(w, stem, stops, memo) for w in words])
+    lows = [s.lower() for s in sentences]
+    words = [_words(low)[:MAX_WORDS] for low in lows]
+    usable = _usable_mask(sentences, words, _present("\n".join(lows)))
+    # every sentence's words at once: one look-up pass over the article, not one per sentence
+    terms = _each_term(list(chain.from_iterable(words)), stem, stops, memo)
+    keep = list(map(ne, terms, repeat(_NO_TERM)))
+    rows = np.repeat(np.arange(n, dtype=np.intp), list(map(len, words)))
+    vectors = _vectors_of(list(compress(terms, keep)), rows[np.array(keep, dtype=bool)], n)
     base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops, memo))
     dep = _dependents(sentences, english=lang == "english")
     scores = np.where(dep, base * DEPENDENT_FACTOR, base)
     chosen = _select(base, dep, vectors.sim, usable, count)
-    return Ranking([float(s) for s in scores], sorted(chosen), usable.tolist())
+    return Ranking(scores.tolist(), sorted(chosen), usable.tolist())
 
 
 def _present(low: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -403,12 +417,16 @@ class _Vectors:
 
 def _vectors(terms: list[list[str]]) -> _Vectors:
     """TF-IDF vectors of sentences given as their terms, and their pairwise cosines."""
-    # columns in order of first appearance (a term's column is the vocabulary's size when
-    # it is first met)
-    vocab: dict[str, int] = {}
-    cols = np.array([vocab.setdefault(t, len(vocab)) for ts in terms for t in ts], dtype=np.intp)
     n = len(terms)
     rows = np.repeat(np.arange(n, dtype=np.intp), [len(ts) for ts in terms])
+    return _vectors_of(list(chain.from_iterable(terms)), rows, n)
+
+
+def _vectors_of(terms: list[str], rows: np.ndarray, n: int) -> _Vectors:
+    """_vectors of ``n`` sentences given as their terms in a row, and each one's sentence."""
+    # columns in order of first appearance (dict.fromkeys keeps the first; then numbered)
+    vocab = dict(zip(dict.fromkeys(terms), count()))
+    cols = np.fromiter(map(vocab.__getitem__, terms), dtype=np.intp, count=len(terms))
     v = max(1, len(vocab))
     x, idf = _tfidf(rows, cols, n, v)
     sim = x @ x.T if isinstance(x, np.ndarray) else (x @ x.T).toarray()
