@@ -28,6 +28,7 @@ import re
 import zlib
 from array import array
 from collections import Counter
+from operator import neg
 
 from digest import tokens
 from digest.related import STOP_WORDS
@@ -78,54 +79,60 @@ def _unicode(tok: str, brk: str) -> tuple[str, str, str]:
     return ("", "", "\n" if brk else "")
 
 
-def _scan(text: str) -> tuple[list[str], list[str], set[str]]:
-    """(names and name bigrams, numbers, every capitalised word) of a text."""
+def _scan(text: str, capitals: bool = True) -> tuple[list[str], list[str], set[str]]:
+    """(names and name bigrams, numbers, every capitalised word) of a text (the last left
+    empty unless ``capitals``: only a title's are used)."""
     names: list[str] = []
     numbers: list[str] = []
-    capitals: set[str] = set()
-    run: list[str] = []  # names in a row
+    capital: set[str] = set()
+    last = ""  # the name before, in a run of names ("" when there is none)
     start = True  # the next word begins a sentence
     not_names = _NOT_NAMES
     found = tokens.stream(text)  # (shared with the term counts: read once for both)
     if found is None:
         found = [_unicode(t, brk) for t, brk in _STREAM.findall(text)]
     for tok, number, mark in found:
-        if not tok:
-            if number:
-                numbers.append(number)
-                start, run = False, []
-                continue
+        if tok:
+            if tok[0].isupper():
+                low = tok.lower()
+                if capitals:
+                    capital.add(low)
+                if not start and low not in not_names:
+                    names.append(low)
+                    if last:
+                        names.append(last + " " + low)
+                    last = low
+                    continue  # (start stays False)
+            last = ""
+            start = False
+        elif number:
+            numbers.append(number)
+            start, last = False, ""
+        else:
             if mark in _BREAKS:
                 start = True
-            run = []  # a break, or other punctuation (a comma)
-            continue
-        if tok[0].isupper():
-            low = tok.lower()
-            capitals.add(low)
-            if not start and low not in not_names:
-                names.append(low)
-                if run:
-                    names.append(run[-1] + " " + low)
-                run.append(low)
-                start = False
-                continue
-        run = []
-        start = False
-    return names, numbers, capitals
+            last = ""  # a break, or other punctuation (a comma)
+    return names, numbers, capital
 
 
 def story_features(title: str, text: str) -> array:
     """Sorted distinct hashed ids of the names and numbers of an article."""
-    names, numbers, _ = _scan(text)
+    names, numbers, _ = _scan(text, capitals=False)
     count = Counter(names)
     count.update(numbers)
     _, t_numbers, t_capitals = _scan(title)
     count.update(t_numbers)
     count.update(w for w in t_capitals if w in count)
-    ids: Counter[int] = Counter()
+    ids: dict[int, int] = {}
+    crc32, mask = zlib.crc32, (1 << FEATURE_BITS) - 1  # _id, inlined: one call per feature
     for f, k in count.items():
-        ids[_id(f)] += k
+        i = crc32(f.encode("utf-8")) & mask
+        ids[i] = ids.get(i, 0) + k
     main = Counter(n for n in names if " " not in n)
-    salient = {_id(f) for f, _ in sorted(main.items(), key=lambda x: (-x[1], x[0]))[:SALIENT]}
-    keep = set(sorted(ids, key=lambda i: (-ids[i], i))[: MAX_FEATURES - len(salient)]) | salient
+    # the most frequent first, ties by name (by id): (-count, name) pairs sorted as they are,
+    # as the keys are distinct, compared in C rather than by a key function
+    top = sorted(zip(map(neg, main.values()), main, strict=True))[:SALIENT]
+    salient = {_id(f) for _, f in top}
+    best = sorted(zip(map(neg, ids.values()), ids, strict=True))[: MAX_FEATURES - len(salient)]
+    keep = {i for _, i in best} | salient
     return array("i", sorted(i | SALIENT_TAG if i in salient else i for i in keep))

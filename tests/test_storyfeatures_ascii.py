@@ -40,4 +40,6 @@ def test_names_and_numbers_of_ascii_and_unicode_text() -> None:
     assert "1,200" in numbers and "officials" in capitals and "monday" not in names
     # the same text with a character that is not ASCII (read with the Unicode pattern)
     assert storyfeatures._scan(text + " \u00a3") == (names, numbers, capitals)
+    # an article's text is read for its names and numbers only (a title for its capitals too)
+    assert storyfeatures._scan(text, capitals=False) == (names, numbers, set())
     assert len(ascii_features) > 5
