@@ -196,31 +196,41 @@ def _usable(
     n_words: int,
     nav: tuple[str, ...] = _NAV_ANYWHERE,
     agencies: tuple[str, ...] | None = None,
+    low: str | None = None,
 ) -> bool:
     """``usable_sentence`` of a stripped sentence of ``n_words`` words; ``nav`` and
     ``agencies``: the navigation phrases and agency names to look for (all by default; an
-    article's sentences need only those that occur in the article, see _present)."""
+    article's sentences need only those that occur in the article, see _present); ``low``:
+    the sentence lower-cased, when at hand.
+
+    Not navigation ("Scroll down for video", "READ MORE:", a URL), no byline ("Published:",
+    "Reporting by", "By Jane Doe and John Roe, Science Correspondent"), no caption, and no
+    colon at the end.  One function with the cheap tests first: it runs on every sentence."""
     if n_words < MIN_WORDS:
         return False
-    low = t.lower()
+    if low is None:
+        low = t.lower()
+    if t.endswith(":") or (nav and any(k in low for k in nav)) or "daily mail reporter" in low:
+        return False
     cased = t != low  # any capital letter: in all-lower-case text capitalisation says nothing
-    return not (
-        _is_navigation(t, low, nav)
-        or _is_byline(t, low, cased)
-        or _is_caption(t, cased, _AGENCY_NAMES if agencies is None else agencies)
-        or t.endswith(":")
-    )
+    first = t[0]
+    if (first in _LABEL_FIRST or not (first.isascii() and first.isalnum())) and (
+        _NAV_START.search(t) or _BYLINE.match(t) or _by_line(t, cased)
+    ):
+        return False
+    return not _is_caption(t, cased, _AGENCY_NAMES if agencies is None else agencies)
 
 
-def _is_navigation(t: str, low: str, nav: tuple[str, ...] = _NAV_ANYWHERE) -> bool:
-    """Navigation and boilerplate: "Scroll down for video", "READ MORE:", a URL, ..."""
-    return any(k in low for k in nav) or bool(_NAV_START.search(t))
+# What the patterns of labels opening a sentence (_NAV_START, _BYLINE, _BY) look for after
+# any non-word characters starts with one of these letters, in either case: a sentence
+# that opens with another ASCII letter or digit (which no non-word character precedes)
+# matches none of them, and is not searched (a test checks the labels' first letters).
+_LABEL_FIRST = frozenset("abeflmprsuvwABEFLMPRSUVW")
 
 
-def _is_byline(t: str, low: str, cased: bool) -> bool:
-    """ "Published: ...", "Reporting by ...", "By Jane Doe and John Roe, Science Correspondent"."""
-    if _BYLINE.match(t) or "daily mail reporter" in low:
-        return True
+def _by_line(t: str, cased: bool) -> bool:
+    """ "By Jane Doe and John Roe, Science Correspondent" (in cased text, every word after
+    "By" capitalised or a linking word)."""
     m = _BY.match(t)
     if m is None:
         return False
@@ -252,7 +262,8 @@ def _is_caption(t: str, cased: bool, agencies: tuple[str, ...] | None = None) ->
     if (colon and _CAPTION_START.search(t)) or _CAPTION_MARK.search(t):
         return True
     tail = t[-90:]
-    if _names_agency(tail.lower(), agencies) and _CREDIT.search(tail):  # an agency name first
+    # an agency name first (none to look for: no tail to lower-case)
+    if agencies != () and _names_agency(tail.lower(), agencies) and _CREDIT.search(tail):
         return True
     return colon and _is_caption_label(t, cased)
 
@@ -366,7 +377,7 @@ def rank(
     memo = _term_memo(lang)
     lows = [s.lower() for s in sentences]
     words = [_words(low)[:MAX_WORDS] for low in lows]
-    usable = _usable_mask(sentences, words, _present("\n".join(lows)))
+    usable = _usable_mask(sentences, words, _present("\n".join(lows)), lows)
     # every sentence's words at once: one look-up pass over the article, not one per sentence
     terms = _each_term(list(chain.from_iterable(words)), stem, stops, memo)
     keep = list(map(ne, terms, repeat(_NO_TERM)))
@@ -394,15 +405,19 @@ def _usable_mask(
     sentences: Sequence[str],
     words: list[list[str]],
     present: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+    lows: list[str] | None = None,
 ) -> np.ndarray:
-    """``usable_sentence`` of each sentence, given its words (as a boolean array) and the
-    phrases present in the article (see _present; all when not given)."""
+    """``usable_sentence`` of each sentence, given its words (as a boolean array), the
+    phrases present in the article (see _present; all when not given) and, when at hand,
+    the sentences lower-cased (``lows``)."""
     nav, agencies = present or (_NAV_ANYWHERE, _AGENCY_NAMES)
-    return np.fromiter(
-        (_usable(s.strip(), len(w), nav, agencies) for s, w in zip(sentences, words, strict=True)),
-        dtype=bool,
-        count=len(sentences),
-    )
+    if lows is None:
+        lows = [""] * len(sentences)
+    got = []
+    for s, w, low in zip(sentences, words, lows, strict=True):
+        t = s.strip()  # (split sentences are stripped already: then t is s, lowered in low)
+        got.append(_usable(t, len(w), nav, agencies, low if t is s and low else None))
+    return np.array(got, dtype=bool)
 
 
 @dataclass(frozen=True)
