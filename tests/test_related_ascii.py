@@ -3,6 +3,7 @@ punctuation as the Unicode pattern finds, so the same terms, bigrams and term co
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from hypothesis import given, settings
@@ -63,3 +64,17 @@ def _article(text: str) -> Article:
         url="a/",
         text=text,
     )
+
+
+def test_term_counts_count_text_features_once_and_title_features_twice() -> None:
+    art = _article("Harbour wall repairs begin. The harbour wall cost 1,200 pounds; wall again.")
+    art = replace(art, title="Harbour wall repairs, 1,200 pounds")
+    expected: dict[int, int] = {}
+    for weight, text in ((1, art.text), (related.TITLE_WEIGHT, art.title)):
+        for feature in related.features(text):
+            i = related.term_id(feature)
+            expected[i] = expected.get(i, 0) + weight
+    counts = related.term_counts(art)
+    assert dict(zip(counts.ids, counts.counts, strict=True)) == expected
+    assert list(counts.ids) == sorted(expected)
+    assert expected[related.term_id("wall")] == 3 + 2 and expected[related.term_id("1200")] == 3
