@@ -132,6 +132,10 @@ def _each_term(
     """Each word's term (see _terms), _NO_TERM for a word that gives none."""
     if memo is None:
         memo = {}
+    try:  # every word met before (most articles, once a few were read): one C loop
+        return list(map(memo.__getitem__, words))
+    except KeyError:
+        pass
     terms = list(map(memo.get, words))  # (map: the look-ups run without bytecode per word)
     if None in terms:
         if len(memo) > snowball.MEMO_LIMIT:  # bound memory on huge vocabularies
@@ -317,7 +321,7 @@ def _tfidf(rows: np.ndarray, cols: np.ndarray, n: int, v: int):
         tf = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float)
         idf = np.log((n + 1) / (np.count_nonzero(tf, axis=0) + 1)) + 1.0
         x = np.log1p(tf) * idf
-        norms = np.linalg.norm(x, axis=1)
+        norms = np.sqrt(np.add.reduce(x * x, axis=1))  # np.linalg.norm's own sum, bit for bit
         x /= np.where(norms > 0, norms, 1.0)[:, None]
         return x, idf
     from scipy import sparse  # only for huge inputs
