@@ -102,3 +102,15 @@ def test_tfidf_rows_are_scaled_by_numpys_norm_bit_for_bit() -> None:
         plain = np.log1p(tf) * idf
         norms = np.linalg.norm(plain, axis=1)
         assert np.array_equal(x, plain / np.where(norms > 0, norms, 1.0)[:, None])
+
+
+def test_a_lower_case_start_leans_on_the_predecessor_only_in_cased_text() -> None:
+    cased = ["The council met.", "and then it voted.", "Rates rose."]
+    lower = [s.lower() for s in cased]
+    assert news._dependents(cased, english=True).tolist() == [False, True, False]
+    assert news._dependents(cased, english=True, lows=lower).tolist() == [False, True, False]
+    # all lower case: capitalisation says nothing, only the words do ("and" leans)
+    assert news._dependents(lower, english=True).tolist() == [False, True, False]
+    assert news._dependents(["Rates rose.", "rates fell."], english=True).tolist() == [False, True]
+    assert news._dependents(["rates rose.", "rates fell."], english=True).tolist() == [False, False]
+    assert not news._dependents(cased, english=False).any()

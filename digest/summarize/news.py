@@ -388,7 +388,7 @@ def rank(
     rows = np.repeat(np.arange(n, dtype=np.intp), list(map(len, words)))
     vectors = _vectors_of(list(compress(terms, keep)), rows[np.array(keep, dtype=bool)], n)
     base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops, memo))
-    dep = _dependents(sentences, english=lang == "english")
+    dep = _dependents(sentences, english=lang == "english", lows=lows)
     scores = np.where(dep, base * DEPENDENT_FACTOR, base)
     chosen = _select(base, dep, vectors.sim, usable, count)
     return Ranking(scores.tolist(), sorted(chosen), usable.tolist())
@@ -493,13 +493,17 @@ def _relevance(vectors: _Vectors, usable: np.ndarray, title: np.ndarray | None) 
     return np.where(usable, score + 1e-6, 0.0)
 
 
-def _dependents(sentences: Sequence[str], *, english: bool) -> np.ndarray:
+def _dependents(
+    sentences: Sequence[str], *, english: bool, lows: Sequence[str] | None = None
+) -> np.ndarray:
     """Which sentences lean on their predecessor; none but in English (the rule's words are
-    English ones), and never sentence 0."""
+    English ones), and never sentence 0.  ``lows``: the sentences lower-cased, if at hand."""
     dep = np.zeros(len(sentences), dtype=bool)
     if not english:
         return dep
-    cased = any(s != s.lower() for s in sentences)
+    if lows is None:
+        lows = [s.lower() for s in sentences]
+    cased = any(map(ne, sentences, lows))
     dep[1:] = [_dependent(s, cased) for s in sentences[1:]]  # nothing precedes sentence 0
     return dep
 
