@@ -91,7 +91,7 @@ def test_an_articles_terms_looked_up_at_once_give_each_sentences_vectors() -> No
     assert ranked.chosen == [0] and ranked.usable == [True, False, True]
 
 
-def test_tfidf_rows_are_scaled_by_numpys_norm_bit_for_bit() -> None:
+def test_tfidf_is_numpys_counts_and_norms_bit_for_bit() -> None:
     rng = np.random.default_rng(7)
     for _ in range(200):
         n, v = int(rng.integers(1, 30)), int(rng.integers(1, 120))
@@ -99,6 +99,7 @@ def test_tfidf_rows_are_scaled_by_numpys_norm_bit_for_bit() -> None:
         cols = rng.integers(0, v, size=200)
         x, idf = news._tfidf(rows, cols, n, v)
         tf = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float)
+        assert np.array_equal(idf, np.log((n + 1) / (np.count_nonzero(tf, axis=0) + 1)) + 1.0)
         plain = np.log1p(tf) * idf
         norms = np.linalg.norm(plain, axis=1)
         assert np.array_equal(x, plain / np.where(norms > 0, norms, 1.0)[:, None])

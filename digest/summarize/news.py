@@ -319,7 +319,8 @@ def _tfidf(rows: np.ndarray, cols: np.ndarray, n: int, v: int):
     Dense for ordinary articles (fast), sparse for huge inputs (memory linear in the text)."""
     if n * v <= _DENSE_MAX:
         tf = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float)
-        idf = np.log((n + 1) / (np.count_nonzero(tf, axis=0) + 1)) + 1.0
+        df = np.add.reduce(tf != 0, axis=0, dtype=np.intp)  # (np.count_nonzero's counts)
+        idf = np.log((n + 1) / (df + 1)) + 1.0
         x = np.log1p(tf) * idf
         norms = np.sqrt(np.add.reduce(x * x, axis=1))  # np.linalg.norm's own sum, bit for bit
         x /= np.where(norms > 0, norms, 1.0)[:, None]
