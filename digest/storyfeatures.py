@@ -91,16 +91,17 @@ def _scan(text: str, capitals: bool = True) -> tuple[list[str], list[str], set[s
     found = tokens.stream(text)  # (shared with the term counts: read once for both)
     if found is None:
         found = [_unicode(t, brk) for t, brk in _STREAM.findall(text)]
+    name, capitalised = names.append, capital.add if capitals else None
     for tok, number, mark in found:
         if tok:
             if tok[0].isupper():
                 low = tok.lower()
-                if capitals:
-                    capital.add(low)
+                if capitalised is not None:
+                    capitalised(low)
                 if not start and low not in not_names:
-                    names.append(low)
+                    name(low)
                     if last:
-                        names.append(last + " " + low)
+                        name(last + " " + low)
                     last = low
                     continue  # (start stays False)
             last = ""
