@@ -69,21 +69,21 @@ def lowers_alike(text: str) -> bool:
 
 # The last texts read and their streams: the term counts and the story features read the
 # same title and text one after the other (digest.collect.process_one), so each is
-# tokenized once.  Two entries: a title and a text.
-_STREAMS: list[tuple[str, list[tuple[str, str, str]] | None]] = []
+# tokenized once.  Two entries: a title and a text (a tuple, replaced whole: whatever
+# reads it meanwhile sees one whole state).
+_STREAMS: tuple[tuple[str, list[tuple[str, str, str]] | None], ...] = ()
 
 
 def stream(text: str) -> list[tuple[str, str, str]] | None:
     """``STREAM.findall`` of ``text`` read as ASCII (see as_ascii): (word, number, mark)
     of each match, the two others empty; None when the text must be read with the
     Unicode patterns."""
+    global _STREAMS
     for seen, found in _STREAMS:
         if seen is text or seen == text:
             return found
     plain = as_ascii(text)
     # (stripped: a trailing blank, - or ' is no match; see STREAM)
     found = None if plain is None else STREAM.findall(plain.rstrip(" \t'-"))
-    if len(_STREAMS) >= 2:
-        del _STREAMS[0]
-    _STREAMS.append((text, found))
+    _STREAMS = (*_STREAMS[-1:], (text, found))
     return found

@@ -37,11 +37,11 @@ def test_text_read_as_ascii_gives_what_the_unicode_patterns_give(text: str) -> N
     original = tokens.as_ascii
     try:
         tokens.as_ascii = lambda text: None  # type: ignore[assignment]
-        tokens._STREAMS.clear()  # (the streams of the text read as ASCII above)
+        tokens._STREAMS = ()  # (the streams of the text read as ASCII above)
         assert (related._scan(text), storyfeatures._scan(text)) == got
     finally:
         tokens.as_ascii = original
-        tokens._STREAMS.clear()
+        tokens._STREAMS = ()
 
 
 def test_a_pound_sign_keeps_the_ascii_reading() -> None:
@@ -73,9 +73,9 @@ def test_articles_read_one_after_another_each_get_their_own_features() -> None:
     texts = ["Ann Lee met Bob Hay in Kestrel Bay.", "Bob Hay left Kestrel Bay.", "Ann Lee"]
     alone = []
     for t in texts:
-        tokens._STREAMS.clear()
+        tokens._STREAMS = ()
         alone.append((related._scan(t), storyfeatures._scan(t)))
-    tokens._STREAMS.clear()
+    tokens._STREAMS = ()
     for _ in range(2):
         for t, expected in zip([*texts, *reversed(texts)], [*alone, *reversed(alone)], strict=True):
             assert (related._scan(t), storyfeatures._scan(t)) == expected
