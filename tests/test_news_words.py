@@ -115,3 +115,15 @@ def test_a_lower_case_start_leans_on_the_predecessor_only_in_cased_text() -> Non
     assert news._dependents(["Rates rose.", "rates fell."], english=True).tolist() == [False, True]
     assert news._dependents(["rates rose.", "rates fell."], english=True).tolist() == [False, False]
     assert not news._dependents(cased, english=False).any()
+
+
+def test_words_met_before_and_new_ones_take_their_terms_in_place() -> None:
+    stem, stops = news.stemmer_and_stop_words("english")
+    memo: dict[str, str] = {}
+    assert news._terms(["harbours", "walls"], stem, stops, memo) == ["harbour", "wall"]
+    words = ["the", "harbours", "running", "walls", "running", "x"]
+    assert news._each_term(words, stem, stops, memo) == [
+        news._NO_TERM, "harbour", "run", "wall", "run", news._NO_TERM,
+    ]  # fmt: skip
+    assert memo["running"] == "run" and memo["the"] == news._NO_TERM
+    assert news._each_term(words, stem, stops, memo) == news._each_term(words, stem, stops)

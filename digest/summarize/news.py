@@ -44,7 +44,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, compress, count, repeat
-from operator import ne
+from operator import is_, ne
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -137,12 +137,13 @@ def _each_term(
     except KeyError:
         pass
     terms = list(map(memo.get, words))  # (map: the look-ups run without bytecode per word)
-    if None in terms:
-        if len(memo) > snowball.MEMO_LIMIT:  # bound memory on huge vocabularies
-            memo.clear()
-        for i, w in enumerate(words):
-            if terms[i] is None:
-                terms[i] = memo[w] = _term(w, stem, stops)
+    if len(memo) > snowball.MEMO_LIMIT:  # bound memory on huge vocabularies
+        memo.clear()
+    # only the words not met before, picked in C (an article has a few among hundreds)
+    for i in list(compress(range(len(words)), map(is_, terms, repeat(None)))):
+        w = words[i]
+        t = memo.get(w)  # (met earlier in this article)
+        terms[i] = memo[w] = _term(w, stem, stops) if t is None else t
     return terms  # type: ignore[return-value]
 
 
@@ -470,7 +471,7 @@ def _title_direction(
         j = vectors.vocab.get(t)
         if j is not None:
             tv[j] = vectors.idf[j]
-    tn = np.linalg.norm(tv)
+    tn = np.sqrt(tv.dot(tv))  # (np.linalg.norm of a vector, without its checks)
     return tv / tn if tn > 0 else None
 
 
