@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from types import MappingProxyType
 
 __all__ = [
@@ -88,6 +89,9 @@ def primary_subtag(tag: str) -> str:
     return tag.lower().replace("_", "-").split("-")[0]
 
 
+# The look-ups below are asked for every paragraph and article with the same few codes:
+# memoized (pure functions of the code; the tables are read-only).
+@lru_cache(maxsize=256)
 def named(tag: str) -> Language | None:
     """The language of a code or alias, region and case aside (``"en_GB"``, ``"ENG"``,
     ``"english"`` -> English); None when unknown."""
@@ -101,6 +105,7 @@ def english_rules(tag: str) -> bool:
     return lang is not None and lang.english_rules
 
 
+@lru_cache(maxsize=256)
 def _by_code(code: str) -> Language | None:
     """The language of a BCP 47 code split at ``-`` only (``"en-GB"`` -> English; ``"en_GB"``
     and the aliases are unknown here)."""

@@ -131,6 +131,29 @@ def _scan(
     out: list[str] = []
     pairs: list[str] = []
     prev = prev_w = ""
+    if names is None:
+        found = tokens.stream(text)  # (shared with the story features: read once for both)
+        if found is not None and (text.isascii() or tokens.lowers_alike(text)):
+            add, pair, get, punctuation = out.append, pairs.append, cache.get, tokens.PUNCTUATION
+            for w, num, mark in found:
+                if w:
+                    t = get(w)  # (as written: "The" is looked up as "The")
+                    if t is None:
+                        t = cache[w] = _normal(w.lower(), stem)
+                    if t:
+                        add(t)
+                        if prev:
+                            pair(prev + " " + t)
+                        prev = t
+                        continue
+                elif num:
+                    n = num.replace(",", "")
+                    if len(n) > 1:
+                        add(n)
+                elif mark not in punctuation:
+                    continue  # skipped: a run of words goes on across it
+                prev = ""
+            return out, pairs
     low = text.lower()
     plain = tokens.as_ascii(low)
     for w, num in (
@@ -183,16 +206,20 @@ TITLE_WEIGHT = 2  # a title's features count this many times
 
 def term_counts(article: Article) -> TermCounts:
     """Hashed feature counts of an article's text; title features count twice."""
-    words = Counter(features(article.text, article.language))
+    out, pairs = _scan(article.text, article.language)
+    words = Counter(out)
+    words.update(pairs)
+    get = words.get  # (not Counter's own [t] += k: a call of __missing__ per new feature)
     for t in features(article.title, article.language):
-        words[t] += TITLE_WEIGHT
+        words[t] = get(t, 0) + TITLE_WEIGHT
     c: dict[int, int] = {}
+    in_bucket = c.get
     crc32, mask = zlib.crc32, (1 << DIM_BITS) - 1  # term_id, inlined: one call per feature
     for t, k in words.items():  # hash each distinct feature once
         i = crc32(t.encode("utf-8")) & mask
-        c[i] = c.get(i, 0) + k
+        c[i] = in_bucket(i, 0) + k
     ids = sorted(c)
-    return TermCounts(array("i", ids), array("i", [c[i] for i in ids]))
+    return TermCounts(array("i", ids), array("i", map(c.__getitem__, ids)))
 
 
 IDF_STEP = 0.125  # IDF is rounded to this step (see incremental updates below)

@@ -28,6 +28,7 @@ import re
 import zlib
 from array import array
 from collections import Counter
+from operator import neg
 
 from digest import tokens
 from digest.related import STOP_WORDS
@@ -61,73 +62,78 @@ def _id(feature: str) -> int:
 # are skipped.  The same tokens as _TOKEN.finditer gives (a break or other character never
 # starts a token), and the same state between two tokens as scanning the gap between them.
 _STREAM = re.compile(r"(" + _TOKEN.pattern + r")|(" + _BREAK.pattern + r")|[^ \t'’-]", re.UNICODE)
-# _STREAM for ASCII text (most English news), with ASCII classes in place of the Unicode ones
-# (looked up character by character): a letter is [A-Za-z], \w is [A-Za-z0-9_], a digit
-# [0-9]; the characters of _BREAK and of the blanks that are not ASCII cannot occur.  The
-# same matches (a test compares them on generated text).
-# First, possessively, the blanks, - and ' (but the first of '') that the stream skips: one
-# match takes them with what follows instead of the search failing at each; after them a
-# match always starts, so no position is tried twice, but at the end of the text, which
-# _scan strips of them.  A token's alternatives are written longest first rather than with
-# an optional tail.  A quarter less work than the plain pattern; the same matches.
-_ASCII_STREAM = re.compile(
-    r"[ \t-]*+(?:'(?!')[ \t-]*+)*+"
-    r"(?:([A-Za-z][\w'-]*[A-Za-z0-9]|[A-Za-z]|[0-9][0-9,.]*[0-9]|[0-9])"
-    r"|([.!?:;\"()\[\]]|\n|''|``)|[^ \t'-])",
-    re.ASCII,
-)
+# ASCII text (most English news) is read with tokens.STREAM instead, the same matches with
+# ASCII classes, shared with the term counts (a test compares them on generated text).
 
 
-def _scan(text: str) -> tuple[list[str], list[str], set[str]]:
-    """(names and name bigrams, numbers, every capitalised word) of a text."""
+# The marks of tokens.STREAM that end a sentence or a run of names (its other marks, a
+# comma say, end only the run)
+_BREAKS = frozenset([".", "!", "?", ":", ";", '"', "(", ")", "[", "]", "\n", "''", "``"])
+
+
+def _unicode(tok: str, brk: str) -> tuple[str, str, str]:
+    """A match of _STREAM as tokens.STREAM gives it: (word, number, mark), with "\n" for a
+    break and "" for another character (a number is a token that starts with a digit)."""
+    if tok:
+        return ("", tok, "") if tok[0].isdigit() else (tok, "", "")
+    return ("", "", "\n" if brk else "")
+
+
+def _scan(text: str, capitals: bool = True) -> tuple[list[str], list[str], set[str]]:
+    """(names and name bigrams, numbers, every capitalised word) of a text (the last left
+    empty unless ``capitals``: only a title's are used)."""
     names: list[str] = []
     numbers: list[str] = []
-    capitals: set[str] = set()
-    run: list[str] = []  # names in a row
+    capital: set[str] = set()
+    last = ""  # the name before, in a run of names ("" when there is none)
     start = True  # the next word begins a sentence
     not_names = _NOT_NAMES
-    plain = tokens.as_ascii(text)
-    # (stripped: a trailing break changes nothing; see _ASCII_STREAM for why)
-    for tok, brk in (
-        _STREAM.findall(text) if plain is None else _ASCII_STREAM.findall(plain.rstrip(" \t'-"))
-    ):
-        if not tok:
-            if brk:
+    found = tokens.stream(text)  # (shared with the term counts: read once for both)
+    if found is None:
+        found = [_unicode(t, brk) for t, brk in _STREAM.findall(text)]
+    name, capitalised = names.append, capital.add if capitals else None
+    for tok, number, mark in found:
+        if tok:
+            if tok[0].isupper():
+                low = tok.lower()
+                if capitalised is not None:
+                    capitalised(low)
+                if not start and low not in not_names:
+                    name(low)
+                    if last:
+                        name(last + " " + low)
+                    last = low
+                    continue  # (start stays False)
+            last = ""
+            start = False
+        elif number:
+            numbers.append(number)
+            start, last = False, ""
+        else:
+            if mark in _BREAKS:
                 start = True
-            run = []  # a break, or other punctuation (a comma)
-            continue
-        first = tok[0]
-        if first.isdigit():
-            numbers.append(tok)
-            start, run = False, []
-            continue
-        if first.isupper():
-            low = tok.lower()
-            capitals.add(low)
-            if not start and low not in not_names:
-                names.append(low)
-                if run:
-                    names.append(run[-1] + " " + low)
-                run.append(low)
-                start = False
-                continue
-        run = []
-        start = False
-    return names, numbers, capitals
+            last = ""  # a break, or other punctuation (a comma)
+    return names, numbers, capital
 
 
 def story_features(title: str, text: str) -> array:
     """Sorted distinct hashed ids of the names and numbers of an article."""
-    names, numbers, _ = _scan(text)
+    names, numbers, _ = _scan(text, capitals=False)
     count = Counter(names)
     count.update(numbers)
     _, t_numbers, t_capitals = _scan(title)
     count.update(t_numbers)
     count.update(w for w in t_capitals if w in count)
-    ids: Counter[int] = Counter()
+    ids: dict[int, int] = {}
+    crc32, mask = zlib.crc32, (1 << FEATURE_BITS) - 1  # _id, inlined: one call per feature
     for f, k in count.items():
-        ids[_id(f)] += k
+        i = crc32(f.encode("utf-8")) & mask
+        ids[i] = ids.get(i, 0) + k
     main = Counter(n for n in names if " " not in n)
-    salient = {_id(f) for f, _ in sorted(main.items(), key=lambda x: (-x[1], x[0]))[:SALIENT]}
-    keep = set(sorted(ids, key=lambda i: (-ids[i], i))[: MAX_FEATURES - len(salient)]) | salient
+    # the most frequent first, ties by name (by id): (-count, name) pairs sorted as they are,
+    # as the keys are distinct, compared in C rather than by a key function
+    top = sorted(zip(map(neg, main.values()), main, strict=True))[:SALIENT]
+    salient = {_id(f) for _, f in top}
+    best = sorted(zip(map(neg, ids.values()), ids, strict=True))[: MAX_FEATURES - len(salient)]
+    keep = {i for _, i in best} | salient
     return array("i", sorted(i | SALIENT_TAG if i in salient else i for i in keep))

@@ -1,8 +1,9 @@
 """Text for the ASCII token patterns of the related term counts and the story features.
 
 Both stages read ASCII text with ASCII patterns (a character class over ASCII is looked up
-faster than a Unicode one, see :data:`digest.related._ASCII_TOKEN` and
-:data:`digest.storyfeatures._ASCII_STREAM`).  News in English is often ASCII but for a
+faster than a Unicode one): :data:`STREAM` below, one pass over an article's title and
+text that both read (the term counts' own :data:`digest.related._ASCII_TOKEN` reads the
+lower-cased text for the feature names).  News in English is often ASCII but for a
 pound sign, a euro sign or a no-break space: characters that neither stage reads as part
 of a word, a number or a mark of its own, and that each treats as it treats ``$`` (the
 term counts skip it, the story features take it for "other punctuation", which ends a run
@@ -31,3 +32,58 @@ def as_ascii(text: str) -> str | None:
         if c.isalnum() or c in _MARKS:
             return None
     return _BEYOND_ASCII.sub("$", text)
+
+
+# One pass over an article's ASCII text (see as_ascii) that both stages read: a word
+# (group 1), a number (group 2) or a mark (group 3: a break of the story features, or
+# another character that is neither blank nor ' or -): digest.storyfeatures._STREAM with
+# ASCII classes in place of the Unicode ones (looked up character by character: a letter
+# is [A-Za-z], \w is [A-Za-z0-9_], a digit [0-9]), its token split in two.  First,
+# possessively, the blanks, - and ' (but the first of '') that the stream skips: one match
+# takes them with what follows instead of the search failing at each; after them a match
+# always starts, so no position is tried twice, but at the end of the text, which stream()
+# strips of them.  A token's alternatives are written longest first rather than with an
+# optional tail.  The term counts read the same words and numbers, lower-cased, as their
+# own pattern finds in the lower-cased text (a class here is a class there whatever the
+# case, and no mark starts inside a token), and take from the marks their punctuation.
+# Tests compare both.
+STREAM = re.compile(
+    r"[ \t-]*+(?:'(?!')[ \t-]*+)*+"
+    r"(?:([A-Za-z][\w'-]*[A-Za-z0-9]|[A-Za-z])|([0-9][0-9,.]*[0-9]|[0-9])"
+    r"|([.!?:;\"()\[\]]|\n|''|``|[^ \t'-]))",
+    re.ASCII,
+)
+
+# The marks of STREAM that end a run of adjacent words for the term counts (the punctuation
+# of digest.related._TOKEN within ASCII); the others are characters its pattern skips
+PUNCTUATION = frozenset('.!?;:,()[]"')
+
+
+def lowers_alike(text: str) -> bool:
+    """Does ``text`` read as ASCII lower-case to what its lower-cased text reads as?  Then
+    the words of the one's stream are those of the other, lower-cased.  (Always for ASCII
+    text; beyond ASCII a character may lower-case to another length, or to a letter.)"""
+    plain = as_ascii(text)
+    return plain is not None and plain.lower() == as_ascii(text.lower())
+
+
+# The last texts read and their streams: the term counts and the story features read the
+# same title and text one after the other (digest.collect.process_one), so each is
+# tokenized once.  Two entries: a title and a text (a tuple, replaced whole: whatever
+# reads it meanwhile sees one whole state).
+_STREAMS: tuple[tuple[str, list[tuple[str, str, str]] | None], ...] = ()
+
+
+def stream(text: str) -> list[tuple[str, str, str]] | None:
+    """``STREAM.findall`` of ``text`` read as ASCII (see as_ascii): (word, number, mark)
+    of each match, the two others empty; None when the text must be read with the
+    Unicode patterns."""
+    global _STREAMS
+    for seen, found in _STREAMS:
+        if seen is text or seen == text:
+            return found
+    plain = as_ascii(text)
+    # (stripped: a trailing blank, - or ' is no match; see STREAM)
+    found = None if plain is None else STREAM.findall(plain.rstrip(" \t'-"))
+    _STREAMS = (*_STREAMS[-1:], (text, found))
+    return found

@@ -6,8 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.errors import ContentError
+from digest.load import frontmatter
 from digest.load.frontmatter import split_front_matter
 from tests.conftest import run_build, write_site
 
@@ -212,3 +215,51 @@ def test_front_matter_format_is_the_one_the_splitter_read(text: str, kind: str) 
     from digest.load.frontmatter import read_front_matter
 
     assert read_front_matter(text, "a.md").format == kind
+
+
+_KEYS = ["title", "date", "slug", "yes", "null", "On", "x_1", "Title", "title"]
+_VALUES = [
+    '"Ad sales boost Time Warner profit"', "\"it's\"", '"a \\"quote\\""', '"tab\\there"', '""',
+    '"no\u00a0break"', '"#1 & more: yes"', '"  spaced  "', '"caf\u00e9 \u6771\u4eac"',
+    "2005-01-01T00:00:00Z", "2005-01-01", "a000000", "123", "1.5", "12:30", "yes", "null",
+    "0x1f", "1_000", ".inf", "x:y", "x:1", "a/b+c", "Y", "~", "=", "<<", "'single'", "[1]",
+    "a #b", "- item", "value:", "1e3",
+]  # fmt: skip
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from(_KEYS), st.sampled_from(_VALUES)).map(": ".join)
+        | st.sampled_from(["", "# comment", "  indented: x", "key:value", "k:  two"]),
+        min_size=0,
+        max_size=5,
+    ),
+    end=st.sampled_from(["\n", ""]),
+)
+def test_simple_front_matter_reads_as_yaml_reads_it(rows: list[str], end: str) -> None:
+    raw = "\n".join(rows) + end
+
+    def read() -> object:
+        try:
+            return frontmatter.parse_yaml_mapping(raw, "a.md", first_line=2)
+        except ContentError as exc:
+            return str(exc)
+
+    got = read()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(frontmatter, "_simple_mapping", lambda raw, first_line: None)
+        assert read() == got
+
+
+def test_a_news_articles_front_matter_is_read_without_yaml_nodes() -> None:
+    raw = 'title: "Ad sales boost Time Warner profit"\ndate: 2005-01-01T00:00:00Z\nslug: a000000\n'
+    meta = {"title": "Ad sales boost Time Warner profit", "date": "2005-01-01T00:00:00Z"}
+    expected = ({**meta, "slug": "a000000"}, {"title": 2, "date": 3, "slug": 4})
+    assert frontmatter._simple_mapping(raw, 2) == expected
+    assert frontmatter.parse_yaml_mapping(raw, "a.md", first_line=2) == expected
+    # a value YAML reads as another type, or a key given twice: read by YAML
+    assert frontmatter._simple_mapping(raw + "draft: yes\n", 2) is None
+    assert frontmatter._simple_mapping(raw + "slug: b\n", 2) is None
+    with pytest.raises(ContentError, match="'slug' is given twice"):
+        frontmatter.parse_yaml_mapping(raw + "slug: b\n", "a.md", first_line=2)

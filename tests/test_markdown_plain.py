@@ -4,17 +4,21 @@ Python-Markdown."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.errors import ContentError
 from digest.htmltext import bound_tags, paragraphs_and_text
+from digest.load import markdown as markdown_module
 from digest.load.markdown import (
     _convert,
     _finish,
     markdown_to_html,
     plain_html,
+    plain_paragraphs,
     read_markdown,
     render_markdown,
     sanitize,
@@ -177,3 +181,42 @@ def test_other_markdown_extensions_take_no_short_way(monkeypatch) -> None:
     assert plain_html("One paragraph.") is not None
     monkeypatch.setattr(markdown, "EXTENSIONS", ["extra", "sane_lists", "nl2br"])
     assert plain_html("One paragraph.") is None
+
+
+@SAME
+@given(
+    paragraphs=st.lists(st.sampled_from(["One.", "Two\nlines.", "x  y", "M&S"]), max_size=6),
+    gaps=st.lists(st.integers(2, 7), min_size=6, max_size=6),
+    ends=st.tuples(st.integers(0, 3), st.integers(0, 3)),
+)
+def test_plain_paragraphs_are_split_at_every_run_of_blank_lines(
+    paragraphs: list[str], gaps: list[int], ends: tuple[int, int]
+) -> None:
+    body = "\n" * ends[0]
+    for p, gap in zip(paragraphs, gaps, strict=False):
+        body += p + "\n" * gap
+    body = body.rstrip("\n") + "\n" * ends[1]
+    assert plain_paragraphs(body) == [p for p in re.split(r"\n{2,}", body.strip("\n")) if p]
+    assert plain_paragraphs(body) == paragraphs
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=bodies(), grow=st.sampled_from([1, 4, 30]))
+def test_the_checks_short_ways_find_what_the_full_scans_find(body: str, grow: int) -> None:
+    # a body with no '[' costs no bracket scan, and one with no '<' that is far within both
+    # inline bounds is not cut into runs: the same answer as the full scans (bounds scaled
+    # down so that bodies cross them)
+    body = body * grow
+    full = markdown_module._inline_too_costly
+    for pieces, budget in (
+        (markdown_module.MAX_PIECES, markdown_module.INLINE_BUDGET),
+        (50, 20_000),
+    ):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(markdown_module, "MAX_PIECES", pieces)
+            mp.setattr(markdown_module, "INLINE_BUDGET", budget)
+            got = full(body)
+            mp.setattr(markdown_module, "_within_bounds", lambda body: False)
+            assert got == full(body)
+    if "[" not in body:
+        assert markdown_module._far_brackets(body) is None

@@ -5,6 +5,8 @@ usable or not exactly as when searched for all of them."""
 
 from __future__ import annotations
 
+from re import _constants, _parser  # type: ignore[attr-defined]
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -109,3 +111,77 @@ def test_an_article_without_a_navigation_phrase_is_searched_for_none() -> None:
     low = "the harbour wall collapsed.\nthe council will rebuild it this year."
     assert news._present(low) == ((), ())
     assert news._present(low + "\nclick here to read more")[0] == ("click here",)
+
+
+def _usable_by_the_patterns(t: str, n_words: int) -> bool:
+    """usable_sentence as it was written before its tests were put in one function: every
+    pattern tried on every sentence of enough words."""
+    if n_words < news.MIN_WORDS:
+        return False
+    low = t.lower()
+    cased = t != low
+    navigation = any(k in low for k in SENTENCE_NAV_ANYWHERE) or news._NAV_START.search(t)
+    m = news._BY.match(t)
+    by = m is not None and (
+        not cased
+        or all(w[0].isupper() or w.lower() in news._BY_LINKS for w in news._WORD.findall(m[1]))
+    )
+    byline = news._BYLINE.match(t) or "daily mail reporter" in low or by
+    return not (navigation or byline or news._is_caption(t, cased) or t.endswith(":"))
+
+
+_OPENING = st.sampled_from(
+    # the labels the opening patterns look for, in any case, after non-word characters or
+    # not; and other openings (a sentence that opens with another ASCII letter or digit is
+    # not searched for them)
+    [
+        "READ MORE:", "read more -", "See also:", "Related |", "Watch \u2014", "Listen:",
+        "More >", "Video:", "Advertisement", "Subscribe", "Sign up", "Follow us",
+        "Published:", "Updated :", "Last updated:", "Posted:", "Reporting by", "Editing by",
+        "Additional reporting by", "By", "by", "BY", "\u017fubscribe", "The", "Tony", "2005",
+        "\u00bbRead more:", "\u201cWatch:", "-- Video:", "...", "\u00c9lys\u00e9e", "_By",
+    ]
+)  # fmt: skip
+_REST = st.sampled_from(
+    ["Jane Doe and John Roe", "the council met on Monday", "Science Correspondent", "it."]
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(opening=_OPENING, rest=st.lists(_REST, min_size=1, max_size=3).map(" ".join))
+def test_a_sentence_is_usable_as_when_every_pattern_was_tried(opening: str, rest: str) -> None:
+    for t in (f"{opening} {rest}", f"{opening}{rest}", f"{opening} {rest}:", rest):
+        n_words = len(news._words(t))
+        assert news._usable(t, n_words) == _usable_by_the_patterns(t, n_words), t
+        assert news._usable(t, n_words, low=t.lower()) == news._usable(t, n_words)
+
+
+def _first_characters(items: list) -> set[str]:
+    """The characters a parsed pattern (re._parser items) can start with: literals,
+    through groups and alternatives (other elements are not expected)."""
+    for op, av in items:
+        if op is _constants.SUBPATTERN:
+            return _first_characters(av[3])
+        if op is _constants.BRANCH:
+            return set().union(*(_first_characters(branch) for branch in av[1]))
+        if op is _constants.LITERAL:
+            return {chr(av)}
+        raise AssertionError(f"unexpected {op} in an opening label")
+    return set()
+
+
+def test_the_opening_labels_start_with_the_letters_looked_for() -> None:
+    # each opening pattern: (^) any non-word characters, then a label whose first letter,
+    # in either case, is one of _LABEL_FIRST
+    for pattern in (news._NAV_START, news._BYLINE, news._BY):
+        items = list(_parser.parse(pattern.pattern, pattern.flags))
+        if items[0][0] is _constants.AT:
+            items = items[1:]
+        op, (low, _high, repeated) = items[0]
+        assert op is _constants.MAX_REPEAT and low == 0
+        assert list(repeated) == [
+            (_constants.IN, [(_constants.CATEGORY, _constants.CATEGORY_NOT_WORD)])
+        ]
+        firsts = _first_characters(items[1:])
+        assert firsts and all(c.isalpha() for c in firsts), pattern.pattern
+        assert {c.lower() for c in firsts} | {c.upper() for c in firsts} <= news._LABEL_FIRST

@@ -3,6 +3,7 @@ pattern finds, and the TF-IDF columns follow the terms' first appearance."""
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -68,3 +69,61 @@ def test_captions_and_sentences() -> None:
     assert news._is_caption("Horrifying: The little girl's body was found", True)
     assert not news._is_caption("Bridget Jones: The Edge of Reason was a hit", True)
     assert not news._is_caption("Shares in Reuters rose 3% on Monday", True)
+
+
+def test_an_articles_terms_looked_up_at_once_give_each_sentences_vectors() -> None:
+    # rank looks every word of the article up in one pass and numbers the columns from the
+    # flat list: the same columns, rows and cosines as sentence by sentence
+    sentences = [
+        "Markets rose as the bank cut rates.",
+        "It was.",
+        "The bank said markets rose again, and rates fell.",
+    ]
+    stem, stops = news.stemmer_and_stop_words("english")
+    words = [news._words(s.lower()) for s in sentences]
+    by_sentence = news._vectors([news._terms(w, stem, stops) for w in words])
+    ranked = news.rank(sentences, [0, 0, 1], title="Bank cuts rates", count=1)
+    flat = [t for w in words for t in news._terms(w, stem, stops)]
+    rows = np.repeat(np.arange(3), [len(news._terms(w, stem, stops)) for w in words])
+    at_once = news._vectors_of(flat, rows, 3)
+    assert at_once.vocab == by_sentence.vocab and list(at_once.vocab)[:2] == ["market", "rose"]
+    assert np.array_equal(at_once.sim, by_sentence.sim) and not at_once.x[1].any()
+    assert ranked.chosen == [0] and ranked.usable == [True, False, True]
+
+
+def test_tfidf_is_numpys_counts_and_norms_bit_for_bit() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n, v = int(rng.integers(1, 30)), int(rng.integers(1, 120))
+        rows = rng.integers(0, n, size=200)
+        cols = rng.integers(0, v, size=200)
+        x, idf = news._tfidf(rows, cols, n, v)
+        tf = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float)
+        assert np.array_equal(idf, np.log((n + 1) / (np.count_nonzero(tf, axis=0) + 1)) + 1.0)
+        plain = np.log1p(tf) * idf
+        norms = np.linalg.norm(plain, axis=1)
+        assert np.array_equal(x, plain / np.where(norms > 0, norms, 1.0)[:, None])
+
+
+def test_a_lower_case_start_leans_on_the_predecessor_only_in_cased_text() -> None:
+    cased = ["The council met.", "and then it voted.", "Rates rose."]
+    lower = [s.lower() for s in cased]
+    assert news._dependents(cased, english=True).tolist() == [False, True, False]
+    assert news._dependents(cased, english=True, lows=lower).tolist() == [False, True, False]
+    # all lower case: capitalisation says nothing, only the words do ("and" leans)
+    assert news._dependents(lower, english=True).tolist() == [False, True, False]
+    assert news._dependents(["Rates rose.", "rates fell."], english=True).tolist() == [False, True]
+    assert news._dependents(["rates rose.", "rates fell."], english=True).tolist() == [False, False]
+    assert not news._dependents(cased, english=False).any()
+
+
+def test_words_met_before_and_new_ones_take_their_terms_in_place() -> None:
+    stem, stops = news.stemmer_and_stop_words("english")
+    memo: dict[str, str] = {}
+    assert news._terms(["harbours", "walls"], stem, stops, memo) == ["harbour", "wall"]
+    words = ["the", "harbours", "running", "walls", "running", "x"]
+    assert news._each_term(words, stem, stops, memo) == [
+        news._NO_TERM, "harbour", "run", "wall", "run", news._NO_TERM,
+    ]  # fmt: skip
+    assert memo["running"] == "run" and memo["the"] == news._NO_TERM
+    assert news._each_term(words, stem, stops, memo) == news._each_term(words, stem, stops)

@@ -3,12 +3,13 @@ punctuation as the Unicode pattern finds, so the same terms, bigrams and term co
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from hypothesis import given, settings
 from test_storyfeatures_ascii import _ASCII  # (ASCII text with words, numbers, punctuation)
 
-from digest import related
+from digest import related, tokens
 from digest.model import Article
 
 
@@ -18,6 +19,14 @@ def test_ascii_text_is_read_as_the_unicode_pattern_reads_it(text: str) -> None:
     assert text.isascii()
     low = text.lower()
     assert related._ASCII_TOKEN.findall(low) == related._TOKEN.findall(low)
+    # the stream shared with the story features, read from the text as written: the same
+    # words (lower-cased), numbers and punctuation; its other marks are skipped characters
+    shared = [
+        (word.lower(), number) if word or number else ("", "")
+        for word, number, mark in tokens.STREAM.findall(text)
+        if word or number or mark in tokens.PUNCTUATION
+    ]
+    assert shared == related._TOKEN.findall(low)
 
 
 def test_terms_and_bigrams_of_ascii_and_unicode_text() -> None:
@@ -55,3 +64,17 @@ def _article(text: str) -> Article:
         url="a/",
         text=text,
     )
+
+
+def test_term_counts_count_text_features_once_and_title_features_twice() -> None:
+    art = _article("Harbour wall repairs begin. The harbour wall cost 1,200 pounds; wall again.")
+    art = replace(art, title="Harbour wall repairs, 1,200 pounds")
+    expected: dict[int, int] = {}
+    for weight, text in ((1, art.text), (related.TITLE_WEIGHT, art.title)):
+        for feature in related.features(text):
+            i = related.term_id(feature)
+            expected[i] = expected.get(i, 0) + weight
+    counts = related.term_counts(art)
+    assert dict(zip(counts.ids, counts.counts, strict=True)) == expected
+    assert list(counts.ids) == sorted(expected)
+    assert expected[related.term_id("wall")] == 3 + 2 and expected[related.term_id("1200")] == 3

@@ -13,7 +13,13 @@ from digest import cache, collect, related, stories
 from digest.config import ContentConfig, RelatedConfig, StoriesConfig, SummaryConfig
 from digest.errors import Problems
 from digest.stories import grouping as grouping_module
-from digest.storyfeatures import FEATURE_BITS, SALIENT_TAG, _id, story_features
+from digest.storyfeatures import (
+    FEATURE_BITS,
+    MAX_FEATURES,
+    SALIENT_TAG,
+    _id,
+    story_features,
+)
 
 HARWICK = [
     (
@@ -316,6 +322,16 @@ def test_main_actors_are_the_most_frequent_names_and_tagged() -> None:
     feats = story_features("Offer", OFFERS["wrens"])
     main = {i & ((1 << FEATURE_BITS) - 1) for i in feats if i & SALIENT_TAG}
     assert main == {_id("verrin"), _id("wrens"), _id("cup")}  # 3, 2, then ties by name
+
+
+def test_the_most_frequent_features_are_kept_ties_by_id() -> None:
+    # 80 numbers: "1000" three times, "1001" twice, the others once; no names
+    numbers = [str(1000 + k) for k in range(80)]
+    text = " ".join(["1000", "1000", "1001", *numbers]) + "."
+    feats = list(story_features("Figures", text))
+    assert len(feats) == MAX_FEATURES and not any(i & SALIENT_TAG for i in feats)
+    rest = sorted(_id(n) for n in numbers[2:])
+    assert feats == sorted([_id("1000"), _id("1001"), *rest[: MAX_FEATURES - 2]])
 
 
 def test_a_main_actor_the_other_article_lacks_lowers_the_pair(monkeypatch) -> None:

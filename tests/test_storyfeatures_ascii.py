@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest import storyfeatures
+from digest import storyfeatures, tokens
 
 _ASCII = st.text(
     alphabet=st.sampled_from("aZ09_ '\t\n-.,;:!?\"()[]`$%&*/KBay")
@@ -19,7 +19,14 @@ _ASCII = st.text(
 @given(text=_ASCII)
 def test_ascii_text_is_read_as_the_unicode_pattern_reads_it(text: str) -> None:
     assert text.isascii()
-    assert storyfeatures._ASCII_STREAM.findall(text) == storyfeatures._STREAM.findall(text)
+    # the shared stream's words and numbers are the tokens, its marks the breaks and other
+    # characters, of the Unicode pattern
+    shared = [
+        (word or number, mark if mark in storyfeatures._BREAKS else "")
+        for word, number, mark in tokens.STREAM.findall(text)
+    ]
+    assert shared == storyfeatures._STREAM.findall(text)
+    assert all(bool(w) + bool(n) + bool(m) == 1 for w, n, m in tokens.STREAM.findall(text))
 
 
 def test_names_and_numbers_of_ascii_and_unicode_text() -> None:
@@ -33,4 +40,6 @@ def test_names_and_numbers_of_ascii_and_unicode_text() -> None:
     assert "1,200" in numbers and "officials" in capitals and "monday" not in names
     # the same text with a character that is not ASCII (read with the Unicode pattern)
     assert storyfeatures._scan(text + " \u00a3") == (names, numbers, capitals)
+    # an article's text is read for its names and numbers only (a title for its capitals too)
+    assert storyfeatures._scan(text, capitals=False) == (names, numbers, set())
     assert len(ascii_features) > 5

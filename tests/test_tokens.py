@@ -32,12 +32,16 @@ def test_text_read_as_ascii_gives_what_the_unicode_patterns_give(text: str) -> N
     got = related._scan(text), storyfeatures._scan(text)
     plain = tokens.as_ascii(text)
     assert plain is None or plain.isascii()
+    # the term counts' own reading of the lower-cased text (kept for the feature names)
+    assert related._scan(text, "en", {}) == got[0]
     original = tokens.as_ascii
     try:
         tokens.as_ascii = lambda text: None  # type: ignore[assignment]
+        tokens._STREAMS = ()  # (the streams of the text read as ASCII above)
         assert (related._scan(text), storyfeatures._scan(text)) == got
     finally:
         tokens.as_ascii = original
+        tokens._STREAMS = ()
 
 
 def test_a_pound_sign_keeps_the_ascii_reading() -> None:
@@ -61,3 +65,19 @@ def test_the_token_patterns_stay_linear_on_long_runs_of_skipped_characters(tail:
         related._scan(t)
         storyfeatures._scan(t)
     assert time.perf_counter() - start < 5  # quadratic: hours
+
+
+def test_articles_read_one_after_another_each_get_their_own_features() -> None:
+    # the stream of each text is kept for the next reader (the term counts, then the story
+    # features read the same title and text): a text read after others is read as itself
+    texts = ["Ann Lee met Bob Hay in Kestrel Bay.", "Bob Hay left Kestrel Bay.", "Ann Lee"]
+    alone = []
+    for t in texts:
+        tokens._STREAMS = ()
+        alone.append((related._scan(t), storyfeatures._scan(t)))
+    tokens._STREAMS = ()
+    for _ in range(2):
+        for t, expected in zip([*texts, *reversed(texts)], [*alone, *reversed(alone)], strict=True):
+            assert (related._scan(t), storyfeatures._scan(t)) == expected
+            assert (storyfeatures._scan(t), related._scan(t)) == expected[::-1]
+    assert tokens.stream(texts[0]) is tokens.stream(texts[0])

@@ -178,6 +178,8 @@ _BRACKETS = re.compile(r"[\\\[\]\n](?:(?<=\\).|(?<=[\[\]])|(?<=\n)[ \t]*\n)", re
 def _far_brackets(body: str) -> tuple[int, str] | None:
     """A paragraph whose '[' are far from (or without) their ']': Python-Markdown scans
     from each '[' to its ']' or the paragraph's end, which is quadratic."""
+    if "[" not in body:  # (the cost is counted from each '[')
+        return None
     cost = 0
     opened: list[int] = []
     para = 0
@@ -246,6 +248,8 @@ def _inline_too_costly(body: str) -> tuple[int, str] | None:
     """More inline work than INLINE_BUDGET: for each piece of text Markdown's inline pass
     sees as one (a paragraph; a list item; a table row), its markup characters times its
     length.  Fenced code is left out; a list item is from its marker to the next one."""
+    if "<" not in body and _within_bounds(body):
+        return None
     # A '<' that opens no tag keeps Python's HTML parser (which finds raw HTML blocks)
     # scanning to the end of the body, once per such '<'.
     runs = _inline_runs(body)
@@ -281,6 +285,18 @@ def _inline_too_costly(body: str) -> tuple[int, str] | None:
                 "lines, or escape markup characters that are plain text ('\\*', '\\<')"
             )
     return None
+
+
+def _within_bounds(body: str) -> bool:
+    """Can a body with no '<' be seen to stay within both bounds of _inline_too_costly
+    without cutting it into runs?  The runs are disjoint and not empty, each weighs at
+    most 1 + its '|' + its indent's width (at most 4 columns a character) / 32, and each
+    costs at most its markup times the body's length: bounds on the sums (most articles
+    are far below them)."""
+    n = len(body)
+    pieces = n + body.count("|") + n * 4 / 32
+    spent = sum(w * body.count(c) for c, w in _MARKUP_WEIGHTS) * n
+    return pieces <= MAX_PIECES and spent <= INLINE_BUDGET
 
 
 def _weight(body: str, start: int, end: int) -> float:
@@ -423,7 +439,10 @@ def plain_paragraphs(body: str) -> list[str] | None:
         return None
     if "&" in body and len(_AMP.findall(body)) != body.count("&"):
         return None
-    return [p for p in _BLANK_LINES.split(body.strip("\n")) if p]
+    # _BLANK_LINES.split, a sixth of the work: a run of newlines split two at a time leaves
+    # empty pieces (dropped) and, when odd, one newline opening the next piece (stripped);
+    # no piece ends with one (the split takes the run's first two)
+    return [p.lstrip("\n") for p in body.strip("\n").split("\n\n") if p.strip("\n")]
 
 
 def _paragraphs_html(paragraphs: list[str]) -> str:
@@ -449,7 +468,12 @@ def render_markdown(body: str, *, raw_html: bool) -> tuple[str, tuple[str, ...],
     # sanitizing (or bounding) such HTML gives it back unchanged (a test checks): it has only
     # <p> tags, and its text only the escapes nh3 writes itself ('&amp;')
     html = _paragraphs_html(paragraphs)
-    texts = tuple(t for t in map(collapse, paragraphs) if t)
+    # plain prose's only blanks are spaces and newlines, none at a line's ends (see
+    # plain_paragraphs): collapsed, a paragraph without two spaces in a row has its
+    # newlines as spaces (no word split off and joined again)
+    texts = tuple(
+        t for t in (p.replace("\n", " ") if "  " not in p else collapse(p) for p in paragraphs) if t
+    )
     return html, texts, " ".join(texts)  # = collapse(" ".join(paragraphs))
 
 

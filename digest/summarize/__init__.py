@@ -147,8 +147,24 @@ def _score(
     paragraph_ids: list[int],
 ) -> list[Scored]:
     """score() given the article's first max_candidates(method) candidates."""
+    scores, chosen, usable = _scored(article, cfg, method, sentences, paragraph_ids)
+    return [
+        Scored(i, s, scores[i], i in chosen, usable[i], paragraph_ids[i])
+        for i, s in enumerate(sentences)
+    ]
+
+
+def _scored(
+    article: Article,
+    cfg: SummaryConfig,
+    method: str,
+    sentences: list[str],
+    paragraph_ids: list[int],
+) -> tuple[list[float], set[int], list[bool]]:
+    """_score() as (each sentence's score, the chosen ones, which are usable): what the
+    summary is made of, without a Scored object per sentence (most are thrown away)."""
     if not sentences:
-        return []
+        return [], set(), []
     count = target_count(len(sentences), cfg)
     if method == "news":
         scores, chosen, usable = rank(
@@ -172,10 +188,7 @@ def _score(
     chosen_set = set(
         keypoints.with_attributions(chosen, sentences, paragraph_ids, scores, room, spare)
     )
-    return [
-        Scored(i, s, float(scores[i]), i in chosen_set, usable[i], paragraph_ids[i])
-        for i, s in enumerate(sentences)
-    ]
+    return scores, chosen_set, usable
 
 
 def summarize(article: Article, cfg: SummaryConfig) -> Summary:
@@ -193,18 +206,15 @@ def summarize_with_limits(article: Article, cfg: SummaryConfig) -> tuple[Summary
     limit = max_candidates(method)
     sentences, paragraph_ids = candidates(article, limit + 1)
     notes = _limits(method, sentences)
-    scored = _score(article, cfg, method, sentences[:limit], paragraph_ids[:limit])
-    chosen = tuple(s.text for s in scored if s.chosen)
-    if not chosen and scored:
-        chosen = (scored[0].text,)
+    del sentences[limit:], paragraph_ids[limit:]
+    scores, chosen_set, usable = _scored(article, cfg, method, sentences, paragraph_ids)
+    chosen = tuple(sentences[i] for i in sorted(chosen_set))
+    if not chosen and sentences:
+        chosen = (sentences[0],)
     picked = keypoints.key_points(
-        [s.text for s in scored],
-        [s.paragraph for s in scored],
-        [s.score for s in scored],
-        [s.usable for s in scored],
-        max(len(chosen), keypoints.MIN_KEY_POINTS),
+        sentences, paragraph_ids, scores, usable, max(len(chosen), keypoints.MIN_KEY_POINTS)
     )
-    key = tuple(strip_dateline(scored[i].text) for i in picked)
+    key = tuple(strip_dateline(sentences[i]) for i in picked)
     return Summary(tuple(strip_dateline(c) for c in chosen), method, key), notes
 
 

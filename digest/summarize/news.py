@@ -43,6 +43,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, compress, count, repeat
+from operator import is_, ne
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -121,16 +123,28 @@ def _terms(
 ) -> list[str]:
     """Stemmed content terms of lower-cased words; ``memo`` (word -> term, _NO_TERM for none)
     keeps what each word gave, so a word met again costs one look-up (:func:`_term_memo`)."""
+    return [t for t in _each_term(words, stem, stops, memo) if t != _NO_TERM]
+
+
+def _each_term(
+    words: list[str], stem: Stem, stops: frozenset[str], memo: dict[str, str] | None = None
+) -> list[str]:
+    """Each word's term (see _terms), _NO_TERM for a word that gives none."""
     if memo is None:
         memo = {}
+    try:  # every word met before (most articles, once a few were read): one C loop
+        return list(map(memo.__getitem__, words))
+    except KeyError:
+        pass
     terms = list(map(memo.get, words))  # (map: the look-ups run without bytecode per word)
-    if None in terms:
-        if len(memo) > snowball.MEMO_LIMIT:  # bound memory on huge vocabularies
-            memo.clear()
-        for i, w in enumerate(words):
-            if terms[i] is None:
-                terms[i] = memo[w] = _term(w, stem, stops)
-    return [t for t in terms if t != _NO_TERM]  # type: ignore[misc]
+    if len(memo) > snowball.MEMO_LIMIT:  # bound memory on huge vocabularies
+        memo.clear()
+    # only the words not met before, picked in C (an article has a few among hundreds)
+    for i in list(compress(range(len(words)), map(is_, terms, repeat(None)))):
+        w = words[i]
+        t = memo.get(w)  # (met earlier in this article)
+        terms[i] = memo[w] = _term(w, stem, stops) if t is None else t
+    return terms  # type: ignore[return-value]
 
 
 _NO_TERM = "\0"  # a word that gives no term (no word holds a NUL)
@@ -187,31 +201,41 @@ def _usable(
     n_words: int,
     nav: tuple[str, ...] = _NAV_ANYWHERE,
     agencies: tuple[str, ...] | None = None,
+    low: str | None = None,
 ) -> bool:
     """``usable_sentence`` of a stripped sentence of ``n_words`` words; ``nav`` and
     ``agencies``: the navigation phrases and agency names to look for (all by default; an
-    article's sentences need only those that occur in the article, see _present)."""
+    article's sentences need only those that occur in the article, see _present); ``low``:
+    the sentence lower-cased, when at hand.
+
+    Not navigation ("Scroll down for video", "READ MORE:", a URL), no byline ("Published:",
+    "Reporting by", "By Jane Doe and John Roe, Science Correspondent"), no caption, and no
+    colon at the end.  One function with the cheap tests first: it runs on every sentence."""
     if n_words < MIN_WORDS:
         return False
-    low = t.lower()
+    if low is None:
+        low = t.lower()
+    if t.endswith(":") or (nav and any(k in low for k in nav)) or "daily mail reporter" in low:
+        return False
     cased = t != low  # any capital letter: in all-lower-case text capitalisation says nothing
-    return not (
-        _is_navigation(t, low, nav)
-        or _is_byline(t, low, cased)
-        or _is_caption(t, cased, _AGENCY_NAMES if agencies is None else agencies)
-        or t.endswith(":")
-    )
+    first = t[0]
+    if (first in _LABEL_FIRST or not (first.isascii() and first.isalnum())) and (
+        _NAV_START.search(t) or _BYLINE.match(t) or _by_line(t, cased)
+    ):
+        return False
+    return not _is_caption(t, cased, _AGENCY_NAMES if agencies is None else agencies)
 
 
-def _is_navigation(t: str, low: str, nav: tuple[str, ...] = _NAV_ANYWHERE) -> bool:
-    """Navigation and boilerplate: "Scroll down for video", "READ MORE:", a URL, ..."""
-    return any(k in low for k in nav) or bool(_NAV_START.search(t))
+# What the patterns of labels opening a sentence (_NAV_START, _BYLINE, _BY) look for after
+# any non-word characters starts with one of these letters, in either case: a sentence
+# that opens with another ASCII letter or digit (which no non-word character precedes)
+# matches none of them, and is not searched (a test checks the labels' first letters).
+_LABEL_FIRST = frozenset("abeflmprsuvwABEFLMPRSUVW")
 
 
-def _is_byline(t: str, low: str, cased: bool) -> bool:
-    """ "Published: ...", "Reporting by ...", "By Jane Doe and John Roe, Science Correspondent"."""
-    if _BYLINE.match(t) or "daily mail reporter" in low:
-        return True
+def _by_line(t: str, cased: bool) -> bool:
+    """ "By Jane Doe and John Roe, Science Correspondent" (in cased text, every word after
+    "By" capitalised or a linking word)."""
     m = _BY.match(t)
     if m is None:
         return False
@@ -243,7 +267,8 @@ def _is_caption(t: str, cased: bool, agencies: tuple[str, ...] | None = None) ->
     if (colon and _CAPTION_START.search(t)) or _CAPTION_MARK.search(t):
         return True
     tail = t[-90:]
-    if _names_agency(tail.lower(), agencies) and _CREDIT.search(tail):  # an agency name first
+    # an agency name first (none to look for: no tail to lower-case)
+    if agencies != () and _names_agency(tail.lower(), agencies) and _CREDIT.search(tail):
         return True
     return colon and _is_caption_label(t, cased)
 
@@ -295,9 +320,10 @@ def _tfidf(rows: np.ndarray, cols: np.ndarray, n: int, v: int):
     Dense for ordinary articles (fast), sparse for huge inputs (memory linear in the text)."""
     if n * v <= _DENSE_MAX:
         tf = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float)
-        idf = np.log((n + 1) / (np.count_nonzero(tf, axis=0) + 1)) + 1.0
+        df = np.add.reduce(tf != 0, axis=0, dtype=np.intp)  # (np.count_nonzero's counts)
+        idf = np.log((n + 1) / (df + 1)) + 1.0
         x = np.log1p(tf) * idf
-        norms = np.linalg.norm(x, axis=1)
+        norms = np.sqrt(np.add.reduce(x * x, axis=1))  # np.linalg.norm's own sum, bit for bit
         x /= np.where(norms > 0, norms, 1.0)[:, None]
         return x, idf
     from scipy import sparse  # only for huge inputs
@@ -355,14 +381,19 @@ def rank(
     lang = _language(language)
     stem, stops = stemmer_and_stop_words(lang)
     memo = _term_memo(lang)
-    words = [_words(s.lower())[:MAX_WORDS] for s in sentences]
-    usable = _usable_mask(sentences, words, _present("\n".join(sentences).lower()))
-    vectors = _vectors([_terms(w, stem, stops, memo) for w in words])
+    lows = [s.lower() for s in sentences]
+    words = [_words(low)[:MAX_WORDS] for low in lows]
+    usable = _usable_mask(sentences, words, _present("\n".join(lows)), lows)
+    # every sentence's words at once: one look-up pass over the article, not one per sentence
+    terms = _each_term(list(chain.from_iterable(words)), stem, stops, memo)
+    keep = list(map(ne, terms, repeat(_NO_TERM)))
+    rows = np.repeat(np.arange(n, dtype=np.intp), list(map(len, words)))
+    vectors = _vectors_of(list(compress(terms, keep)), rows[np.array(keep, dtype=bool)], n)
     base = _relevance(vectors, usable, _title_direction(title, vectors, stem, stops, memo))
-    dep = _dependents(sentences, english=lang == "english")
+    dep = _dependents(sentences, english=lang == "english", lows=lows)
     scores = np.where(dep, base * DEPENDENT_FACTOR, base)
     chosen = _select(base, dep, vectors.sim, usable, count)
-    return Ranking([float(s) for s in scores], sorted(chosen), usable.tolist())
+    return Ranking(scores.tolist(), sorted(chosen), usable.tolist())
 
 
 def _present(low: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -380,15 +411,19 @@ def _usable_mask(
     sentences: Sequence[str],
     words: list[list[str]],
     present: tuple[tuple[str, ...], tuple[str, ...]] | None = None,
+    lows: list[str] | None = None,
 ) -> np.ndarray:
-    """``usable_sentence`` of each sentence, given its words (as a boolean array) and the
-    phrases present in the article (see _present; all when not given)."""
+    """``usable_sentence`` of each sentence, given its words (as a boolean array), the
+    phrases present in the article (see _present; all when not given) and, when at hand,
+    the sentences lower-cased (``lows``)."""
     nav, agencies = present or (_NAV_ANYWHERE, _AGENCY_NAMES)
-    return np.fromiter(
-        (_usable(s.strip(), len(w), nav, agencies) for s, w in zip(sentences, words, strict=True)),
-        dtype=bool,
-        count=len(sentences),
-    )
+    if lows is None:
+        lows = [""] * len(sentences)
+    got = []
+    for s, w, low in zip(sentences, words, lows, strict=True):
+        t = s.strip()  # (split sentences are stripped already: then t is s, lowered in low)
+        got.append(_usable(t, len(w), nav, agencies, low if t is s and low else None))
+    return np.array(got, dtype=bool)
 
 
 @dataclass(frozen=True)
@@ -403,12 +438,16 @@ class _Vectors:
 
 def _vectors(terms: list[list[str]]) -> _Vectors:
     """TF-IDF vectors of sentences given as their terms, and their pairwise cosines."""
-    # columns in order of first appearance (a term's column is the vocabulary's size when
-    # it is first met)
-    vocab: dict[str, int] = {}
-    cols = np.array([vocab.setdefault(t, len(vocab)) for ts in terms for t in ts], dtype=np.intp)
     n = len(terms)
     rows = np.repeat(np.arange(n, dtype=np.intp), [len(ts) for ts in terms])
+    return _vectors_of(list(chain.from_iterable(terms)), rows, n)
+
+
+def _vectors_of(terms: list[str], rows: np.ndarray, n: int) -> _Vectors:
+    """_vectors of ``n`` sentences given as their terms in a row, and each one's sentence."""
+    # columns in order of first appearance (dict.fromkeys keeps the first; then numbered)
+    vocab = dict(zip(dict.fromkeys(terms), count()))
+    cols = np.fromiter(map(vocab.__getitem__, terms), dtype=np.intp, count=len(terms))
     v = max(1, len(vocab))
     x, idf = _tfidf(rows, cols, n, v)
     sim = x @ x.T if isinstance(x, np.ndarray) else (x @ x.T).toarray()
@@ -432,7 +471,7 @@ def _title_direction(
         j = vectors.vocab.get(t)
         if j is not None:
             tv[j] = vectors.idf[j]
-    tn = np.linalg.norm(tv)
+    tn = np.sqrt(tv.dot(tv))  # (np.linalg.norm of a vector, without its checks)
     return tv / tn if tn > 0 else None
 
 
@@ -456,13 +495,17 @@ def _relevance(vectors: _Vectors, usable: np.ndarray, title: np.ndarray | None) 
     return np.where(usable, score + 1e-6, 0.0)
 
 
-def _dependents(sentences: Sequence[str], *, english: bool) -> np.ndarray:
+def _dependents(
+    sentences: Sequence[str], *, english: bool, lows: Sequence[str] | None = None
+) -> np.ndarray:
     """Which sentences lean on their predecessor; none but in English (the rule's words are
-    English ones), and never sentence 0."""
+    English ones), and never sentence 0.  ``lows``: the sentences lower-cased, if at hand."""
     dep = np.zeros(len(sentences), dtype=bool)
     if not english:
         return dep
-    cased = any(s != s.lower() for s in sentences)
+    if lows is None:
+        lows = [s.lower() for s in sentences]
+    cased = any(map(ne, sentences, lows))
     dep[1:] = [_dependent(s, cased) for s in sentences[1:]]  # nothing precedes sentence 0
     return dep
 

@@ -1,0 +1,40 @@
+"""The per-article work of the first N sources of a site in one cold process, for callgrind.
+
+    valgrind --tool=callgrind python bench/article_callgrind.py --site /work/bbc 500
+    valgrind --tool=callgrind python bench/article_callgrind.py --site /work/bbc 0
+
+The difference of the two instruction counts is what N sources cost a forked worker of a cold
+build (``digest.collect.process_one``, memos filling as they go), free of the machine's load,
+which timings are not.  One source is processed before the N (the last one of the site): it
+loads the stemmer and stop words, as the build's first source does before the workers fork.
+Compile the tree's modules first (``python -m compileall digest``): else the N=... run that
+first imports a changed module counts its compilation.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from digest import collect, load
+from digest.config import load_config
+from digest.errors import Problems
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("n", type=int, help="sources to process (0: only the setup)")
+    ap.add_argument("--site", default="/work/bbc")
+    args = ap.parse_args()
+    cfg = load_config(Path(args.site) / "site.yaml")
+    problems = Problems()
+    sources = load.discover(cfg.content, problems)
+    defaults = load.folder_defaults(cfg.content, problems)
+    tables = load.folder_line_table(sources)
+    collect.process_one(sources[-1], cfg.content, defaults, cfg.summary, tables)
+    for src in sources[: args.n]:
+        collect.process_one(src, cfg.content, defaults, cfg.summary, tables)
+
+
+if __name__ == "__main__":
+    main()
