@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import nh3
 
@@ -388,8 +388,25 @@ def _converter() -> md.Markdown:
     if conv is None:
         import markdown
 
-        conv = _local.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+        conv = _local.md = markdown.Markdown(extensions=_extensions(), output_format="html")
     return conv
+
+
+def _extensions() -> list[Any]:
+    """EXTENSIONS as the instances Python-Markdown would make of their names, in the same
+    order ("extra" stands for the extensions it registers).  Given a name, Python-Markdown
+    first looks it up among the entry points of every installed package
+    (importlib.metadata reads each one's metadata: 50-300 ms in every process that builds
+    a converter, more in a large environment); its own extensions are modules of
+    markdown.extensions, each with a makeExtension."""
+    import importlib
+
+    from markdown.extensions import extra
+
+    names: list[str] = []
+    for name in EXTENSIONS:
+        names += extra.extensions if name == "extra" else [name]
+    return [importlib.import_module(f"markdown.extensions.{n}").makeExtension() for n in names]
 
 
 # Plain prose -- paragraphs of words and ordinary punctuation, no markup -- is most of a
