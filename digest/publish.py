@@ -646,24 +646,19 @@ _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
 
 def _write(target: str, content: bytes) -> list[int]:
-    """Write a file, never through a hard link shared with the live site; returns its
-    [size, mtime_ns].  A new file is written in place (a build killed meanwhile leaves
-    the tree untrusted, so the next build checks every file), and so is an existing
-    file that no other name links to (the tree's own: a page that changed in each of
-    the last two builds, as articles.json after every edit; rewriting its pages in the
-    page cache took a tenth of the time of a new file's 12.5 MB); any other existing
-    one is replaced by a renamed copy (a new inode)."""
+    """Write a file with a new inode (never through a hard link shared with the live
+    site); returns its [size, mtime_ns].  A new file is written in place (a build killed
+    meanwhile leaves the tree untrusted, so the next build checks every file); an
+    existing one is replaced by a renamed copy, never written over: every file of the
+    staging tree was published two builds ago, and a reader that still has it open (a
+    download, a deploy copying the site, a server's open-file cache) must keep reading
+    whole old bytes (and a new file gets default permissions, not a hand-set mode)."""
     try:
         fd = os.open(target, _CREATE, 0o666)
     except FileExistsError:
-        st = os.lstat(target)
-        if stat.S_ISDIR(st.st_mode):
+        if stat.S_ISDIR(os.lstat(target).st_mode):
             shutil.rmtree(target)
             return _write(target, content)
-        if _PWRITE and stat.S_ISREG(st.st_mode) and st.st_nlink == 1:
-            got = _overwrite(target, content)
-            if got is not None:
-                return got
         part = target + _PART
         with contextlib.suppress(FileNotFoundError):
             os.unlink(part)  # left by a killed build
@@ -673,31 +668,6 @@ def _write(target: str, content: bytes) -> list[int]:
         return [st.st_size, st.st_mtime_ns]
     st = _write_fd(fd, content)
     return [st.st_size, st.st_mtime_ns]
-
-
-_PWRITE = hasattr(os, "pwrite")  # (not on Windows: files there are replaced)
-
-
-def _overwrite(target: str, content: bytes) -> list[int] | None:
-    """Write ``content`` over the file at ``target`` when it is a regular file with no
-    other link (checked on the open file: never a symlink, never a file the live site
-    shares); its [size, mtime_ns], or None when it is not such a file."""
-    try:
-        fd = os.open(target, os.O_WRONLY | _NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
-            return None
-        view, at = memoryview(content), 0
-        while at < len(content):
-            at += os.pwrite(fd, view[at:], at)
-        os.ftruncate(fd, len(content))
-        st = os.fstat(fd)
-        return [st.st_size, st.st_mtime_ns]
-    finally:
-        os.close(fd)
 
 
 def _write_fd(fd: int, content: bytes) -> os.stat_result:

@@ -115,24 +115,38 @@ def test_a_session_reads_back_its_bookkeeping_without_hashing_it(
     assert tree(live) == _cold(site, tmp_path / "cold")
 
 
-def test_a_file_of_the_tree_alone_is_written_over_and_a_shared_one_replaced(
+def test_a_reader_of_a_published_file_keeps_reading_its_whole_old_bytes(
+    tmp_path: Path,
+) -> None:
+    """The staging tree a build writes into is the site published two builds ago: a
+    file changed there gets a new inode, never written over, so a download or a deploy
+    that opened it then still reads it whole (and a hand-set mode is not carried over)."""
+    from test_render_publish_session import _cold, _session_build, _settled
+    from test_session import _append
+
+    site, live, session = _settled(tmp_path, builds=3)
+    published = live / "articles.json"
+    old = published.read_bytes()
+    published.chmod(0o600)
+    fd = os.open(published, os.O_RDONLY)
+    try:
+        for n in range(2):  # (the second build writes into the tree the reader has open)
+            _append(site, "content/world/2026-02-01-item-0.md", f"\nA new fact, number {n}.\n")
+            _session_build(site, live, session)
+        assert published.read_bytes() != old
+        assert os.pread(fd, len(old) + 1, 0) == old
+    finally:
+        os.close(fd)
+    assert published.stat().st_mode & 0o777 != 0o600
+    assert tree(live) == _cold(site, tmp_path / "cold")
+
+
+def test_a_symlink_where_a_page_goes_is_replaced_never_written_through(
     tmp_path: Path,
 ) -> None:
     target = tmp_path / "articles.json"
-    publish._write(str(target), b"x" * 100_000)
-    inode = os.stat(target).st_ino
-    stamp = publish._write(str(target), b"shorter")  # (no other link: written over)
-    assert target.read_bytes() == b"shorter" and os.stat(target).st_ino == inode
-    st = os.stat(target)
-    assert stamp == [st.st_size, st.st_mtime_ns]
-    live = tmp_path / "live.json"
-    os.link(target, live)  # (shared with the live site: a new file, the live one kept)
-    publish._write(str(target), b"new")
-    assert target.read_bytes() == b"new" and live.read_bytes() == b"shorter"
-    # a symlink there is replaced, never written through
     outside = tmp_path / "outside"
     outside.write_bytes(b"not ours")
-    target.unlink()
     target.symlink_to(outside)
     publish._write(str(target), b"page")
     assert outside.read_bytes() == b"not ours" and not target.is_symlink()
