@@ -41,7 +41,6 @@ import mimetypes
 import os
 import secrets
 import shutil
-import signal
 import socket
 import stat
 import sys
@@ -63,7 +62,7 @@ from tornado import httpserver, iostream, netutil, web
 from digest.build import BuildOptions, Session, build
 from digest.config import CONFIG_NAME, Config, load_config
 from digest.errors import BuildError, DigestError, Problem
-from digest.watch import DEBOUNCE, Watcher, watch_paths
+from digest.watch import DEBOUNCE, Watcher, stop_on_sigterm, watch_paths
 
 CHUNK = 64 * 1024
 BUILD_PATH = "/__digest__/build"  # the current build id, for a page checking it is current
@@ -711,7 +710,7 @@ def serve(
             "other machines on your network; use --host 127.0.0.1 to keep it local",
             file=sys.stderr,
         )
-    restore = _stop_on_sigterm()
+    restore = stop_on_sigterm()
     server: PreviewServer | None = None
     try:
         server = PreviewServer(config, host, port, base_url, drafts)
@@ -738,26 +737,3 @@ def serve(
                 server.builder.session.settle()  # what it deferred, for the next process
         restore()
     return 0
-
-
-def _stop_on_sigterm() -> Callable[[], None]:
-    """Make SIGTERM stop the preview as Ctrl+C (SIGINT) does, so its temporary folder
-    is removed; returns what puts the previous handler back.  A forked build worker
-    that inherits the handler dies of SIGTERM as before."""
-    if threading.current_thread() is not threading.main_thread():
-        return lambda: None
-    pid = os.getpid()
-
-    def stop(signum: int, _frame: object) -> None:
-        if os.getpid() != pid:
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-            return
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-
-    def restore() -> None:
-        signal.signal(signal.SIGTERM, previous)
-
-    return restore

@@ -9,6 +9,7 @@ containers); a scan that takes long (a huge site) is repeated less often.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 import traceback
@@ -202,3 +203,28 @@ def build_and_watch(
     watcher.prime()  # before the first build: edits made during it are seen
     rebuild()
     watcher.run()
+
+
+def stop_on_sigterm() -> Callable[[], None]:
+    """Make SIGTERM (systemd, docker stop, kill) stop a long-lived process (`digest
+    serve`, `digest build --watch`) as Ctrl+C (SIGINT) does: it raises KeyboardInterrupt
+    in the main thread, so the preview's temporary folder is removed and the session's
+    deferred states are written.  Returns what puts the previous handler back.  A forked
+    build worker that inherits the handler dies of SIGTERM as before."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    pid = os.getpid()
+
+    def stop(signum: int, _frame: object) -> None:
+        if os.getpid() != pid:
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+
+    def restore() -> None:
+        signal.signal(signal.SIGTERM, previous)
+
+    return restore

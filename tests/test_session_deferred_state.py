@@ -199,3 +199,30 @@ def test_the_end_of_build_watch_writes_what_its_session_deferred(
     site = str(root / "site.yaml")
     assert main(["build", "--watch", "-q", "--config", site, "--jobs", "1"]) == 0
     assert _stored(root) == _stored(_fresh(root, tmp_path, "fresh"))
+
+
+def test_build_watch_stopped_by_sigterm_writes_what_its_session_deferred(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``digest build --watch`` stopped by SIGTERM (systemd, docker stop) ends as after
+    Ctrl+C: "stopped", exit 0, the states a fresh build stores written; the previous
+    SIGTERM handler is back afterwards."""
+    import signal
+
+    _every(monkeypatch, 1e9)
+    root = write_site(tmp_path / "site", _many(60))
+    before = signal.getsignal(signal.SIGTERM)
+
+    def build_and_watch(rebuild, paths, listener=None):
+        rebuild()
+        _edit(root, ITEM_3, "was published", "came out")
+        rebuild()
+        handler = signal.getsignal(signal.SIGTERM)
+        assert callable(handler), "SIGTERM would kill the process without writing"
+        handler(signal.SIGTERM, None)
+
+    monkeypatch.setattr(watch, "build_and_watch", build_and_watch)
+    site = str(root / "site.yaml")
+    assert main(["build", "--watch", "-q", "--config", site, "--jobs", "1"]) == 0
+    assert _stored(root) == _stored(_fresh(root, tmp_path, "fresh"))
+    assert signal.getsignal(signal.SIGTERM) == before

@@ -197,7 +197,7 @@ def _watch(args: argparse.Namespace) -> int:
     from digest.cli import print_problems
     from digest.config import CONFIG_NAME, load_config
     from digest.errors import BuildError, DigestError
-    from digest.watch import build_and_watch, watch_paths
+    from digest.watch import build_and_watch, stop_on_sigterm, watch_paths
 
     config_path = Path(args.config) if args.config else Path.cwd() / CONFIG_NAME
     if config_path.is_dir():
@@ -225,6 +225,7 @@ def _watch(args: argparse.Namespace) -> int:
 
     if not args.quiet:
         print("watching for changes (Ctrl+C to stop)", file=sys.stderr, flush=True)
+    restore = stop_on_sigterm()  # (SIGTERM stops it as Ctrl+C does)
     try:
         build_and_watch(rebuild, paths, listener=session)  # (rebuilds look at changed files)
     except KeyboardInterrupt:
@@ -232,4 +233,5 @@ def _watch(args: argparse.Namespace) -> int:
     finally:
         with contextlib.suppress(KeyboardInterrupt):  # (a second Ctrl+C: no traceback)
             session.settle()  # what the session deferred writing, for the next process
+        restore()
     return 0
