@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,3 +156,18 @@ def tree(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def spy(
+    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, record: Callable[..., None]
+) -> None:
+    """Replace ``owner.name`` (a module's function, or a class's method: ``self`` comes
+    first) by one that calls ``record`` with its arguments, then the real one: what a test
+    counts of a stage's work without changing it."""
+    real = getattr(owner, name)
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        record(*args, **kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recorded)

@@ -10,7 +10,7 @@ from typing import Any
 
 import jinja2
 import pytest
-from conftest import tree
+from conftest import spy, tree
 
 from digest import publish, render
 
@@ -99,13 +99,7 @@ def test_a_session_reads_back_its_bookkeeping_without_hashing_it(
 
     site, live, session = _settled(tmp_path, builds=3)
     hashed: list[int] = []
-    sha = publish._sha
-
-    def counting(data: bytes) -> str:
-        hashed.append(len(data))
-        return sha(data)
-
-    monkeypatch.setattr(publish, "_sha", counting)
+    spy(monkeypatch, publish, "_sha", lambda data: hashed.append(len(data)))
     _append(site, "content/world/2026-02-01-item-0.md", "\nThe budget was cut on Friday.\n")
     _session_build(site, live, session)
     marker = (live / ".digest-output").read_bytes()

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 import msgspec
 import pytest
-from conftest import build_site, tree, write_site
+from conftest import build_site, spy, tree, write_site
 from test_edit_rebuild import NEW, _edit
 from test_session import _append, _many
 
@@ -133,13 +133,7 @@ def _cold(site: Path, out: Path) -> dict[str, bytes]:
 def _looked_at(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The files publish looks at (stats, and reads when their stamps differ)."""
     seen: list[str] = []
-    holds = publish._holds
-
-    def counting(target: str, *args: Any) -> Any:
-        seen.append(target)
-        return holds(target, *args)
-
-    monkeypatch.setattr(publish, "_holds", counting)
+    spy(monkeypatch, publish, "_holds", lambda target, *args: seen.append(target))
     return seen
 
 

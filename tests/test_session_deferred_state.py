@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import tree, write_site
+from conftest import spy, tree, write_site
 from test_edit_rebuild import _edit
 from test_session import _many
 
@@ -41,14 +41,12 @@ def _writes(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """The whole-site states and digest indexes put in the store from now on, by
     namespace."""
     puts: Counter[str] = Counter()
-    real = cache.Cache.put_many
 
     def put_many(self, ns, items):
         if ns in WATCHED and self.db is not None:  # (a build without the cache stores none)
             puts[ns] += 1
-        return real(self, ns, items)
 
-    monkeypatch.setattr(cache.Cache, "put_many", put_many)
+    spy(monkeypatch, cache.Cache, "put_many", put_many)
     return puts
 
 

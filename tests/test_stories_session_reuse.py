@@ -9,7 +9,7 @@ import importlib
 from pathlib import Path
 
 import pytest
-from conftest import tree, write_site
+from conftest import spy, tree, write_site
 from storysite import ARTICLES as STORY_ARTICLES
 from storysite import CONFIG as STORY_CONFIG
 from test_edit_rebuild import _edit
@@ -38,15 +38,13 @@ def test_a_sessions_edit_outside_a_story_composes_that_story_not_again(
     _build(root, live, session)
     assert (live / "stories").is_dir()  # (the bridge story of three outlets)
     composed: list[tuple[str, ...]] = []  # (the bridge stories composed)
-    real = composing.compose_one
 
     def compose_one(members, rows, *args, **kwargs):
         slugs = tuple(members[r].article.slug for r in rows)
         if len(rows) > 1 and any("bridge" in slug for slug in slugs):
             composed.append(slugs)
-        return real(members, rows, *args, **kwargs)
 
-    monkeypatch.setattr(composing, "compose_one", compose_one)
+    spy(monkeypatch, composing, "compose_one", compose_one)
     _edit(root, ITEM_3, "was published", "came out")
     _build(root, live, session)
     assert composed == []
@@ -85,13 +83,7 @@ def test_a_sessions_regroup_reads_only_the_edited_rows_and_gives_a_fresh_graph(
     session = Session()
     _build(root, tmp_path / "live", session)
     read: list[int] = []
-    real = grouping._feature_ids
-
-    def feature_ids(feats):
-        read.append(len(feats))
-        return real(feats)
-
-    monkeypatch.setattr(grouping, "_feature_ids", feature_ids)
+    spy(monkeypatch, grouping, "_feature_ids", lambda feats: read.append(len(feats)))
     _edit(root, ITEM_3, "was published", "came out")
     _graph_of(root, tmp_path / "live", session)
     assert read == []
@@ -102,5 +94,7 @@ def test_a_sessions_regroup_reads_only_the_edited_rows_and_gives_a_fresh_graph(
     for n, change in enumerate(edits):
         change()
         patched = _graph_of(root, tmp_path / "live", session)
+        assert read  # (a moved frequency is read: the spy is on the path)
+        read.clear()
         fresh = _graph_of(root, tmp_path / f"fresh-{n}", Session(), use_cache=False)
         assert patched == fresh

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import tree, write_site
+from conftest import spy, tree, write_site
 from storysite import ARTICLES as STORY_ARTICLES
 from storysite import CONFIG as STORY_CONFIG
 from test_edit_rebuild import HARBOUR, MOTHS, _edit
@@ -77,13 +77,8 @@ def test_one_edited_row_is_updated_without_transposing_the_matrix(monkeypatch) -
     vec = vectorize(counts)
     result = top_k(vec, 5, 0.03, keys)
     transposed = []
-    real = related._block_scores
-
-    def scored(a, b):  # (the transposed matrix's product: counted)
-        transposed.append(a.shape[0])
-        return real(a, b)
-
-    monkeypatch.setattr(related, "_block_scores", scored)
+    # (the transposed matrix's product: counted)
+    spy(monkeypatch, related, "_block_scores", lambda a, b: transposed.append(a.shape[0]))
     few = 0
     for _ in range(10):
         i = rng.randrange(len(docs))
@@ -99,6 +94,7 @@ def test_one_edited_row_is_updated_without_transposing_the_matrix(monkeypatch) -
             few += 1
             assert not transposed
         full = top_k(new, 5, 0.03, keys)
+        assert transposed  # (a full run's products are counted: the spy is on the path)
         assert updated == full
         # the old lists read from the arrays a session keeps of them: the same lists
         assert update_top_k(vec.df, result, new, [i], 5, 0.03, keys, table=_table(result)) == full
@@ -210,13 +206,7 @@ def test_a_watched_session_hashes_only_the_files_seen_changed(
     time.sleep(1.1)  # (sources written within a second of the index are looked at again)
     watched.build(tmp_path / "live")
     looked: list[str] = []
-    real = collect.Digests.of
-
-    def of(self, src, st):
-        looked.append(src.rel)
-        return real(self, src, st)
-
-    monkeypatch.setattr(collect.Digests, "of", of)
+    spy(monkeypatch, collect.Digests, "of", lambda self, src, st: looked.append(src.rel))
     _edit(root, MOTHS, "312 species", "313 species")
     watched.build(tmp_path / "live")
     assert looked == [MOTHS.removeprefix("content/")]
@@ -275,13 +265,7 @@ def test_a_date_that_moves_an_article_updates_the_related_lists_it_touches(
     _build(root, tmp_path / "live", session)
     _build(root, tmp_path / "other", None)
     full: list[int] = []
-    real = related.top_k
-
-    def top_k(vectors, *args, **kwargs):
-        full.append(vectors.matrix.shape[0])
-        return real(vectors, *args, **kwargs)
-
-    monkeypatch.setattr(related, "top_k", top_k)
+    spy(monkeypatch, related, "top_k", lambda v, *a, **k: full.append(v.matrix.shape[0]))
     moved = root / "content/world/2026-02-04-item-3.md"
     for n, (old, new) in enumerate([("2026-02-04", "2026-02-25"), ("2026-02-25", "2026-02-02")]):
         _edit(root, str(moved.relative_to(root)), f"date: {old}", f"date: {new}")
@@ -300,7 +284,8 @@ def test_a_date_that_moves_an_article_updates_the_related_lists_it_touches(
         cold = tmp_path / f"cold{n}"
         _build(root, cold, None, use_cache=False)
         assert tree(tmp_path / "live") == tree(cold) == tree(tmp_path / "other")
-        full.clear()  # (the cold build's)
+        assert full  # (the cold build's full run is counted: the spy is on the path)
+        full.clear()
 
 
 def test_vectors_made_again_for_a_few_rows_are_a_full_runs_bit_for_bit() -> None:
@@ -422,18 +407,12 @@ def test_a_sessions_first_edit_updates_the_vectors_its_first_build_made(
     session = Session()
     _build(root, tmp_path / "live", session)
     made: list[int] = []
-    real = related.vectorize
-
-    def vectorize(counts):
-        made.append(len(counts))
-        return real(counts)
-
-    monkeypatch.setattr(related, "vectorize", vectorize)
+    spy(monkeypatch, related, "vectorize", lambda counts: made.append(len(counts)))
     _edit(root, "content/world/2026-02-04-item-3.md", "was published", "came out")
     _build(root, tmp_path / "live", session)
     assert not made
-    monkeypatch.undo()
     _build(root, tmp_path / "cold", None, use_cache=False)
+    assert made == [60]  # (a cold build makes every row's: the spy is on the path)
     assert tree(tmp_path / "live") == tree(tmp_path / "cold")
 
 
