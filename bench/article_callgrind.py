@@ -14,11 +14,14 @@ first imports a changed module counts its compilation.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
-from digest import collect, load
-from digest.config import load_config
-from digest.errors import Problems
+from digest import collect
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from article_cpu import site_sources  # noqa: E402
 
 
 def main() -> None:
@@ -26,11 +29,7 @@ def main() -> None:
     ap.add_argument("n", type=int, help="sources to process (0: only the setup)")
     ap.add_argument("--site", default="/work/bbc")
     args = ap.parse_args()
-    cfg = load_config(Path(args.site) / "site.yaml")
-    problems = Problems()
-    sources = load.discover(cfg.content, problems)
-    defaults = load.folder_defaults(cfg.content, problems)
-    tables = load.folder_line_table(sources)
+    cfg, sources, defaults, tables = site_sources(args.site)
     collect.process_one(sources[-1], cfg.content, defaults, cfg.summary, tables)
     for src in sources[: args.n]:
         collect.process_one(src, cfg.content, defaults, cfg.summary, tables)

@@ -15,10 +15,21 @@ import argparse
 import cProfile
 import time
 from pathlib import Path
+from typing import Any
 
 from digest import collect, load, related, storyfeatures, summarize
-from digest.config import load_config
+from digest.config import Config, load_config
 from digest.errors import Problems
+
+
+def site_sources(site: str) -> tuple[Config, list[load.SourceFile], Any, Any]:
+    """A site's config, its sources, folder defaults and folder line tables, as a build's
+    collect stage finds them (what digest.collect.process_one is given)."""
+    cfg = load_config(Path(site) / "site.yaml")
+    problems = Problems()
+    sources = load.discover(cfg.content, problems)
+    defaults = load.folder_defaults(cfg.content, problems)
+    return cfg, sources, defaults, load.folder_line_table(sources)
 
 
 def main() -> None:
@@ -27,11 +38,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--profile", help="write a cProfile of one pass here")
     args = ap.parse_args()
-    cfg = load_config(Path(args.site) / "site.yaml")
-    problems = Problems()
-    sources = load.discover(cfg.content, problems)
-    defaults = load.folder_defaults(cfg.content, problems)
-    tables = load.folder_line_table(sources)
+    cfg, sources, defaults, tables = site_sources(args.site)
     n = len(sources)
 
     def one_pass() -> dict[str, float]:
