@@ -7,10 +7,13 @@ import contextlib
 import os
 import sys
 from collections.abc import Iterable
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from digest.commands import add_site_args
 from digest.paths import shown
+
+if TYPE_CHECKING:  # (imported when building: `digest --help` need not load the pipeline)
+    from digest.build import Session
 
 ORDER = 10
 
@@ -138,7 +141,11 @@ def _end_now() -> NoReturn:
     os._exit(0)
 
 
-def _build(args: argparse.Namespace, session: Any = None, leftovers: Any = None) -> None:
+def _build(
+    args: argparse.Namespace,
+    session: Session | None = None,
+    leftovers: list[object] | None = None,
+) -> None:
     """Build once; print the warnings and the closing line.  Raises BuildError.
     ``session``: a digest.build.Session, for the builds of ``--watch`` (which keeps what
     a rebuild needs in memory: the cache's values are not kept decoded beside it)."""
