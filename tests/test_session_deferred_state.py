@@ -37,6 +37,13 @@ def _every(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     monkeypatch.setattr(story_state, "STORE_EVERY", seconds)
 
 
+def _deferring_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A 60-article site whose session defers its whole-site states (STORE_EVERY far
+    away, so every build of a test is within it)."""
+    _every(monkeypatch, 1e9)
+    return write_site(tmp_path / "site", _many(60))
+
+
 def _writes(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """The whole-site states and digest indexes put in the store from now on, by
     namespace."""
@@ -98,8 +105,7 @@ def test_a_sessions_edits_write_no_whole_site_state_and_a_new_process_after_buil
     new process after them finds the session's first states and index (older than its
     sources), builds a cold build's site from them and stores the states a fresh build
     stores."""
-    _every(monkeypatch, 1e9)
-    root = write_site(tmp_path / "site", _many(60))
+    root = _deferring_site(tmp_path, monkeypatch)
     live = tmp_path / "live"
     session = Session()
     _build(root, live, session)
@@ -125,8 +131,7 @@ def test_a_deferred_state_is_written_by_the_first_build_that_finds_it_due(
     """An edit's states left unwritten are written by the session's next build once
     STORE_EVERY has passed, even one with nothing changed: the store then holds what a
     fresh build of the same sources stores."""
-    _every(monkeypatch, 1e9)
-    root = write_site(tmp_path / "site", _many(60))
+    root = _deferring_site(tmp_path, monkeypatch)
     live = tmp_path / "live"
     session = Session()
     _build(root, live, session)
@@ -161,8 +166,7 @@ def test_settle_writes_what_the_session_deferred(
     """At a session's end (Session.settle) what its last build deferred is written: the
     states a fresh build stores and the session's digest index; nothing when nothing is
     pending."""
-    _every(monkeypatch, 1e9)
-    root = write_site(tmp_path / "site", _many(60))
+    root = _deferring_site(tmp_path, monkeypatch)
     session = Session()
     _build(root, tmp_path / "live", session)
     puts = _writes(monkeypatch)
@@ -184,8 +188,7 @@ def test_the_end_of_build_watch_writes_what_its_session_deferred(
 ) -> None:
     """``digest build --watch`` stopped with Ctrl+C after an edit leaves the states a
     fresh build stores (a new process starts from its last build)."""
-    _every(monkeypatch, 1e9)
-    root = write_site(tmp_path / "site", _many(60))
+    root = _deferring_site(tmp_path, monkeypatch)
 
     def build_and_watch(rebuild, paths, listener=None):
         rebuild()
@@ -207,8 +210,7 @@ def test_build_watch_stopped_by_sigterm_writes_what_its_session_deferred(
     SIGTERM handler is back afterwards."""
     import signal
 
-    _every(monkeypatch, 1e9)
-    root = write_site(tmp_path / "site", _many(60))
+    root = _deferring_site(tmp_path, monkeypatch)
     before = signal.getsignal(signal.SIGTERM)
 
     def build_and_watch(rebuild, paths, listener=None):
