@@ -171,3 +171,88 @@ def spy(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(owner, name, recorded)
+
+
+@pytest.fixture
+def unprivileged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folder and file permissions as a user who is not root meets them.  Many CI
+    containers run the tests as root, who may write in a read-only folder (chmod 555):
+    a test that makes one would pass even with the code it guards taken out.  As root,
+    this makes the calls that add, remove or rename an entry of a folder lacking its
+    owner's write bit, or open a file lacking it for writing, fail with EACCES, as they
+    do for the owner who is not root (the os functions digest and shutil call, and
+    open())."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return  # (the real permissions apply)
+    import builtins
+    import errno
+    import io
+    import stat
+
+    def where(path: Any, dir_fd: int | None) -> str:
+        path = os.fsdecode(path)
+        if dir_fd is not None and not os.path.isabs(path):
+            path = os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), path)
+        return os.path.abspath(path)
+
+    def writable(path: str) -> bool:
+        try:
+            return bool(os.stat(path).st_mode & stat.S_IWUSR)
+        except OSError:
+            return True  # (missing: the real call says so)
+
+    def entries_of(path: Any, dir_fd: int | None = None) -> None:
+        """Raise as a change to ``path``'s entry in its folder would, the folder being
+        read-only."""
+        full = where(path, dir_fd)
+        if not writable(os.path.dirname(full)):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), full)
+
+    def opened(path: Any, writes: bool, creates: bool, dir_fd: int | None = None) -> None:
+        if not writes or isinstance(path, int):
+            return
+        full = where(path, dir_fd)
+        if os.path.lexists(full):
+            if not writable(full):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), full)
+        elif creates:
+            entries_of(full)
+
+    real = {n: getattr(os, n) for n in ("open", "mkdir", "rename", "replace", "unlink")}
+    real.update({n: getattr(os, n) for n in ("remove", "rmdir", "link", "symlink")})
+    real_open = builtins.open
+
+    def os_open(path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
+        writes = bool(flags & (os.O_WRONLY | os.O_RDWR | os.O_TRUNC))
+        opened(path, writes, bool(flags & os.O_CREAT), dir_fd)
+        return real["open"](path, flags, mode, dir_fd=dir_fd)
+
+    def one_path(name: str) -> Callable[..., Any]:
+        def call(path: Any, *args: Any, dir_fd: int | None = None, **kw: Any) -> Any:
+            entries_of(path, dir_fd)
+            if dir_fd is not None:
+                kw["dir_fd"] = dir_fd
+            return real[name](path, *args, **kw)
+
+        return call
+
+    def two_paths(name: str) -> Callable[..., Any]:
+        def call(src: Any, dst: Any, *args: Any, **kw: Any) -> Any:
+            if name != "link" and name != "symlink":
+                entries_of(src, kw.get("src_dir_fd", kw.get("dir_fd")))
+            entries_of(dst, kw.get("dst_dir_fd", kw.get("dir_fd")))
+            return real[name](src, dst, *args, **kw)
+
+        return call
+
+    def py_open(file: Any, mode: str = "r", *args: Any, **kw: Any) -> Any:
+        opened(file, any(c in mode for c in "wax+"), any(c in mode for c in "wax"))
+        return real_open(file, mode, *args, **kw)
+
+    monkeypatch.setattr(os, "open", os_open)
+    for name in ("mkdir", "unlink", "remove", "rmdir"):
+        monkeypatch.setattr(os, name, one_path(name))
+    for name in ("rename", "replace", "link", "symlink"):
+        monkeypatch.setattr(os, name, two_paths(name))
+    monkeypatch.setattr(builtins, "open", py_open)
+    monkeypatch.setattr(io, "open", py_open)

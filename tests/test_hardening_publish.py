@@ -349,7 +349,7 @@ def test_a_symlinked_output_keeps_its_mode(
 
 
 def test_a_read_only_output_is_refused_in_the_users_terms(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], unprivileged: None
 ) -> None:
     root = write_site(tmp_path / "site")
     assert run(root, capsys)[0] == 0
@@ -369,9 +369,10 @@ def test_a_read_only_output_is_refused_in_the_users_terms(
 
 
 def test_a_read_only_staging_tree_is_ours_to_repair(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], umask: None
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], umask: None, unprivileged: None
 ) -> None:
-    """What a read-only public/ became once swapped out by an older digest."""
+    """What a read-only public/ became once swapped out by an older digest (as root too:
+    see conftest.unprivileged)."""
     root = write_site(tmp_path / "site")
     assert run(root, capsys)[0] == 0
     assert run(root, capsys)[0] == 0

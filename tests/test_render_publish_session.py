@@ -194,8 +194,9 @@ def test_a_file_deleted_from_the_live_site_by_hand_is_never_missing_after_a_sess
 
 
 def test_a_folder_made_read_only_in_the_live_site_does_not_stop_a_session(
-    tmp_path: Path,
+    tmp_path: Path, unprivileged: None
 ) -> None:
+    """(As root too: see conftest.unprivileged.)"""
     site, live, session = _settled(tmp_path)
     folder = live / "world/item-0"
     folder.chmod(0o555)
