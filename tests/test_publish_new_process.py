@@ -35,7 +35,27 @@ def _settled(tmp_path: Path) -> tuple[Path, Path]:
     return site, live
 
 
-@pytest.mark.parametrize("edit", ["article", "none"])
+ITEM5 = "content/business/2026-02-06-item-5.md"
+
+
+def _change(site: Path, edit: str) -> None:
+    """One change of the site's content (a new process builds it after the hand edits)."""
+    path = site / ITEM5
+    text = path.read_text(encoding="utf-8")
+    if edit == "sentence":
+        _append(site, ITEM5, "\nThe harbour reopened on Monday after the repairs.\n")
+    elif edit == "title":
+        path.write_text(text.replace('title: "The ', 'title: "Now the ', 1), encoding="utf-8")
+    elif edit == "date":
+        path.write_text(text.replace("date: 2026-02-06", "date: 2026-02-27", 1), encoding="utf-8")
+    elif edit == "deleted":
+        path.unlink()
+    elif edit == "new":
+        new = text.replace("part 5", "part 500").replace("report number 5", "report number 500")
+        (site / "content/business/2026-02-06-item-500.md").write_text(new, encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit", ["none", "sentence", "title", "date", "deleted", "new"])
 def test_a_new_process_undoes_hand_edits_of_every_kind_and_keeps_a_users_files(
     tmp_path: Path, edit: str
 ) -> None:
@@ -53,8 +73,7 @@ def test_a_new_process_undoes_hand_edits_of_every_kind_and_keeps_a_users_files(
     (live / "world/item-3/index.html").unlink()
     (live / "world/item-3/index.html").mkdir()  # a page replaced by a folder
     (live / "googleabc.html").write_text("verification")  # the user's own file
-    if edit == "article":
-        _append(site, "content/business/2026-02-06-item-5.md", "\nThe harbour reopened.\n")
+    _change(site, edit)
     _build(site, live)
     cold = tmp_path / "cold"
     _build(site, cold, use_cache=False)
