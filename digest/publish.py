@@ -538,15 +538,16 @@ def _settle_same(
     # (set operations on the views: a session's bulk is nearly every page of the site)
     lacks = {path for path, _h in digests.items() - state.items()}
     todo = sorted(lacks)
-    if look is not None and look.check is not None:
-        sure = digests.keys() & stamps.keys()
-        sure -= lacks
-        sure -= look.check
-        new_stamps.update({path: stamps[path] for path in sure})  # (trusted: see _Look)
-        rest = digests.keys() - lacks - sure
+    if look is None or look.check is None:  # (every file looked at: a new process)
+        sure, rest = _stamped(top, digests.keys() - lacks, stamps)
+        new_stamps.update(sure)
     else:
-        rest = digests.keys() - lacks
-    for path in sorted(rest):
+        trusted = digests.keys() & stamps.keys()
+        trusted -= lacks
+        trusted -= look.check
+        new_stamps.update({path: stamps[path] for path in trusted})  # (see _Look)
+        rest = sorted(digests.keys() - lacks - trusted)
+    for path in rest:
         held = _holds(top + path, digests[path], None, stamps.get(path))
         if held is not None:
             new_stamps[path] = held
@@ -555,6 +556,34 @@ def _settle_same(
             if look is not None:
                 look.found.add(path)
     return todo
+
+
+def _stamped(
+    top: str, paths: Iterable[str], stamps: dict[str, list[int]]
+) -> tuple[dict[str, list[int]], list[str]]:
+    """What _holds finds of many files without reading one: {path: [size, mtime_ns]} of
+    those that are regular files whose size and mtime are their recorded stamp (a stat
+    each, compared inline: a new process's build looks at all 19,548 files of a
+    10,000-article site this way, and a call of _holds for each was a third of the
+    time of its publish), and the others, sorted, for _holds to look at one by one
+    (read and hashed when they are there)."""
+    sure: dict[str, list[int]] = {}
+    rest: list[str] = []
+    lstat, regular = os.lstat, stat.S_ISREG
+    for path in paths:
+        stamp = stamps.get(path)
+        if type(stamp) is list and len(stamp) == 2:
+            try:
+                st = lstat(top + path)
+            except OSError:
+                rest.append(path)
+                continue
+            if regular(st.st_mode) and st.st_size == stamp[0] and st.st_mtime_ns == stamp[1]:
+                sure[path] = stamp  # (the same [size, mtime_ns]; stamps are never changed)
+                continue
+        rest.append(path)
+    rest.sort()
+    return sure, rest
 
 
 class _Claims:
