@@ -19,6 +19,7 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import compress, count
 from operator import is_not
 from typing import TYPE_CHECKING
@@ -236,12 +237,34 @@ REF_LENGTH = 300.0
 
 @dataclass(frozen=True)
 class Vectors:
-    """TF-IDF rows (CSR, L2-normalised) over hashed terms, and the document frequencies."""
+    """TF-IDF rows (CSR, L2-normalised) over hashed terms, and the document frequencies.
 
-    matrix: sparse.csr_matrix  # terms with df == 1 left out (they match no other row)
+    The rows are kept as the CSR arrays; the scipy matrix is made from them when first
+    asked for (:attr:`matrix`): a rebuild after an edit scores its few rows with numpy
+    alone (see :func:`_few_scores`) and never imports scipy (0.2-0.3 s of a new process)."""
+
+    data: np.ndarray  # float32 weights; terms with df == 1 left out (they match no other row)
+    indices: np.ndarray  # int32 term ids, increasing within a row
+    indptr: np.ndarray  # row r is data[indptr[r] : indptr[r + 1]]
     df: np.ndarray  # document frequency of every hashed term
     term_ids: np.ndarray  # (term id, row) of every term of every row, unpruned
     term_rows: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """The number of rows."""
+        return len(self.indptr) - 1
+
+    @cached_property
+    def matrix(self) -> sparse.csr_matrix:
+        """The rows as a scipy CSR matrix (made once, on first use)."""
+        from scipy import sparse
+
+        m = sparse.csr_matrix(
+            (self.data, self.indices, self.indptr), shape=(self.n, 1 << DIM_BITS), dtype=np.float32
+        )
+        m.has_sorted_indices = True
+        return m
 
 
 def idf_of(df: np.ndarray, n: int) -> np.ndarray:
@@ -309,15 +332,7 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     # each row's ids are sorted and distinct (TermCounts): CSR directly, no COO sort
     kept_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows[keep], minlength=n), out=kept_ptr[1:])
-    from scipy import sparse
-
-    m = sparse.csr_matrix(
-        (val[keep].astype(np.float32), ind[keep], kept_ptr),
-        shape=(n, 1 << DIM_BITS),
-        dtype=np.float32,
-    )
-    m.has_sorted_indices = True
-    return Vectors(m, df, ind, rows)
+    return Vectors(val[keep].astype(np.float32), ind[keep], kept_ptr, df, ind, rows)
 
 
 # Past this share of rows to make again, revectorize leaves it to vectorize (copying the
@@ -334,7 +349,7 @@ def revectorize(
     rounded IDF moved or that a changed row made kept or left out, see vectorize), the
     others are copied.  None when the rows are not the same number, or too many differ."""
     n = len(counts)
-    if n != len(counts_before) or n != before.matrix.shape[0]:
+    if n != len(counts_before) or n != before.n:
         return None
     changed = list(compress(count(), map(is_not, counts, counts_before)))
     if not changed:
@@ -384,10 +399,9 @@ def revectorize(
     kept_ptr = np.zeros(len(part) + 1, dtype=np.int64)
     np.cumsum(kept_lens, out=kept_ptr[1:])
     new_val, new_ind = val[keep].astype(np.float32), ind[keep]
-    m = before.matrix
-    data = _splice(m.data, m.indptr, rows, new_val, kept_ptr)
-    indices = _splice(m.indices, m.indptr, rows, new_ind, kept_ptr)
-    row_lens = np.diff(m.indptr)
+    data = _splice(before.data, before.indptr, rows, new_val, kept_ptr)
+    indices = _splice(before.indices, before.indptr, rows, new_ind, kept_ptr)
+    row_lens = np.diff(before.indptr)
     row_lens[rows] = kept_lens
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(row_lens, out=indptr[1:])
@@ -407,15 +421,8 @@ def revectorize(
     ch_ids = np.concatenate(new_ids) if new_ids else np.zeros(0, dtype=np.int32)
     term_ids = _splice(before.term_ids, old_ptr, ch, ch_ids.astype(np.int32), ch_ptr)
     term_rows = np.repeat(np.arange(n, dtype=np.int32), all_lens)
-    from scipy import sparse
-
-    out = sparse.csr_matrix(
-        (data.astype(np.float32, copy=False), indices.astype(np.int32, copy=False), indptr),
-        shape=(n, 1 << DIM_BITS),
-        dtype=np.float32,
-    )
-    out.has_sorted_indices = True
-    return Vectors(out, df, term_ids, term_rows)
+    data, indices = data.astype(np.float32, copy=False), indices.astype(np.int32, copy=False)
+    return Vectors(data, indices, indptr, df, term_ids, term_rows)
 
 
 def _splice(
@@ -451,7 +458,7 @@ def top_k(
     by key, so the result does not depend on block size, row order or the
     number of worker processes (``jobs``; default all cores, used on big sites).
     """
-    n = vectors.matrix.shape[0]
+    n = vectors.n
     if n < 2 or k <= 0:
         return [[] for _ in range(n)]
     workers = _top_k_workers(n, jobs)
@@ -525,11 +532,16 @@ def _rows_top_k(
     mt: sparse.csr_matrix | None = None,
 ) -> Neighbours:
     """top_k for the given rows only (same result as top_k gives for them)."""
-    m = vectors.matrix
-    n = m.shape[0]
+    n = vectors.n
     out: Neighbours = [[] for _ in range(len(rows))]
     if n < 2 or k <= 0 or not len(rows):
         return out
+    if mt is None and len(rows) <= FEW_ROWS:  # (numpy alone: scipy is not imported)
+        sims = np.ascontiguousarray(_few_scores(vectors, rows).T)
+        sims[np.arange(len(rows)), rows] = -1.0
+        np.round(sims, 6, out=sims)
+        return _scored_lists(sims, min(k, n - 1), min_score, keys, k)
+    m = vectors.matrix
     few = mt is None and len(rows) * 16 < n  # a few rows: no need to transpose all of m
     if mt is None and not few:
         mt = m.T.tocsr()
@@ -543,6 +555,49 @@ def _rows_top_k(
         np.round(sims, 6, out=sims)
         out[start : start + len(idx)] = _scored_lists(sims, kk, min_score, keys, k)
     return out
+
+
+# Up to this many rows are scored against all rows with numpy alone (_few_scores: its
+# memory grows with the rows' shared entries); more with scipy's product
+FEW_ROWS = 16
+
+
+def _few_scores(v: Vectors, cols: np.ndarray) -> np.ndarray:
+    """``(m @ m[cols].T).toarray()`` for the rows ``cols`` (n x len(cols), float32), bit for
+    bit scipy's csr_matmat, with numpy alone: cell (i, c) is the sum, in float32 and in
+    increasing term order, of row i's weight times row cols[c]'s for each term both hold
+    (as csr_matmat walks row i's terms and adds each product to the cell in turn).  The
+    products of every shared term are made at once and added one after another in that
+    order by np.add.at (which applies its additions in the order given).  Costs one pass
+    over the matrix's term ids plus the shared entries, as scipy's product does."""
+    n, width = v.n, len(cols)
+    out = np.zeros(n * width, dtype=np.float32)
+    ptr = v.indptr.astype(np.int64, copy=False)
+    cols = np.asarray(cols, dtype=np.int64)
+    lens = ptr[cols + 1] - ptr[cols]
+    total = int(lens.sum())
+    if not total:
+        return out.reshape(n, width)
+    # the rows' entries by term (then by column): row t of m[cols].T
+    at = _row_entries(ptr, cols)
+    b_col = np.repeat(np.arange(width, dtype=np.int64), lens)
+    b_term, b_val = v.indices[at].astype(np.int64), v.data[at]
+    order = np.argsort(b_term, kind="stable")
+    b_term, b_val, b_col = b_term[order], b_val[order], b_col[order]
+    there = np.zeros(1 << DIM_BITS, dtype=bool)
+    there[b_term] = True
+    hit = np.flatnonzero(there[v.indices])  # every entry of m on a term of the rows
+    terms = v.indices[hit]
+    first = np.searchsorted(b_term, terms, side="left")
+    reps = np.searchsorted(b_term, terms, side="right") - first
+    row = np.searchsorted(ptr, hit, side="right") - 1
+    # each entry once per row of ``cols`` holding its term, in entry order
+    count_all = int(reps.sum())
+    offset = np.arange(count_all) - np.repeat(np.cumsum(reps) - reps, reps)
+    b_at = np.repeat(first, reps) + offset
+    prod = np.repeat(v.data[hit], reps) * b_val[b_at]
+    np.add.at(out, np.repeat(row, reps) * width + b_col[b_at], prod)
+    return out.reshape(n, width)
 
 
 def _scored_lists(
@@ -828,7 +883,7 @@ def touched_rows(old_df: np.ndarray, new: Vectors, changed: Sequence[int]) -> li
     """The rows whose vector an edit of ``changed`` can have changed: the edited rows,
     and every row holding a term whose rounded IDF moved (a few common terms crossing
     a step can touch thousands of rows)."""
-    n = new.matrix.shape[0]
+    n = new.n
     # (only a term whose document frequency changed can have moved: the IDF of those
     # alone, not of all 2**DIM_BITS buckets)
     cand = np.flatnonzero(old_df != new.df)
@@ -862,7 +917,7 @@ def update_top_k(
     them at a time (at most ``block_bytes`` of dense scores).  ``table``: the old
     lists as n x k arrays of rows (-1 pad) and scores (see Saved), when at hand.
     """
-    n = new.matrix.shape[0]
+    n = new.n
     if k <= 0:  # related links turned off (count: 0)
         return [[] for _ in range(n)]
     if touched is None:
@@ -888,7 +943,9 @@ def update_top_k(
         whole: np.ndarray | None = None  # every row's scores against them, when one block
         for start in range(0, len(r_idx), step):
             cols = r_idx[start : start + step]
-            if mt is None:
+            if mt is None and len(cols) <= FEW_ROWS:
+                s = _few_scores(new, cols)
+            elif mt is None:
                 s = (new.matrix @ new.matrix[cols].T).toarray()
             else:
                 s = _block_scores(new.matrix[cols], mt).T
@@ -1343,15 +1400,18 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
         own = [[(to[j], sc) for j, sc in kept.own[r]] for r in rows]
     vectors = kept.vectors
     if vectors is not None:
-        m = vectors.matrix
-        lens = np.bincount(vectors.term_rows, minlength=m.shape[0])
+        lens = np.bincount(vectors.term_rows, minlength=vectors.n)
         starts = np.zeros(len(lens) + 1, dtype=np.int64)
         np.cumsum(lens, out=starts[1:])
-        now_lens = lens[old_row]
-        at = np.repeat(starts[old_row] - np.concatenate([[0], np.cumsum(now_lens)[:-1]]), now_lens)
-        term_ids = vectors.term_ids[at + np.arange(len(at))]
-        term_rows = np.repeat(np.arange(len(rows), dtype=vectors.term_rows.dtype), now_lens)
-        vectors = Vectors(m[old_row], vectors.df, term_ids, term_rows)
+        term_ids = vectors.term_ids[_row_entries(starts, old_row)]
+        term_rows = np.repeat(np.arange(len(rows), dtype=vectors.term_rows.dtype), lens[old_row])
+        ptr = vectors.indptr.astype(np.int64, copy=False)
+        at = _row_entries(ptr, old_row)
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(np.diff(ptr)[old_row], out=indptr[1:])
+        vectors = Vectors(
+            vectors.data[at], vectors.indices[at], indptr, vectors.df, term_ids, term_rows
+        )
     return Kept(
         kept.state_key,
         previous,
@@ -1364,6 +1424,13 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
         kept.stored_at,
         kept.pending,
     )
+
+
+def _row_entries(ptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The positions of the entries of ``rows`` (in that order) in values laid out by
+    row (row r is values[ptr[r] : ptr[r + 1]])."""
+    lens = ptr[rows + 1] - ptr[rows]
+    return np.repeat(ptr[rows] - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
 
 
 def _links_again(
