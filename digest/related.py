@@ -12,6 +12,7 @@ builds are repeatable.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import time
 import zlib
@@ -249,6 +250,8 @@ class Vectors:
     df: np.ndarray  # document frequency of every hashed term
     term_ids: np.ndarray  # (term id, row) of every term of every row, unpruned
     term_rows: np.ndarray
+    # made by revectorize: the rows that differ from the vectors it was made from
+    redone: tuple[int, ...] | None = None
 
     @property
     def n(self) -> int:
@@ -341,22 +344,38 @@ REVECTORIZE_SHARE = 0.125
 
 
 def revectorize(
-    before: Vectors, counts_before: Sequence[TermCounts], counts: Sequence[TermCounts]
+    before: Vectors,
+    counts_before: Sequence[TermCounts],
+    counts: Sequence[TermCounts],
+    changed: Sequence[int] | None = None,
 ) -> Vectors | None:
     """vectorize(counts), bit for bit, from ``before`` = vectorize(counts_before) when
-    only a few rows changed (a row's counts are another object): only the rows whose
-    weights can differ are computed (the changed rows, and rows holding a term whose
-    rounded IDF moved or that a changed row made kept or left out, see vectorize), the
-    others are copied.  None when the rows are not the same number, or too many differ."""
+    only a few rows changed (a row's counts are another object; or ``changed``, the
+    rows whose counts differ, when the last counts are not at hand: a new process's
+    vectors read from the store, see _load_vectors): only the rows whose weights can
+    differ are computed (the changed rows, and rows holding a term whose rounded IDF
+    moved or that a changed row made kept or left out, see vectorize), the others are
+    copied (the result's ``redone``).  None when the rows are not the same number, or
+    too many differ."""
     n = len(counts)
-    if n != len(counts_before) or n != before.n:
+    if n != before.n or (changed is None and n != len(counts_before)):
         return None
-    changed = list(compress(count(), map(is_not, counts, counts_before)))
+    if changed is None:
+        changed = list(compress(count(), map(is_not, counts, counts_before)))
+    else:
+        changed = sorted(set(changed))
     if not changed:
         return before
     if len(changed) > REVECTORIZE_SHARE * n:
         return None
-    old_ids = [np.frombuffer(_int32(counts_before[i].ids), dtype=np.int32) for i in changed]
+    # each row's unpruned terms are its counts' ids (see vectorize): the last ones read
+    # there (term_rows is sorted: where each changed row's start and end, no pass over it)
+    ch = np.array(changed, dtype=np.int64)
+    if len(before.term_rows) != len(before.term_ids):
+        return None
+    lo = np.searchsorted(before.term_rows, ch, side="left")
+    hi = np.searchsorted(before.term_rows, ch, side="right")
+    old_ids = [before.term_ids[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
     new_ids = [np.frombuffer(_int32(counts[i].ids), dtype=np.int32) for i in changed]
     df = before.df.copy()
     for ids in old_ids:
@@ -405,24 +424,16 @@ def revectorize(
     row_lens[rows] = kept_lens
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(row_lens, out=indptr[1:])
-    # the unpruned (term, row) lists: the changed rows' terms replaced (each row's terms
-    # are its counts' ids: the rows' lengths are the counts', no count of term_rows)
-    old_lens = np.fromiter((len(c.ids) for c in counts_before), dtype=np.int64, count=n)
-    if int(old_lens.sum()) != len(before.term_ids):
-        return None
-    old_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(old_lens, out=old_ptr[1:])
-    ch = np.array(changed, dtype=np.int64)
-    all_lens = old_lens.copy()
-    all_lens[ch] = [len(counts[i].ids) for i in changed]
-    ch_lens = all_lens[ch]
+    # the unpruned (term, row) lists: the changed rows' terms replaced
+    ch_lens = np.array([len(counts[i].ids) for i in changed], dtype=np.int64)
     ch_ptr = np.zeros(len(ch) + 1, dtype=np.int64)
     np.cumsum(ch_lens, out=ch_ptr[1:])
     ch_ids = np.concatenate(new_ids) if new_ids else np.zeros(0, dtype=np.int32)
-    term_ids = _splice(before.term_ids, old_ptr, ch, ch_ids.astype(np.int32), ch_ptr)
-    term_rows = np.repeat(np.arange(n, dtype=np.int32), all_lens)
+    term_ids = _splice_at(before.term_ids, lo, hi, ch_ids.astype(np.int32), ch_ptr)
+    ch_rows = np.repeat(ch, ch_lens).astype(before.term_rows.dtype)
+    term_rows = _splice_at(before.term_rows, lo, hi, ch_rows, ch_ptr)
     data, indices = data.astype(np.float32, copy=False), indices.astype(np.int32, copy=False)
-    return Vectors(data, indices, indptr, df, term_ids, term_rows)
+    return Vectors(data, indices, indptr, df, term_ids, term_rows, tuple(rows.tolist()))
 
 
 def _splice(
@@ -430,13 +441,21 @@ def _splice(
 ) -> np.ndarray:
     """``values`` laid out by row (row r is values[ptr[r]:ptr[r + 1]]) with the rows
     ``rows`` (increasing) replaced by new[new_ptr[k]:new_ptr[k + 1]] each."""
+    return _splice_at(values, ptr[rows], ptr[rows + 1], new, new_ptr)
+
+
+def _splice_at(
+    values: np.ndarray, lo: np.ndarray, hi: np.ndarray, new: np.ndarray, new_ptr: np.ndarray
+) -> np.ndarray:
+    """``values`` with the slices values[lo[k]:hi[k]] (in order, apart) replaced by
+    new[new_ptr[k]:new_ptr[k + 1]] each."""
     pieces = []
     at = 0
-    for k, r in enumerate(rows.tolist()):
-        pieces.append(values[ptr[at] : ptr[r]])
+    for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+        pieces.append(values[at:a])
         pieces.append(new[new_ptr[k] : new_ptr[k + 1]])
-        at = r + 1
-    pieces.append(values[ptr[at] :])
+        at = b
+    pieces.append(values[at:])
     return np.concatenate(pieces) if pieces else values[:0]
 
 
@@ -1217,6 +1236,9 @@ class Kept:
     # ``previous`` is newer than what it wrote (see STORE_EVERY)
     stored_at: float = float("-inf")
     pending: bool = False
+    # the rows whose ``vectors`` differ from the blocks stored with the state (see
+    # _store_vectors; None: all, or not known)
+    unwritten: frozenset[int] | None = None
 
 
 # A session's later builds write the related state (10,000 keys and signatures, every
@@ -1276,6 +1298,8 @@ def site_links(
     stored_at = kept.stored_at if kept is not None else float("-inf")
     pending = kept.pending if kept is not None else False
     due = kept is None or time.monotonic() - stored_at >= STORE_EVERY
+    # the rows whose vectors differ from the blocks stored with the state (None: all)
+    unwritten = kept.unwritten if kept is not None else None
     if (
         previous is not None
         and previous.keys == tuple(keys)
@@ -1285,18 +1309,44 @@ def site_links(
         now, saved = previous, stored
         if pending and due and kept is not None:  # (a session's state, unwritten so far)
             saved = _save_state(
-                store, state_key, keys, source_keys, previous.df, neighbours, stored, False
+                store,
+                state_key,
+                keys,
+                source_keys,
+                previous.df,
+                neighbours,
+                stored,
+                False,
+                vectors=kept.vectors,
+                unwritten=unwritten,
             )
-            stored_at, pending = time.monotonic(), False
+            stored_at, pending, unwritten = time.monotonic(), False, frozenset()
         if keep is not None and (kept is None or kept.vectors is None):
-            # a session's first build: the vectors its first edit updates, made now (the
-            # session starts 0.3 s later at 10,000 articles, and its first edit does not)
-            vectors = vectorize(counts)
+            # a session's first build: the vectors its first edit updates, read from the
+            # store or made now (the session starts 0.3 s later at 10,000 articles if
+            # made, and its first edit does not)
+            vectors = _load_vectors(store, stored, previous)
+            if vectors is None:
+                vectors = vectorize(counts)
+            elif kept is None:
+                unwritten = frozenset()
     else:
         if kept is not None and kept.vectors is not None:
             vectors = revectorize(kept.vectors, kept.counts, counts)
+            if vectors is not None and unwritten is not None and vectors is not kept.vectors:
+                unwritten = unwritten | frozenset(vectors.redone or range(len(keys)))
+        elif kept is None and previous is not None and previous.keys == tuple(keys):
+            # a new process: the last build's vectors as stored, and the rows edited since
+            # made again (their source keys differ), not every row's (see _load_vectors)
+            base = _load_vectors(store, stored, previous)
+            if base is not None:
+                edited = list(compress(count(), map(str.__ne__, source_keys, previous.sigs)))
+                vectors = revectorize(base, (), counts, edited)
+                if vectors is not None:
+                    unwritten = frozenset(vectors.redone or ())
         if vectors is None:
             vectors = vectorize(counts)
+            unwritten = None
         last = stored
         # (the lists as stored, when they are previous's: read as arrays)
         table = (
@@ -1306,9 +1356,21 @@ def site_links(
         )
         neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs, table)
         saved = _save_state(
-            store, state_key, keys, source_keys, vectors.df, neighbours, last, kept is None, due
+            store,
+            state_key,
+            keys,
+            source_keys,
+            vectors.df,
+            neighbours,
+            last,
+            kept is None,
+            due,
+            vectors=vectors,
+            unwritten=unwritten,
         )
         stored_at, pending = (time.monotonic(), False) if due else (stored_at, True)
+        if due:
+            unwritten = frozenset()
         now = Previous(tuple(keys), tuple(source_keys), vectors.df, neighbours)
     own = neighbours
     if lists != cfg:  # the related links' own lists: the head of the wide ones
@@ -1337,7 +1399,10 @@ def site_links(
         else:
             made = (None, ())
         keep.append(
-            Kept(state_key, now, saved, tuple(articles), own, links, *made, stored_at, pending)
+            Kept(
+                *(state_key, now, saved, tuple(articles), own, links, *made, stored_at, pending),
+                unwritten=unwritten if made[0] is not None else None,
+            )
         )
     table = (saved.idx, saved.scores) if saved is not None else None
     return SiteLinks(links, neighbours, table, changed)
@@ -1349,7 +1414,11 @@ def store_kept(store: cache.Cache, kept: Kept | None) -> None:
     if kept is None or not kept.pending:
         return
     p = kept.previous
-    _save_state(store, kept.state_key, p.keys, p.sigs, p.df, p.neighbours, kept.saved, False)
+    _save_state(
+        *(store, kept.state_key, p.keys, p.sigs, p.df, p.neighbours, kept.saved, False),
+        vectors=kept.vectors,
+        unwritten=kept.unwritten,
+    )
 
 
 def _new_order(before: Sequence[str], keys: Sequence[str]) -> np.ndarray | None:
@@ -1423,6 +1492,7 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
         tuple(kept.counts[r] for r in rows) if len(kept.counts) == len(rows) else (),
         kept.stored_at,
         kept.pending,
+        unwritten=None,  # (rows moved: every block of the stored vectors is written again)
     )
 
 
@@ -1513,6 +1583,7 @@ class _State:
     scores: bytes  # little-endian float64
     df_terms: bytes  # the hashed terms of nonzero document frequency (little-endian int32)
     df_counts: bytes  # and their document frequencies
+    blocks: tuple[str, ...] = ()  # the keys of the vectors' blocks (see _store_vectors)
 
 
 def _save_state(
@@ -1525,13 +1596,17 @@ def _save_state(
     last: Saved | None = None,
     prune: bool | None = None,
     write: bool = True,
+    vectors: Vectors | None = None,
+    unwritten: frozenset[int] | None = None,
 ) -> Saved:
     """Store the state; returns the neighbour lists as the arrays stored.  ``last``:
     those of the last build of a session (or as read from the store), whose lists are
     the rows of ``neighbours`` that are the same objects: only the other rows are laid
     out again.  ``prune``: forget the other states stored (default: when no ``last``;
     a session's later builds keep the one key).  Not ``write``: the arrays only (a
-    session's build that defers the write, see STORE_EVERY)."""
+    session's build that defers the write, see STORE_EVERY).  ``vectors``: the ones the
+    lists were computed from, stored beside them in blocks of rows (only the blocks of
+    the ``unwritten`` rows written again, see _store_vectors)."""
     n = len(neighbours)
     k = max((len(row) for row in neighbours), default=0)
     if last is not None and last.rows is not None and len(last.rows) == n and last.k == k:
@@ -1553,8 +1628,13 @@ def _save_state(
         block_idx[there] = flat[0::2].astype("<i4")
         block_scores[there] = flat[1::2]
         idx[redo], scores[redo] = block_idx, block_scores
+    blocks = last.blocks if last is not None else ()
     if not write:
-        return Saved(k, idx, scores, neighbours)
+        return Saved(k, idx, scores, neighbours, blocks)
+    if vectors is not None and vectors.n == n:
+        blocks = _store_vectors(store, state_key, vectors, blocks, unwritten)
+    else:
+        blocks = ()
     terms = np.flatnonzero(df).astype("<i4")  # df is mostly zeros: kept as (term, count)
     state = _State(
         tuple(keys),
@@ -1564,11 +1644,127 @@ def _save_state(
         scores.tobytes(),
         terms.tobytes(),
         df[terms].astype("<i4").tobytes(),
+        blocks,
     )
     store.put("related-state", state_key, state)
     if prune if prune is not None else last is None:
         store.prune("related-state", [state_key])
-    return Saved(k, idx, scores, neighbours)
+    store.prune(VECTORS, blocks)
+    return Saved(k, idx, scores, neighbours, blocks)
+
+
+VECTORS = "related-vectors"  # the cache namespace of the vectors' blocks
+# Rows in a block of the stored vectors: an edit writes again the blocks of the rows it
+# changed (~1.5 MB each at 1024 rows of news), not the whole site's vectors
+VECTOR_BLOCK = 1024
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Rows start .. start + rows - 1 of a Vectors, as little-endian bytes."""
+
+    start: int
+    rows: int
+    data: bytes  # <f4
+    indices: bytes  # <i4
+    lens: bytes  # <i4: each row's entries in data and indices
+    term_ids: bytes  # <i4: the rows' unpruned terms
+    term_lens: bytes  # <i4: each row's in term_ids
+
+
+def _store_vectors(
+    store: cache.Cache,
+    state_key: str,
+    v: Vectors,
+    old: tuple[str, ...],
+    unwritten: frozenset[int] | None,
+) -> tuple[str, ...]:
+    """Write the blocks of ``v`` that hold an ``unwritten`` row (all when None, or when
+    ``old``, the keys of the blocks stored last, are not as many); the keys of all its
+    blocks.  A block's key is a hash of its bytes: a state never names a block it was
+    not written with."""
+    n = v.n
+    count_blocks = -(-n // VECTOR_BLOCK)
+    if unwritten is None or len(old) != count_blocks:
+        keys, todo = [""] * count_blocks, list(range(count_blocks))
+    else:
+        keys, todo = list(old), sorted({r // VECTOR_BLOCK for r in unwritten if r < n})
+    if not todo:
+        return tuple(keys)
+    items: dict[str, _Block] = {}
+    ptr = v.indptr
+    for b in todo:
+        lo, hi = b * VECTOR_BLOCK, min(n, (b + 1) * VECTOR_BLOCK)
+        a, z = int(ptr[lo]), int(ptr[hi])
+        t0, t1 = np.searchsorted(v.term_rows, [lo, hi]).tolist()
+        block = _Block(
+            lo,
+            hi - lo,
+            v.data[a:z].astype("<f4").tobytes(),
+            v.indices[a:z].astype("<i4").tobytes(),
+            np.diff(ptr[lo : hi + 1]).astype("<i4").tobytes(),
+            v.term_ids[t0:t1].astype("<i4").tobytes(),
+            np.bincount(v.term_rows[t0:t1] - lo, minlength=hi - lo).astype("<i4").tobytes(),
+        )
+        h = hashlib.sha256(f"{VECTORS} {state_key} {lo} {hi}".encode())
+        for part in (block.data, block.indices, block.lens, block.term_ids, block.term_lens):
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        keys[b] = h.hexdigest()
+        items[keys[b]] = block
+    store.put_many(VECTORS, items)
+    return tuple(keys)
+
+
+def _load_vectors(
+    store: cache.Cache, saved: Saved | None, previous: Previous | None
+) -> Vectors | None:
+    """The vectors stored with the state (``saved``, the lists of ``previous``), or None
+    when they are not all there or do not hold together: the rows of previous.keys,
+    bit for bit what vectorize made of them (a new process then makes again only the
+    rows edited since, see revectorize)."""
+    if saved is None or previous is None or not saved.blocks:
+        return None
+    n = len(previous.keys)
+    got = store.get_many(VECTORS, saved.blocks, _Block)
+    if len(got) != len(set(saved.blocks)):
+        return None
+    blocks = [got[k] for k in saved.blocks]
+    at = 0
+    for block in blocks:
+        if block.start != at or block.rows <= 0:
+            return None
+        at += block.rows
+    if at != n:
+        return None
+    try:
+
+        def joined(name: str, dtype: str) -> np.ndarray:
+            parts = [np.frombuffer(getattr(b, name), dtype=dtype) for b in blocks]
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+        data = joined("data", "<f4").astype(np.float32, copy=False)
+        indices = joined("indices", "<i4").astype(np.int32, copy=False)
+        lens = joined("lens", "<i4").astype(np.int64)
+        term_ids = joined("term_ids", "<i4").astype(np.int32, copy=False)
+        term_lens = joined("term_lens", "<i4").astype(np.int64)
+    except ValueError:
+        return None
+    dim = 1 << DIM_BITS
+    if not (
+        len(lens) == len(term_lens) == n
+        and len(data) == len(indices) == int(lens.sum())
+        and len(term_ids) == int(term_lens.sum()) == int(previous.df.sum())
+        and (lens >= 0).all()
+        and (term_lens >= lens).all()
+        and (not len(indices) or (int(indices.min()) >= 0 and int(indices.max()) < dim))
+        and (not len(term_ids) or (int(term_ids.min()) >= 0 and int(term_ids.max()) < dim))
+    ):
+        return None
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lens, out=indptr[1:])
+    term_rows = np.repeat(np.arange(n, dtype=np.int32), term_lens)
+    return Vectors(data, indices, indptr, previous.df, term_ids, term_rows)
 
 
 @dataclass(frozen=True)
@@ -1580,6 +1776,7 @@ class Saved:
     idx: np.ndarray
     scores: np.ndarray
     rows: Neighbours | None
+    blocks: tuple[str, ...] = ()  # the keys of the vectors stored with them
 
 
 def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
@@ -1618,7 +1815,7 @@ def _load_saved(store: cache.Cache, state_key: str) -> tuple[Previous, Saved | N
         ends = np.cumsum(there.sum(axis=1)).tolist()
         neighbours = [pairs[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
         fits = k == max((len(row) for row in neighbours), default=0)
-        saved = Saved(k, idx_array, score_array, neighbours) if fits else None
+        saved = Saved(k, idx_array, score_array, neighbours, state.blocks) if fits else None
     else:
         neighbours = [
             [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]
