@@ -2,7 +2,7 @@
 
     python bench/related_newprocess.py SITE [--edits 3] [--line 5000]
 
-Appends a sentence (its own first line again, or with --brief-sentence the one of the
+Appends a sentence (its own last paragraph again, or with --brief-sentence the one of the
 brief's measurements) to one article of SITE/content (a different one each edit) and
 builds it in this process as ``digest build`` does (a new process each time, since the
 script is run once per edit when --edits is 1; with more edits the later builds run in
@@ -49,6 +49,8 @@ for mod, name in [
     (related, "related_links"),
     (related, "_links_again"),
     (related, "_load_saved"),
+    (related, "_load_vectors"),
+    (related, "_store_vectors"),
     (related, "_save_state"),
     (related, "neighbours_for"),
     (state, "_load"),
@@ -65,14 +67,20 @@ def main() -> None:
     ap.add_argument("--edits", type=int, default=1)
     ap.add_argument("--line", type=int, default=5000)
     ap.add_argument("--brief-sentence", action="store_true")
+    ap.add_argument(
+        "--no-stored-vectors", action="store_true", help="vectorize every row (as before)"
+    )
     args = ap.parse_args()
+    if args.no_stored_vectors:
+        setattr(related, "_load_vectors", lambda *a: None)
     files = sorted(args.site.glob("content/*/*.md"))
     for e in range(args.edits):
         f = files[(args.line + 97 * e) % len(files)]
         if args.brief_sentence:  # (its words' frequencies grow each edit: IDF steps move)
             extra = "A further sentence on the subject appears here."
-        else:  # the article's first line again: no new term, no frequency moves
-            extra = next((ln for ln in f.read_text().splitlines() if ln.strip()), "Again.")
+        else:  # the article's last paragraph again: no new term, no frequency moves
+            body = f.read_text().split("\n---\n", 1)[-1]
+            extra = next((ln for ln in reversed(body.splitlines()) if ln.strip()), "Again")
         with open(f, "a") as fh:
             fh.write("\n" + extra.strip("-# ") + ".\n")
         SPENT.clear()
