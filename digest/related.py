@@ -1322,6 +1322,12 @@ def site_links(
     keys = [a.slug for a in articles]
     lists = _lists_config(cfg, wide)
     state_key = cache.key("related-state", cache.fingerprint(), lists)
+    if keep is not None and kept is None:
+        # a session's first build (digest serve, build --watch): scipy now, once, so its
+        # edits score their rows with scipy's product, faster than numpy's (see
+        # _numpy_will_do), without a first edit that pays its import
+        import scipy.sparse  # noqa: F401
+
     stored: Saved | None = None  # (the lists as the store holds them)
     if kept is not None and kept.state_key == state_key:
         previous: Previous | None = kept.previous

@@ -126,3 +126,42 @@ def test_links_made_fast_are_relatedlinks_like_any_other() -> None:
     assert dataclasses.asdict(made) == dataclasses.asdict(want)
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.score = 1.0  # type: ignore[misc]
+
+
+def test_a_sessions_first_build_imports_scipy_for_its_edits(tmp_path) -> None:
+    """A long-lived process (digest serve, build --watch) imports scipy at its first
+    build, so its edits score rows with scipy's faster product and none pays the import
+    (a first build with nothing changed needs none: its vectors are read from the store)."""
+    code = """
+import sys, random
+from array import array
+from datetime import datetime, timezone
+from pathlib import Path
+from digest import related
+from digest.cache import Cache
+from digest.config import RelatedConfig
+from digest.model import Article, TermCounts
+rng = random.Random(3)
+def c():
+    ids = sorted(rng.sample(range(3000), 40))
+    return TermCounts(array("i", ids), array("i", [rng.randint(1, 4) for _ in ids]))
+arts = [Article(path=f"c/{i}.md", slug=f"a{i}", title="T", section="S", section_slug="s",
+        date=datetime(2024, 1, 1, tzinfo=timezone.utc), url=f"s/a{i}/") for i in range(50)]
+counts, sigs = [c() for _ in arts], [f"s{i}" for i in range(50)]
+store = Cache(Path(sys.argv[1]))
+keep = [] if sys.argv[2] == "session" else None
+related.site_links(arts, counts, sigs, RelatedConfig(5, 0.0), store, jobs=1, keep=keep)
+store.close()
+print("scipy.sparse" in sys.modules)
+"""
+    folder = str(tmp_path / "cache")
+
+    def run(how: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code, folder, how], check=True, capture_output=True, text=True
+        )
+        return done.stdout.strip()
+
+    run("build")  # (the state and vectors stored)
+    assert run("build") == "False"  # a new process with nothing changed: no scipy
+    assert run("session") == "True"
