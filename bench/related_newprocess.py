@@ -25,7 +25,7 @@ t0 = time.perf_counter()
 from digest import related  # noqa: E402
 from digest.build import BuildOptions, build  # noqa: E402
 from digest.config import load_config  # noqa: E402
-from digest.stories import compose, grouping, state  # noqa: E402
+from digest.stories import state  # noqa: E402
 
 SPENT: dict[str, float] = defaultdict(float)
 
@@ -72,7 +72,7 @@ def main() -> None:
     )
     args = ap.parse_args()
     if args.no_stored_vectors:
-        setattr(related, "_load_vectors", lambda *a: None)
+        related._load_vectors = lambda *a: None
     files = sorted(args.site.glob("content/*/*.md"))
     for e in range(args.edits):
         f = files[(args.line + 97 * e) % len(files)]
