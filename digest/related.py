@@ -12,13 +12,16 @@ builds are repeatable.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import sys
 import time
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from functools import cached_property
 from itertools import compress, count
 from operator import is_not
 from typing import TYPE_CHECKING
@@ -236,12 +239,36 @@ REF_LENGTH = 300.0
 
 @dataclass(frozen=True)
 class Vectors:
-    """TF-IDF rows (CSR, L2-normalised) over hashed terms, and the document frequencies."""
+    """TF-IDF rows (CSR, L2-normalised) over hashed terms, and the document frequencies.
 
-    matrix: sparse.csr_matrix  # terms with df == 1 left out (they match no other row)
+    The rows are kept as the CSR arrays; the scipy matrix is made from them when first
+    asked for (:attr:`matrix`): a rebuild after an edit scores its few rows with numpy
+    alone (see :func:`_few_scores`) and never imports scipy (0.2-0.3 s of a new process)."""
+
+    data: np.ndarray  # float32 weights; terms with df == 1 left out (they match no other row)
+    indices: np.ndarray  # int32 term ids, increasing within a row
+    indptr: np.ndarray  # row r is data[indptr[r] : indptr[r + 1]]
     df: np.ndarray  # document frequency of every hashed term
     term_ids: np.ndarray  # (term id, row) of every term of every row, unpruned
     term_rows: np.ndarray
+    # made by revectorize: the rows that differ from the vectors it was made from
+    redone: tuple[int, ...] | None = None
+
+    @property
+    def n(self) -> int:
+        """The number of rows."""
+        return len(self.indptr) - 1
+
+    @cached_property
+    def matrix(self) -> sparse.csr_matrix:
+        """The rows as a scipy CSR matrix (made once, on first use)."""
+        from scipy import sparse
+
+        m = sparse.csr_matrix(
+            (self.data, self.indices, self.indptr), shape=(self.n, 1 << DIM_BITS), dtype=np.float32
+        )
+        m.has_sorted_indices = True
+        return m
 
 
 def idf_of(df: np.ndarray, n: int) -> np.ndarray:
@@ -309,15 +336,7 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     # each row's ids are sorted and distinct (TermCounts): CSR directly, no COO sort
     kept_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows[keep], minlength=n), out=kept_ptr[1:])
-    from scipy import sparse
-
-    m = sparse.csr_matrix(
-        (val[keep].astype(np.float32), ind[keep], kept_ptr),
-        shape=(n, 1 << DIM_BITS),
-        dtype=np.float32,
-    )
-    m.has_sorted_indices = True
-    return Vectors(m, df, ind, rows)
+    return Vectors(val[keep].astype(np.float32), ind[keep], kept_ptr, df, ind, rows)
 
 
 # Past this share of rows to make again, revectorize leaves it to vectorize (copying the
@@ -326,22 +345,40 @@ REVECTORIZE_SHARE = 0.125
 
 
 def revectorize(
-    before: Vectors, counts_before: Sequence[TermCounts], counts: Sequence[TermCounts]
+    before: Vectors,
+    counts_before: Sequence[TermCounts],
+    counts: Sequence[TermCounts],
+    changed: Sequence[int] | None = None,
 ) -> Vectors | None:
     """vectorize(counts), bit for bit, from ``before`` = vectorize(counts_before) when
-    only a few rows changed (a row's counts are another object): only the rows whose
-    weights can differ are computed (the changed rows, and rows holding a term whose
-    rounded IDF moved or that a changed row made kept or left out, see vectorize), the
-    others are copied.  None when the rows are not the same number, or too many differ."""
+    only a few rows changed (a row's counts are another object; or ``changed``, the
+    rows whose counts differ, when the last counts are not at hand: a new process's
+    vectors read from the store, see _load_vectors): only the rows whose weights can
+    differ are computed (the changed rows, and rows holding a term whose rounded IDF
+    moved or that a changed row made kept or left out, see vectorize), the others are
+    copied (the result's ``redone``).  None when the rows are not the same number, or
+    too many differ."""
     n = len(counts)
-    if n != len(counts_before) or n != before.matrix.shape[0]:
+    if n != before.n or (changed is None and n != len(counts_before)):
         return None
-    changed = list(compress(count(), map(is_not, counts, counts_before)))
+    if changed is None:
+        changed = list(compress(count(), map(is_not, counts, counts_before)))
+    else:
+        changed = sorted(set(changed))
     if not changed:
         return before
     if len(changed) > REVECTORIZE_SHARE * n:
         return None
-    old_ids = [np.frombuffer(_int32(counts_before[i].ids), dtype=np.int32) for i in changed]
+    # each row's unpruned terms are its counts' ids (see vectorize): the last ones read
+    # there (term_rows is sorted: where each changed row's start and end, no pass over it)
+    ch = np.array(changed, dtype=np.int64)
+    if len(before.term_rows) != len(before.term_ids):
+        return None
+    # (searched as term_rows' own type: an int64 key would convert all of it first)
+    at = ch.astype(before.term_rows.dtype)
+    lo = np.searchsorted(before.term_rows, at, side="left")
+    hi = np.searchsorted(before.term_rows, at, side="right")
+    old_ids = [before.term_ids[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
     new_ids = [np.frombuffer(_int32(counts[i].ids), dtype=np.int32) for i in changed]
     df = before.df.copy()
     for ids in old_ids:
@@ -384,38 +421,22 @@ def revectorize(
     kept_ptr = np.zeros(len(part) + 1, dtype=np.int64)
     np.cumsum(kept_lens, out=kept_ptr[1:])
     new_val, new_ind = val[keep].astype(np.float32), ind[keep]
-    m = before.matrix
-    data = _splice(m.data, m.indptr, rows, new_val, kept_ptr)
-    indices = _splice(m.indices, m.indptr, rows, new_ind, kept_ptr)
-    row_lens = np.diff(m.indptr)
+    data = _splice(before.data, before.indptr, rows, new_val, kept_ptr)
+    indices = _splice(before.indices, before.indptr, rows, new_ind, kept_ptr)
+    row_lens = np.diff(before.indptr)
     row_lens[rows] = kept_lens
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(row_lens, out=indptr[1:])
-    # the unpruned (term, row) lists: the changed rows' terms replaced (each row's terms
-    # are its counts' ids: the rows' lengths are the counts', no count of term_rows)
-    old_lens = np.fromiter((len(c.ids) for c in counts_before), dtype=np.int64, count=n)
-    if int(old_lens.sum()) != len(before.term_ids):
-        return None
-    old_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(old_lens, out=old_ptr[1:])
-    ch = np.array(changed, dtype=np.int64)
-    all_lens = old_lens.copy()
-    all_lens[ch] = [len(counts[i].ids) for i in changed]
-    ch_lens = all_lens[ch]
+    # the unpruned (term, row) lists: the changed rows' terms replaced
+    ch_lens = np.array([len(counts[i].ids) for i in changed], dtype=np.int64)
     ch_ptr = np.zeros(len(ch) + 1, dtype=np.int64)
     np.cumsum(ch_lens, out=ch_ptr[1:])
     ch_ids = np.concatenate(new_ids) if new_ids else np.zeros(0, dtype=np.int32)
-    term_ids = _splice(before.term_ids, old_ptr, ch, ch_ids.astype(np.int32), ch_ptr)
-    term_rows = np.repeat(np.arange(n, dtype=np.int32), all_lens)
-    from scipy import sparse
-
-    out = sparse.csr_matrix(
-        (data.astype(np.float32, copy=False), indices.astype(np.int32, copy=False), indptr),
-        shape=(n, 1 << DIM_BITS),
-        dtype=np.float32,
-    )
-    out.has_sorted_indices = True
-    return Vectors(out, df, term_ids, term_rows)
+    term_ids = _splice_at(before.term_ids, lo, hi, ch_ids.astype(np.int32), ch_ptr)
+    ch_rows = np.repeat(ch, ch_lens).astype(before.term_rows.dtype)
+    term_rows = _splice_at(before.term_rows, lo, hi, ch_rows, ch_ptr)
+    data, indices = data.astype(np.float32, copy=False), indices.astype(np.int32, copy=False)
+    return Vectors(data, indices, indptr, df, term_ids, term_rows, tuple(rows.tolist()))
 
 
 def _splice(
@@ -423,13 +444,21 @@ def _splice(
 ) -> np.ndarray:
     """``values`` laid out by row (row r is values[ptr[r]:ptr[r + 1]]) with the rows
     ``rows`` (increasing) replaced by new[new_ptr[k]:new_ptr[k + 1]] each."""
+    return _splice_at(values, ptr[rows], ptr[rows + 1], new, new_ptr)
+
+
+def _splice_at(
+    values: np.ndarray, lo: np.ndarray, hi: np.ndarray, new: np.ndarray, new_ptr: np.ndarray
+) -> np.ndarray:
+    """``values`` with the slices values[lo[k]:hi[k]] (in order, apart) replaced by
+    new[new_ptr[k]:new_ptr[k + 1]] each."""
     pieces = []
     at = 0
-    for k, r in enumerate(rows.tolist()):
-        pieces.append(values[ptr[at] : ptr[r]])
+    for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+        pieces.append(values[at:a])
         pieces.append(new[new_ptr[k] : new_ptr[k + 1]])
-        at = r + 1
-    pieces.append(values[ptr[at] :])
+        at = b
+    pieces.append(values[at:])
     return np.concatenate(pieces) if pieces else values[:0]
 
 
@@ -451,7 +480,7 @@ def top_k(
     by key, so the result does not depend on block size, row order or the
     number of worker processes (``jobs``; default all cores, used on big sites).
     """
-    n = vectors.matrix.shape[0]
+    n = vectors.n
     if n < 2 or k <= 0:
         return [[] for _ in range(n)]
     workers = _top_k_workers(n, jobs)
@@ -525,11 +554,16 @@ def _rows_top_k(
     mt: sparse.csr_matrix | None = None,
 ) -> Neighbours:
     """top_k for the given rows only (same result as top_k gives for them)."""
-    m = vectors.matrix
-    n = m.shape[0]
+    n = vectors.n
     out: Neighbours = [[] for _ in range(len(rows))]
     if n < 2 or k <= 0 or not len(rows):
         return out
+    if mt is None and _numpy_will_do(len(rows)):  # (numpy alone: scipy is not imported)
+        sims = np.ascontiguousarray(_few_scores(vectors, rows).T)
+        sims[np.arange(len(rows)), rows] = -1.0
+        np.round(sims, 6, out=sims)
+        return _scored_lists(sims, min(k, n - 1), min_score, keys, k)
+    m = vectors.matrix
     few = mt is None and len(rows) * 16 < n  # a few rows: no need to transpose all of m
     if mt is None and not few:
         mt = m.T.tocsr()
@@ -543,6 +577,62 @@ def _rows_top_k(
         np.round(sims, 6, out=sims)
         out[start : start + len(idx)] = _scored_lists(sims, kk, min_score, keys, k)
     return out
+
+
+def _few_scores(v: Vectors, cols: np.ndarray) -> np.ndarray:
+    """``(m @ m[cols].T).toarray()`` for the rows ``cols`` (n x len(cols), float32), bit for
+    bit scipy's csr_matmat, with numpy alone: cell (i, c) is the sum, in float32 and in
+    increasing term order, of row i's weight times row cols[c]'s for each term both hold
+    (as csr_matmat walks row i's terms and adds each product to the cell in turn).  A
+    column at a time: the entries of the matrix on a term of that row (one pass over the
+    term ids), their products, added one after another per row (_add_in_order).  Slower
+    than scipy's product (25 ms a row at 10,000 articles against 17): worth it only where
+    scipy is not imported yet (see _numpy_will_do)."""
+    n, width = v.n, len(cols)
+    out = np.zeros((width, n), dtype=np.float32)
+    ptr = v.indptr.astype(np.int64, copy=False)
+    w = np.zeros(1 << DIM_BITS, dtype=np.float32)
+    for c, r in enumerate(np.asarray(cols, dtype=np.int64).tolist()):
+        a, b = int(ptr[r]), int(ptr[r + 1])
+        if a == b:
+            continue
+        w[v.indices[a:b]] = v.data[a:b]
+        hit = np.flatnonzero(w[v.indices])  # (weights are positive: nonzero = held)
+        prod = v.data[hit] * w[v.indices[hit]]
+        _add_in_order(out[c], np.searchsorted(ptr, hit, side="right") - 1, prod)
+        w[v.indices[a:b]] = 0.0
+    return out.T
+
+
+# Up to this many rows, an update scores them with numpy when scipy is not imported yet
+# (a new process: its import is 0.2-0.3 s, a row scored with numpy ~10 ms more)
+FEW_ROWS = 4
+
+
+def _numpy_will_do(rows: int) -> bool:
+    """Whether to score ``rows`` rows against all with _few_scores rather than scipy."""
+    return rows <= FEW_ROWS and "scipy.sparse" not in sys.modules
+
+
+def _add_in_order(out: np.ndarray, cell: np.ndarray, values: np.ndarray) -> None:
+    """out[cell[k]] += values[k] for each k in order, in out's type (float32: each sum
+    rounded as C's float sums are), ``cell`` sorted: a cell's values are added one
+    after another, first to last, with one numpy step per place in the longest run of
+    a cell (the k-th value of every cell that has one at a time), not one per value."""
+    if not len(cell):
+        return
+    starts = np.flatnonzero(np.concatenate(([True], cell[1:] != cell[:-1])))
+    lens = np.diff(np.append(starts, len(cell)))
+    cells = cell[starts]
+    by_len = np.argsort(-lens, kind="stable")  # longest runs first: a prefix has a k-th
+    starts, lens, cells = starts[by_len], lens[by_len], cells[by_len]
+    acc = values[starts].astype(out.dtype)  # (0 + x is x)
+    have = len(lens)
+    for k in range(1, int(lens[0])):
+        while lens[have - 1] <= k:
+            have -= 1
+        acc[:have] += values[starts[:have] + k]
+    out[cells] = acc
 
 
 def _scored_lists(
@@ -828,7 +918,7 @@ def touched_rows(old_df: np.ndarray, new: Vectors, changed: Sequence[int]) -> li
     """The rows whose vector an edit of ``changed`` can have changed: the edited rows,
     and every row holding a term whose rounded IDF moved (a few common terms crossing
     a step can touch thousands of rows)."""
-    n = new.matrix.shape[0]
+    n = new.n
     # (only a term whose document frequency changed can have moved: the IDF of those
     # alone, not of all 2**DIM_BITS buckets)
     cand = np.flatnonzero(old_df != new.df)
@@ -862,7 +952,7 @@ def update_top_k(
     them at a time (at most ``block_bytes`` of dense scores).  ``table``: the old
     lists as n x k arrays of rows (-1 pad) and scores (see Saved), when at hand.
     """
-    n = new.matrix.shape[0]
+    n = new.n
     if k <= 0:  # related links turned off (count: 0)
         return [[] for _ in range(n)]
     if touched is None:
@@ -888,7 +978,9 @@ def update_top_k(
         whole: np.ndarray | None = None  # every row's scores against them, when one block
         for start in range(0, len(r_idx), step):
             cols = r_idx[start : start + step]
-            if mt is None:
+            if mt is None and _numpy_will_do(len(cols)):
+                s = _few_scores(new, cols)
+            elif mt is None:
                 s = (new.matrix @ new.matrix[cols].T).toarray()
             else:
                 s = _block_scores(new.matrix[cols], mt).T
@@ -1077,16 +1169,21 @@ def related_links(
     by_slug = {a.slug: i for i, a in enumerate(articles)} if pinned else {}
     result: dict[str, tuple[RelatedLink, ...]] = {}
     count = cfg.count
+    # all rows, of distinct slugs: a list never holds its own row or a row twice, so its
+    # first ``count`` are distinct others without a look at each (10,000 rows in a new
+    # process: every link made, 60,000 of them, as fast as it goes)
+    distinct = only is None and len({a.slug for a in articles}) == len(articles)
+    link = _link_maker()
     for i in rows:
         a = articles[i]
         if not a.pinned_related:  # the usual case: the first ``count`` distinct others
             head = neighbours[i][: max(count, 0)]
+            if distinct:
+                result[a.slug] = tuple([link(articles[j], s) for j, s in head])
+                continue
             firsts = [articles[j].slug for j, _ in head]
             if a.slug not in firsts and len(set(firsts)) == len(firsts):
-                result[a.slug] = tuple(
-                    RelatedLink(o.slug, o.title, o.url, s)
-                    for o, s in [(articles[j], s) for j, s in head]
-                )
+                result[a.slug] = tuple([link(articles[j], s) for j, s in head])
                 continue
         links: list[RelatedLink] = []
         seen = {a.slug}
@@ -1108,6 +1205,30 @@ def related_links(
                 seen.add(other.slug)
         result[a.slug] = tuple(links)
     return result
+
+
+def _link_maker() -> Callable[[Article, float], RelatedLink]:
+    """A function making the RelatedLink to an article with a score: RelatedLink(o.slug,
+    o.title, o.url, s), its fields set in the instance's dict at once (half the time of
+    the frozen dataclass's __init__, which sets them one by one through
+    object.__setattr__) while RelatedLink is such a dataclass; else its constructor."""
+    names = [f.name for f in fields(RelatedLink)]
+    plain = (
+        names == ["slug", "title", "url", "score"]
+        and "__slots__" not in vars(RelatedLink)
+        and not hasattr(RelatedLink, "__post_init__")
+    )
+    if not plain:
+        return lambda o, s: RelatedLink(o.slug, o.title, o.url, s)
+    new = object.__new__
+
+    def link(o: Article, s: float) -> RelatedLink:
+        made = new(RelatedLink)
+        d = made.__dict__
+        d["slug"], d["title"], d["url"], d["score"] = o.slug, o.title, o.url, s
+        return made
+
+    return link
 
 
 def feature_names(*articles: Article) -> dict[int, str]:
@@ -1160,6 +1281,9 @@ class Kept:
     # ``previous`` is newer than what it wrote (see STORE_EVERY)
     stored_at: float = float("-inf")
     pending: bool = False
+    # the rows whose ``vectors`` differ from the blocks stored with the state (see
+    # _store_vectors; None: all, or not known)
+    unwritten: frozenset[int] | None = None
 
 
 # A session's later builds write the related state (10,000 keys and signatures, every
@@ -1198,6 +1322,12 @@ def site_links(
     keys = [a.slug for a in articles]
     lists = _lists_config(cfg, wide)
     state_key = cache.key("related-state", cache.fingerprint(), lists)
+    if keep is not None and kept is None:
+        # a session's first build (digest serve, build --watch): scipy now, once, so its
+        # edits score their rows with scipy's product, faster than numpy's (see
+        # _numpy_will_do), without a first edit that pays its import
+        import scipy.sparse  # noqa: F401
+
     stored: Saved | None = None  # (the lists as the store holds them)
     if kept is not None and kept.state_key == state_key:
         previous: Previous | None = kept.previous
@@ -1219,6 +1349,8 @@ def site_links(
     stored_at = kept.stored_at if kept is not None else float("-inf")
     pending = kept.pending if kept is not None else False
     due = kept is None or time.monotonic() - stored_at >= STORE_EVERY
+    # the rows whose vectors differ from the blocks stored with the state (None: all)
+    unwritten = kept.unwritten if kept is not None else None
     if (
         previous is not None
         and previous.keys == tuple(keys)
@@ -1228,18 +1360,44 @@ def site_links(
         now, saved = previous, stored
         if pending and due and kept is not None:  # (a session's state, unwritten so far)
             saved = _save_state(
-                store, state_key, keys, source_keys, previous.df, neighbours, stored, False
+                store,
+                state_key,
+                keys,
+                source_keys,
+                previous.df,
+                neighbours,
+                stored,
+                False,
+                vectors=kept.vectors,
+                unwritten=unwritten,
             )
-            stored_at, pending = time.monotonic(), False
+            stored_at, pending, unwritten = time.monotonic(), False, frozenset()
         if keep is not None and (kept is None or kept.vectors is None):
-            # a session's first build: the vectors its first edit updates, made now (the
-            # session starts 0.3 s later at 10,000 articles, and its first edit does not)
-            vectors = vectorize(counts)
+            # a session's first build: the vectors its first edit updates, read from the
+            # store or made now (the session starts 0.3 s later at 10,000 articles if
+            # made, and its first edit does not)
+            vectors = _load_vectors(store, stored, previous)
+            if vectors is None:
+                vectors = vectorize(counts)
+            elif kept is None:
+                unwritten = frozenset()
     else:
         if kept is not None and kept.vectors is not None:
             vectors = revectorize(kept.vectors, kept.counts, counts)
+            if vectors is not None and unwritten is not None and vectors is not kept.vectors:
+                unwritten = unwritten | frozenset(vectors.redone or range(len(keys)))
+        elif kept is None and previous is not None and previous.keys == tuple(keys):
+            # a new process: the last build's vectors as stored, and the rows edited since
+            # made again (their source keys differ), not every row's (see _load_vectors)
+            base = _load_vectors(store, stored, previous)
+            if base is not None:
+                edited = list(compress(count(), map(str.__ne__, source_keys, previous.sigs)))
+                vectors = revectorize(base, (), counts, edited)
+                if vectors is not None:
+                    unwritten = frozenset(vectors.redone or ())
         if vectors is None:
             vectors = vectorize(counts)
+            unwritten = None
         last = stored
         # (the lists as stored, when they are previous's: read as arrays)
         table = (
@@ -1249,9 +1407,21 @@ def site_links(
         )
         neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs, table)
         saved = _save_state(
-            store, state_key, keys, source_keys, vectors.df, neighbours, last, kept is None, due
+            store,
+            state_key,
+            keys,
+            source_keys,
+            vectors.df,
+            neighbours,
+            last,
+            kept is None,
+            due,
+            vectors=vectors,
+            unwritten=unwritten,
         )
         stored_at, pending = (time.monotonic(), False) if due else (stored_at, True)
+        if due:
+            unwritten = frozenset()
         now = Previous(tuple(keys), tuple(source_keys), vectors.df, neighbours)
     own = neighbours
     if lists != cfg:  # the related links' own lists: the head of the wide ones
@@ -1280,7 +1450,10 @@ def site_links(
         else:
             made = (None, ())
         keep.append(
-            Kept(state_key, now, saved, tuple(articles), own, links, *made, stored_at, pending)
+            Kept(
+                *(state_key, now, saved, tuple(articles), own, links, *made, stored_at, pending),
+                unwritten=unwritten if made[0] is not None else None,
+            )
         )
     table = (saved.idx, saved.scores) if saved is not None else None
     return SiteLinks(links, neighbours, table, changed)
@@ -1292,7 +1465,11 @@ def store_kept(store: cache.Cache, kept: Kept | None) -> None:
     if kept is None or not kept.pending:
         return
     p = kept.previous
-    _save_state(store, kept.state_key, p.keys, p.sigs, p.df, p.neighbours, kept.saved, False)
+    _save_state(
+        *(store, kept.state_key, p.keys, p.sigs, p.df, p.neighbours, kept.saved, False),
+        vectors=kept.vectors,
+        unwritten=kept.unwritten,
+    )
 
 
 def _new_order(before: Sequence[str], keys: Sequence[str]) -> np.ndarray | None:
@@ -1343,15 +1520,18 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
         own = [[(to[j], sc) for j, sc in kept.own[r]] for r in rows]
     vectors = kept.vectors
     if vectors is not None:
-        m = vectors.matrix
-        lens = np.bincount(vectors.term_rows, minlength=m.shape[0])
+        lens = np.bincount(vectors.term_rows, minlength=vectors.n)
         starts = np.zeros(len(lens) + 1, dtype=np.int64)
         np.cumsum(lens, out=starts[1:])
-        now_lens = lens[old_row]
-        at = np.repeat(starts[old_row] - np.concatenate([[0], np.cumsum(now_lens)[:-1]]), now_lens)
-        term_ids = vectors.term_ids[at + np.arange(len(at))]
-        term_rows = np.repeat(np.arange(len(rows), dtype=vectors.term_rows.dtype), now_lens)
-        vectors = Vectors(m[old_row], vectors.df, term_ids, term_rows)
+        term_ids = vectors.term_ids[_row_entries(starts, old_row)]
+        term_rows = np.repeat(np.arange(len(rows), dtype=vectors.term_rows.dtype), lens[old_row])
+        ptr = vectors.indptr.astype(np.int64, copy=False)
+        at = _row_entries(ptr, old_row)
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(np.diff(ptr)[old_row], out=indptr[1:])
+        vectors = Vectors(
+            vectors.data[at], vectors.indices[at], indptr, vectors.df, term_ids, term_rows
+        )
     return Kept(
         kept.state_key,
         previous,
@@ -1363,7 +1543,15 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
         tuple(kept.counts[r] for r in rows) if len(kept.counts) == len(rows) else (),
         kept.stored_at,
         kept.pending,
+        unwritten=None,  # (rows moved: every block of the stored vectors is written again)
     )
+
+
+def _row_entries(ptr: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """The positions of the entries of ``rows`` (in that order) in values laid out by
+    row (row r is values[ptr[r] : ptr[r + 1]])."""
+    lens = ptr[rows + 1] - ptr[rows]
+    return np.repeat(ptr[rows] - (np.cumsum(lens) - lens), lens) + np.arange(int(lens.sum()))
 
 
 def _links_again(
@@ -1446,6 +1634,7 @@ class _State:
     scores: bytes  # little-endian float64
     df_terms: bytes  # the hashed terms of nonzero document frequency (little-endian int32)
     df_counts: bytes  # and their document frequencies
+    blocks: tuple[str, ...] = ()  # the keys of the vectors' blocks (see _store_vectors)
 
 
 def _save_state(
@@ -1458,13 +1647,17 @@ def _save_state(
     last: Saved | None = None,
     prune: bool | None = None,
     write: bool = True,
+    vectors: Vectors | None = None,
+    unwritten: frozenset[int] | None = None,
 ) -> Saved:
     """Store the state; returns the neighbour lists as the arrays stored.  ``last``:
     those of the last build of a session (or as read from the store), whose lists are
     the rows of ``neighbours`` that are the same objects: only the other rows are laid
     out again.  ``prune``: forget the other states stored (default: when no ``last``;
     a session's later builds keep the one key).  Not ``write``: the arrays only (a
-    session's build that defers the write, see STORE_EVERY)."""
+    session's build that defers the write, see STORE_EVERY).  ``vectors``: the ones the
+    lists were computed from, stored beside them in blocks of rows (only the blocks of
+    the ``unwritten`` rows written again, see _store_vectors)."""
     n = len(neighbours)
     k = max((len(row) for row in neighbours), default=0)
     if last is not None and last.rows is not None and len(last.rows) == n and last.k == k:
@@ -1486,8 +1679,13 @@ def _save_state(
         block_idx[there] = flat[0::2].astype("<i4")
         block_scores[there] = flat[1::2]
         idx[redo], scores[redo] = block_idx, block_scores
+    blocks = last.blocks if last is not None else ()
     if not write:
-        return Saved(k, idx, scores, neighbours)
+        return Saved(k, idx, scores, neighbours, blocks)
+    if vectors is not None and vectors.n == n:
+        blocks = _store_vectors(store, state_key, vectors, blocks, unwritten)
+    else:
+        blocks = ()
     terms = np.flatnonzero(df).astype("<i4")  # df is mostly zeros: kept as (term, count)
     state = _State(
         tuple(keys),
@@ -1497,11 +1695,127 @@ def _save_state(
         scores.tobytes(),
         terms.tobytes(),
         df[terms].astype("<i4").tobytes(),
+        blocks,
     )
     store.put("related-state", state_key, state)
     if prune if prune is not None else last is None:
         store.prune("related-state", [state_key])
-    return Saved(k, idx, scores, neighbours)
+    store.prune(VECTORS, blocks)
+    return Saved(k, idx, scores, neighbours, blocks)
+
+
+VECTORS = "related-vectors"  # the cache namespace of the vectors' blocks
+# Rows in a block of the stored vectors: an edit writes again the blocks of the rows it
+# changed (~1.5 MB each at 1024 rows of news), not the whole site's vectors
+VECTOR_BLOCK = 1024
+
+
+@dataclass(frozen=True)
+class _Block:
+    """Rows start .. start + rows - 1 of a Vectors, as little-endian bytes."""
+
+    start: int
+    rows: int
+    data: bytes  # <f4
+    indices: bytes  # <i4
+    lens: bytes  # <i4: each row's entries in data and indices
+    term_ids: bytes  # <i4: the rows' unpruned terms
+    term_lens: bytes  # <i4: each row's in term_ids
+
+
+def _store_vectors(
+    store: cache.Cache,
+    state_key: str,
+    v: Vectors,
+    old: tuple[str, ...],
+    unwritten: frozenset[int] | None,
+) -> tuple[str, ...]:
+    """Write the blocks of ``v`` that hold an ``unwritten`` row (all when None, or when
+    ``old``, the keys of the blocks stored last, are not as many); the keys of all its
+    blocks.  A block's key is a hash of its bytes: a state never names a block it was
+    not written with."""
+    n = v.n
+    count_blocks = -(-n // VECTOR_BLOCK)
+    if unwritten is None or len(old) != count_blocks:
+        keys, todo = [""] * count_blocks, list(range(count_blocks))
+    else:
+        keys, todo = list(old), sorted({r // VECTOR_BLOCK for r in unwritten if r < n})
+    if not todo:
+        return tuple(keys)
+    items: dict[str, _Block] = {}
+    ptr = v.indptr
+    for b in todo:
+        lo, hi = b * VECTOR_BLOCK, min(n, (b + 1) * VECTOR_BLOCK)
+        a, z = int(ptr[lo]), int(ptr[hi])
+        t0, t1 = np.searchsorted(v.term_rows, np.array([lo, hi], v.term_rows.dtype)).tolist()
+        block = _Block(
+            lo,
+            hi - lo,
+            v.data[a:z].astype("<f4").tobytes(),
+            v.indices[a:z].astype("<i4").tobytes(),
+            np.diff(ptr[lo : hi + 1]).astype("<i4").tobytes(),
+            v.term_ids[t0:t1].astype("<i4").tobytes(),
+            np.bincount(v.term_rows[t0:t1] - lo, minlength=hi - lo).astype("<i4").tobytes(),
+        )
+        h = hashlib.sha256(f"{VECTORS} {state_key} {lo} {hi}".encode())
+        for part in (block.data, block.indices, block.lens, block.term_ids, block.term_lens):
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        keys[b] = h.hexdigest()
+        items[keys[b]] = block
+    store.put_many(VECTORS, items)
+    return tuple(keys)
+
+
+def _load_vectors(
+    store: cache.Cache, saved: Saved | None, previous: Previous | None
+) -> Vectors | None:
+    """The vectors stored with the state (``saved``, the lists of ``previous``), or None
+    when they are not all there or do not hold together: the rows of previous.keys,
+    bit for bit what vectorize made of them (a new process then makes again only the
+    rows edited since, see revectorize)."""
+    if saved is None or previous is None or not saved.blocks:
+        return None
+    n = len(previous.keys)
+    got = store.get_many(VECTORS, saved.blocks, _Block)
+    if len(got) != len(set(saved.blocks)):
+        return None
+    blocks = [got[k] for k in saved.blocks]
+    at = 0
+    for block in blocks:
+        if block.start != at or block.rows <= 0:
+            return None
+        at += block.rows
+    if at != n:
+        return None
+    try:
+
+        def joined(name: str, dtype: str) -> np.ndarray:
+            parts = [np.frombuffer(getattr(b, name), dtype=dtype) for b in blocks]
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+        data = joined("data", "<f4").astype(np.float32, copy=False)
+        indices = joined("indices", "<i4").astype(np.int32, copy=False)
+        lens = joined("lens", "<i4").astype(np.int64)
+        term_ids = joined("term_ids", "<i4").astype(np.int32, copy=False)
+        term_lens = joined("term_lens", "<i4").astype(np.int64)
+    except ValueError:
+        return None
+    dim = 1 << DIM_BITS
+    if not (
+        len(lens) == len(term_lens) == n
+        and len(data) == len(indices) == int(lens.sum())
+        and len(term_ids) == int(term_lens.sum()) == int(previous.df.sum())
+        and (lens >= 0).all()
+        and (term_lens >= lens).all()
+        and (not len(indices) or (int(indices.min()) >= 0 and int(indices.max()) < dim))
+        and (not len(term_ids) or (int(term_ids.min()) >= 0 and int(term_ids.max()) < dim))
+    ):
+        return None
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lens, out=indptr[1:])
+    term_rows = np.repeat(np.arange(n, dtype=np.int32), term_lens)
+    return Vectors(data, indices, indptr, previous.df, term_ids, term_rows)
 
 
 @dataclass(frozen=True)
@@ -1513,6 +1827,7 @@ class Saved:
     idx: np.ndarray
     scores: np.ndarray
     rows: Neighbours | None
+    blocks: tuple[str, ...] = ()  # the keys of the vectors stored with them
 
 
 def _load_state(store: cache.Cache, state_key: str) -> Previous | None:
@@ -1551,7 +1866,7 @@ def _load_saved(store: cache.Cache, state_key: str) -> tuple[Previous, Saved | N
         ends = np.cumsum(there.sum(axis=1)).tolist()
         neighbours = [pairs[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
         fits = k == max((len(row) for row in neighbours), default=0)
-        saved = Saved(k, idx_array, score_array, neighbours) if fits else None
+        saved = Saved(k, idx_array, score_array, neighbours, state.blocks) if fits else None
     else:
         neighbours = [
             [(j, sc) for j, sc in zip(ir, sr, strict=True) if j >= 0]

@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from digest import cache
 from digest.model import Article, Story, Summary
@@ -243,22 +244,53 @@ def compose_one(
 
 
 def _alone(m: Member) -> Story:
-    """The story of an article alone in its group (what the general case gives for it)."""
+    """The story of an article alone in its group (what the general case gives for it).
+    (Most articles are alone: a new process makes ~9,400 of them at 10,000 articles, each
+    with its fields set at once, see _STORY_AT_ONCE.)"""
     a = m.article
     summary = tuple(m.summary.sentences)
-    return Story(
-        slug=a.slug,
-        title=a.title,
-        url=a.url,
-        articles=(a.slug,),
-        summary=summary,
-        sources=(a.source,) if a.source else (),
-        first=a.date,
-        last=a.date,
-        page=False,
-        headline_from=a.slug,
-        summary_from=(a.slug,) * len(summary),
-    )
+    values: dict[str, Any] = {
+        "slug": a.slug,
+        "title": a.title,
+        "url": a.url,
+        "articles": (a.slug,),
+        "summary": summary,
+        "sources": (a.source,) if a.source else (),
+        "first": a.date,
+        "last": a.date,
+        "page": False,
+        "headline_from": a.slug,
+        "summary_from": (a.slug,) * len(summary),
+    }
+    if not _STORY_AT_ONCE:
+        return Story(**values)
+    story = _new(Story)
+    story.__dict__.update(values)
+    return story
+
+
+_new = object.__new__
+# Whether a Story may be made by setting its instance dict at once (a third of the time of
+# the frozen dataclass's __init__, which sets its 11 fields one by one through
+# object.__setattr__): while it is such a plain dataclass, and _alone gives every field
+_STORY_AT_ONCE = (
+    "__slots__" not in vars(Story)
+    and not hasattr(Story, "__post_init__")
+    and [f.name for f in fields(Story)]
+    == [
+        "slug",
+        "title",
+        "url",
+        "articles",
+        "summary",
+        "sources",
+        "first",
+        "last",
+        "page",
+        "headline_from",
+        "summary_from",
+    ]
+)
 
 
 def summary_key(members: Sequence[Member], limit: int) -> str:

@@ -299,9 +299,8 @@ def _scores(
     names (the player, the island) but each has actors of its own (the team that made the
     offer).  Computed for the given pairs only (at most 2 x NEIGHBOURS per article), a
     chunk at a time, from the rows they join: a pair's score depends on its two rows
-    and ``idf`` alone, whatever other pairs are scored with it."""
-    from scipy import sparse
-
+    and ``idf`` alone, whatever other pairs are scored with it.  A few pairs (an edit's)
+    are scored with numpy alone (:class:`_FewRows`, the same bits), many with scipy."""
     out = np.zeros(len(a), dtype=np.float64)
     if not len(a):
         return out
@@ -321,23 +320,71 @@ def _scores(
     norms = np.sqrt(np.bincount(row_of, weights=w * w, minlength=m))
     tagged = (raw & np.int32(SALIENT_TAG)) != 0  # main actors, a row at a time
     actor_count, actor_ids = np.bincount(row_of[tagged], minlength=m), ids[tagged]
-    # (the matrix may take ids and w as they are: sum_duplicates sorts them in place)
-    x = sparse.csr_matrix((w, ids, indptr), shape=(m, 1 << FEATURE_BITS))
-    x.sum_duplicates()
-    # what each row names (row, id), sorted
-    named = np.repeat(np.arange(m, dtype=np.int64), np.diff(x.indptr)) * (1 << FEATURE_BITS)
-    named += x.indices
+    x: Any
+    if len(a) <= FEW_PAIRS:
+        x = _FewRows(w, ids, row_of, m)
+        named = x.named
+    else:
+        from scipy import sparse
+
+        # (the matrix may take ids and w as they are: sum_duplicates sorts them in place)
+        x = sparse.csr_matrix((w, ids, indptr), shape=(m, 1 << FEATURE_BITS))
+        x.sum_duplicates()
+        # what each row names (row, id), sorted
+        named = np.repeat(np.arange(m, dtype=np.int64), np.diff(x.indptr)) * (1 << FEATURE_BITS)
+        named += x.indices
     actors = _Actors(actor_count, actor_ids.astype(np.int64), named)
     for start in range(0, len(a), _CHUNK):
         end = min(start + _CHUNK, len(a))
         la, lb = local[a[start:end]], local[b[start:end]]
-        dot = np.asarray(x[la].multiply(x[lb]).sum(axis=1)).ravel()
+        if isinstance(x, _FewRows):
+            dot = x.dots(la, lb)
+        else:
+            dot = np.asarray(x[la].multiply(x[lb]).sum(axis=1)).ravel()
         den = norms[la] * norms[lb]
         e = np.clip(np.where(den > 0, dot / np.maximum(den, 1e-12), 0.0), 0.0, 1.0)
         conflict = (actors.missing(la, lb) + actors.missing(lb, la)) / 2
         score = (1 - ENTITY_WEIGHT) * cos[start:end] + ENTITY_WEIGHT * e
         out[start:end] = score * (1 - CONFLICT_WEIGHT * conflict)
     return out
+
+
+# Up to this many pairs, _scores works with numpy alone (a Python step per pair); more
+# (a first build, a wide edit) with scipy's sparse matrices
+FEW_PAIRS = 512
+
+
+class _FewRows:
+    """The rows of _scores' sparse matrix (``w`` at ``ids``, row by row; duplicate ids
+    summed) and each pair's dot product, bit for bit what scipy gives there, without
+    importing it (0.2-0.3 s of a new process whose edit scores a few pairs):
+    ``sum_duplicates`` adds a row's duplicates one after another (np.add.at does, in
+    the order given: all copies of an id have the same weight); ``multiply`` keeps the
+    products of the ids both rows hold, in increasing id order; ``sum(axis=1)`` is
+    np.add.reduceat over those products, a segment a pair (one here)."""
+
+    def __init__(self, w: np.ndarray, ids: np.ndarray, row_of: np.ndarray, m: int) -> None:
+        key = row_of.astype(np.int64) * (1 << FEATURE_BITS) + ids
+        self.named, inv = np.unique(key, return_inverse=True)  # (row, id), sorted
+        self.vals = np.zeros(len(self.named), dtype=np.float64)
+        np.add.at(self.vals, inv, w)
+        self.ptr = np.searchsorted(
+            self.named, np.arange(m + 1, dtype=np.int64) * (1 << FEATURE_BITS)
+        ).tolist()
+        self.ids = self.named & ((1 << FEATURE_BITS) - 1)
+
+    def dots(self, la: np.ndarray, lb: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(la), dtype=np.float64)
+        ptr, ids, vals = self.ptr, self.ids, self.vals
+        for k, (p, q) in enumerate(zip(la.tolist(), lb.tolist(), strict=True)):
+            ia, ib = ptr[p], ptr[q]
+            _, at, bt = np.intersect1d(
+                ids[ia : ptr[p + 1]], ids[ib : ptr[q + 1]], assume_unique=True, return_indices=True
+            )
+            if len(at):
+                prod = vals[ia + at] * vals[ib + bt]
+                out[k] = np.add.reduceat(prod, [0])[0]
+        return out
 
 
 def _with_features(edges: dict[int, dict[int, float]], feats: Sequence[array]) -> None:

@@ -1,0 +1,167 @@
+"""A rebuild after an edit scores its few rows with numpy alone (digest.related._few_scores,
+no scipy import): bit for bit scipy's product, so the lists and scores in articles.json
+are what a full run makes."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from array import array
+
+import numpy as np
+import pytest
+
+from digest import related
+from digest.model import TermCounts
+from digest.related import top_k, update_top_k, vectorize
+
+
+def _counts(rng: random.Random, vocab: int, words: int) -> TermCounts:
+    # Zipf-like ids: a few very common terms, many rare ones
+    ids = sorted({min(vocab - 1, int(rng.paretovariate(0.7))) for _ in range(words)})
+    return TermCounts(array("i", ids), array("i", [rng.randint(1, 9) for _ in ids]))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_few_scores_are_scipys_product_bit_for_bit(seed: int) -> None:
+    rng = random.Random(seed)
+    counts = [_counts(rng, 5000, rng.randint(0, 300)) for _ in range(600)]
+    v = vectorize(counts)
+    m = v.matrix
+    for width in (1, 2, 5, 16):
+        cols = np.array(sorted(rng.sample(range(v.n), width)), dtype=np.int64)
+        want = (m @ m[cols].T).toarray()
+        got = related._few_scores(v, cols)
+        assert got.dtype == want.dtype == np.float32
+        assert got.shape == want.shape
+        assert got.tobytes() == want.tobytes()
+
+
+def test_few_rows_lists_are_the_full_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    # (numpy's scores whatever the rows and whether scipy is imported: the lists are exact)
+    monkeypatch.setattr(related, "_numpy_will_do", lambda rows: True)
+    rng = random.Random(7)
+    counts = [_counts(rng, 3000, rng.randint(1, 200)) for _ in range(400)]
+    keys = [f"a{i:04d}" for i in range(len(counts))]
+    v = vectorize(counts)
+    full = top_k(v, 8, 0.02, keys)
+    rows = np.array([0, 3, 77, 399], dtype=np.int64)
+    assert related._rows_top_k(v, rows, 8, 0.02, keys) == [full[r] for r in rows.tolist()]
+    # an edit of one row: the update (numpy scores) is the full run's lists
+    now = list(counts)
+    now[5] = _counts(rng, 3000, 150)
+    new = vectorize(now)
+    got = update_top_k(v.df, full, new, [5], 8, 0.02, keys)
+    assert got == top_k(new, 8, 0.02, keys)
+
+
+def test_an_edit_imports_no_scipy() -> None:
+    """The few-rows path of an update needs no scipy (its import is 0.2-0.3 s of a new
+    process's one-edit rebuild); a full run does import it."""
+    code = """
+import sys, random
+from array import array
+from digest.model import TermCounts
+from digest import related
+rng = random.Random(3)
+def c():
+    ids = sorted(rng.sample(range(500), 40))
+    return TermCounts(array("i", ids), array("i", [rng.randint(1, 4) for _ in ids]))
+counts = [c() for _ in range(300)]
+keys = [f"k{i}" for i in range(300)]
+v = related.vectorize(counts)
+lists = related._rows_top_k(v, __import__("numpy").arange(300), 5, 0.0, keys, mt=None)
+assert "scipy" in sys.modules  # (300 rows: scipy's product)
+"""
+    subprocess.run([sys.executable, "-c", code], check=True)
+    code_few = """
+import sys, random
+from array import array
+import numpy as np
+from digest.model import TermCounts
+from digest import related
+rng = random.Random(3)
+def c():
+    ids = sorted(rng.sample(range(3000), 40))
+    return TermCounts(array("i", ids), array("i", [rng.randint(1, 4) for _ in ids]))
+counts = [c() for _ in range(300)]
+keys = [f"k{i}" for i in range(300)]
+v = related.vectorize(counts)
+old = [related.neighbours_of(v, r, 5, 0.0, keys) for r in range(300)]
+now = list(counts)  # (an edit of row 9's counts, not of its terms: no IDF moves)
+now[9] = TermCounts(counts[9].ids, array("i", [k + 1 for k in counts[9].counts]))
+new = related.vectorize(now)
+assert len(related.touched_rows(v.df, new, [9])) <= related.FEW_ROWS
+got = related.update_top_k(v.df, old, new, [9], 5, 0.0, keys)
+assert "scipy" not in sys.modules, "scipy imported"
+"""
+    subprocess.run([sys.executable, "-c", code_few], check=True)
+
+
+def test_links_made_fast_are_relatedlinks_like_any_other() -> None:
+    """related_links makes 60,000 links at 10,000 articles in a new process, with their
+    fields set at once (digest.related._link_maker): equal, hashed, frozen, pickled and
+    shown as RelatedLink's constructor makes them."""
+    import dataclasses
+    import pickle
+    from datetime import UTC, datetime
+
+    from digest.model import Article, RelatedLink
+
+    art = Article(
+        path="content/x.md",
+        slug="x",
+        title="A title",
+        date=datetime(2024, 1, 1, tzinfo=UTC),
+        section="News",
+        section_slug="news",
+        url="news/x/",
+    )
+    made = related._link_maker()(art, 0.25)
+    want = RelatedLink("x", "A title", "news/x/", 0.25)
+    assert type(made) is RelatedLink
+    assert made == want and hash(made) == hash(want) and repr(made) == repr(want)
+    assert pickle.loads(pickle.dumps(made)) == want
+    assert dataclasses.asdict(made) == dataclasses.asdict(want)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.score = 1.0  # type: ignore[misc]
+
+
+def test_a_sessions_first_build_imports_scipy_for_its_edits(tmp_path) -> None:
+    """A long-lived process (digest serve, build --watch) imports scipy at its first
+    build, so its edits score rows with scipy's faster product and none pays the import
+    (a first build with nothing changed needs none: its vectors are read from the store)."""
+    code = """
+import sys, random
+from array import array
+from datetime import datetime, timezone
+from pathlib import Path
+from digest import related
+from digest.cache import Cache
+from digest.config import RelatedConfig
+from digest.model import Article, TermCounts
+rng = random.Random(3)
+def c():
+    ids = sorted(rng.sample(range(3000), 40))
+    return TermCounts(array("i", ids), array("i", [rng.randint(1, 4) for _ in ids]))
+arts = [Article(path=f"c/{i}.md", slug=f"a{i}", title="T", section="S", section_slug="s",
+        date=datetime(2024, 1, 1, tzinfo=timezone.utc), url=f"s/a{i}/") for i in range(50)]
+counts, sigs = [c() for _ in arts], [f"s{i}" for i in range(50)]
+store = Cache(Path(sys.argv[1]))
+keep = [] if sys.argv[2] == "session" else None
+related.site_links(arts, counts, sigs, RelatedConfig(5, 0.0), store, jobs=1, keep=keep)
+store.close()
+print("scipy.sparse" in sys.modules)
+"""
+    folder = str(tmp_path / "cache")
+
+    def run(how: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", code, folder, how], check=True, capture_output=True, text=True
+        )
+        return done.stdout.strip()
+
+    run("build")  # (the state and vectors stored)
+    assert run("build") == "False"  # a new process with nothing changed: no scipy
+    assert run("session") == "True"
