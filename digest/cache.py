@@ -22,6 +22,8 @@ import json
 import os
 import sqlite3
 import sys
+import threading
+import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -34,7 +36,7 @@ import msgspec
 
 import digest
 
-CACHE_FORMAT = 4  # 3: source entries carry story features; 4: and key points
+CACHE_FORMAT = 5  # 3: source entries carry story features; 4: and key points; 5: bodies apart
 DB_NAME = "cache.sqlite"
 PAGE_SIZE = 65536  # bytes; of a new database (see Cache._open)
 _LIBRARIES = (
@@ -129,7 +131,13 @@ def key(*parts: Any) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-_ENCODER = msgspec.msgpack.Encoder()
+def _enc_hook(obj: Any) -> Any:
+    if isinstance(obj, str):  # a str subclass (digest.model.LazyBody): its str value
+        return str.__str__(obj)
+    raise NotImplementedError(f"cannot encode {type(obj).__name__}")
+
+
+_ENCODER = msgspec.msgpack.Encoder(enc_hook=_enc_hook)
 
 
 def quick_key(*parts: str | int | list | tuple) -> str:
@@ -160,6 +168,7 @@ class Cache:
         self.rebuilt_reason: str | None = None
         self.fresh = False  # the database was made (or emptied) by this opening
         self._suspect = False  # a read or write failed: check the database next time
+        self._readers: weakref.WeakSet[Reader] = weakref.WeakSet()
         if folder is not None:
             self._open(folder)
 
@@ -294,11 +303,13 @@ class Cache:
             while len(memory) > MEMORY_ITEMS:
                 memory.popitem(last=False)
 
-    def put_many(self, ns: str, items: Mapping[str, Any]) -> None:
+    def put_many(self, ns: str, items: Mapping[str, Any], remember: bool = True) -> None:
+        """Store values (``remember``: False for values a long-lived process must not keep
+        in memory, such as article bodies: see Reader)."""
         if self.db is None or not items:
             return
         rows = []
-        memory = self._memory(ns)
+        memory = self._memory(ns) if remember else None
         for k, v in items.items():
             self._remember(memory, k, v)
             blob = _pack(v)
@@ -354,7 +365,17 @@ class Cache:
             with contextlib.suppress(sqlite3.DatabaseError):
                 self.db.execute("ROLLBACK")
 
+    def reader(self) -> Reader:
+        """A Reader of this database, for any process (None: no database); its
+        connection in this process is closed with this Cache (opened again if used)."""
+        assert self.folder is not None
+        made = Reader(self.folder)
+        self._readers.add(made)
+        return made
+
     def close(self) -> None:
+        for reader in list(self._readers):
+            reader.close()
         if self.db is not None:
             with contextlib.suppress(sqlite3.DatabaseError):
                 self.db.close()
@@ -369,6 +390,58 @@ class Cache:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+
+class Reader:
+    """Reads single values of a cache database in whichever process asks: each process
+    opens its own connection on its first read (an SQLite connection must not be used
+    across a fork: forked render workers read article bodies through one of these).
+    A value missing, unreadable or failing its checksum is None, as is a database that
+    is gone; the caller makes the value again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder.resolve() / DB_NAME
+        self._pid = -1
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def get(self, ns: str, k: str, type: Any = Any) -> Any:
+        with self._lock:
+            try:
+                if self._pid != os.getpid():
+                    if self._db is not None:
+                        # the parent's, inherited by a fork: never used nor closed here
+                        _INHERITED.append(self._db)
+                    self._db, self._pid = None, os.getpid()
+                if self._db is None:
+                    if not self.path.is_file():
+                        return None  # (connect would make an empty database)
+                    self._db = sqlite3.connect(
+                        self.path, isolation_level=None, check_same_thread=False
+                    )
+                row = self._db.execute(
+                    "SELECT sum, v FROM entries WHERE ns=? AND k=?", (ns, k)
+                ).fetchone()
+            except (sqlite3.Error, OSError):
+                return None
+        if row is None:
+            return None
+        value = _unpack(row[1], row[0], type)
+        return None if value is _BAD else value
+
+    def close(self) -> None:
+        """Close this process's connection (the next get opens another): a connection
+        left open would keep the database's write-ahead log from being folded back and
+        removed when the build's own connection closes."""
+        with self._lock:
+            if self._db is not None and self._pid == os.getpid():
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.close()
+                self._db = None
+
+
+# Connections a forked process inherited from its parent's Readers (kept, not closed:
+# closing one in the child could disturb the parent's use of the database).
+_INHERITED: list[sqlite3.Connection] = []
 
 _BAD = object()
 # Values kept decoded in memory per (cache folder, namespace), most recent last: a

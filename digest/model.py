@@ -10,11 +10,12 @@ publish(Pages) -> the output folder
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 BodyFormat = Literal["markdown", "paragraphs", "html"]
 
@@ -75,7 +76,10 @@ class Article:
     summary_override: tuple[str, ...] = ()
     summary_method: str | None = None
     pinned_related: tuple[str, ...] = ()
-    body_html: str = ""
+    # The body as HTML (read it as ``body_html``): the str itself, or a LazyBody that
+    # reads it from the build cache when a page shows it.  Compared by the sha256 of
+    # the HTML (a LazyBody is that sha256); left out of the hash (see LazyBody).
+    body: str = field(default="", hash=False)
     # Plain-text paragraphs that may give summary sentences: no headings,
     # captions, code, lists, or bylines; Markdown markup stripped.
     paragraphs: tuple[str, ...] = ()
@@ -91,6 +95,81 @@ class Article:
     # The slug was made from the file name (no 'slug:' given): two such slugs that
     # clash are told apart by folder (see digest.load.settle_slugs).
     slug_from_name: bool = False
+
+    @property
+    def body_html(self) -> str:
+        """The body as HTML (what themes show): read now when it is not held (LazyBody)."""
+        body = self.body
+        if type(body) is str:
+            return body
+        assert isinstance(body, LazyBody)
+        return body.text()
+
+
+class BodyReader(Protocol):
+    """What gives a LazyBody its HTML (digest.collect keeps the bodies in its cache)."""
+
+    def body(self, lazy: LazyBody) -> str: ...
+
+
+BODY_MARK = "\x00body:"
+
+
+def body_digest(html: str) -> str:
+    """The sha256 of a body's HTML, as a LazyBody carries it."""
+    return hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class LazyBody(str):
+    """An article's body HTML that is not held in memory: the build cache keeps it apart
+    from the rest of the article, and it is read when a page shows it (Article.body_html).
+    A new process's rebuild decodes no body of the pages it does not render, and a big
+    site's build does not hold every body at once.
+
+    Its str value is a mark and the sha256 of the HTML, so comparing two (as sessions
+    compare articles) compares their HTML without reading it, and one compares equal to
+    a plain str of the same HTML (whose sha256 is then made).  Its hash is the mark's
+    (not a plain str's of the same HTML): Article leaves its body out of its hash.
+    Pickled, it is the HTML itself (the reader need not exist in another process)."""
+
+    # (a str subclass: the field stays a str for msgspec and for comparisons in tuples)
+    at: tuple[BodyReader, str, object]
+
+    def __new__(cls, digest: str, reader: BodyReader, key: str, source: object) -> LazyBody:
+        self = super().__new__(cls, BODY_MARK + digest)
+        self.at = (reader, key, source)  # who reads it, under which key, of which source
+        return self
+
+    @property
+    def digest(self) -> str:
+        return str.__str__(self)[len(BODY_MARK) :]
+
+    @property
+    def key(self) -> str:
+        return self.at[1]
+
+    @property
+    def source(self) -> object:
+        return self.at[2]
+
+    def text(self) -> str:
+        return self.at[0].body(self)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is LazyBody:
+            return str.__eq__(self, other)
+        if isinstance(other, str):
+            return body_digest(other) == self.digest
+        return NotImplemented
+
+    def __ne__(self, other: object) -> bool:
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    __hash__ = str.__hash__
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (str, (self.text(),))
 
 
 @dataclass(frozen=True)
