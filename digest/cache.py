@@ -260,7 +260,7 @@ class Cache:
             os.close(os.open(mark, os.O_WRONLY | os.O_CREAT | _NOFOLLOW, 0o666))
 
     def _memory(self, ns: str) -> OrderedDict[str, Any] | None:
-        if self.folder is None or self.db is None or not self.remember:
+        if self.folder is None or self.db is None or not self.remember or ns in UNREMEMBERED:
             return None
         return _MEMORY.setdefault((str(self.folder.resolve()), ns), OrderedDict())
 
@@ -303,13 +303,11 @@ class Cache:
             while len(memory) > MEMORY_ITEMS:
                 memory.popitem(last=False)
 
-    def put_many(self, ns: str, items: Mapping[str, Any], remember: bool = True) -> None:
-        """Store values (``remember``: False for values a long-lived process must not keep
-        in memory, such as article bodies: see Reader)."""
+    def put_many(self, ns: str, items: Mapping[str, Any]) -> None:
         if self.db is None or not items:
             return
         rows = []
-        memory = self._memory(ns) if remember else None
+        memory = self._memory(ns)
         for k, v in items.items():
             self._remember(memory, k, v)
             blob = _pack(v)
@@ -447,6 +445,9 @@ _BAD = object()
 # Values kept decoded in memory per (cache folder, namespace), most recent last: a
 # long-lived process such as `digest serve` skips reading and decoding them again.
 MEMORY_ITEMS = 20_000
+# Namespaces whose values are never kept decoded so (values a long-lived process must
+# not hold, such as article bodies: a stage adds its own)
+UNREMEMBERED: set[str] = set()
 _MEMORY: dict[tuple[str, str], OrderedDict[str, Any]] = {}
 
 

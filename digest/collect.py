@@ -1099,9 +1099,7 @@ class _Storing:
         self.bodies[key] = html
 
     def flush(self) -> None:
-        # (bodies are not kept decoded by a long-lived process: they are what it must
-        # not hold, see _Bodies)
-        self.store.put_many(_Bodies.NS, self.bodies, remember=False)
+        self.store.put_many(_Bodies.NS, self.bodies)
         self.store.put_many("source", self.items)
         self.items, self.bodies = {}, {}
 
@@ -1507,3 +1505,7 @@ class _Bodies:
     @staticmethod
     def pack(html: str) -> bytes:
         return html.encode("utf-8", "surrogatepass")
+
+
+# (a long-lived process keeps no body decoded: bodies are what it must not hold)
+cache.UNREMEMBERED.add(_Bodies.NS)
