@@ -168,7 +168,6 @@ class Cache:
         self.rebuilt_reason: str | None = None
         self.fresh = False  # the database was made (or emptied) by this opening
         self._suspect = False  # a read or write failed: check the database next time
-        self._readers: weakref.WeakSet[Reader] = weakref.WeakSet()
         if folder is not None:
             self._open(folder)
 
@@ -364,16 +363,17 @@ class Cache:
                 self.db.execute("ROLLBACK")
 
     def reader(self) -> Reader:
-        """A Reader of this database, for any process (None: no database); its
-        connection in this process is closed with this Cache (opened again if used)."""
+        """A Reader of this database, for any process; its connection in this process is
+        closed when a Cache of the database closes (and opened again if used after)."""
         assert self.folder is not None
-        made = Reader(self.folder)
-        self._readers.add(made)
-        return made
+        return Reader(self.folder)
 
     def close(self) -> None:
-        for reader in list(self._readers):
-            reader.close()
+        if self.folder is not None:
+            where = self.folder.resolve() / DB_NAME
+            for reader in list(_READERS):
+                if reader.path == where:
+                    reader.close()
         if self.db is not None:
             with contextlib.suppress(sqlite3.DatabaseError):
                 self.db.close()
@@ -401,6 +401,7 @@ class Reader:
         self._pid = -1
         self._db: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        _READERS.add(self)
 
     def get(self, ns: str, k: str, type: Any = Any) -> Any:
         with self._lock:
@@ -437,6 +438,7 @@ class Reader:
                 self._db = None
 
 
+_READERS: weakref.WeakSet[Reader] = weakref.WeakSet()
 # Connections a forked process inherited from its parent's Readers (kept, not closed:
 # closing one in the child could disturb the parent's use of the database).
 _INHERITED: list[sqlite3.Connection] = []
