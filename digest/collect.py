@@ -713,9 +713,12 @@ def process_sources(
     fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg, tables), jobs)
     with _Storing(store) as storing, segments:
         for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
-            results[i] = p
             if p.stems:
                 stems.add(p.stems)
+                # (the words go to the stem table: the result need not hold them, about a
+                # quarter of a fresh result's memory on a big site's cold build)
+                p = dataclasses.replace(p, stems=None)
+            results[i] = p
             if p.article is None or not _readable(keys[i]):
                 segments.done(i, None)
                 continue
