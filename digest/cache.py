@@ -132,7 +132,7 @@ def key(*parts: Any) -> str:
 
 
 def _enc_hook(obj: Any) -> Any:
-    if isinstance(obj, str):  # a str subclass (digest.model.LazyBody): its str value
+    if isinstance(obj, str):  # a str subclass: its str value
         return str.__str__(obj)
     raise NotImplementedError(f"cannot encode {type(obj).__name__}")
 

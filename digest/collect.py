@@ -48,7 +48,7 @@ from digest import (
 from digest.config import ContentConfig, FolderDefaults, SummaryConfig
 from digest.errors import Problem, Problems
 from digest.load import SourceFile
-from digest.model import BODY_MARK, Article, LazyBody, Summary, TermCounts, body_digest
+from digest.model import BODY_MARK, Article, Summary, TermCounts, add_body_reader, body_digest
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ class Collected:
     # In a session's build: the slugs of the items that are not the last build's (other
     # objects; the others are the same objects); None: not known
     changed: frozenset[str] | None = None
+    # what reads the bodies its articles hold marks of (see _Bodies): kept alive with them
+    bodies: object = field(default=None, compare=False, repr=False)
 
     @property
     def articles(self) -> list[Article]:
@@ -171,6 +173,7 @@ class Kept:
     # the store when ``digests`` is not written yet (None: it is)
     stored_at: float = float("-inf")
     unsaved: str | None = None
+    bodies: _Bodies | None = None  # the reader of the bodies its results hold marks of
 
 
 def _newest_first(items: list[Item], last: _Order | None) -> _Order:
@@ -370,7 +373,9 @@ def collect_kept(
         ignoring=ignoring,
     )
     changed = frozenset(it.article.slug for it in order.fresh) if order.fresh is not None else None
-    site = Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages), changed)
+    site = Collected(
+        tuple(items), tuple(drafts), defaults, processed, tuple(pages), changed, now.bodies
+    )
     return site, now
 
 
@@ -703,6 +708,11 @@ def process_sources(
         results = [None] * len(keys)
     elif kept is not None:
         results = segments.reuse(kept)
+        if bodies is not None:  # (the last build's marks: held by this build's reader too)
+            for k, src, r in zip(keys, sources, results, strict=True):
+                body = r.article.body if r is not None and r.article is not None else ""
+                if body.startswith(BODY_MARK):
+                    bodies.hold(body[len(BODY_MARK) :], k, src)
     else:
         results = segments.cached()
     todo = [i for i, r in enumerate(results) if r is None]
@@ -734,9 +744,9 @@ def process_sources(
                 # the body apart (the article keeps its sha256 and reads it back when a
                 # page shows it): neither a new process's rebuild nor this build holds it
                 html = p.article.body
-                lazy = LazyBody(body_digest(html), bodies, keys[i], sources[i])
+                mark = bodies.hold(body_digest(html), keys[i], sources[i])
                 storing.add_body(keys[i], bodies.pack(html))
-                object.__setattr__(p.article, "body", lazy)  # (a new result: ours alone)
+                object.__setattr__(p.article, "body", mark)  # (a new result: ours alone)
             stored = Stored.of(p)  # (Stored keeps no text, so texts or not)
             storing.add(keys[i], stored)
             segments.done(i, stored)
@@ -776,6 +786,7 @@ def process_sources(
                 spans=segments.made(),
                 stored_at=stored_at,
                 unsaved=None if due else digests.key,
+                bodies=bodies,
             )
         )
     return keys, [r for r in results if r is not None], len(todo)
@@ -1391,11 +1402,12 @@ class Stored:
 
     @classmethod
     def of(cls, p: Processed) -> Stored:
-        """(The article's body is stored as it is unless it is a LazyBody already, whose
-        mark the store keeps in its place: process_sources makes one of each body it
-        stores apart before storing the rest.)"""
+        """(The article's body is stored as it is unless it is a mark already (see
+        digest.model.BODY_MARK): process_sources marks each body it stores apart before
+        storing the rest.)"""
         assert p.article is not None and p.summary is not None and p.terms is not None
         body = p.article.body
+        marked = body.startswith(BODY_MARK)
         return cls(
             p.article,
             p.problems,
@@ -1404,7 +1416,7 @@ class Stored:
             _le_bytes(p.terms.ids),
             _le_bytes(p.terms.counts),
             _le_bytes(p.features if p.features is not None else array("i")),
-            body.digest if isinstance(body, LazyBody) else body_digest(body) if body else "",
+            body[len(BODY_MARK) :] if marked else body_digest(body) if body else "",
         )
 
     def processed(
@@ -1419,14 +1431,13 @@ class Stored:
         if not self.body:
             if now != "":
                 object.__setattr__(art, "body", "")
-        elif type(now) is LazyBody and now.digest == self.body:
-            pass  # (a value a long-lived process keeps decoded: cache.Cache.remember)
-        elif type(now) is LazyBody or now.startswith(BODY_MARK) or body_digest(now) != self.body:
-            # (the decoded article is this call's alone: made lazy in place, not copied)
+        elif now.startswith(BODY_MARK) or body_digest(now) != self.body:
+            # (else the HTML was stored with the article, not apart: kept as it is)
             if bodies is None or source is None:
                 raise ValueError("a stored body to read, and no reader")
-            object.__setattr__(art, "body", LazyBody(self.body, bodies, key, source))
-        # (else the HTML was stored with the article, not apart: kept)
+            mark = bodies.hold(self.body, key, source)
+            if now != mark:  # (the decoded article is this call's alone: set in place)
+                object.__setattr__(art, "body", mark)
         return Processed(art, self.problems, self.report, self.summary, terms, features=feats)
 
 
@@ -1472,11 +1483,13 @@ def _body_ok(s: Stored) -> bool:
 
 class _Bodies:
     """The article bodies a build stored apart from the rest of its results (namespace
-    ``body`` of the cache, by source key): a LazyBody's HTML, read when a page shows it,
-    in whichever process renders it (cache.Reader: a connection per process).  A body
-    missing from the store or not the one stored (its sha256 differs) is made again from
-    its source, as collect would (so never a wrong page nor a crash: a source changed
-    since gives its new body, which the next build's article has too)."""
+    ``body`` of the cache, by source key): the HTML of a body marked in its article (see
+    digest.model.BODY_MARK), read when a page shows it, in whichever process renders it
+    (cache.Reader: a connection per process).  A body missing from the store or not the
+    one stored (its sha256 differs) is made again from its source, as collect would (so
+    never a wrong page nor a crash: a source changed since gives its new body, which the
+    next build's article has too).  Kept alive by what the build made (Collected, Kept):
+    digest.model holds it by a weak reference only."""
 
     NS = "body"
 
@@ -1489,18 +1502,31 @@ class _Bodies:
     ) -> None:
         self.reader = store.reader()
         self.content, self.defaults, self.tables = content, defaults, tables
+        # each held body's key and source, by its sha256 (two dicts, not a tuple per body:
+        # no object per article for the garbage collector to look at)
+        self.keys: dict[str, str] = {}
+        self.sources: dict[str, SourceFile] = {}
+        add_body_reader(self)
 
-    def body(self, lazy: LazyBody) -> str:
-        data = self.reader.get(self.NS, lazy.key, bytes)
+    def hold(self, digest: str, key: str, source: SourceFile) -> str:
+        """The mark of a body stored under ``key`` (made from ``source``)."""
+        self.keys[digest] = key
+        self.sources[digest] = source
+        return BODY_MARK + digest
+
+    def body(self, digest: str) -> str | None:
+        key = self.keys.get(digest)
+        if key is None:
+            return None  # (not one of this build's: an older reader's, see digest.model)
+        data = self.reader.get(self.NS, key, bytes)
         if isinstance(data, bytes):
             try:
                 html = data.decode("utf-8", "surrogatepass")
             except UnicodeDecodeError:
                 html = None
-            if html is not None and body_digest(html) == lazy.digest:
+            if html is not None and body_digest(html) == digest:
                 return html
-        src = lazy.source
-        assert isinstance(src, SourceFile)
+        src = self.sources[digest]
         common = self.tables.get(src.rel.rpartition("/")[0], frozenset())
         made = load.load_one(src, self.content, self.defaults, common).article
         return made.body_html if made is not None else ""

@@ -10,7 +10,9 @@ publish(Pages) -> the output folder
 
 from __future__ import annotations
 
+import collections
 import hashlib
+import weakref
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,10 +79,10 @@ class Article:
     summary_override: tuple[str, ...] = ()
     summary_method: str | None = None
     pinned_related: tuple[str, ...] = ()
-    # The body as HTML (read it as ``body_html``): the str itself, or a LazyBody that
-    # reads it from the build cache when a page shows it.  Compared by the sha256 of
-    # the HTML (a LazyBody is that sha256); left out of the hash (see LazyBody).
-    body: str = field(default="", hash=False)
+    # The body as HTML (read it as ``body_html``): the HTML itself, or the mark of a body
+    # the build cache holds (BODY_MARK and the HTML's sha256: see read_body), read when a
+    # page shows it.  Compared as a str: two marks are equal when their HTML is.
+    body: str = ""
     # Plain-text paragraphs that may give summary sentences: no headings,
     # captions, code, lists, or bylines; Markdown markup stripped.
     paragraphs: tuple[str, ...] = ()
@@ -99,78 +101,49 @@ class Article:
 
     @property
     def body_html(self) -> str:
-        """The body as HTML (what themes show): read now when it is not held (LazyBody)."""
+        """The body as HTML (what themes show): read now when only its mark is held."""
         body = self.body
-        if type(body) is str:
-            return body
-        assert isinstance(body, LazyBody)
-        return body.text()
+        return read_body(body[_MARKED:]) if body.startswith(BODY_MARK) else body
 
 
 class BodyReader(Protocol):
-    """What gives a LazyBody its HTML (digest.collect keeps the bodies in its cache)."""
+    """What reads the bodies a build holds only the marks of (digest.collect keeps them
+    in its cache): the HTML of a sha256, None when it is not one of its bodies."""
 
-    def body(self, lazy: LazyBody) -> str: ...
+    def body(self, digest: str) -> str | None: ...
 
 
+# A body held as its mark: this, then the sha256 of its HTML.  A plain str (a str subclass
+# with the reader in it was a garbage-collected object per article: 10,000 more objects for
+# every collection of a build to look at).  No body read from a source starts with a NUL.
 BODY_MARK = "\x00body:"
+_MARKED = len(BODY_MARK)
+# The readers of this process, newest first: each build's (see digest.collect._Bodies),
+# while what it made is in use (weak references: the build's results keep theirs alive),
+# and the last few whatever holds them (articles kept apart from their build's results).
+_READERS: list[weakref.ref[BodyReader]] = []
+_RECENT: collections.deque[BodyReader] = collections.deque(maxlen=4)
 
 
 def body_digest(html: str) -> str:
-    """The sha256 of a body's HTML, as a LazyBody carries it."""
+    """The sha256 of a body's HTML, as its mark carries it."""
     return hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-class LazyBody(str):
-    """An article's body HTML that is not held in memory: the build cache keeps it apart
-    from the rest of the article, and it is read when a page shows it (Article.body_html).
-    A new process's rebuild decodes no body of the pages it does not render, and a big
-    site's build does not hold every body at once.
+def add_body_reader(reader: BodyReader) -> None:
+    _READERS[:] = [r for r in _READERS if r() is not None]
+    _READERS.insert(0, weakref.ref(reader))
+    _RECENT.append(reader)
 
-    Its str value is a mark and the sha256 of the HTML, so comparing two (as sessions
-    compare articles) compares their HTML without reading it, and one compares equal to
-    a plain str of the same HTML (whose sha256 is then made).  Its hash is the mark's
-    (not a plain str's of the same HTML): Article leaves its body out of its hash.
-    Pickled, it is the HTML itself (the reader need not exist in another process)."""
 
-    # (a str subclass: the field stays a str for msgspec and for comparisons in tuples)
-    at: tuple[BodyReader, str, object]
-
-    def __new__(cls, digest: str, reader: BodyReader, key: str, source: object) -> LazyBody:
-        self = super().__new__(cls, BODY_MARK + digest)
-        self.at = (reader, key, source)  # who reads it, under which key, of which source
-        return self
-
-    @property
-    def digest(self) -> str:
-        return str.__str__(self)[len(BODY_MARK) :]
-
-    @property
-    def key(self) -> str:
-        return self.at[1]
-
-    @property
-    def source(self) -> object:
-        return self.at[2]
-
-    def text(self) -> str:
-        return self.at[0].body(self)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is LazyBody:
-            return str.__eq__(self, other)
-        if isinstance(other, str):
-            return body_digest(other) == self.digest
-        return NotImplemented
-
-    def __ne__(self, other: object) -> bool:
-        eq = self.__eq__(other)
-        return eq if eq is NotImplemented else not eq
-
-    __hash__ = str.__hash__
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (str, (self.text(),))
+def read_body(digest: str) -> str:
+    """The HTML of a marked body, from the newest reader that holds it."""
+    for ref in list(_READERS):
+        reader = ref()
+        got = reader.body(digest) if reader is not None else None
+        if got is not None:
+            return got
+    raise LookupError(f"no reader holds the article body {digest}")
 
 
 @dataclass(frozen=True)

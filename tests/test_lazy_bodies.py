@@ -1,12 +1,12 @@
 """Article bodies are stored apart from the rest of each source's cached result and read
-when a page shows them (digest.model.LazyBody): a new process's rebuild decodes no body
-it does not render, and a build holds no body it is not rendering.  What is published
+when a page shows them (an article holds the mark of its body, digest.model.BODY_MARK): a
+new process's rebuild decodes no body it does not render, and a build holds no body it is
+not rendering.  What is published
 stays byte for byte a ``--no-cache`` build's, whatever the store holds."""
 
 from __future__ import annotations
 
 import hashlib
-import pickle
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -17,11 +17,11 @@ from conftest import tree, write_site
 from test_edit_rebuild import NEW, _edit
 from test_session import _append, _many
 
-from digest import cache, collect, pool
+from digest import cache, collect, model, pool
 from digest.build import BuildOptions, Session, build
 from digest.config import load_config
 from digest.errors import Problems
-from digest.model import Article, LazyBody, body_digest
+from digest.model import BODY_MARK, Article, body_digest
 
 FIRST = "content/world/2026-02-01-item-0.md"
 SECOND = "content/science/2026-02-02-item-1.md"
@@ -87,7 +87,7 @@ def test_stored_results_hold_no_body_and_articles_read_theirs_when_asked(tmp_pat
         assert db.execute("SELECT count(*) FROM entries WHERE ns='body'").fetchone()[0] == 230
     arts = _collected(root)
     assert len(arts) == 230
-    assert all(type(a.body) is LazyBody for a in arts.values())
+    assert all(a.body.startswith(BODY_MARK) for a in arts.values())
     (a,) = [a for p, a in arts.items() if p.endswith(FIRST.removeprefix("content/"))]
     assert a.body_html.startswith("<p>The harbour report number 0 was published")
     cold = write_site(tmp_path / "cold", _many(230))
@@ -96,33 +96,30 @@ def test_stored_results_hold_no_body_and_articles_read_theirs_when_asked(tmp_pat
     assert a.body_html in page
 
 
-def test_bodies_compare_by_their_html_without_reading_it() -> None:
-    class Reader:
-        reads = 0
+def test_marked_bodies_compare_by_their_html_and_are_read_when_shown() -> None:
+    html = {body_digest(h): h for h in ("<p>a</p>", "<p>b</p>")}
+    reads: list[str] = []
 
-        def body(self, lazy: LazyBody) -> str:
-            Reader.reads += 1
-            return {body_digest("<p>a</p>"): "<p>a</p>", body_digest("<p>b</p>"): "<p>b</p>"}[
-                lazy.digest
-            ]
+    class Reader:
+        def body(self, digest: str) -> str | None:
+            reads.append(digest)
+            return html.get(digest)
 
     when = datetime(2026, 3, 1, tzinfo=timezone.utc)
 
     def art(body: str) -> Article:
         return Article("a.md", "a", "A", when, "World", "world", "world/a/", body=body)
 
-    a1 = art(LazyBody(body_digest("<p>a</p>"), Reader(), "k1", None))
-    a2 = art(LazyBody(body_digest("<p>a</p>"), Reader(), "k2", None))
-    b = art(LazyBody(body_digest("<p>b</p>"), Reader(), "k3", None))
+    a1, a2 = art(BODY_MARK + body_digest("<p>a</p>")), art(BODY_MARK + body_digest("<p>a</p>"))
+    b = art(BODY_MARK + body_digest("<p>b</p>"))
     assert a1 == a2 and a1 != b and hash(a1) == hash(a2)
-    assert Reader.reads == 0
-    assert a1 == art("<p>a</p>") and art("<p>a</p>") == a1  # (a plain str of the same HTML)
-    assert a1 != art("<p>b</p>") and b != art("<p>a</p>")
-    assert Reader.reads == 0
-    assert a1.body_html == "<p>a</p>" and b.body_html == "<p>b</p>" and Reader.reads == 2
-    # pickled (to a Dask worker, say), a body is its HTML
-    again = pickle.loads(pickle.dumps(b))
-    assert type(again.body) is str and again.body_html == "<p>b</p>" and again == b
+    reader = Reader()
+    model.add_body_reader(reader)
+    assert not reads
+    assert a1.body_html == "<p>a</p>" and b.body_html == "<p>b</p>" and len(reads) == 2
+    assert art("<p>a</p>").body_html == "<p>a</p>" and len(reads) == 2  # (held: not read)
+    with pytest.raises(LookupError):  # (a mark no reader holds: never an empty page)
+        art(BODY_MARK + body_digest("<p>c</p>")).body_html  # noqa: B018
 
 
 def test_a_users_template_reads_body_html_from_the_store(tmp_path: Path) -> None:
