@@ -131,13 +131,7 @@ def key(*parts: Any) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
-def _enc_hook(obj: Any) -> Any:
-    if isinstance(obj, str):  # a str subclass: its str value
-        return str.__str__(obj)
-    raise NotImplementedError(f"cannot encode {type(obj).__name__}")
-
-
-_ENCODER = msgspec.msgpack.Encoder(enc_hook=_enc_hook)
+_ENCODER = msgspec.msgpack.Encoder()
 
 
 def quick_key(*parts: str | int | list | tuple) -> str:
