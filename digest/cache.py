@@ -22,6 +22,8 @@ import json
 import os
 import sqlite3
 import sys
+import threading
+import weakref
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -34,7 +36,7 @@ import msgspec
 
 import digest
 
-CACHE_FORMAT = 4  # 3: source entries carry story features; 4: and key points
+CACHE_FORMAT = 5  # 3: source entries carry story features; 4: and key points; 5: bodies apart
 DB_NAME = "cache.sqlite"
 PAGE_SIZE = 65536  # bytes; of a new database (see Cache._open)
 _LIBRARIES = (
@@ -251,7 +253,7 @@ class Cache:
             os.close(os.open(mark, os.O_WRONLY | os.O_CREAT | _NOFOLLOW, 0o666))
 
     def _memory(self, ns: str) -> OrderedDict[str, Any] | None:
-        if self.folder is None or self.db is None or not self.remember:
+        if self.folder is None or self.db is None or not self.remember or ns in UNREMEMBERED:
             return None
         return _MEMORY.setdefault((str(self.folder.resolve()), ns), OrderedDict())
 
@@ -354,7 +356,18 @@ class Cache:
             with contextlib.suppress(sqlite3.DatabaseError):
                 self.db.execute("ROLLBACK")
 
+    def reader(self) -> Reader:
+        """A Reader of this database, for any process; its connection in this process is
+        closed when a Cache of the database closes (and opened again if used after)."""
+        assert self.folder is not None
+        return Reader(self.folder)
+
     def close(self) -> None:
+        if self.folder is not None:
+            where = self.folder.resolve() / DB_NAME
+            for reader in list(_READERS):
+                if reader.path == where:
+                    reader.close()
         if self.db is not None:
             with contextlib.suppress(sqlite3.DatabaseError):
                 self.db.close()
@@ -370,10 +383,67 @@ class Cache:
         self.close()
 
 
+class Reader:
+    """Reads single values of a cache database in whichever process asks: each process
+    opens its own connection on its first read (an SQLite connection must not be used
+    across a fork: forked render workers read article bodies through one of these).
+    A value missing, unreadable or failing its checksum is None, as is a database that
+    is gone; the caller makes the value again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder.resolve() / DB_NAME
+        self._pid = -1
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+        _READERS.add(self)
+
+    def get(self, ns: str, k: str, type: Any = Any) -> Any:
+        with self._lock:
+            try:
+                if self._pid != os.getpid():
+                    if self._db is not None:
+                        # the parent's, inherited by a fork: never used nor closed here
+                        _INHERITED.append(self._db)
+                    self._db, self._pid = None, os.getpid()
+                if self._db is None:
+                    if not self.path.is_file():
+                        return None  # (connect would make an empty database)
+                    self._db = sqlite3.connect(
+                        self.path, isolation_level=None, check_same_thread=False
+                    )
+                row = self._db.execute(
+                    "SELECT sum, v FROM entries WHERE ns=? AND k=?", (ns, k)
+                ).fetchone()
+            except (sqlite3.Error, OSError):
+                return None
+        if row is None:
+            return None
+        value = _unpack(row[1], row[0], type)
+        return None if value is _BAD else value
+
+    def close(self) -> None:
+        """Close this process's connection (the next get opens another): a connection
+        left open would keep the database's write-ahead log from being folded back and
+        removed when the build's own connection closes."""
+        with self._lock:
+            if self._db is not None and self._pid == os.getpid():
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.close()
+                self._db = None
+
+
+_READERS: weakref.WeakSet[Reader] = weakref.WeakSet()
+# Connections a forked process inherited from its parent's Readers (kept, not closed:
+# closing one in the child could disturb the parent's use of the database).
+_INHERITED: list[sqlite3.Connection] = []
+
 _BAD = object()
 # Values kept decoded in memory per (cache folder, namespace), most recent last: a
 # long-lived process such as `digest serve` skips reading and decoding them again.
 MEMORY_ITEMS = 20_000
+# Namespaces whose values are never kept decoded so (values a long-lived process must
+# not hold, such as article bodies: a stage adds its own)
+UNREMEMBERED: set[str] = set()
 _MEMORY: dict[tuple[str, str], OrderedDict[str, Any]] = {}
 
 

@@ -48,7 +48,7 @@ from digest import (
 from digest.config import ContentConfig, FolderDefaults, SummaryConfig
 from digest.errors import Problem, Problems
 from digest.load import SourceFile
-from digest.model import Article, Summary, TermCounts
+from digest.model import BODY_MARK, Article, Summary, TermCounts, add_body_reader, body_digest
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,8 @@ class Collected:
     # In a session's build: the slugs of the items that are not the last build's (other
     # objects; the others are the same objects); None: not known
     changed: frozenset[str] | None = None
+    # what reads the bodies its articles hold marks of (see _Bodies): kept alive with them
+    bodies: object = field(default=None, compare=False, repr=False)
 
     @property
     def articles(self) -> list[Article]:
@@ -171,6 +173,7 @@ class Kept:
     # the store when ``digests`` is not written yet (None: it is)
     stored_at: float = float("-inf")
     unsaved: str | None = None
+    bodies: _Bodies | None = None  # the reader of the bodies its results hold marks of
 
 
 def _newest_first(items: list[Item], last: _Order | None) -> _Order:
@@ -370,7 +373,9 @@ def collect_kept(
         ignoring=ignoring,
     )
     changed = frozenset(it.article.slug for it in order.fresh) if order.fresh is not None else None
-    site = Collected(tuple(items), tuple(drafts), defaults, processed, tuple(pages), changed)
+    site = Collected(
+        tuple(items), tuple(drafts), defaults, processed, tuple(pages), changed, now.bodies
+    )
     return site, now
 
 
@@ -690,12 +695,24 @@ def process_sources(
     again = source_keys.again(sources, last_listed, same, any_ignored, same_sources)
     keys = again if again is not None else [source_keys.of(s) for s in sources]
     listed = (tuple(sources), tuple(keys), source_keys.base)  # (before any is marked "read")
-    segments = _Segments(store, keys, kept.spans if kept is not None else None)
+    # bodies are stored apart from the rest of the results and read when a page shows
+    # them (not with --no-cache, nor when the articles keep their texts)
+    bodies = (
+        _Bodies(store, content, defaults, tables)
+        if store.db is not None and store.folder is not None and not texts
+        else None
+    )
+    segments = _Segments(store, keys, kept.spans if kept is not None else None, sources, bodies)
     results: list[Processed | None]
     if texts:
         results = [None] * len(keys)
     elif kept is not None:
         results = segments.reuse(kept)
+        if bodies is not None:  # (the last build's marks: held by this build's reader too)
+            for k, src, r in zip(keys, sources, results, strict=True):
+                body = r.article.body if r is not None and r.article is not None else ""
+                if body.startswith(BODY_MARK):
+                    bodies.hold(body[len(BODY_MARK) :], k, src)
     else:
         results = segments.cached()
     todo = [i for i, r in enumerate(results) if r is None]
@@ -706,9 +723,12 @@ def process_sources(
     fresh = _run(fn, [sources[i] for i in todo], (content, defaults, summary_cfg, tables), jobs)
     with _Storing(store) as storing, segments:
         for i, p in zip(todo, progress(fresh, len(todo)), strict=True):
-            results[i] = p
             if p.stems:
                 stems.add(p.stems)
+                # (the words go to the stem table: the result need not hold them, about a
+                # quarter of a fresh result's memory on a big site's cold build)
+                p = dataclasses.replace(p, stems=None)
+            results[i] = p
             if p.article is None or not _readable(keys[i]):
                 segments.done(i, None)
                 continue
@@ -720,13 +740,23 @@ def process_sources(
                 keys[i] = cache.quick_key(keys[i], "read", p.digest or "")
                 segments.done(i, None)
                 continue
+            if bodies is not None and p.article.body:
+                # the body apart (the article keeps its sha256 and reads it back when a
+                # page shows it): neither a new process's rebuild nor this build holds it
+                html = p.article.body
+                mark = bodies.hold(body_digest(html), keys[i], sources[i])
+                storing.add_body(keys[i], bodies.pack(html))
+                object.__setattr__(p.article, "body", mark)  # (a new result: ours alone)
             stored = Stored.of(p)  # (Stored keeps no text, so texts or not)
             storing.add(keys[i], stored)
             segments.done(i, stored)
     if kept is None:
         store.prune("source", keys)
+        store.prune(_Bodies.NS, keys)
     else:  # only what the last build used and this one does not: the rest is known used
-        store.forget("source", kept.results.keys() - set(keys))
+        gone = kept.results.keys() - set(keys)
+        store.forget("source", gone)
+        store.forget(_Bodies.NS, gone)
     segments.prune(kept.segments if kept is not None else None)
     # (a session's later builds write the index at most once in STORE_EVERY seconds: a
     # new process that finds an older one hashes the files whose stamps moved since)
@@ -756,6 +786,7 @@ def process_sources(
                 spans=segments.made(),
                 stored_at=stored_at,
                 unsaved=None if due else digests.key,
+                bodies=bodies,
             )
         )
     return keys, [r for r in results if r is not None], len(todo)
@@ -802,17 +833,26 @@ class _Stems:
 
 
 def _cached(
-    store: cache.Cache, keys: Sequence[str], found: dict[str, Stored] | None = None
+    store: cache.Cache,
+    keys: Sequence[str],
+    found: dict[str, Stored] | None = None,
+    sources: Sequence[SourceFile] = (),
+    bodies: _Bodies | None = None,
 ) -> list[Processed | None]:
     """Each key's cached result, None for a miss; decoded a chunk at a time (``found``,
-    when given, gets the stored values read)."""
+    when given, gets the stored values read).  ``sources``: the keys' sources, and
+    ``bodies`` their stored bodies (see Stored.processed)."""
     out: list[Processed | None] = []
     for start in range(0, len(keys), _CHUNK):
         chunk = keys[start : start + _CHUNK]
         hits = valid(store.get_many("source", [k for k in chunk if _readable(k)], Stored))
         if found is not None:
             found.update(hits)
-        out += [hits[k].processed() if k in hits else None for k in chunk]
+        srcs = sources[start : start + _CHUNK] if sources else [None] * len(chunk)
+        out += [
+            hits[k].processed(k, src, bodies) if k in hits else None
+            for k, src in zip(chunk, srcs, strict=True)
+        ]
     return out
 
 
@@ -849,10 +889,20 @@ class _Segments:
     MIN_SOURCES = 200
     NS = "segment"
 
-    def __init__(self, store: cache.Cache, keys: list[str], last: _Spans | None = None) -> None:
+    def __init__(
+        self,
+        store: cache.Cache,
+        keys: list[str],
+        last: _Spans | None = None,
+        sources: Sequence[SourceFile] = (),
+        bodies: _Bodies | None = None,
+    ) -> None:
         """``last``: a session's last build's spans (see made): when few keys differ, its
-        cuts but near those keys, and the keys of the spans holding none of them."""
+        cuts but near those keys, and the keys of the spans holding none of them.
+        ``sources``: the keys' sources, and ``bodies`` their stored bodies (see
+        Stored.processed)."""
         self.store, self.keys = store, keys
+        self.sources, self.bodies = sources, bodies
         self.first = tuple(keys)  # (the keys as they came: see made)
         self.on = len(keys) >= self.MIN_SOURCES
         self.spans: list[tuple[int, int]] = []
@@ -914,7 +964,7 @@ class _Segments:
         out: list[Processed | None] = [None] * len(self.keys)
         if not self.on:
             found: dict[str, Stored] = {}
-            got = _cached(self.store, self.keys, found)
+            got = _cached(self.store, self.keys, found, self.sources, self.bodies)
             self.stored.update(found)
             return got
         by_key = {self.key(sp): n for n, sp in enumerate(self.spans)}
@@ -928,13 +978,23 @@ class _Segments:
                 ok = valid(dict(zip(seg.keys, seg.entries, strict=True)))
                 if len(ok) != hi - lo:  # an impossible value: the per-source entries decide
                     continue
-                out[lo:hi] = [e.processed() for e in seg.entries]
+                srcs = self.sources[lo:hi] if self.sources else [None] * (hi - lo)
+                out[lo:hi] = [
+                    e.processed(k, src, self.bodies)
+                    for e, k, src in zip(seg.entries, seg.keys, srcs, strict=True)
+                ]
                 self.hit.add(n)
         for n in self.hit:
             self.stored.update(self.keys[slice(*self.spans[n])])
         rest = [i for i, r in enumerate(out) if r is None]
         found = {}
-        got = _cached(self.store, [self.keys[i] for i in rest], found)
+        got = _cached(
+            self.store,
+            [self.keys[i] for i in rest],
+            found,
+            [self.sources[i] for i in rest] if self.sources else (),
+            self.bodies,
+        )
         self.stored.update(found)
         for i, p in zip(rest, got, strict=True):
             out[i] = p
@@ -954,7 +1014,13 @@ class _Segments:
         out: list[Processed | None] = [got.get(k) for k in self.keys]
         rest = [i for i, r in enumerate(out) if r is None]
         found: dict[str, Stored] = {}
-        got_rest = _cached(self.store, [self.keys[i] for i in rest], found)
+        got_rest = _cached(
+            self.store,
+            [self.keys[i] for i in rest],
+            found,
+            [self.sources[i] for i in rest] if self.sources else (),
+            self.bodies,
+        )
         for i, p in zip(rest, got_rest, strict=True):
             out[i] = p
         self.stored.update(k for k in self.keys if k in got or k in found)
@@ -1035,15 +1101,21 @@ class _Storing:
     def __init__(self, store: cache.Cache) -> None:
         self.store = store
         self.items: dict[str, Stored] = {}
+        self.bodies: dict[str, bytes] = {}
 
     def add(self, key: str, value: Stored) -> None:
         self.items[key] = value
         if len(self.items) >= _CHUNK:
             self.flush()
 
+    def add_body(self, key: str, html: bytes) -> None:
+        """(before the article's add: a body is stored before the result that needs it)"""
+        self.bodies[key] = html
+
     def flush(self) -> None:
+        self.store.put_many(_Bodies.NS, self.bodies)
         self.store.put_many("source", self.items)
-        self.items = {}
+        self.items, self.bodies = {}, {}
 
     def __enter__(self) -> _Storing:
         return self
@@ -1315,7 +1387,8 @@ def _le_bytes(values: array) -> bytes:
 @dataclass(frozen=True)
 class Stored:
     """What the cache keeps of a Processed with an article: the article without its plain
-    text and paragraphs (already summarized and counted), and the term counts as
+    text and paragraphs (already summarized and counted) and without its body (kept
+    apart, see _Bodies: ``body`` is its sha256, "" for no body), and the term counts as
     little-endian int32 bytes (fast to store and load)."""
 
     article: Article
@@ -1325,10 +1398,16 @@ class Stored:
     term_ids: bytes
     term_counts: bytes
     feature_ids: bytes  # story features, little-endian int32
+    body: str = ""
 
     @classmethod
     def of(cls, p: Processed) -> Stored:
+        """(The article's body is stored as it is unless it is a mark already (see
+        digest.model.BODY_MARK): process_sources marks each body it stores apart before
+        storing the rest.)"""
         assert p.article is not None and p.summary is not None and p.terms is not None
+        body = p.article.body
+        marked = body.startswith(BODY_MARK)
         return cls(
             p.article,
             p.problems,
@@ -1337,14 +1416,29 @@ class Stored:
             _le_bytes(p.terms.ids),
             _le_bytes(p.terms.counts),
             _le_bytes(p.features if p.features is not None else array("i")),
+            body[len(BODY_MARK) :] if marked else body_digest(body) if body else "",
         )
 
-    def processed(self) -> Processed:
+    def processed(
+        self, key: str = "", source: SourceFile | None = None, bodies: _Bodies | None = None
+    ) -> Processed:
+        """The result, its article's body read from ``bodies`` when a page shows it
+        (under ``key``, the source's cache key; ``source``: to make it again from, should
+        the stored body be missing or not what was stored)."""
         terms = TermCounts(_int32s(self.term_ids), _int32s(self.term_counts))
         feats = _int32s(self.feature_ids[: len(self.feature_ids) // 4 * 4])
-        return Processed(
-            self.article, self.problems, self.report, self.summary, terms, features=feats
-        )
+        art, now = self.article, self.article.body
+        if not self.body:
+            if now != "":
+                object.__setattr__(art, "body", "")
+        elif now.startswith(BODY_MARK) or body_digest(now) != self.body:
+            # (else the HTML was stored with the article, not apart: kept as it is)
+            if bodies is None or source is None:
+                raise ValueError("a stored body to read, and no reader")
+            mark = bodies.hold(self.body, key, source)
+            if now != mark:  # (the decoded article is this call's alone: set in place)
+                object.__setattr__(art, "body", mark)
+        return Processed(art, self.problems, self.report, self.summary, terms, features=feats)
 
 
 def valid(stored: dict[str, Stored]) -> dict[str, Stored]:
@@ -1354,6 +1448,8 @@ def valid(stored: dict[str, Stored]) -> dict[str, Stored]:
     Checked for all entries at once: a few array operations, not a loop per article."""
     if not stored:
         return stored
+    if not all(map(_body_ok, stored.values())):
+        return valid({k: s for k, s in stored.items() if _body_ok(s)})
     items = list(stored.items())
     sizes = np.array([len(s.term_ids) for _, s in items])
     fits = (sizes == [len(s.term_counts) for _, s in items]) & (sizes % 4 == 0)
@@ -1375,3 +1471,70 @@ def valid(stored: dict[str, Stored]) -> dict[str, Stored]:
         return {}
     half = len(items) // 2  # find the bad entries by halving
     return {**valid(dict(items[:half])), **valid(dict(items[half:]))}
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _body_ok(s: Stored) -> bool:
+    """A stored body's sha256 is empty (no body) or 64 hex digits."""
+    return not s.body or (len(s.body) == 64 and _HEX.issuperset(s.body))
+
+
+class _Bodies:
+    """The article bodies a build stored apart from the rest of its results (namespace
+    ``body`` of the cache, by source key): the HTML of a body marked in its article (see
+    digest.model.BODY_MARK), read when a page shows it, in whichever process renders it
+    (cache.Reader: a connection per process).  A body missing from the store or not the
+    one stored (its sha256 differs) is made again from its source, as collect would (so
+    never a wrong page nor a crash: a source changed since gives its new body, which the
+    next build's article has too).  Kept alive by what the build made (Collected, Kept):
+    digest.model holds it by a weak reference only."""
+
+    NS = "body"
+
+    def __init__(
+        self,
+        store: cache.Cache,
+        content: ContentConfig,
+        defaults: dict[str, FolderDefaults],
+        tables: dict[str, frozenset[str]],
+    ) -> None:
+        self.reader = store.reader()
+        self.content, self.defaults, self.tables = content, defaults, tables
+        # each held body's key and source, by its sha256 (two dicts, not a tuple per body:
+        # no object per article for the garbage collector to look at)
+        self.keys: dict[str, str] = {}
+        self.sources: dict[str, SourceFile] = {}
+        add_body_reader(self)
+
+    def hold(self, digest: str, key: str, source: SourceFile) -> str:
+        """The mark of a body stored under ``key`` (made from ``source``)."""
+        self.keys[digest] = key
+        self.sources[digest] = source
+        return BODY_MARK + digest
+
+    def body(self, digest: str) -> str | None:
+        key = self.keys.get(digest)
+        if key is None:
+            return None  # (not one of this build's: an older reader's, see digest.model)
+        data = self.reader.get(self.NS, key, bytes)
+        if isinstance(data, bytes):
+            try:
+                html = data.decode("utf-8", "surrogatepass")
+            except UnicodeDecodeError:
+                html = None
+            if html is not None and body_digest(html) == digest:
+                return html
+        src = self.sources[digest]
+        common = self.tables.get(src.rel.rpartition("/")[0], frozenset())
+        made = load.load_one(src, self.content, self.defaults, common).article
+        return made.body_html if made is not None else ""
+
+    @staticmethod
+    def pack(html: str) -> bytes:
+        return html.encode("utf-8", "surrogatepass")
+
+
+# (a long-lived process keeps no body decoded: bodies are what it must not hold)
+cache.UNREMEMBERED.add(_Bodies.NS)

@@ -10,11 +10,14 @@ publish(Pages) -> the output folder
 
 from __future__ import annotations
 
+import collections
+import hashlib
+import weakref
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 BodyFormat = Literal["markdown", "paragraphs", "html"]
 
@@ -49,9 +52,10 @@ class Parsed:
     notes: tuple[tuple[int, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
-    """One validated article, ready for the per-article stages."""
+    """One validated article, ready for the per-article stages.  (Slotted: a big site
+    holds 100,000 of them, and thirty fields in a dict per article took a kilobyte.)"""
 
     path: str  # source path relative to the site root, for messages
     slug: str
@@ -75,7 +79,10 @@ class Article:
     summary_override: tuple[str, ...] = ()
     summary_method: str | None = None
     pinned_related: tuple[str, ...] = ()
-    body_html: str = ""
+    # The body as HTML (read it as ``body_html``): the HTML itself, or the mark of a body
+    # the build cache holds (BODY_MARK and the HTML's sha256: see read_body), read when a
+    # page shows it.  Compared as a str: two marks are equal when their HTML is.
+    body: str = ""
     # Plain-text paragraphs that may give summary sentences: no headings,
     # captions, code, lists, or bylines; Markdown markup stripped.
     paragraphs: tuple[str, ...] = ()
@@ -91,6 +98,52 @@ class Article:
     # The slug was made from the file name (no 'slug:' given): two such slugs that
     # clash are told apart by folder (see digest.load.settle_slugs).
     slug_from_name: bool = False
+
+    @property
+    def body_html(self) -> str:
+        """The body as HTML (what themes show): read now when only its mark is held."""
+        body = self.body
+        return read_body(body[_MARKED:]) if body.startswith(BODY_MARK) else body
+
+
+class BodyReader(Protocol):
+    """What reads the bodies a build holds only the marks of (digest.collect keeps them
+    in its cache): the HTML of a sha256, None when it is not one of its bodies."""
+
+    def body(self, digest: str) -> str | None: ...
+
+
+# A body held as its mark: this, then the sha256 of its HTML.  A plain str (a str subclass
+# with the reader in it was a garbage-collected object per article: 10,000 more objects for
+# every collection of a build to look at).  No body read from a source starts with a NUL.
+BODY_MARK = "\x00body:"
+_MARKED = len(BODY_MARK)
+# The readers of this process, newest first: each build's (see digest.collect._Bodies),
+# while what it made is in use (weak references: the build's results keep theirs alive),
+# and the last few whatever holds them (articles kept apart from their build's results).
+_READERS: list[weakref.ref[BodyReader]] = []
+_RECENT: collections.deque[BodyReader] = collections.deque(maxlen=4)
+
+
+def body_digest(html: str) -> str:
+    """The sha256 of a body's HTML, as its mark carries it."""
+    return hashlib.sha256(html.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def add_body_reader(reader: BodyReader) -> None:
+    _READERS[:] = [r for r in _READERS if r() is not None]
+    _READERS.insert(0, weakref.ref(reader))
+    _RECENT.append(reader)
+
+
+def read_body(digest: str) -> str:
+    """The HTML of a marked body, from the newest reader that holds it."""
+    for ref in list(_READERS):
+        reader = ref()
+        got = reader.body(digest) if reader is not None else None
+        if got is not None:
+            return got
+    raise LookupError(f"no reader holds the article body {digest}")
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,9 @@ def segmented(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     asked: list[int] = []
     plain = collect._cached
 
-    def counting(store, keys, found=None):
+    def counting(store, keys, *args, **kw):
         asked.append(len(keys))
-        return plain(store, keys, found)
+        return plain(store, keys, *args, **kw)
 
     monkeypatch.setattr(collect, "_cached", counting)
     return asked

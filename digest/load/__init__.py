@@ -922,7 +922,7 @@ def to_article(
         summary_override=summary_override,
         summary_method=method,
         pinned_related=pinned,
-        body_html=body_html,
+        body=body_html,
         paragraphs=paragraphs,
         text=f"{title}. {text}",
         kind="page" if page else "article",
