@@ -746,7 +746,9 @@ def process_sources(
                 html = p.article.body
                 mark = bodies.hold(body_digest(html), keys[i], sources[i])
                 storing.add_body(keys[i], bodies.pack(html))
-                object.__setattr__(p.article, "body", mark)  # (a new result: ours alone)
+                p = results[i] = dataclasses.replace(
+                    p, article=dataclasses.replace(p.article, body=mark)
+                )
             stored = Stored.of(p)  # (Stored keeps no text, so texts or not)
             storing.add(keys[i], stored)
             segments.done(i, stored)
@@ -988,13 +990,7 @@ class _Segments:
             self.stored.update(self.keys[slice(*self.spans[n])])
         rest = [i for i, r in enumerate(out) if r is None]
         found = {}
-        got = _cached(
-            self.store,
-            [self.keys[i] for i in rest],
-            found,
-            [self.sources[i] for i in rest] if self.sources else (),
-            self.bodies,
-        )
+        got = self._entries(rest, found)
         self.stored.update(found)
         for i, p in zip(rest, got, strict=True):
             out[i] = p
@@ -1005,6 +1001,17 @@ class _Segments:
                 self.bad.add(i)  # a miss: done() says what its result gives
         return out
 
+    def _entries(self, rest: list[int], found: dict[str, Stored]) -> list[Processed | None]:
+        """The per-source entries of sources ``rest`` (indexes), as _cached reads them
+        (``found`` gets the stored values read)."""
+        return _cached(
+            self.store,
+            [self.keys[i] for i in rest],
+            found,
+            [self.sources[i] for i in rest] if self.sources else (),
+            self.bodies,
+        )
+
     def reuse(self, kept: Kept) -> list[Processed | None]:
         """cached(), for a build of a session: each source's result from the last build's
         (``kept``) when its key is unchanged, else from its per-source entry (a miss:
@@ -1014,13 +1021,7 @@ class _Segments:
         out: list[Processed | None] = [got.get(k) for k in self.keys]
         rest = [i for i, r in enumerate(out) if r is None]
         found: dict[str, Stored] = {}
-        got_rest = _cached(
-            self.store,
-            [self.keys[i] for i in rest],
-            found,
-            [self.sources[i] for i in rest] if self.sources else (),
-            self.bodies,
-        )
+        got_rest = self._entries(rest, found)
         for i, p in zip(rest, got_rest, strict=True):
             out[i] = p
         self.stored.update(k for k in self.keys if k in got or k in found)
@@ -1430,14 +1431,14 @@ class Stored:
         art, now = self.article, self.article.body
         if not self.body:
             if now != "":
-                object.__setattr__(art, "body", "")
+                art = dataclasses.replace(art, body="")
         elif now.startswith(BODY_MARK) or body_digest(now) != self.body:
             # (else the HTML was stored with the article, not apart: kept as it is)
             if bodies is None or source is None:
                 raise ValueError("a stored body to read, and no reader")
             mark = bodies.hold(self.body, key, source)
-            if now != mark:  # (the decoded article is this call's alone: set in place)
-                object.__setattr__(art, "body", mark)
+            if now != mark:  # (stored as its mark already, as usual: the article as it is)
+                art = dataclasses.replace(art, body=mark)
         return Processed(art, self.problems, self.report, self.summary, terms, features=feats)
 
 

@@ -56,38 +56,33 @@ def test_few_rows_lists_are_the_full_runs(monkeypatch: pytest.MonkeyPatch) -> No
     assert got == top_k(new, 8, 0.02, keys)
 
 
+def _rows_then(vocab: int, then: str) -> str:
+    """A script for a new process (what it imports is the point): 300 rows of 40 random
+    terms of ``vocab`` (``counts``, ``keys``, their vectors ``v``), then ``then``."""
+    return f"""
+import sys, random
+from array import array
+from digest.model import TermCounts
+from digest import related
+rng = random.Random(3)
+def c():
+    ids = sorted(rng.sample(range({vocab}), 40))
+    return TermCounts(array("i", ids), array("i", [rng.randint(1, 4) for _ in ids]))
+counts = [c() for _ in range(300)]
+keys = [f"k{{i}}" for i in range(300)]
+v = related.vectorize(counts)
+{then}"""
+
+
 def test_an_edit_imports_no_scipy() -> None:
     """The few-rows path of an update needs no scipy (its import is 0.2-0.3 s of a new
     process's one-edit rebuild); a full run does import it."""
-    code = """
-import sys, random
-from array import array
-from digest.model import TermCounts
-from digest import related
-rng = random.Random(3)
-def c():
-    ids = sorted(rng.sample(range(500), 40))
-    return TermCounts(array("i", ids), array("i", [rng.randint(1, 4) for _ in ids]))
-counts = [c() for _ in range(300)]
-keys = [f"k{i}" for i in range(300)]
-v = related.vectorize(counts)
+    full = """
 lists = related._rows_top_k(v, __import__("numpy").arange(300), 5, 0.0, keys, mt=None)
 assert "scipy" in sys.modules  # (300 rows: scipy's product)
 """
-    subprocess.run([sys.executable, "-c", code], check=True)
-    code_few = """
-import sys, random
-from array import array
-import numpy as np
-from digest.model import TermCounts
-from digest import related
-rng = random.Random(3)
-def c():
-    ids = sorted(rng.sample(range(3000), 40))
-    return TermCounts(array("i", ids), array("i", [rng.randint(1, 4) for _ in ids]))
-counts = [c() for _ in range(300)]
-keys = [f"k{i}" for i in range(300)]
-v = related.vectorize(counts)
+    subprocess.run([sys.executable, "-c", _rows_then(500, full)], check=True)
+    few = """
 old = [related.neighbours_of(v, r, 5, 0.0, keys) for r in range(300)]
 now = list(counts)  # (an edit of row 9's counts, not of its terms: no IDF moves)
 now[9] = TermCounts(counts[9].ids, array("i", [k + 1 for k in counts[9].counts]))
@@ -96,7 +91,7 @@ assert len(related.touched_rows(v.df, new, [9])) <= related.FEW_ROWS
 got = related.update_top_k(v.df, old, new, [9], 5, 0.0, keys)
 assert "scipy" not in sys.modules, "scipy imported"
 """
-    subprocess.run([sys.executable, "-c", code_few], check=True)
+    subprocess.run([sys.executable, "-c", _rows_then(3000, few)], check=True)
 
 
 def test_links_made_fast_are_relatedlinks_like_any_other() -> None:
