@@ -106,8 +106,14 @@ def _manifest(folder: Path) -> dict[str, str] | None:
 
 
 def _manifest_and_sha(folder: Path) -> tuple[dict[str, str] | None, str]:
-    """(_manifest(folder), sha256 of its marker's bytes: "" when there is none).
-    The dict may be shared with the next call (see _Known): never change it."""
+    """(_manifest(folder), sha256 of its marker's bytes: "" when there is none, or when
+    the marker cannot be trusted entirely).  The dict may be shared with the next call
+    (see _Known): never change it.
+
+    A marker with an entry that is not a safe relative path and a string (edited by
+    hand, or by a tool) gives only its other entries, and "": the tree is then treated
+    as one digest cannot vouch for (nothing of it trusted without a look, and what is
+    in it beyond those entries is the user's, carried over: see publish)."""
     try:
         fd = os.open(folder / _MARKER, os.O_RDONLY)
         with open(fd, "rb") as f:
@@ -127,7 +133,13 @@ def _manifest_and_sha(folder: Path) -> tuple[dict[str, str] | None, str]:
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, dict):
         return None, ""
-    ok = {k: v for k, v in files.items() if isinstance(k, str) and isinstance(v, str)}
+    ok = {
+        k: v
+        for k, v in files.items()
+        if isinstance(k, str) and isinstance(v, str) and _safe_relpath(k) is not None
+    }
+    if len(ok) != len(files):
+        return ok, ""  # (not kept in _KNOWN: only whole markers are known by their sha)
     return _KNOWN.put(sha, ok), sha
 
 
@@ -961,16 +973,19 @@ def _carry_yours(
     it: a ``.git`` folder, a verification file, a symlink, a file beside the pages.
 
     Anything in ``output`` that is not a file of its manifest (``ours``) is moved
-    (renamed: a whole folder at once) to the same place in ``staging``, unless a page
-    or its folder is there now (the page wins; what it displaces stays in the old tree).
-    A folder that ``record`` trusts (see :class:`_Folders`) holds nothing else and is
-    not listed.  Returns the moves made, (from, to), to undo them if the swap fails,
-    the folders of ``output`` found holding exactly its pages (none moved from), and
-    whether anything was left behind there (a page in its place in ``staging``, or a
-    folder the next build could not write into).  ``doubt`` gets the files of ``ours``
-    in the folders it lists (an entry there was added, removed, renamed or replaced
-    since the folder was last looked at: a page may have been replaced or deleted by
-    hand), and the folders of ``ours`` found missing there (with a "/" after).
+    (renamed: a whole folder at once) to the same place in ``staging``, unless a page or
+    its folder is there now (the page wins; what it displaces stays in the old tree); a
+    folder where the new tree has a folder of pages is looked into, and what is in it
+    moved the same way (a page's folder made by hand before the page, or one a marker
+    that cannot be trusted does not list). A folder that ``record`` trusts (see
+    :class:`_Folders`) holds nothing else and is not listed. Returns the moves made,
+    (from, to), to undo them if the swap fails, the folders of ``output`` found holding
+    exactly its pages (none moved from), and whether anything was left behind there (a
+    page in its place in ``staging``, or a folder the next build could not write into).
+    ``doubt`` gets the files of ``ours`` in the folders it lists (an entry there was
+    added, removed, renamed or replaced since the folder was last looked at: a page may
+    have been replaced or deleted by hand), and the folders of ``ours`` found missing
+    there (with a "/" after).
     ``layout``: _layout(ours), when made already.
     """
     layout = _layout(ours) if layout is None else layout
@@ -1010,7 +1025,11 @@ def _carry_yours(
                 continue  # a page of the last build: this build decided about it
             exact = False
             target = os.path.join(dest, prefix + name)
-            if not _free(dest, prefix + name):
+            there = _there(dest, prefix + name)
+            if there == _FOLDER and not link and e.is_dir():
+                pending.append(prefix + name)  # (a folder of pages there now: merged)
+                continue
+            if there != _FREE:
                 left = True
                 continue
             os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -1029,19 +1048,22 @@ def _carry_yours(
     return moves, _Folders(seen), left
 
 
-def _free(top: str, rel: str) -> bool:
-    """Nothing at top/rel, and every folder above it is a real folder or missing."""
+_FREE, _FOLDER, _TAKEN = range(3)
+
+
+def _there(top: str, rel: str) -> int:
+    """_FREE: nothing at top/rel, and every folder above it is a real folder or missing;
+    _FOLDER: a real folder there, and above it; else _TAKEN."""
     path = top
-    parts = rel.split("/")
-    for i, part in enumerate(parts):
+    for part in rel.split("/"):
         path = os.path.join(path, part)
         try:
             mode = os.lstat(path).st_mode
         except FileNotFoundError:
-            return True
-        if i == len(parts) - 1 or not stat.S_ISDIR(mode):
-            return False
-    return True
+            return _FREE
+        if not stat.S_ISDIR(mode):
+            return _TAKEN
+    return _FOLDER
 
 
 @dataclass(frozen=True)
@@ -1149,7 +1171,9 @@ def publish(
         output.parent.mkdir(parents=True, exist_ok=True)
         recover(output)
         manifest, live_sha = _manifest_and_sha(output) if output.is_dir() else (None, "")
-        live, live_ok = manifest or {}, manifest is not None
+        # live_ok: its marker is whole (else what it does not list is the user's, and
+        # nothing of the tree is taken on trust)
+        live, live_ok = manifest or {}, bool(live_sha)
         data = _stamps_data(output)
         staging, state, stamps, record, staging_sha = _prepare_staging(output, data)
         # the two trees mostly hold the same files (always, after an edit): one layout
@@ -1179,7 +1203,7 @@ def publish(
         moves: list[tuple[str, str]] = []
         looked = _Folders()
         left, doubt = True, list[str]()
-        if live_ok:
+        if output.is_dir():
             live_record = _Folders.read(data, output, live_sha)
             same = live.keys() == state.keys()
             moves, looked, left = _carry_yours(
