@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import tree, write_site
 
+from digest import publish
 from digest.cli import main
 
 PAGE = "world/harbour-wall/index.html"  # an article's page, alone in its folder
@@ -100,3 +101,25 @@ def test_a_users_folder_where_a_new_page_appears_is_merged_not_lost(tmp_path: Pa
         build(root, out)
         assert (out / NOTES).read_text() == "my notes"
         assert (out / PAGE).is_file()
+
+
+@pytest.mark.parametrize("by_hand", [False, True])
+def test_an_edit_in_a_new_process_writes_the_marker_a_fresh_build_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, by_hand: bool
+) -> None:
+    """The marker of an edit's build is made from the live one (its lines replaced) only
+    when digest wrote the live one's bytes: one rewritten by hand, in another layout but
+    listing the same files, gives way to a whole new marker."""
+    root = write_site(tmp_path / "site")
+    out, clean = tmp_path / "public", tmp_path / "clean"
+    build(root, out)
+    build(root, out)
+    if by_hand:
+        marker_path = out / ".digest-output"
+        marker_path.write_text(json.dumps(json.loads(marker_path.read_text())))
+    article = root / "content/world/2026-03-01-harbour-wall.md"
+    article.write_text(article.read_text() + "\nA sentence added later.\n")
+    monkeypatch.setattr(publish, "_KNOWN", publish._Known())  # (as a new process)
+    build(root, out)
+    build(root, clean)
+    assert tree(out) == tree(clean)  # the marker too, byte for byte
