@@ -54,11 +54,12 @@ def main() -> None:
         "_settle_same",
         "_remove_strays",
         "_marker_bytes",
+        "_new_marker",
         "_carry_yours",
         "_save_stamps",
         "_swap",
         "_stamps_data",
-        "_manifest_and_sha",
+        "_marker",
         "_holds",
     ):
         timed(publish, name)
