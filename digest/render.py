@@ -387,7 +387,7 @@ class Renderer:
         session's rebuild, by path only (nearly all article pages after an edit: no job
         or _Again made for each); ``remake`` makes one's job when its bytes are needed.
         A session's rebuild hands all those pages to publish in the bulk too.  In a new
-        process, ``stored`` gives the keys of the ``unchanged`` pages (see _Pieces)."""
+        process, ``stored`` gives the keys of the ``unchanged`` pages (see _read_pieces)."""
         keys: list[str | None] = []
         outs: list[str] = []
         kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
@@ -713,34 +713,47 @@ def _store_pieces(
     base: str,
     entries: Sequence[Entry],
     state: dict[str, tuple[str, str]],
-    of: Callable[[str], Story | None],
-    told: _StoryDigests,
+    told: Callable[[str], str],
     before: dict[str, tuple[str, str, str]] | None,
+    made: Sequence[Entry],
 ) -> None:
-    """Store this build's article pieces (see _read_pieces), when not those it read."""
-    now: dict[str, tuple[str, str, str]] = {}
-    for e in entries:
+    """Store this build's article pieces (see _read_pieces) when they are not those read
+    (``before``): the pieces of the pages taken by path are the stored ones, and only
+    those of the pages ``made`` as jobs can differ (all of them without ``before``)."""
+    now = dict(before) if before is not None else {}
+    if before is not None and len(before) != len(entries):
+        now = {slug: got for slug in (e.article.slug for e in entries) if (got := now.get(slug))}
+    for e in made if before is not None else entries:
         a = e.article
         page = state.get(_out(a.url))
         if e.key and page is not None:
-            now[a.slug] = (e.key, told.of(of(a.slug)), page[0])
+            now[a.slug] = (e.key, told(a.slug), page[0])
+        else:
+            now.pop(a.slug, None)
     if now != before:
         store.put(_PIECES_NS, _PIECES_KEY, (base, now))
 
 
 class _StoryDigests:
-    """The digest of each story's identity (see _story_identity), made once per story."""
+    """The digest of each article's story's identity ("": none; see _story_identity),
+    made once per story; ``stories``: id(story) -> its identity, shared with
+    article_ident and edition_ident."""
 
-    def __init__(self) -> None:
-        self.made: dict[int, tuple[Story, str]] = {}
+    def __init__(self, of: Callable[[str], Story | None], stories: dict[int, Any]) -> None:
+        self.story_of, self.stories = of, stories
+        self.made: dict[int, str] = {}
 
-    def of(self, story: Story | None) -> str:
+    def __call__(self, slug: str) -> str:
+        story = self.story_of(slug)
         if story is None:
             return ""
         got = self.made.get(id(story))
-        if got is None or got[0] is not story:
-            got = self.made[id(story)] = (story, _digest(_story_identity(story)))
-        return got[1]
+        if got is None:
+            ident = self.stories.get(id(story))
+            if ident is None:
+                ident = self.stories[id(story)] = _story_identity(story)
+            got = self.made[id(story)] = _digest(ident)
+        return got
 
 
 def _render_span(span: tuple[int, int]) -> list[bytes]:
@@ -1009,12 +1022,12 @@ def render_site(
     known = kept.deps if kept is not None else {}
     unchanged: list[str] = []
     # A new process's build (not a session's: that keeps its pages' objects instead):
-    # the pieces of the article pages the last one stored (see _Pieces)
-    of = news.stories.story_of
-    told = _StoryDigests()
+    # the pieces of the article pages the last one stored (see _read_pieces)
+    told = _StoryDigests(news.stories.story_of, stories)
     pieces = _read_pieces(store, r._base_key()) if store is not None and r.kept is None else None
     stored: dict[str, str] = {}  # (article pages by path only: their stored keys)
     by_out: dict[str, Entry] = {}
+    made: Sequence[Entry] = entries  # the entries whose article pages are made as jobs
 
     def remake(out: str) -> _Job:
         if out in by_out:
@@ -1059,6 +1072,8 @@ def render_site(
             else:
                 work.append(article_job(e))
     elif pieces is not None and keep is None:
+        fresh: list[Entry] = []
+        made = fresh
         changed = {s for s, e in by_slug.items() if pieces.get(s, _NO_PIECES)[0] != e.key}
         changed.update(pieces.keys() - by_slug.keys())
         for e in entries:
@@ -1067,7 +1082,7 @@ def render_site(
             if (
                 got is not None
                 and a.slug not in changed
-                and got[1] == told.of(of(a.slug))
+                and got[1] == told(a.slug)
                 and (not changed or changed.isdisjoint([x.slug for x in e.related]))
             ):
                 out = _out(a.url)
@@ -1076,6 +1091,7 @@ def render_site(
                 by_out[out] = e
             else:
                 work.append(article_job(e))
+                fresh.append(e)
     else:
         work.extend(article_job(e) for e in entries)
     r.entries = by_slug
@@ -1135,7 +1151,7 @@ def render_site(
     yield from static_pages(theme.static_dirs)
     r.flush()
     if store is not None and r.kept is None:
-        _store_pieces(store, r._base_key(), entries, r.state, of, told, pieces)
+        _store_pieces(store, r._base_key(), entries, r.state, told, pieces, made)
     if keep is not None:
         now = r.kept_now()
         if now is not None:
