@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from conftest import spy, tree, write_site
 
-from digest import cache, render
+from digest import cache, feeds, render
 from digest.build import BuildOptions, build
 from digest.config import load_config
 
@@ -176,4 +176,58 @@ def test_a_related_articles_edit_makes_the_pages_linking_to_it_again(tmp_path: P
     f.write_text(f.read_text().replace('title: "', 'title: "Record - ', 1))
     _build(root, tmp_path / "out")
     assert "Record - " in follow.read_text()
+    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+
+
+# ---------------------------------------------------------------- sitemap.xml read back
+
+
+def _sitemaps_again(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """For each sitemap a build makes from now on: was it read back (not made)?"""
+    got: list[bool] = []
+    real = feeds._sitemap_again
+
+    def recorded(*args: Any) -> bytes | None:
+        data = real(*args)
+        got.append(data is not None)
+        return data
+
+    monkeypatch.setattr(feeds, "_sitemap_again", recorded)
+    return got
+
+
+def test_an_edit_that_moves_no_date_reads_the_sitemap_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_site(tmp_path / "site")
+    _build(root, tmp_path / "out")
+    again = _sitemaps_again(monkeypatch)
+    _append(root)
+    _build(root, tmp_path / "out")
+    assert again == [True]
+    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["date", "base_url", "added", "file edited"])
+def test_the_sitemap_is_made_again_when_it_would_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    root = write_site(tmp_path / "site")
+    _build(root, tmp_path / "out")
+    before = (tmp_path / "out/sitemap.xml").read_bytes()
+    if change == "date":
+        f = root / MOTHS
+        f.write_text(f.read_text().replace("date: 2026-03-03", "date: 2026-03-04"))
+    elif change == "base_url":
+        f = root / "site.yaml"
+        f.write_text(f.read_text().replace("https://example.org/", "https://example.net/"))
+    elif change == "added":
+        (root / "content/world/2026-03-09-ferry.md").write_text(NEW)
+    else:  # (the published file is not what the record says)
+        (tmp_path / "out/sitemap.xml").write_bytes(before.replace(b"2026", b"2025"))
+    again = _sitemaps_again(monkeypatch)
+    _build(root, tmp_path / "out")
+    assert again == [False]
+    after = (tmp_path / "out/sitemap.xml").read_bytes()
+    assert (after == before) is (change == "file edited")
     assert tree(tmp_path / "out") == _cold(root, tmp_path)
