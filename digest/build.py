@@ -510,7 +510,7 @@ def _pages(
     more = editions.sitemap_paths(news.editions, news.stories)
     pages = chain(
         render.render_site(entries, theme, site, extra, store, live, jobs, news, kept, keep),
-        feeds.feed_pages(entries, site, more, kept_feeds, keep_feeds),
+        feeds.feed_pages(entries, site, more, kept_feeds, keep_feeds, store, live),
         [editions.stories_json(news.stories, site)],
         editions.edition_feeds(news.editions, site),
         # standalone pages and redirects: in no feed, archive or sitemap

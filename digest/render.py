@@ -377,6 +377,7 @@ class Renderer:
         jobs: Sequence[_Job | _Again],
         unchanged: Sequence[str] = (),
         remake: Callable[[str], _Job] | None = None,
+        stored: dict[str, str] | None = None,
     ) -> Iterator[Page]:
         """A page for each job, in order; those whose key changed are rendered (in worker
         processes when there are many), the others passed on without their bytes, in
@@ -385,7 +386,8 @@ class Renderer:
         page must be rendered.  ``unchanged``: the output files of more such pages of a
         session's rebuild, by path only (nearly all article pages after an edit: no job
         or _Again made for each); ``remake`` makes one's job when its bytes are needed.
-        A session's rebuild hands all those pages to publish in the bulk too."""
+        A session's rebuild hands all those pages to publish in the bulk too.  In a new
+        process, ``stored`` gives the keys of the ``unchanged`` pages (see _read_pieces)."""
         keys: list[str | None] = []
         outs: list[str] = []
         kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
@@ -399,13 +401,16 @@ class Renderer:
         jobs = list(jobs)
         for out in unchanged:
             prev, last = previous.get(out), known.get(out)
-            if prev is not None and last is not None and prev[0] == last[1]:
+            key = last[1] if last is not None else stored.get(out) if stored else None
+            if prev is not None and key is not None and prev[0] == key:
                 same[out] = prev[1]
             else:  # (not kept as it should be: made as a job, see Kept)
                 assert remake is not None, "pages given by path need a way to remake them"
                 jobs.append(remake(out))
         if session:  # the last build's, for the pages not looked at here (see Kept)
             self.state, self.deps = dict(previous), dict(known)
+        else:
+            self.state.update((out, previous[out]) for out in same)
         deps_now = self.deps
         resolved: list[_Job | _Again] = []
         for job in jobs:
@@ -684,6 +689,73 @@ def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
+_PIECES_NS, _PIECES_KEY = "entry-pieces", "articles"
+_NO_PIECES = ("", "", "")
+_Stored = tuple[str, dict[str, tuple[str, str, str]]]
+
+
+def _read_pieces(store: cache.Cache, base: str) -> dict[str, tuple[str, str, str]] | None:
+    """The article pages' pieces stored by the last new process's build, when made under
+    the same ``base`` (see Renderer._base_key; None: none such, or unreadable).
+
+    By slug: the entry's key, the digest of its story's identity ("": none) and its
+    page's key.  An article page's identity is made of its entry's key (which holds its
+    title and its related links' slugs), its story's identity and its related entries'
+    keys (see article_ident): a page whose entry and story are as stored, and none of
+    whose related entries' keys differ from the stored ones, has its stored key, and
+    need not have its identity made (after a one-article edit: 19,500 page keys)."""
+    got = store.get(_PIECES_NS, _PIECES_KEY, _Stored)
+    return got[1] if got is not None and got[0] == base else None
+
+
+def _store_pieces(
+    store: cache.Cache,
+    base: str,
+    entries: Sequence[Entry],
+    state: dict[str, tuple[str, str]],
+    told: Callable[[str], str],
+    before: dict[str, tuple[str, str, str]] | None,
+    made: Sequence[Entry],
+) -> None:
+    """Store this build's article pieces (see _read_pieces) when they are not those read
+    (``before``): the pieces of the pages taken by path are the stored ones, and only
+    those of the pages ``made`` as jobs can differ (all of them without ``before``)."""
+    now = dict(before) if before is not None else {}
+    if before is not None and len(before) != len(entries):
+        now = {slug: got for slug in (e.article.slug for e in entries) if (got := now.get(slug))}
+    for e in made if before is not None else entries:
+        a = e.article
+        page = state.get(_out(a.url))
+        if e.key and page is not None:
+            now[a.slug] = (e.key, told(a.slug), page[0])
+        else:
+            now.pop(a.slug, None)
+    if now != before:
+        store.put(_PIECES_NS, _PIECES_KEY, (base, now))
+
+
+class _StoryDigests:
+    """The digest of each article's story's identity ("": none; see _story_identity),
+    made once per story; ``stories``: id(story) -> its identity, shared with
+    article_ident and edition_ident."""
+
+    def __init__(self, of: Callable[[str], Story | None], stories: dict[int, Any]) -> None:
+        self.story_of, self.stories = of, stories
+        self.made: dict[int, str] = {}
+
+    def __call__(self, slug: str) -> str:
+        story = self.story_of(slug)
+        if story is None:
+            return ""
+        got = self.made.get(id(story))
+        if got is None:
+            ident = self.stories.get(id(story))
+            if ident is None:
+                ident = self.stories[id(story)] = _story_identity(story)
+            got = self.made[id(story)] = _digest(ident)
+        return got
+
+
 def _render_span(span: tuple[int, int]) -> list[bytes]:
     """In a forked worker: render jobs[a:b] of the shared list."""
     renderer, jobs = pool.shared()
@@ -949,8 +1021,17 @@ def render_site(
     kept = r.kept if r.kept is not None and r.kept.base == r._base_key() else None
     known = kept.deps if kept is not None else {}
     unchanged: list[str] = []
+    # A new process's build (not a session's: that keeps its pages' objects instead):
+    # the pieces of the article pages the last one stored (see _read_pieces)
+    told = _StoryDigests(news.stories.story_of, stories)
+    pieces = _read_pieces(store, r._base_key()) if store is not None and r.kept is None else None
+    stored: dict[str, str] = {}  # (article pages by path only: their stored keys)
+    by_out: dict[str, Entry] = {}
+    made: Sequence[Entry] = entries  # the entries whose article pages are made as jobs
 
     def remake(out: str) -> _Job:
+        if out in by_out:
+            return article_job(by_out[out])
         deps = known[out][0]
         if type(deps[0]) is str and deps[0] == "edition":  # (an edition's, see news_pages)
             ed = deps[1]
@@ -990,6 +1071,27 @@ def render_site(
                 unchanged.append(out)
             else:
                 work.append(article_job(e))
+    elif pieces is not None and keep is None:
+        fresh: list[Entry] = []
+        made = fresh
+        changed = {s for s, e in by_slug.items() if pieces.get(s, _NO_PIECES)[0] != e.key}
+        changed.update(pieces.keys() - by_slug.keys())
+        for e in entries:
+            a = e.article
+            got = pieces.get(a.slug)
+            if (
+                got is not None
+                and a.slug not in changed
+                and got[1] == told(a.slug)
+                and (not changed or changed.isdisjoint([x.slug for x in e.related]))
+            ):
+                out = _out(a.url)
+                unchanged.append(out)
+                stored[out] = got[2]
+                by_out[out] = e
+            else:
+                work.append(article_job(e))
+                fresh.append(e)
     else:
         work.extend(article_job(e) for e in entries)
     r.entries = by_slug
@@ -1045,9 +1147,11 @@ def render_site(
     work.append(
         _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
     )
-    yield from r.pages(work, unchanged, remake)
+    yield from r.pages(work, unchanged, remake, stored)
     yield from static_pages(theme.static_dirs)
     r.flush()
+    if store is not None and r.kept is None:
+        _store_pieces(store, r._base_key(), entries, r.state, told, pieces, made)
     if keep is not None:
         now = r.kept_now()
         if now is not None:
