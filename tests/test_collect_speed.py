@@ -72,7 +72,6 @@ def test_an_edit_redoes_one_article_and_gives_a_cold_builds_site(
 def test_a_tampered_segment_falls_back_to_the_per_article_entries(
     site: Path, tmp_path: Path, segmented: list[int]
 ) -> None:
-    import hashlib
 
     run(site, output=tmp_path / "a")
     con = sqlite3.connect(site / ".digest-cache/cache.sqlite")
@@ -80,7 +79,7 @@ def test_a_tampered_segment_falls_back_to_the_per_article_entries(
     blob = b"M\x81\xa1a\x01"  # {"a": 1}: a valid checksum, the wrong shape
     con.execute(
         "UPDATE entries SET v = ?, sum = ? WHERE ns = 'segment'",
-        (blob, hashlib.sha256(blob).hexdigest()),
+        (blob, cache.checksum(blob)),
     )
     con.commit()
     cache._MEMORY.clear()
