@@ -22,7 +22,6 @@ import bisect
 import dataclasses
 import hashlib
 import os
-import sys
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -48,7 +47,16 @@ from digest import (
 from digest.config import ContentConfig, FolderDefaults, SummaryConfig
 from digest.errors import Problem, Problems
 from digest.load import SourceFile
-from digest.model import BODY_MARK, Article, Summary, TermCounts, add_body_reader, body_digest
+from digest.model import (
+    BODY_MARK,
+    Article,
+    Summary,
+    TermCounts,
+    add_body_reader,
+    body_digest,
+    int32s,
+    le_bytes,
+)
 
 
 @dataclass(frozen=True)
@@ -1370,21 +1378,6 @@ class Digests:
 # ---------------------------------------------------------------- cache values
 
 
-def _int32s(data: bytes) -> array:
-    out = array("i")
-    out.frombytes(data)
-    if sys.byteorder != "little":
-        out.byteswap()
-    return out
-
-
-def _le_bytes(values: array) -> bytes:
-    if sys.byteorder != "little":
-        values = array("i", values)
-        values.byteswap()
-    return values.tobytes()
-
-
 @dataclass(frozen=True)
 class Stored:
     """What the cache keeps of a Processed with an article: the article without its plain
@@ -1414,9 +1407,9 @@ class Stored:
             p.problems,
             p.report,
             p.summary,
-            _le_bytes(p.terms.ids),
-            _le_bytes(p.terms.counts),
-            _le_bytes(p.features if p.features is not None else array("i")),
+            le_bytes(p.terms.held_ids),
+            le_bytes(p.terms.held_counts),
+            le_bytes(p.features if p.features is not None else array("i")),
             body[len(BODY_MARK) :] if marked else body_digest(body) if body else "",
         )
 
@@ -1426,8 +1419,8 @@ class Stored:
         """The result, its article's body read from ``bodies`` when a page shows it
         (under ``key``, the source's cache key; ``source``: to make it again from, should
         the stored body be missing or not what was stored)."""
-        terms = TermCounts(_int32s(self.term_ids), _int32s(self.term_counts))
-        feats = _int32s(self.feature_ids[: len(self.feature_ids) // 4 * 4])
+        terms = TermCounts.stored(self.term_ids, self.term_counts)  # (decoded when read)
+        feats = int32s(self.feature_ids[: len(self.feature_ids) // 4 * 4])
         art, now = self.article, self.article.body
         if not self.body:
             if now != "":

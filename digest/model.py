@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import sys
 import weakref
 from array import array
 from collections.abc import Callable
@@ -162,13 +163,60 @@ class RelatedLink:
     score: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TermCounts:
-    """An article's hashed term counts (for related links): two int32 arrays (``array("i")``,
-    a tenth of the memory of tuples of ints), ids strictly increasing, counts positive."""
+    """An article's hashed term counts (for related links): two int32 sequences, ids
+    strictly increasing, counts positive, read as arrays (``array("i")``, a tenth of the
+    memory of tuples of ints) through ``ids`` and ``counts``.  Each is held as such an
+    array, or as the little-endian int32 bytes the build cache stores (see
+    :meth:`stored`), decoded each time it is read: a new process's rebuild reads the
+    counts of the edited articles only, and decodes no other article's."""
 
-    ids: array
-    counts: array
+    held_ids: array | bytes
+    held_counts: array | bytes
+
+    @classmethod
+    def stored(cls, ids: bytes, counts: bytes) -> TermCounts:
+        """Term counts as stored: little-endian int32 bytes, decoded when read."""
+        return cls(ids, counts)
+
+    @property
+    def ids(self) -> array:
+        return int32s(self.held_ids)
+
+    @property
+    def counts(self) -> array:
+        return int32s(self.held_counts)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, TermCounts):
+            return NotImplemented
+        return self.ids == other.ids and self.counts == other.counts
+
+    __hash__ = None  # type: ignore[assignment]  # (arrays are not hashable either)
+
+
+def int32s(values: array | bytes) -> array:
+    """Int32 values as an ``array("i")``: the array itself, or one decoded from
+    little-endian int32 bytes."""
+    if isinstance(values, array):
+        return values
+    out = array("i")
+    out.frombytes(values)
+    if sys.byteorder != "little":
+        out.byteswap()
+    return out
+
+
+def le_bytes(values: array | bytes) -> bytes:
+    """Int32 values (an ``array("i")``, or little-endian bytes already) as little-endian
+    int32 bytes."""
+    if not isinstance(values, array):
+        return values
+    if sys.byteorder != "little":
+        values = array("i", values)
+        values.byteswap()
+    return values.tobytes()
 
 
 @dataclass(frozen=True)

@@ -71,10 +71,29 @@ def test_tampered_entry_is_not_trusted(site: Path, tmp_path: Path) -> None:
     assert result.processed == 4 and tree(tmp_path / "a") == tree(tmp_path / "b")
 
 
+def test_a_stored_value_with_one_byte_changed_is_a_miss(site: Path, tmp_path: Path) -> None:
+    """A value damaged in place (one byte of its blob changed, its checksum left as it
+    was) fails its checksum: the articles are made again, as a cold build makes them."""
+    import sqlite3
+
+    run(site, output=tmp_path / "a")
+    con = sqlite3.connect(site / ".digest-cache/cache.sqlite")
+    rows = con.execute("SELECT ns, k, v FROM entries WHERE ns = 'source'").fetchall()
+    assert len(rows) == 4
+    for ns, k, blob in rows:
+        at = len(blob) // 2
+        damaged = blob[:at] + bytes([blob[at] ^ 0x04]) + blob[at + 1 :]
+        con.execute("UPDATE entries SET v = ? WHERE ns = ? AND k = ?", (damaged, ns, k))
+    con.commit()
+    con.close()
+    cache._MEMORY.clear()
+    result = run(site, output=tmp_path / "b")
+    assert result.processed == 4 and tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
 def test_entry_of_the_wrong_shape_is_a_miss(site: Path, tmp_path: Path) -> None:
     """A value with a valid checksum that does not decode as what the reader expects
     (a foreign or older writer) is recomputed, not trusted or crashed on."""
-    import hashlib
     import sqlite3
 
     run(site, output=tmp_path / "a")
@@ -82,7 +101,7 @@ def test_entry_of_the_wrong_shape_is_a_miss(site: Path, tmp_path: Path) -> None:
     for blob in (b"M\x81\xa1a\x01", b"Z" + b"x" * 10, b"?junk"):  # {"a": 1}, bad zlib, bad tag
         con.execute(
             "UPDATE entries SET v = ?, sum = ? WHERE ns IN ('source', 'related')",
-            (blob, hashlib.sha256(blob).hexdigest()),
+            (blob, cache.checksum(blob)),
         )
         con.commit()
         cache._MEMORY.clear()

@@ -8,6 +8,7 @@ and the related top-k's spans of equal work and its candidate selection.
 from __future__ import annotations
 
 import sqlite3
+from array import array
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from conftest import tree
 
 from digest import cache, collect, pool, related, storyfeatures, summarize
 from digest.config import SummaryConfig, load_config
+from digest.errors import Problems
 from digest.model import Article
 from digest.related import term_counts, top_k, vectorize
 from digest.summarize import news
@@ -72,7 +74,6 @@ def test_an_edit_redoes_one_article_and_gives_a_cold_builds_site(
 def test_a_tampered_segment_falls_back_to_the_per_article_entries(
     site: Path, tmp_path: Path, segmented: list[int]
 ) -> None:
-    import hashlib
 
     run(site, output=tmp_path / "a")
     con = sqlite3.connect(site / ".digest-cache/cache.sqlite")
@@ -80,7 +81,7 @@ def test_a_tampered_segment_falls_back_to_the_per_article_entries(
     blob = b"M\x81\xa1a\x01"  # {"a": 1}: a valid checksum, the wrong shape
     con.execute(
         "UPDATE entries SET v = ?, sum = ? WHERE ns = 'segment'",
-        (blob, hashlib.sha256(blob).hexdigest()),
+        (blob, cache.checksum(blob)),
     )
     con.commit()
     cache._MEMORY.clear()
@@ -273,3 +274,47 @@ def test_segments_of_several_articles_give_a_cold_builds_site_after_edits(
     assert run(site, output=tmp_path / "c").processed == 0
     run(site, output=tmp_path / "cold", use_cache=False)
     assert tree(tmp_path / "c") == tree(tmp_path / "cold")
+
+
+def test_an_edit_decodes_the_stored_term_counts_of_the_edited_article_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored term counts stay bytes until read: a new process's rebuild after one edit
+    (the related vectors read from the store) decodes no article's, and its site is a
+    cold build's; stored counts read back are the counts made."""
+    from conftest import write_site
+    from test_session import _append, _many
+
+    from digest import model
+    from digest.build import BuildOptions, build
+
+    root = write_site(tmp_path / "site", _many(230))
+
+    def built(out: str, use_cache: bool = True) -> int:
+        options = BuildOptions(output=tmp_path / out, use_cache=use_cache, jobs=1)
+        return build(load_config(root / "site.yaml"), options).processed
+
+    built("a")
+    _append(root, "content/world/2026-02-01-item-0.md", "\nThe harbour budget was cut again.\n")
+    cache._MEMORY.clear()
+    decoded: list[bytes] = []
+    plain = model.int32s
+
+    def counting(values: object) -> object:
+        if isinstance(values, bytes):
+            decoded.append(values)
+        return plain(values)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(model, "int32s", counting)
+    assert built("b") == 1
+    assert decoded == []  # (the edited article's counts were made, not decoded)
+    built("cold", use_cache=False)
+    assert tree(tmp_path / "b") == tree(tmp_path / "cold")
+    config = load_config(root / "site.yaml")
+    with cache.Cache(config.cache_dir) as store:
+        got = collect.collect(config.content, config.summary, store, Problems())
+        fresh = collect.collect(config.content, config.summary, store, Problems(), texts=True)
+    for it, again in zip(got.items, fresh.items, strict=True):
+        held, made = it.terms, again.terms
+        assert isinstance(held.held_ids, bytes) and isinstance(made.held_ids, array)
+        assert held == made and held.ids == made.ids and held.counts == made.counts

@@ -6,7 +6,6 @@ stays byte for byte a ``--no-cache`` build's, whatever the store holds."""
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -160,7 +159,7 @@ def test_a_missing_or_tampered_stored_body_is_made_again_from_its_source(
                 db.execute("UPDATE entries SET sum='0' WHERE ns='body' AND k=?", (k,))
             else:  # a well-formed entry (its checksum right) with the wrong bytes in it
                 blob = other if harm == "another body" else cache._pack(b"\xff\xfe<p>")
-                sha = hashlib.sha256(blob).hexdigest()
+                sha = cache.checksum(blob)
                 db.execute("UPDATE entries SET v=?, sum=? WHERE ns='body' AND k=?", (blob, sha, k))
     arts = _collected(root)
     cold = write_site(tmp_path / "cold", _many(230))

@@ -29,7 +29,7 @@ def test_few_scores_are_scipys_product_bit_for_bit(seed: int) -> None:
     counts = [_counts(rng, 5000, rng.randint(0, 300)) for _ in range(600)]
     v = vectorize(counts)
     m = v.matrix
-    for width in (1, 2, 5, 16):
+    for width in (1, 2, 5, 8, 9, 16):
         cols = np.array(sorted(rng.sample(range(v.n), width)), dtype=np.int64)
         want = (m @ m[cols].T).toarray()
         got = related._few_scores(v, cols)
@@ -92,6 +92,14 @@ got = related.update_top_k(v.df, old, new, [9], 5, 0.0, keys)
 assert "scipy" not in sys.modules, "scipy imported"
 """
     subprocess.run([sys.executable, "-c", _rows_then(3000, few)], check=True)
+    eight = """
+rows = __import__("numpy").array([9, 40, 41, 100, 150, 201, 250, 299])
+assert len(rows) <= related.FEW_ROWS  # (eight rows an update scores: numpy's product)
+got = related._rows_top_k(v, rows, 5, 0.0, keys)
+assert "scipy" not in sys.modules, "scipy imported"
+assert got == [related.top_k(v, 5, 0.0, keys)[r] for r in rows.tolist()]
+"""
+    subprocess.run([sys.executable, "-c", _rows_then(3000, eight)], check=True)
 
 
 def test_links_made_fast_are_relatedlinks_like_any_other() -> None:
