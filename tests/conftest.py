@@ -159,16 +159,25 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def spy(
-    monkeypatch: pytest.MonkeyPatch, owner: object, name: str, record: Callable[..., None]
+    monkeypatch: pytest.MonkeyPatch,
+    owner: object,
+    name: str,
+    record: Callable[..., None] | None = None,
+    result: Callable[[Any], None] | None = None,
 ) -> None:
     """Replace ``owner.name`` (a module's function, or a class's method: ``self`` comes
-    first) by one that calls ``record`` with its arguments, then the real one: what a test
-    counts of a stage's work without changing it."""
+    first) by one that calls ``record`` with its arguments, then the real one, then
+    ``result`` with what it returned: what a test counts of a stage's work without
+    changing it."""
     real = getattr(owner, name)
 
     def recorded(*args: Any, **kwargs: Any) -> Any:
-        record(*args, **kwargs)
-        return real(*args, **kwargs)
+        if record is not None:
+            record(*args, **kwargs)
+        got = real(*args, **kwargs)
+        if result is not None:
+            result(got)
+        return got
 
     monkeypatch.setattr(owner, name, recorded)
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import tree, write_site
+from conftest import spy, tree, write_site
 
 from digest import render
 from digest.build import BuildOptions, build
@@ -93,13 +93,7 @@ def test_with_an_archive_template_of_its_own_the_archive_follows_every_change(
 
 def _rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     made: list[str] = []
-    real = render.Renderer._render
-
-    def recording(self: render.Renderer, job: render._Job) -> bytes:
-        made.append(job.out)
-        return real(self, job)
-
-    monkeypatch.setattr(render.Renderer, "_render", recording)
+    spy(monkeypatch, render.Renderer, "_render", lambda _self, job: made.append(job.out))
     return made
 
 

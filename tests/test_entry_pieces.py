@@ -185,14 +185,7 @@ def test_a_related_articles_edit_makes_the_pages_linking_to_it_again(tmp_path: P
 def _sitemaps_again(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """For each sitemap a build makes from now on: was it read back (not made)?"""
     got: list[bool] = []
-    real = feeds._sitemap_again
-
-    def recorded(*args: Any) -> bytes | None:
-        data = real(*args)
-        got.append(data is not None)
-        return data
-
-    monkeypatch.setattr(feeds, "_sitemap_again", recorded)
+    spy(monkeypatch, feeds, "_sitemap_again", result=lambda data: got.append(data is not None))
     return got
 
 
