@@ -1,0 +1,86 @@
+"""A new process's rebuild takes each articles.json line whose record shows the same as
+at the last build from the published file (see digest.feeds._articles_again), and
+publishes byte for byte what a cold build does, whatever the published file holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import spy, tree, write_site
+
+from digest import feeds
+from digest.build import BuildOptions, build
+from digest.config import load_config
+
+MOTHS = "content/science/2026-03-03-moth-survey.md"
+FERRY = """\
+---
+title: "Ferry timetable changes for the summer"
+date: 2026-03-09
+tags: [harbour, ferry]
+---
+The ferry to Port Ellis will run every hour from June, the operator said on Tuesday.
+"""
+
+
+def _build(root: Path, out: Path, use_cache: bool = True) -> None:
+    build(load_config(root / "site.yaml"), BuildOptions(output=out, use_cache=use_cache, jobs=1))
+
+
+def _cold(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    _build(root, tmp_path / "cold", use_cache=False)
+    return tree(tmp_path / "cold")
+
+
+def _encoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The slugs whose articles.json record the builds make from now on."""
+    made: list[str] = []
+    spy(monkeypatch, feeds, "_record", lambda e, _base: made.append(e.article.slug))
+    return made
+
+
+def _slugs(out: Path) -> list[str]:
+    return [a["slug"] for a in json.loads((out / "articles.json").read_text())["articles"]]
+
+
+def test_an_edit_encodes_the_record_of_the_edited_article_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_site(tmp_path / "site")
+    _build(root, tmp_path / "out")
+    made = _encoded(monkeypatch)
+    _build(root, tmp_path / "out")
+    assert made == []  # nothing changed: every line read back
+    f = root / MOTHS
+    f.write_text(f.read_text().replace("312 species", "313 species"))
+    _build(root, tmp_path / "out")
+    assert "moth-survey" in made
+    assert len(made) < len(_slugs(tmp_path / "out"))
+    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+
+
+@pytest.mark.parametrize("change", ["base_url", "added", "title", "file edited", "no cache"])
+def test_articles_json_is_what_a_cold_build_writes_whatever_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    root = write_site(tmp_path / "site")
+    out = tmp_path / "out"
+    _build(root, out)
+    if change == "base_url":
+        f = root / "site.yaml"
+        f.write_text(f.read_text().replace("https://example.org/", "https://example.org/news/"))
+    elif change == "added":
+        (root / "content/world/2026-03-09-ferry.md").write_text(FERRY)
+    elif change == "title":
+        f = root / MOTHS
+        f.write_text(f.read_text().replace('title: "', 'title: "Record - ', 1))
+    elif change == "file edited":  # (the published file is not the one the record was made for)
+        published = out / "articles.json"
+        published.write_bytes(published.read_bytes().replace(b"2026", b"2025"))
+    made = _encoded(monkeypatch)
+    _build(root, out, use_cache=change != "no cache")
+    if change in ("base_url", "file edited", "no cache"):
+        assert sorted(made) == sorted(_slugs(out))  # every record made again
+    assert tree(out) == _cold(root, tmp_path)
