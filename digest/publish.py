@@ -749,15 +749,20 @@ def _clash(first: tuple[str, str], second: tuple[str, str]) -> Problem:
 
 
 def _folder(path: str) -> bool:
-    """Make the folder (and its parents); a file or symlink in the way is replaced.  True
-    when it was made (it was missing, or not a folder): mkdir tells, no stat before it."""
+    """Make the folder (and its parents); a file or symlink in the way is replaced, and a
+    folder there made writable (a folder of files only is trusted without a stat, see
+    _sweep).  True when it was made (it was missing, or not a folder): mkdir tells, no
+    stat before it."""
     try:
         os.mkdir(path)
         return True
     except (FileNotFoundError, NotADirectoryError):  # a parent is missing, or is a file
         _folder(os.path.dirname(path))
     except FileExistsError:
-        if stat.S_ISDIR(os.lstat(path).st_mode):
+        mode = os.lstat(path).st_mode
+        if stat.S_ISDIR(mode):
+            if mode & stat.S_IRWXU != stat.S_IRWXU:
+                os.chmod(path, mode | stat.S_IRWXU)
             return False
         os.unlink(path)
     os.mkdir(path)
@@ -978,12 +983,20 @@ def _sweep(
     rwx = stat.S_IRWXU
     while folders:
         rel = folders.pop()
+        expect = layout.get(rel)
+        if expect is not None and not expect[1] and rel in trust:
+            # a folder of files only, that held exactly its pages when last looked at: not
+            # even a stat (the folders of 13,000 of a 10,000-article site's 13,700).  It
+            # was not replaced (its parent, a folder of folders, is looked at); anything
+            # else put in it is left alone, not written through (see _put)
+            seen[rel] = trust[rel]
+            trusted.add(rel)
+            continue
         folder = top + rel if rel else root
         st = os.lstat(folder)
         if st.st_mode & rwx != rwx:
             os.chmod(folder, st.st_mode | rwx)
             st = os.lstat(folder)
-        expect = layout.get(rel)
         if rel and expect is not None and trust.get(rel) == st.st_ctime_ns:
             seen[rel] = st.st_ctime_ns
             trusted.add(rel)
