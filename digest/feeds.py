@@ -475,15 +475,19 @@ def feeds_for(
     name: str | None = None,
     kept: Kept | None = None,
     keep: Kept | None = None,
+    again: _Again | None = None,
 ) -> list[Page]:
     """The three feeds of one folder ("" for the whole site).  ``kept``: a session's last
     build's feeds (a folder whose newest entries are the same objects, with the same
-    ``updated``, has the same feeds); ``keep`` gets this build's."""
+    ``updated``, has the same feeds); ``keep`` gets this build's.  ``again``: a new
+    process's (see _Again)."""
     feed = _Feed(site, entries, folder, name)
-    return _feed_files(feed, kept, keep)
+    return _feed_files(feed, kept, keep, again)
 
 
-def _feed_files(feed: _Feed, kept: Kept | None = None, keep: Kept | None = None) -> list[Page]:
+def _feed_files(
+    feed: _Feed, kept: Kept | None = None, keep: Kept | None = None, again: _Again | None = None
+) -> list[Page]:
     """The three feeds of ``feed``: the last build's when they showed the same (see
     feeds_for)."""
     folder = feed.folder
@@ -492,15 +496,74 @@ def _feed_files(feed: _Feed, kept: Kept | None = None, keep: Kept | None = None)
     last = kept.feeds.get(folder) if kept is not None else None
     if last is not None and _same(last[0], shown):
         pages = last[1]
+    elif again is not None and (got := again.read(feed, source)) is not None:
+        pages = got
     else:
         pages = [
             Page(folder + "feed.xml", atom(feed), source),
             Page(folder + "rss.xml", rss(feed), source),
             Page(folder + "feed.json", json_feed(feed), source),
         ]
+        if again is not None:
+            again.made(feed, pages)
     if keep is not None:
         keep.feeds[folder] = (shown, pages)
     return pages
+
+
+class _Again:
+    """A new process's build takes a folder's published feeds when the build that wrote
+    them made them of what this one shows (see shows) and the files still hold exactly
+    those bytes: an edit changes the feeds of its article's folders at most, often none.
+    What each folder's feeds were made of goes to the cache at the end (see save)."""
+
+    NS = "feeds-shown"
+
+    def __init__(self, store: cache.Cache, live: Path) -> None:
+        self.store, self.live = store, live
+        self.shown: dict[str, str] = {}  # folder -> shows(feed), of the feeds read back
+        self.put: dict[str, tuple[str, list[str]]] = {}  # folder -> (shows, sha256 of each)
+
+    @staticmethod
+    def shows(feed: _Feed) -> str:
+        """A digest of what a feed shows: the site's settings, the folder, title and date,
+        and each item's entry (its key: article and summary, see render.entry_key), URL
+        and dates.  "" when an entry has no key (never taken as the same)."""
+        if any(not e.key for e in feed.entries):
+            return ""
+        items = [
+            (e.key, e.article.url, repr((e.article.date, e.article.updated))) for e in feed.entries
+        ]
+        parts = (repr(feed.site), __version__, feed.folder, feed.title, feed.updated.isoformat())
+        return cache.quick_key(list(parts), items)
+
+    def read(self, feed: _Feed, source: str) -> list[Page] | None:
+        shown = self.shows(feed)
+        self.shown[feed.folder] = shown
+        got = self.store.get(self.NS, "folder:" + feed.folder, tuple[str, list[str]])
+        if not shown or got is None or got[0] != shown or len(got[1]) != len(FEED_FORMATS):
+            return None
+        pages = []
+        for (file, _mime, _label), digest in zip(FEED_FORMATS, got[1], strict=True):
+            try:
+                data = (self.live / (feed.folder + file)).read_bytes()
+            except OSError:
+                return None
+            if hashlib.sha256(data).hexdigest() != digest:
+                return None
+            pages.append(Page(feed.folder + file, data, source, digest))
+        return pages
+
+    def made(self, feed: _Feed, pages: list[Page]) -> None:
+        shown = self.shown.get(feed.folder)
+        if shown is None:
+            shown = self.shows(feed)
+        if shown:
+            digests = [hashlib.sha256(p.data()).hexdigest() for p in pages]
+            self.put["folder:" + feed.folder] = (shown, digests)
+
+    def save(self) -> None:
+        self.store.put_many(self.NS, self.put)
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -514,7 +577,11 @@ def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
 
 
 def section_feeds(
-    entries: Sequence[Entry], site: SiteConfig, kept: Kept | None = None, keep: Kept | None = None
+    entries: Sequence[Entry],
+    site: SiteConfig,
+    kept: Kept | None = None,
+    keep: Kept | None = None,
+    again: _Again | None = None,
 ) -> list[Page]:
     sections: dict[str, list[Entry]] = {}
     names: dict[str, str] = {}
@@ -525,7 +592,7 @@ def section_feeds(
             names.setdefault(a.section_slug, a.section)
     pages: list[Page] = []
     for slug in sorted(sections):
-        pages += feeds_for(sections[slug], site, f"{slug}/", names[slug], kept, keep)
+        pages += feeds_for(sections[slug], site, f"{slug}/", names[slug], kept, keep, again)
     return pages
 
 
@@ -726,21 +793,27 @@ def feed_pages(
         if keep is not None and now is not None:
             keep.append(now)
         return pages
+    # (a new process's build: what the last one published is read back where it shows
+    # the same, see _articles_again and _Again)
+    fresh = store is not None and live is not None and kept is None and keep is None
+    again = _Again(store, live) if fresh and store is not None and live is not None else None
     pages = [
         articles_json(
             entries,
             site,
             kept.lines if kept is not None else None,
             lines,
-            store=store if kept is None else None,
+            store=store if fresh else None,
             live=live,
         ),
-        *feeds_for(entries, site, kept=kept, keep=now),
-        *section_feeds(entries, site, kept, now),
+        *feeds_for(entries, site, kept=kept, keep=now, again=again),
+        *section_feeds(entries, site, kept, now, again),
         sitemap(entries, site, more, kept, now, store, live),
         robots_txt(site),
         *host_files(site),
     ]
+    if again is not None:
+        again.save()
     if keep is not None and now is not None:
         keep.append(now)
     return pages

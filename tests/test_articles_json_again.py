@@ -1,6 +1,7 @@
 """A new process's rebuild takes each articles.json line whose record shows the same as
-at the last build from the published file (see digest.feeds._articles_again), and
-publishes byte for byte what a cold build does, whatever the published file holds."""
+at the last build from the published file (see digest.feeds._articles_again), and each
+folder's feeds that show the same (see digest.feeds._Again), and publishes byte for byte
+what a cold build does, whatever the published files hold."""
 
 from __future__ import annotations
 
@@ -83,4 +84,43 @@ def test_articles_json_is_what_a_cold_build_writes_whatever_changed(
     _build(root, out, use_cache=change != "no cache")
     if change in ("base_url", "file edited", "no cache"):
         assert sorted(made) == sorted(_slugs(out))  # every record made again
+    assert tree(out) == _cold(root, tmp_path)
+
+
+# ---------------------------------------------------------------- feeds read back
+
+
+def _feeds_made(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The folders whose feeds the builds make from now on ("" the site's)."""
+    made: list[str] = []
+    spy(monkeypatch, feeds, "atom", lambda feed: made.append(feed.folder))
+    return made
+
+
+@pytest.mark.parametrize("change", ["none", "title", "feed edited", "base_url", "no cache"])
+def test_a_new_process_makes_again_only_the_feeds_that_would_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    root = write_site(tmp_path / "site")
+    out = tmp_path / "out"
+    _build(root, out)
+    folders = ["", "science/", "world/"]  # the site's and its sections'
+    if change == "title":
+        f = root / MOTHS
+        f.write_text(f.read_text().replace('title: "', 'title: "Record - ', 1))
+    elif change == "feed edited":
+        (out / "world/feed.json").write_bytes(b"{}\n")
+    elif change == "base_url":
+        f = root / "site.yaml"
+        f.write_text(f.read_text().replace("https://example.org/", "https://example.net/"))
+    made = _feeds_made(monkeypatch)
+    _build(root, out, use_cache=change != "no cache")
+    want = {
+        "none": [],
+        "title": ["", "science/"],  # the feeds that show the moth survey
+        "feed edited": ["world/"],
+        "base_url": folders,
+        "no cache": folders,
+    }[change]
+    assert sorted(made) == want
     assert tree(out) == _cold(root, tmp_path)
