@@ -23,6 +23,7 @@ import hashlib
 import heapq
 import html
 import json
+import operator
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -187,7 +188,10 @@ def _shows(e: Entry, base: str) -> _Shows:
     scores (they move a little with each edit of the site; the links' targets are in the
     key, as are the article and its summary, see render.entry_key).  An entry without a
     key (``e.key`` "") is never taken as the same."""
-    return (e.key, e.article.slug, base + e.article.url, tuple([r.score for r in e.related]))
+    return (e.key, e.article.slug, base + e.article.url, tuple(map(_SCORE, e.related)))
+
+
+_SCORE = operator.attrgetter("score")
 
 
 def _articles_again(
@@ -211,7 +215,8 @@ def _articles_again(
 
 def _published_lines(store: cache.Cache, live: Path) -> dict[str, tuple[_Shows, bytes]]:
     """slug -> (what its line was made of, the line) of the published articles.json, when
-    the file holds exactly what the last new process's build wrote; else {}."""
+    the file holds exactly what the last new process's build wrote; else {}.  (Found by
+    its newline, a byte memchr finds: splitting at ",\\n" was 3 times as long.)"""
     got = store.get(_LINES_NS, _LINES_KEY, tuple[str, list[_Shows]])
     if got is None:
         return {}
@@ -222,11 +227,17 @@ def _published_lines(store: cache.Cache, live: Path) -> dict[str, tuple[_Shows, 
     digest, shows = got
     if not shows or hashlib.sha256(data).hexdigest() != digest:
         return {}
-    lines = data.split(b",\n")  # (the file's head is in the first, its end in the last)
-    if len(lines) != len(shows):  # pragma: no cover - the file is the one made of them
+    find = data.index
+    lines = []
+    try:
+        start = find(b"\n") + 1  # (after the file's head)
+        for _ in range(len(shows) - 1):
+            end = find(b"\n", start)  # (each line but the last ends with ",")
+            lines.append(data[start : end - 1])
+            start = end + 1
+    except ValueError:  # pragma: no cover - the file is the one made of them
         return {}
-    lines[0] = lines[0].partition(b"\n")[2]
-    lines[-1] = lines[-1][: -len(b"\n]}\n")]
+    lines.append(data[start : len(data) - len(b"\n]}\n")])
     return {now[1]: (now, line) for now, line in zip(shows, lines, strict=True)}
 
 
