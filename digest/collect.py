@@ -263,7 +263,7 @@ class _Hint:
 
     def unchanged(self, src: SourceFile) -> bool:
         """The watcher saw no change of this source since the last build started."""
-        return self.on and str(src.path) not in self.paths and not ignored(src.rel)
+        return self.on and src.where not in self.paths and not ignored(src.rel)
 
     def names_changed(self, names: Iterable[str]) -> bool:
         return not self.on or not self.names.isdisjoint(names)
@@ -496,10 +496,10 @@ def _stored_listings(store: cache.Cache, content: ContentConfig) -> dict[str, lo
             or folder != str(root.joinpath(*parts[:-1]))
         ):
             continue
-        base = Path(folder)
+        base = os.path.join(folder, "")
         files = tuple(
             load.SourceFile(
-                base / name, it.rel + name, it.top + (it.rel + name).replace("/", os.sep)
+                base + name, it.rel + name, it.top + (it.rel + name).replace("/", os.sep)
             )
             for name in it.files
         )
@@ -1297,7 +1297,7 @@ class SourceKeys:
             # earlier stamp, so this build may take its earlier digest and cached article,
             # as it would have had the save come just after the build; the next build sees
             # the new stamp; one deleted in between may be built from the cache this once.)
-            stat = self.stats.pop(src.rel, None) or os.stat(src.path)
+            stat = self.stats.pop(src.rel, None) or os.stat(src.where)
             digest = self.digests.of(src, stat)
         except OSError:
             return "unreadable:" + src.rel  # never stored: the error is re-reported each time
