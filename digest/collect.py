@@ -768,10 +768,15 @@ def process_sources(
         store.forget("source", gone)
         store.forget(_Bodies.NS, gone)
     segments.prune(kept.segments if kept is not None else None)
-    # (a session's later builds write the index at most once in STORE_EVERY seconds: a
-    # new process that finds an older one hashes the files whose stamps moved since)
+    # (a session's later builds write the index at most once in STORE_EVERY seconds, and
+    # a new process only when it differs from the stored one in more than a few files:
+    # a new process that finds an older one hashes the files whose stamps moved since,
+    # a few files' hashing instead of 10,000 entries encoded and written after an edit)
     stored_at = kept.stored_at if kept is not None else float("-inf")
-    due = kept is None or time.monotonic() - stored_at >= related.STORE_EVERY
+    if kept is None:
+        due = digests.written == 0 or digests.moved() > _FEW
+    else:
+        due = time.monotonic() - stored_at >= related.STORE_EVERY
     digests.save(write=due)
     if due:
         stored_at = time.monotonic()
@@ -1366,6 +1371,14 @@ class Digests:
     def forget(self, rel: str) -> None:
         """Hash this file again next time, whatever its stamp says."""
         self.new.pop(rel, None)
+
+    def moved(self) -> int:
+        """How many files the next build would hash again were the stored index kept as it
+        is: those added, gone, changed or forgotten since, or stamped within a second of
+        it (see of)."""
+        old, new, racy = self.old, self.new, self.written - 10**9
+        differ = sum(1 for rel, e in new.items() if old.get(rel) != e or e[1] >= racy)
+        return differ + len(old.keys() - new.keys())
 
     def save(self, write: bool = True) -> None:
         """The index of this build (``saved``), stored unless not ``write`` (a session's
