@@ -425,7 +425,7 @@ def _source_file(
     p: Path, root: Path, real_root: Path, cfg: ContentConfig, problems: Problems
 ) -> SourceFile | None:
     """A SourceFile for a regular file inside the content folder, else None + a problem."""
-    src = SourceFile(p, p.relative_to(root).as_posix(), _shown(p, cfg.root))
+    src = SourceFile(str(p), p.relative_to(root).as_posix(), _shown(p, cfg.root))
     return src if _acceptable(src, p.is_symlink(), p.stat, real_root, problems) else None
 
 
