@@ -263,7 +263,7 @@ class _Hint:
 
     def unchanged(self, src: SourceFile) -> bool:
         """The watcher saw no change of this source since the last build started."""
-        return self.on and str(src.path) not in self.paths and not ignored(src.rel)
+        return self.on and src.where not in self.paths and not ignored(src.rel)
 
     def names_changed(self, names: Iterable[str]) -> bool:
         return not self.on or not self.names.isdisjoint(names)
@@ -496,10 +496,10 @@ def _stored_listings(store: cache.Cache, content: ContentConfig) -> dict[str, lo
             or folder != str(root.joinpath(*parts[:-1]))
         ):
             continue
-        base = Path(folder)
+        base = os.path.join(folder, "")
         files = tuple(
             load.SourceFile(
-                base / name, it.rel + name, it.top + (it.rel + name).replace("/", os.sep)
+                base + name, it.rel + name, it.top + (it.rel + name).replace("/", os.sep)
             )
             for name in it.files
         )
@@ -768,10 +768,15 @@ def process_sources(
         store.forget("source", gone)
         store.forget(_Bodies.NS, gone)
     segments.prune(kept.segments if kept is not None else None)
-    # (a session's later builds write the index at most once in STORE_EVERY seconds: a
-    # new process that finds an older one hashes the files whose stamps moved since)
+    # (a session's later builds write the index at most once in STORE_EVERY seconds, and
+    # a new process only when it differs from the stored one in more than a few files:
+    # a new process that finds an older one hashes the files whose stamps moved since,
+    # a few files' hashing instead of 10,000 entries encoded and written after an edit)
     stored_at = kept.stored_at if kept is not None else float("-inf")
-    due = kept is None or time.monotonic() - stored_at >= related.STORE_EVERY
+    if kept is None:
+        due = digests.written == 0 or digests.moved() > _FEW
+    else:
+        due = time.monotonic() - stored_at >= related.STORE_EVERY
     digests.save(write=due)
     if due:
         stored_at = time.monotonic()
@@ -1297,7 +1302,7 @@ class SourceKeys:
             # earlier stamp, so this build may take its earlier digest and cached article,
             # as it would have had the save come just after the build; the next build sees
             # the new stamp; one deleted in between may be built from the cache this once.)
-            stat = self.stats.pop(src.rel, None) or os.stat(src.path)
+            stat = self.stats.pop(src.rel, None) or os.stat(src.where)
             digest = self.digests.of(src, stat)
         except OSError:
             return "unreadable:" + src.rel  # never stored: the error is re-reported each time
@@ -1366,6 +1371,14 @@ class Digests:
     def forget(self, rel: str) -> None:
         """Hash this file again next time, whatever its stamp says."""
         self.new.pop(rel, None)
+
+    def moved(self) -> int:
+        """How many files the next build would hash again were the stored index kept as it
+        is: those added, gone, changed or forgotten since, or stamped within a second of
+        it (see of)."""
+        old, new, racy = self.old, self.new, self.written - 10**9
+        differ = sum(1 for rel, e in new.items() if old.get(rel) != e or e[1] >= racy)
+        return differ + len(old.keys() - new.keys())
 
     def save(self, write: bool = True) -> None:
         """The index of this build (``saved``), stored unless not ``write`` (a session's

@@ -336,5 +336,5 @@ def _dask_sources(
             copy = folder / src.path.name
             copy.write_bytes(data)
             os.utime(copy, ns=(mtime_ns, mtime_ns))
-            out.append(fn(dataclasses.replace(src, path=copy), *args))
+            out.append(fn(dataclasses.replace(src, where=str(copy)), *args))
     return out

@@ -149,9 +149,21 @@ _SLUG_OK = re.compile(r"^[\w][\w.-]*$")
 
 @dataclass(frozen=True)
 class SourceFile:
-    path: Path  # absolute
+    """One source file.  Its absolute path is held as a str (``where``; a Path given is
+    made one): a new process's rebuild makes 10,000 of them from a stored listing, and
+    a Path each was a tenth of its collect; ``path`` makes the Path when asked."""
+
+    where: str  # absolute
     rel: str  # relative to the content folder, POSIX
     shown: str  # as shown in messages (relative to the working directory)
+
+    def __post_init__(self) -> None:
+        if type(self.where) is not str:
+            object.__setattr__(self, "where", os.fspath(self.where))
+
+    @property
+    def path(self) -> Path:
+        return Path(self.where)
 
 
 # ---------------------------------------------------------------- discovery
@@ -379,7 +391,7 @@ def _as_listed(
             return False
     for src in listing.files:
         try:
-            st = os.lstat(src.path)
+            st = os.lstat(src.where)
         except OSError:
             return False
         if not stat.S_ISREG(st.st_mode):
@@ -401,7 +413,7 @@ def _scanned_source(
     """A SourceFile for a directory entry found by discover (see _source_file); its stat
     (the entry's, which follows a symlink as os.stat does) goes to ``stats``."""
     rel += e.name
-    src = SourceFile(folder / e.name, rel, top + rel.replace("/", os.sep))
+    src = SourceFile(e.path, rel, top + rel.replace("/", os.sep))
     if not _acceptable(src, e.is_symlink(), e.stat, real_root, problems):
         return None
     if stats is not None:
@@ -413,7 +425,7 @@ def _source_file(
     p: Path, root: Path, real_root: Path, cfg: ContentConfig, problems: Problems
 ) -> SourceFile | None:
     """A SourceFile for a regular file inside the content folder, else None + a problem."""
-    src = SourceFile(p, p.relative_to(root).as_posix(), _shown(p, cfg.root))
+    src = SourceFile(str(p), p.relative_to(root).as_posix(), _shown(p, cfg.root))
     return src if _acceptable(src, p.is_symlink(), p.stat, real_root, problems) else None
 
 
