@@ -359,7 +359,7 @@ class Renderer:
         self.deps: dict[str, tuple[tuple[Any, ...], str]] = {}
         self.entries: dict[str, Entry] = {}  # by slug: what the pages were made from
         self.editions: dict[str, tuple[Edition, tuple[_Again, ...]]] = {}  # see Kept
-        self.lines: dict[str, tuple[Edition, dict[str, Any]]] = {}  # see Kept
+        self.lines: dict[str, _Line] = {}  # see Kept
         # the paths whose entry of ``state`` may differ from the stored one (None: all),
         # and the stored state by bucket (see flush): a session's build writes only the
         # buckets of the pages it changed, not 19,548 entries after each edit
@@ -673,7 +673,7 @@ class Kept:
     # ``state`` by bucket, as the store holds it (see Renderer.flush; None: not known)
     buckets: list[dict[str, tuple[str, str]]] | None = None
     # by edition key, an edition with its line of the editions index (see _editions_index)
-    lines: dict[str, tuple[Edition, dict[str, Any]]] = dataclasses.field(default_factory=dict)
+    lines: dict[str, _Line] = dataclasses.field(default_factory=dict)
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -745,8 +745,10 @@ class _StoryDigests:
 
     def __call__(self, slug: str) -> str:
         story = self.story_of(slug)
-        if story is None:
-            return ""
+        return "" if story is None else self.story(story)
+
+    def story(self, story: Story) -> str:
+        """The digest of a story's identity."""
         got = self.made.get(id(story))
         if got is None:
             ident = self.stories.get(id(story))
@@ -754,6 +756,81 @@ class _StoryDigests:
                 ident = self.stories[id(story)] = _story_identity(story)
             got = self.made[id(story)] = _digest(ident)
         return got
+
+
+_EDITIONS_NS, _EDITIONS_KEY = "edition-pieces", "editions"
+# by edition key: its signature, the digest of its line of the editions index, and the
+# keys of its three pages (see _edition_outs)
+_EdPieces = tuple[str, str, str, str, str]
+_StoredEds = tuple[str, dict[str, _EdPieces]]
+
+
+class _EditionPieces:
+    """A new process's build: the edition pages' pieces the last one stored (under the
+    same ``base``, see Renderer._base_key), and this build's.
+
+    An edition's pages show the edition and nothing else, and what edition_ident makes
+    of it follows from its key, label and neighbours, and from its items' stories and
+    entries: their dates, outlets, headlines and leads are read from those (an entry's
+    key holds its article, a story's digest every field of the story), and the site's
+    settings are in ``base``.  Its signature is a digest of just those: an edition with
+    its stored signature has its stored page keys (believed only where the stored page
+    state has them, see Renderer.pages) and its stored line digest, and its identity is
+    not made (after a one-article edit: 2,917 editions of 2,918)."""
+
+    def __init__(self, store: cache.Cache, base: str, told: _StoryDigests, read: bool) -> None:
+        """``read``: take pages as stored (else only make this build's pieces: the
+        first build of a session makes every page, see render_site)."""
+        got = store.get(_EDITIONS_NS, _EDITIONS_KEY, _StoredEds) if read else None
+        self.before = got[1] if got is not None and got[0] == base else None
+        self.store, self.base, self.told = store, base, told
+        self.signs: dict[str, str | None] = {}  # by edition key, this build's
+        self.lines: dict[str, str] = {}  # the same: its line's digest (see _line_digest)
+        self.stored: dict[str, str] = {}  # the pages taken by path, with their stored keys
+        self.by_out: dict[str, tuple[Edition, int]] = {}  # each with its edition and place
+
+    def signature(self, ed: Edition) -> str | None:
+        """None when an entry has no key (its pages are keyed by their contexts).  The
+        story of one article (no page: most of them) is made of that article and its
+        summary only (see digest.stories.compose._alone), so its entry's key stands for
+        it too: the other stories' digests are the ones the article pages need."""
+        story = self.told.story
+        items = []
+        for it in ed.items:
+            keys = [e.key for e in it.entries]
+            if not all(keys):
+                return None
+            s = it.story
+            alone = not s.page and len(keys) == 1 and s.articles == (it.entries[0].article.slug,)
+            items.append(["" if alone else story(s), keys])
+        return _digest([ed.key, ed.label, ed.prev, ed.next, ed.prev_label, ed.next_label, items])
+
+    def same(self, ed: Edition) -> bool:
+        """Whether an edition's pages are as stored (then taken by path, see ``stored``);
+        its line's digest is known either way (see ``lines``)."""
+        sign = self.signs[ed.key] = self.signature(ed)
+        got = self.before.get(ed.key) if self.before is not None else None
+        if sign is None or got is None or got[0] != sign:
+            self.lines[ed.key] = _line_digest(_edition_line(ed))
+            return False
+        self.lines[ed.key] = got[1]
+        for n, (out, key) in enumerate(zip(_edition_outs(ed), got[2:], strict=True)):
+            self.stored[out] = key
+            self.by_out[out] = (ed, n)
+        return True
+
+    def save(self, eds: Sequence[Edition], state: dict[str, tuple[str, str]]) -> None:
+        """Store this build's pieces (after its pages: their keys are in ``state``) when
+        they are not those read."""
+        now: dict[str, _EdPieces] = {}
+        for ed in eds:
+            sign = self.signs.get(ed.key)
+            pages = [state.get(out) for out in _edition_outs(ed)]
+            if sign is not None and pages[0] and pages[1] and pages[2]:
+                line = self.lines[ed.key]
+                now[ed.key] = (sign, line, pages[0][0], pages[1][0], pages[2][0])
+        if now != self.before:
+            self.store.put(_EDITIONS_NS, _EDITIONS_KEY, (self.base, now))
 
 
 def _render_span(span: tuple[int, int]) -> list[bytes]:
@@ -1028,10 +1105,18 @@ def render_site(
     stored: dict[str, str] = {}  # (article pages by path only: their stored keys)
     by_out: dict[str, Entry] = {}
     made: Sequence[Entry] = entries  # the entries whose article pages are made as jobs
+    # and of the edition pages (see _EditionPieces)
+    ed_pieces = None
+    if store is not None and r.kept is None:
+        ed_pieces = _EditionPieces(store, r._base_key(), told, read=keep is None)
+    ed_by_out = ed_pieces.by_out if ed_pieces is not None else {}
 
     def remake(out: str) -> _Job:
         if out in by_out:
             return article_job(by_out[out])
+        if out in ed_by_out:
+            ed, n = ed_by_out[out]
+            return _edition_jobs(ed, site, stories)[n]
         deps = known[out][0]
         if type(deps[0]) is str and deps[0] == "edition":  # (an edition's, see news_pages)
             ed = deps[1]
@@ -1106,7 +1191,11 @@ def render_site(
         unchanged if kept is not None else None,
         kept.lines if kept is not None else None,
         r.lines,
+        ed_pieces,
     )
+    if ed_pieces is not None:
+        unchanged += ed_pieces.stored
+        stored.update(ed_pieces.stored)
     for s in sorted(sections):
         work += r.listing(
             "list.html",
@@ -1152,6 +1241,8 @@ def render_site(
     r.flush()
     if store is not None and r.kept is None:
         _store_pieces(store, r._base_key(), entries, r.state, told, pieces, made)
+    if ed_pieces is not None:
+        ed_pieces.save(news.editions, r.state)
     if keep is not None:
         now = r.kept_now()
         if now is not None:
@@ -1208,8 +1299,9 @@ def news_pages(
     again: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
     again_now: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
     unchanged: list[str] | None = None,
-    lines_kept: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
-    lines_now: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
+    lines_kept: dict[str, _Line] | None = None,
+    lines_now: dict[str, _Line] | None = None,
+    pieces: _EditionPieces | None = None,
 ) -> list[_Job | _Again]:
     """Story pages, edition pages with their email edition, and the editions index
     (``stories``: id(story) -> its identity, as far as made, see article_ident;
@@ -1217,7 +1309,9 @@ def news_pages(
     their keys, see Kept.deps; ``again``: the editions whose pages it made again, with
     those pages (see Kept.editions), under the same base as ``known``; ``again_now``
     gets this build's; ``lines_kept``, ``lines_now``: the editions index's lines, see
-    _editions_index)."""
+    _editions_index).  ``pieces``: a new process's (see _EditionPieces): the pages of
+    an edition as stored are left to it (taken by path), and the index's key is made
+    from the lines' digests it knows."""
     by_slug = {e.article.slug: e for e in entries}
     stories = {} if stories is None else stories
     work: list[_Job | _Again] = []
@@ -1237,6 +1331,8 @@ def news_pages(
                 work += got[1]  # (made by the build before: nothing to make or compare)
             if again_now is not None:
                 again_now[ed.key] = got
+            continue
+        if pieces is not None and pieces.same(ed):
             continue
         deps = ("edition", ed)
         outs = _edition_outs(ed)
@@ -1261,31 +1357,51 @@ def news_pages(
         work.append(_Again("editions/index.html", "editions.html", last[1], deps, index))
         if lines_now is not None:
             lines_now.update(lines_kept)
+    elif pieces is not None:  # (its lines made only if it is rendered)
+        lines = [pieces.lines[ed.key] for ed in news.editions]
+        key = _digest([pieces.base, "editions.html", "editions/", _index_context(lines)])
+        work.append(_Again("editions/index.html", "editions.html", key, deps, index))
     else:
         work.append(index())
     return work
 
 
+# An edition with its line of the editions index and that line's digest (see _line_digest)
+_Line = tuple[Edition, dict[str, Any], str]
+
+
 def _editions_index(
     eds: Sequence[Edition],
     deps: tuple[Any, ...],
-    lines_kept: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
-    lines_now: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
+    lines_kept: dict[str, _Line] | None = None,
+    lines_now: dict[str, _Line] | None = None,
 ) -> _Job:
     """The editions index; the line of an edition that is the object a session's last
     build showed is that build's line (``lines_kept``, by key; ``lines_now`` gets this
     build's): an edit changes one edition of 3,000."""
-    lines = []
+    lines, digests = [], []
     for ed in eds:
         got = lines_kept.get(ed.key) if lines_kept else None
         if got is None or got[0] is not ed:
-            got = (ed, _edition_line(ed))
+            line = _edition_line(ed)
+            got = (ed, line, _line_digest(line))
         lines.append(got[1])
+        digests.append(got[2])
         if lines_now is not None:
             lines_now[ed.key] = got
-    index = {"editions": lines, "title": "Editions"}
-    ctx = {**index, "kind": "editions"}
-    return _Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx, deps=deps)
+    ctx, keyed = _index_context(lines), _index_context(digests)
+    return _Job("editions.html", "editions/", "editions.html", ctx, keyed=keyed, deps=deps)
+
+
+def _index_context(lines: list[Any]) -> dict[str, Any]:
+    """The editions index's context; with each line as its digest, its identity (a new
+    process knows the digests of the editions an edit left alone, see _EditionPieces,
+    and makes no line unless the page is rendered)."""
+    return {"editions": lines, "title": "Editions", "kind": "editions"}
+
+
+def _line_digest(line: dict[str, Any]) -> str:
+    return _digest(line)
 
 
 def _edition_outs(ed: Edition) -> tuple[str, str, str]:
