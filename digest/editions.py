@@ -61,6 +61,10 @@ def headed(story: Story, got: Sequence[Entry]) -> tuple[str, str]:
     (an edition never shows what was reported later): the story's headline when its
     article is in the period, else the title of the period's first article; the first
     summary sentence from an article of the period, else that article's own first."""
+    if len(got) == 1:  # (most items: an article alone in its story, its headline and lead)
+        slug = got[0].article.slug
+        if story.headline_from == slug and story.summary and story.summary_from[:1] == (slug,):
+            return story.title, story.summary[0]
     here = {e.article.slug for e in got}
     title = story.title if story.headline_from in here or not got else got[0].article.title
     for text, slug in zip(story.summary, story.summary_from, strict=False):
@@ -277,7 +281,11 @@ def _ranked(
         items.append(EditionItem(story, got, outlets, len(story.articles) - len(got), title, lead))
     if len(items) > 1:
         items.sort(key=rank_key)
-    newest = max(e.article.date for it in items for e in it.entries)
+    newest = items[0].entries[0].article.date  # (the first of the latest, as max() takes)
+    for it in items:
+        for e in it.entries:
+            if e.article.date > newest:
+                newest = e.article.date
     return tuple(items), newest
 
 

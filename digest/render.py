@@ -338,6 +338,9 @@ class Renderer:
     worker processes when there are many.
     """
 
+    # A new process's: the stored page state by bucket, as read (see flush)
+    read: list[dict[str, tuple[str, str]]] | None = None
+
     def __init__(
         self,
         theme: Theme,
@@ -370,7 +373,8 @@ class Renderer:
             if self.kept.buckets is not None:
                 self.changed, self.buckets = set(), self.kept.buckets
         elif store is not None:
-            self.previous = _read_state(store)
+            self.read = _read_buckets(store)
+            self.previous = _merged(self.read)
 
     def pages(
         self,
@@ -578,6 +582,13 @@ class Renderer:
         if self.store is None:
             return
         state, changed, buckets = self.state, self.changed, self.buckets
+        if (changed is None or buckets is None) and self.read is not None:
+            # a new process's build: the buckets read, where a page's entry differs (after
+            # an edit: a few of them, not every bucket encoded and written again)
+            previous = self.previous
+            changed = {out for out, got in state.items() if previous.get(out) != got}
+            changed.update(previous.keys() - state.keys())
+            buckets = self.read
         if changed is None or buckets is None:
             buckets = [{} for _ in range(_STATE_BUCKETS)]
             for out, got in state.items():
@@ -852,9 +863,19 @@ def _bucket(out: str) -> int:
 def _read_state(store: cache.Cache) -> dict[str, tuple[str, str]]:
     """The stored page state (see Renderer.flush): path -> (key, sha256).  A bucket
     missing or unreadable leaves its pages unknown (rendered again)."""
+    return _merged(_read_buckets(store))
+
+
+def _read_buckets(store: cache.Cache) -> list[dict[str, tuple[str, str]]]:
+    """The stored page state by bucket (one missing or unreadable: empty)."""
     keys = [f"{_STATE_KEY}-{b}" for b in range(_STATE_BUCKETS)]
+    got = store.get_many(_STATE_NS, keys, dict[str, tuple[str, str]])
+    return [got.get(k, {}) for k in keys]
+
+
+def _merged(buckets: list[dict[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:
     state: dict[str, tuple[str, str]] = {}
-    for got in store.get_many(_STATE_NS, keys, dict[str, tuple[str, str]]).values():
+    for got in buckets:
         state.update(got)
     return state
 
