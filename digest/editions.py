@@ -202,7 +202,8 @@ def editions(
                 keep.append(Kept(made_for, got[1], entries, stories.of, got[0]))
             return got[0]
     now: dict[str, tuple[tuple[tuple[Story, tuple[Entry, ...]], ...], Edition]] = {}
-    by_period: dict[str, dict[str, list[Entry]]] = {}
+    # period -> story slug -> (the story, its entries of the period)
+    by_period: dict[str, dict[str, tuple[Story, list[Entry]]]] = {}
     of = stories.of
     keys: dict[date, str] = {}  # day -> its period's key (a period is made of whole days)
     for e in entries:
@@ -216,16 +217,17 @@ def editions(
             key = keys[day] = period(a.date, cfg.period)
         told = by_period.get(key)
         if told is None:
-            by_period[key] = {story.slug: [e]}
-        elif story.slug in told:
-            told[story.slug].append(e)
+            by_period[key] = {story.slug: (story, [e])}
         else:
-            told[story.slug] = [e]
-    by_slug = {s.slug: s for s in stories.all}
+            same = told.get(story.slug)
+            if same is None:
+                told[story.slug] = (story, [e])
+            else:
+                same[1].append(e)
     made: list[tuple[str, str, datetime, tuple[EditionItem, ...]]] = []
     inputs: list[tuple[tuple[Story, tuple[Entry, ...]], ...]] = []
     for key in sorted(by_period, reverse=True):
-        given = tuple([(by_slug[slug], tuple(got)) for slug, got in by_period[key].items()])
+        given = tuple([(story, tuple(got)) for story, got in by_period[key].values()])
         inputs.append(given)
         last = before.get(key)
         if last is not None and _same_items(last[0], given):
@@ -328,8 +330,12 @@ def _again(
 
 def rank_key(it: EditionItem) -> tuple[int, int, float, str]:
     """Edition order: outlets, then articles (both in the period), then recency, then slug."""
-    newest = max(e.article.date.timestamp() for e in it.entries)
-    return (-it.outlets, -len(it.entries), -newest, it.story.slug)
+    got = it.entries
+    if len(got) == 1:  # (most items)
+        newest = got[0].article.date.timestamp()
+    else:
+        newest = max(e.article.date.timestamp() for e in got)
+    return (-it.outlets, -len(got), -newest, it.story.slug)
 
 
 # ---------------------------------------------------------------- stories.json

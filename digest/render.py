@@ -375,6 +375,7 @@ class Renderer:
         elif store is not None:
             self.read = _read_buckets(store)
             self.previous = _merged(self.read)
+            self.changed = set()  # (the pages rendered with another key: see flush)
 
     def pages(
         self,
@@ -576,18 +577,17 @@ class Renderer:
 
     def flush(self) -> None:
         """Keep what this build's pages were (path -> key, sha256) for the next build, in
-        _STATE_BUCKETS entries of the store by a hash of the path: a session's build
-        writes only the buckets holding a page whose entry changed (kept by the session,
-        copied when changed: the last build's are shared)."""
+        _STATE_BUCKETS entries of the store by a hash of the path: a build writes only
+        the buckets holding a page whose entry changed (a session's are kept by the
+        session, copied when changed: the last build's are shared; a new process's are
+        the ones it read)."""
         if self.store is None:
             return
         state, changed, buckets = self.state, self.changed, self.buckets
-        if (changed is None or buckets is None) and self.read is not None:
-            # a new process's build: the buckets read, where a page's entry differs (after
-            # an edit: a few of them, not every bucket encoded and written again)
-            previous = self.previous
-            changed = {out for out, got in state.items() if previous.get(out) != got}
-            changed.update(previous.keys() - state.keys())
+        if self.read is not None and changed is not None:
+            # a new process's build: the buckets read, changed where a page was rendered
+            # anew or is gone (after an edit: a few, not every bucket encoded and written)
+            changed.update(self.previous.keys() - state.keys())
             buckets = self.read
         if changed is None or buckets is None:
             buckets = [{} for _ in range(_STATE_BUCKETS)]
