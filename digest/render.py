@@ -383,6 +383,7 @@ class Renderer:
         unchanged: Sequence[str] = (),
         remake: Callable[[str], _Job] | None = None,
         stored: dict[str, str] | None = None,
+        named: Callable[[str], str] | None = None,
     ) -> Iterator[Page]:
         """A page for each job, in order; those whose key changed are rendered (in worker
         processes when there are many), the others passed on without their bytes, in
@@ -392,7 +393,9 @@ class Renderer:
         session's rebuild, by path only (nearly all article pages after an edit: no job
         or _Again made for each); ``remake`` makes one's job when its bytes are needed.
         A session's rebuild hands all those pages to publish in the bulk too.  In a new
-        process, ``stored`` gives the keys of the ``unchanged`` pages (see _read_pieces)."""
+        process, ``stored`` gives the keys of the ``unchanged`` pages (see _read_pieces).
+        ``named``: the source of one of them, as its job would say (publish asks for
+        every page's when it checks claims: after an article is added)."""
         keys: list[str | None] = []
         outs: list[str] = []
         kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
@@ -509,6 +512,8 @@ class Renderer:
                     return again[out].source
                 if out in held:
                     return held[out].source
+                if named is not None:
+                    return named(out)
                 assert remake is not None
                 return remake(out).source
 
@@ -1132,17 +1137,28 @@ def render_site(
         ed_pieces = _EditionPieces(store, r._base_key(), told, read=keep is None)
     ed_by_out = ed_pieces.by_out if ed_pieces is not None else {}
 
-    def remake(out: str) -> _Job:
+    def made_from(out: str) -> Entry | tuple[Edition, int]:
+        """What a page given by path is made from: its entry, or its edition (and which
+        of the edition's pages it is)."""
         if out in by_out:
-            return article_job(by_out[out])
+            return by_out[out]
         if out in ed_by_out:
-            ed, n = ed_by_out[out]
-            return _edition_jobs(ed, site, stories)[n]
+            return ed_by_out[out]
         deps = known[out][0]
         if type(deps[0]) is str and deps[0] == "edition":  # (an edition's, see news_pages)
             ed = deps[1]
-            return _edition_jobs(ed, site)[_edition_outs(ed).index(out)]
-        return article_job(deps[0])  # (the entry: the same object, see below)
+            return ed, _edition_outs(ed).index(out)
+        return deps[0]  # (the entry: the same object, see below)
+
+    def remake(out: str) -> _Job:
+        got = made_from(out)
+        if isinstance(got, Entry):
+            return article_job(got)
+        return _edition_jobs(got[0], site, stories)[got[1]]
+
+    def named(out: str) -> str:  # (its job's source, without the job)
+        got = made_from(out)
+        return got.article.path if isinstance(got, Entry) else _edition_sources(got[0])[got[1]]
 
     def again(out: str, source: str, deps: tuple[Any, ...], make: Callable[[], _Job]) -> Any:
         """A page made of all articles (or editions): the last build's again when they are
@@ -1257,7 +1273,7 @@ def render_site(
     work.append(
         _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
     )
-    yield from r.pages(work, unchanged, remake, stored)
+    yield from r.pages(work, unchanged, remake, stored, named)
     yield from static_pages(theme.static_dirs)
     r.flush()
     if store is not None and r.kept is None:
@@ -1359,7 +1375,7 @@ def news_pages(
         outs = _edition_outs(ed)
         lasts = [known.get(out) for out in outs] if known else ()
         if lasts and all(last is not None and _same(last[0], deps) for last in lasts):
-            sources = (f"edition {ed.key}", f"email {ed.key}", f"email ({ed.key})")
+            sources = _edition_sources(ed)
             pages = []
             for n, (out, source, last) in enumerate(zip(outs, sources, lasts, strict=True)):
                 assert last is not None
@@ -1378,7 +1394,7 @@ def news_pages(
         work.append(_Again("editions/index.html", "editions.html", last[1], deps, index))
         if lines_now is not None:
             lines_now.update(lines_kept)
-    elif pieces is not None:  # (its lines made only if it is rendered)
+    elif pieces is not None and pieces.before is not None:  # (lines made only if rendered)
         lines = [pieces.lines[ed.key] for ed in news.editions]
         key = _digest([pieces.base, "editions.html", "editions/", _index_context(lines)])
         work.append(_Again("editions/index.html", "editions.html", key, deps, index))
@@ -1430,6 +1446,11 @@ def _edition_outs(ed: Edition) -> tuple[str, str, str]:
     return (_out(ed.url), ed.url + "email.html", ed.url + "email.txt")
 
 
+def _edition_sources(ed: Edition) -> tuple[str, str, str]:
+    """The sources of an edition's three pages, as messages name them."""
+    return (f"edition {ed.key}", f"email {ed.key}", f"email ({ed.key})")
+
+
 def _edition_jobs(
     ed: Edition, site: SiteConfig, stories: dict[int, Any] | None = None
 ) -> list[_Job]:
@@ -1438,16 +1459,17 @@ def _edition_jobs(
     # (its identity made only when a page's key is not known from a session's last build)
     told = _Lazy(functools.partial(edition_ident, ed, stories))
     deps = ("edition", ed)
+    sources = _edition_sources(ed)
     ctx = {"edition": ed, "title": ed.label, "kind": "edition"}
-    page = _Job("edition.html", ed.url, f"edition {ed.key}", ctx, keyed=told, deps=deps)
+    page = _Job("edition.html", ed.url, sources[0], ctx, keyed=told, deps=deps)
     ctx = {"edition": ed, "title": ed.label, "kind": "email"}
     out = ed.url + "email.html"
-    html = _Job("email.html", out, f"email {ed.key}", ctx, keyed=told, deps=deps)
+    html = _Job("email.html", out, sources[1], ctx, keyed=told, deps=deps)
     # the plain-text email: written by code, kept like a page (re-made only when its
     # edition changed: 3,000 editions wrapped at 72 columns took 0.4 s)
     make = functools.partial(_email_text, ed, site)
     out = ed.url + "email.txt"
-    text = _Job("<email.txt>", out, f"email ({ed.key})", {"edition": ed}, make, told, deps)
+    text = _Job("<email.txt>", out, sources[2], {"edition": ed}, make, told, deps)
     return [page, html, text]
 
 
