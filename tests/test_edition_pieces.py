@@ -327,3 +327,21 @@ def test_a_signature_follows_the_edition_its_neighbours_and_each_story_with_a_pa
         dataclasses.replace(it, entries=(keyless,)) if it is item else it for it in ed.items
     )
     assert _signature(dataclasses.replace(ed, items=items)) is None
+
+
+def test_a_new_day_makes_the_pages_of_the_editions_it_touches_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article moved to a day of its own: a new page (publish then checks every page's
+    claim, by its name); the editions the move leaves alone are named without making
+    their pages' jobs."""
+    root = _site(tmp_path)
+    _build(root, tmp_path / "out")
+    made: list[str] = []
+    spy(monkeypatch, render, "_edition_jobs", lambda ed, *_a: made.append(ed.key))
+    _edit(root, MARKET_FILE, "2026-11-23T08", "2026-11-20T08")
+    _build(root, tmp_path / "out")
+    assert "2026-11-20" in made
+    assert not {"2026-11-25", "2026-11-26"} & set(made)
+    assert "editions/2026-11-20/" in (tmp_path / "out/editions/2026-11-22/index.html").read_text()
+    assert tree(tmp_path / "out") == _cold(root, tmp_path)
