@@ -27,7 +27,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_speed import HERE, _digest, _edit, _stages  # noqa: E402
 
-ROWS = ("cpu", "user", "wall", "collect", "related", "stories", "entries", "render+feeds")
+ROWS = (
+    "cpu",
+    "user",
+    "wall",
+    "collect",
+    "related",
+    "stories",
+    "entries",
+    "render+feeds",
+    "publish",
+)
 
 
 Runs = dict[str, list[dict[str, float]]]  # tree -> each rebuild's figures
