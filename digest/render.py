@@ -792,7 +792,7 @@ class _EditionPieces:
     settings are in ``base``.  Its signature is a digest of just those: an edition with
     its stored signature has its stored page keys (believed only where the stored page
     state has them, see Renderer.pages) and its stored line digest, and its identity is
-    not made (after a one-article edit: 2,917 editions of 2,918)."""
+    not made (after a one-article edit: all but one of 2,917 editions)."""
 
     def __init__(self, store: cache.Cache, base: str, told: _StoryDigests, read: bool) -> None:
         """``read``: take pages as stored (else only make this build's pieces: the
@@ -1131,9 +1131,9 @@ def render_site(
     stored: dict[str, str] = {}  # (article pages by path only: their stored keys)
     by_out: dict[str, Entry] = {}
     made: Sequence[Entry] = entries  # the entries whose article pages are made as jobs
-    # and of the edition pages (see _EditionPieces)
+    # and of the edition pages (see _EditionPieces; none kept without a cache database)
     ed_pieces = None
-    if store is not None and r.kept is None:
+    if store is not None and store.db is not None and r.kept is None:
         ed_pieces = _EditionPieces(store, r._base_key(), told, read=keep is None)
     ed_by_out = ed_pieces.by_out if ed_pieces is not None else {}
 
