@@ -395,7 +395,8 @@ class Renderer:
         A session's rebuild hands all those pages to publish in the bulk too.  In a new
         process, ``stored`` gives the keys of the ``unchanged`` pages (see _read_pieces).
         ``named``: the source of one of them, as its job would say (publish asks for
-        every page's when it checks claims: after an article is added)."""
+        every page's when it checks claims: a new path, as of an article moved to a day
+        of its own)."""
         keys: list[str | None] = []
         outs: list[str] = []
         kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
