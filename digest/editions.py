@@ -61,6 +61,10 @@ def headed(story: Story, got: Sequence[Entry]) -> tuple[str, str]:
     (an edition never shows what was reported later): the story's headline when its
     article is in the period, else the title of the period's first article; the first
     summary sentence from an article of the period, else that article's own first."""
+    if len(got) == 1:  # (most items: an article alone in its story, its headline and lead)
+        slug = got[0].article.slug
+        if story.headline_from == slug and story.summary and story.summary_from[:1] == (slug,):
+            return story.title, story.summary[0]
     here = {e.article.slug for e in got}
     title = story.title if story.headline_from in here or not got else got[0].article.title
     for text, slug in zip(story.summary, story.summary_from, strict=False):
@@ -198,7 +202,8 @@ def editions(
                 keep.append(Kept(made_for, got[1], entries, stories.of, got[0]))
             return got[0]
     now: dict[str, tuple[tuple[tuple[Story, tuple[Entry, ...]], ...], Edition]] = {}
-    by_period: dict[str, dict[str, list[Entry]]] = {}
+    # period -> story slug -> (the story, its entries of the period)
+    by_period: dict[str, dict[str, tuple[Story, list[Entry]]]] = {}
     of = stories.of
     keys: dict[date, str] = {}  # day -> its period's key (a period is made of whole days)
     for e in entries:
@@ -212,16 +217,17 @@ def editions(
             key = keys[day] = period(a.date, cfg.period)
         told = by_period.get(key)
         if told is None:
-            by_period[key] = {story.slug: [e]}
-        elif story.slug in told:
-            told[story.slug].append(e)
+            by_period[key] = {story.slug: (story, [e])}
         else:
-            told[story.slug] = [e]
-    by_slug = {s.slug: s for s in stories.all}
+            same = told.get(story.slug)
+            if same is None:
+                told[story.slug] = (story, [e])
+            else:
+                same[1].append(e)
     made: list[tuple[str, str, datetime, tuple[EditionItem, ...]]] = []
     inputs: list[tuple[tuple[Story, tuple[Entry, ...]], ...]] = []
     for key in sorted(by_period, reverse=True):
-        given = tuple([(by_slug[slug], tuple(got)) for slug, got in by_period[key].items()])
+        given = tuple([(story, tuple(got)) for story, got in by_period[key].values()])
         inputs.append(given)
         last = before.get(key)
         if last is not None and _same_items(last[0], given):
@@ -277,7 +283,11 @@ def _ranked(
         items.append(EditionItem(story, got, outlets, len(story.articles) - len(got), title, lead))
     if len(items) > 1:
         items.sort(key=rank_key)
-    newest = max(e.article.date for it in items for e in it.entries)
+    newest = items[0].entries[0].article.date  # (the first of the latest, as max() takes)
+    for it in items:
+        for e in it.entries:
+            if e.article.date > newest:
+                newest = e.article.date
     return tuple(items), newest
 
 
@@ -320,8 +330,12 @@ def _again(
 
 def rank_key(it: EditionItem) -> tuple[int, int, float, str]:
     """Edition order: outlets, then articles (both in the period), then recency, then slug."""
-    newest = max(e.article.date.timestamp() for e in it.entries)
-    return (-it.outlets, -len(it.entries), -newest, it.story.slug)
+    got = it.entries
+    if len(got) == 1:  # (most items)
+        newest = got[0].article.date.timestamp()
+    else:
+        newest = max(e.article.date.timestamp() for e in got)
+    return (-it.outlets, -len(got), -newest, it.story.slug)
 
 
 # ---------------------------------------------------------------- stories.json

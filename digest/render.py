@@ -338,6 +338,9 @@ class Renderer:
     worker processes when there are many.
     """
 
+    # A new process's: the stored page state by bucket, as read (see flush)
+    read: list[dict[str, tuple[str, str]]] | None = None
+
     def __init__(
         self,
         theme: Theme,
@@ -359,7 +362,7 @@ class Renderer:
         self.deps: dict[str, tuple[tuple[Any, ...], str]] = {}
         self.entries: dict[str, Entry] = {}  # by slug: what the pages were made from
         self.editions: dict[str, tuple[Edition, tuple[_Again, ...]]] = {}  # see Kept
-        self.lines: dict[str, tuple[Edition, dict[str, Any]]] = {}  # see Kept
+        self.lines: dict[str, _Line] = {}  # see Kept
         # the paths whose entry of ``state`` may differ from the stored one (None: all),
         # and the stored state by bucket (see flush): a session's build writes only the
         # buckets of the pages it changed, not 19,548 entries after each edit
@@ -370,7 +373,9 @@ class Renderer:
             if self.kept.buckets is not None:
                 self.changed, self.buckets = set(), self.kept.buckets
         elif store is not None:
-            self.previous = _read_state(store)
+            self.read = _read_buckets(store)
+            self.previous = _merged(self.read)
+            self.changed = set()  # (the pages rendered with another key: see flush)
 
     def pages(
         self,
@@ -378,6 +383,7 @@ class Renderer:
         unchanged: Sequence[str] = (),
         remake: Callable[[str], _Job] | None = None,
         stored: dict[str, str] | None = None,
+        named: Callable[[str], str] | None = None,
     ) -> Iterator[Page]:
         """A page for each job, in order; those whose key changed are rendered (in worker
         processes when there are many), the others passed on without their bytes, in
@@ -387,7 +393,10 @@ class Renderer:
         session's rebuild, by path only (nearly all article pages after an edit: no job
         or _Again made for each); ``remake`` makes one's job when its bytes are needed.
         A session's rebuild hands all those pages to publish in the bulk too.  In a new
-        process, ``stored`` gives the keys of the ``unchanged`` pages (see _read_pieces)."""
+        process, ``stored`` gives the keys of the ``unchanged`` pages (see _read_pieces).
+        ``named``: the source of one of them, as its job would say (publish asks for
+        every page's when it checks claims: a new path, as of an article moved to a day
+        of its own)."""
         keys: list[str | None] = []
         outs: list[str] = []
         kept: list[tuple[str, str] | None] = []  # (key, sha256) of the last build's page
@@ -504,6 +513,8 @@ class Renderer:
                     return again[out].source
                 if out in held:
                     return held[out].source
+                if named is not None:
+                    return named(out)
                 assert remake is not None
                 return remake(out).source
 
@@ -572,12 +583,18 @@ class Renderer:
 
     def flush(self) -> None:
         """Keep what this build's pages were (path -> key, sha256) for the next build, in
-        _STATE_BUCKETS entries of the store by a hash of the path: a session's build
-        writes only the buckets holding a page whose entry changed (kept by the session,
-        copied when changed: the last build's are shared)."""
+        _STATE_BUCKETS entries of the store by a hash of the path: a build writes only
+        the buckets holding a page whose entry changed (a session's are kept by the
+        session, copied when changed: the last build's are shared; a new process's are
+        the ones it read)."""
         if self.store is None:
             return
         state, changed, buckets = self.state, self.changed, self.buckets
+        if self.read is not None and changed is not None:
+            # a new process's build: the buckets read, changed where a page was rendered
+            # anew or is gone (after an edit: a few, not every bucket encoded and written)
+            changed.update(self.previous.keys() - state.keys())
+            buckets = self.read
         if changed is None or buckets is None:
             buckets = [{} for _ in range(_STATE_BUCKETS)]
             for out, got in state.items():
@@ -673,7 +690,7 @@ class Kept:
     # ``state`` by bucket, as the store holds it (see Renderer.flush; None: not known)
     buckets: list[dict[str, tuple[str, str]]] | None = None
     # by edition key, an edition with its line of the editions index (see _editions_index)
-    lines: dict[str, tuple[Edition, dict[str, Any]]] = dataclasses.field(default_factory=dict)
+    lines: dict[str, _Line] = dataclasses.field(default_factory=dict)
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -745,8 +762,10 @@ class _StoryDigests:
 
     def __call__(self, slug: str) -> str:
         story = self.story_of(slug)
-        if story is None:
-            return ""
+        return "" if story is None else self.story(story)
+
+    def story(self, story: Story) -> str:
+        """The digest of a story's identity."""
         got = self.made.get(id(story))
         if got is None:
             ident = self.stories.get(id(story))
@@ -754,6 +773,81 @@ class _StoryDigests:
                 ident = self.stories[id(story)] = _story_identity(story)
             got = self.made[id(story)] = _digest(ident)
         return got
+
+
+_EDITIONS_NS, _EDITIONS_KEY = "edition-pieces", "editions"
+# by edition key: its signature, the digest of its line of the editions index, and the
+# keys of its three pages (see _edition_outs)
+_EdPieces = tuple[str, str, str, str, str]
+_StoredEds = tuple[str, dict[str, _EdPieces]]
+
+
+class _EditionPieces:
+    """A new process's build: the edition pages' pieces the last one stored (under the
+    same ``base``, see Renderer._base_key), and this build's.
+
+    An edition's pages show the edition and nothing else, and what edition_ident makes
+    of it follows from its key, label and neighbours, and from its items' stories and
+    entries: their dates, outlets, headlines and leads are read from those (an entry's
+    key holds its article, a story's digest every field of the story), and the site's
+    settings are in ``base``.  Its signature is a digest of just those: an edition with
+    its stored signature has its stored page keys (believed only where the stored page
+    state has them, see Renderer.pages) and its stored line digest, and its identity is
+    not made (after a one-article edit: all but one of 2,917 editions)."""
+
+    def __init__(self, store: cache.Cache, base: str, told: _StoryDigests, read: bool) -> None:
+        """``read``: take pages as stored (else only make this build's pieces: the
+        first build of a session makes every page, see render_site)."""
+        got = store.get(_EDITIONS_NS, _EDITIONS_KEY, _StoredEds) if read else None
+        self.before = got[1] if got is not None and got[0] == base else None
+        self.store, self.base, self.told = store, base, told
+        self.signs: dict[str, str | None] = {}  # by edition key, this build's
+        self.lines: dict[str, str] = {}  # the same: its line's digest (see _line_digest)
+        self.stored: dict[str, str] = {}  # the pages taken by path, with their stored keys
+        self.by_out: dict[str, tuple[Edition, int]] = {}  # each with its edition and place
+
+    def signature(self, ed: Edition) -> str | None:
+        """None when an entry has no key (its pages are keyed by their contexts).  The
+        story of one article (no page: most of them) is made of that article and its
+        summary only (see digest.stories.compose._alone), so its entry's key stands for
+        it too: the other stories' digests are the ones the article pages need."""
+        story = self.told.story
+        items = []
+        for it in ed.items:
+            keys = [e.key for e in it.entries]
+            if not all(keys):
+                return None
+            s = it.story
+            alone = not s.page and len(keys) == 1 and s.articles == (it.entries[0].article.slug,)
+            items.append(["" if alone else story(s), keys])
+        return _digest([ed.key, ed.label, ed.prev, ed.next, ed.prev_label, ed.next_label, items])
+
+    def same(self, ed: Edition) -> bool:
+        """Whether an edition's pages are as stored (then taken by path, see ``stored``);
+        its line's digest is known either way (see ``lines``)."""
+        sign = self.signs[ed.key] = self.signature(ed)
+        got = self.before.get(ed.key) if self.before is not None else None
+        if sign is None or got is None or got[0] != sign:
+            self.lines[ed.key] = _line_digest(_edition_line(ed))
+            return False
+        self.lines[ed.key] = got[1]
+        for n, (out, key) in enumerate(zip(_edition_outs(ed), got[2:], strict=True)):
+            self.stored[out] = key
+            self.by_out[out] = (ed, n)
+        return True
+
+    def save(self, eds: Sequence[Edition], state: dict[str, tuple[str, str]]) -> None:
+        """Store this build's pieces (after its pages: their keys are in ``state``) when
+        they are not those read."""
+        now: dict[str, _EdPieces] = {}
+        for ed in eds:
+            sign = self.signs.get(ed.key)
+            pages = [state.get(out) for out in _edition_outs(ed)]
+            if sign is not None and pages[0] and pages[1] and pages[2]:
+                line = self.lines[ed.key]
+                now[ed.key] = (sign, line, pages[0][0], pages[1][0], pages[2][0])
+        if now != self.before:
+            self.store.put(_EDITIONS_NS, _EDITIONS_KEY, (self.base, now))
 
 
 def _render_span(span: tuple[int, int]) -> list[bytes]:
@@ -775,9 +869,19 @@ def _bucket(out: str) -> int:
 def _read_state(store: cache.Cache) -> dict[str, tuple[str, str]]:
     """The stored page state (see Renderer.flush): path -> (key, sha256).  A bucket
     missing or unreadable leaves its pages unknown (rendered again)."""
+    return _merged(_read_buckets(store))
+
+
+def _read_buckets(store: cache.Cache) -> list[dict[str, tuple[str, str]]]:
+    """The stored page state by bucket (one missing or unreadable: empty)."""
     keys = [f"{_STATE_KEY}-{b}" for b in range(_STATE_BUCKETS)]
+    got = store.get_many(_STATE_NS, keys, dict[str, tuple[str, str]])
+    return [got.get(k, {}) for k in keys]
+
+
+def _merged(buckets: list[dict[str, tuple[str, str]]]) -> dict[str, tuple[str, str]]:
     state: dict[str, tuple[str, str]] = {}
-    for got in store.get_many(_STATE_NS, keys, dict[str, tuple[str, str]]).values():
+    for got in buckets:
         state.update(got)
     return state
 
@@ -1028,15 +1132,34 @@ def render_site(
     stored: dict[str, str] = {}  # (article pages by path only: their stored keys)
     by_out: dict[str, Entry] = {}
     made: Sequence[Entry] = entries  # the entries whose article pages are made as jobs
+    # and of the edition pages (see _EditionPieces; none kept without a cache database)
+    ed_pieces = None
+    if store is not None and store.db is not None and r.kept is None:
+        ed_pieces = _EditionPieces(store, r._base_key(), told, read=keep is None)
+    ed_by_out = ed_pieces.by_out if ed_pieces is not None else {}
 
-    def remake(out: str) -> _Job:
+    def made_from(out: str) -> Entry | tuple[Edition, int]:
+        """What a page given by path is made from: its entry, or its edition (and which
+        of the edition's pages it is)."""
         if out in by_out:
-            return article_job(by_out[out])
+            return by_out[out]
+        if out in ed_by_out:
+            return ed_by_out[out]
         deps = known[out][0]
         if type(deps[0]) is str and deps[0] == "edition":  # (an edition's, see news_pages)
             ed = deps[1]
-            return _edition_jobs(ed, site)[_edition_outs(ed).index(out)]
-        return article_job(deps[0])  # (the entry: the same object, see below)
+            return ed, _edition_outs(ed).index(out)
+        return deps[0]  # (the entry: the same object, see below)
+
+    def remake(out: str) -> _Job:
+        got = made_from(out)
+        if isinstance(got, Entry):
+            return article_job(got)
+        return _edition_jobs(got[0], site, stories)[got[1]]
+
+    def named(out: str) -> str:  # (its job's source, without the job)
+        got = made_from(out)
+        return got.article.path if isinstance(got, Entry) else _edition_sources(got[0])[got[1]]
 
     def again(out: str, source: str, deps: tuple[Any, ...], make: Callable[[], _Job]) -> Any:
         """A page made of all articles (or editions): the last build's again when they are
@@ -1106,7 +1229,11 @@ def render_site(
         unchanged if kept is not None else None,
         kept.lines if kept is not None else None,
         r.lines,
+        ed_pieces,
     )
+    if ed_pieces is not None:
+        unchanged += ed_pieces.stored
+        stored.update(ed_pieces.stored)
     for s in sorted(sections):
         work += r.listing(
             "list.html",
@@ -1147,11 +1274,13 @@ def render_site(
     work.append(
         _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
     )
-    yield from r.pages(work, unchanged, remake, stored)
+    yield from r.pages(work, unchanged, remake, stored, named)
     yield from static_pages(theme.static_dirs)
     r.flush()
     if store is not None and r.kept is None:
         _store_pieces(store, r._base_key(), entries, r.state, told, pieces, made)
+    if ed_pieces is not None:
+        ed_pieces.save(news.editions, r.state)
     if keep is not None:
         now = r.kept_now()
         if now is not None:
@@ -1208,8 +1337,9 @@ def news_pages(
     again: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
     again_now: dict[str, tuple[Edition, tuple[_Again, ...]]] | None = None,
     unchanged: list[str] | None = None,
-    lines_kept: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
-    lines_now: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
+    lines_kept: dict[str, _Line] | None = None,
+    lines_now: dict[str, _Line] | None = None,
+    pieces: _EditionPieces | None = None,
 ) -> list[_Job | _Again]:
     """Story pages, edition pages with their email edition, and the editions index
     (``stories``: id(story) -> its identity, as far as made, see article_ident;
@@ -1217,7 +1347,9 @@ def news_pages(
     their keys, see Kept.deps; ``again``: the editions whose pages it made again, with
     those pages (see Kept.editions), under the same base as ``known``; ``again_now``
     gets this build's; ``lines_kept``, ``lines_now``: the editions index's lines, see
-    _editions_index)."""
+    _editions_index).  ``pieces``: a new process's (see _EditionPieces): the pages of
+    an edition as stored are left to it (taken by path), and the index's key is made
+    from the lines' digests it knows."""
     by_slug = {e.article.slug: e for e in entries}
     stories = {} if stories is None else stories
     work: list[_Job | _Again] = []
@@ -1238,11 +1370,13 @@ def news_pages(
             if again_now is not None:
                 again_now[ed.key] = got
             continue
+        if pieces is not None and pieces.same(ed):
+            continue
         deps = ("edition", ed)
         outs = _edition_outs(ed)
         lasts = [known.get(out) for out in outs] if known else ()
         if lasts and all(last is not None and _same(last[0], deps) for last in lasts):
-            sources = (f"edition {ed.key}", f"email {ed.key}", f"email ({ed.key})")
+            sources = _edition_sources(ed)
             pages = []
             for n, (out, source, last) in enumerate(zip(outs, sources, lasts, strict=True)):
                 assert last is not None
@@ -1261,36 +1395,61 @@ def news_pages(
         work.append(_Again("editions/index.html", "editions.html", last[1], deps, index))
         if lines_now is not None:
             lines_now.update(lines_kept)
+    elif pieces is not None and pieces.before is not None:  # (lines made only if rendered)
+        lines = [pieces.lines[ed.key] for ed in news.editions]
+        key = _digest([pieces.base, "editions.html", "editions/", _index_context(lines)])
+        work.append(_Again("editions/index.html", "editions.html", key, deps, index))
     else:
         work.append(index())
     return work
 
 
+# An edition with its line of the editions index and that line's digest (see _line_digest)
+_Line = tuple[Edition, dict[str, Any], str]
+
+
 def _editions_index(
     eds: Sequence[Edition],
     deps: tuple[Any, ...],
-    lines_kept: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
-    lines_now: dict[str, tuple[Edition, dict[str, Any]]] | None = None,
+    lines_kept: dict[str, _Line] | None = None,
+    lines_now: dict[str, _Line] | None = None,
 ) -> _Job:
     """The editions index; the line of an edition that is the object a session's last
     build showed is that build's line (``lines_kept``, by key; ``lines_now`` gets this
     build's): an edit changes one edition of 3,000."""
-    lines = []
+    lines, digests = [], []
     for ed in eds:
         got = lines_kept.get(ed.key) if lines_kept else None
         if got is None or got[0] is not ed:
-            got = (ed, _edition_line(ed))
+            line = _edition_line(ed)
+            got = (ed, line, _line_digest(line))
         lines.append(got[1])
+        digests.append(got[2])
         if lines_now is not None:
             lines_now[ed.key] = got
-    index = {"editions": lines, "title": "Editions"}
-    ctx = {**index, "kind": "editions"}
-    return _Job("editions.html", "editions/", "editions.html", ctx, keyed=ctx, deps=deps)
+    ctx, keyed = _index_context(lines), _index_context(digests)
+    return _Job("editions.html", "editions/", "editions.html", ctx, keyed=keyed, deps=deps)
+
+
+def _index_context(lines: list[Any]) -> dict[str, Any]:
+    """The editions index's context; with each line as its digest, its identity (a new
+    process knows the digests of the editions an edit left alone, see _EditionPieces,
+    and makes no line unless the page is rendered)."""
+    return {"editions": lines, "title": "Editions", "kind": "editions"}
+
+
+def _line_digest(line: dict[str, Any]) -> str:
+    return _digest(line)
 
 
 def _edition_outs(ed: Edition) -> tuple[str, str, str]:
     """The files of an edition's three pages (see _edition_jobs)."""
     return (_out(ed.url), ed.url + "email.html", ed.url + "email.txt")
+
+
+def _edition_sources(ed: Edition) -> tuple[str, str, str]:
+    """The sources of an edition's three pages, as messages name them."""
+    return (f"edition {ed.key}", f"email {ed.key}", f"email ({ed.key})")
 
 
 def _edition_jobs(
@@ -1301,16 +1460,17 @@ def _edition_jobs(
     # (its identity made only when a page's key is not known from a session's last build)
     told = _Lazy(functools.partial(edition_ident, ed, stories))
     deps = ("edition", ed)
+    sources = _edition_sources(ed)
     ctx = {"edition": ed, "title": ed.label, "kind": "edition"}
-    page = _Job("edition.html", ed.url, f"edition {ed.key}", ctx, keyed=told, deps=deps)
+    page = _Job("edition.html", ed.url, sources[0], ctx, keyed=told, deps=deps)
     ctx = {"edition": ed, "title": ed.label, "kind": "email"}
     out = ed.url + "email.html"
-    html = _Job("email.html", out, f"email {ed.key}", ctx, keyed=told, deps=deps)
+    html = _Job("email.html", out, sources[1], ctx, keyed=told, deps=deps)
     # the plain-text email: written by code, kept like a page (re-made only when its
     # edition changed: 3,000 editions wrapped at 72 columns took 0.4 s)
     make = functools.partial(_email_text, ed, site)
     out = ed.url + "email.txt"
-    text = _Job("<email.txt>", out, f"email ({ed.key})", {"edition": ed}, make, told, deps)
+    text = _Job("<email.txt>", out, sources[2], {"edition": ed}, make, told, deps)
     return [page, html, text]
 
 
