@@ -4,11 +4,13 @@
 
 Builds SITE (its own cache: cold when it has none) into OUT in this process with
 tracemalloc on, and at the end of each stage of digest.build prints the memory
-traced (Python objects and numpy arrays) now and at its peak so far, and which
-files allocated what is alive, largest first (the allocating line's file: a
-msgspec-decoded value counts for digest/cache.py, an article made by a reader for
-digest/load/, a matrix for digest/related.py).  Worker processes are not traced:
-use /tmp/memrun2.py-style PSS sampling for them.  Slow (tracemalloc: 2-3x).
+traced (Python objects and numpy arrays) now and at its peak so far, the process's
+resident size, and which files allocated what is alive, largest first (the
+allocating line's file: a msgspec-decoded value counts for digest/cache.py, an
+article made by a reader for digest/load/, a matrix for digest/related.py).  Worker
+processes are not traced: bench/memory_tree.py samples every process of a build.
+Slow (tracemalloc: 2-3x; a parent slowed so much can hold rendered pages that a
+build at full speed would not).
 """
 
 from __future__ import annotations
@@ -49,7 +51,10 @@ def main() -> None:
         top = ", ".join(
             f"{_short(s.traceback[0].filename)} {s.size / MiB:.0f}" for s in stats[: args.top]
         )
-        print(f"{name:13} now {now / MiB:7.0f} MiB  peak {peak / MiB:7.0f} MiB  | {top}")
+        print(
+            f"{name:13} now {now / MiB:7.0f} MiB  peak {peak / MiB:7.0f} MiB  "
+            f"RSS {_rss() / MiB:7.0f} MiB  | {top}"
+        )
         sys.stdout.flush()
 
     digest_build._Clock.stage = stage  # type: ignore[method-assign]
@@ -58,6 +63,15 @@ def main() -> None:
     config = load_config(args.site / "site.yaml")
     digest_build.build(config, digest_build.BuildOptions(output=args.out, jobs=args.jobs))
     print(f"built in {time.perf_counter() - t:.1f} s (traced)")
+
+
+def _rss() -> int:
+    """This process's resident set size now (Linux; 0 elsewhere)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _short(path: str) -> str:
