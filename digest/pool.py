@@ -9,6 +9,7 @@ number of workers.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -89,7 +90,13 @@ def shared() -> Any:
 
 def _die_with_parent(parent: int) -> None:
     """Worker start: on Linux, ask to be killed when the parent dies (even by SIGKILL),
-    so no orphaned worker keeps the terminal or a pipe open."""
+    so no orphaned worker keeps the terminal or a pipe open.  A worker collects its own
+    cyclic garbage even when its parent does not (a one-shot build: see
+    digest.commands.build), and leaves the parent's objects it was forked with alone: a
+    parent that never collected holds them all in the youngest generation, and a walk of
+    them would copy every page of them into the worker."""
+    gc.freeze()
+    gc.enable()
     if sys.platform.startswith("linux"):
         try:
             import ctypes

@@ -4,12 +4,14 @@ site; a test or script calling digest.cli.main() in-process gets control back.""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from digest import pool
 from tests.conftest import run_build, write_site
 
 
@@ -78,3 +80,55 @@ def test_leftovers_hold_the_build_and_change_nothing(tmp_path: Path) -> None:
         if held is not None:
             assert held  # (kept alive by the caller, not freed as build returned)
     assert sites[0] == sites[1]
+
+
+def _collecting(_: object) -> bool:
+    return gc.isenabled()
+
+
+def test_workers_collect_their_garbage_when_the_program_does_not() -> None:
+    """The program's one-shot build runs without the cyclic collector; its worker
+    processes (forked from it) must still collect theirs, or a cold build of a large
+    site would grow in each worker until it ended."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        assert list(pool.ordered_map(_collecting, range(6), 2)) == [True] * 6
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_the_program_with_workers_builds_the_site_a_test_process_builds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Enough articles for worker processes (the program's own, without the cyclic
+    collector in the parent) give the same bytes as an in-process build."""
+    words = "harbour council budget river school station market festival bridge ferry"
+    articles = {
+        f"a{i:02d}.md": (
+            f"---\ntitle: Story {i}\ndate: 2024-03-{1 + i % 28:02d}\n---\n"
+            + " ".join(
+                f"The {w} plan number {i} was discussed by the town on day {j}."
+                for j, w in enumerate(words.split()[i % 5 :])
+            )
+            + "\n"
+        )
+        for i in range(pool.ARTICLES + 12)
+    }
+    site = write_site(tmp_path / "site", articles=articles)
+    r = _program(site, "-m", "digest", "build", "--output", "program", "--no-cache")
+    assert r.returncode == 0, r.stderr
+    rc, err = run_build(site, capsys, "--output", str(site / "inprocess"), "--no-cache")
+    assert rc == 0, err
+    program = {
+        p.relative_to(site / "program"): p.read_bytes()
+        for p in (site / "program").rglob("*")
+        if p.is_file()
+    }
+    inprocess = {
+        p.relative_to(site / "inprocess"): p.read_bytes()
+        for p in (site / "inprocess").rglob("*")
+        if p.is_file()
+    }
+    assert len(program) > pool.ARTICLES and program == inprocess
