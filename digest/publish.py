@@ -41,7 +41,9 @@ import stat
 import sys
 import time
 import unicodedata
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -512,50 +514,52 @@ def _update(
     top = os.fspath(staging) + os.sep
     claims: _Claims | None = None
     known: dict[str, str] = {}  # path -> source of the pages claimed only by path so far
-    made: set[str] = set()
     bulks: list[Same] = []
-    for p in pages:
-        if type(p) is Same:
-            bulks.append(p)
-            continue
-        if _safe_relpath(p.path) is None or p.path.endswith(_PART) or p.path == _MARKER:
-            problems.add(f"refusing to write outside the output folder: {p.path!r}", p.source)
-            continue
-        if claims is None and p.path in claimed and p.path not in known:
-            known[p.path] = p.source
-        else:
-            if claims is None:
-                claims = _Claims()
+    with _Writer(top, touched) as writer:
+        for p in pages:
+            if type(p) is Same:
+                bulks.append(p)
+                continue
+            if _safe_relpath(p.path) is None or p.path.endswith(_PART) or p.path == _MARKER:
+                problems.add(f"refusing to write outside the output folder: {p.path!r}", p.source)
+                continue
+            if claims is None and p.path in claimed and p.path not in known:
+                known[p.path] = p.source
+            else:
+                if claims is None:
+                    claims = _Claims()
+                    for path, source in known.items():
+                        claims.claim(path, source)  # (no clash: all claimed at the last build)
+                clash = claims.claim(p.path, p.source)
+                if clash is not None:
+                    problems.extend([clash])
+                    continue
+            h = p.digest or hashlib.sha256(p.data()).hexdigest()
+            if state.get(p.path) == h:
+                held = _holds(top + p.path, h, p.content, stamps.get(p.path))
+                if held is not None:
+                    files[p.path], new_stamps[p.path] = h, held
+                    continue
+                if look is not None:
+                    look.found.add(p.path)
+            content = p.data()
+            if p.content is None:
+                h = hashlib.sha256(content).hexdigest()
+            files[p.path] = h
+            writer.put(p.path, content, new_stamps)
+        writer.finish()  # (every page's stamp known before the bulk's are settled)
+        for bulk in bulks:
+            if claims is None and (bulk.digests.keys() - claimed or bulk.digests.keys() & known):
+                claims = _Claims()  # (a new path, or one given twice: every claim checked)
                 for path, source in known.items():
-                    claims.claim(path, source)  # (no clash: all claimed at the last build)
-            clash = claims.claim(p.path, p.source)
-            if clash is not None:
-                problems.extend([clash])
-                continue
-        h = p.digest or hashlib.sha256(p.data()).hexdigest()
-        if state.get(p.path) == h:
-            held = _holds(top + p.path, h, p.content, stamps.get(p.path))
-            if held is not None:
-                files[p.path], new_stamps[p.path] = h, held
-                continue
-            if look is not None:
-                look.found.add(p.path)
-        content = p.data()
-        if p.content is None:
-            h = hashlib.sha256(content).hexdigest()
-        files[p.path] = h
-        new_stamps[p.path] = _put(top, p.path, content, made, touched)
-    for bulk in bulks:
-        if claims is None and (bulk.digests.keys() - claimed or bulk.digests.keys() & known):
-            claims = _Claims()  # (a new path, or one given twice: every claim checked)
-            for path, source in known.items():
-                claims.claim(path, source)
-        todo = _settle_same(top, bulk, state, stamps, files, new_stamps, problems, claims, look)
-        for path in todo:  # (files the tree lacks: their bytes fetched and written)
-            assert bulk.fetch_path is not None, "pages given in bulk must say how to fetch them"
-            content = bulk.fetch_path(path)
-            files[path] = _sha(content)
-            new_stamps[path] = _put(top, path, content, made, touched)
+                    claims.claim(path, source)
+            todo = _settle_same(top, bulk, state, stamps, files, new_stamps, problems, claims, look)
+            for path in todo:  # (files the tree lacks: their bytes fetched and written)
+                assert bulk.fetch_path is not None, "pages given in bulk must say how to fetch them"
+                content = bulk.fetch_path(path)
+                files[path] = _sha(content)
+                writer.put(path, content, new_stamps)
+        writer.finish()
     return files, new_stamps
 
 
@@ -571,6 +575,57 @@ def _put(top: str, rel: str, content: bytes, made: set[str], touched: set[str] |
     if touched is not None:
         touched.add(rel.rpartition("/")[0])
     return _write(target, content)
+
+
+# Threads writing new files once a build has more than a few to write: on a slow disk
+# each new file and folder waits for it (0.4-0.8 ms each on a loaded cloud disk), and
+# those waits overlap (3,000 new pages in their own folders: 4.0-4.7 s in one thread,
+# 2.2-2.7 s in four)
+_WRITERS = 4
+_WRITE_ALONE = 32  # files written by the build's own thread first (an edit's few)
+_WRITES_AHEAD = 256  # files handed to the threads before the first of them is waited for
+
+
+class _Writer:
+    """Writes pages' files (see _put) and puts each one's [size, mtime_ns] in the stamps
+    given, in the order given (its place is taken when it is handed over); an error
+    writing one is raised by put or finish, as _put raises it."""
+
+    def __init__(self, top: str, touched: set[str] | None) -> None:
+        self.top, self.touched = top, touched
+        self.made: set[str] = set()  # (see _put)
+        self.count = 0
+        self.threads: ThreadPoolExecutor | None = None
+        self.pending: deque[tuple[str, dict[str, list[int]], Future[list[int]]]] = deque()
+
+    def put(self, rel: str, content: bytes, stamps: dict[str, list[int]]) -> None:
+        self.count += 1
+        if self.count <= _WRITE_ALONE:
+            stamps[rel] = _put(self.top, rel, content, self.made, self.touched)
+            return
+        if self.threads is None:
+            self.threads = ThreadPoolExecutor(_WRITERS, thread_name_prefix="digest-write")
+        stamps[rel] = []
+        done = self.threads.submit(_put, self.top, rel, content, self.made, self.touched)
+        self.pending.append((rel, stamps, done))
+        if len(self.pending) > _WRITES_AHEAD:
+            self._settle_one()
+
+    def _settle_one(self) -> None:
+        rel, stamps, done = self.pending.popleft()
+        stamps[rel] = done.result()
+
+    def finish(self) -> None:
+        """Wait for every file handed over."""
+        while self.pending:
+            self._settle_one()
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.threads is not None:  # (after an error: the files being written finish)
+            self.threads.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass
@@ -759,13 +814,22 @@ def _folder(path: str) -> bool:
     except (FileNotFoundError, NotADirectoryError):  # a parent is missing, or is a file
         _folder(os.path.dirname(path))
     except FileExistsError:
-        mode = os.lstat(path).st_mode
+        try:
+            mode = os.lstat(path).st_mode
+        except FileNotFoundError:  # (a file in the way, removed meanwhile by another writer)
+            return _folder(path)
         if stat.S_ISDIR(mode):
             if mode & stat.S_IRWXU != stat.S_IRWXU:
                 os.chmod(path, mode | stat.S_IRWXU)
             return False
-        os.unlink(path)
-    os.mkdir(path)
+        with contextlib.suppress(FileNotFoundError):  # (or by another writer)
+            os.unlink(path)
+    try:
+        os.mkdir(path)
+    except FileExistsError:  # (made meanwhile by another of the build's writers)
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            raise
+        return False
     return True
 
 
