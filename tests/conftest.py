@@ -149,6 +149,33 @@ def build_site(site: Path, **opts: Any) -> BuildResult:
     return build(load_config(site / "site.yaml"), BuildOptions(**opts))
 
 
+# An article of write_site's default site, and one to add to it (tests of edits)
+MOTHS = "content/science/2026-03-03-moth-survey.md"
+FERRY = """\
+---
+title: "Ferry timetable changes for the summer"
+date: 2026-03-09
+tags: [harbour, ferry]
+---
+The ferry to Port Ellis will run every hour from June, the operator said on Tuesday.
+"""
+
+
+def build_once(root: Path, out: Path, use_cache: bool = True) -> None:
+    """Build the site in ``root`` into ``out`` in this process, without worker processes
+    (a new process's build, as far as the cache goes: no session)."""
+    from digest.build import BuildOptions, build
+    from digest.config import load_config
+
+    build(load_config(root / "site.yaml"), BuildOptions(output=out, use_cache=use_cache, jobs=1))
+
+
+def cold_tree(root: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The files of a cold build (no cache) of the site in ``root``, by path."""
+    build_once(root, tmp_path / "cold", use_cache=False)
+    return tree(tmp_path / "cold")
+
+
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` by its relative path: two trees compare byte for byte."""
     return {

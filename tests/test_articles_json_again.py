@@ -9,30 +9,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import spy, tree, write_site
+from conftest import FERRY, MOTHS, build_once, cold_tree, spy, tree, write_site
 
 from digest import feeds
-from digest.build import BuildOptions, build
-from digest.config import load_config
-
-MOTHS = "content/science/2026-03-03-moth-survey.md"
-FERRY = """\
----
-title: "Ferry timetable changes for the summer"
-date: 2026-03-09
-tags: [harbour, ferry]
----
-The ferry to Port Ellis will run every hour from June, the operator said on Tuesday.
-"""
-
-
-def _build(root: Path, out: Path, use_cache: bool = True) -> None:
-    build(load_config(root / "site.yaml"), BuildOptions(output=out, use_cache=use_cache, jobs=1))
-
-
-def _cold(root: Path, tmp_path: Path) -> dict[str, bytes]:
-    _build(root, tmp_path / "cold", use_cache=False)
-    return tree(tmp_path / "cold")
 
 
 def _encoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -50,16 +29,16 @@ def test_an_edit_encodes_the_record_of_the_edited_article_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     made = _encoded(monkeypatch)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert made == []  # nothing changed: every line read back
     f = root / MOTHS
     f.write_text(f.read_text().replace("312 species", "313 species"))
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert "moth-survey" in made
     assert len(made) < len(_slugs(tmp_path / "out"))
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
 
 @pytest.mark.parametrize("change", ["base_url", "added", "title", "file edited", "no cache"])
@@ -68,7 +47,7 @@ def test_articles_json_is_what_a_cold_build_writes_whatever_changed(
 ) -> None:
     root = write_site(tmp_path / "site")
     out = tmp_path / "out"
-    _build(root, out)
+    build_once(root, out)
     if change == "base_url":
         f = root / "site.yaml"
         f.write_text(f.read_text().replace("https://example.org/", "https://example.org/news/"))
@@ -81,10 +60,10 @@ def test_articles_json_is_what_a_cold_build_writes_whatever_changed(
         published = out / "articles.json"
         published.write_bytes(published.read_bytes().replace(b"2026", b"2025"))
     made = _encoded(monkeypatch)
-    _build(root, out, use_cache=change != "no cache")
+    build_once(root, out, use_cache=change != "no cache")
     if change in ("base_url", "file edited", "no cache"):
         assert sorted(made) == sorted(_slugs(out))  # every record made again
-    assert tree(out) == _cold(root, tmp_path)
+    assert tree(out) == cold_tree(root, tmp_path)
 
 
 # ---------------------------------------------------------------- feeds read back
@@ -103,7 +82,7 @@ def test_a_new_process_makes_again_only_the_feeds_that_would_differ(
 ) -> None:
     root = write_site(tmp_path / "site")
     out = tmp_path / "out"
-    _build(root, out)
+    build_once(root, out)
     folders = ["", "science/", "world/"]  # the site's and its sections'
     if change == "title":
         f = root / MOTHS
@@ -114,7 +93,7 @@ def test_a_new_process_makes_again_only_the_feeds_that_would_differ(
         f = root / "site.yaml"
         f.write_text(f.read_text().replace("https://example.org/", "https://example.net/"))
     made = _feeds_made(monkeypatch)
-    _build(root, out, use_cache=change != "no cache")
+    build_once(root, out, use_cache=change != "no cache")
     want = {
         "none": [],
         "title": ["", "science/"],  # the feeds that show the moth survey
@@ -123,4 +102,4 @@ def test_a_new_process_makes_again_only_the_feeds_that_would_differ(
         "no cache": folders,
     }[change]
     assert sorted(made) == want
-    assert tree(out) == _cold(root, tmp_path)
+    assert tree(out) == cold_tree(root, tmp_path)

@@ -8,18 +8,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import spy, tree, write_site
+from conftest import build_once, spy, tree, write_site
 
 from digest import render
-from digest.build import BuildOptions, build
-from digest.config import load_config
 from digest.editions import Edition, EditionItem
 from digest.model import Article, Entry, Story, Summary
-
-
-def _build(root: Path, out: Path, use_cache: bool = True) -> None:
-    build(load_config(root / "site.yaml"), BuildOptions(output=out, use_cache=use_cache, jobs=1))
-
 
 MOTHS = "content/science/2026-03-03-moth-survey.md"
 HARBOUR = "content/world/2026-03-01-harbour-wall.md"
@@ -59,11 +52,11 @@ CHANGES = {
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_a_cached_rebuild_after_a_change_equals_a_cold_build(tmp_path: Path, change: str) -> None:
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "warm")
+    build_once(root, tmp_path / "warm")
     before = tree(tmp_path / "warm")
     CHANGES[change](root)
-    _build(root, tmp_path / "warm")
-    _build(root, tmp_path / "cold", use_cache=False)
+    build_once(root, tmp_path / "warm")
+    build_once(root, tmp_path / "cold", use_cache=False)
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
     assert tree(tmp_path / "warm") != before
 
@@ -82,10 +75,10 @@ def test_with_an_archive_template_of_its_own_the_archive_follows_every_change(
         "{{ entry.article.body_html }} "
         "[{{ entry.article.tags | join(',') }}]\n{% endfor %}{% endfor %}"
     )
-    _build(root, tmp_path / "warm")
+    build_once(root, tmp_path / "warm")
     CHANGES[change](root)
-    _build(root, tmp_path / "warm")
-    _build(root, tmp_path / "cold", use_cache=False)
+    build_once(root, tmp_path / "warm")
+    build_once(root, tmp_path / "cold", use_cache=False)
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold")
     if change == "body edited":
         assert "313 species" in (tmp_path / "warm/archive/index.html").read_text()
@@ -101,12 +94,12 @@ def test_an_edit_of_an_articles_text_makes_only_the_pages_that_show_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     made = _rendered(monkeypatch)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert made == []  # nothing changed: no page made again
     _edit(root, MOTHS, "312 species", "313 species")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert "science/moth-survey/index.html" in made
     # the archive and the tag index show no article text; the harbour articles do not
     # show the moth survey at all
@@ -127,10 +120,10 @@ def test_a_title_change_makes_the_archive_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     made = _rendered(monkeypatch)
     _edit(root, HARBOUR, "repairs begin", "repairs start")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert "archive/index.html" in made
     assert "repairs start" in (tmp_path / "out/archive/index.html").read_text()
 
@@ -301,7 +294,7 @@ def test_the_first_rebuild_of_an_output_folder_reads_no_unchanged_page_back(
     from digest import publish
 
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     read: list[str] = []
 
     def counting(file, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -310,13 +303,13 @@ def test_the_first_rebuild_of_an_output_folder_reads_no_unchanged_page_back(
         return builtins.open(file, mode, *args, **kwargs)
 
     monkeypatch.setattr(publish, "open", counting, raising=False)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert read == []
     # a page edited in place in the site before that build is still put right
     page = tmp_path / "out/science/moth-survey/index.html"
     good = page.read_bytes()
-    _build(root, tmp_path / "out")  # (the staging tree exists from here on)
+    build_once(root, tmp_path / "out")  # (the staging tree exists from here on)
     with open(page, "r+b") as f:
         f.write(b"X")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert page.read_bytes() == good

@@ -12,12 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import spy, tree
+from conftest import build_once, cold_tree, spy, tree
 from storysite import ARTICLES, story_site
 
 from digest import cache, render
-from digest.build import BuildOptions, build
-from digest.config import load_config
 from digest.editions import Edition
 from digest.model import Story
 
@@ -56,10 +54,6 @@ def _site(tmp_path: Path) -> Path:
     return story_site(tmp_path / "site", SITE)
 
 
-def _build(root: Path, out: Path, use_cache: bool = True) -> None:
-    build(load_config(root / "site.yaml"), BuildOptions(output=out, use_cache=use_cache, jobs=1))
-
-
 def _edit(root: Path, rel: str, old: str, new: str) -> None:
     f = root / rel
     text = f.read_text(encoding="utf-8")
@@ -90,11 +84,6 @@ def _set_record(root: Path, value: Any) -> None:
         store.put(render._EDITIONS_NS, render._EDITIONS_KEY, value)
 
 
-def _cold(root: Path, tmp_path: Path) -> dict[str, bytes]:
-    _build(root, tmp_path / "cold", use_cache=False)
-    return tree(tmp_path / "cold")
-
-
 def _fares(day: str) -> str:
     return textwrap.dedent(FERRY).replace("2026-11-22", day).replace("timetable", "fares")
 
@@ -107,13 +96,13 @@ def test_an_edit_makes_the_identity_of_its_edition_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _site(tmp_path)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert len(_record(root)[1]) == 5
     made = _identities(monkeypatch)
     _append(root)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert sorted(set(made)) == ["2026-11-25"]
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
     text = (tmp_path / "out/editions/2026-11-25/email.txt").read_text()
     assert "Volunteers count a record number of moths" in text
 
@@ -122,13 +111,13 @@ def test_a_rebuild_without_changes_makes_no_edition_identity(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _site(tmp_path)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     before = tree(tmp_path / "out")
     record = _record(root)
     made = _identities(monkeypatch)
     lines: list[object] = []
     spy(monkeypatch, render, "_edition_line", lines.append)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert made == [] and lines == []  # (nor a line of the editions index)
     assert tree(tmp_path / "out") == before
     assert _record(root) == record
@@ -138,13 +127,13 @@ def test_an_edit_that_moves_no_line_of_the_editions_index_leaves_it_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = _site(tmp_path)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     index = tmp_path / "out/editions/index.html"
     before = index.read_bytes()
     rendered: list[str] = []
     spy(monkeypatch, render.Renderer, "_render", lambda _r, job: rendered.append(job.out))
     _append(root)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert "editions/index.html" not in rendered
     assert "editions/2026-11-25/index.html" in rendered
     assert index.read_bytes() == before
@@ -169,7 +158,7 @@ def test_an_edit_that_moves_no_line_of_the_editions_index_leaves_it_alone(
 )
 def test_after_each_change_the_site_is_a_cold_builds(tmp_path: Path, change: str) -> None:
     root = _site(tmp_path)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     content = root / "content"
     if change == "appended":
         _append(root)
@@ -206,10 +195,10 @@ def test_after_each_change_the_site_is_a_cold_builds(tmp_path: Path, change: str
         _edit(root, "content/news/2026-11-24-library.md", 'title: "', 'title: "Sunday: ')
     else:
         _append(root)
-        _build(root, tmp_path / "out")
+        build_once(root, tmp_path / "out")
         _append(root, MARKET_FILE)
-    _build(root, tmp_path / "out")
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    build_once(root, tmp_path / "out")
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
     if change == "removed with its day":
         assert "2026-11-23" not in _editions(tmp_path / "out")
     if change == "moved to a new day":
@@ -225,7 +214,7 @@ def test_a_bad_record_is_never_believed(
     """A record that does not fit (unreadable, of other templates or settings, or naming
     other keys than the pages had) costs time, never a stale page."""
     root = _site(tmp_path)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     base, pieces = _record(root)
     if record == "garbage":
         value: Any = "not a record"
@@ -241,9 +230,9 @@ def test_a_bad_record_is_never_believed(
     _set_record(root, value)
     _append(root)
     made = _identities(monkeypatch)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert set(made) == set(pieces)  # (every edition keyed again)
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
     assert _record(root)[0] == base  # (and the record made right again)
 
 
@@ -252,28 +241,28 @@ def test_a_record_that_hides_an_edit_cannot_keep_the_pages_as_they_were(tmp_path
     record giving an edited edition its new signature with its old page keys still gets
     its pages made again."""
     root = _site(tmp_path)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     _base, old = _record(root)
     _append(root)
-    _build(root, tmp_path / "scratch")  # (to learn the edited edition's signature)
+    build_once(root, tmp_path / "scratch")  # (to learn the edited edition's signature)
     base, now = _record(root)
     lying = dict(now)
     lying["2026-11-25"] = (now["2026-11-25"][0], *old["2026-11-25"][1:])
     _set_record(root, [base, lying])
-    _build(root, tmp_path / "out")
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    build_once(root, tmp_path / "out")
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
 
 def test_a_template_change_makes_every_edition_page_again(tmp_path: Path) -> None:
     root = _site(tmp_path)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     templates = root / "templates"
     templates.mkdir()
     (templates / "edition.html").write_text("<p>{{ edition.label }}</p>\n")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     page = (tmp_path / "out/editions/2026-11-22/index.html").read_text()
     assert page.startswith("<p>")
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
 
 def _signature(ed: Edition) -> str | None:
@@ -300,7 +289,7 @@ def test_a_signature_follows_the_edition_its_neighbours_and_each_story_with_a_pa
     made of its article and summary alone, which its entry's key holds)."""
     got: list[Any] = []
     spy(monkeypatch, render, "news_pages", lambda _entries, news, *_a: got.append(news))
-    _build(_site(tmp_path), tmp_path / "out", use_cache=False)
+    build_once(_site(tmp_path), tmp_path / "out", use_cache=False)
     ed = next(e for e in got[0].editions if e.key == "2026-11-25")
     item = next(it for it in ed.items if it.story.page)
     assert len(item.entries) == 2
@@ -336,12 +325,12 @@ def test_a_new_day_makes_the_pages_of_the_editions_it_touches_only(
     claim, by its name); the editions the move leaves alone are named without making
     their pages' jobs."""
     root = _site(tmp_path)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     made: list[str] = []
     spy(monkeypatch, render, "_edition_jobs", lambda ed, *_a: made.append(ed.key))
     _edit(root, MARKET_FILE, "2026-11-23T08", "2026-11-20T08")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert "2026-11-20" in made
     assert not {"2026-11-25", "2026-11-26"} & set(made)
     assert "editions/2026-11-20/" in (tmp_path / "out/editions/2026-11-22/index.html").read_text()
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)

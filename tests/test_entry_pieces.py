@@ -9,25 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import spy, tree, write_site
+from conftest import FERRY, MOTHS, build_once, cold_tree, spy, tree, write_site
 
 from digest import cache, feeds, render
-from digest.build import BuildOptions, build
-from digest.config import load_config
-
-MOTHS = "content/science/2026-03-03-moth-survey.md"
-NEW = """\
----
-title: "Ferry timetable changes for the summer"
-date: 2026-03-09
-tags: [harbour, ferry]
----
-The ferry to Port Ellis will run every hour from June, the operator said on Tuesday.
-"""
-
-
-def _build(root: Path, out: Path, use_cache: bool = True) -> None:
-    build(load_config(root / "site.yaml"), BuildOptions(output=out, use_cache=use_cache, jobs=1))
 
 
 def _append(root: Path, rel: str = MOTHS) -> None:
@@ -52,34 +36,29 @@ def _set_pieces(root: Path, value: Any) -> None:
         store.put(render._PIECES_NS, render._PIECES_KEY, value)
 
 
-def _cold(root: Path, tmp_path: Path) -> dict[str, bytes]:
-    _build(root, tmp_path / "cold", use_cache=False)
-    return tree(tmp_path / "cold")
-
-
 def test_an_edit_makes_the_identity_of_the_pages_it_shows_on_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     articles = len(_pieces(root)[1])
     assert articles == 4
     made = _identities(monkeypatch)
     _append(root)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert "moth-survey" in made
     assert len(made) < articles  # (the pages not linking to it: taken as stored)
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
 
 def test_a_rebuild_without_changes_makes_no_article_identity(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     before = tree(tmp_path / "out")
     made = _identities(monkeypatch)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert made == []
     assert tree(tmp_path / "out") == before
 
@@ -90,11 +69,11 @@ def test_a_rebuild_without_changes_makes_no_article_identity(
 )
 def test_after_each_change_the_site_is_a_cold_builds(tmp_path: Path, change: str) -> None:
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     if change == "appended":
         _append(root)
     elif change == "added":
-        (root / "content/world/2026-03-09-ferry.md").write_text(NEW)
+        (root / "content/world/2026-03-09-ferry.md").write_text(FERRY)
     elif change == "removed":
         (root / MOTHS).unlink()
     elif change == "retitled":
@@ -102,10 +81,10 @@ def test_after_each_change_the_site_is_a_cold_builds(tmp_path: Path, change: str
         f.write_text(f.read_text().replace('title: "', 'title: "Update - ', 1))
     else:
         _append(root)
-        _build(root, tmp_path / "out")
+        build_once(root, tmp_path / "out")
         _append(root, "content/world/2026-03-05-harbour-funding.md")
-    _build(root, tmp_path / "out")
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    build_once(root, tmp_path / "out")
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
 
 @pytest.mark.parametrize("record", ["garbage", "other base", "wrong keys", "wrong shape"])
@@ -115,7 +94,7 @@ def test_a_bad_record_is_never_believed(
     """A record that does not fit (unreadable, of other templates or settings, or naming
     other keys than the pages had) costs time, never a stale page."""
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     base, pieces = _pieces(root)
     if record == "garbage":
         value: Any = "not a record"
@@ -128,10 +107,10 @@ def test_a_bad_record_is_never_believed(
     _set_pieces(root, value)
     _append(root)
     made = _identities(monkeypatch)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     if record != "wrong keys":
         assert len(made) == len(pieces)  # (every page keyed again)
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
     assert _pieces(root)[0] == base  # (and the record made right again)
 
 
@@ -140,43 +119,43 @@ def test_a_record_that_hides_an_edit_cannot_keep_the_page_as_it_was(tmp_path: Pa
     record claiming an edited article is as stored (its new entry key, its old page key)
     still gets its page made again."""
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     _append(root)
-    _build(root, tmp_path / "other", use_cache=False)  # (to learn the edited entry's key)
+    build_once(root, tmp_path / "other", use_cache=False)  # (to learn the edited entry's key)
     base, pieces = _pieces(root)
-    _build(root, tmp_path / "scratch")
+    build_once(root, tmp_path / "scratch")
     _base, now = _pieces(root)
     lying = dict(now)
     lying["moth-survey"] = (now["moth-survey"][0], *pieces["moth-survey"][1:])
     _set_pieces(root, [base, lying])
-    _build(root, tmp_path / "out")
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    build_once(root, tmp_path / "out")
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
 
 def test_a_template_change_makes_every_article_page_again(tmp_path: Path) -> None:
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     templates = root / "templates"
     templates.mkdir()
     (templates / "article.html").write_text("<p>{{ article.title }}</p>\n")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     page = (tmp_path / "out/science/moth-survey/index.html").read_text()
     assert page.startswith("<p>")
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
 
 def test_a_related_articles_edit_makes_the_pages_linking_to_it_again(tmp_path: Path) -> None:
     """The follow-up links to the survey: retitling the survey changes the follow-up's
     page (its related link) as a cold build shows it."""
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     follow = tmp_path / "out/science/moth-followup/index.html"
     assert "moth-survey" in follow.read_text()
     f = root / MOTHS
     f.write_text(f.read_text().replace('title: "', 'title: "Record - ', 1))
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert "Record - " in follow.read_text()
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
 
 # ---------------------------------------------------------------- sitemap.xml read back
@@ -193,12 +172,12 @@ def test_an_edit_that_moves_no_date_reads_the_sitemap_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     again = _sitemaps_again(monkeypatch)
     _append(root)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert again == [True]
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
 
 @pytest.mark.parametrize("change", ["date", "base_url", "added", "file edited"])
@@ -206,7 +185,7 @@ def test_the_sitemap_is_made_again_when_it_would_differ(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
 ) -> None:
     root = write_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     before = (tmp_path / "out/sitemap.xml").read_bytes()
     if change == "date":
         f = root / MOTHS
@@ -215,12 +194,12 @@ def test_the_sitemap_is_made_again_when_it_would_differ(
         f = root / "site.yaml"
         f.write_text(f.read_text().replace("https://example.org/", "https://example.net/"))
     elif change == "added":
-        (root / "content/world/2026-03-09-ferry.md").write_text(NEW)
+        (root / "content/world/2026-03-09-ferry.md").write_text(FERRY)
     else:  # (the published file is not what the record says)
         (tmp_path / "out/sitemap.xml").write_bytes(before.replace(b"2026", b"2025"))
     again = _sitemaps_again(monkeypatch)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert again == [False]
     after = (tmp_path / "out/sitemap.xml").read_bytes()
     assert (after == before) is (change == "file edited")
-    assert tree(tmp_path / "out") == _cold(root, tmp_path)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)

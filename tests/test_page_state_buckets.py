@@ -9,18 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import spy, tree
+from conftest import build_once, spy, tree
 from storysite import story_site
 
 from digest import cache, render
-from digest.build import BuildOptions, build
-from digest.config import load_config
 
 MOTHS = "content/science/2026-11-25-moths.md"
-
-
-def _build(root: Path, out: Path, use_cache: bool = True) -> None:
-    build(load_config(root / "site.yaml"), BuildOptions(output=out, use_cache=use_cache, jobs=1))
 
 
 def _written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -45,11 +39,11 @@ def test_an_edit_writes_the_buckets_of_its_pages_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = story_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     written = _written(monkeypatch)
     f = root / MOTHS
     f.write_text(f.read_text() + "\nLepidopterists catalogued specimens.\n")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert 0 < len(written) < render._STATE_BUCKETS
     with cache.Cache(root / ".digest-cache") as store:
         state = render._read_state(store)
@@ -57,27 +51,27 @@ def test_an_edit_writes_the_buckets_of_its_pages_only(
         tmp_path / "out/science/moths/index.html"
     )
     made = _rendered(monkeypatch)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert made == []
     cold = tmp_path / "cold"
-    _build(root, cold, use_cache=False)
+    build_once(root, cold, use_cache=False)
     assert tree(tmp_path / "out") == tree(cold)
 
 
 def test_a_lost_bucket_is_written_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = story_site(tmp_path / "site")
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     lost = f"{render._STATE_KEY}-{render._bucket('science/moths/index.html')}"
     with cache.Cache(root / ".digest-cache") as store:
         assert store.get(render._STATE_NS, lost)
         store.put(render._STATE_NS, lost, "garbage")
     made = _rendered(monkeypatch)
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert "science/moths/index.html" in made  # (its page unknown: made again)
     with cache.Cache(root / ".digest-cache") as store:
         assert "science/moths/index.html" in store.get(render._STATE_NS, lost)
     made.clear()
-    _build(root, tmp_path / "out")
+    build_once(root, tmp_path / "out")
     assert made == []
 
 

@@ -10,19 +10,13 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from conftest import tree, write_site
+from conftest import build_once, tree, write_site
 from test_session import _append, _many
 
 from digest import publish
-from digest.build import BuildOptions, build
-from digest.config import load_config
 
 PAGE = "world/item-0/index.html"
 OTHER = "science/item-1/index.html"
-
-
-def _build(site: Path, out: Path, use_cache: bool = True) -> None:
-    build(load_config(site / "site.yaml"), BuildOptions(output=out, use_cache=use_cache, jobs=1))
 
 
 def _settled(tmp_path: Path) -> tuple[Path, Path]:
@@ -31,7 +25,7 @@ def _settled(tmp_path: Path) -> tuple[Path, Path]:
     site = write_site(tmp_path / "site", _many(30))
     live = tmp_path / "live"
     for _ in range(3):
-        _build(site, live)
+        build_once(site, live)
     return site, live
 
 
@@ -74,9 +68,9 @@ def test_a_new_process_undoes_hand_edits_of_every_kind_and_keeps_a_users_files(
     (live / "world/item-3/index.html").mkdir()  # a page replaced by a folder
     (live / "googleabc.html").write_text("verification")  # the user's own file
     _change(site, edit)
-    _build(site, live)
+    build_once(site, live)
     cold = tmp_path / "cold"
-    _build(site, cold, use_cache=False)
+    build_once(site, cold, use_cache=False)
     got = tree(live)
     assert got.pop("googleabc.html") == b"verification"
     assert got == tree(cold)
@@ -99,11 +93,11 @@ def test_a_new_process_reads_back_only_the_files_whose_stamp_differs(
         return open(file, mode, *args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr(publish, "open", opened, raising=False)
-    _build(site, live)
+    build_once(site, live)
     # the edited page (in both trees: they share its inode), no other file of the site
     assert read == [PAGE]
     cold = tmp_path / "cold"
-    _build(site, cold, use_cache=False)
+    build_once(site, cold, use_cache=False)
     assert tree(live) == tree(cold)
 
 
@@ -119,7 +113,7 @@ def test_a_stamps_file_with_odd_values_is_no_reason_to_trust_a_file(tmp_path: Pa
     stamps.write_bytes(msgspec.json.encode(raw))
     with open(live / PAGE, "r+b") as f:
         f.write(b"<!-- edited by hand -->")
-    _build(site, live)
+    build_once(site, live)
     cold = tmp_path / "cold"
-    _build(site, cold, use_cache=False)
+    build_once(site, cold, use_cache=False)
     assert tree(live) == tree(cold)

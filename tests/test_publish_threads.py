@@ -13,7 +13,7 @@ import pytest
 from digest import publish
 from digest.errors import BuildError, Problems
 from digest.model import Page
-from tests.conftest import run_build, write_site
+from tests.conftest import run_build, tree, write_site
 
 
 def _pages(n: int) -> list[Page]:
@@ -22,10 +22,6 @@ def _pages(n: int) -> list[Page]:
         Page(f"s{i % 10}/day-{i // 40}/a{i:03d}/index.html", f"<p>page {i}</p>".encode())
         for i in range(n)
     ]
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def _update(staging: Path, pages: list[Page]) -> tuple[dict[str, list[int]], set[str]]:
@@ -47,7 +43,7 @@ def test_threads_write_what_one_thread_writes(
     monkeypatch.setattr(publish, "_WRITE_ALONE", alone)
     monkeypatch.setattr(publish, "_WRITES_AHEAD", 5)  # (the threads kept waited for too)
     many, many_touched = _update(tmp_path / "many", _pages(300))
-    assert _tree(tmp_path / "many") == _tree(tmp_path / "one")
+    assert tree(tmp_path / "many") == tree(tmp_path / "one")
     assert list(many) == list(one)  # the stamps, in the pages' order
     for path, (size, mtime) in many.items():
         st = os.lstat(tmp_path / "many" / path)
@@ -88,5 +84,5 @@ def test_a_site_built_with_writer_threads_is_the_site_built_without(
     monkeypatch.setattr(publish, "_WRITE_ALONE", 0)
     rc, err = run_build(site, capsys, "--output", str(site / "threads"))
     assert rc == 0, err
-    alone, threads = _tree(site / "alone"), _tree(site / "threads")
+    alone, threads = tree(site / "alone"), tree(site / "threads")
     assert len(alone) > 40 and threads == alone
