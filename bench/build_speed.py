@@ -82,17 +82,25 @@ def _stages(text: str) -> dict[str, float]:
     return {name: float(secs) for name, secs in _STAGE.findall(text)}
 
 
+def site_copies(site: Path, trees: dict[str, str], tmp: Path) -> dict[str, Path]:
+    """A copy of the site (its cache too, not its output) in ``tmp`` for each source
+    tree, built twice by it: cold (or its copied cache brought up to date), then with
+    nothing changed, so the next build of each is an edit's."""
+    copies = {}
+    for name, src in trees.items():
+        copies[name] = copy = tmp / name
+        shutil.copytree(site, copy, ignore=shutil.ignore_patterns("public", "out"))
+        for _ in range(2):
+            p = _digest(src, copy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if p.wait() != 0:
+                raise SystemExit(f"digest build failed ({name})")
+    return copies
+
+
 def edit_rebuilds(site: Path, trees: dict[str, str], edits: int, watch: bool) -> None:
     """K one-edit rebuilds per source tree (new processes, taking turns), then --watch."""
     with tempfile.TemporaryDirectory() as tmp:
-        copies = {}
-        for name, src in trees.items():
-            copies[name] = copy = Path(tmp) / name
-            shutil.copytree(site, copy, ignore=shutil.ignore_patterns("public", "out"))
-            for _ in range(2):  # cold (or a cache copied along), then a no-change build
-                p = _digest(src, copy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                if p.wait() != 0:
-                    raise SystemExit(f"digest build failed ({name})")
+        copies = site_copies(site, trees, Path(tmp))
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in trees}
         names = list(trees)
         for i in range(edits):

@@ -42,6 +42,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from corpus import write_corpus  # noqa: E402
+from memory_tree import memory, tree  # noqa: E402
 
 HUGO_LAYOUT = {
     "_default/baseof.html": "<!DOCTYPE html><html><head><title>{{ .Title }}</title></head>"
@@ -109,28 +110,7 @@ def run(
 
 def _tree_pss(root: int) -> int:
     """Summed Pss (bytes) of every descendant of process ``root``."""
-    children: dict[int, list[int]] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                with open(f"/proc/{name}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(name))
-    total, todo = 0, list(children.get(root, []))
-    while todo:
-        pid = todo.pop()
-        todo += children.get(pid, [])
-        try:
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                for line in f:
-                    if line.startswith("Pss:"):
-                        total += int(line.split()[1]) * 1024
-                        break
-        except OSError:
-            pass
-    return total
+    return sum(memory(pid)[0] for pid in tree(root)[1:])
 
 
 _EXECUTOR: list[str] = []  # ["--executor", "dask", "--scheduler", ADDRESS] with --scale-dask

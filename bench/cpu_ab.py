@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_speed import HERE, _digest, _edit, _stages  # noqa: E402
+from build_speed import HERE, _digest, _edit, _stages, site_copies  # noqa: E402
 
 ROWS = (
     "cpu",
@@ -46,14 +45,7 @@ Runs = dict[str, list[dict[str, float]]]  # tree -> each rebuild's figures
 def cpu_rebuilds(site: Path, trees: dict[str, str], edits: int) -> Runs:
     runs: Runs = {name: [] for name in trees}
     with tempfile.TemporaryDirectory() as tmp:
-        copies = {}
-        for name, src in trees.items():
-            copies[name] = copy = Path(tmp) / name
-            shutil.copytree(site, copy, ignore=shutil.ignore_patterns("public", "out"))
-            for _ in range(2):
-                p = _digest(src, copy, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                if p.wait() != 0:
-                    raise SystemExit(f"digest build failed ({name})")
+        copies = site_copies(site, trees, Path(tmp))
         names = list(trees)
         for i in range(edits):
             for name in names if i % 2 == 0 else names[::-1]:

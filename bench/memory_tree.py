@@ -41,15 +41,15 @@ def tree(root: int) -> list[int]:
 
 
 def memory(pid: int) -> tuple[int, int]:
-    """(PSS, RSS) of one process, in MiB (0, 0 once it is gone)."""
+    """(PSS, RSS) of one process, in bytes (0, 0 once it is gone)."""
     pss = rss = 0
     try:
         with open(f"/proc/{pid}/smaps_rollup") as f:
             for line in f:
                 if line.startswith("Pss:"):
-                    pss = int(line.split()[1]) // 1024
+                    pss = int(line.split()[1]) * 1024
                 elif line.startswith("Rss:"):
-                    rss = int(line.split()[1]) // 1024
+                    rss = int(line.split()[1]) * 1024
     except OSError:
         pass
     return pss, rss
@@ -67,7 +67,10 @@ def main() -> None:
 
     def sample() -> None:
         while not done.wait(0.5):
-            now = [(pid, *memory(pid)) for pid in tree(proc.pid)]
+            now = []  # (pid, PSS MiB, RSS MiB)
+            for pid in tree(proc.pid):
+                pss, rss = memory(pid)
+                now.append((pid, pss // MiB, rss // MiB))
             total = sum(pss for _, pss, _ in now)
             at = time.perf_counter() - start
             if total > peak[0][0]:
