@@ -176,6 +176,22 @@ def cold_tree(root: Path, tmp_path: Path) -> dict[str, bytes]:
     return tree(tmp_path / "cold")
 
 
+def stored(root: Path, ns: str, key: str) -> Any:
+    """What the cache of the site in ``root`` holds under (ns, key) (None: nothing)."""
+    from digest import cache
+
+    with cache.Cache(root / ".digest-cache") as store:
+        return store.get(ns, key)
+
+
+def store_value(root: Path, ns: str, key: str, value: Any) -> None:
+    """Put ``value`` under (ns, key) in the cache of the site in ``root``."""
+    from digest import cache
+
+    with cache.Cache(root / ".digest-cache") as store:
+        store.put(ns, key, value)
+
+
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` by its relative path: two trees compare byte for byte."""
     return {

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import build_once, cold_tree, spy, tree
+from conftest import build_once, cold_tree, spy, store_value, stored, tree
 from storysite import ARTICLES, story_site
 
 from digest import cache, render
@@ -75,13 +75,11 @@ def _identities(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _record(root: Path) -> Any:
-    with cache.Cache(root / ".digest-cache") as store:
-        return store.get(render._EDITIONS_NS, render._EDITIONS_KEY)
+    return stored(root, render._EDITIONS_NS, render._EDITIONS_KEY)
 
 
 def _set_record(root: Path, value: Any) -> None:
-    with cache.Cache(root / ".digest-cache") as store:
-        store.put(render._EDITIONS_NS, render._EDITIONS_KEY, value)
+    store_value(root, render._EDITIONS_NS, render._EDITIONS_KEY, value)
 
 
 def _fares(day: str) -> str:

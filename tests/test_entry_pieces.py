@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FERRY, MOTHS, build_once, cold_tree, spy, tree, write_site
+from conftest import FERRY, MOTHS, build_once, cold_tree, spy, store_value, stored, tree, write_site
 
-from digest import cache, feeds, render
+from digest import feeds, render
 
 
 def _append(root: Path, rel: str = MOTHS) -> None:
@@ -27,13 +27,11 @@ def _identities(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _pieces(root: Path) -> Any:
-    with cache.Cache(root / ".digest-cache") as store:
-        return store.get(render._PIECES_NS, render._PIECES_KEY)
+    return stored(root, render._PIECES_NS, render._PIECES_KEY)
 
 
 def _set_pieces(root: Path, value: Any) -> None:
-    with cache.Cache(root / ".digest-cache") as store:
-        store.put(render._PIECES_NS, render._PIECES_KEY, value)
+    store_value(root, render._PIECES_NS, render._PIECES_KEY, value)
 
 
 def test_an_edit_makes_the_identity_of_the_pages_it_shows_on_only(

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import build_once, spy, tree
+from conftest import build_once, cold_tree, spy, tree
 from storysite import story_site
 
 from digest import cache, render
@@ -53,9 +53,7 @@ def test_an_edit_writes_the_buckets_of_its_pages_only(
     made = _rendered(monkeypatch)
     build_once(root, tmp_path / "out")
     assert made == []
-    cold = tmp_path / "cold"
-    build_once(root, cold, use_cache=False)
-    assert tree(tmp_path / "out") == tree(cold)
+    assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
 
 def test_a_lost_bucket_is_written_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
