@@ -515,7 +515,7 @@ def _update(
     claims: _Claims | None = None
     known: dict[str, str] = {}  # path -> source of the pages claimed only by path so far
     bulks: list[Same] = []
-    with _Writer(top, touched) as writer:
+    with _Writer(top, touched, new_stamps) as writer:
         for p in pages:
             if type(p) is Same:
                 bulks.append(p)
@@ -546,7 +546,7 @@ def _update(
             if p.content is None:
                 h = hashlib.sha256(content).hexdigest()
             files[p.path] = h
-            writer.put(p.path, content, new_stamps)
+            writer.put(p.path, content)
         writer.finish()  # (every page's stamp known before the bulk's are settled)
         for bulk in bulks:
             if claims is None and (bulk.digests.keys() - claimed or bulk.digests.keys() & known):
@@ -558,7 +558,7 @@ def _update(
                 assert bulk.fetch_path is not None, "pages given in bulk must say how to fetch them"
                 content = bulk.fetch_path(path)
                 files[path] = _sha(content)
-                writer.put(path, content, new_stamps)
+                writer.put(path, content)
         writer.finish()
     return files, new_stamps
 
@@ -587,33 +587,33 @@ _WRITES_AHEAD = 256  # files handed to the threads before the first of them is w
 
 
 class _Writer:
-    """Writes pages' files (see _put) and puts each one's [size, mtime_ns] in the stamps
-    given, in the order given (its place is taken when it is handed over); an error
-    writing one is raised by put or finish, as _put raises it."""
+    """Writes pages' files (see _put) and puts each one's [size, mtime_ns] in ``stamps``
+    in the order handed over (its place is taken then); an error writing one is raised
+    by put or finish, as _put raises it."""
 
-    def __init__(self, top: str, touched: set[str] | None) -> None:
-        self.top, self.touched = top, touched
+    def __init__(self, top: str, touched: set[str] | None, stamps: dict[str, list[int]]) -> None:
+        self.top, self.touched, self.stamps = top, touched, stamps
         self.made: set[str] = set()  # (see _put)
         self.count = 0
         self.threads: ThreadPoolExecutor | None = None
-        self.pending: deque[tuple[str, dict[str, list[int]], Future[list[int]]]] = deque()
+        self.pending: deque[tuple[str, Future[list[int]]]] = deque()
 
-    def put(self, rel: str, content: bytes, stamps: dict[str, list[int]]) -> None:
+    def put(self, rel: str, content: bytes) -> None:
         self.count += 1
         if self.count <= _WRITE_ALONE:
-            stamps[rel] = _put(self.top, rel, content, self.made, self.touched)
+            self.stamps[rel] = _put(self.top, rel, content, self.made, self.touched)
             return
         if self.threads is None:
             self.threads = ThreadPoolExecutor(_WRITERS, thread_name_prefix="digest-write")
-        stamps[rel] = []
+        self.stamps[rel] = []
         done = self.threads.submit(_put, self.top, rel, content, self.made, self.touched)
-        self.pending.append((rel, stamps, done))
+        self.pending.append((rel, done))
         if len(self.pending) > _WRITES_AHEAD:
             self._settle_one()
 
     def _settle_one(self) -> None:
-        rel, stamps, done = self.pending.popleft()
-        stamps[rel] = done.result()
+        rel, done = self.pending.popleft()
+        self.stamps[rel] = done.result()
 
     def finish(self) -> None:
         """Wait for every file handed over."""
