@@ -58,7 +58,7 @@ def _sizes(session: object) -> None:
     if rel is not None and rel.vectors is not None:
         v = rel.vectors
         arrays += v.matrix.data.nbytes + v.matrix.indices.nbytes + v.matrix.indptr.nbytes
-        arrays += v.df.nbytes + v.term_ids.nbytes + v.term_rows.nbytes
+        arrays += v.df.nbytes + v.term_ids.nbytes + v.term_ptr.nbytes
     if rel is not None and rel.saved is not None:
         arrays += rel.saved.idx.nbytes + rel.saved.scores.nbytes
     if kept.stories is not None and kept.stories.graph is not None:

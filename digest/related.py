@@ -249,8 +249,11 @@ class Vectors:
     indices: np.ndarray  # int32 term ids, increasing within a row
     indptr: np.ndarray  # row r is data[indptr[r] : indptr[r + 1]]
     df: np.ndarray  # document frequency of every hashed term
-    term_ids: np.ndarray  # (term id, row) of every term of every row, unpruned
-    term_rows: np.ndarray
+    # every row's terms, unpruned: row r's are term_ids[term_ptr[r] : term_ptr[r + 1]]
+    # (a pointer a row, not a row number a term: 4 bytes a term less, and an edit's
+    # rows are spliced without making a row number for each of the site's terms again)
+    term_ids: np.ndarray
+    term_ptr: np.ndarray
     # made by revectorize: the rows that differ from the vectors it was made from
     redone: tuple[int, ...] | None = None
 
@@ -332,11 +335,23 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     norms[norms == 0] = 1.0
     val = val / np.repeat(norms, lens)
     keep = df[ind] > 1
-    rows = np.repeat(np.arange(n, dtype=np.int32), lens)
     # each row's ids are sorted and distinct (TermCounts): CSR directly, no COO sort
-    kept_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows[keep], minlength=n), out=kept_ptr[1:])
-    return Vectors(val[keep].astype(np.float32), ind[keep], kept_ptr, df, ind, rows)
+    return Vectors(val[keep].astype(np.float32), ind[keep], _kept_ptr(keep, indptr), df, ind, indptr)
+
+
+def _kept_ptr(keep: np.ndarray, ptr: np.ndarray) -> np.ndarray:
+    """The row pointer of values[keep], for values laid out by row as ``ptr`` says."""
+    kept = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=kept[1:])
+    return kept[ptr]
+
+
+def _rows_holding(v: Vectors, terms: np.ndarray) -> np.ndarray:
+    """The rows (increasing) that hold any of ``terms``, unpruned."""
+    mark = np.zeros(1 << DIM_BITS, dtype=bool)
+    mark[terms] = True
+    at = np.flatnonzero(mark[v.term_ids])
+    return np.unique(np.searchsorted(v.term_ptr, at, side="right") - 1)
 
 
 # Past this share of rows to make again, revectorize leaves it to vectorize (copying the
@@ -369,15 +384,11 @@ def revectorize(
         return before
     if len(changed) > REVECTORIZE_SHARE * n:
         return None
-    # each row's unpruned terms are its counts' ids (see vectorize): the last ones read
-    # there (term_rows is sorted: where each changed row's start and end, no pass over it)
+    # each row's unpruned terms are its counts' ids (see vectorize): the last ones read there
     ch = np.array(changed, dtype=np.int64)
-    if len(before.term_rows) != len(before.term_ids):
+    if len(before.term_ptr) != n + 1 or before.term_ptr[-1] != len(before.term_ids):
         return None
-    # (searched as term_rows' own type: an int64 key would convert all of it first)
-    at = ch.astype(before.term_rows.dtype)
-    lo = np.searchsorted(before.term_rows, at, side="left")
-    hi = np.searchsorted(before.term_rows, at, side="right")
+    lo, hi = before.term_ptr[ch], before.term_ptr[ch + 1]
     old_ids = [before.term_ids[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
     new_ids = [np.frombuffer(_int32(counts[i].ids), dtype=np.int32) for i in changed]
     df = before.df.copy()
@@ -392,9 +403,7 @@ def revectorize(
     ]
     redo = set(changed)
     if len(moved):
-        mark = np.zeros(1 << DIM_BITS, dtype=bool)
-        mark[moved] = True
-        redo.update(np.unique(before.term_rows[mark[before.term_ids]]).tolist())
+        redo.update(_rows_holding(before, moved).tolist())
     if len(redo) > REVECTORIZE_SHARE * n:
         return None
     rows = np.array(sorted(redo), dtype=np.int64)
@@ -416,10 +425,8 @@ def revectorize(
     norms[norms == 0] = 1.0
     val = val / np.repeat(norms, lens)
     keep = df[ind] > 1
-    own_rows = np.repeat(np.arange(len(part), dtype=np.int64), lens)
-    kept_lens = np.bincount(own_rows[keep], minlength=len(part))
-    kept_ptr = np.zeros(len(part) + 1, dtype=np.int64)
-    np.cumsum(kept_lens, out=kept_ptr[1:])
+    kept_ptr = _kept_ptr(keep, ptr)
+    kept_lens = np.diff(kept_ptr)
     new_val, new_ind = val[keep].astype(np.float32), ind[keep]
     data = _splice(before.data, before.indptr, rows, new_val, kept_ptr)
     indices = _splice(before.indices, before.indptr, rows, new_ind, kept_ptr)
@@ -427,16 +434,18 @@ def revectorize(
     row_lens[rows] = kept_lens
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(row_lens, out=indptr[1:])
-    # the unpruned (term, row) lists: the changed rows' terms replaced
-    ch_lens = np.array([len(counts[i].ids) for i in changed], dtype=np.int64)
+    # the unpruned terms: the changed rows' replaced
+    ch_lens = np.array([len(ids) for ids in new_ids], dtype=np.int64)
     ch_ptr = np.zeros(len(ch) + 1, dtype=np.int64)
     np.cumsum(ch_lens, out=ch_ptr[1:])
     ch_ids = np.concatenate(new_ids) if new_ids else np.zeros(0, dtype=np.int32)
     term_ids = _splice_at(before.term_ids, lo, hi, ch_ids.astype(np.int32), ch_ptr)
-    ch_rows = np.repeat(ch, ch_lens).astype(before.term_rows.dtype)
-    term_rows = _splice_at(before.term_rows, lo, hi, ch_rows, ch_ptr)
+    term_lens = np.diff(before.term_ptr)
+    term_lens[ch] = ch_lens
+    term_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(term_lens, out=term_ptr[1:])
     data, indices = data.astype(np.float32, copy=False), indices.astype(np.int32, copy=False)
-    return Vectors(data, indices, indptr, df, term_ids, term_rows, tuple(rows.tolist()))
+    return Vectors(data, indices, indptr, df, term_ids, term_ptr, tuple(rows.tolist()))
 
 
 def _splice(
@@ -935,9 +944,7 @@ def touched_rows(old_df: np.ndarray, new: Vectors, changed: Sequence[int]) -> li
     moved = cand[idf_of(old_df[cand], n) != idf_of(new.df[cand], n)]
     touched = set(int(i) for i in changed)
     if len(moved):  # rows holding a term whose IDF moved have a new norm
-        mark = np.zeros(len(new.df), dtype=bool)
-        mark[moved] = True
-        touched.update(np.unique(new.term_rows[mark[new.term_ids]]).tolist())
+        touched.update(_rows_holding(new, moved).tolist())
     return sorted(touched)
 
 
@@ -1530,17 +1537,15 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
         own = [[(to[j], sc) for j, sc in kept.own[r]] for r in rows]
     vectors = kept.vectors
     if vectors is not None:
-        lens = np.bincount(vectors.term_rows, minlength=vectors.n)
-        starts = np.zeros(len(lens) + 1, dtype=np.int64)
-        np.cumsum(lens, out=starts[1:])
-        term_ids = vectors.term_ids[_row_entries(starts, old_row)]
-        term_rows = np.repeat(np.arange(len(rows), dtype=vectors.term_rows.dtype), lens[old_row])
+        term_ids = vectors.term_ids[_row_entries(vectors.term_ptr, old_row)]
+        term_ptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(np.diff(vectors.term_ptr)[old_row], out=term_ptr[1:])
         ptr = vectors.indptr.astype(np.int64, copy=False)
         at = _row_entries(ptr, old_row)
         indptr = np.zeros(len(rows) + 1, dtype=np.int64)
         np.cumsum(np.diff(ptr)[old_row], out=indptr[1:])
         vectors = Vectors(
-            vectors.data[at], vectors.indices[at], indptr, vectors.df, term_ids, term_rows
+            vectors.data[at], vectors.indices[at], indptr, vectors.df, term_ids, term_ptr
         )
     return Kept(
         kept.state_key,
@@ -1757,7 +1762,7 @@ def _store_vectors(
     for b in todo:
         lo, hi = b * VECTOR_BLOCK, min(n, (b + 1) * VECTOR_BLOCK)
         a, z = int(ptr[lo]), int(ptr[hi])
-        t0, t1 = np.searchsorted(v.term_rows, np.array([lo, hi], v.term_rows.dtype)).tolist()
+        t0, t1 = int(v.term_ptr[lo]), int(v.term_ptr[hi])
         block = _Block(
             lo,
             hi - lo,
@@ -1765,7 +1770,7 @@ def _store_vectors(
             v.indices[a:z].astype("<i4").tobytes(),
             np.diff(ptr[lo : hi + 1]).astype("<i4").tobytes(),
             v.term_ids[t0:t1].astype("<i4").tobytes(),
-            np.bincount(v.term_rows[t0:t1] - lo, minlength=hi - lo).astype("<i4").tobytes(),
+            np.diff(v.term_ptr[lo : hi + 1]).astype("<i4").tobytes(),
         )
         h = hashlib.sha256(f"{VECTORS} {state_key} {lo} {hi}".encode())
         for part in (block.data, block.indices, block.lens, block.term_ids, block.term_lens):
@@ -1824,8 +1829,9 @@ def _load_vectors(
         return None
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
-    term_rows = np.repeat(np.arange(n, dtype=np.int32), term_lens)
-    return Vectors(data, indices, indptr, previous.df, term_ids, term_rows)
+    term_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(term_lens, out=term_ptr[1:])
+    return Vectors(data, indices, indptr, previous.df, term_ids, term_ptr)
 
 
 @dataclass(frozen=True)

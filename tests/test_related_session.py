@@ -29,7 +29,7 @@ def _equal(a: Vectors, b: Vectors) -> None:
         (a.matrix.indptr, b.matrix.indptr),
         (a.df, b.df),
         (a.term_ids, b.term_ids),
-        (a.term_rows, b.term_rows),
+        (a.term_ptr, b.term_ptr),
     ]:
         assert x.dtype == y.dtype
         assert x.tobytes() == y.tobytes()

@@ -87,7 +87,7 @@ def _same_as_without_cache(site: Site, folder: Path) -> related.SiteLinks:
     store.close()
     assert stored is not None
     made = VECTORIZE(site.counts)
-    for name in ("data", "indices", "indptr", "df", "term_ids", "term_rows"):
+    for name in ("data", "indices", "indptr", "df", "term_ids", "term_ptr"):
         a, b = getattr(stored, name), getattr(made, name)
         assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), name
     return got
