@@ -336,7 +336,9 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     val = val / np.repeat(norms, lens)
     keep = df[ind] > 1
     # each row's ids are sorted and distinct (TermCounts): CSR directly, no COO sort
-    return Vectors(val[keep].astype(np.float32), ind[keep], _kept_ptr(keep, indptr), df, ind, indptr)
+    return Vectors(
+        val[keep].astype(np.float32), ind[keep], _kept_ptr(keep, indptr), df, ind, indptr
+    )
 
 
 def _kept_ptr(keep: np.ndarray, ptr: np.ndarray) -> np.ndarray:
