@@ -12,6 +12,7 @@ builds are repeatable.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 import sys
@@ -348,12 +349,96 @@ def _kept_ptr(keep: np.ndarray, ptr: np.ndarray) -> np.ndarray:
     return kept[ptr]
 
 
-def _rows_holding(v: Vectors, terms: np.ndarray) -> np.ndarray:
-    """The rows (increasing) that hold any of ``terms``, unpruned."""
+def _rows_holding(term_ids: _Parts, term_ptr: np.ndarray, terms: np.ndarray) -> np.ndarray:
+    """The rows (increasing) whose unpruned terms (see Vectors) hold any of ``terms``."""
     mark = np.zeros(1 << DIM_BITS, dtype=bool)
     mark[terms] = True
-    at = np.flatnonzero(mark[v.term_ids])
-    return np.unique(np.searchsorted(v.term_ptr, at, side="right") - 1)
+    at = term_ids.where(mark)
+    return np.unique(np.searchsorted(term_ptr, at, side="right") - 1)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """Values held as consecutive arrays (the blocks of vectors read from the store, see
+    _stored_vectors, or one array): the whole is their concatenation, which is made
+    only with an edit's rows spliced in (see revectorize), not once more before."""
+
+    arrays: tuple[np.ndarray, ...]
+    starts: tuple[int, ...]  # where each array starts in the whole, and the whole's length
+
+    @classmethod
+    def of(cls, *arrays: np.ndarray) -> _Parts:
+        return cls(arrays, (0, *np.cumsum([len(a) for a in arrays], dtype=np.int64).tolist()))
+
+    def __len__(self) -> int:
+        return self.starts[-1]
+
+    def pieces(self, a: int, b: int) -> list[np.ndarray]:
+        """Views of the arrays that make whole[a:b], in order."""
+        out = []
+        i = bisect.bisect_right(self.starts, a) - 1
+        while a < b and i < len(self.arrays):
+            s0 = self.starts[i]
+            upto = min(b, self.starts[i + 1])
+            out.append(self.arrays[i][a - s0 : upto - s0])
+            a, i = upto, i + 1
+        return out
+
+    def take(self, a: int, b: int) -> np.ndarray:
+        """whole[a:b]."""
+        got = self.pieces(a, b)
+        return got[0] if len(got) == 1 else np.concatenate(got or [self.arrays[0][:0]])
+
+    def joined(self) -> np.ndarray:
+        return self.arrays[0] if len(self.arrays) == 1 else np.concatenate(self.arrays)
+
+    def where(self, mark: np.ndarray) -> np.ndarray:
+        """The positions p (increasing) of the whole where mark[whole[p]]."""
+        got = [np.flatnonzero(mark[a]) + s for a, s in zip(self.arrays, self.starts, strict=False)]
+        return np.concatenate(got) if got else np.zeros(0, dtype=np.int64)
+
+    def spliced(
+        self, lo: np.ndarray, hi: np.ndarray, new: np.ndarray, new_ptr: np.ndarray
+    ) -> np.ndarray:
+        """The whole with the slices whole[lo[k]:hi[k]] (in order, apart) replaced by
+        new[new_ptr[k]:new_ptr[k + 1]] each: one copy of every value kept."""
+        pieces = []
+        at = 0
+        for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+            pieces += self.pieces(at, a)
+            pieces.append(new[new_ptr[k] : new_ptr[k + 1]])
+            at = b
+        pieces += self.pieces(at, len(self))
+        return np.concatenate(pieces) if pieces else new[:0]
+
+
+@dataclass(frozen=True)
+class _SplitVectors:
+    """Vectors whose data, indices and term_ids are held in parts (see _Parts)."""
+
+    data: _Parts
+    indices: _Parts
+    indptr: np.ndarray
+    df: np.ndarray
+    term_ids: _Parts
+    term_ptr: np.ndarray
+
+    @classmethod
+    def of(cls, v: Vectors) -> _SplitVectors:
+        return cls(
+            *(_Parts.of(v.data), _Parts.of(v.indices), v.indptr, v.df),
+            *(_Parts.of(v.term_ids), v.term_ptr),
+        )
+
+    @property
+    def n(self) -> int:
+        return len(self.indptr) - 1
+
+    def joined(self) -> Vectors:
+        return Vectors(
+            *(self.data.joined(), self.indices.joined(), self.indptr, self.df),
+            *(self.term_ids.joined(), self.term_ptr),
+        )
 
 
 # Past this share of rows to make again, revectorize leaves it to vectorize (copying the
@@ -362,7 +447,7 @@ REVECTORIZE_SHARE = 0.125
 
 
 def revectorize(
-    before: Vectors,
+    before: Vectors | _SplitVectors,
     counts_before: Sequence[TermCounts],
     counts: Sequence[TermCounts],
     changed: Sequence[int] | None = None,
@@ -373,8 +458,9 @@ def revectorize(
     vectors read from the store, see _load_vectors): only the rows whose weights can
     differ are computed (the changed rows, and rows holding a term whose rounded IDF
     moved or that a changed row made kept or left out, see vectorize), the others are
-    copied (the result's ``redone``).  None when the rows are not the same number, or
-    too many differ."""
+    copied (the result's ``redone``), each once (``before`` may be held in parts: the
+    blocks read from the store, joined only here).  None when the rows are not the same
+    number, or too many differ."""
     n = len(counts)
     if n != before.n or (changed is None and n != len(counts_before)):
         return None
@@ -383,15 +469,16 @@ def revectorize(
     else:
         changed = sorted(set(changed))
     if not changed:
-        return before
+        return before if isinstance(before, Vectors) else before.joined()
     if len(changed) > REVECTORIZE_SHARE * n:
         return None
+    split = before if isinstance(before, _SplitVectors) else _SplitVectors.of(before)
     # each row's unpruned terms are its counts' ids (see vectorize): the last ones read there
     ch = np.array(changed, dtype=np.int64)
-    if len(before.term_ptr) != n + 1 or before.term_ptr[-1] != len(before.term_ids):
+    if len(split.term_ptr) != n + 1 or split.term_ptr[-1] != len(split.term_ids):
         return None
-    lo, hi = before.term_ptr[ch], before.term_ptr[ch + 1]
-    old_ids = [before.term_ids[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
+    lo, hi = split.term_ptr[ch], split.term_ptr[ch + 1]
+    old_ids = [split.term_ids.take(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
     new_ids = [np.frombuffer(_int32(counts[i].ids), dtype=np.int32) for i in changed]
     df = before.df.copy()
     for ids in old_ids:
@@ -405,7 +492,7 @@ def revectorize(
     ]
     redo = set(changed)
     if len(moved):
-        redo.update(_rows_holding(before, moved).tolist())
+        redo.update(_rows_holding(split.term_ids, split.term_ptr, moved).tolist())
     if len(redo) > REVECTORIZE_SHARE * n:
         return None
     rows = np.array(sorted(redo), dtype=np.int64)
@@ -430,8 +517,9 @@ def revectorize(
     kept_ptr = _kept_ptr(keep, ptr)
     kept_lens = np.diff(kept_ptr)
     new_val, new_ind = val[keep].astype(np.float32), ind[keep]
-    data = _splice(before.data, before.indptr, rows, new_val, kept_ptr)
-    indices = _splice(before.indices, before.indptr, rows, new_ind, kept_ptr)
+    at, upto = before.indptr[rows], before.indptr[rows + 1]
+    data = split.data.spliced(at, upto, new_val, kept_ptr)
+    indices = split.indices.spliced(at, upto, new_ind, kept_ptr)
     row_lens = np.diff(before.indptr)
     row_lens[rows] = kept_lens
     indptr = np.zeros(n + 1, dtype=np.int64)
@@ -441,36 +529,13 @@ def revectorize(
     ch_ptr = np.zeros(len(ch) + 1, dtype=np.int64)
     np.cumsum(ch_lens, out=ch_ptr[1:])
     ch_ids = np.concatenate(new_ids) if new_ids else np.zeros(0, dtype=np.int32)
-    term_ids = _splice_at(before.term_ids, lo, hi, ch_ids.astype(np.int32), ch_ptr)
+    term_ids = split.term_ids.spliced(lo, hi, ch_ids.astype(np.int32), ch_ptr)
     term_lens = np.diff(before.term_ptr)
     term_lens[ch] = ch_lens
     term_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(term_lens, out=term_ptr[1:])
     data, indices = data.astype(np.float32, copy=False), indices.astype(np.int32, copy=False)
     return Vectors(data, indices, indptr, df, term_ids, term_ptr, tuple(rows.tolist()))
-
-
-def _splice(
-    values: np.ndarray, ptr: np.ndarray, rows: np.ndarray, new: np.ndarray, new_ptr: np.ndarray
-) -> np.ndarray:
-    """``values`` laid out by row (row r is values[ptr[r]:ptr[r + 1]]) with the rows
-    ``rows`` (increasing) replaced by new[new_ptr[k]:new_ptr[k + 1]] each."""
-    return _splice_at(values, ptr[rows], ptr[rows + 1], new, new_ptr)
-
-
-def _splice_at(
-    values: np.ndarray, lo: np.ndarray, hi: np.ndarray, new: np.ndarray, new_ptr: np.ndarray
-) -> np.ndarray:
-    """``values`` with the slices values[lo[k]:hi[k]] (in order, apart) replaced by
-    new[new_ptr[k]:new_ptr[k + 1]] each."""
-    pieces = []
-    at = 0
-    for k, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
-        pieces.append(values[at:a])
-        pieces.append(new[new_ptr[k] : new_ptr[k + 1]])
-        at = b
-    pieces.append(values[at:])
-    return np.concatenate(pieces) if pieces else values[:0]
 
 
 Neighbours = list[list[tuple[int, float]]]
@@ -946,7 +1011,7 @@ def touched_rows(old_df: np.ndarray, new: Vectors, changed: Sequence[int]) -> li
     moved = cand[idf_of(old_df[cand], n) != idf_of(new.df[cand], n)]
     touched = set(int(i) for i in changed)
     if len(moved):  # rows holding a term whose IDF moved have a new norm
-        touched.update(_rows_holding(new, moved).tolist())
+        touched.update(_rows_holding(_Parts.of(new.term_ids), new.term_ptr, moved).tolist())
     return sorted(touched)
 
 
@@ -1408,7 +1473,7 @@ def site_links(
         elif kept is None and previous is not None and previous.keys == tuple(keys):
             # a new process: the last build's vectors as stored, and the rows edited since
             # made again (their source keys differ), not every row's (see _load_vectors)
-            base = _load_vectors(store, stored, previous)
+            base = _stored_vectors(store, stored, previous)
             if base is not None:
                 edited = list(compress(count(), map(str.__ne__, source_keys, previous.sigs)))
                 vectors = revectorize(base, (), counts, edited)
@@ -1787,10 +1852,18 @@ def _store_vectors(
 def _load_vectors(
     store: cache.Cache, saved: Saved | None, previous: Previous | None
 ) -> Vectors | None:
-    """The vectors stored with the state (``saved``, the lists of ``previous``), or None
-    when they are not all there or do not hold together: the rows of previous.keys,
-    bit for bit what vectorize made of them (a new process then makes again only the
-    rows edited since, see revectorize)."""
+    """The vectors stored with the state (see _stored_vectors), joined."""
+    split = _stored_vectors(store, saved, previous)
+    return split.joined() if split is not None else None
+
+
+def _stored_vectors(
+    store: cache.Cache, saved: Saved | None, previous: Previous | None
+) -> _SplitVectors | None:
+    """The vectors stored with the state (``saved``, the lists of ``previous``), held as
+    the blocks read (see _Parts), or None when they are not all there or do not hold
+    together: the rows of previous.keys, bit for bit what vectorize made of them (a new
+    process then makes again only the rows edited since, see revectorize)."""
     if saved is None or previous is None or not saved.blocks:
         return None
     n = len(previous.keys)
@@ -1807,33 +1880,41 @@ def _load_vectors(
         return None
     try:
 
-        def joined(name: str, dtype: str) -> np.ndarray:
-            parts = [np.frombuffer(getattr(b, name), dtype=dtype) for b in blocks]
-            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+        def parts(name: str, dtype: str, native: type) -> _Parts:
+            return _Parts.of(
+                *(
+                    np.frombuffer(getattr(b, name), dtype=dtype).astype(native, copy=False)
+                    for b in blocks
+                )
+            )
 
-        data = joined("data", "<f4").astype(np.float32, copy=False)
-        indices = joined("indices", "<i4").astype(np.int32, copy=False)
-        lens = joined("lens", "<i4").astype(np.int64)
-        term_ids = joined("term_ids", "<i4").astype(np.int32, copy=False)
-        term_lens = joined("term_lens", "<i4").astype(np.int64)
+        data = parts("data", "<f4", np.float32)
+        indices = parts("indices", "<i4", np.int32)
+        term_ids = parts("term_ids", "<i4", np.int32)
+        lens = parts("lens", "<i4", np.int64).joined()
+        term_lens = parts("term_lens", "<i4", np.int64).joined()
     except ValueError:
         return None
     dim = 1 << DIM_BITS
+
+    def within(values: _Parts) -> bool:
+        return all(not len(a) or (int(a.min()) >= 0 and int(a.max()) < dim) for a in values.arrays)
+
     if not (
         len(lens) == len(term_lens) == n
         and len(data) == len(indices) == int(lens.sum())
         and len(term_ids) == int(term_lens.sum()) == int(previous.df.sum())
         and (lens >= 0).all()
         and (term_lens >= lens).all()
-        and (not len(indices) or (int(indices.min()) >= 0 and int(indices.max()) < dim))
-        and (not len(term_ids) or (int(term_ids.min()) >= 0 and int(term_ids.max()) < dim))
+        and within(indices)
+        and within(term_ids)
     ):
         return None
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
     term_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(term_lens, out=term_ptr[1:])
-    return Vectors(data, indices, indptr, previous.df, term_ids, term_ptr)
+    return _SplitVectors(data, indices, indptr, previous.df, term_ids, term_ptr)
 
 
 @dataclass(frozen=True)
