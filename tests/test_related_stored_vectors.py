@@ -174,6 +174,7 @@ def test_a_missing_or_damaged_block_is_a_miss(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
     monkeypatch.setattr(related, "VECTOR_BLOCK", 64)
+    monkeypatch.setattr(related, "REVECTORIZE_SHARE", 1.0)  # (however many rows an edit moves)
     site = Site(300, seed=3)
     folder = tmp_path / "cache"
     _same_as_without_cache(site, folder)
@@ -195,3 +196,47 @@ def test_a_missing_or_damaged_block_is_a_miss(
     site.edit(11, counts=_counts(site.rng))
     _same_as_without_cache(site, folder)
     assert made == [300, 300]  # read nothing: made all again (and without the cache)
+
+
+def test_edits_at_the_ends_of_stored_blocks_are_what_a_build_without_cache_makes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the stored blocks are joined once, with the edited rows spliced in: rows at a
+    # block's first and last places, the site's first and last, and a row left with no
+    # terms (an empty slice where the block had some)
+    monkeypatch.setattr(related, "VECTOR_BLOCK", 64)
+    monkeypatch.setattr(related, "REVECTORIZE_SHARE", 1.0)  # (however many rows an edit moves)
+    site = Site(300, seed=3)
+    folder = tmp_path / "cache"
+    _same_as_without_cache(site, folder)
+    made = _spied(monkeypatch)
+    for i in (0, 63, 64, 127, 299):
+        site.edit(i, counts=_counts(site.rng, (11, 12)))
+    site.edit(200, counts=TermCounts(array("i"), array("i")))
+    _same_as_without_cache(site, folder)
+    site.edit(200, counts=_counts(site.rng))
+    _same_as_without_cache(site, folder)
+    assert made.count(300) == 2  # (only the builds without the cache made them all)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_values_in_parts_are_spliced_as_the_whole(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    whole = rng.integers(0, 50, size=200).astype(np.int32)
+    cuts = sorted(rng.integers(0, 201, size=5).tolist())  # (empty parts too)
+    parts = related._Parts.of(*np.split(whole, cuts))
+    assert len(parts) == len(whole) and parts.joined().tobytes() == whole.tobytes()
+    for a, b in [(0, 0), (0, 200), (17, 90), (cuts[0], cuts[-1]), (199, 200)]:
+        assert parts.take(a, b).tobytes() == whole[a:b].tobytes()
+    mark = np.zeros(50, dtype=bool)
+    mark[[3, 7, 49]] = True
+    assert parts.where(mark).tolist() == np.flatnonzero(mark[whole]).tolist()
+    bounds = sorted(rng.choice(201, size=6, replace=False).tolist())
+    lo, hi = np.array(bounds[0::2]), np.array(bounds[1::2])
+    new = rng.integers(100, 200, size=9).astype(np.int32)
+    new_ptr = np.array([0, 0, 4, 9])
+    want = np.concatenate(
+        [whole[: lo[0]], new[0:0], whole[hi[0] : lo[1]], new[0:4], whole[hi[1] : lo[2]]]
+        + [new[4:9], whole[hi[2] :]]
+    )
+    assert parts.spliced(lo, hi, new, new_ptr).tobytes() == want.tobytes()
