@@ -648,7 +648,7 @@ def _rows_top_k(
     for start in range(0, len(rows), block):
         idx = rows[start : start + block]
         # the same products summed in the same (term) order either way
-        sims = (m @ m[idx].T).T.toarray() if few else _block_scores(m[idx], mt)
+        sims = np.ascontiguousarray(_against(m, idx).T) if few else _block_scores(m[idx], mt)
         sims[np.arange(len(idx)), idx] = -1.0
         np.round(sims, 6, out=sims)
         out[start : start + len(idx)] = _scored_lists(sims, kk, min_score, keys, k)
@@ -753,7 +753,18 @@ def _listed(
     return best[:k]
 
 
-def _block_scores(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
+def _against(m: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+    """``(m @ m[rows].T).toarray()``: every row's scores against these rows, bit for bit
+    (the same product, without scipy's first pass over all of m, see _product)."""
+    return _dense_product(m, m[rows].T.tocsr())
+
+
+def _block_scores(a: sparse.csr_matrix, mt: sparse.csr_matrix) -> np.ndarray:
+    """A block of rows' scores against all rows, from the transposed matrix ``mt``."""
+    return _dense_product(a, mt)
+
+
+def _dense_product(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
     """``(a @ b).toarray()``, bit for bit (see :func:`_product`)."""
     rows, cols = a.shape[0], b.shape[1]
     made = _product(a, b)
@@ -1000,17 +1011,27 @@ def neighbours_of(
     return _rows_top_k(vectors, np.array([row], dtype=np.int64), k, min_score, keys)[0]
 
 
-def touched_rows(old_df: np.ndarray, new: Vectors, changed: Sequence[int]) -> list[int]:
+def touched_rows(
+    old_df: np.ndarray, new: Vectors, changed: Sequence[int], among: Sequence[int] | None = None
+) -> list[int]:
     """The rows whose vector an edit of ``changed`` can have changed: the edited rows,
     and every row holding a term whose rounded IDF moved (a few common terms crossing
-    a step can touch thousands of rows)."""
+    a step can touch thousands of rows).  ``among``: rows known to hold all of those
+    (revectorize's ``redone`` when it started from vectors of ``old_df``): only their
+    terms are looked at, not every row's."""
     n = new.n
     # (only a term whose document frequency changed can have moved: the IDF of those
     # alone, not of all 2**DIM_BITS buckets)
     cand = np.flatnonzero(old_df != new.df)
     moved = cand[idf_of(old_df[cand], n) != idf_of(new.df[cand], n)]
     touched = set(int(i) for i in changed)
-    if len(moved):  # rows holding a term whose IDF moved have a new norm
+    if len(moved) and among is not None:  # rows holding a term whose IDF moved have a new norm
+        rows = np.array(sorted(among), dtype=np.int64)
+        mark = np.zeros(1 << DIM_BITS, dtype=bool)
+        mark[moved] = True
+        held = mark[new.term_ids[_row_entries(new.term_ptr, rows)]]
+        touched.update(np.repeat(rows, np.diff(new.term_ptr)[rows])[held].tolist())
+    elif len(moved):
         touched.update(_rows_holding(_Parts.of(new.term_ids), new.term_ptr, moved).tolist())
     return sorted(touched)
 
@@ -1065,7 +1086,7 @@ def update_top_k(
             if mt is None and _numpy_will_do(len(cols)):
                 s = _few_scores(new, cols)
             elif mt is None:
-                s = (new.matrix @ new.matrix[cols].T).toarray()
+                s = _against(new.matrix, cols)
             else:
                 s = _block_scores(new.matrix[cols], mt).T
             np.round(s, 6, out=s)
@@ -1205,18 +1226,19 @@ def neighbours_for(
     previous: Previous | None,
     jobs: int | None = None,
     table: tuple[np.ndarray, np.ndarray] | None = None,
+    among: Sequence[int] | None = None,
 ) -> tuple[Neighbours, str]:
     """(top-k neighbours of every row, "full" or "incremental").
 
     Incremental when few rows are touched (edited, or holding a term whose IDF moved):
     at most max(16, INCREMENTAL_SHARE / workers of the rows).  ``table``: previous's
-    lists as arrays (see update_top_k).
+    lists as arrays (see update_top_k); ``among``: see touched_rows.
     """
     if previous is not None and tuple(keys) == previous.keys and len(sigs) == len(previous.sigs):
         limit = max(16, INCREMENTAL_SHARE / _top_k_workers(len(keys), jobs) * len(keys))
-        changed = [i for i, (a, b) in enumerate(zip(sigs, previous.sigs, strict=True)) if a != b]
+        changed = list(compress(count(), map(str.__ne__, sigs, previous.sigs)))
         if len(changed) <= limit:
-            touched = touched_rows(previous.df, vectors, changed)
+            touched = touched_rows(previous.df, vectors, changed, among)
             if len(touched) <= limit:
                 return update_top_k(
                     previous.df,
@@ -1430,6 +1452,7 @@ def site_links(
                 kept = _kept_renumbered(kept, previous, order)
                 stored = kept.saved
     vectors = None
+    base: Vectors | _SplitVectors | None = None  # (what revectorize made them from)
     stored_at = kept.stored_at if kept is not None else float("-inf")
     pending = kept.pending if kept is not None else False
     due = kept is None or time.monotonic() - stored_at >= STORE_EVERY
@@ -1467,7 +1490,8 @@ def site_links(
                 unwritten = frozenset()
     else:
         if kept is not None and kept.vectors is not None:
-            vectors = revectorize(kept.vectors, kept.counts, counts)
+            base = kept.vectors
+            vectors = revectorize(base, kept.counts, counts)
             if vectors is not None and unwritten is not None and vectors is not kept.vectors:
                 unwritten = unwritten | frozenset(vectors.redone or range(len(keys)))
         elif kept is None and previous is not None and previous.keys == tuple(keys):
@@ -1489,7 +1513,18 @@ def site_links(
             if last is not None and previous is not None and last.rows is previous.neighbours
             else None
         )
-        neighbours, _how = neighbours_for(vectors, keys, source_keys, lists, previous, jobs, table)
+        # the rows revectorize made again hold every term whose IDF moved since previous's
+        among = (
+            vectors.redone
+            if base is not None
+            and vectors is not base
+            and previous is not None
+            and base.df is previous.df
+            else None
+        )
+        neighbours, _how = neighbours_for(
+            vectors, keys, source_keys, lists, previous, jobs, table, among
+        )
         saved = _save_state(
             store,
             state_key,
@@ -1614,13 +1649,16 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
         vectors = Vectors(
             vectors.data[at], vectors.indices[at], indptr, vectors.df, term_ids, term_ptr
         )
+    articles = tuple(kept.articles[r] for r in rows) if len(kept.articles) == len(rows) else ()
+    # (in the articles' new order, as _links_again keeps them)
+    links = {a.slug: kept.links[a.slug] for a in articles if a.slug in kept.links}
     return Kept(
         kept.state_key,
         previous,
         saved,
-        tuple(kept.articles[r] for r in rows) if len(kept.articles) == len(rows) else (),
+        articles,
         own,
-        kept.links,
+        links,
         vectors,
         tuple(kept.counts[r] for r in rows) if len(kept.counts) == len(rows) else (),
         kept.stored_at,
@@ -1671,12 +1709,14 @@ def _links_again(
         or (changed and not changed.isdisjoint([j for j, _ in own[i]]))
     ]
     links = dict(kept.links)
-    for i in changed:  # (an article's slug may be new: its old links are not kept)
+    renamed = [i for i in changed if before[i].slug != articles[i].slug]
+    for i in renamed:  # (an article's slug may be new: its old links are not kept)
         links.pop(before[i].slug, None)
     links.update(related_links(articles, cfg, counts, own, only=redo) if redo else {})
-    # in article order, as related_links makes them
     made = frozenset(articles[i].slug for i in redo)
-    return {a.slug: links[a.slug] for a in articles}, made
+    if renamed or len(links) != len(articles):  # in article order, as related_links makes them
+        links = {a.slug: links[a.slug] for a in articles}
+    return links, made
 
 
 WIDE_MIN_SCORE = 0.04  # the lowest score kept in wide lists (story grouping's floor)
@@ -1741,7 +1781,7 @@ def _save_state(
     lists were computed from, stored beside them in blocks of rows (only the blocks of
     the ``unwritten`` rows written again, see _store_vectors)."""
     n = len(neighbours)
-    k = max((len(row) for row in neighbours), default=0)
+    k = max(map(len, neighbours), default=0)
     if last is not None and last.rows is not None and len(last.rows) == n and last.k == k:
         redo = [i for i, row in enumerate(neighbours) if row is not last.rows[i]]
         idx, scores = last.idx.copy(), last.scores.copy()

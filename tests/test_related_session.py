@@ -61,6 +61,12 @@ def test_revectorized_rows_are_what_vectorize_makes(
         if again is not None:
             _equal(again, full)
             incremental += 1
+            # the rows it made again hold every term whose IDF moved: the rows touched
+            # found among them are those found among all rows
+            edited = [i for i in range(len(now)) if now[i] is not counts[i]]
+            assert related.touched_rows(
+                before.df, again, edited, again.redone
+            ) == related.touched_rows(before.df, again, edited)
         counts, before = now, full
     assert incremental == 8
 
@@ -130,3 +136,14 @@ def test_the_related_stages_arrays_are_the_story_grouping_table() -> None:
         plain = _table(lists, len(lists))
         for a, b in zip(made, plain, strict=True):
             assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_scores_against_a_few_rows_are_scipys_product_bit_for_bit() -> None:
+    rng = random.Random(3)
+    v = vectorize([_counts(rng, 800, rng.randint(5, 60)) for _ in range(300)])
+    m = v.matrix
+    for rows in ([0], [5, 17, 299], list(range(0, 300, 7))):
+        at = np.array(rows)
+        want = (m @ m[at].T).toarray()
+        got = related._against(m, at)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
