@@ -1522,6 +1522,7 @@ def site_links(
             and base.df is previous.df
             else None
         )
+        base = None  # (a new process's blocks as read: not held while the lists are made)
         neighbours, _how = neighbours_for(
             vectors, keys, source_keys, lists, previous, jobs, table, among
         )
