@@ -10,7 +10,8 @@ edits, each ``related.site_links`` alone in a NEW process as a ``digest build`` 
 edit runs it (kept is None; the edits pile up, as bench/build_speed.py's do: the same
 sentence appended to a different article each time, its term counts updated), the trees
 taking turns.  Prints each tree's median wall and CPU seconds of the stage and of its
-steps, and checks that both trees give the same links and neighbour lists, bit for bit.
+steps, and the process's peak resident memory (MiB, the input's included), and checks
+that both trees give the same links and neighbour lists, bit for bit.
 ``--reps`` runs the edits again from the same warm state.  ``--session``: also the
 edits in one long-lived process per tree (a session's kept state, as ``digest build
 --watch`` keeps it), median CPU seconds of site_links per edit.
@@ -28,6 +29,7 @@ import hashlib
 import json
 import os
 import pickle
+import resource
 import shutil
 import statistics
 import subprocess
@@ -137,7 +139,10 @@ def _one(data_file: Path, folder: Path, upto: int) -> None:
     got = related.site_links(articles, counts, keys, data[3], store, wide=data[4])
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     store.close()
-    print(json.dumps({"wall": wall, "cpu": cpu, "hash": _fingerprint(got), **spent}))
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # (MiB: KiB on Linux)
+    print(
+        json.dumps({"wall": wall, "cpu": cpu, "peak_mib": peak, "hash": _fingerprint(got), **spent})
+    )
 
 
 def _session(data_file: Path, folder: Path, edits: int) -> None:
@@ -222,7 +227,7 @@ def main() -> None:
             f" median of {len(runs['this'])}:\n"
         )
         print("| step | against s | this s | this / against |\n|---|---:|---:|---:|")
-        for key in ("wall", "cpu", *STEPS):
+        for key in ("wall", "cpu", *STEPS, "peak_mib"):
             med = [statistics.median(r.get(key, 0.0) for r in runs[n]) for n in trees]
             if any(med):
                 ratio = f"{med[1] / med[0]:.2f}" if med[0] else ""
