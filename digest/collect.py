@@ -507,16 +507,18 @@ def _stored_listings(store: cache.Cache, content: ContentConfig) -> dict[str, lo
     return out
 
 
-def _plain(names: Iterable[str], files: bool) -> bool:
-    """Names discover lists: in one folder, not hidden, files of a kind it reads."""
-    return all(
-        name
-        and "/" not in name
-        and os.sep not in name
-        and "\0" not in name
-        and not name.startswith(load.SKIPPED)
-        and (not files or load.readable_name(name))
-        for name in names
+def _plain(names: Sequence[str], files: bool) -> bool:
+    """Names discover lists: in one folder, not hidden, files of a kind it reads.  (Asked
+    of the names joined, each after a "/": a few passes over one string, not a loop of
+    tests per name for 10,000 names.)"""
+    joined = "".join(map("/".__add__, names))
+    return (
+        all(names)
+        and joined.count("/") == len(names)
+        and (os.sep == "/" or os.sep not in joined)
+        and "\0" not in joined
+        and not any("/" + prefix in joined for prefix in load.SKIPPED)
+        and (not files or all(map(load.readable_name, names)))
     )
 
 
@@ -985,14 +987,26 @@ class _Segments:
         by_key = {self.key(sp): n for n, sp in enumerate(self.spans)}
         for start in range(0, len(by_key), _CHUNK // self.SEGMENT):
             chunk = list(by_key)[start : start + _CHUNK // self.SEGMENT]
-            for k, seg in self.store.get_many(self.NS, chunk, Segment).items():
+            segs = self.store.get_many(self.NS, chunk, Segment)
+            shaped = {
+                k: seg
+                for k, seg in segs.items()
+                if seg.keys == tuple(self.keys[slice(*self.spans[by_key[k]])])
+                and len(seg.entries) == len(seg.keys)
+            }
+            # (the chunk's entries checked at once: their keys are distinct, each source's)
+            ok = valid(
+                {
+                    sk: e
+                    for seg in shaped.values()
+                    for sk, e in zip(seg.keys, seg.entries, strict=True)
+                }
+            )
+            for k, seg in shaped.items():
                 n = by_key[k]
                 lo, hi = self.spans[n]
-                if seg.keys != tuple(self.keys[lo:hi]) or len(seg.entries) != hi - lo:
-                    continue
-                ok = valid(dict(zip(seg.keys, seg.entries, strict=True)))
-                if len(ok) != hi - lo:  # an impossible value: the per-source entries decide
-                    continue
+                if not all(map(ok.__contains__, seg.keys)):
+                    continue  # an impossible value: the per-source entries decide
                 srcs = self.sources[lo:hi] if self.sources else [None] * (hi - lo)
                 out[lo:hi] = [
                     e.processed(k, src, self.bodies)
@@ -1285,8 +1299,7 @@ class SourceKeys:
                 fk = self.folders.get(folder)
                 if fk is None:
                     fk = self.folders[folder] = cache.key(load.defaults_for(src.rel, self.defaults))
-                suffix = os.path.splitext(src.rel)[1].lower()
-                table = self.tables.get(folder, "") if suffix == ".txt" else ""
+                table = self.tables.get(folder, "") if load.suffix(src.rel) == ".txt" else ""
                 if (
                     parts[0] == self.base
                     and parts[1] == src.shown
@@ -1306,7 +1319,7 @@ class SourceKeys:
             digest = self.digests.of(src, stat)
         except OSError:
             return "unreadable:" + src.rel  # never stored: the error is re-reported each time
-        suffix = os.path.splitext(src.rel)[1].lower()  # (Path.suffix's, on the name)
+        suffix = load.suffix(src.rel)  # (Path.suffix's, on the name)
         # scraped text infers dates from the file's time when it says none
         extra = stat.st_mtime_ns if suffix in (".txt", ".html", ".htm") else 0
         folder = src.rel.rpartition("/")[0]
@@ -1432,8 +1445,9 @@ class Stored:
         """The result, its article's body read from ``bodies`` when a page shows it
         (under ``key``, the source's cache key; ``source``: to make it again from, should
         the stored body be missing or not what was stored)."""
-        terms = TermCounts.stored(self.term_ids, self.term_counts)  # (decoded when read)
-        feats = int32s(self.feature_ids[: len(self.feature_ids) // 4 * 4])
+        terms = TermCounts(self.term_ids, self.term_counts)  # (stored: decoded when read)
+        feats = self.feature_ids
+        feats = int32s(feats if not len(feats) % 4 else feats[: len(feats) // 4 * 4])
         art, now = self.article, self.article.body
         if not self.body:
             if now != "":
