@@ -987,26 +987,16 @@ class _Segments:
         by_key = {self.key(sp): n for n, sp in enumerate(self.spans)}
         for start in range(0, len(by_key), _CHUNK // self.SEGMENT):
             chunk = list(by_key)[start : start + _CHUNK // self.SEGMENT]
-            segs = self.store.get_many(self.NS, chunk, Segment)
-            shaped = {
-                k: seg
-                for k, seg in segs.items()
-                if seg.keys == tuple(self.keys[slice(*self.spans[by_key[k]])])
-                and len(seg.entries) == len(seg.keys)
-            }
-            # (the chunk's entries checked at once: their keys are distinct, each source's)
-            ok = valid(
-                {
-                    sk: e
-                    for seg in shaped.values()
-                    for sk, e in zip(seg.keys, seg.entries, strict=True)
-                }
-            )
-            for k, seg in shaped.items():
+            for k, seg in self.store.get_many(self.NS, chunk, Segment).items():
                 n = by_key[k]
                 lo, hi = self.spans[n]
-                if not all(map(ok.__contains__, seg.keys)):
-                    continue  # an impossible value: the per-source entries decide
+                if seg.keys != tuple(self.keys[lo:hi]) or len(seg.entries) != hi - lo:
+                    continue
+                # (checked a segment at a time: checking a chunk's at once was slower, its
+                # arrays outgrowing the processor's caches)
+                ok = valid(dict(zip(seg.keys, seg.entries, strict=True)))
+                if len(ok) != hi - lo:  # an impossible value: the per-source entries decide
+                    continue
                 srcs = self.sources[lo:hi] if self.sources else [None] * (hi - lo)
                 out[lo:hi] = [
                     e.processed(k, src, self.bodies)
