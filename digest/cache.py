@@ -28,7 +28,7 @@ import threading
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -432,6 +432,10 @@ class Reader:
         _READERS.add(self)
 
     def get(self, ns: str, k: str, type: Any = Any) -> Any:
+        return self.get_many(ns, [k], type).get(k)
+
+    def get_many(self, ns: str, keys: Sequence[str], type: Any = Any) -> dict[str, Any]:
+        """The values of ``keys`` found, read and checked (others are left out)."""
         with self._lock:
             try:
                 if self._pid != os.getpid():
@@ -441,19 +445,26 @@ class Reader:
                     self._db, self._pid = None, os.getpid()
                 if self._db is None:
                     if not self.path.is_file():
-                        return None  # (connect would make an empty database)
+                        return {}  # (connect would make an empty database)
                     self._db = sqlite3.connect(
                         self.path, isolation_level=None, check_same_thread=False
                     )
-                row = self._db.execute(
-                    "SELECT sum, v FROM entries WHERE ns=? AND k=?", (ns, k)
-                ).fetchone()
+                rows = []
+                for i in range(0, len(keys), 500):
+                    chunk = keys[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows += self._db.execute(
+                        f"SELECT k, sum, v FROM entries WHERE ns=? AND k IN ({marks})",
+                        (ns, *chunk),
+                    ).fetchall()
             except (sqlite3.Error, OSError):
-                return None
-        if row is None:
-            return None
-        value = _unpack(row[1], row[0], type)
-        return None if value is _BAD else value
+                return {}
+        found = {}
+        for k, checksum_, blob in rows:
+            value = _unpack(blob, checksum_, type)
+            if value is not _BAD:
+                found[k] = value
+        return found
 
     def close(self) -> None:
         """Close this process's connection (the next get opens another): a connection
