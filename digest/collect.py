@@ -1596,18 +1596,18 @@ class _Bodies:
 
 class _Later:
     """The term counts of a segment's sources (see Stored.terms_apart), read together
-    when the first of them is asked for: a stage reading every article's counts reads one
-    value per segment, not one per article."""
+    when the first of them is asked for: a stage reading every article's counts asks the
+    store once per segment, not once per article."""
 
-    def __init__(self, bodies: _Bodies, keys: Sequence[str], sources: Sequence[SourceFile]):
+    def __init__(self, bodies: _Bodies, keys: Sequence[str], sources: Sequence[SourceFile]) -> None:
         self.bodies, self.keys, self.sources = bodies, keys, sources
-        self.got: dict[int, TermCounts] | None = None
+        self.got: list[TermCounts] | None = None
 
     def get(self, i: int) -> TermCounts:
-        """The i-th source's (asked once: its TermCounts holds them then)."""
+        """The i-th source's."""
         if self.got is None:
-            self.got = dict(enumerate(self.bodies.terms(self.keys, self.sources)))
-        return self.got.pop(i)
+            self.got = self.bodies.terms(self.keys, self.sources)
+        return self.got[i]
 
 
 # (a long-lived process keeps no body decoded: bodies are what it must not hold)
