@@ -30,6 +30,7 @@ from functools import lru_cache, partial
 from itertools import compress, count
 from operator import is_, ne
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -1481,7 +1482,21 @@ class Stored:
         return Processed(art, self.problems, self.report, self.summary, terms, features=feats)
 
 
-def valid(stored: dict[str, Stored]) -> dict[str, Stored]:
+@dataclass(frozen=True)
+class _StoredTerms:
+    """The fields of a Stored that its term counts are read and checked by (see
+    _Bodies.terms): decoding a stored entry as this skips its article."""
+
+    term_ids: bytes
+    term_counts: bytes
+    body: str = ""
+    terms_apart: bool = False
+
+
+_S = TypeVar("_S", Stored, _StoredTerms)
+
+
+def valid(stored: dict[str, _S]) -> dict[str, _S]:
     """The entries whose term counts are what term_counts makes: as many ids as counts,
     ids strictly increasing within 0 <= id < 2**DIM_BITS, counts positive.  A cache
     entry that passed its checksum but is not (written by hand, or by a bug) is a miss.
@@ -1516,7 +1531,7 @@ def valid(stored: dict[str, Stored]) -> dict[str, Stored]:
 _HEX = frozenset("0123456789abcdef")
 
 
-def _body_ok(s: Stored) -> bool:
+def _body_ok(s: Stored | _StoredTerms) -> bool:
     """A stored body's sha256 is empty (no body) or 64 hex digits."""
     return not s.body or (len(s.body) == 64 and _HEX.issuperset(s.body))
 
@@ -1579,7 +1594,7 @@ class _Bodies:
         """The term counts of the results stored under ``keys`` (a segment holds none, see
         Stored): from their sources' own entries, or made again from the source when
         that is missing or not what term_counts makes (as a body is, see body)."""
-        got = self.reader.get_many("source", keys, Stored)
+        got = self.reader.get_many("source", keys, _StoredTerms)
         ok = valid({k: s for k, s in got.items() if not s.terms_apart})
         return [
             TermCounts.stored(ok[k].term_ids, ok[k].term_counts) if k in ok else self._made(src)
