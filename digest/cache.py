@@ -28,7 +28,7 @@ import threading
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -79,9 +79,11 @@ _VERSIONS_FILE = "versions.json"
 def _library_versions(folder: Path | None) -> str:
     """ ";lib=version" of every result-affecting library.  Asking importlib.metadata
     (about 50 ms with its import: every call scans sys.path) is done once per set of
-    installed packages: the answer is kept in ``folder`` with the mtime of every folder
-    on sys.path (installing, upgrading or removing a package adds or removes its
-    ``*.dist-info`` folder there, which changes that folder's mtime)."""
+    installed packages: the answer is kept in ``folder`` with each folder on sys.path,
+    its mtime and the names of the package metadata it holds (installing, upgrading or
+    removing a package adds or removes a ``*.dist-info`` folder there, and its name
+    carries the version).  A folder whose mtime moved is listed again: the site's own
+    folder is on sys.path when digest runs from there, and each build writes in it."""
     where: list[list[Any]] = []
     for entry in sys.path:
         try:
@@ -92,9 +94,9 @@ def _library_versions(folder: Path | None) -> str:
     if memo is not None:
         try:
             saved = json.loads(memo.read_text(encoding="utf-8"))
-            if saved.get("where") == where and isinstance(saved.get("versions"), str):
+            if _same_packages(saved.get("where"), where) and isinstance(saved.get("versions"), str):
                 return str(saved["versions"])
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, TypeError):
             pass  # no memo, or not one of ours: asked again below
     from importlib import metadata  # (only here: its import alone is ~30 ms)
 
@@ -106,6 +108,8 @@ def _library_versions(folder: Path | None) -> str:
             parts.append(f";{lib}=-")
     versions = "".join(parts)
     if memo is not None:
+        for it in where:
+            it.append(_package_names(it[0]) if it[1] is not None else None)
         data = json.dumps({"where": where, "versions": versions}).encode()
         tmp = memo.with_name(memo.name + ".tmp")
         with contextlib.suppress(OSError):
@@ -116,6 +120,33 @@ def _library_versions(folder: Path | None) -> str:
                 f.write(data)
             os.replace(tmp, memo)
     return versions
+
+
+def _same_packages(saved: Any, now: list[list[Any]]) -> bool:
+    """Whether the sys.path folders ``now`` ([path, mtime]) hold the package metadata they
+    held when ``saved`` ([path, mtime, names]) was: the same paths, and each folder's
+    mtime as it was, or else the same names of metadata in it."""
+    if not isinstance(saved, list) or len(saved) != len(now):
+        return False
+    for old, (entry, mtime) in zip(saved, now, strict=True):
+        if not isinstance(old, list) or len(old) != 3 or old[0] != entry:
+            return False
+        if old[1] == mtime:
+            continue
+        names = _package_names(entry) if mtime is not None else None
+        if names is None or old[2] != names:  # (a zip file that changed: asked again)
+            return False
+    return True
+
+
+def _package_names(entry: str) -> list[str] | None:
+    """The package metadata folders and files in a sys.path folder, sorted (None: it
+    cannot be listed)."""
+    try:
+        names = os.listdir(entry or ".")
+    except OSError:
+        return None
+    return sorted(n for n in names if n.endswith((".dist-info", ".egg-info", ".egg-link")))
 
 
 def _key_default(obj: Any) -> Any:
@@ -401,6 +432,10 @@ class Reader:
         _READERS.add(self)
 
     def get(self, ns: str, k: str, type: Any = Any) -> Any:
+        return self.get_many(ns, [k], type).get(k)
+
+    def get_many(self, ns: str, keys: Sequence[str], type: Any = Any) -> dict[str, Any]:
+        """The values of ``keys`` found, read and checked (others are left out)."""
         with self._lock:
             try:
                 if self._pid != os.getpid():
@@ -410,19 +445,26 @@ class Reader:
                     self._db, self._pid = None, os.getpid()
                 if self._db is None:
                     if not self.path.is_file():
-                        return None  # (connect would make an empty database)
+                        return {}  # (connect would make an empty database)
                     self._db = sqlite3.connect(
                         self.path, isolation_level=None, check_same_thread=False
                     )
-                row = self._db.execute(
-                    "SELECT sum, v FROM entries WHERE ns=? AND k=?", (ns, k)
-                ).fetchone()
+                rows = []
+                for i in range(0, len(keys), 500):
+                    chunk = keys[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows += self._db.execute(
+                        f"SELECT k, sum, v FROM entries WHERE ns=? AND k IN ({marks})",
+                        (ns, *chunk),
+                    ).fetchall()
             except (sqlite3.Error, OSError):
-                return None
-        if row is None:
-            return None
-        value = _unpack(row[1], row[0], type)
-        return None if value is _BAD else value
+                return {}
+        found = {}
+        for k, checksum_, blob in rows:
+            value = _unpack(blob, checksum_, type)
+            if value is not _BAD:
+                found[k] = value
+        return found
 
     def close(self) -> None:
         """Close this process's connection (the next get opens another): a connection

@@ -170,23 +170,43 @@ class TermCounts:
     memory of tuples of ints) through ``ids`` and ``counts``.  Each is held as such an
     array, or as the little-endian int32 bytes the build cache stores (see
     :meth:`stored`), decoded each time it is read: a new process's rebuild reads the
-    counts of the edited articles only, and decodes no other article's."""
+    counts of the edited articles only, and decodes no other article's.  Or not held at
+    all (``fetch``, see :meth:`later`): read from the build cache when first asked for."""
 
     held_ids: array | bytes
     held_counts: array | bytes
+    # what gives the counts when first read (then held): None once held
+    fetch: Callable[[], TermCounts] | None = field(default=None, repr=False)
 
     @classmethod
     def stored(cls, ids: bytes, counts: bytes) -> TermCounts:
         """Term counts as stored: little-endian int32 bytes, decoded when read."""
         return cls(ids, counts)
 
+    @classmethod
+    def later(cls, fetch: Callable[[], TermCounts]) -> TermCounts:
+        """Term counts that ``fetch`` gives when they are first read (a snapshot of the
+        build cache holds no article's: an edit reads a few articles' counts, not every
+        article's 2 KB)."""
+        return cls(b"", b"", fetch)
+
+    def held(self) -> tuple[array | bytes, array | bytes]:
+        """(held_ids, held_counts), fetched first when not held yet."""
+        if self.fetch is not None:
+            got = self.fetch()
+            # (a memo of what the counts are, never another value: as frozen as before)
+            object.__setattr__(self, "held_ids", got.held_ids)
+            object.__setattr__(self, "held_counts", got.held_counts)
+            object.__setattr__(self, "fetch", None)
+        return self.held_ids, self.held_counts
+
     @property
     def ids(self) -> array:
-        return int32s(self.held_ids)
+        return int32s(self.held()[0])
 
     @property
     def counts(self) -> array:
-        return int32s(self.held_counts)
+        return int32s(self.held()[1])
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TermCounts):

@@ -106,6 +106,30 @@ def test_versions_are_remembered_per_set_of_installed_packages(tmp_path: Path) -
         sys.path.remove(str(extra))
 
 
+def test_versions_stay_remembered_when_a_folder_changes_without_a_package(
+    tmp_path: Path,
+) -> None:
+    """The site's folder is on sys.path when digest runs from it, and every build writes
+    there: its mtime moving is no reason to ask importlib.metadata again."""
+    asked = cache._library_versions(None)
+    extra = tmp_path / "site"
+    extra.mkdir()
+    sys.path.append(str(extra))
+    try:
+        assert cache._library_versions(tmp_path) == asked
+        memo = tmp_path / cache._VERSIONS_FILE
+        memo.write_text(memo.read_text().replace(";numpy=", ";numpy=0.0.0-remembered"))
+        (extra / "public").mkdir()
+        st = os.stat(extra)
+        os.utime(extra, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+        assert "numpy=0.0.0-remembered" in cache._library_versions(tmp_path)
+        (extra / "numpy-0.0.1.dist-info").mkdir()  # a package appears there: asked again
+        os.utime(extra, ns=(st.st_atime_ns, st.st_mtime_ns + 2 * 10**9))
+        assert cache._library_versions(tmp_path) == asked
+    finally:
+        sys.path.remove(str(extra))
+
+
 def test_foreign_memo_is_ignored(tmp_path: Path) -> None:
     (tmp_path / cache._VERSIONS_FILE).write_text("[1, 2]")
     assert cache._library_versions(tmp_path) == cache._library_versions(None)

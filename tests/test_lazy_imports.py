@@ -62,3 +62,31 @@ def test_scraped_page_is_still_read_and_cleaned(site: Path, tmp_path: Path) -> N
     (talks,) = [a for a in data["articles"] if "Avaria" in a["title"]]
     assert talks["credit"] == "With reporting from Wire Agency"
     assert not any(line in json.dumps(talks) for line in CLUTTER)
+
+
+def test_markdown_site_build_compiles_no_pattern_only_the_cleaner_uses(
+    site: Path, tmp_path: Path
+) -> None:
+    """The cleaner's largest patterns (40 ms to compile) are compiled when first used: a
+    Markdown site's build summarizes, and never compiles them; they match as before."""
+    probe = PROBE.replace(
+        "print(json.dumps(sorted(sys.modules)))",
+        "import digest.boilerplate as b; print(json.dumps(sorted(vars(b))))",
+    )
+    env = {**os.environ, "PYTHONPATH": ROOT, "SOURCE_DATE_EPOCH": "1700000000"}
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(site), str(tmp_path / "out")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "SENTENCE_DATELINE" in names  # (the summarizer's: compiled on import)
+    assert "NAV_LINE_PREFIX" not in names and "MONTH_NAME" not in names
+    assert (tmp_path / "out/index.html").exists()
+    from digest import boilerplate
+
+    assert boilerplate.NAV_LINE_PREFIX.match("follow us on mastodon")
+    assert boilerplate.has_date("Updated 4 June 2019") and not boilerplate.has_date("June")
+    assert boilerplate.MONTH_NAME.search("16 marca 2021")

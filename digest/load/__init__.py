@@ -200,7 +200,17 @@ SKIPPED = (".", "_")  # prefixes of the names discover never lists (hidden, or "
 
 def readable_name(name: str) -> bool:
     """A file name of a kind discover reads (by its extension)."""
-    return os.path.splitext(name)[1].lower() in READERS
+    return suffix(name) in READERS
+
+
+def suffix(path: str) -> str:
+    """A POSIX path's extension, lower-cased: ``os.path.splitext(path)[1].lower()``, without
+    its generality (asked for 10,000 sources in every build)."""
+    start = path.rfind("/") + 1  # (the name's)
+    if path.startswith(".", start):  # (a hidden name: its leading dots are no extension)
+        return os.path.splitext(path)[1].lower()
+    dot = path.rfind(".")
+    return path[dot:].lower() if dot > start else ""
 
 
 def discover(
