@@ -297,19 +297,8 @@ _KNOWN = _Known()
 
 def _stamps(output: Path, tree: Path, data: dict | None = None) -> dict[str, list[int]]:
     """path -> [size, mtime_ns] of each file of ``tree`` when a build last wrote it."""
-    data = _stamps_data(output) if data is None else data
-    key = _tree_id(tree)
-    stamps = _entry(data, key)
-    if not isinstance(stamps, dict):
-        return {}
-    value = data.get(key)
-    if isinstance(value, msgspec.Raw):  # (its JSON kept: see _encode_stamps)
-        _READ[:] = [(stamps, bytes(value))]
-    return stamps
-
-
-# the stamps of a tree last decoded, with their JSON as read (see _stamps)
-_READ: list[tuple[object, bytes]] = []
+    stamps = _entry(_stamps_data(output) if data is None else data, _tree_id(tree))
+    return stamps if isinstance(stamps, dict) else {}
 
 
 def _save_stamps(
@@ -318,12 +307,10 @@ def _save_stamps(
     stamps: dict[str, list[int]],
     folders: dict[str, _Folders] | None = None,
     data: dict | None = None,
-    was: dict[str, list[int]] | None = None,
 ) -> None:
     """Record the staging tree's stamps (and keep the live tree's), and the folders of
     each tree found to hold exactly their pages (``folders``: tree id -> record).
-    ``data``: the stamps file as read at the start of this build; ``was``: the staging
-    tree's stamps as read then (``stamps`` is mostly them: see _patched)."""
+    ``data``: the stamps file as read at the start of this build."""
     data = _stamps_data(output) if data is None else data
     keep: dict[str, object] = {_tree_id(staging): stamps}
     if output.is_dir():
@@ -331,7 +318,7 @@ def _save_stamps(
         keep[_tree_id(output)] = live if isinstance(live, (dict, msgspec.Raw)) else {}
     for tree, record in (folders or {}).items():
         keep[_FOLDERS + tree] = record.data()
-    raw = _encode_stamps(keep, _stamps_json(was))
+    raw = _encode_stamps(keep)
     path = stamps_file(output)
     _replace_file(path, raw)
     sha = _sha(raw)
@@ -339,20 +326,16 @@ def _save_stamps(
     _KNOWN.stamped(os.stat(path, follow_symlinks=False), sha)
 
 
-def _encode_stamps(keep: dict[str, object], base: tuple[dict, bytes] | None = None) -> bytes:
+def _encode_stamps(keep: dict[str, object]) -> bytes:
     """msgspec.json.encode(keep), each value's JSON taken from the last call when it is
     the same object: in a session, the live tree's stamps are the ones the build before
-    wrote for its tree (read back through _KNOWN), 20,000 entries not encoded again.
-    ``base``: a tree's stamps as read, and their JSON: the stamps now of the tree, made
-    from them, are that JSON with the few stamps that changed replaced (see _patched)."""
+    wrote for its tree (read back through _KNOWN), 20,000 entries not encoded again."""
     enc = msgspec.json.encode
     parts = []
     encoded: list[tuple[object, bytes]] = []
     last = _ENCODED[0] if _ENCODED else []
     for k, v in keep.items():
         raw = next((b for o, b in last if o is v), None)
-        if raw is None and base is not None and isinstance(v, dict):
-            raw = _patched(v, *base)
         if raw is None:
             raw = enc(v)
         encoded.append((v, raw))
@@ -364,46 +347,6 @@ def _encode_stamps(keep: dict[str, object], base: tuple[dict, bytes] | None = No
 # the values of the stamps file last encoded, with their JSON (see _encode_stamps); the
 # values are never changed once written (they are shared with _KNOWN)
 _ENCODED: list[list[tuple[object, bytes]]] = []
-
-
-def _stamps_json(stamps: dict | None) -> tuple[dict, bytes] | None:
-    """``stamps`` (a tree's, never changed once made) with their JSON when it is at hand:
-    as read (see _stamps: a new process), or as this process encoded them (a session:
-    the tree's stamps it wrote two builds ago).  None when not."""
-    if stamps is None:
-        return None
-    for o, b in [*_READ, *(_ENCODED[0] if _ENCODED else [])]:
-        if o is stamps:
-            return stamps, b
-    return None
-
-
-def _patched(stamps: dict, last: dict, raw: bytes) -> bytes | None:
-    """msgspec.json.encode(stamps), made from ``raw``, the JSON of ``last`` (the tree's
-    stamps before this build), when they have the same paths and few stamps differ: the
-    value of each of those replaced (the rest: 20,000 entries, not encoded again).
-    None when not (the caller encodes them)."""
-    if len(stamps) != len(last) or stamps.keys() != last.keys():
-        return None
-    changed = []
-    for path, stamp in stamps.items():
-        was = last[path]
-        if stamp is not was and stamp != was:
-            changed.append(path)
-            if len(changed) > _MARKER_EDITS:
-                return None
-    spans = []
-    for path in changed:
-        span = _json_entry(raw, msgspec.json.encode(path))
-        if span is None:
-            return None
-        spans.append((*span, msgspec.json.encode(stamps[path])))
-    out, at = [], 0
-    for start, end, value in sorted(spans):
-        out += [raw[at:start], value]
-        at = end
-    out.append(raw[at:])
-    return b"".join(out)
 
 
 def _json_entry(raw: bytes, key: bytes) -> tuple[int, int] | None:
@@ -1455,7 +1398,7 @@ def publish(
             folders = {_tree_id(staging): _Folders(swept.without(touched).ctimes, marker_sha)}
             if live_record.marker:  # (its marker is one digest wrote: see above)
                 folders[_tree_id(output)] = _Folders(looked.ctimes, live_sha)
-            _save_stamps(output, staging, new_stamps, folders, data, stamps)
+            _save_stamps(output, staging, new_stamps, folders, data)
             _swap(staging, output)
         except OSError:
             for src, dst in reversed(moves):  # put them back where they were
