@@ -246,15 +246,21 @@ def _published_lines(
 def _published(live: publish.Published, rel: str, digest: str) -> bytes | None:
     """The published file ``rel`` when it holds the bytes whose sha256 is ``digest``,
     else None: taken on publish's word when its stamp vouches for it (see
-    publish.Published), else read and hashed."""
+    publish.Published), else read and hashed.  (For the big files, articles.json and
+    sitemap.xml: a feed's sha256 costs less than finding its stamp, see _Again.read.)"""
     got = live.read(rel)
     if got is not None:
         return got[0] if got[1] == digest else None
+    return _hashed(live.output / rel, digest)
+
+
+def _hashed(path: Path, digest: str) -> bytes | None:
+    """The file at ``path`` when its bytes hash to ``digest``, else None."""
     try:
-        data = (live.output / rel).read_bytes()
+        data = path.read_bytes()
     except OSError:
         return None
-    return data if hashlib.sha256(data).hexdigest() == digest else None
+    return data if _sha(data) == digest else None
 
 
 # ---------------------------------------------------------------- discovery
@@ -546,7 +552,7 @@ class _Again:
 
     NS = "feeds-shown"
 
-    def __init__(self, store: cache.Cache, live: publish.Published) -> None:
+    def __init__(self, store: cache.Cache, live: Path) -> None:
         self.store, self.live = store, live
         self.shown: dict[str, str] = {}  # folder -> shows(feed), of the feeds read back
         self.put: dict[str, tuple[str, list[str]]] = {}  # folder -> (shows, sha256 of each)
@@ -572,7 +578,7 @@ class _Again:
             return None
         pages = []
         for (file, _mime, _label), digest in zip(FEED_FORMATS, got[1], strict=True):
-            data = _published(self.live, feed.folder + file, digest)
+            data = _hashed(self.live / (feed.folder + file), digest)
             if data is None:
                 return None
             pages.append(Page(feed.folder + file, data, source, digest))
@@ -824,7 +830,7 @@ def feed_pages(
     # the same, see _articles_again and _Again)
     fresh = store is not None and live is not None and kept is None and keep is None
     published = publish.Published(live) if fresh and live is not None else None
-    again = _Again(store, published) if store is not None and published is not None else None
+    again = _Again(store, live) if fresh and store is not None and live is not None else None
     pages = [
         articles_json(
             entries,

@@ -1,9 +1,8 @@
-"""A new process's feeds take their published files (articles.json, sitemap.xml, each
-folder's feeds) on the word of publish's stamps (see digest.publish.Published): a file
-still of the size and mtime publish recorded when it wrote it is read, not hashed.  A
-hand edit of one that gives it another mtime is noticed as before; one that keeps both
-(an edit in place with the mtime put back) is taken as digest's, the trust publish gives
-every page."""
+"""A new process's feeds take their big published files (articles.json, sitemap.xml) on
+the word of publish's stamps (see digest.publish.Published): a file still of the size
+and mtime publish recorded when it wrote it is read, not hashed.  A hand edit of one
+that gives it another mtime is noticed as before; one that keeps both (an edit in place
+with the mtime put back) is taken as digest's, the trust publish gives every page."""
 
 from __future__ import annotations
 
