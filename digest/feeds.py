@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from digest import __version__, cache
+from digest import __version__, cache, publish
 from digest.config import SiteConfig
 from digest.model import Entry, Page
 from digest.slugs import tag_slug
@@ -126,7 +126,7 @@ def articles_json(
     keep: dict[str, tuple[Entry, bytes]] | None = None,
     others: dict[str, Entry] | None = None,
     store: cache.Cache | None = None,
-    live: Path | None = None,
+    live: Path | publish.Published | None = None,
 ) -> Page:
     """public/articles.json: the digest as data, newest first.  ``kept``: each entry's
     line as a session's last build wrote it (by slug, with the entry: the same object,
@@ -134,7 +134,7 @@ def articles_json(
     of ``kept`` in the same order, the ones that are other objects (see _others).
     ``store``, ``live`` (a new process's build: the cache and the output folder): the
     lines of the published file whose records show the same are taken from it (see
-    _lines_again)."""
+    _lines_again; ``live`` may be a publish.Published of it)."""
     head = {"version": ARTICLES_JSON_VERSION, "title": site.title, "base_url": site.base_url}
     # One article a line: readable and diffable, and written by msgspec's encoder
     # (json.dumps with indent goes through the pure-Python encoder: 10x slower at 10k).
@@ -148,7 +148,8 @@ def articles_json(
             keep[slug] = (e, enc.encode(_record(e, base)))
         lines = [line for _e, line in keep.values()]
     elif kept is None and keep is None and store is not None and live is not None:
-        return _articles_again(entries, base, enc.encode(head)[:-1], store, live)
+        published = live if isinstance(live, publish.Published) else publish.Published(live)
+        return _articles_again(entries, base, enc.encode(head)[:-1], store, published)
     elif kept is None and keep is None:
         lines = [enc.encode(_record(e, base)) for e in entries]
     else:
@@ -195,13 +196,14 @@ _SCORE = operator.attrgetter("score")
 
 
 def _articles_again(
-    entries: Sequence[Entry], base: str, head: bytes, store: cache.Cache, live: Path
+    entries: Sequence[Entry], base: str, head: bytes, store: cache.Cache, live: publish.Published
 ) -> Page:
     """articles_json of a new process's build: each entry's line taken from the published
     file when the build that wrote it made that line of what this entry shows (after an
     edit nearly all: a dozen of 10,000 lines differ), the others encoded."""
     shows = [_shows(e, base) for e in entries]
-    last = _published_lines(store, live)
+    stored = store.get(_LINES_NS, _LINES_KEY, tuple[str, list[_Shows]])
+    last = _published_lines(stored, live)
     enc = msgspec.json.Encoder()
     lines = []
     for e, now in zip(entries, shows, strict=True):
@@ -209,23 +211,23 @@ def _articles_again(
         lines.append(got[1] if got is not None and got[0] == now else enc.encode(_record(e, base)))
     data = _joined(head, lines)
     digest = hashlib.sha256(data).hexdigest()  # (given to publish: hashed once)
-    store.put(_LINES_NS, _LINES_KEY, (digest, shows))
+    if stored is None or stored[0] != digest or stored[1] != shows:  # (else stored already)
+        store.put(_LINES_NS, _LINES_KEY, (digest, shows))
     return Page("articles.json", data, "articles.json", digest)
 
 
-def _published_lines(store: cache.Cache, live: Path) -> dict[str, tuple[_Shows, bytes]]:
+def _published_lines(
+    got: tuple[str, list[_Shows]] | None, live: publish.Published
+) -> dict[str, tuple[_Shows, bytes]]:
     """slug -> (what its line was made of, the line) of the published articles.json, when
-    the file holds exactly what the last new process's build wrote; else {}.  (Found by
-    its newline, a byte memchr finds: splitting at ",\\n" was 3 times as long.)"""
-    got = store.get(_LINES_NS, _LINES_KEY, tuple[str, list[_Shows]])
+    the file holds exactly what the last new process's build wrote (``got``: the digest of
+    that file and what made each line, as stored then); else {}.  (Found by its newline,
+    a byte memchr finds: splitting at ",\\n" was 3 times as long.)"""
     if got is None:
         return {}
-    try:
-        data = (live / "articles.json").read_bytes()
-    except OSError:
-        return {}
     digest, shows = got
-    if not shows or hashlib.sha256(data).hexdigest() != digest:
+    data = _published(live, "articles.json", digest) if shows else None
+    if data is None:
         return {}
     find = data.index
     lines = []
@@ -239,6 +241,26 @@ def _published_lines(store: cache.Cache, live: Path) -> dict[str, tuple[_Shows, 
         return {}
     lines.append(data[start : len(data) - len(b"\n]}\n")])
     return {now[1]: (now, line) for now, line in zip(shows, lines, strict=True)}
+
+
+def _published(live: publish.Published, rel: str, digest: str) -> bytes | None:
+    """The published file ``rel`` when it holds the bytes whose sha256 is ``digest``,
+    else None: taken on publish's word when its stamp vouches for it (see
+    publish.Published), else read and hashed.  (For the big files, articles.json and
+    sitemap.xml: a feed's sha256 costs less than finding its stamp, see _Again.read.)"""
+    got = live.read(rel)
+    if got is not None:
+        return got[0] if got[1] == digest else None
+    return _hashed(live.output / rel, digest)
+
+
+def _hashed(path: Path, digest: str) -> bytes | None:
+    """The file at ``path`` when its bytes hash to ``digest``, else None."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if _sha(data) == digest else None
 
 
 # ---------------------------------------------------------------- discovery
@@ -510,13 +532,13 @@ def _feed_files(
     elif again is not None and (got := again.read(feed, source)) is not None:
         pages = got
     else:
-        pages = [
-            Page(folder + "feed.xml", atom(feed), source),
-            Page(folder + "rss.xml", rss(feed), source),
-            Page(folder + "feed.json", json_feed(feed), source),
-        ]
+        made = [(folder + "feed.xml", atom(feed)), (folder + "rss.xml", rss(feed))]
+        made.append((folder + "feed.json", json_feed(feed)))
         if again is not None:
+            pages = [Page(path, data, source, _sha(data)) for path, data in made]
             again.made(feed, pages)
+        else:
+            pages = [Page(path, data, source) for path, data in made]
     if keep is not None:
         keep.feeds[folder] = (shown, pages)
     return pages
@@ -556,25 +578,26 @@ class _Again:
             return None
         pages = []
         for (file, _mime, _label), digest in zip(FEED_FORMATS, got[1], strict=True):
-            try:
-                data = (self.live / (feed.folder + file)).read_bytes()
-            except OSError:
-                return None
-            if hashlib.sha256(data).hexdigest() != digest:
+            data = _hashed(self.live / (feed.folder + file), digest)
+            if data is None:
                 return None
             pages.append(Page(feed.folder + file, data, source, digest))
         return pages
 
     def made(self, feed: _Feed, pages: list[Page]) -> None:
+        """``pages``: the feeds made, each with its digest (publish hashes them no more)."""
         shown = self.shown.get(feed.folder)
         if shown is None:
             shown = self.shows(feed)
         if shown:
-            digests = [hashlib.sha256(p.data()).hexdigest() for p in pages]
-            self.put["folder:" + feed.folder] = (shown, digests)
+            self.put["folder:" + feed.folder] = (shown, [p.digest for p in pages])
 
     def save(self) -> None:
         self.store.put_many(self.NS, self.put)
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -617,7 +640,7 @@ def sitemap(
     kept: Kept | None = None,
     keep: Kept | None = None,
     store: cache.Cache | None = None,
-    live: Path | None = None,
+    live: Path | publish.Published | None = None,
 ) -> Page:
     """sitemap.xml: the front page, archive, tag index, sections, tags and articles, and
     ``more`` pages (story and edition pages: path -> last change).  ``kept``: a session's
@@ -651,7 +674,8 @@ def sitemap(
     shown = ""
     if store is not None and live is not None and kept is None and keep is None:
         shown = hashlib.sha256(_SHOWN.encode([site.absolute_url(), newest])).hexdigest()
-        data = _sitemap_again(store, live, shown)
+        published = live if isinstance(live, publish.Published) else publish.Published(live)
+        data = _sitemap_again(store, published, shown)
         if data is not None:
             return Page("sitemap.xml", data, "sitemap")
     # Written directly (one <url> per page: ElementTree took 0.2 s at 10,000 articles),
@@ -673,8 +697,10 @@ def sitemap(
     out.append("</urlset>\n")
     data = "".join(out).encode("utf-8")
     if shown and store is not None:
-        store.put(_SITEMAP_NS, _SITEMAP_KEY, (shown, hashlib.sha256(data).hexdigest()))
-    if keep is None:
+        digest = _sha(data)  # (given to publish: hashed once)
+        store.put(_SITEMAP_NS, _SITEMAP_KEY, (shown, digest))
+        page = Page("sitemap.xml", data, "sitemap", digest)
+    elif keep is None:
         page = Page("sitemap.xml", data, "sitemap")
     else:  # (kept: given again by the next builds of a session, hashed once)
         page = Page("sitemap.xml", data, "sitemap", hashlib.sha256(data).hexdigest())
@@ -689,7 +715,7 @@ _SITEMAP_NS, _SITEMAP_KEY = "sitemap-shown", "sitemap"
 _SHOWN = msgspec.msgpack.Encoder(order="sorted")
 
 
-def _sitemap_again(store: cache.Cache, live: Path, shown: str) -> bytes | None:
+def _sitemap_again(store: cache.Cache, live: publish.Published, shown: str) -> bytes | None:
     """The published sitemap.xml when the last new process's build made it of what
     this one shows (``shown``) and the file still holds exactly those bytes; else None.
     (Its 12,000 <url> elements after an edit that moved no article and changed no date:
@@ -697,11 +723,7 @@ def _sitemap_again(store: cache.Cache, live: Path, shown: str) -> bytes | None:
     got = store.get(_SITEMAP_NS, _SITEMAP_KEY, tuple[str, str])
     if got is None or got[0] != shown:
         return None
-    try:
-        data = (live / "sitemap.xml").read_bytes()
-    except OSError:
-        return None
-    return data if hashlib.sha256(data).hexdigest() == got[1] else None
+    return _published(live, "sitemap.xml", got[1])
 
 
 def robots_txt(site: SiteConfig) -> Page:
@@ -807,6 +829,7 @@ def feed_pages(
     # (a new process's build: what the last one published is read back where it shows
     # the same, see _articles_again and _Again)
     fresh = store is not None and live is not None and kept is None and keep is None
+    published = publish.Published(live) if fresh and live is not None else None
     again = _Again(store, live) if fresh and store is not None and live is not None else None
     pages = [
         articles_json(
@@ -815,11 +838,11 @@ def feed_pages(
             kept.lines if kept is not None else None,
             lines,
             store=store if fresh else None,
-            live=live,
+            live=published or live,
         ),
         *feeds_for(entries, site, kept=kept, keep=now, again=again),
         *section_feeds(entries, site, kept, now, again),
-        sitemap(entries, site, more, kept, now, store, live),
+        sitemap(entries, site, more, kept, now, store, published or live),
         robots_txt(site),
         *host_files(site),
     ]
