@@ -52,7 +52,7 @@ from digest.errors import BuildError, Problem, Problems
 from digest.model import Entry, Page
 from digest.paths import shown
 from digest.render import Theme
-from digest.stories.compose import Stories
+from digest.stories.compose import Stories, made_at_once
 
 STAGES = (
     "collect",
@@ -443,7 +443,14 @@ def _entry(
         and last[1].story == in_story
     ):
         return last[1]
-    return Entry(it.article, it.summary, own, in_story, render.entry_key(it.key, own, in_story))
+    key = render.entry_key(it.key, own, in_story)
+    return _make_entry(
+        {"article": it.article, "summary": it.summary, "related": own, "story": in_story, "key": key}
+    )
+
+
+# (a new process makes all 10,000 entries at 10,000 articles)
+_make_entry = made_at_once(Entry, ["article", "summary", "related", "story", "key"])
 
 
 def _changed_since(
