@@ -444,9 +444,9 @@ def _entry(
     ):
         return last[1]
     key = render.entry_key(it.key, own, in_story)
-    return _make_entry(
-        {"article": it.article, "summary": it.summary, "related": own, "story": in_story, "key": key}
-    )
+    values = {"article": it.article, "summary": it.summary, "related": own, "story": in_story}
+    values["key"] = key
+    return _make_entry(values)
 
 
 # (a new process makes all 10,000 entries at 10,000 articles)
