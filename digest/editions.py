@@ -37,7 +37,7 @@ from digest import __version__
 from digest.config import EditionsConfig, SiteConfig
 from digest.feeds import feed_updated
 from digest.model import Entry, Page, Story
-from digest.stories.compose import Member, Stories, compose, made_at_once
+from digest.stories.compose import Member, Stories, compose
 
 STORIES_JSON_VERSION = 1
 EDITION_FEED_ITEMS = 20
@@ -89,14 +89,6 @@ class Edition:
     @property
     def articles(self) -> int:
         return sum(len(it.entries) for it in self.items)
-
-
-# (a new process makes every edition and its items: 2,917 and 10,000 at 10,000 articles)
-_make_item = made_at_once(EditionItem, ["story", "entries", "outlets", "more", "title", "lead"])
-_make_edition = made_at_once(
-    Edition,
-    ["key", "label", "url", "updated", "items", "prev", "next", "prev_label", "next_label"],
-)
 
 
 @dataclass(frozen=True)
@@ -267,18 +259,8 @@ def editions(
         ):
             ed = old  # (the same items, the same neighbours: the same edition; not made)
         else:
-            ed = _make_edition(
-                {
-                    "key": key,
-                    "label": name,
-                    "url": f"editions/{key}/",
-                    "updated": newest,
-                    "items": ranked,
-                    "prev": prev,
-                    "next": next_,
-                    "prev_label": prev_label,
-                    "next_label": next_label,
-                }
+            ed = Edition(
+                key, name, f"editions/{key}/", newest, ranked, prev, next_, prev_label, next_label
             )
         out.append(ed)
         now[key] = (inputs[i], ed)
@@ -294,25 +276,11 @@ def _ranked(
     their articles of the period (in the order of the site's entries)."""
     items = []
     for story, got in given:
-        if len(got) == 1:  # (most stories have one article in a period: nothing to sort)
-            outlets = 1
-        else:
+        if len(got) > 1:  # (most stories have one article in a period: nothing to sort)
             got = tuple(sorted(got, key=lambda e: (e.article.date.timestamp(), e.article.slug)))
-            outlets = len({_outlet(e) for e in got})
         title, lead = headed(story, got)
-        more = len(story.articles) - len(got)
-        items.append(
-            _make_item(
-                {
-                    "story": story,
-                    "entries": got,
-                    "outlets": outlets,
-                    "more": more,
-                    "title": title,
-                    "lead": lead,
-                }
-            )
-        )
+        outlets = len({_outlet(e) for e in got}) if len(got) > 1 else 1
+        items.append(EditionItem(story, got, outlets, len(story.articles) - len(got), title, lead))
     if len(items) > 1:
         items.sort(key=rank_key)
     newest = items[0].entries[0].article.date  # (the first of the latest, as max() takes)

@@ -859,6 +859,7 @@ class _EditionPieces:
 
 
 _ARCHIVE_NS, _ARCHIVE_KEY = "archive-pieces", "archive"
+_ARCHIVE_OUT = "archive/index.html"
 # the digest of the articles' slugs in order, the archive page's key, and by slug the
 # digest of the article's row (see _archive_row)
 _StoredArchive = tuple[str, str, str, dict[str, str]]
@@ -897,7 +898,7 @@ class _ArchivePieces:
     def save(self, entries: Sequence[Entry], state: dict[str, tuple[str, str]], same: bool) -> None:
         """Store this build's record (after its pages) unless ``same``: the page had its
         stored key (see key), so the record read is this build's."""
-        page = state.get("archive/index.html")
+        page = state.get(_ARCHIVE_OUT)
         if page is None or (same and self.before is not None and page[0] == self.before[2]):
             return
         rows = {e.article.slug: _digest(_archive_row(e.article)) for e in entries}
@@ -1212,12 +1213,16 @@ def render_site(
         return deps[0]  # (the entry: the same object, see below)
 
     def remake(out: str) -> _Job:
+        if out == _ARCHIVE_OUT and archive_stored is not None:
+            return archive_job()
         got = made_from(out)
         if isinstance(got, Entry):
             return article_job(got)
         return _edition_jobs(got[0], site, stories)[got[1]]
 
     def named(out: str) -> str:  # (its job's source, without the job)
+        if out == _ARCHIVE_OUT and archive_stored is not None:
+            return "archive.html"
         got = made_from(out)
         return got.article.path if isinstance(got, Entry) else _edition_sources(got[0])[got[1]]
 
@@ -1333,8 +1338,9 @@ def render_site(
         and _archive_same(kept.entries, by_slug)
     ):  # (what the built-in archive shows of its articles is the same: see archive_key)
         work.append(_Again("archive/index.html", "archive.html", last[1], deps, archive_job))
-    elif archive_stored is not None:  # (a new process's, see _ArchivePieces)
-        work.append(_Again("archive/index.html", "archive.html", archive_stored, deps, archive_job))
+    elif archive_stored is not None:  # (a new process's, by path: see _ArchivePieces)
+        unchanged.append(_ARCHIVE_OUT)
+        stored[_ARCHIVE_OUT] = archive_stored
     else:
         work.append(again("archive/index.html", "archive.html", deps, archive_job))
     work.append(
