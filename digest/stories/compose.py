@@ -272,8 +272,9 @@ def made_at_once(cls: type[T], names: Sequence[str]) -> Callable[[dict[str, Any]
     """A maker of ``cls`` from a dict of all its fields' values, by setting the instance
     dict at once: a third of the time of a frozen dataclass's __init__, which sets each
     field through object.__setattr__ (for the many objects a new process makes: the
-    stories and entries of 10,000 articles).  While ``cls`` is such a plain dataclass with exactly the
-    fields ``names``, in that order (the callers' dicts give those); else its __init__."""
+    stories and entries of 10,000 articles).  While ``cls`` is such a plain dataclass
+    with exactly the fields ``names``, in that order (the callers' dicts give those);
+    else its __init__."""
     plain = (
         dataclasses.is_dataclass(cls)
         and "__slots__" not in vars(cls)
