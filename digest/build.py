@@ -52,7 +52,7 @@ from digest.errors import BuildError, Problem, Problems
 from digest.model import Entry, Page
 from digest.paths import shown
 from digest.render import Theme
-from digest.stories.compose import Stories, made_at_once
+from digest.stories.compose import Stories
 
 STAGES = (
     "collect",
@@ -443,14 +443,7 @@ def _entry(
         and last[1].story == in_story
     ):
         return last[1]
-    key = render.entry_key(it.key, own, in_story)
-    values = {"article": it.article, "summary": it.summary, "related": own, "story": in_story}
-    values["key"] = key
-    return _make_entry(values)
-
-
-# (a new process makes all 10,000 entries at 10,000 articles)
-_make_entry = made_at_once(Entry, ["article", "summary", "related", "story", "key"])
+    return Entry(it.article, it.summary, own, in_story, render.entry_key(it.key, own, in_story))
 
 
 def _changed_since(

@@ -31,17 +31,14 @@ tests/test_stories_site.py:
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 from digest import cache
 from digest.model import Article, Story, Summary
 from digest.related import Neighbours, terms
-
-T = TypeVar("T")
 
 REDUNDANT = 0.5  # shared content words / those of the shorter sentence
 
@@ -249,7 +246,7 @@ def compose_one(
 def _alone(m: Member) -> Story:
     """The story of an article alone in its group (what the general case gives for it).
     (Most articles are alone: a new process makes ~9,400 of them at 10,000 articles, each
-    with its fields set at once, see made_at_once.)"""
+    with its fields set at once, see _STORY_AT_ONCE.)"""
     a = m.article
     summary = tuple(m.summary.sentences)
     values: dict[str, Any] = {
@@ -265,37 +262,22 @@ def _alone(m: Member) -> Story:
         "headline_from": a.slug,
         "summary_from": (a.slug,) * len(summary),
     }
-    return _make_story(values)
+    if not _STORY_AT_ONCE:
+        return Story(**values)
+    story = _new(Story)
+    story.__dict__.update(values)
+    return story
 
 
-def made_at_once(cls: type[T], names: Sequence[str]) -> Callable[[dict[str, Any]], T]:
-    """A maker of ``cls`` from a dict of all its fields' values, by setting the instance
-    dict at once: a third of the time of a frozen dataclass's __init__, which sets each
-    field through object.__setattr__ (for the many objects a new process makes: the
-    stories and entries of 10,000 articles).  While ``cls`` is such a plain dataclass
-    with exactly the fields ``names``, in that order (the callers' dicts give those);
-    else its __init__."""
-    plain = (
-        dataclasses.is_dataclass(cls)
-        and "__slots__" not in vars(cls)
-        and not hasattr(cls, "__post_init__")
-        and [f.name for f in dataclasses.fields(cls)] == list(names)
-    )
-    if not plain:
-        return lambda values: cls(**values)
-    new = object.__new__
-
-    def make(values: dict[str, Any]) -> T:
-        obj = new(cls)
-        obj.__dict__.update(values)
-        return obj
-
-    return make
-
-
-_make_story = made_at_once(
-    Story,
-    [
+_new = object.__new__
+# Whether a Story may be made by setting its instance dict at once (a third of the time of
+# the frozen dataclass's __init__, which sets its 11 fields one by one through
+# object.__setattr__): while it is such a plain dataclass, and _alone gives every field
+_STORY_AT_ONCE = (
+    "__slots__" not in vars(Story)
+    and not hasattr(Story, "__post_init__")
+    and [f.name for f in fields(Story)]
+    == [
         "slug",
         "title",
         "url",
@@ -307,7 +289,7 @@ _make_story = made_at_once(
         "page",
         "headline_from",
         "summary_from",
-    ],
+    ]
 )
 
 
