@@ -812,15 +812,23 @@ class _EditionPieces:
         summary only (see digest.stories.compose._alone), so its entry's key stands for
         it too: the other stories' digests are the ones the article pages need."""
         story = self.told.story
-        items = []
+        flat: list[str | int] = []  # (each item: its entries' count, story digest, keys)
         for it in ed.items:
-            keys = [e.key for e in it.entries]
-            if not all(keys):
-                return None
+            got = it.entries
             s = it.story
-            alone = not s.page and len(keys) == 1 and s.articles == (it.entries[0].article.slug,)
-            items.append(["" if alone else story(s), keys])
-        return _digest([ed.key, ed.label, ed.prev, ed.next, ed.prev_label, ed.next_label, items])
+            if len(got) == 1:
+                e = got[0]
+                if not e.key:
+                    return None
+                alone = not s.page and s.articles == (e.article.slug,)
+                flat += (1, "" if alone else story(s), e.key)
+            else:
+                flat += (len(got), story(s))
+                for e in got:
+                    if not e.key:
+                        return None
+                    flat.append(e.key)
+        return _digest([ed.key, ed.label, ed.prev, ed.next, ed.prev_label, ed.next_label, flat])
 
     def same(self, ed: Edition) -> bool:
         """Whether an edition's pages are as stored (then taken by path, see ``stored``);
@@ -848,6 +856,53 @@ class _EditionPieces:
                 now[ed.key] = (sign, line, pages[0][0], pages[1][0], pages[2][0])
         if now != self.before:
             self.store.put(_EDITIONS_NS, _EDITIONS_KEY, (self.base, now))
+
+
+_ARCHIVE_NS, _ARCHIVE_KEY = "archive-pieces", "archive"
+_ARCHIVE_OUT = "archive/index.html"
+# the digest of the articles' slugs in order, the archive page's key, and by slug the
+# digest of the article's row (see _archive_row)
+_StoredArchive = tuple[str, str, str, dict[str, str]]
+
+
+class _ArchivePieces:
+    """A new process's build: the built-in archive page's key as the last one stored
+    (under the same ``base``, see Renderer._base_key), and each article's row there.
+
+    The page shows the articles in order, each by its row (see archive_key); an article
+    whose entry key is the stored one (see _read_pieces) has the same row, so when the
+    slugs are in the stored order and each edited article's row is its stored one, the
+    page has its stored key (believed only where the stored page state has it, see
+    Renderer.pages), and its 10,000 rows are not made."""
+
+    def __init__(self, store: cache.Cache, base: str, entries: Sequence[Entry], read: bool) -> None:
+        """``read``: take the page as stored (else only store this build's)."""
+        got = store.get(_ARCHIVE_NS, _ARCHIVE_KEY, _StoredArchive) if read else None
+        self.before = got if got is not None and got[0] == base else None
+        self.store, self.base = store, base
+        self.order = _digest([e.article.slug for e in entries])
+
+    def key(self, by_slug: dict[str, Entry], edited: Iterable[str]) -> str | None:
+        """The stored key of the page when it shows what it showed (``edited``: the slugs
+        whose entry key is not the stored one); None when that is not known."""
+        got = self.before
+        if got is None or got[1] != self.order:
+            return None
+        rows = got[3]
+        for slug in edited:
+            e = by_slug.get(slug)
+            if e is None or rows.get(slug) != _digest(_archive_row(e.article)):
+                return None
+        return got[2]
+
+    def save(self, entries: Sequence[Entry], state: dict[str, tuple[str, str]], same: bool) -> None:
+        """Store this build's record (after its pages) unless ``same``: the page had its
+        stored key (see key), so the record read is this build's."""
+        page = state.get(_ARCHIVE_OUT)
+        if page is None or (same and self.before is not None and page[0] == self.before[2]):
+            return
+        rows = {e.article.slug: _digest(_archive_row(e.article)) for e in entries}
+        self.store.put(_ARCHIVE_NS, _ARCHIVE_KEY, (self.base, self.order, page[0], rows))
 
 
 def _render_span(span: tuple[int, int]) -> list[bytes]:
@@ -1137,6 +1192,12 @@ def render_site(
     if store is not None and store.db is not None and r.kept is None:
         ed_pieces = _EditionPieces(store, r._base_key(), told, read=keep is None)
     ed_by_out = ed_pieces.by_out if ed_pieces is not None else {}
+    # and of the built-in archive page (see _ArchivePieces), with the slugs whose entry
+    # key is not the stored one (None: not known)
+    archived = None
+    if store is not None and ed_pieces is not None and theme.builtin >= _ARCHIVE_TEMPLATES:
+        archived = _ArchivePieces(store, r._base_key(), entries, read=pieces is not None)
+    edited: set[str] | None = None
 
     def made_from(out: str) -> Entry | tuple[Edition, int]:
         """What a page given by path is made from: its entry, or its edition (and which
@@ -1152,12 +1213,16 @@ def render_site(
         return deps[0]  # (the entry: the same object, see below)
 
     def remake(out: str) -> _Job:
+        if out == _ARCHIVE_OUT and archive_stored is not None:
+            return archive_job()
         got = made_from(out)
         if isinstance(got, Entry):
             return article_job(got)
         return _edition_jobs(got[0], site, stories)[got[1]]
 
     def named(out: str) -> str:  # (its job's source, without the job)
+        if out == _ARCHIVE_OUT and archive_stored is not None:
+            return "archive.html"
         got = made_from(out)
         return got.article.path if isinstance(got, Entry) else _edition_sources(got[0])[got[1]]
 
@@ -1199,6 +1264,7 @@ def render_site(
         made = fresh
         changed = {s for s, e in by_slug.items() if pieces.get(s, _NO_PIECES)[0] != e.key}
         changed.update(pieces.keys() - by_slug.keys())
+        edited = changed
         for e in entries:
             a = e.article
             got = pieces.get(a.slug)
@@ -1262,6 +1328,9 @@ def render_site(
         return _Job("archive.html", "archive/", "archive.html", archive, keyed=shown, deps=deps)
 
     last = known.get("archive/index.html")
+    archive_stored = (
+        archived.key(by_slug, edited) if archived is not None and edited is not None else None
+    )
     if (
         last is not None
         and theme.builtin >= _ARCHIVE_TEMPLATES
@@ -1269,6 +1338,9 @@ def render_site(
         and _archive_same(kept.entries, by_slug)
     ):  # (what the built-in archive shows of its articles is the same: see archive_key)
         work.append(_Again("archive/index.html", "archive.html", last[1], deps, archive_job))
+    elif archive_stored is not None:  # (a new process's, by path: see _ArchivePieces)
+        unchanged.append(_ARCHIVE_OUT)
+        stored[_ARCHIVE_OUT] = archive_stored
     else:
         work.append(again("archive/index.html", "archive.html", deps, archive_job))
     work.append(
@@ -1281,6 +1353,8 @@ def render_site(
         _store_pieces(store, r._base_key(), entries, r.state, told, pieces, made)
     if ed_pieces is not None:
         ed_pieces.save(news.editions, r.state)
+    if archived is not None:
+        archived.save(entries, r.state, archive_stored is not None)
     if keep is not None:
         now = r.kept_now()
         if now is not None:
