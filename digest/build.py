@@ -23,6 +23,7 @@ under render+feeds, not publish.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import os
 import sys
@@ -225,6 +226,13 @@ def _made_for(config: Config, options: BuildOptions, output: Path) -> str:
     return cache.key("session", config, str(output.absolute()), options.use_cache, epoch)
 
 
+# A one-shot build of this many articles or more lets go of what only the stages before
+# rendering need (see _build): at 100,000 articles, ~300 MiB of term counts and neighbour
+# lists the render workers would otherwise share.  Smaller builds keep them to the end,
+# where the program exits without freeing them.
+LIGHTEN_AT = 50_000
+
+
 def _waiting(message: str) -> None:
     print(f"{message} ...", file=sys.stderr, flush=True)
 
@@ -322,6 +330,11 @@ def _build(
                     kept.editions,
                     keep_editions if keeping else None,
                 )
+                if session is None and len(entries) >= LIGHTEN_AT:
+                    # the rest needs the entries only: the items (term counts, story
+                    # features) and related state go before render forks its workers
+                    site = dataclasses.replace(site, items=(), drafts=())
+                    del kept_collect, related_
             with clock.stage("render+feeds"):
                 keep_render: list[render.Kept] = []
                 keep_feeds: list[feeds.Kept] = []
@@ -367,7 +380,9 @@ def _build(
     finally:
         store.close()
     if leftovers is not None:
-        leftovers.append((site, kept_collect, related_, told, entries, news, theme))
+        leftovers.append((site, told, entries, news, theme))
+        if session is not None or len(entries) < LIGHTEN_AT:
+            leftovers.append((kept_collect, related_))
     return BuildResult(
         articles=len(entries),
         pages=files,

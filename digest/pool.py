@@ -21,6 +21,9 @@ from typing import Any
 ARTICLES = 48  # articles to read, clean and summarize
 PAGES = 200  # pages to render
 ROWS_PER_WORKER = 1000  # related-link rows per worker
+# Pages rendered by one set of forked workers before a fresh set takes over (see
+# map_shared): each fork costs ~20 ms at 10,000 articles.
+PAGES_PER_ROUND = 10_000
 
 # What forked workers of map_shared read: set in the parent before the workers fork,
 # inherited copy-on-write, never pickled.
@@ -69,15 +72,28 @@ def ordered_map(
 
 
 def map_shared(
-    fn: Callable[[Any], Any], shared: Any, items: Sequence[Any], n_workers: int, chunksize: int = 1
+    fn: Callable[[Any], Any],
+    shared: Any,
+    items: Sequence[Any],
+    n_workers: int,
+    chunksize: int = 1,
+    per_round: int | None = None,
 ) -> Iterator[Any]:
     """fn(item) for each item, in order, in forked workers that read ``shared()`` for what
     all items need (a renderer and its jobs, the related-link vectors): it is inherited
-    when the workers fork instead of being sent to each."""
+    when the workers fork instead of being sent to each.
+
+    ``per_round``: at most this many items per set of workers, each set forked when the
+    last has finished.  A worker that reads the parent's objects writes their reference
+    counts, which copies every page of them it reads into the worker; workers that read
+    only a part of them each hold only that part's pages (rendering 100,000 articles' pages,
+    two workers held ~580 MiB of such copies each)."""
     global _SHARED
     _SHARED = shared
+    step = per_round or len(items) or 1
     try:
-        yield from ordered_map(fn, items, n_workers, chunksize)
+        for start in range(0, len(items), step):
+            yield from ordered_map(fn, items[start : start + step], n_workers, chunksize)
     finally:
         _SHARED = None
 

@@ -544,7 +544,10 @@ class Renderer:
         yield self._render(jobs[0])
         step = max(1, min(32, len(jobs) // (workers * 8)))
         spans = [(a, min(a + step, len(jobs))) for a in range(1, len(jobs), step)]
-        for part in pool.map_shared(_render_span, (self, jobs), spans, workers):
+        per_round = max(1, pool.PAGES_PER_ROUND // step)
+        for part in pool.map_shared(
+            _render_span, (self, jobs), spans, workers, per_round=per_round
+        ):
             yield from part
 
     def _bytes(self, job: _Job, digest: str) -> bytes:
