@@ -242,6 +242,10 @@ def test_clean_html_page_never_raises(text):
     assert isinstance(got, Cleaned)
 
 
+# Seconds past which cleaning hostile input counts as hung (it takes well under one)
+HANG = 60.0
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -255,9 +259,11 @@ def test_clean_html_page_never_raises(text):
     ids=["long-line", "camel", "date-ish", "parens-byline", "dateline-ish", "many-lines"],
 )
 def test_clean_scraped_text_is_fast_on_hostile_input(text):
+    # a guard against patterns that backtrack without end (hours on such input), not a
+    # speed target (those are bench/'s): the bound is far above a loaded machine's time
     t0 = time.perf_counter()
     clean_scraped_text(text)
-    assert time.perf_counter() - t0 < 5.0
+    assert time.perf_counter() - t0 < HANG
 
 
 def test_clean_html_page_is_fast_on_hostile_input():
@@ -265,7 +271,7 @@ def test_clean_html_page_is_fast_on_hostile_input():
     t0 = time.perf_counter()
     clean_html_page(page)
     clean_html_page("<" * 200_000)
-    assert time.perf_counter() - t0 < 20.0
+    assert time.perf_counter() - t0 < HANG
 
 
 # ----------------------------------------------------------------- saved HTML
