@@ -28,7 +28,7 @@ import threading
 import weakref
 import zlib
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -305,16 +305,11 @@ class Cache:
                     memory.move_to_end(k)
         missing = [k for k in keys if k not in found]
         try:
-            for i in range(0, len(missing), 500):
-                chunk = missing[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                for k, checksum, blob in self.db.execute(
-                    f"SELECT k, sum, v FROM entries WHERE ns=? AND k IN ({marks})", (ns, *chunk)
-                ):
-                    value = _unpack(blob, checksum, type)
-                    if value is not _BAD:
-                        found[k] = value
-                        self._remember(memory, k, value)
+            for k, checksum, blob in _rows(self.db, ns, missing):
+                value = _unpack(blob, checksum, type)
+                if value is not _BAD:
+                    found[k] = value
+                    self._remember(memory, k, value)
         except sqlite3.DatabaseError:
             self._suspect = True
             found = {}
@@ -449,14 +444,7 @@ class Reader:
                     self._db = sqlite3.connect(
                         self.path, isolation_level=None, check_same_thread=False
                     )
-                rows = []
-                for i in range(0, len(keys), 500):
-                    chunk = keys[i : i + 500]
-                    marks = ",".join("?" * len(chunk))
-                    rows += self._db.execute(
-                        f"SELECT k, sum, v FROM entries WHERE ns=? AND k IN ({marks})",
-                        (ns, *chunk),
-                    ).fetchall()
+                rows = list(_rows(self._db, ns, keys))
             except (sqlite3.Error, OSError):
                 return {}
         found = {}
@@ -525,6 +513,17 @@ def checksum(blob: bytes) -> str:
     """A stored value's checksum: its CRC-32, in hex (a new process reads ~70 MB of values
     at 10,000 articles: a SHA-256 of them took ~40 ms, this ~10)."""
     return f"{zlib.crc32(blob):08x}"
+
+
+def _rows(db: sqlite3.Connection, ns: str, keys: Sequence[str]) -> Iterator[tuple[str, str, bytes]]:
+    """(key, checksum, blob) of each of ``keys`` stored in ``ns`` (500 keys a query: under
+    SQLite's limit of bound parameters)."""
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        yield from db.execute(
+            f"SELECT k, sum, v FROM entries WHERE ns=? AND k IN ({marks})", (ns, *chunk)
+        )
 
 
 def _unpack(blob: bytes, sum_: str, typ: Any = Any) -> Any:
