@@ -1581,10 +1581,13 @@ class _Bodies:
                 html = None
             if html is not None and body_digest(html) == digest:
                 return html
-        src = self.sources[digest]
-        common = self.tables.get(src.rel.rpartition("/")[0], frozenset())
-        made = load.load_one(src, self.content, self.defaults, common).article
+        made = self._loaded(self.sources[digest])
         return made.body_html if made is not None else ""
+
+    def _loaded(self, source: SourceFile) -> Article | None:
+        """The source read again (its stored result is missing or not what was stored)."""
+        common = self.tables.get(source.rel.rpartition("/")[0], frozenset())
+        return load.load_one(source, self.content, self.defaults, common).article
 
     @staticmethod
     def pack(html: str) -> bytes:
@@ -1602,8 +1605,7 @@ class _Bodies:
         ]
 
     def _made(self, source: SourceFile) -> TermCounts:
-        common = self.tables.get(source.rel.rpartition("/")[0], frozenset())
-        made = load.load_one(source, self.content, self.defaults, common).article
+        made = self._loaded(source)
         if made is None or made.kind == "page":  # (a page's are none, see process_one)
             return TermCounts(array("i"), array("i"))
         return related.term_counts(made)
