@@ -148,8 +148,7 @@ def articles_json(
             keep[slug] = (e, enc.encode(_record(e, base)))
         lines = [line for _e, line in keep.values()]
     elif kept is None and keep is None and store is not None and live is not None:
-        published = live if isinstance(live, publish.Published) else publish.Published(live)
-        return _articles_again(entries, base, enc.encode(head)[:-1], store, published)
+        return _articles_again(entries, base, enc.encode(head)[:-1], store, _published_of(live))
     elif kept is None and keep is None:
         lines = [enc.encode(_record(e, base)) for e in entries]
     else:
@@ -210,7 +209,7 @@ def _articles_again(
         got = last.get(now[1]) if now[0] else None
         lines.append(got[1] if got is not None and got[0] == now else enc.encode(_record(e, base)))
     data = _joined(head, lines)
-    digest = hashlib.sha256(data).hexdigest()  # (given to publish: hashed once)
+    digest = _sha(data)  # (given to publish: hashed once)
     if stored is None or stored[0] != digest or stored[1] != shows:  # (else stored already)
         store.put(_LINES_NS, _LINES_KEY, (digest, shows))
     return Page("articles.json", data, "articles.json", digest)
@@ -241,6 +240,11 @@ def _published_lines(
         return {}
     lines.append(data[start : len(data) - len(b"\n]}\n")])
     return {now[1]: (now, line) for now, line in zip(shows, lines, strict=True)}
+
+
+def _published_of(live: Path | publish.Published) -> publish.Published:
+    """The live output folder's files as published (``live`` itself when it is that)."""
+    return live if isinstance(live, publish.Published) else publish.Published(live)
 
 
 def _published(live: publish.Published, rel: str, digest: str) -> bytes | None:
@@ -674,8 +678,7 @@ def sitemap(
     shown = ""
     if store is not None and live is not None and kept is None and keep is None:
         shown = hashlib.sha256(_SHOWN.encode([site.absolute_url(), newest])).hexdigest()
-        published = live if isinstance(live, publish.Published) else publish.Published(live)
-        data = _sitemap_again(store, published, shown)
+        data = _sitemap_again(store, _published_of(live), shown)
         if data is not None:
             return Page("sitemap.xml", data, "sitemap")
     # Written directly (one <url> per page: ElementTree took 0.2 s at 10,000 articles),
@@ -703,7 +706,7 @@ def sitemap(
     elif keep is None:
         page = Page("sitemap.xml", data, "sitemap")
     else:  # (kept: given again by the next builds of a session, hashed once)
-        page = Page("sitemap.xml", data, "sitemap", hashlib.sha256(data).hexdigest())
+        page = Page("sitemap.xml", data, "sitemap", _sha(data))
         keep.sitemaps.append((dict(more or {}), page))
     return page
 

@@ -1330,7 +1330,7 @@ def render_site(
         shown = archive_key(archive) if theme.builtin >= _ARCHIVE_TEMPLATES else None
         return _Job("archive.html", "archive/", "archive.html", archive, keyed=shown, deps=deps)
 
-    last = known.get("archive/index.html")
+    last = known.get(_ARCHIVE_OUT)
     archive_stored = (
         archived.key(by_slug, edited) if archived is not None and edited is not None else None
     )
@@ -1340,12 +1340,12 @@ def render_site(
         and kept is not None
         and _archive_same(kept.entries, by_slug)
     ):  # (what the built-in archive shows of its articles is the same: see archive_key)
-        work.append(_Again("archive/index.html", "archive.html", last[1], deps, archive_job))
+        work.append(_Again(_ARCHIVE_OUT, "archive.html", last[1], deps, archive_job))
     elif archive_stored is not None:  # (a new process's, by path: see _ArchivePieces)
         unchanged.append(_ARCHIVE_OUT)
         stored[_ARCHIVE_OUT] = archive_stored
     else:
-        work.append(again("archive/index.html", "archive.html", deps, archive_job))
+        work.append(again(_ARCHIVE_OUT, "archive.html", deps, archive_job))
     work.append(
         _Job("404.html", "404.html", "404.html", {"title": "Page not found", "kind": "404"})
     )
