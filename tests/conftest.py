@@ -161,6 +161,20 @@ The ferry to Port Ellis will run every hour from June, the operator said on Tues
 """
 
 
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    """Replace the first ``old`` (which must be there) in the site's file ``rel``."""
+    f = root / rel
+    text = f.read_text(encoding="utf-8")
+    assert old in text
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(root: Path, rel: str = MOTHS, text: str = "\nA second survey follows in May.\n") -> None:
+    """Add ``text`` (a sentence of its own) at the end of the site's file ``rel``."""
+    f = root / rel
+    f.write_text(f.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
 def build_once(root: Path, out: Path, use_cache: bool = True) -> None:
     """Build the site in ``root`` into ``out`` in this process, without worker processes
     (a new process's build, as far as the cache goes: no session)."""

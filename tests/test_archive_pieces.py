@@ -9,14 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FERRY, MOTHS, build_once, cold_tree, spy, store_value, stored, tree, write_site
+from conftest import (
+    FERRY,
+    MOTHS,
+    append,
+    build_once,
+    cold_tree,
+    spy,
+    store_value,
+    stored,
+    tree,
+    write_site,
+)
 
 from digest import render
-
-
-def _append(root: Path) -> None:
-    f = root / MOTHS
-    f.write_text(f.read_text(encoding="utf-8") + "\nA second survey follows in May.\n")
 
 
 def _archive_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -36,7 +42,7 @@ def test_an_edit_of_an_articles_text_leaves_the_archive_as_stored(
     root = write_site(tmp_path / "site")
     build_once(root, tmp_path / "out")
     made = _archive_made(monkeypatch)
-    _append(root)
+    append(root)
     build_once(root, tmp_path / "out")
     assert made == []
     assert tree(tmp_path / "out") == cold_tree(root, tmp_path)

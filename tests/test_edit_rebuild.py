@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import build_once, spy, tree, write_site
+from conftest import build_once, edit, spy, tree, write_site
 
 from digest import render
 from digest.editions import Edition, EditionItem
@@ -27,23 +27,15 @@ The ferry to Port Ellis will run every hour from June, the operator said on Tues
 Extra crossings will be added at weekends while the harbour wall repairs go on.
 """
 
-
-def _edit(root: Path, rel: str, old: str, new: str) -> None:
-    f = root / rel
-    text = f.read_text(encoding="utf-8")
-    assert old in text
-    f.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 CHANGES = {
-    "body edited": lambda r: _edit(r, MOTHS, "312 species", "313 species"),
+    "body edited": lambda r: edit(r, MOTHS, "312 species", "313 species"),
     "sentence appended": lambda r: (r / MOTHS).write_text(
         (r / MOTHS).read_text() + "\nThe next survey is planned for the spring of 2027.\n"
     ),
-    "title changed": lambda r: _edit(r, HARBOUR, "repairs begin", "repairs start"),
-    "date changed": lambda r: _edit(r, MOTHS, "date: 2026-03-03", "date: 2026-02-20"),
-    "tag changed": lambda r: _edit(r, MOTHS, "tags: [wildlife,", "tags: [insects,"),
-    "source changed": lambda r: _edit(r, HARBOUR, "Ellis Gazette (test)", "Ellis Post"),
+    "title changed": lambda r: edit(r, HARBOUR, "repairs begin", "repairs start"),
+    "date changed": lambda r: edit(r, MOTHS, "date: 2026-03-03", "date: 2026-02-20"),
+    "tag changed": lambda r: edit(r, MOTHS, "tags: [wildlife,", "tags: [insects,"),
+    "source changed": lambda r: edit(r, HARBOUR, "Ellis Gazette (test)", "Ellis Post"),
     "article added": lambda r: (r / "content/world/2026-03-09-ferry.md").write_text(NEW),
     "article removed": lambda r: (r / MOTHS).unlink(),
 }
@@ -98,7 +90,7 @@ def test_an_edit_of_an_articles_text_makes_only_the_pages_that_show_it(
     made = _rendered(monkeypatch)
     build_once(root, tmp_path / "out")
     assert made == []  # nothing changed: no page made again
-    _edit(root, MOTHS, "312 species", "313 species")
+    edit(root, MOTHS, "312 species", "313 species")
     build_once(root, tmp_path / "out")
     assert "science/moth-survey/index.html" in made
     # the archive and the tag index show no article text; the harbour articles do not
@@ -122,7 +114,7 @@ def test_a_title_change_makes_the_archive_again(
     root = write_site(tmp_path / "site")
     build_once(root, tmp_path / "out")
     made = _rendered(monkeypatch)
-    _edit(root, HARBOUR, "repairs begin", "repairs start")
+    edit(root, HARBOUR, "repairs begin", "repairs start")
     build_once(root, tmp_path / "out")
     assert "archive/index.html" in made
     assert "repairs start" in (tmp_path / "out/archive/index.html").read_text()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import build_once, cold_tree, spy, store_value, stored, tree
+from conftest import append, build_once, cold_tree, edit, spy, store_value, stored, tree
 from storysite import ARTICLES, story_site
 
 from digest import cache, render
@@ -54,17 +54,9 @@ def _site(tmp_path: Path) -> Path:
     return story_site(tmp_path / "site", SITE)
 
 
-def _edit(root: Path, rel: str, old: str, new: str) -> None:
-    f = root / rel
-    text = f.read_text(encoding="utf-8")
-    assert old in text
-    f.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def _append(root: Path, rel: str = MOTHS) -> None:
     """A sentence of words no other article has (no related link changes)."""
-    f = root / rel
-    f.write_text(f.read_text(encoding="utf-8") + "\nLepidopterists catalogued specimens.\n")
+    append(root, rel, "\nLepidopterists catalogued specimens.\n")
 
 
 def _identities(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -169,11 +161,11 @@ def test_after_each_change_the_site_is_a_cold_builds(tmp_path: Path, change: str
     elif change == "removed with its day":
         (root / MARKET_FILE).unlink()
     elif change == "moved to another day":
-        _edit(root, MARKET_FILE, "2026-11-23T08", "2026-11-24T08")
+        edit(root, MARKET_FILE, "2026-11-23T08", "2026-11-24T08")
     elif change == "moved to a new day":
-        _edit(root, MARKET_FILE, "2026-11-23T08", "2026-11-20T08")
+        edit(root, MARKET_FILE, "2026-11-23T08", "2026-11-20T08")
     elif change == "story retitled":  # (the bridge story is in two editions)
-        _edit(root, BRIDGE_FILE, 'title: "', 'title: "Update: ')
+        edit(root, BRIDGE_FILE, 'title: "', 'title: "Update: ')
     elif change == "story grows":
         (content / "news/2026-11-26-bridge-again.md").write_text(
             (root / BRIDGE_FILE)
@@ -190,7 +182,7 @@ def test_after_each_change_the_site_is_a_cold_builds(tmp_path: Path, change: str
             .replace("Transport Ledger", "Evening Post")
         )
     elif change == "lead retitled":
-        _edit(root, "content/news/2026-11-24-library.md", 'title: "', 'title: "Sunday: ')
+        edit(root, "content/news/2026-11-24-library.md", 'title: "', 'title: "Sunday: ')
     else:
         _append(root)
         build_once(root, tmp_path / "out")
@@ -326,7 +318,7 @@ def test_a_new_day_makes_the_pages_of_the_editions_it_touches_only(
     build_once(root, tmp_path / "out")
     made: list[str] = []
     spy(monkeypatch, render, "_edition_jobs", lambda ed, *_a: made.append(ed.key))
-    _edit(root, MARKET_FILE, "2026-11-23T08", "2026-11-20T08")
+    edit(root, MARKET_FILE, "2026-11-23T08", "2026-11-20T08")
     build_once(root, tmp_path / "out")
     assert "2026-11-20" in made
     assert not {"2026-11-25", "2026-11-26"} & set(made)

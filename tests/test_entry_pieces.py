@@ -9,14 +9,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FERRY, MOTHS, build_once, cold_tree, spy, store_value, stored, tree, write_site
+from conftest import (
+    FERRY,
+    MOTHS,
+    append,
+    build_once,
+    cold_tree,
+    spy,
+    store_value,
+    stored,
+    tree,
+    write_site,
+)
 
 from digest import feeds, render
-
-
-def _append(root: Path, rel: str = MOTHS) -> None:
-    f = root / rel
-    f.write_text(f.read_text(encoding="utf-8") + "\nA second survey follows in May.\n")
 
 
 def _identities(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -42,7 +48,7 @@ def test_an_edit_makes_the_identity_of_the_pages_it_shows_on_only(
     articles = len(_pieces(root)[1])
     assert articles == 4
     made = _identities(monkeypatch)
-    _append(root)
+    append(root)
     build_once(root, tmp_path / "out")
     assert "moth-survey" in made
     assert len(made) < articles  # (the pages not linking to it: taken as stored)
@@ -69,7 +75,7 @@ def test_after_each_change_the_site_is_a_cold_builds(tmp_path: Path, change: str
     root = write_site(tmp_path / "site")
     build_once(root, tmp_path / "out")
     if change == "appended":
-        _append(root)
+        append(root)
     elif change == "added":
         (root / "content/world/2026-03-09-ferry.md").write_text(FERRY)
     elif change == "removed":
@@ -78,9 +84,9 @@ def test_after_each_change_the_site_is_a_cold_builds(tmp_path: Path, change: str
         f = root / "content/world/2026-03-01-harbour-wall.md"
         f.write_text(f.read_text().replace('title: "', 'title: "Update - ', 1))
     else:
-        _append(root)
+        append(root)
         build_once(root, tmp_path / "out")
-        _append(root, "content/world/2026-03-05-harbour-funding.md")
+        append(root, "content/world/2026-03-05-harbour-funding.md")
     build_once(root, tmp_path / "out")
     assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
 
@@ -103,7 +109,7 @@ def test_a_bad_record_is_never_believed(
     else:
         value = [base, {s: [k] for s, (k, *_rest) in pieces.items()}]
     _set_pieces(root, value)
-    _append(root)
+    append(root)
     made = _identities(monkeypatch)
     build_once(root, tmp_path / "out")
     if record != "wrong keys":
@@ -118,7 +124,7 @@ def test_a_record_that_hides_an_edit_cannot_keep_the_page_as_it_was(tmp_path: Pa
     still gets its page made again."""
     root = write_site(tmp_path / "site")
     build_once(root, tmp_path / "out")
-    _append(root)
+    append(root)
     build_once(root, tmp_path / "other", use_cache=False)  # (to learn the edited entry's key)
     base, pieces = _pieces(root)
     build_once(root, tmp_path / "scratch")
@@ -172,7 +178,7 @@ def test_an_edit_that_moves_no_date_reads_the_sitemap_back(
     root = write_site(tmp_path / "site")
     build_once(root, tmp_path / "out")
     again = _sitemaps_again(monkeypatch)
-    _append(root)
+    append(root)
     build_once(root, tmp_path / "out")
     assert again == [True]
     assert tree(tmp_path / "out") == cold_tree(root, tmp_path)
