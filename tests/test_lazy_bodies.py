@@ -12,8 +12,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from conftest import tree, write_site
-from test_edit_rebuild import NEW, _edit
+from conftest import edit, tree, write_site
+from test_edit_rebuild import NEW
 from test_session import _append, _many
 
 from digest import cache, collect, model, pool
@@ -48,10 +48,10 @@ def _db(root: Path) -> sqlite3.Connection:
 
 
 EDITS: list[tuple[str, Callable[[Path], object]]] = [
-    ("body edited", lambda r: _edit(r, FIRST, "was published", "was printed")),
+    ("body edited", lambda r: edit(r, FIRST, "was published", "was printed")),
     ("sentence appended", lambda r: _append(r, FIRST, "\nThe harbour budget was cut again.\n")),
-    ("title changed", lambda r: _edit(r, SECOND, "part 1", "part one")),
-    ("date changed", lambda r: _edit(r, SECOND, "date: 2026-02-02", "date: 2026-02-25")),
+    ("title changed", lambda r: edit(r, SECOND, "part 1", "part one")),
+    ("date changed", lambda r: edit(r, SECOND, "date: 2026-02-02", "date: 2026-02-25")),
     ("article removed", lambda r: (r / SECOND).unlink()),
     ("article added", lambda r: (r / "content/world/2026-02-27-new.md").write_text(NEW)),
 ]
@@ -130,7 +130,7 @@ def test_a_users_template_reads_body_html_from_the_store(tmp_path: Path) -> None
         encoding="utf-8",
     )
     _build(root, tmp_path / "first")
-    _edit(root, FIRST, "was published", "was printed")
+    edit(root, FIRST, "was published", "was printed")
     _build(root, tmp_path / "warm")
     _build(root, tmp_path / "cold", use_cache=False)
     assert tree(tmp_path / "warm") == tree(tmp_path / "cold")

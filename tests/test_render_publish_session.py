@@ -11,8 +11,8 @@ from typing import Any
 import jinja2
 import msgspec
 import pytest
-from conftest import build_site, spy, tree, write_site
-from test_edit_rebuild import NEW, _edit
+from conftest import build_site, edit, spy, tree, write_site
+from test_edit_rebuild import NEW
 from test_session import _append, _many
 
 import digest.build
@@ -202,7 +202,7 @@ def test_a_folder_made_read_only_in_the_live_site_does_not_stop_a_session(
     folder.chmod(0o555)
     try:
         for n in range(3):
-            _edit(site, "content/world/2026-02-01-item-0.md", f"part {n}", f"part {n + 1}")
+            edit(site, "content/world/2026-02-01-item-0.md", f"part {n}", f"part {n + 1}")
             _session_build(site, live, session)
             assert tree(live) == _cold(site, tmp_path / f"cold{n}"), n
     finally:
@@ -216,7 +216,7 @@ def test_files_put_in_the_live_site_by_hand_stay_through_a_session(tmp_path: Pat
     (live / "world/notes.txt").write_text("mine\n", encoding="utf-8")
     (live / "world/item-0/extra.txt").write_text("mine too\n", encoding="utf-8")
     for n in range(4):
-        _edit(site, "content/world/2026-02-01-item-0.md", f"part {n}", f"part {n + 1}")
+        edit(site, "content/world/2026-02-01-item-0.md", f"part {n}", f"part {n + 1}")
         _session_build(site, live, session)
         assert (live / "world/notes.txt").read_text(encoding="utf-8") == "mine\n", n
         assert (live / "world/item-0/extra.txt").read_text(encoding="utf-8") == "mine too\n"
@@ -252,13 +252,13 @@ def test_session_edits_of_every_kind_give_a_cold_builds_site(tmp_path: Path) -> 
     steps = [
         lambda: None,
         lambda: None,
-        lambda: _edit(site, first, "part 0", "part zero"),  # a title
-        lambda: _edit(site, first, "date: 2026-02-01", "date: 2026-02-11"),  # a date
+        lambda: edit(site, first, "part 0", "part zero"),  # a title
+        lambda: edit(site, first, "date: 2026-02-01", "date: 2026-02-11"),  # a date
         lambda: _append(site, first, "\nThe harbour budget was cut again on Friday.\n"),
-        lambda: _edit(site, first, "The harbour report", "The moth report"),  # links
+        lambda: edit(site, first, "The harbour report", "The moth report"),  # links
         lambda: (site / "content/science/2026-02-02-item-1.md").unlink(),  # a deletion
         lambda: (site / "content/world/2026-02-27-new.md").write_text(NEW, encoding="utf-8"),
-        lambda: _edit(site, "content/world/2026-02-27-new.md", "every hour", "each hour"),
+        lambda: edit(site, "content/world/2026-02-27-new.md", "every hour", "each hour"),
     ]
     for n, step in enumerate(steps):
         step()
@@ -270,12 +270,12 @@ def test_a_page_the_staging_tree_lacks_is_made_again_when_the_live_copy_was_repl
     tmp_path: Path,
 ) -> None:
     site, live, session = _settled(tmp_path)
-    _edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
+    edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
     _session_build(site, live, session)  # (item-0's page: new in the live tree only)
     page = live / "world/item-0/index.html"
     page.unlink()
     page.write_bytes(b"replaced by hand")  # (publish cannot take the page's bytes from here)
-    _edit(site, "content/science/2026-02-02-item-1.md", "part 1", "part one")
+    edit(site, "content/science/2026-02-02-item-1.md", "part 1", "part one")
     _session_build(site, live, session)
     assert tree(live) == _cold(site, tmp_path / "cold")
     _session_build(site, live, session)
@@ -354,7 +354,7 @@ def test_a_new_process_after_a_sessions_edits_renders_only_what_changed(
     rendered = _rendered(monkeypatch)
     _session_build(site, live, None)  # (a new process: the stored state)
     assert rendered == []
-    _edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
+    edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
     _session_build(site, live, None)
     assert "world/item-0/index.html" in rendered
     assert tree(live) == _cold(site, tmp_path / "cold")
@@ -412,11 +412,11 @@ def test_the_editions_index_after_a_sessions_retitle_shows_the_new_headline(
 ) -> None:
     site, live, session = _settled(tmp_path)
     before = (live / "editions/index.html").read_bytes()
-    _edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
+    edit(site, "content/world/2026-02-01-item-0.md", "part 0", "part zero")
     _session_build(site, live, session)
     shown = (live / "editions/index.html").read_bytes()
     assert b"part zero" in shown and shown != before
-    _edit(site, "content/world/2026-02-01-item-0.md", "date: 2026-02-01", "date: 2026-02-03")
+    edit(site, "content/world/2026-02-01-item-0.md", "date: 2026-02-01", "date: 2026-02-03")
     _session_build(site, live, session)
     assert tree(live) == _cold(site, tmp_path / "cold")
 

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import tree, write_site
-from test_edit_rebuild import HARBOUR, MOTHS, NEW, _edit
+from conftest import edit, tree, write_site
+from test_edit_rebuild import HARBOUR, MOTHS, NEW
 
 from digest.build import BuildOptions, Session, build
 from digest.config import load_config
@@ -27,16 +27,16 @@ def _append(root: Path, rel: str, text: str) -> None:
 
 # One after the other, in one session: each leaves the site different.
 EDITS: list[tuple[str, Callable[[Path], object]]] = [
-    ("body edited", lambda r: _edit(r, MOTHS, "312 species", "313 species")),
+    ("body edited", lambda r: edit(r, MOTHS, "312 species", "313 species")),
     (
         "sentence appended",
         lambda r: _append(r, MOTHS, "\nThe next survey is planned for the spring of 2027.\n"),
     ),
-    ("title changed", lambda r: _edit(r, HARBOUR, "repairs begin", "repairs start")),
-    ("date changed", lambda r: _edit(r, MOTHS, "date: 2026-03-03", "date: 2026-02-20")),
-    ("tag changed", lambda r: _edit(r, MOTHS, "tags: [wildlife,", "tags: [insects,")),
+    ("title changed", lambda r: edit(r, HARBOUR, "repairs begin", "repairs start")),
+    ("date changed", lambda r: edit(r, MOTHS, "date: 2026-03-03", "date: 2026-02-20")),
+    ("tag changed", lambda r: edit(r, MOTHS, "tags: [wildlife,", "tags: [insects,")),
     ("article added", lambda r: (r / FERRY).write_text(NEW, encoding="utf-8")),
-    ("added article edited", lambda r: _edit(r, FERRY, "every hour", "every half hour")),
+    ("added article edited", lambda r: edit(r, FERRY, "every hour", "every half hour")),
     ("article removed", lambda r: (r / MOTHS).unlink()),
     (
         "template changed",
@@ -49,7 +49,7 @@ EDITS: list[tuple[str, Callable[[Path], object]]] = [
         ),
     ),
     ("article back", lambda r: (r / MOTHS).write_text(_original(MOTHS), encoding="utf-8")),
-    ("config changed", lambda r: _edit(r, "site.yaml", "A test site", "Another test site")),
+    ("config changed", lambda r: edit(r, "site.yaml", "A test site", "Another test site")),
     ("template removed", lambda r: (r / "templates/article.html").unlink()),
 ]
 
@@ -93,7 +93,7 @@ def test_a_failed_build_leaves_the_session_good_for_the_next(tmp_path: Path) -> 
     with pytest.raises(BuildError):
         _build(root, tmp_path / "live", session)
     # a change made meanwhile elsewhere, then the file fixed (with an edit of its own)
-    _edit(root, HARBOUR, "repairs begin", "repairs start")
+    edit(root, HARBOUR, "repairs begin", "repairs start")
     (root / MOTHS).write_text(good.replace("312 species", "314 species"), encoding="utf-8")
     _build(root, tmp_path / "live", session)
     _build(root, tmp_path / "cold", None, use_cache=False)
@@ -136,7 +136,7 @@ def test_a_session_on_a_site_of_segments_follows_edits_adds_and_removals(tmp_pat
         lambda: _append(root, first, "\nThe harbour budget was cut again on Friday.\n"),
         lambda: (root / "content/science/2026-02-02-item-1.md").unlink(),
         lambda: (root / "content/world/2026-02-27-new.md").write_text(NEW, encoding="utf-8"),
-        lambda: _edit(root, first, "part 0", "part zero"),
+        lambda: edit(root, first, "part 0", "part zero"),
     ]
     for n, step in enumerate(steps):
         step()
@@ -160,7 +160,7 @@ def test_a_cache_deleted_mid_session_is_filled_again(tmp_path: Path) -> None:
     session = Session()
     _build(root, tmp_path / "live", session)
     assert cache.clear(root / ".digest-cache")
-    _edit(root, MOTHS, "312 species", "315 species")
+    edit(root, MOTHS, "312 species", "315 species")
     _build(root, tmp_path / "live", session)
     config = load_config(root / "site.yaml")
     again = build(config, BuildOptions(output=tmp_path / "again", jobs=1))
@@ -177,7 +177,7 @@ def test_a_session_reuses_what_an_edit_did_not_touch(tmp_path: Path) -> None:
     _build(root, tmp_path / "live", session)
     assert session.kept.entries is not None
     before = dict(session.kept.entries)
-    _edit(root, MOTHS, "312 species", "313 species")
+    edit(root, MOTHS, "312 species", "313 species")
     _build(root, tmp_path / "live", session)
     after = session.kept.entries
     assert after is not None and after.keys() == before.keys()

@@ -10,8 +10,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import spy, tree, write_site
-from test_edit_rebuild import _edit
+from conftest import edit, spy, tree, write_site
 from test_session import _many
 
 from digest import cache, collect, related, watch
@@ -83,9 +82,9 @@ def _fresh(root: Path, tmp_path: Path, name: str) -> Path:
 
 
 EDITS = [
-    ("body", lambda r: _edit(r, ITEM_3, "was published", "came out")),
-    ("title", lambda r: _edit(r, ITEM_7, 'title: "The', 'title: "Once more the')),
-    ("date", lambda r: _edit(r, ITEM_3, "date: 2026-02-04", "date: 2026-02-26")),
+    ("body", lambda r: edit(r, ITEM_3, "was published", "came out")),
+    ("title", lambda r: edit(r, ITEM_7, 'title: "The', 'title: "Once more the')),
+    ("date", lambda r: edit(r, ITEM_3, "date: 2026-02-04", "date: 2026-02-26")),
     ("removed", lambda r: (r / ITEM_9).unlink()),
     (
         "added",
@@ -118,7 +117,7 @@ def test_a_sessions_edits_write_no_whole_site_state_and_a_new_process_after_buil
         assert tree(live) == tree(tmp_path / f"cold-{name}"), name
     assert not puts
     assert _stored(root) == first  # (the session's first build's, unchanged)
-    _edit(root, ITEM_7, "part 7", "part 7b")
+    edit(root, ITEM_7, "part 7", "part 7b")
     _build(root, live, None)
     _build(root, tmp_path / "cold-after", None, use_cache=False)
     assert tree(live) == tree(tmp_path / "cold-after")
@@ -136,7 +135,7 @@ def test_a_deferred_state_is_written_by_the_first_build_that_finds_it_due(
     session = Session()
     _build(root, live, session)
     puts = _writes(monkeypatch)
-    _edit(root, ITEM_3, "was published", "came out")
+    edit(root, ITEM_3, "was published", "came out")
     _build(root, live, session)
     assert not puts
     _every(monkeypatch, 0.0)
@@ -172,7 +171,7 @@ def test_settle_writes_what_the_session_deferred(
     puts = _writes(monkeypatch)
     session.settle()
     assert not puts  # (the first build wrote all)
-    _edit(root, ITEM_3, "was published", "came out")
+    edit(root, ITEM_3, "was published", "came out")
     _build(root, tmp_path / "live", session)
     assert not puts
     session.settle()
@@ -192,7 +191,7 @@ def test_the_end_of_build_watch_writes_what_its_session_deferred(
 
     def build_and_watch(rebuild, paths, listener=None):
         rebuild()
-        _edit(root, ITEM_3, "was published", "came out")
+        edit(root, ITEM_3, "was published", "came out")
         rebuild()
         raise KeyboardInterrupt
 
@@ -215,7 +214,7 @@ def test_build_watch_stopped_by_sigterm_writes_what_its_session_deferred(
 
     def build_and_watch(rebuild, paths, listener=None):
         rebuild()
-        _edit(root, ITEM_3, "was published", "came out")
+        edit(root, ITEM_3, "was published", "came out")
         rebuild()
         handler = signal.getsignal(signal.SIGTERM)
         assert callable(handler), "SIGTERM would kill the process without writing"

@@ -13,8 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import tree, write_site
-from test_edit_rebuild import MOTHS, NEW, _edit
+from conftest import edit, tree, write_site
+from test_edit_rebuild import MOTHS, NEW
 
 from digest import load
 from digest.build import BuildOptions, Session, build
@@ -53,7 +53,7 @@ def test_a_session_takes_unchanged_folders_listing_from_the_last_build(
     kept = session.kept.collect
     assert kept is not None and str(root / "content" / "science") in kept.folders
     before = dict(kept.folders)
-    _edit(root, MOTHS, "312 species", "313 species")  # a file's bytes: no folder changes
+    edit(root, MOTHS, "312 species", "313 species")  # a file's bytes: no folder changes
     _build(root, live, session)
     after = session.kept.collect
     assert after is not None and after.folders.keys() == before.keys()
@@ -221,12 +221,12 @@ def test_checks_across_articles_in_a_session_report_what_a_cold_build_does(
 
     first = clash_warnings()
     assert len(first) == 1 and "'science-ferry'" in first[0]
-    _edit(root, MOTHS, "312 species", "313 species")
+    edit(root, MOTHS, "312 species", "313 species")
     assert clash_warnings() == first
     assert (live / "science/ferry/index.html").is_file()
     assert (live / "world/ferry/index.html").is_file()
     _same_as_cold(root, live, tmp_path / "cold")
-    _edit(root, MOTHS, "tags: [wildlife,", "related: [no-such-article]\ntags: [wildlife,")
+    edit(root, MOTHS, "tags: [wildlife,", "related: [no-such-article]\ntags: [wildlife,")
     with pytest.raises(BuildError, match="no-such-article"):
         build(config, BuildOptions(output=live, jobs=1), session=session)
 
@@ -258,11 +258,11 @@ def test_a_new_process_takes_the_checks_from_the_store_and_reports_the_same(
     real = load.check_collection
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(load, "check_collection", lambda a, p: calls.append(1) or real(a, p))
-        _edit(root, MOTHS, "312 species", "313 species")
+        edit(root, MOTHS, "312 species", "313 species")
         assert warnings() == first
         assert not calls  # (taken from the store)
         _same_as_cold(root, live, tmp_path / "cold")
-        _edit(root, MOTHS, "tags: [wildlife,", "related: [no-such-article]\ntags: [wildlife,")
+        edit(root, MOTHS, "tags: [wildlife,", "related: [no-such-article]\ntags: [wildlife,")
         with pytest.raises(BuildError, match="no-such-article"):
             build(config, BuildOptions(output=live, jobs=1))
         assert calls
@@ -346,7 +346,7 @@ def test_a_session_keeps_the_digest_index_and_stem_tables_it_stored(tmp_path: Pa
         read.append(ns)
         return real(self, ns, keys, type)  # type: ignore[arg-type]
 
-    _edit(root, MOTHS, "312 species", "316 species")
+    edit(root, MOTHS, "312 species", "316 species")
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(cache.Cache, "get_many", get_many)
         _build(root, live, session)
@@ -368,7 +368,7 @@ def test_a_session_takes_an_untouched_editions_pages_as_they_were(tmp_path: Path
     kept, eds = session.kept.render, session.kept.editions
     assert kept is not None and kept.editions and eds is not None
     before, editions_before = dict(kept.editions), dict(eds.editions)
-    _edit(root, MOTHS, "312 species", "317 species")
+    edit(root, MOTHS, "312 species", "317 species")
     _build(root, live, session)
     after, eds = session.kept.render, session.kept.editions
     assert after is not None and eds is not None

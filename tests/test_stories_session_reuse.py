@@ -9,10 +9,9 @@ import importlib
 from pathlib import Path
 
 import pytest
-from conftest import spy, tree, write_site
+from conftest import edit, spy, tree, write_site
 from storysite import ARTICLES as STORY_ARTICLES
 from storysite import CONFIG as STORY_CONFIG
-from test_edit_rebuild import _edit
 from test_session import _many
 
 from digest.build import BuildOptions, Session, build
@@ -45,13 +44,13 @@ def test_a_sessions_edit_outside_a_story_composes_that_story_not_again(
             composed.append(slugs)
 
     spy(monkeypatch, composing, "compose_one", compose_one)
-    _edit(root, ITEM_3, "was published", "came out")
+    edit(root, ITEM_3, "was published", "came out")
     _build(root, live, session)
     assert composed == []
     _build(root, tmp_path / "cold-1", None, use_cache=False)
     assert tree(live) == tree(tmp_path / "cold-1")
     # a member's text: its story is composed again (its summary may take the new text)
-    _edit(root, HAULIERS, "Hauliers in the Dunmere", "Truckers in the Dunmere")
+    edit(root, HAULIERS, "Hauliers in the Dunmere", "Truckers in the Dunmere")
     composed.clear()  # (the cold build composed it too)
     _build(root, live, session)
     assert len(composed) == 1 and len(composed[0]) == 3, composed
@@ -84,12 +83,12 @@ def test_a_sessions_regroup_reads_only_the_edited_rows_and_gives_a_fresh_graph(
     _build(root, tmp_path / "live", session)
     read: list[int] = []
     spy(monkeypatch, grouping, "_feature_ids", lambda feats: read.append(len(feats)))
-    _edit(root, ITEM_3, "was published", "came out")
+    edit(root, ITEM_3, "was published", "came out")
     _graph_of(root, tmp_path / "live", session)
     assert read == []
     edits = [
-        lambda: _edit(root, ITEM_3, "came out", "came out, said Ruth Okafor of Kestrel"),
-        lambda: _edit(root, HAULIERS, "2026-11-25T15:00:00Z", "2026-11-26T15:00:00Z"),
+        lambda: edit(root, ITEM_3, "came out", "came out, said Ruth Okafor of Kestrel"),
+        lambda: edit(root, HAULIERS, "2026-11-25T15:00:00Z", "2026-11-26T15:00:00Z"),
     ]
     for n, change in enumerate(edits):
         change()

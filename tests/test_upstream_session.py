@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import spy, tree, write_site
+from conftest import edit, spy, tree, write_site
 from storysite import ARTICLES as STORY_ARTICLES
 from storysite import CONFIG as STORY_CONFIG
-from test_edit_rebuild import HARBOUR, MOTHS, _edit
+from test_edit_rebuild import HARBOUR, MOTHS
 from test_session import EDITS, _many
 from test_stories_incremental import CHANGES, MOTHS_2
 from test_stories_incremental import _write as _write_stories
@@ -162,10 +162,10 @@ def test_a_watched_session_follows_every_edit_as_a_cold_build(tmp_path: Path) ->
         ),
         (
             "folder defaults edited",
-            lambda r: _edit(r, "content/world/_source.yaml", "Herald", "Times"),
+            lambda r: edit(r, "content/world/_source.yaml", "Herald", "Times"),
         ),
         ("folder defaults removed", lambda r: (r / "content/world/_source.yaml").unlink()),
-        ("edited before the rewrite", lambda r: _edit(r, HARBOUR, "repairs", "works  ")),
+        ("edited before the rewrite", lambda r: edit(r, HARBOUR, "repairs", "works  ")),
     ]
     for name, change in edits:
         change(root)
@@ -207,14 +207,14 @@ def test_a_watched_session_hashes_only_the_files_seen_changed(
     watched.build(tmp_path / "live")
     looked: list[str] = []
     spy(monkeypatch, collect.Digests, "of", lambda self, src, st: looked.append(src.rel))
-    _edit(root, MOTHS, "312 species", "313 species")
+    edit(root, MOTHS, "312 species", "313 species")
     watched.build(tmp_path / "live")
     assert looked == [MOTHS.removeprefix("content/")]
     # a session without a watcher looks at every source
     unwatched = Session()
     _build(root, tmp_path / "live", unwatched)
     looked.clear()
-    _edit(root, MOTHS, "313 species", "314 species")
+    edit(root, MOTHS, "313 species", "314 species")
     _build(root, tmp_path / "live", unwatched)
     assert len(looked) == len(list((root / "content").rglob("*.md"))) > 1
     _build(root, tmp_path / "cold", None, use_cache=False)
@@ -268,7 +268,7 @@ def test_a_date_that_moves_an_article_updates_the_related_lists_it_touches(
     spy(monkeypatch, related, "top_k", lambda v, *a, **k: full.append(v.matrix.shape[0]))
     moved = root / "content/world/2026-02-04-item-3.md"
     for n, (old, new) in enumerate([("2026-02-04", "2026-02-25"), ("2026-02-25", "2026-02-02")]):
-        _edit(root, str(moved.relative_to(root)), f"date: {old}", f"date: {new}")
+        edit(root, str(moved.relative_to(root)), f"date: {old}", f"date: {new}")
         _build(root, tmp_path / "live", session)
         _build(root, tmp_path / "other", None)
         assert not full
@@ -383,8 +383,8 @@ def test_the_related_state_an_edit_stores_is_a_cold_builds(tmp_path: Path) -> No
     root = write_site(tmp_path / "site", _many(60))
     _build(root, tmp_path / "out", None)
     edits = [
-        lambda: _edit(root, "content/world/2026-02-04-item-3.md", "was published", "came out"),
-        lambda: _edit(
+        lambda: edit(root, "content/world/2026-02-04-item-3.md", "was published", "came out"),
+        lambda: edit(
             root, "content/world/2026-02-04-item-3.md", "date: 2026-02-04", "date: 2026-02-26"
         ),
     ]
@@ -408,7 +408,7 @@ def test_a_sessions_first_edit_updates_the_vectors_its_first_build_made(
     _build(root, tmp_path / "live", session)
     made: list[int] = []
     spy(monkeypatch, related, "vectorize", lambda counts: made.append(len(counts)))
-    _edit(root, "content/world/2026-02-04-item-3.md", "was published", "came out")
+    edit(root, "content/world/2026-02-04-item-3.md", "was published", "came out")
     _build(root, tmp_path / "live", session)
     assert not made
     _build(root, tmp_path / "cold", None, use_cache=False)
@@ -425,7 +425,7 @@ def test_a_watched_session_looks_at_files_the_watcher_ignores(tmp_path: Path) ->
     watched.build(tmp_path / "live")
     for n, change in enumerate(
         [
-            lambda: _edit(root, notes, "ferry timetable", "ferry schedule"),
+            lambda: edit(root, notes, "ferry timetable", "ferry schedule"),
             lambda: (root / "content/#notes/_source.yaml").write_text(
                 "source: Harbour Notes\n", encoding="utf-8"
             ),
