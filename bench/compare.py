@@ -76,6 +76,9 @@ def run(
     /proc, Linux only; shared pages counted once) is appended to it; with ``errs``, the
     end of its stderr.
     """
+    # Files the last run wrote are flushed to disk first, untimed: otherwise a run pays
+    # for the write-back of the run before it (another tool's, on a slow disk: seconds)
+    os.sync()
     t = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", _WRAPPER, *cmd],
