@@ -275,6 +275,19 @@ class Vectors:
         return m
 
 
+def distinct(values: np.ndarray) -> np.ndarray:
+    """np.unique of a 1-d integer array (its distinct values, increasing), without
+    np.unique's look for a masked array: that imports numpy.ma, 5-12 ms of a new
+    process's one-article edit rebuild, which uses nothing else of it."""
+    out = np.sort(values)
+    if len(out) < 2:
+        return out
+    keep = np.empty(len(out), dtype=bool)
+    keep[0] = True
+    np.not_equal(out[1:], out[:-1], out=keep[1:])
+    return out[keep]
+
+
 def idf_of(df: np.ndarray, n: int) -> np.ndarray:
     """Smoothed IDF, rounded to IDF_STEP.
 
@@ -354,7 +367,7 @@ def _rows_holding(term_ids: _Parts, term_ptr: np.ndarray, terms: np.ndarray) -> 
     mark = np.zeros(1 << DIM_BITS, dtype=bool)
     mark[terms] = True
     at = term_ids.where(mark)
-    return np.unique(np.searchsorted(term_ptr, at, side="right") - 1)
+    return distinct(np.searchsorted(term_ptr, at, side="right") - 1)
 
 
 @dataclass(frozen=True)
@@ -485,7 +498,7 @@ def revectorize(
         df[ids] -= 1  # (a row's ids are distinct)
     for ids in new_ids:
         df[ids] += 1
-    cand = np.unique(np.concatenate([*old_ids, *new_ids]))
+    cand = distinct(np.concatenate([*old_ids, *new_ids]))
     moved = cand[
         (idf_of(before.df[cand], n) != idf_of(df[cand], n))
         | ((before.df[cand] > 1) != (df[cand] > 1))

@@ -90,3 +90,17 @@ def test_markdown_site_build_compiles_no_pattern_only_the_cleaner_uses(
     assert boilerplate.NAV_LINE_PREFIX.match("follow us on mastodon")
     assert boilerplate.has_date("Updated 4 June 2019") and not boilerplate.has_date("June")
     assert boilerplate.MONTH_NAME.search("16 marca 2021")
+
+
+def test_distinct_is_numpy_unique() -> None:
+    import numpy as np
+
+    from digest.related import distinct
+
+    rng = np.random.default_rng(3)
+    for size in (0, 1, 2, 7, 500):
+        for dtype in (np.int32, np.int64):
+            values = rng.integers(0, 40, size=size).astype(dtype)
+            got = distinct(values)
+            assert got.dtype == np.unique(values).dtype
+            assert got.tolist() == np.unique(values).tolist()

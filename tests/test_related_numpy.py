@@ -90,6 +90,10 @@ new = related.vectorize(now)
 assert len(related.touched_rows(v.df, new, [9])) <= related.FEW_ROWS
 got = related.update_top_k(v.df, old, new, [9], 5, 0.0, keys)
 assert "scipy" not in sys.modules, "scipy imported"
+again = related.revectorize(v, counts, now, changed=[9])  # (a new process's vectors)
+# (np.unique imports numpy.ma on first use: 5-12 ms of a new process's edit)
+assert "numpy.ma" not in sys.modules, "numpy.ma imported"
+assert again is not None and (again.matrix != new.matrix).nnz == 0
 """
     subprocess.run([sys.executable, "-c", _rows_then(3000, few)], check=True)
     eight = """

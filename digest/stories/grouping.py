@@ -37,7 +37,7 @@ import numpy as np
 
 from digest.collect import Collected
 from digest.config import StoriesConfig
-from digest.related import Neighbours
+from digest.related import Neighbours, distinct
 from digest.storyfeatures import FEATURE_BITS, SALIENT_TAG
 
 Grouping = tuple[tuple[int, ...], ...]  # groups of rows of Collected.items, each sorted
@@ -163,7 +163,7 @@ def regroup(
         ends = touched.copy()
         for x in (old.a[gone], old.b[gone], a, b):
             ends[x] = True
-        dirty = np.isin(old.comp, np.unique(old.comp[ends]))
+        dirty = np.isin(old.comp, distinct(old.comp[ends]))
         a = np.concatenate([old.a[~gone], a])
         b = np.concatenate([old.b[~gone], b])
         s = np.concatenate([old.s[~gone], s])
@@ -204,7 +204,7 @@ def _patched(
         # (a row may hold a bucket twice: counted as bincount counts it)
         np.subtract.at(df, np.concatenate(gone), 1)
         np.add.at(df, np.concatenate(put), 1)
-        cand = np.unique(np.concatenate([*gone, *put]))
+        cand = distinct(np.concatenate([*gone, *put]))
         moved = cand[df[cand] != previous.df[cand]].astype(np.int64)
     return tuple(keys), tuple(sigs), dates, df, moved
 
@@ -305,7 +305,7 @@ def _scores(
     if not len(a):
         return out
     mask = (1 << FEATURE_BITS) - 1
-    rows = np.unique(np.concatenate([a, b]))
+    rows = distinct(np.concatenate([a, b]))
     local = np.full(len(feats), -1, dtype=np.int64)
     local[rows] = np.arange(len(rows))
     sub = [feats[r] for r in rows.tolist()]
