@@ -1619,10 +1619,17 @@ class _Later:
     def __init__(self, bodies: _Bodies, keys: Sequence[str], sources: Sequence[SourceFile]) -> None:
         self.bodies, self.keys, self.sources = bodies, keys, sources
         self.got: list[TermCounts] | None = None
+        # (the store's connection is this process's: a forked worker must not read it)
+        self.pid = os.getpid()
 
     def get(self, i: int) -> TermCounts:
         """The i-th source's."""
         if self.got is None:
+            if os.getpid() != self.pid:
+                raise RuntimeError(
+                    "term counts of the build cache read first in a forked process: "
+                    "they are to be read (TermCounts.held) before the workers fork"
+                )
             self.got = self.bodies.terms(self.keys, self.sources)
         return self.got[i]
 

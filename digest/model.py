@@ -187,7 +187,8 @@ class TermCounts:
     def later(cls, fetch: Callable[[], TermCounts]) -> TermCounts:
         """Term counts that ``fetch`` gives when they are first read (a snapshot of the
         build cache holds no article's: an edit reads a few articles' counts, not every
-        article's 2 KB)."""
+        article's 2 KB).  Pickled, they are fetched first: what a worker or the cache is
+        sent is the counts, never ``fetch`` (which reads this process's build cache)."""
         return cls(b"", b"", fetch)
 
     def held(self) -> tuple[array | bytes, array | bytes]:
@@ -207,6 +208,11 @@ class TermCounts:
     @property
     def counts(self) -> array:
         return int32s(self.held()[1])
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        if self.fetch is not None:
+            self.held()
+        return super().__reduce_ex__(protocol)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, TermCounts):

@@ -8,6 +8,7 @@ site is a cold build's either way."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 import struct
 from pathlib import Path
@@ -81,3 +82,42 @@ def test_term_counts_missing_or_impossible_are_made_again_from_the_source(
     assert run(site, output=tmp_path / "b").processed == 0
     run(site, output=tmp_path / "cold", use_cache=False)
     assert tree(tmp_path / "b") == tree(tmp_path / "cold")
+
+
+def test_counts_not_yet_read_are_pickled_as_the_counts(
+    site: Path, tmp_path: Path, segmented: None
+) -> None:
+    """What a worker or the cache is sent is the counts, not the reader of this process's
+    store (which cannot be pickled, nor used elsewhere)."""
+    import pickle
+
+    run(site, output=tmp_path / "a")
+    cache._MEMORY.clear()
+    got = _collected(site)
+    fresh = _collected(site, texts=True)
+    for it, again in zip(got.items, fresh.items, strict=True):
+        assert it.terms.fetch is not None
+        copy = pickle.loads(pickle.dumps(it.terms))
+        assert copy.fetch is None and copy == again.terms and len(copy.ids) > 0
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_counts_not_yet_read_are_refused_in_a_forked_process(
+    site: Path, tmp_path: Path, segmented: None
+) -> None:
+    """A forked worker reading the parent's store through its copy of the connection would
+    be undefined behaviour: it raises, naming what to do, and the parent still reads."""
+    run(site, output=tmp_path / "a")
+    cache._MEMORY.clear()
+    got = _collected(site)
+    terms = got.items[0].terms
+    pid = os.fork()
+    if pid == 0:  # the child: 0 when refused as it should be
+        try:
+            terms.held()
+        except RuntimeError as exc:
+            os._exit(0 if "forked process" in str(exc) else 2)
+        os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert len(terms.ids) > 0 and terms.fetch is None
