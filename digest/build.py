@@ -233,6 +233,20 @@ def _made_for(config: Config, options: BuildOptions, output: Path) -> str:
 LIGHTEN_AT = 50_000
 
 
+def _give_back_freed_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's malloc_trim), where there
+    is such a call: what the stages before rendering freed stays in the process's heap
+    otherwise, counted in its memory and in each render worker forked from it (at 10,000
+    articles lightened as at 100,000: 271 -> 200 MiB resident before render)."""
+    import ctypes
+
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # (not glibc: musl, macOS, Windows)
+        return
+    trim(0)
+
+
 def _waiting(message: str) -> None:
     print(f"{message} ...", file=sys.stderr, flush=True)
 
@@ -335,6 +349,7 @@ def _build(
                     # features) and related state go before render forks its workers
                     site = dataclasses.replace(site, items=(), drafts=())
                     del kept_collect, related_
+                    _give_back_freed_memory()
             with clock.stage("render+feeds"):
                 keep_render: list[render.Kept] = []
                 keep_feeds: list[feeds.Kept] = []

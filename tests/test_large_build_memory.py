@@ -41,3 +41,26 @@ def test_a_large_one_shot_build_that_lets_go_early_builds_the_same_site(
             leftovers=leftovers,
         )
         assert tree(tmp_path / "out") == want
+
+
+def test_a_lightened_build_gives_the_freed_heap_back_and_builds_the_same_site(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the stages before rendering freed is returned to the system before render
+    forks its workers (where the C library can: glibc's malloc_trim); where it cannot,
+    the build goes on the same."""
+    want = cold_tree(site, tmp_path)
+    monkeypatch.setattr(build, "LIGHTEN_AT", 1)
+    calls: list[object] = []
+    spy(monkeypatch, build, "_give_back_freed_memory", lambda: calls.append(1))
+    build.build(load_config(site / "site.yaml"), BuildOptions(output=tmp_path / "a", jobs=1))
+    assert calls and tree(tmp_path / "a") == want
+
+    import ctypes
+
+    def no_such_library(*args: object) -> None:
+        raise OSError("no C library here")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_such_library)
+    build.build(load_config(site / "site.yaml"), BuildOptions(output=tmp_path / "b", jobs=1))
+    assert len(calls) == 2 and tree(tmp_path / "b") == want
