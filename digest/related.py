@@ -123,9 +123,13 @@ def _normal(w: str, stem) -> str:
 
 
 def _scan(
-    text: str, language: str = "en", names: dict[str, str] | None = None
+    text: str,
+    language: str = "en",
+    names: dict[str, str] | None = None,
+    read: tokens.Read | None = None,
 ) -> tuple[list[str], list[str]]:
-    """(terms, bigrams) of a text; ``names``, when given, gets each feature's first wording.
+    """(terms, bigrams) of a text; ``names``, when given, gets each feature's first wording;
+    ``read``: the text read with tokens.STREAM, when at hand (see tokens.Reading).
 
     Terms are stemmed content words and numbers of two or more digits; a bigram
     is two content words next to each other (no stop word, number or
@@ -136,8 +140,10 @@ def _scan(
     pairs: list[str] = []
     prev = prev_w = ""
     if names is None:
-        found = tokens.stream(text)  # (shared with the story features: read once for both)
-        if found is not None and (text.isascii() or tokens.lowers_alike(text)):
+        if read is None:
+            read = tokens.read(text)
+        found = read.stream
+        if found is not None and read.lowers_alike:
             add, pair, get, punctuation = out.append, pairs.append, cache.get, tokens.PUNCTUATION
             for w, num, mark in found:
                 if w:
@@ -208,13 +214,18 @@ def term_id(term: str) -> int:
 TITLE_WEIGHT = 2  # a title's features count this many times
 
 
-def term_counts(article: Article) -> TermCounts:
-    """Hashed feature counts of an article's text; title features count twice."""
-    out, pairs = _scan(article.text, article.language)
+def term_counts(article: Article, reading: tokens.Reading | None = None) -> TermCounts:
+    """Hashed feature counts of an article's text; title features count twice.
+    ``reading``: the article's title and text read with tokens.STREAM, when at hand (the
+    story features read them too: digest.collect.process_one reads them once for both)."""
+    if reading is None:
+        reading = tokens.reading(article.title, article.text)
+    out, pairs = _scan(article.text, article.language, read=reading.text)
     words = Counter(out)
     words.update(pairs)
     get = words.get  # (not Counter's own [t] += k: a call of __missing__ per new feature)
-    for t in features(article.title, article.language):
+    out, pairs = _scan(article.title, article.language, read=reading.title)
+    for t in out + pairs:  # (features() of the title)
         words[t] = get(t, 0) + TITLE_WEIGHT
     c: dict[int, int] = {}
     in_bucket = c.get
