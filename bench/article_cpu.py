@@ -7,7 +7,7 @@ no workers) and prints the best of ``--repeat`` passes in ms per article, with e
 share: load (read + Markdown + clean), summarize, term counts (with the reading of the
 title and text that the story features share), story features.  The first
 pass warms the per-process memos (stems, terms) as a cold build's workers do over their
-share of the articles.
+share of the articles.  BLAS runs on one thread, as in a build (see digest.cli).
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+# (first: digest's command line sets one BLAS thread per process before numpy is imported,
+# as a build runs; numpy's default of a thread per core spins threads that a build has not,
+# and process_time counts them: a third of the summarizer's time here on 2 cores)
+import digest.cli  # noqa: F401, I001
 from digest import collect, load, related, storyfeatures, summarize, tokens
 from digest.config import Config, load_config
 from digest.errors import Problems
