@@ -227,14 +227,35 @@ def term_counts(article: Article, reading: tokens.Reading | None = None) -> Term
     out, pairs = _scan(article.title, article.language, read=reading.title)
     for t in out + pairs:  # (features() of the title)
         words[t] = get(t, 0) + TITLE_WEIGHT
-    c: dict[int, int] = {}
-    in_bucket = c.get
-    crc32, mask = zlib.crc32, (1 << DIM_BITS) - 1  # term_id, inlined: one call per feature
-    for t, k in words.items():  # hash each distinct feature once
-        i = crc32(t.encode("utf-8")) & mask
-        c[i] = in_bucket(i, 0) + k
-    ids = sorted(c)
-    return TermCounts(array("i", ids), array("i", map(c.__getitem__, ids)))
+    return _hashed(words)
+
+
+def _hashed(words: dict[str, int]) -> TermCounts:
+    """Feature counts by feature as counts by term_id, the counts of one id summed."""
+    n = len(words)
+    if n == 0:
+        return TermCounts(array("i"), array("i"))
+    # each distinct feature hashed once, the calls made from C (term_id: the CRC-32 of its
+    # UTF-8 bytes, masked), then sorted and summed as arrays, not id by id in Python
+    ids = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.int64, count=n)
+    ids &= (1 << DIM_BITS) - 1
+    counts = np.fromiter(words.values(), dtype=np.int64, count=n)
+    order = np.argsort(ids, kind="stable")
+    ids, counts = ids[order], counts[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(ids[1:], ids[:-1], out=new[1:])
+    if not new.all():  # features that share a bucket: one id, their counts summed
+        first = np.flatnonzero(new)
+        ids, counts = ids[first], np.add.reduceat(counts, first)
+    return TermCounts(_int32s(ids), _int32s(counts))
+
+
+def _int32s(values: np.ndarray) -> array:
+    """The values as an ``array("i")`` (ids below 2**DIM_BITS, counts of one article)."""
+    out = array("i")
+    out.frombytes(values.astype(np.intc).tobytes())
+    return out
 
 
 IDF_STEP = 0.125  # IDF is rounded to this step (see incremental updates below)

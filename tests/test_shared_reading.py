@@ -59,3 +59,17 @@ def test_process_one_gives_what_each_stage_gives_alone(tmp_path: Path) -> None:
         assert got.features == storyfeatures.story_features(art.title, art.text)
         compared += 1
     assert compared >= len(_EXTRA) + 10
+
+
+def test_features_in_one_bucket_sum_their_counts() -> None:
+    # "w8926" and "w52600" share a bucket of term_id: one id, their counts summed, as
+    # counting id by id does
+    words = {"w8926": 3, "kestrel bay": 1, "w52600": 2, "ann": 5, "1200": 1}
+    by_id: dict[int, int] = {}
+    for t, k in words.items():
+        by_id[related.term_id(t)] = by_id.get(related.term_id(t), 0) + k
+    assert related.term_id("w8926") == related.term_id("w52600")
+    got = related._hashed(words)
+    assert list(got.ids) == sorted(by_id)
+    assert list(got.counts) == [by_id[i] for i in sorted(by_id)]
+    assert list(related._hashed({}).ids) == []
