@@ -232,23 +232,31 @@ def term_counts(article: Article, reading: tokens.Reading | None = None) -> Term
 
 def _hashed(words: dict[str, int]) -> TermCounts:
     """Feature counts by feature as counts by term_id, the counts of one id summed."""
-    n = len(words)
-    if n == 0:
+    if not words:
         return TermCounts(array("i"), array("i"))
-    # each distinct feature hashed once, the calls made from C (term_id: the CRC-32 of its
-    # UTF-8 bytes, masked), then sorted and summed as arrays, not id by id in Python
+    ids, counts = hashed_counts(words, DIM_BITS)
+    return TermCounts(_int32s(ids), _int32s(counts))
+
+
+def hashed_counts(words: dict[str, int], bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, counts) of counts by feature hashed into ``2**bits`` buckets (the CRC-32 of a
+    feature's UTF-8 bytes, masked: term_id for DIM_BITS): the ids in increasing order, the
+    counts of the features of one id summed.  Each distinct feature is hashed once, the
+    calls made from C, then sorted and summed as arrays, not id by id in Python."""
+    n = len(words)
     ids = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.int64, count=n)
-    ids &= (1 << DIM_BITS) - 1
+    ids &= (1 << bits) - 1
     counts = np.fromiter(words.values(), dtype=np.int64, count=n)
     order = np.argsort(ids, kind="stable")
     ids, counts = ids[order], counts[order]
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(ids[1:], ids[:-1], out=new[1:])
-    if not new.all():  # features that share a bucket: one id, their counts summed
-        first = np.flatnonzero(new)
-        ids, counts = ids[first], np.add.reduceat(counts, first)
-    return TermCounts(_int32s(ids), _int32s(counts))
+    if n > 1:
+        new = np.empty(n, dtype=bool)
+        new[0] = True
+        np.not_equal(ids[1:], ids[:-1], out=new[1:])
+        if not new.all():  # features that share a bucket: one id, their counts summed
+            first = np.flatnonzero(new)
+            ids, counts = ids[first], np.add.reduceat(counts, first)
+    return ids, counts
 
 
 def _int32s(values: np.ndarray) -> array:

@@ -30,8 +30,10 @@ from array import array
 from collections import Counter
 from operator import neg
 
+import numpy as np
+
 from digest import tokens
-from digest.related import STOP_WORDS
+from digest.related import STOP_WORDS, hashed_counts
 
 FEATURE_BITS = 20  # ids are hashed into 2**20 buckets
 MAX_FEATURES = 64  # ids kept per article (the most frequent): bounds memory at 100,000
@@ -119,6 +121,17 @@ def _scan(
     return names, numbers, capital
 
 
+def _most_frequent(count: dict[str, int], k: int) -> set[int]:
+    """The ``k`` most frequent ids of features counted by feature (an id's count: its
+    features' counts summed), ties by id."""
+    if not count:
+        return set()
+    ids, counts = hashed_counts(count, FEATURE_BITS)  # (by id, the ids increasing)
+    if len(ids) > k:
+        ids = ids[np.lexsort((ids, -counts))[:k]]  # (by count, down, then by id)
+    return set(ids.tolist())
+
+
 def story_features(title: str, text: str, reading: tokens.Reading | None = None) -> array:
     """Sorted distinct hashed ids of the names and numbers of an article; ``reading``: its
     title and text read with tokens.STREAM, when at hand (the term counts read them too:
@@ -131,16 +144,10 @@ def story_features(title: str, text: str, reading: tokens.Reading | None = None)
     _, t_numbers, t_capitals = _scan(title, read=reading.title)
     count.update(t_numbers)
     count.update(w for w in t_capitals if w in count)
-    ids: dict[int, int] = {}
-    crc32, mask = zlib.crc32, (1 << FEATURE_BITS) - 1  # _id, inlined: one call per feature
-    for f, k in count.items():
-        i = crc32(f.encode("utf-8")) & mask
-        ids[i] = ids.get(i, 0) + k
     main = Counter(n for n in names if " " not in n)
     # the most frequent first, ties by name (by id): (-count, name) pairs sorted as they are,
     # as the keys are distinct, compared in C rather than by a key function
     top = sorted(zip(map(neg, main.values()), main, strict=True))[:SALIENT]
     salient = {_id(f) for _, f in top}
-    best = sorted(zip(map(neg, ids.values()), ids, strict=True))[: MAX_FEATURES - len(salient)]
-    keep = {i for _, i in best} | salient
+    keep = _most_frequent(count, MAX_FEATURES - len(salient)) | salient
     return array("i", sorted(i | SALIENT_TAG if i in salient else i for i in keep))

@@ -73,3 +73,17 @@ def test_features_in_one_bucket_sum_their_counts() -> None:
     assert list(got.ids) == sorted(by_id)
     assert list(got.counts) == [by_id[i] for i in sorted(by_id)]
     assert list(related._hashed({}).ids) == []
+
+
+def test_story_features_keep_the_most_frequent_ids_ties_by_id() -> None:
+    # "w8926" and "w52600" share a bucket (their counts summed); many ties at the cut
+    count = {f"n{i}": 1 + i % 3 for i in range(150)}
+    count.update({"w8926": 2, "w52600": 2})
+    by_id: dict[int, int] = {}
+    for f, k in count.items():
+        i = storyfeatures._id(f)
+        by_id[i] = by_id.get(i, 0) + k
+    for k in (0, 5, 61, 64, 500):
+        expected = {i for _, i in sorted((-c, i) for i, c in by_id.items())[:k]}
+        assert storyfeatures._most_frequent(count, k) == expected
+    assert storyfeatures._most_frequent({}, 64) == set()
