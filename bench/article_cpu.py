@@ -4,9 +4,10 @@
 
 Runs digest.collect.process_one over every source of a site in this process (no cache,
 no workers) and prints the best of ``--repeat`` passes in ms per article, with each part's
-share: load (read + Markdown + clean), summarize, term counts, story features.  The first
+share: load (read + Markdown + clean), summarize, term counts (with the reading of the
+title and text that the story features share), story features.  The first
 pass warms the per-process memos (stems, terms) as a cold build's workers do over their
-share of the articles.
+share of the articles.  BLAS runs on one thread, as in a build (see digest.cli).
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from digest import collect, load, related, storyfeatures, summarize
+# (first: digest's command line sets one BLAS thread per process before numpy is imported,
+# as a build runs; numpy's default of a thread per core spins threads that a build has not,
+# and process_time counts them: a third of the summarizer's time here on 2 cores)
+import digest.cli  # noqa: F401, I001
+from digest import collect, load, related, storyfeatures, summarize, tokens
 from digest.config import Config, load_config
 from digest.errors import Problems
 
@@ -51,9 +56,11 @@ def main() -> None:
             assert art is not None
             summarize.summarize_with_limits(art, cfg.summary)
             t2 = time.process_time()
-            related.term_counts(art)
+            # (the title and text read once for both, as process_one does: counted here)
+            reading = tokens.reading(art.title, art.text)
+            related.term_counts(art, reading)
             t3 = time.process_time()
-            storyfeatures.story_features(art.title, art.text)
+            storyfeatures.story_features(art.title, art.text, reading)
             t4 = time.process_time()
             parts["load"] += t1 - t0
             parts["summarize"] += t2 - t1

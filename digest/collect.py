@@ -43,6 +43,7 @@ from digest import (
     snowball,
     storyfeatures,
     summarize,
+    tokens,
     watch,
 )
 from digest.config import ContentConfig, FolderDefaults, SummaryConfig
@@ -619,14 +620,16 @@ def process_one(
         summary = Summary((), "page")
         return Processed(article, loaded.problems, loaded.report, summary, nothing, loaded.digest)
     summary, notes = summarize.summarize_with_limits(article, summary_cfg)
+    # the title and text read once for the term counts and the story features alike
+    reading = tokens.reading(article.title, article.text)
     return Processed(
         article,
         loaded.problems,
         loaded.report + notes,
         summary,
-        related.term_counts(article),
+        related.term_counts(article, reading),
         loaded.digest,
-        storyfeatures.story_features(article.title, article.text),
+        storyfeatures.story_features(article.title, article.text, reading),
     )
 
 

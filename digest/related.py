@@ -123,9 +123,13 @@ def _normal(w: str, stem) -> str:
 
 
 def _scan(
-    text: str, language: str = "en", names: dict[str, str] | None = None
+    text: str,
+    language: str = "en",
+    names: dict[str, str] | None = None,
+    read: tokens.Read | None = None,
 ) -> tuple[list[str], list[str]]:
-    """(terms, bigrams) of a text; ``names``, when given, gets each feature's first wording.
+    """(terms, bigrams) of a text; ``names``, when given, gets each feature's first wording;
+    ``read``: the text read with tokens.STREAM, when at hand (see tokens.Reading).
 
     Terms are stemmed content words and numbers of two or more digits; a bigram
     is two content words next to each other (no stop word, number or
@@ -136,8 +140,10 @@ def _scan(
     pairs: list[str] = []
     prev = prev_w = ""
     if names is None:
-        found = tokens.stream(text)  # (shared with the story features: read once for both)
-        if found is not None and (text.isascii() or tokens.lowers_alike(text)):
+        if read is None:
+            read = tokens.read(text)
+        found = read.stream
+        if found is not None and read.lowers_alike:
             add, pair, get, punctuation = out.append, pairs.append, cache.get, tokens.PUNCTUATION
             for w, num, mark in found:
                 if w:
@@ -208,22 +214,56 @@ def term_id(term: str) -> int:
 TITLE_WEIGHT = 2  # a title's features count this many times
 
 
-def term_counts(article: Article) -> TermCounts:
-    """Hashed feature counts of an article's text; title features count twice."""
-    out, pairs = _scan(article.text, article.language)
+def term_counts(article: Article, reading: tokens.Reading | None = None) -> TermCounts:
+    """Hashed feature counts of an article's text; title features count twice.
+    ``reading``: the article's title and text read with tokens.STREAM, when at hand (the
+    story features read them too: digest.collect.process_one reads them once for both)."""
+    if reading is None:
+        reading = tokens.reading(article.title, article.text)
+    out, pairs = _scan(article.text, article.language, read=reading.text)
     words = Counter(out)
     words.update(pairs)
     get = words.get  # (not Counter's own [t] += k: a call of __missing__ per new feature)
-    for t in features(article.title, article.language):
+    out, pairs = _scan(article.title, article.language, read=reading.title)
+    for t in out + pairs:  # (features() of the title)
         words[t] = get(t, 0) + TITLE_WEIGHT
-    c: dict[int, int] = {}
-    in_bucket = c.get
-    crc32, mask = zlib.crc32, (1 << DIM_BITS) - 1  # term_id, inlined: one call per feature
-    for t, k in words.items():  # hash each distinct feature once
-        i = crc32(t.encode("utf-8")) & mask
-        c[i] = in_bucket(i, 0) + k
-    ids = sorted(c)
-    return TermCounts(array("i", ids), array("i", map(c.__getitem__, ids)))
+    return _hashed(words)
+
+
+def _hashed(words: dict[str, int]) -> TermCounts:
+    """Feature counts by feature as counts by term_id, the counts of one id summed."""
+    if not words:
+        return TermCounts(array("i"), array("i"))
+    ids, counts = hashed_counts(words, DIM_BITS)
+    return TermCounts(_int32s(ids), _int32s(counts))
+
+
+def hashed_counts(words: dict[str, int], bits: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ids, counts) of counts by feature hashed into ``2**bits`` buckets (the CRC-32 of a
+    feature's UTF-8 bytes, masked: term_id for DIM_BITS): the ids in increasing order, the
+    counts of the features of one id summed.  Each distinct feature is hashed once, the
+    calls made from C, then sorted and summed as arrays, not id by id in Python."""
+    n = len(words)
+    ids = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.int64, count=n)
+    ids &= (1 << bits) - 1
+    counts = np.fromiter(words.values(), dtype=np.int64, count=n)
+    order = np.argsort(ids, kind="stable")
+    ids, counts = ids[order], counts[order]
+    if n > 1:
+        new = np.empty(n, dtype=bool)
+        new[0] = True
+        np.not_equal(ids[1:], ids[:-1], out=new[1:])
+        if not new.all():  # features that share a bucket: one id, their counts summed
+            first = np.flatnonzero(new)
+            ids, counts = ids[first], np.add.reduceat(counts, first)
+    return ids, counts
+
+
+def _int32s(values: np.ndarray) -> array:
+    """The values as an ``array("i")`` (ids below 2**DIM_BITS, counts of one article)."""
+    out = array("i")
+    out.frombytes(values.astype(np.intc).tobytes())
+    return out
 
 
 IDF_STEP = 0.125  # IDF is rounded to this step (see incremental updates below)

@@ -30,8 +30,10 @@ from array import array
 from collections import Counter
 from operator import neg
 
+import numpy as np
+
 from digest import tokens
-from digest.related import STOP_WORDS
+from digest.related import STOP_WORDS, hashed_counts
 
 FEATURE_BITS = 20  # ids are hashed into 2**20 buckets
 MAX_FEATURES = 64  # ids kept per article (the most frequent): bounds memory at 100,000
@@ -63,7 +65,7 @@ def _id(feature: str) -> int:
 # starts a token), and the same state between two tokens as scanning the gap between them.
 _STREAM = re.compile(r"(" + _TOKEN.pattern + r")|(" + _BREAK.pattern + r")|[^ \t'’-]", re.UNICODE)
 # ASCII text (most English news) is read with tokens.STREAM instead, the same matches with
-# ASCII classes, shared with the term counts (a test compares them on generated text).
+# ASCII classes, read once for the term counts too (a test compares them on generated text).
 
 
 # The marks of tokens.STREAM that end a sentence or a run of names (its other marks, a
@@ -79,16 +81,19 @@ def _unicode(tok: str, brk: str) -> tuple[str, str, str]:
     return ("", "", "\n" if brk else "")
 
 
-def _scan(text: str, capitals: bool = True) -> tuple[list[str], list[str], set[str]]:
+def _scan(
+    text: str, capitals: bool = True, read: tokens.Read | None = None
+) -> tuple[list[str], list[str], set[str]]:
     """(names and name bigrams, numbers, every capitalised word) of a text (the last left
-    empty unless ``capitals``: only a title's are used)."""
+    empty unless ``capitals``: only a title's are used); ``read``: the text read with
+    tokens.STREAM, when at hand (see tokens.Reading)."""
     names: list[str] = []
     numbers: list[str] = []
     capital: set[str] = set()
     last = ""  # the name before, in a run of names ("" when there is none)
     start = True  # the next word begins a sentence
     not_names = _NOT_NAMES
-    found = tokens.stream(text)  # (shared with the term counts: read once for both)
+    found = (tokens.read(text) if read is None else read).stream
     if found is None:
         found = [_unicode(t, brk) for t, brk in _STREAM.findall(text)]
     name, capitalised = names.append, capital.add if capitals else None
@@ -116,24 +121,33 @@ def _scan(text: str, capitals: bool = True) -> tuple[list[str], list[str], set[s
     return names, numbers, capital
 
 
-def story_features(title: str, text: str) -> array:
-    """Sorted distinct hashed ids of the names and numbers of an article."""
-    names, numbers, _ = _scan(text, capitals=False)
+def _most_frequent(count: dict[str, int], k: int) -> set[int]:
+    """The ``k`` most frequent ids of features counted by feature (an id's count: its
+    features' counts summed), ties by id."""
+    if not count:
+        return set()
+    ids, counts = hashed_counts(count, FEATURE_BITS)  # (by id, the ids increasing)
+    if len(ids) > k:
+        ids = ids[np.lexsort((ids, -counts))[:k]]  # (by count, down, then by id)
+    return set(ids.tolist())
+
+
+def story_features(title: str, text: str, reading: tokens.Reading | None = None) -> array:
+    """Sorted distinct hashed ids of the names and numbers of an article; ``reading``: its
+    title and text read with tokens.STREAM, when at hand (the term counts read them too:
+    digest.collect.process_one reads them once for both)."""
+    if reading is None:
+        reading = tokens.reading(title, text)
+    names, numbers, _ = _scan(text, capitals=False, read=reading.text)
     count = Counter(names)
     count.update(numbers)
-    _, t_numbers, t_capitals = _scan(title)
+    _, t_numbers, t_capitals = _scan(title, read=reading.title)
     count.update(t_numbers)
     count.update(w for w in t_capitals if w in count)
-    ids: dict[int, int] = {}
-    crc32, mask = zlib.crc32, (1 << FEATURE_BITS) - 1  # _id, inlined: one call per feature
-    for f, k in count.items():
-        i = crc32(f.encode("utf-8")) & mask
-        ids[i] = ids.get(i, 0) + k
     main = Counter(n for n in names if " " not in n)
     # the most frequent first, ties by name (by id): (-count, name) pairs sorted as they are,
     # as the keys are distinct, compared in C rather than by a key function
     top = sorted(zip(map(neg, main.values()), main, strict=True))[:SALIENT]
     salient = {_id(f) for _, f in top}
-    best = sorted(zip(map(neg, ids.values()), ids, strict=True))[: MAX_FEATURES - len(salient)]
-    keep = {i for _, i in best} | salient
+    keep = _most_frequent(count, MAX_FEATURES - len(salient)) | salient
     return array("i", sorted(i | SALIENT_TAG if i in salient else i for i in keep))

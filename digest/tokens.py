@@ -2,17 +2,19 @@
 
 Both stages read ASCII text with ASCII patterns (a character class over ASCII is looked up
 faster than a Unicode one): :data:`STREAM` below, one pass over an article's title and
-text that both read (the term counts' own :data:`digest.related._ASCII_TOKEN` reads the
-lower-cased text for the feature names).  News in English is often ASCII but for a
-pound sign, a euro sign or a no-break space: characters that neither stage reads as part
-of a word, a number or a mark of its own, and that each treats as it treats ``$`` (the
-term counts skip it, the story features take it for "other punctuation", which ends a run
-of names).  Such text is read as the ASCII text it becomes with ``$`` in their place.
+text that both read (once per article: see :class:`Reading`; the term counts' own
+:data:`digest.related._ASCII_TOKEN` reads the lower-cased text for the feature names).
+News in English is often ASCII but for a pound sign, a euro sign or a no-break space:
+characters that neither stage reads as part of a word, a number or a mark of its own, and
+that each treats as it treats ``$`` (the term counts skip it, the story features take it
+for "other punctuation", which ends a run of names). Such text is read as the ASCII text
+it becomes with ``$`` in their place.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # Quotes and dashes beyond ASCII that the Unicode patterns know (’ inside words; curly and
 # angle double quotes and en and em dashes as marks)
@@ -67,23 +69,47 @@ def lowers_alike(text: str) -> bool:
     return plain is not None and plain.lower() == as_ascii(text.lower())
 
 
-# The last texts read and their streams: the term counts and the story features read the
-# same title and text one after the other (digest.collect.process_one), so each is
-# tokenized once.  Two entries: a title and a text (a tuple, replaced whole: whatever
-# reads it meanwhile sees one whole state).
-_STREAMS: tuple[tuple[str, list[tuple[str, str, str]] | None], ...] = ()
+@dataclass(frozen=True)
+class Read:
+    """A text read once with :data:`STREAM`: what the term counts and the story features
+    of one article share (:func:`digest.collect.process_one` reads its title and its text
+    and passes both to each, see :class:`Reading`)."""
+
+    # STREAM.findall of the text read as ASCII (see as_ascii): (word, number, mark) of
+    # each match, the two others empty; None when the text must be read with the Unicode
+    # patterns
+    stream: list[tuple[str, str, str]] | None
+    # lowers_alike(text): the term counts may take the stream's words, lower-cased, for
+    # those of the lower-cased text
+    lowers_alike: bool
+
+
+def read(text: str) -> Read:
+    """The text read with STREAM (see Read)."""
+    plain = as_ascii(text)
+    if plain is None:
+        return Read(None, False)
+    # (stripped: a trailing blank, - or ' is no match; see STREAM)
+    found = STREAM.findall(plain.rstrip(" \t'-"))
+    # (lowers_alike, given as_ascii(text): ASCII text is always read alike)
+    return Read(found, plain is text or plain.lower() == as_ascii(text.lower()))
 
 
 def stream(text: str) -> list[tuple[str, str, str]] | None:
     """``STREAM.findall`` of ``text`` read as ASCII (see as_ascii): (word, number, mark)
     of each match, the two others empty; None when the text must be read with the
     Unicode patterns."""
-    global _STREAMS
-    for seen, found in _STREAMS:
-        if seen is text or seen == text:
-            return found
-    plain = as_ascii(text)
-    # (stripped: a trailing blank, - or ' is no match; see STREAM)
-    found = None if plain is None else STREAM.findall(plain.rstrip(" \t'-"))
-    _STREAMS = (*_STREAMS[-1:], (text, found))
-    return found
+    return read(text).stream
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An article's title and text, each read once (see Read)."""
+
+    title: Read
+    text: Read
+
+
+def reading(title: str, text: str) -> Reading:
+    """An article's title and text read (see Reading)."""
+    return Reading(read(title), read(text))

@@ -37,11 +37,9 @@ def test_text_read_as_ascii_gives_what_the_unicode_patterns_give(text: str) -> N
     original = tokens.as_ascii
     try:
         tokens.as_ascii = lambda text: None  # type: ignore[assignment]
-        tokens._STREAMS = ()  # (the streams of the text read as ASCII above)
         assert (related._scan(text), storyfeatures._scan(text)) == got
     finally:
         tokens.as_ascii = original
-        tokens._STREAMS = ()
 
 
 def test_a_pound_sign_keeps_the_ascii_reading() -> None:
@@ -67,17 +65,14 @@ def test_the_token_patterns_stay_linear_on_long_runs_of_skipped_characters(tail:
     assert time.perf_counter() - start < 5  # quadratic: hours
 
 
-def test_articles_read_one_after_another_each_get_their_own_features() -> None:
-    # the stream of each text is kept for the next reader (the term counts, then the story
-    # features read the same title and text): a text read after others is read as itself
+def test_a_text_read_once_gives_each_reader_what_it_reads_alone() -> None:
+    # process_one reads an article's title and text once and passes them to the term
+    # counts and the story features: each gets what it gets reading the text itself
     texts = ["Ann Lee met Bob Hay in Kestrel Bay.", "Bob Hay left Kestrel Bay.", "Ann Lee"]
-    alone = []
+    texts += ["Ann Lee paid \u00a31,200 in Kestrel Bay.", "Caf\u00e9 owner Zo\u00eb Hay", ""]
     for t in texts:
-        tokens._STREAMS = ()
-        alone.append((related._scan(t), storyfeatures._scan(t)))
-    tokens._STREAMS = ()
-    for _ in range(2):
-        for t, expected in zip([*texts, *reversed(texts)], [*alone, *reversed(alone)], strict=True):
-            assert (related._scan(t), storyfeatures._scan(t)) == expected
-            assert (storyfeatures._scan(t), related._scan(t)) == expected[::-1]
-    assert tokens.stream(texts[0]) is tokens.stream(texts[0])
+        read = tokens.read(t)
+        assert read.stream == tokens.stream(t)
+        assert read.lowers_alike == tokens.lowers_alike(t)
+        assert related._scan(t, read=read) == related._scan(t)
+        assert storyfeatures._scan(t, read=read) == storyfeatures._scan(t)

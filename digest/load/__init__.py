@@ -484,15 +484,18 @@ def read_source(src: SourceFile, common: frozenset[str] = frozenset()) -> tuple[
     """Read and parse one file: (what its reader made of it, sha256 of the bytes read).
     ``common``: the lines found on many scraped pages of its folder (see
     :func:`folder_line_table`), boilerplate to a ``.txt`` page.  Raises ContentError."""
+    # (the file by its str path, and its extension by its name: no Path made per source)
+    ext = suffix(src.rel)
     try:
-        size = src.path.stat().st_size
+        size = os.stat(src.where).st_size
         if size > MAX_FILE_BYTES:
             raise ContentError(too_large(size), src.shown, hint=TOO_LARGE_HINT)
-        markdown = src.path.suffix.lower() in MARKDOWN_SUFFIXES
+        markdown = ext in MARKDOWN_SUFFIXES
         if markdown and size > MAX_MARKDOWN_BYTES:
             message = too_large(size, MAX_MARKDOWN_BYTES, "Markdown file")
             raise ContentError(message, src.shown, hint=MARKDOWN_TOO_LARGE_HINT)
-        data = src.path.read_bytes()
+        with open(src.where, "rb") as f:  # (what Path.read_bytes does)
+            data = f.read()
         if markdown and len(data) > MAX_MARKDOWN_BYTES:  # grown since stat()
             message = too_large(len(data), MAX_MARKDOWN_BYTES, "Markdown file")
             raise ContentError(message, src.shown, hint=MARKDOWN_TOO_LARGE_HINT)
@@ -500,10 +503,9 @@ def read_source(src: SourceFile, common: frozenset[str] = frozenset()) -> tuple[
         raise ContentError(f"cannot read: {exc.strerror or exc}", src.shown) from None
     text, _enc = decode(data, src.shown)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    suffix = src.path.suffix.lower()
-    if suffix == ".txt" and common:
+    if ext == ".txt" and common:
         return read_scraped_text(text, src.shown, common), hashlib.sha256(data).hexdigest()
-    return READERS[suffix](text, src.shown), hashlib.sha256(data).hexdigest()
+    return READERS[ext](text, src.shown), hashlib.sha256(data).hexdigest()
 
 
 def folder_line_table(sources: Sequence[SourceFile]) -> dict[str, frozenset[str]]:
@@ -1164,7 +1166,7 @@ def load_one(
     and the folder's line table).
     """
     problems = Problems()
-    scraped = src.path.suffix.lower() in SCRAPED_SUFFIXES
+    scraped = suffix(src.rel) in SCRAPED_SUFFIXES
     try:
         parsed, digest = read_source(src, common)
     except ContentError as exc:
