@@ -591,15 +591,24 @@ def _update(
     return files, new_stamps
 
 
-def _put(top: str, rel: str, content: bytes, made: set[str], touched: set[str] | None) -> list[int]:
+def _put(
+    top: str,
+    rel: str,
+    content: bytes,
+    make: bool,
+    touched: set[str] | None,
+    after: Future[list[int]] | None = None,
+) -> list[int]:
     """Write a page's file (``top``: the tree, with a separator); its [size, mtime_ns].
-    ``made``: the folders made or found so far; ``touched``: see _update."""
+    ``make``: its folder may be missing (made here, with those above it: see _folder);
+    ``after``: the write that makes the nearest folder above it that none of the
+    builds' writes before made, or its own folder (waited for first: raises what that
+    one raised); ``touched``: see _update."""
+    if after is not None:
+        after.result()
     target = top + rel
-    parent = os.path.dirname(target)
-    if parent not in made:
-        if _folder(parent) and touched is not None:
-            touched.update(_ancestors(rel))  # folders made: their parents change
-        made.add(parent)
+    if make and _folder(os.path.dirname(target)) and touched is not None:
+        touched.update(_ancestors(rel))  # folders made: their parents change
     if touched is not None:
         touched.add(rel.rpartition("/")[0])
     return _write(target, content)
@@ -617,24 +626,48 @@ _WRITES_AHEAD = 256  # files handed to the threads before the first of them is w
 class _Writer:
     """Writes pages' files (see _put) and puts each one's [size, mtime_ns] in ``stamps``
     in the order handed over (its place is taken then); an error writing one is raised
-    by put or finish, as _put raises it."""
+    by put or finish, as _put raises it.
+
+    Each folder is made by the write of the first file handed over for it (with the
+    folders above it that no write made before); the writes of the other files in it
+    wait for that one, rather than each thread trying the mkdir (the three files of an
+    edition's folder, written at once by three threads: ~700 mkdir calls that failed,
+    and a stat after each, in a cold BBC build).  The threads take writes in the order
+    handed over, so the one waited for has started already: none waits for a later one."""
 
     def __init__(self, top: str, touched: set[str] | None, stamps: dict[str, list[int]]) -> None:
         self.top, self.touched, self.stamps = top, touched, stamps
-        self.made: set[str] = set()  # (see _put)
+        # folder (relative, "" the top) -> the write that makes it (None: there)
+        self.made: dict[str, Future[list[int]] | None] = {"": None}
         self.count = 0
         self.threads: ThreadPoolExecutor | None = None
         self.pending: deque[tuple[str, Future[list[int]]]] = deque()
 
     def put(self, rel: str, content: bytes) -> None:
         self.count += 1
+        folder = rel.rpartition("/")[0]
+        made = self.made
+        make, above = folder not in made, folder  # (and the nearest folder made or begun)
+        while above not in made:
+            above = above.rpartition("/")[0]
         if self.count <= _WRITE_ALONE:
-            self.stamps[rel] = _put(self.top, rel, content, self.made, self.touched)
+            self.stamps[rel] = _put(self.top, rel, content, make, self.touched)
+            while folder not in made:
+                made[folder] = None
+                folder = folder.rpartition("/")[0]
             return
         if self.threads is None:
             self.threads = ThreadPoolExecutor(_WRITERS, thread_name_prefix="digest-write")
         self.stamps[rel] = []
-        done = self.threads.submit(_put, self.top, rel, content, self.made, self.touched)
+        after = made[above]  # (the write making it, or the one above those this one makes)
+        if after is not None and after.done():
+            after.result()  # (its error raised here, as the others' are)
+            after = None
+        done = self.threads.submit(_put, self.top, rel, content, make, self.touched, after)
+        if make:
+            while folder not in made:  # (it and the folders above it it makes)
+                made[folder] = done
+                folder = folder.rpartition("/")[0]
         self.pending.append((rel, done))
         if len(self.pending) > _WRITES_AHEAD:
             self._settle_one()

@@ -483,8 +483,7 @@ class Renderer:
         for job, out, key, prev in zip(resolved, outs, keys, kept, strict=True):
             if prev is None:
                 assert isinstance(job, _Job)
-                data = next(rendered)
-                digest = hashlib.sha256(data).hexdigest()
+                data, digest = next(rendered)
                 if key is not None:
                     state[out] = now = (key, digest)
                     if changed is not None and previous.get(out) != now:
@@ -533,15 +532,16 @@ class Renderer:
     def _bytes_again(self, again: _Again, digest: str) -> bytes:
         return self._bytes(again.make(), digest)
 
-    def _render_all(self, jobs: list[_Job]) -> Iterator[bytes]:
+    def _render_all(self, jobs: list[_Job]) -> Iterator[tuple[bytes, str]]:
+        """Each job's page and its sha256, in order."""
         workers = pool.workers(self.jobs)
         if workers <= 1 or len(jobs) < pool.PAGES or not pool.can_fork():
-            return (self._render(job) for job in jobs)
+            return (_hashed(self._render(job)) for job in jobs)
         return self._render_parallel(jobs, workers)
 
-    def _render_parallel(self, jobs: list[_Job], workers: int) -> Iterator[bytes]:
+    def _render_parallel(self, jobs: list[_Job], workers: int) -> Iterator[tuple[bytes, str]]:
         # the first page here: templates are compiled once, and workers inherit them
-        yield self._render(jobs[0])
+        yield _hashed(self._render(jobs[0]))
         step = max(1, min(32, len(jobs) // (workers * 8)))
         spans = [(a, min(a + step, len(jobs))) for a in range(1, len(jobs), step)]
         per_round = max(1, pool.PAGES_PER_ROUND // step)
@@ -908,10 +908,16 @@ class _ArchivePieces:
         self.store.put(_ARCHIVE_NS, _ARCHIVE_KEY, (self.base, self.order, page[0], rows))
 
 
-def _render_span(span: tuple[int, int]) -> list[bytes]:
-    """In a forked worker: render jobs[a:b] of the shared list."""
+def _render_span(span: tuple[int, int]) -> list[tuple[bytes, str]]:
+    """In a forked worker: render jobs[a:b] of the shared list, each page with its
+    sha256 (hashed here, not by the parent: its one thread also hands every page to
+    publish, and a hash there waited for the writer threads to let go of the GIL)."""
     renderer, jobs = pool.shared()
-    return [renderer._render(jobs[i]) for i in range(*span)]
+    return [_hashed(renderer._render(jobs[i])) for i in range(*span)]
+
+
+def _hashed(data: bytes) -> tuple[bytes, str]:
+    return data, hashlib.sha256(data).hexdigest()
 
 
 _STATE_NS, _STATE_KEY = "page-state", "pages"
