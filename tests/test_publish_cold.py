@@ -1,14 +1,10 @@
 """A cold build's writes: each new folder is made once, by the write of the first file in
-it, while the writer threads write the other files in it (publish._Writer); and a new
-staging tree is marked the top of a folder hierarchy where the file system has such a
-mark (publish._spread: ext4 spreads its sections over block groups).  The files written
-are those of writing them one at a time, wherever the folders come from."""
+it, while the writer threads write the other files in it (publish._Writer).  The files
+written are those of writing them one at a time, wherever the folders come from."""
 
 from __future__ import annotations
 
 import os
-import struct
-import sys
 import time
 from pathlib import Path
 
@@ -17,7 +13,7 @@ import pytest
 from digest import publish
 from digest.errors import Problems
 from digest.model import Page
-from tests.conftest import run_build, tree, write_site
+from tests.conftest import tree
 
 
 def _pages(n: int) -> list[Page]:
@@ -99,45 +95,3 @@ def test_a_folder_that_cannot_be_made_fails_the_writes_in_it(
     with pytest.raises(PermissionError) as exc:
         _update(tmp_path, _pages(300))
     assert exc.value.filename.endswith("/e050")
-
-
-def _flags(folder: Path) -> int | None:
-    import fcntl
-
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        buf = bytearray(4)
-        fcntl.ioctl(fd, publish._GETFLAGS, buf)
-        return struct.unpack("i", buf)[0]
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ext4's folder flags")
-def test_a_new_output_is_marked_a_top_folder_where_it_can_be(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    articles = {
-        f"a{i:02d}.md": f"---\ntitle: Story {i}\ndate: 2024-05-{1 + i % 28:02d}\n---\n"
-        f"The council met on day {i} to talk about the harbour. It agreed on a plan.\n"
-        for i in range(12)
-    }
-    site = write_site(tmp_path / "site", articles=articles)
-    rc, err = run_build(site, capsys, "--output", str(site / "marked"))
-    assert rc == 0, err
-    flags = _flags(site / "marked")
-    if flags is not None and _flags(site) is not None and flags & publish._TOPDIR == 0:
-        pytest.skip("this file system keeps no top-folder flag")  # (tmpfs, btrfs, xfs...)
-    if flags is not None:
-        assert flags & publish._TOPDIR
-    import fcntl
-
-    def no_flags(*args: object) -> None:
-        raise OSError(25, "Inappropriate ioctl for device")
-
-    monkeypatch.setattr(fcntl, "ioctl", no_flags)  # a file system without such flags
-    rc, err = run_build(site, capsys, "--output", str(site / "plain"))
-    assert rc == 0, err
-    assert tree(site / "plain") == tree(site / "marked")
