@@ -249,14 +249,18 @@ def hashed_counts(words: dict[str, int], bits: int) -> tuple[np.ndarray, np.ndar
     counts = np.fromiter(words.values(), dtype=np.int64, count=n)
     order = np.argsort(ids, kind="stable")
     ids, counts = ids[order], counts[order]
-    if n > 1:
-        new = np.empty(n, dtype=bool)
-        new[0] = True
-        np.not_equal(ids[1:], ids[:-1], out=new[1:])
-        if not new.all():  # features that share a bucket: one id, their counts summed
-            first = np.flatnonzero(new)
-            ids, counts = ids[first], np.add.reduceat(counts, first)
+    new = _run_starts(ids)
+    if not new.all():  # features that share a bucket: one id, their counts summed
+        first = np.flatnonzero(new)
+        ids, counts = ids[first], np.add.reduceat(counts, first)
     return ids, counts
+
+
+def _run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of a sorted 1-d array starts (True there)."""
+    new = np.ones(len(ordered), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    return new
 
 
 def _int32s(values: np.ndarray) -> array:
@@ -320,12 +324,7 @@ def distinct(values: np.ndarray) -> np.ndarray:
     np.unique's look for a masked array: that imports numpy.ma, 5-12 ms of a new
     process's one-article edit rebuild, which uses nothing else of it."""
     out = np.sort(values)
-    if len(out) < 2:
-        return out
-    keep = np.empty(len(out), dtype=bool)
-    keep[0] = True
-    np.not_equal(out[1:], out[:-1], out=keep[1:])
-    return out[keep]
+    return out[_run_starts(out)]
 
 
 def idf_of(df: np.ndarray, n: int) -> np.ndarray:
