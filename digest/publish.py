@@ -652,9 +652,7 @@ class _Writer:
             above = above.rpartition("/")[0]
         if self.count <= _WRITE_ALONE:
             self.stamps[rel] = _put(self.top, rel, content, make, self.touched)
-            while folder not in made:
-                made[folder] = None
-                folder = folder.rpartition("/")[0]
+            self._made(folder, None)
             return
         if self.threads is None:
             self.threads = ThreadPoolExecutor(_WRITERS, thread_name_prefix="digest-write")
@@ -665,12 +663,17 @@ class _Writer:
             after = None
         done = self.threads.submit(_put, self.top, rel, content, make, self.touched, after)
         if make:
-            while folder not in made:  # (it and the folders above it it makes)
-                made[folder] = done
-                folder = folder.rpartition("/")[0]
+            self._made(folder, done)
         self.pending.append((rel, done))
         if len(self.pending) > _WRITES_AHEAD:
             self._settle_one()
+
+    def _made(self, folder: str, by: Future[list[int]] | None) -> None:
+        """``folder`` and the folders above it not made before are made by ``by`` (None:
+        they are there)."""
+        while folder not in self.made:
+            self.made[folder] = by
+            folder = folder.rpartition("/")[0]
 
     def _settle_one(self) -> None:
         rel, done = self.pending.popleft()
