@@ -43,7 +43,7 @@ def as_ascii(text: str) -> str | None:
 # is [A-Za-z], \w is [A-Za-z0-9_], a digit [0-9]), its token split in two.  First,
 # possessively, the blanks, - and ' (but the first of '') that the stream skips: one match
 # takes them with what follows instead of the search failing at each; after them a match
-# always starts, so no position is tried twice, but at the end of the text, which stream()
+# always starts, so no position is tried twice, but at the end of the text, which read()
 # strips of them.  A token's alternatives are written longest first rather than with an
 # optional tail.  The term counts read the same words and numbers, lower-cased, as their
 # own pattern finds in the lower-cased text (a class here is a class there whatever the
@@ -93,13 +93,6 @@ def read(text: str) -> Read:
     found = STREAM.findall(plain.rstrip(" \t'-"))
     # (lowers_alike, given as_ascii(text): ASCII text is always read alike)
     return Read(found, plain is text or plain.lower() == as_ascii(text.lower()))
-
-
-def stream(text: str) -> list[tuple[str, str, str]] | None:
-    """``STREAM.findall`` of ``text`` read as ASCII (see as_ascii): (word, number, mark)
-    of each match, the two others empty; None when the text must be read with the
-    Unicode patterns."""
-    return read(text).stream
 
 
 @dataclass(frozen=True)
