@@ -75,3 +75,29 @@ def test_email_txt_is_plain_text(tmp_path: Path) -> None:
     assert "Full coverage: https://news.example.org/stories/bridge-closed/" in text
     assert "https://news.example.org/science/moths/" in text
     assert text.endswith("All editions: https://news.example.org/editions/\n")
+
+
+def test_plain_text_lines_are_wrapped_as_textwrap_wraps_them() -> None:
+    """The quick wrap of plain headlines gives textwrap's lines, whatever the text."""
+    import random
+    import textwrap
+
+    from digest.newsletter import WIDTH, _wrap
+
+    rng = random.Random(5)
+    pieces = ["a", "Minister", "re-election", "£3.2bn", "naïve", "x" * 69, "y" * 72, "z" * 80]
+    pieces += ["", " ", "  ", "\t", "\n", "\u00a0", "word\u00a0joined", "—", "..."]
+    for _ in range(3000):
+        words = rng.choices(pieces[:5], k=rng.randint(0, 40))
+        if rng.random() < 0.3:
+            words.insert(rng.randint(0, len(words)), rng.choice(pieces[5:]))
+        text = " ".join(words)
+        for indent in ("", "   "):
+            want = textwrap.wrap(
+                text,
+                WIDTH,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,
+            ) or [indent.rstrip()]
+            assert _wrap(text, indent) == want, (text, indent)
