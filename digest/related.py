@@ -1132,7 +1132,10 @@ def update_top_k(
         # each row's best score against the touched rows, in the new vectors
         best_new = np.full(n, -np.inf, dtype=np.float32)
         step = max(1, block_bytes // (8 * max(n, 1)))
-        whole: np.ndarray | None = None  # every row's scores against them, when one block
+        # every row's scores against the touched rows that a list can hold, a block of
+        # touched rows at a time, for _merge (None: too many cells to keep, see MERGE_CELLS)
+        hits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = []
+        cells = 0
         for start in range(0, len(r_idx), step):
             cols = r_idx[start : start + step]
             if mt is None and _numpy_will_do(len(cols)):
@@ -1144,19 +1147,24 @@ def update_top_k(
             np.round(s, 6, out=s)
             s[cols, np.arange(len(cols))] = -1.0
             np.maximum(best_new, s.max(axis=1), out=best_new)
-            if len(cols) == len(r_idx) and len(r_idx) <= MERGE_TOUCHED:
-                whole = s
-        others = _rows_to_redo(old_result, r_idx, best_new, k, min_score, table).tolist()
-        if whole is None:
-            redo.update(others)
-        else:
-            redo.update(_merge(result, others, r_idx, whole, k, min_score, keys))
             # a touched row's scores against every row are its column here (the same
             # sums as its own row's, see _rows_top_k): its list is made from them
-            lists = _scored_lists(np.ascontiguousarray(whole.T), min(k, n - 1), min_score, keys, k)
-            for r, lst in zip(r_idx.tolist(), lists, strict=True):
+            lists = _scored_lists(np.ascontiguousarray(s.T), min(k, n - 1), min_score, keys, k)
+            for r, lst in zip(cols.tolist(), lists, strict=True):
                 result[r] = lst
-            redo.difference_update(r_idx.tolist())
+            if hits is not None:
+                at, c = np.nonzero(s >= np.float32(min_score) if min_score > 0 else s > 0)
+                cells += len(at)
+                if cells > MERGE_CELLS:
+                    hits = None
+                else:
+                    hits.append((at, cols[c], s[at, c]))
+        redo.difference_update(r_idx.tolist())
+        others = _rows_to_redo(old_result, r_idx, best_new, k, min_score, table).tolist()
+        if hits is None:
+            redo.update(others)
+        else:
+            redo.update(_merge(result, others, r_idx, _by_row(hits), k, min_score, keys))
     rows = np.array(sorted(redo), dtype=np.int64)
     for r, lst in zip(
         rows.tolist(), _rows_top_k(new, rows, k, min_score, keys, mt=mt), strict=True
@@ -1165,23 +1173,40 @@ def update_top_k(
     return result
 
 
-# Up to this many touched rows, an untouched row's new list is found from its old one and
-# its scores against the touched rows when that is exact (see _merge), not recomputed
-MERGE_TOUCHED = 64
+# An untouched row's new list is found from its old one and its scores against the
+# touched rows when that is exact (see _merge), not recomputed against every row, while
+# the cells of those scores a list can hold are at most this many (~20 bytes each)
+MERGE_CELLS = 4_000_000
+
+
+def _by_row(
+    hits: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The cells of update_top_k's blocks as one (rows, touched rows, scores), sorted by
+    row (a row's cells in the order of the touched rows)."""
+    if not hits:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    rows = np.concatenate([h[0] for h in hits])
+    cols = np.concatenate([h[1] for h in hits])
+    vals = np.concatenate([h[2] for h in hits])
+    order = np.argsort(rows, kind="stable")
+    return rows[order], cols[order], vals[order]
 
 
 def _merge(
     result: Neighbours,
     rows: Sequence[int],
     touched: np.ndarray,
-    scores: np.ndarray,
+    hits: tuple[np.ndarray, np.ndarray, np.ndarray],
     k: int,
     min_score: float,
     keys: Sequence[str],
 ) -> list[int]:
-    """The new lists of untouched ``rows`` from their old lists (in ``result``, replaced
-    there) and their new ``scores`` against the ``touched`` rows (n x len(touched),
-    rounded as top_k rounds them); returns the rows this cannot settle (to recompute).
+    """The new lists of untouched ``rows`` (sorted) from their old lists (in ``result``,
+    replaced there) and their new scores against the ``touched`` rows, given as ``hits``
+    (see _by_row: the cells at or above the threshold, rounded as top_k rounds them);
+    returns the rows this cannot settle (to recompute).
 
     Exact: an untouched row's scores against the other untouched rows are unchanged, so
     its old list less the touched rows holds, in order, the best of those rows; any row
@@ -1189,20 +1214,18 @@ def _merge(
     key), or falls below the threshold.  Merged with the touched rows' new scores, the
     first ``k`` are the new list when the old list had room (every row above the
     threshold was in it) or when its new last entry ranks no lower than the old last."""
-    is_touched = np.zeros(scores.shape[0], dtype=bool)
+    is_touched = np.zeros(len(result), dtype=bool)
     is_touched[touched] = True
-    cols = touched.tolist()
-    floor = np.float32(min_score)
+    at, cols, vals = hits
+    starts = np.searchsorted(at, rows, side="left").tolist()
+    ends = np.searchsorted(at, rows, side="right").tolist()
     hard = []
-    for r in rows:
+    for r, lo, hi in zip(rows, starts, ends, strict=True):
         old = result[r]
-        got = scores[r]
-        ok = got >= floor if min_score > 0 else got > 0
         cands = [(j, sc) for j, sc in old if not is_touched[j]]
-        cands += [
-            (cols[c], round(v, 6))
-            for c, v in zip(ok.nonzero()[0].tolist(), got[ok].tolist(), strict=True)
-        ]
+        if hi > lo:
+            got = zip(cols[lo:hi].tolist(), vals[lo:hi].tolist(), strict=True)
+            cands += [(j, round(v, 6)) for j, v in got]
         cands.sort(key=lambda js: (-js[1], keys[js[0]]))
         new = cands[:k]
         if (

@@ -132,6 +132,63 @@ def test_update_of_several_rows_at_once_equals_full_top_k() -> None:
         vec, result = new, full
 
 
+def test_update_merges_many_touched_rows_a_block_at_a_time(monkeypatch) -> None:
+    """An edit that touches many rows (its words moved common terms' IDF), their scores
+    taken a few touched rows at a time: the untouched rows' lists are merged from their
+    old ones, not recomputed, and every list is top_k's bit for bit; with too many cells
+    to keep for the merge, the rows are recomputed, with the same lists."""
+    import random
+    from dataclasses import replace
+
+    from digest import related
+    from digest.related import update_top_k
+
+    rng = random.Random(23)
+    words = [f"w{i}" for i in range(200)]
+    docs = [
+        art(
+            f"d{i:03d}",
+            " ".join(rng.choice(words[(i % 5) * 30 : (i % 5) * 30 + 80]) for _ in range(30)),
+        )
+        for i in range(160)
+    ]
+    keys = [d.slug for d in docs]
+    counts = [term_counts(d) for d in docs]
+    vec = vectorize(counts)
+    result = top_k(vec, 5, 0.02, keys)
+    recomputed: list[int] = []
+    real = related._rows_top_k
+
+    def counted(v, rows, *args, **kwargs):  # type: ignore[no-untyped-def]
+        recomputed.append(len(rows))
+        return real(v, rows, *args, **kwargs)
+
+    monkeypatch.setattr(related, "_rows_top_k", counted)
+    merged_some = False
+    for _ in range(6):
+        changed = sorted(rng.sample(range(len(docs)), 8))
+        for i in changed:
+            docs[i] = replace(docs[i], text=docs[i].text + " " + " ".join(rng.sample(words, 25)))
+            counts[i] = term_counts(docs[i])
+        new = vectorize(counts)
+        full = top_k(new, 5, 0.02, keys)
+        touched = related.touched_rows(vec.df, new, changed)
+        recomputed.clear()
+        got = update_top_k(vec.df, result, new, changed, 5, 0.02, keys, block_bytes=8 * 160 * 7)
+        assert got == full
+        if len(touched) > 7 and sum(recomputed) < len(touched):
+            merged_some = True  # (several blocks, and fewer rows redone than touched)
+        monkeypatch.setattr(related, "MERGE_CELLS", 10)
+        assert (
+            update_top_k(vec.df, result, new, changed, 5, 0.02, keys, block_bytes=8 * 160 * 7)
+            == full
+        )
+        monkeypatch.undo()
+        monkeypatch.setattr(related, "_rows_top_k", counted)
+        vec, result = new, full
+    assert merged_some
+
+
 def test_articles_without_words_get_no_links_and_do_not_crash() -> None:
     docs = [art("a", ""), art("harbour-wall", "harbour wall repairs"), art("b", "")]
     docs += [art("harbour-fund", "harbour wall money")]
