@@ -1155,10 +1155,10 @@ def update_top_k(
             if hits is not None:
                 at, c = np.nonzero(s >= np.float32(min_score) if min_score > 0 else s > 0)
                 cells += len(at)
-                if cells > MERGE_CELLS:
+                if cells > max(MERGE_CELLS, n * step):  # (one block's are always kept)
                     hits = None
                 else:
-                    hits.append((at, cols[c], s[at, c]))
+                    hits.append((at.astype(np.int32), cols[c].astype(np.int32), s[at, c]))
         redo.difference_update(r_idx.tolist())
         others = _rows_to_redo(old_result, r_idx, best_new, k, min_score, table).tolist()
         if hits is None:
@@ -1175,7 +1175,8 @@ def update_top_k(
 
 # An untouched row's new list is found from its old one and its scores against the
 # touched rows when that is exact (see _merge), not recomputed against every row, while
-# the cells of those scores a list can hold are at most this many (~20 bytes each)
+# the cells of those scores a list can hold are at most this many (12 bytes each), or
+# one block's (see update_top_k)
 MERGE_CELLS = 4_000_000
 
 
@@ -1291,6 +1292,13 @@ class Previous:
 # 0.11 at 1 touched row, 0.19 at 0.6 %, 0.77 at 7.8 %, 1.63 at 19.6 %, 3.2 at 53 %;
 # the full computation on one core takes twice as long as on two.
 INCREMENTAL_SHARE = 0.15
+# The same while the untouched rows' lists are merged (see _merge): while the touched rows'
+# scores against every row (touched x n cells) are at most MERGE_SCORED, and a list's
+# floor is above 0 (a few percent of those cells reach it, and are kept: see MERGE_CELLS).
+# bench/related_update.py at 10,000 articles, 2 workers (update / full): 0.36 at 12 %
+# touched, 0.58 at 25 %, 0.72-0.87 at 36-38 %.
+MERGED_SHARE = 0.6
+MERGE_SCORED = 50_000_000
 
 
 def neighbours_for(
@@ -1306,11 +1314,16 @@ def neighbours_for(
     """(top-k neighbours of every row, "full" or "incremental").
 
     Incremental when few rows are touched (edited, or holding a term whose IDF moved):
-    at most max(16, INCREMENTAL_SHARE / workers of the rows).  ``table``: previous's
-    lists as arrays (see update_top_k); ``among``: see touched_rows.
+    at most max(16, INCREMENTAL_SHARE / workers of the rows), or MERGED_SHARE / workers
+    of them while their scores are few enough to merge the other rows' lists.
+    ``table``: previous's lists as arrays (see update_top_k); ``among``: see
+    touched_rows.
     """
     if previous is not None and tuple(keys) == previous.keys and len(sigs) == len(previous.sigs):
-        limit = max(16, INCREMENTAL_SHARE / _top_k_workers(len(keys), jobs) * len(keys))
+        workers = _top_k_workers(len(keys), jobs)
+        limit = max(16, INCREMENTAL_SHARE / workers * len(keys))
+        if cfg.min_score > 0:  # (see MERGED_SHARE)
+            limit = max(limit, min(MERGED_SHARE / workers * len(keys), MERGE_SCORED / len(keys)))
         changed = list(compress(count(), map(str.__ne__, sigs, previous.sigs)))
         if len(changed) <= limit:
             touched = touched_rows(previous.df, vectors, changed, among)

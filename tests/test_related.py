@@ -238,3 +238,14 @@ def test_edits_touching_many_rows_are_recomputed_in_full(monkeypatch) -> None:
     monkeypatch.setattr(related, "INCREMENTAL_SHARE", 1.0)
     inc, how = neighbours_for(new, keys, new_sigs, cfg, previous, jobs=1)
     assert how == "incremental" and inc == full == top_k(new, 3, 0.0, keys)
+    # with a floor above 0 the other rows' lists are merged: a larger share is updated
+    floored = RelatedConfig(count=3, min_score=0.01)
+    was = Previous(tuple(keys), tuple(sigs), vec.df, top_k(vec, 3, 0.01, keys))
+    monkeypatch.setattr(related, "INCREMENTAL_SHARE", 0.0)
+    monkeypatch.setattr(related, "MERGED_SHARE", 1.0)
+    inc, how = neighbours_for(new, keys, new_sigs, floored, was, jobs=1)
+    assert how == "incremental" and inc == top_k(new, 3, 0.01, keys)
+    _, how = neighbours_for(new, keys, new_sigs, cfg, previous, jobs=1)
+    assert how == "full"  # (no floor: the cells to keep are nearly all)
+    monkeypatch.setattr(related, "MERGE_SCORED", 0)  # (too many scores to merge: full)
+    assert neighbours_for(new, keys, new_sigs, floored, was, jobs=1)[1] == "full"
