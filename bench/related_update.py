@@ -10,7 +10,7 @@ choice) and times, for each M, what a build does after such an edit:
 - incremental: vectors + ``related.update_top_k`` (the rows that can have changed:
   the edited ones and those holding a term whose rounded IDF moved, "touched");
 - build: what ``related.neighbours_for`` does, which picks one of the two by the
-  number of touched rows (``related.INCREMENTAL_SHARE``).
+  number of touched rows (``related.INCREMENTAL_SHARE``, ``related.MERGED_SHARE``).
 
 All must give the same neighbour lists (checked).  The crossover printed here is
 what that share is set from.
@@ -92,7 +92,9 @@ def main() -> None:
         )
     print(
         f"\nThe build updates incrementally while at most max(16, {related.INCREMENTAL_SHARE:.0%}"
-        " / workers of the rows) are touched."
+        f" / workers of the rows) are touched, or {related.MERGED_SHARE:.0%} / workers of them"
+        f" while touched x rows <= {related.MERGE_SCORED:,} and the floor is above 0 (the"
+        " other rows' lists merged)."
     )
 
 
