@@ -187,3 +187,39 @@ def test_a_session_reuses_what_an_edit_did_not_touch(tmp_path: Path) -> None:
     assert after[harbour][1] is before[harbour][1]
     _build(root, tmp_path / "cold", None, use_cache=False)
     assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+
+
+def test_a_sessions_kept_state_is_left_out_of_collections_and_cycles_still_freed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session's build freezes what the process holds (the collector does not walk the
+    kept state again at every collection), and every FREEZE_ROUNDS builds all is walked
+    once: garbage in cycles made before a build is freed then, not held for good."""
+    import gc
+    import weakref
+
+    from digest import build as build_module
+
+    class Cycle:
+        pass
+
+    root = write_site(tmp_path / "site")
+    session = Session()
+    gc.unfreeze()
+    try:
+        _build(root, tmp_path / "live", session)
+        assert gc.get_freeze_count() > 0  # (the session's kept state among them)
+        monkeypatch.setattr(build_module, "FREEZE_ROUNDS", 1)
+        junk = Cycle()
+        junk.me = junk  # type: ignore[attr-defined]
+        gone = weakref.ref(junk)
+        del junk
+        gc.freeze()  # (frozen as a session's state is: only the walk every round frees it)
+        edit(root, MOTHS, "312 species", "313 species")
+        _build(root, tmp_path / "live", session)
+        assert gone() is None
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
