@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import struct
 import sys
 import weakref
 from array import array
@@ -222,9 +223,16 @@ class TermCounts:
     __hash__ = None  # type: ignore[assignment]  # (arrays are not hashable either)
 
 
+# Int32 sequences (term and feature ids, counts) move between three forms: an
+# ``array("i")`` held in memory, the little-endian int32 bytes the build cache stores
+# (read by older and newer builds alike: their layout never changes), and numpy arrays
+# (digest.related), which read either as ``np.frombuffer(..., dtype="<i4")``.  These
+# three functions are the only conversions between them.
+
+
 def int32s(values: array | bytes) -> array:
     """Int32 values as an ``array("i")``: the array itself, or one decoded from
-    little-endian int32 bytes."""
+    little-endian int32 bytes (the build cache's, or numpy's ``astype("<i4").tobytes()``)."""
     if isinstance(values, array):
         return values
     out = array("i")
@@ -234,15 +242,19 @@ def int32s(values: array | bytes) -> array:
     return out
 
 
+def le_int32(values: array | bytes) -> array | bytes:
+    """Int32 values as a buffer of little-endian int32: bytes as they are, and an
+    ``array("i")`` itself where its memory already is that (a little-endian machine with
+    a 4-byte C int), so that joining many rows for numpy copies each once."""
+    if isinstance(values, array) and (sys.byteorder != "little" or values.itemsize != 4):
+        return struct.pack(f"<{len(values)}i", *values)
+    return values
+
+
 def le_bytes(values: array | bytes) -> bytes:
     """Int32 values (an ``array("i")``, or little-endian bytes already) as little-endian
-    int32 bytes."""
-    if not isinstance(values, array):
-        return values
-    if sys.byteorder != "little":
-        values = array("i", values)
-        values.byteswap()
-    return values.tobytes()
+    int32 bytes: what the build cache stores."""
+    return bytes(le_int32(values))
 
 
 @dataclass(frozen=True)
