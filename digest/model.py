@@ -292,8 +292,8 @@ class Page:
     """One output file: a path relative to the output root and its bytes.
 
     A page known to be byte-identical to the last build's may come without its bytes
-    (``content`` None): ``digest`` is then their sha256 and ``fetch`` gets them, for
-    when the output does not hold them already.
+    (``content`` None): ``digest`` is then their sha256 (see :func:`page_digest`) and
+    ``fetch`` gets them, for when the output does not hold them already.
     """
 
     path: str
@@ -307,6 +307,12 @@ class Page:
             return self.content
         assert self.fetch is not None, "a page without content must say how to fetch it"
         return self.fetch()
+
+
+def page_digest(data: bytes) -> str:
+    """A page's ``digest``: the sha256 (hex) of its bytes, as render, feeds and publish
+    give it and publish's marker lists it for each file of the output."""
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True)

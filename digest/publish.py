@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
-import hashlib
 import json
 import os
 import secrets
@@ -52,7 +51,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from digest.errors import BuildError, Problem, Problems
-from digest.model import Page, Same
+from digest.model import Page, Same, page_digest
 from digest.paths import shown, told_apart
 
 _TMP_PREFIX = ".digest-new-"
@@ -142,7 +141,7 @@ def _marker(folder: Path) -> tuple[dict[str, str] | None, str, bytes]:
                 raw = _KNOWN.read[1] if _KNOWN.read[0] == known[0] else b""
                 return known[1], known[0], raw
             raw = f.read()
-        sha = _sha(raw)
+        sha = page_digest(raw)
         _KNOWN.stamped(st, sha)
         _KNOWN.read = (sha, raw)
         got = _KNOWN.get(sha)
@@ -212,7 +211,7 @@ def _stamps_data(output: Path) -> dict:
             if known is not None:
                 return known[1]
             raw = f.read()
-        sha = _sha(raw)
+        sha = page_digest(raw)
         _KNOWN.stamped(st, sha)
         got = _KNOWN.get(sha)
         if got is not None:
@@ -430,7 +429,7 @@ def _scan(folder: Path) -> dict[str, str]:
     out = {}
     for f in folder.rglob("*"):
         if f.is_file() and not f.is_symlink() and f.name != _MARKER:
-            out[f.relative_to(folder).as_posix()] = hashlib.sha256(f.read_bytes()).hexdigest()
+            out[f.relative_to(folder).as_posix()] = page_digest(f.read_bytes())
     return out
 
 
@@ -562,7 +561,7 @@ def _update(
                 if clash is not None:
                     problems.extend([clash])
                     continue
-            h = p.digest or hashlib.sha256(p.data()).hexdigest()
+            h = p.digest or page_digest(p.data())
             if state.get(p.path) == h:
                 held = _holds(top + p.path, h, p.content, stamps.get(p.path))
                 if held is not None:
@@ -572,7 +571,7 @@ def _update(
                     look.found.add(p.path)
             content = p.data()
             if p.content is None:
-                h = hashlib.sha256(content).hexdigest()
+                h = page_digest(content)
             files[p.path] = h
             writer.put(p.path, content)
         writer.finish()  # (every page's stamp known before the bulk's are settled)
@@ -585,7 +584,7 @@ def _update(
             for path in todo:  # (files the tree lacks: their bytes fetched and written)
                 assert bulk.fetch_path is not None, "pages given in bulk must say how to fetch them"
                 content = bulk.fetch_path(path)
-                files[path] = _sha(content)
+                files[path] = page_digest(content)
                 writer.put(path, content)
         writer.finish()
     return files, new_stamps
@@ -969,14 +968,10 @@ def _holds(
             return now
         with open(target, "rb") as f:
             data = f.read()
-        same = data == content if content is not None else _sha(data) == digest
+        same = data == content if content is not None else page_digest(data) == digest
         return now if same else None
     except OSError:
         return None
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 # ---------------------------------------------------------------- listing the trees
@@ -1416,7 +1411,7 @@ def publish(
             f.write(marker)
             f.flush()
             written = os.fstat(f.fileno())
-        marker_sha = _sha(marker)  # (2 MB at 10,000 articles: hashed once)
+        marker_sha = page_digest(marker)  # (2 MB at 10,000 articles: hashed once)
         _KNOWN.put(marker_sha, files)
         _KNOWN.stamped(written, marker_sha)
         moves: list[tuple[str, str]] = []
