@@ -286,7 +286,17 @@ class _Known:
         return value
 
 
+def _stamp(st: os.stat_result) -> list[int]:
+    """A file's stamp as the stamps file records it for each path of a tree: [size,
+    mtime_ns] (a list: as JSON gives it back).  A file whose stamp is the one recorded
+    when a build wrote it is trusted without reading it (see _holds)."""
+    return [st.st_size, st.st_mtime_ns]
+
+
 def _file_stamp(st: os.stat_result) -> tuple[int, ...]:
+    # (not _stamp: _Known knows the files this process read or wrote by their inode, and
+    # a write changes a file's ctime even when its mtime is set back, as a copy keeping
+    # times does)
     return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
@@ -791,6 +801,7 @@ def _stamped(
             except OSError:
                 rest.append(path)
                 continue
+            # (_stamp(st) == stamp, field by field: no list made for each of every file)
             if regular(st.st_mode) and st.st_size == stamp[0] and st.st_mtime_ns == stamp[1]:
                 sure[path] = stamp  # (the same [size, mtime_ns]; stamps are never changed)
                 continue
@@ -920,10 +931,8 @@ def _write(target: str, content: bytes) -> list[int]:
             os.unlink(part)  # left by a killed build
         _write_fd(os.open(part, _CREATE | _NOFOLLOW, 0o666), content)
         os.replace(part, target)
-        st = os.lstat(target)
-        return [st.st_size, st.st_mtime_ns]
-    st = _write_fd(fd, content)
-    return [st.st_size, st.st_mtime_ns]
+        return _stamp(os.lstat(target))
+    return _stamp(_write_fd(fd, content))
 
 
 def _write_fd(fd: int, content: bytes) -> os.stat_result:
@@ -959,7 +968,7 @@ def _holds(
     """
     try:
         st = os.lstat(target)
-        now = [st.st_size, st.st_mtime_ns]
+        now = _stamp(st)
         if not stat.S_ISREG(st.st_mode):
             return None
         if content is not None and st.st_size != len(content):
@@ -1534,7 +1543,7 @@ class Published:
             return None
         with open(fd, "rb") as f:
             st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode) or [st.st_size, st.st_mtime_ns] != stamp:
+            if not stat.S_ISREG(st.st_mode) or _stamp(st) != stamp:
                 return None
             data = f.read()
         return (data, digest) if len(data) == st.st_size else None
