@@ -38,7 +38,7 @@ import msgspec
 
 from digest import __version__, cache, publish
 from digest.config import SiteConfig
-from digest.model import Entry, Page
+from digest.model import Entry, Page, page_digest
 from digest.slugs import tag_slug
 
 ARTICLES_JSON_VERSION = 1
@@ -209,7 +209,7 @@ def _articles_again(
         got = last.get(now[1]) if now[0] else None
         lines.append(got[1] if got is not None and got[0] == now else enc.encode(_record(e, base)))
     data = _joined(head, lines)
-    digest = _sha(data)  # (given to publish: hashed once)
+    digest = page_digest(data)  # (given to publish: hashed once)
     if stored is None or stored[0] != digest or stored[1] != shows:  # (else stored already)
         store.put(_LINES_NS, _LINES_KEY, (digest, shows))
     return Page("articles.json", data, "articles.json", digest)
@@ -264,7 +264,7 @@ def _hashed(path: Path, digest: str) -> bytes | None:
         data = path.read_bytes()
     except OSError:
         return None
-    return data if _sha(data) == digest else None
+    return data if page_digest(data) == digest else None
 
 
 # ---------------------------------------------------------------- discovery
@@ -539,7 +539,7 @@ def _feed_files(
         made = [(folder + "feed.xml", atom(feed)), (folder + "rss.xml", rss(feed))]
         made.append((folder + "feed.json", json_feed(feed)))
         if again is not None:
-            pages = [Page(path, data, source, _sha(data)) for path, data in made]
+            pages = [Page(path, data, source, page_digest(data)) for path, data in made]
             again.made(feed, pages)
         else:
             pages = [Page(path, data, source) for path, data in made]
@@ -598,10 +598,6 @@ class _Again:
 
     def save(self) -> None:
         self.store.put_many(self.NS, self.put)
-
-
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _same(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -700,13 +696,13 @@ def sitemap(
     out.append("</urlset>\n")
     data = "".join(out).encode("utf-8")
     if shown and store is not None:
-        digest = _sha(data)  # (given to publish: hashed once)
+        digest = page_digest(data)  # (given to publish: hashed once)
         store.put(_SITEMAP_NS, _SITEMAP_KEY, (shown, digest))
         page = Page("sitemap.xml", data, "sitemap", digest)
     elif keep is None:
         page = Page("sitemap.xml", data, "sitemap")
     else:  # (kept: given again by the next builds of a session, hashed once)
-        page = Page("sitemap.xml", data, "sitemap", _sha(data))
+        page = Page("sitemap.xml", data, "sitemap", page_digest(data))
         keep.sitemaps.append((dict(more or {}), page))
     return page
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import struct
 import sys
 import weakref
 from array import array
@@ -222,9 +223,16 @@ class TermCounts:
     __hash__ = None  # type: ignore[assignment]  # (arrays are not hashable either)
 
 
+# Int32 sequences (term and feature ids, counts) move between three forms: an
+# ``array("i")`` held in memory, the little-endian int32 bytes the build cache stores
+# (read by older and newer builds alike: their layout never changes), and numpy arrays
+# (digest.related), which read either as ``np.frombuffer(..., dtype="<i4")``.  These
+# three functions are the only conversions between them.
+
+
 def int32s(values: array | bytes) -> array:
     """Int32 values as an ``array("i")``: the array itself, or one decoded from
-    little-endian int32 bytes."""
+    little-endian int32 bytes (the build cache's, or numpy's ``astype("<i4").tobytes()``)."""
     if isinstance(values, array):
         return values
     out = array("i")
@@ -234,15 +242,19 @@ def int32s(values: array | bytes) -> array:
     return out
 
 
+def le_int32(values: array | bytes) -> array | bytes:
+    """Int32 values as a buffer of little-endian int32: bytes as they are, and an
+    ``array("i")`` itself where its memory already is that (a little-endian machine with
+    a 4-byte C int), so that joining many rows for numpy copies each once."""
+    if isinstance(values, array) and (sys.byteorder != "little" or values.itemsize != 4):
+        return struct.pack(f"<{len(values)}i", *values)
+    return values
+
+
 def le_bytes(values: array | bytes) -> bytes:
     """Int32 values (an ``array("i")``, or little-endian bytes already) as little-endian
-    int32 bytes."""
-    if not isinstance(values, array):
-        return values
-    if sys.byteorder != "little":
-        values = array("i", values)
-        values.byteswap()
-    return values.tobytes()
+    int32 bytes: what the build cache stores."""
+    return bytes(le_int32(values))
 
 
 @dataclass(frozen=True)
@@ -280,8 +292,8 @@ class Page:
     """One output file: a path relative to the output root and its bytes.
 
     A page known to be byte-identical to the last build's may come without its bytes
-    (``content`` None): ``digest`` is then their sha256 and ``fetch`` gets them, for
-    when the output does not hold them already.
+    (``content`` None): ``digest`` is then their sha256 (see :func:`page_digest`) and
+    ``fetch`` gets them, for when the output does not hold them already.
     """
 
     path: str
@@ -295,6 +307,12 @@ class Page:
             return self.content
         assert self.fetch is not None, "a page without content must say how to fetch it"
         return self.fetch()
+
+
+def page_digest(data: bytes) -> str:
+    """A page's ``digest``: the sha256 (hex) of its bytes, as render, feeds and publish
+    give it and publish's marker lists it for each file of the output."""
+    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ import numpy as np
 from digest import cache, executors, pool, snowball, tokens
 from digest.config import RelatedConfig
 from digest.languages import LANGUAGES, snowball_name
-from digest.model import Article, RelatedLink, TermCounts
+from digest.model import Article, RelatedLink, TermCounts, int32s, le_int32
 from digest.snowball import Stem
 
 if TYPE_CHECKING:  # scipy is imported when vectors are made (a no-change rebuild needs none)
@@ -235,7 +235,7 @@ def _hashed(words: dict[str, int]) -> TermCounts:
     if not words:
         return TermCounts(array("i"), array("i"))
     ids, counts = hashed_counts(words, DIM_BITS)
-    return TermCounts(_int32s(ids), _int32s(counts))
+    return TermCounts(int32s(ids.astype("<i4").tobytes()), int32s(counts.astype("<i4").tobytes()))
 
 
 def hashed_counts(words: dict[str, int], bits: int) -> tuple[np.ndarray, np.ndarray]:
@@ -261,13 +261,6 @@ def _run_starts(ordered: np.ndarray) -> np.ndarray:
     new = np.ones(len(ordered), dtype=bool)
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     return new
-
-
-def _int32s(values: np.ndarray) -> array:
-    """The values as an ``array("i")`` (ids below 2**DIM_BITS, counts of one article)."""
-    out = array("i")
-    out.frombytes(values.astype(np.intc).tobytes())
-    return out
 
 
 IDF_STEP = 0.125  # IDF is rounded to this step (see incremental updates below)
@@ -360,11 +353,6 @@ def _row_sums(x: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     return out
 
 
-def _int32(values: array) -> array | bytes:
-    """The values as native int32 bytes (``array("i")`` is int32 but for exotic platforms)."""
-    return values if values.itemsize == 4 else np.asarray(values, dtype=np.int32).tobytes()
-
-
 def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     """BM25-saturated TF times smoothed IDF, L2-normalised; all in numpy."""
     n = len(counts)
@@ -374,8 +362,8 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     total = int(indptr[-1])
     if total:
         # array("i") of each row joined as bytes: one C loop, not a numpy array per row
-        ind = np.frombuffer(b"".join(_int32(c.ids) for c in counts), dtype=np.int32)
-        cnt = np.frombuffer(b"".join(_int32(c.counts) for c in counts), dtype=np.int32)
+        ind = np.frombuffer(b"".join(le_int32(c.ids) for c in counts), dtype="<i4")
+        cnt = np.frombuffer(b"".join(le_int32(c.counts) for c in counts), dtype="<i4")
         cnt = cnt.astype(np.float32)
     else:
         ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
@@ -531,7 +519,7 @@ def revectorize(
         return None
     lo, hi = split.term_ptr[ch], split.term_ptr[ch + 1]
     old_ids = [split.term_ids.take(a, b) for a, b in zip(lo.tolist(), hi.tolist(), strict=True)]
-    new_ids = [np.frombuffer(_int32(counts[i].ids), dtype=np.int32) for i in changed]
+    new_ids = [np.frombuffer(le_int32(counts[i].ids), dtype="<i4") for i in changed]
     df = before.df.copy()
     for ids in old_ids:
         df[ids] -= 1  # (a row's ids are distinct)
@@ -553,8 +541,8 @@ def revectorize(
     ptr = np.zeros(len(part) + 1, dtype=np.int64)
     np.cumsum(lens, out=ptr[1:])
     if ptr[-1]:
-        ind = np.frombuffer(b"".join(_int32(c.ids) for c in part), dtype=np.int32)
-        cnt = np.frombuffer(b"".join(_int32(c.counts) for c in part), dtype=np.int32)
+        ind = np.frombuffer(b"".join(le_int32(c.ids) for c in part), dtype="<i4")
+        cnt = np.frombuffer(b"".join(le_int32(c.counts) for c in part), dtype="<i4")
         cnt = cnt.astype(np.float32)
     else:
         ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)

@@ -32,7 +32,7 @@ from digest import cache, newsletter, pool
 from digest.config import SiteConfig, ThemeConfig
 from digest.editions import Edition, News
 from digest.errors import DigestError, ThemeError
-from digest.model import Article, Entry, Page, RelatedLink, Same, Story
+from digest.model import Article, Entry, Page, RelatedLink, Same, Story, page_digest
 from digest.paths import shown
 from digest.slugs import slugify, tag_slug
 from digest.summarize.keypoints import within_words
@@ -557,7 +557,7 @@ class Renderer:
             try:
                 with open(os.path.join(self.live, job.out), "rb") as f:
                     data = f.read()
-                if hashlib.sha256(data).hexdigest() == digest:
+                if page_digest(data) == digest:
                     return data
             except OSError:
                 pass
@@ -917,7 +917,7 @@ def _render_span(span: tuple[int, int]) -> list[tuple[bytes, str]]:
 
 
 def _hashed(data: bytes) -> tuple[bytes, str]:
-    return data, hashlib.sha256(data).hexdigest()
+    return data, page_digest(data)
 
 
 _STATE_NS, _STATE_KEY = "page-state", "pages"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import msgspec
 import pytest
 from conftest import MOTHS, build_once, cold_tree, spy, tree, write_site
 
@@ -90,3 +91,18 @@ def test_edits_leave_every_file_known_by_its_stamp(
     build_once(root, out)  # nothing changed: every file known by its stamp, none read
     assert looked == [[]]
     assert tree(out) == cold_tree(root, tmp_path)
+
+
+def test_a_stamp_found_in_the_json_is_the_decoded_ones() -> None:
+    """publish._json_entry, the fast path of Published.stamp, finds each path's stamp in
+    the stamps JSON as msgspec writes it, as decoding it whole gives it (paths with
+    quotes, commas, colons, brackets and non-ASCII letters too), and nothing else."""
+    paths = ["a.html", 'q"uote.html', 'x,"a.html":[1,2].html', "[b]/c.html", "ünï/ç.html", "b"]
+    stamps = {p: [i, 10**18 + i] for i, p in enumerate(paths)}
+    raw = msgspec.json.encode(stamps)
+    for p in paths:
+        span = publish._json_entry(raw, msgspec.json.encode(p))
+        assert span is not None and msgspec.json.decode(raw[span[0] : span[1]]) == stamps[p]
+    for absent in ["a.htm", "c.html", "html", ""]:
+        assert publish._json_entry(raw, msgspec.json.encode(absent)) is None
+    assert publish._json_entry(b"{}", msgspec.json.encode("a.html")) is None
