@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from digest import pool
 from digest.config import RelatedConfig
 from digest.model import Article
-from digest.related import related_links, term_counts, top_k, vectorize
+from digest.related import Vectors, related_links, term_counts, top_k, vectorize
 
 
 def art(slug: str, text: str, pinned=()) -> Article:
@@ -66,30 +68,55 @@ def test_blocks_bound_memory_and_match_unblocked() -> None:
     assert small == big
 
 
-def test_incremental_update_equals_full_recomputation() -> None:
-    import random
-    from dataclasses import replace
-
-    from digest.related import update_top_k
-
-    rng = random.Random(5)
-    words = [f"w{i}" for i in range(400)]
+def _clustered(
+    seed: int, vocab: int, n: int, groups: int, step: int, span: int, length: int
+) -> tuple[random.Random, list[str], list[Article]]:
+    """(the random source, the words, n articles): ``length`` random words each of a
+    ``vocab``-word list, article i's drawn from the ``span`` words starting at
+    (i % groups) * step, so groups of articles share words."""
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(vocab)]
     docs = [
         art(
             f"d{i:03d}",
-            " ".join(rng.choice(words[(i % 9) * 40 : (i % 9) * 40 + 60]) for _ in range(40)),
+            " ".join(
+                rng.choice(words[(i % groups) * step : (i % groups) * step + span])
+                for _ in range(length)
+            ),
         )
-        for i in range(120)
+        for i in range(n)
     ]
+    return rng, words, docs
+
+
+def _edited(
+    docs: list[Article],
+    counts: list,
+    changed: list[int],
+    rng: random.Random,
+    words: list[str],
+    extra: int,
+) -> Vectors:
+    """The ``changed`` articles each get ``extra`` random words more (in ``docs`` and
+    their ``counts``, in place): the new vectors of all."""
+    for i in changed:
+        docs[i] = replace(docs[i], text=docs[i].text + " " + " ".join(rng.sample(words, extra)))
+        counts[i] = term_counts(docs[i])
+    return vectorize(counts)
+
+
+def test_incremental_update_equals_full_recomputation() -> None:
+
+    from digest.related import update_top_k
+
+    rng, words, docs = _clustered(5, 400, 120, groups=9, step=40, span=60, length=40)
     keys = [d.slug for d in docs]
     counts = [term_counts(d) for d in docs]
     vec = vectorize(counts)
     result = top_k(vec, 4, 0.05, keys)
     for _ in range(12):
         i = rng.randrange(len(docs))
-        docs[i] = replace(docs[i], text=docs[i].text + " " + " ".join(rng.sample(words, 15)))
-        counts[i] = term_counts(docs[i])
-        new = vectorize(counts)
+        new = _edited(docs, counts, [i], rng, words, 15)
         updated = update_top_k(vec.df, result, new, [i], 4, 0.05, keys)
         full = top_k(new, 4, 0.05, keys)
         assert updated == full
@@ -103,30 +130,17 @@ def test_incremental_update_equals_full_recomputation() -> None:
 def test_update_of_several_rows_at_once_equals_full_top_k() -> None:
     """Several edited rows in one update (scored against the transposed matrix, one
     index for both products): the lists and scores top_k gives, bit for bit."""
-    import random
-    from dataclasses import replace
 
     from digest.related import update_top_k
 
-    rng = random.Random(11)
-    words = [f"w{i}" for i in range(300)]
-    docs = [
-        art(
-            f"d{i:03d}",
-            " ".join(rng.choice(words[(i % 7) * 30 : (i % 7) * 30 + 50]) for _ in range(30)),
-        )
-        for i in range(150)
-    ]
+    rng, words, docs = _clustered(11, 300, 150, groups=7, step=30, span=50, length=30)
     keys = [d.slug for d in docs]
     counts = [term_counts(d) for d in docs]
     vec = vectorize(counts)
     result = top_k(vec, 5, 0.02, keys)
     for _ in range(5):
         changed = sorted(rng.sample(range(len(docs)), 6))
-        for i in changed:
-            docs[i] = replace(docs[i], text=docs[i].text + " " + " ".join(rng.sample(words, 10)))
-            counts[i] = term_counts(docs[i])
-        new = vectorize(counts)
+        new = _edited(docs, counts, changed, rng, words, 10)
         full = top_k(new, 5, 0.02, keys)
         assert update_top_k(vec.df, result, new, changed, 5, 0.02, keys) == full
         vec, result = new, full
@@ -137,21 +151,11 @@ def test_update_merges_many_touched_rows_a_block_at_a_time(monkeypatch) -> None:
     taken a few touched rows at a time: the untouched rows' lists are merged from their
     old ones, not recomputed, and every list is top_k's bit for bit; with too many cells
     to keep for the merge, the rows are recomputed, with the same lists."""
-    import random
-    from dataclasses import replace
 
     from digest import related
     from digest.related import update_top_k
 
-    rng = random.Random(23)
-    words = [f"w{i}" for i in range(200)]
-    docs = [
-        art(
-            f"d{i:03d}",
-            " ".join(rng.choice(words[(i % 5) * 30 : (i % 5) * 30 + 80]) for _ in range(30)),
-        )
-        for i in range(160)
-    ]
+    rng, words, docs = _clustered(23, 200, 160, groups=5, step=30, span=80, length=30)
     keys = [d.slug for d in docs]
     counts = [term_counts(d) for d in docs]
     vec = vectorize(counts)
@@ -167,10 +171,7 @@ def test_update_merges_many_touched_rows_a_block_at_a_time(monkeypatch) -> None:
     merged_some = False
     for _ in range(6):
         changed = sorted(rng.sample(range(len(docs)), 8))
-        for i in changed:
-            docs[i] = replace(docs[i], text=docs[i].text + " " + " ".join(rng.sample(words, 25)))
-            counts[i] = term_counts(docs[i])
-        new = vectorize(counts)
+        new = _edited(docs, counts, changed, rng, words, 25)
         full = top_k(new, 5, 0.02, keys)
         touched = related.touched_rows(vec.df, new, changed)
         recomputed.clear()
