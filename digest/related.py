@@ -1143,7 +1143,7 @@ def update_top_k(
             if hits is not None:
                 at, c = np.nonzero(s >= np.float32(min_score) if min_score > 0 else s > 0)
                 cells += len(at)
-                if cells > max(MERGE_CELLS, n * step):  # (one block's are always kept)
+                if cells > MERGE_CELLS and start:  # (the first block's are always kept)
                     hits = None
                 else:
                     hits.append((at.astype(np.int32), cols[c].astype(np.int32), s[at, c]))
@@ -1164,7 +1164,7 @@ def update_top_k(
 # An untouched row's new list is found from its old one and its scores against the
 # touched rows when that is exact (see _merge), not recomputed against every row, while
 # the cells of those scores a list can hold are at most this many (12 bytes each), or
-# one block's (see update_top_k)
+# all in one block (see update_top_k)
 MERGE_CELLS = 4_000_000
 
 

@@ -160,34 +160,31 @@ def test_update_merges_many_touched_rows_a_block_at_a_time(monkeypatch) -> None:
     counts = [term_counts(d) for d in docs]
     vec = vectorize(counts)
     result = top_k(vec, 5, 0.02, keys)
-    recomputed: list[int] = []
-    real = related._rows_top_k
+    merged: list[int] = []  # untouched rows settled by merging, per update
+    real = related._merge
 
-    def counted(v, rows, *args, **kwargs):  # type: ignore[no-untyped-def]
-        recomputed.append(len(rows))
-        return real(v, rows, *args, **kwargs)
+    def counted(result, rows, *args, **kwargs):  # type: ignore[no-untyped-def]
+        hard = real(result, rows, *args, **kwargs)
+        merged.append(len(rows) - len(hard))
+        return hard
 
-    monkeypatch.setattr(related, "_rows_top_k", counted)
-    merged_some = False
+    monkeypatch.setattr(related, "_merge", counted)
     for _ in range(6):
-        changed = sorted(rng.sample(range(len(docs)), 8))
-        new = _edited(docs, counts, changed, rng, words, 25)
+        changed = sorted(rng.sample(range(len(docs)), 3))
+        new = _edited(docs, counts, changed, rng, words, 6)
         full = top_k(new, 5, 0.02, keys)
         touched = related.touched_rows(vec.df, new, changed)
-        recomputed.clear()
+        assert 7 < len(touched) < len(docs)  # (several blocks of 7, and rows untouched)
+        merged.clear()
         got = update_top_k(vec.df, result, new, changed, 5, 0.02, keys, block_bytes=8 * 160 * 7)
         assert got == full
-        if len(touched) > 7 and sum(recomputed) < len(touched):
-            merged_some = True  # (several blocks, and fewer rows redone than touched)
-        monkeypatch.setattr(related, "MERGE_CELLS", 10)
-        assert (
-            update_top_k(vec.df, result, new, changed, 5, 0.02, keys, block_bytes=8 * 160 * 7)
-            == full
-        )
-        monkeypatch.undo()
-        monkeypatch.setattr(related, "_rows_top_k", counted)
+        assert sum(merged) > 0
+        with monkeypatch.context() as m:  # too many cells to keep: recomputed, the same
+            m.setattr(related, "MERGE_CELLS", 10)
+            merged.clear()
+            got = update_top_k(vec.df, result, new, changed, 5, 0.02, keys, block_bytes=8 * 160 * 7)
+            assert got == full and not merged
         vec, result = new, full
-    assert merged_some
 
 
 def test_articles_without_words_get_no_links_and_do_not_crash() -> None:
