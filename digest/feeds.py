@@ -38,7 +38,7 @@ import msgspec
 
 from digest import __version__, cache, publish
 from digest.config import SiteConfig
-from digest.model import Entry, Page, page_digest
+from digest.model import Entry, Page, held_page, page_digest
 from digest.slugs import tag_slug
 
 ARTICLES_JSON_VERSION = 1
@@ -255,16 +255,7 @@ def _published(live: publish.Published, rel: str, digest: str) -> bytes | None:
     got = live.read(rel)
     if got is not None:
         return got[0] if got[1] == digest else None
-    return _hashed(live.output / rel, digest)
-
-
-def _hashed(path: Path, digest: str) -> bytes | None:
-    """The file at ``path`` when its bytes hash to ``digest``, else None."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    return data if page_digest(data) == digest else None
+    return held_page(live.output / rel, digest)
 
 
 # ---------------------------------------------------------------- discovery
@@ -582,7 +573,7 @@ class _Again:
             return None
         pages = []
         for (file, _mime, _label), digest in zip(FEED_FORMATS, got[1], strict=True):
-            data = _hashed(self.live / (feed.folder + file), digest)
+            data = held_page(self.live / (feed.folder + file), digest)
             if data is None:
                 return None
             pages.append(Page(feed.folder + file, data, source, digest))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import hashlib
+import os
 import struct
 import sys
 import weakref
@@ -313,6 +314,18 @@ def page_digest(data: bytes) -> str:
     """A page's ``digest``: the sha256 (hex) of its bytes, as render, feeds and publish
     give it and publish's marker lists it for each file of the output."""
     return hashlib.sha256(data).hexdigest()
+
+
+def held_page(path: str | os.PathLike[str], digest: str) -> bytes | None:
+    """The bytes of the file at ``path`` when they are the page whose digest is
+    ``digest`` (see page_digest), else None (missing, unreadable, or other bytes): a
+    page of the last build taken from the live output instead of being made again."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    return data if page_digest(data) == digest else None
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,16 @@ from digest import cache, newsletter, pool
 from digest.config import SiteConfig, ThemeConfig
 from digest.editions import Edition, News
 from digest.errors import DigestError, ThemeError
-from digest.model import Article, Entry, Page, RelatedLink, Same, Story, page_digest
+from digest.model import (
+    Article,
+    Entry,
+    Page,
+    RelatedLink,
+    Same,
+    Story,
+    held_page,
+    page_digest,
+)
 from digest.paths import shown
 from digest.slugs import slugify, tag_slug
 from digest.summarize.keypoints import within_words
@@ -554,13 +563,9 @@ class Renderer:
         """A page's bytes, known to hash to ``digest``: from the live output when it
         holds them, else rendered again."""
         if self.live is not None:
-            try:
-                with open(os.path.join(self.live, job.out), "rb") as f:
-                    data = f.read()
-                if page_digest(data) == digest:
-                    return data
-            except OSError:
-                pass
+            data = held_page(os.path.join(self.live, job.out), digest)
+            if data is not None:
+                return data
         return self._render(job)
 
     def _render(self, job: _Job) -> bytes:

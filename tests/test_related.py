@@ -210,7 +210,6 @@ def test_edits_touching_many_rows_are_recomputed_in_full(monkeypatch) -> None:
     """An edit that moves the IDF of a common term touches every row holding it: past
     INCREMENTAL_SHARE of the rows the full computation runs instead (it is faster there,
     bench/related_update.py), with the same result either way."""
-    from dataclasses import replace
 
     from digest import related
     from digest.config import RelatedConfig
