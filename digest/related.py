@@ -925,16 +925,22 @@ def _tiles_top_k(
     rank[order] = np.arange(n)
     shared = (m, kk, min_score, block_bytes // max(workers, 1), rank)
     if workers > 1:
-        parts = list(
-            executors.current().map(_tile_part, tiles, workers, shared=shared, chunksize=1)
-        )
+        made = executors.current().map(_tile_part, tiles, workers, shared=shared, chunksize=1)
     else:
-        parts = [_tile_part(shared, t) for t in tiles]
-    rows = np.concatenate([p[0] for p in parts])
-    cols = np.concatenate([p[1] for p in parts])
-    vals = np.concatenate([p[2] for p in parts])
-    pick = _segment_best(rows, vals, kk, rank=rank[cols])  # (sorted by row, then score)
-    rows, cols, vals = rows[pick], cols[pick], vals[pick]
+        made = (_tile_part(shared, t) for t in tiles)
+    # The tiles' candidates are cut as they come, whenever they outgrow FOLD_LISTS times
+    # the lists (the cut is exact however they are grouped, see _segment_best): every
+    # row is in a tile with each span, and all tiles' candidates held at once were about
+    # spans x the lists (at 100,000 rows, ~600 MiB more at the peak of a cold build)
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    held, fold_at = 0, max(FOLD_MIN, FOLD_LISTS * n * kk)
+    for part in made:
+        parts.append(part)
+        held += len(part[0])
+        if held > fold_at and len(parts) > 1:
+            parts = [_best_cells(parts, kk, rank)]
+            held = len(parts[0][0])
+    rows, cols, vals = _best_cells(parts, kk, rank)  # (sorted by row, then score)
     out: Neighbours = [[] for _ in range(n)]
     ends = np.searchsorted(rows, np.arange(1, n + 1))
     lo = 0
@@ -945,6 +951,24 @@ def _tiles_top_k(
         out[r] = _listed(cl[lo:hi], vl[lo:hi], keys, k)
         lo = hi
     return out
+
+
+# _tiles_top_k cuts the candidates gathered when they are more than FOLD_LISTS times the
+# lists (n x kk cells), and not below FOLD_MIN cells
+FOLD_LISTS = 2
+FOLD_MIN = 1 << 20
+
+
+def _best_cells(
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]], kk: int, rank: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The (rows, cols, scores) of these candidates that are within their row's kk best
+    (by score, then key), sorted by row, then score."""
+    rows = np.concatenate([p[0] for p in parts])
+    cols = np.concatenate([p[1] for p in parts])
+    vals = np.concatenate([p[2] for p in parts])
+    pick = _segment_best(rows, vals, kk, rank=rank[cols])
+    return rows[pick], cols[pick], vals[pick]
 
 
 def _tile_part(
@@ -1909,6 +1933,10 @@ VECTORS = "related-vectors"  # the cache namespace of the vectors' blocks
 # at 1024 rows), not the whole site's vectors.  An edit that moves a common term's IDF
 # changes rows all over the site: small blocks keep the rest of theirs unwritten.
 VECTOR_BLOCK = 256
+# Blocks written to the store at a time: their bytes, and the store's copy of them, are
+# held until then (a cold build's all at once were ~2 x the vectors' size: ~600 MiB at
+# 100,000 articles)
+STORE_BLOCKS = 32
 
 
 @dataclass(frozen=True)
@@ -1964,6 +1992,9 @@ def _store_vectors(
             h.update(part)
         keys[b] = h.hexdigest()
         items[keys[b]] = block
+        if len(items) >= STORE_BLOCKS:  # (a cold build's are all the vectors: a few at a time)
+            store.put_many(VECTORS, items)
+            items = {}
     store.put_many(VECTORS, items)
     return tuple(keys)
 

@@ -109,6 +109,7 @@ def test_edits_in_new_processes_are_what_a_build_without_cache_makes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(related, "VECTOR_BLOCK", 64)  # several blocks, a few rewritten
+    monkeypatch.setattr(related, "STORE_BLOCKS", 3)  # written to the store 3 at a time
     site = Site(400, seed=1)
     folder = tmp_path / "cache"
     _same_as_without_cache(site, folder)

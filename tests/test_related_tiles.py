@@ -54,6 +54,36 @@ def test_tiles_give_what_every_row_against_all_rows_gives(
         assert got == want, (jobs, block_bytes)
 
 
+def test_candidates_cut_as_the_tiles_come_give_the_same_lists(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The tiles' candidates are cut whenever they outgrow a multiple of the lists, not
+    all held until the last tile: the lists are the same."""
+    docs = _docs()
+    keys = [d.slug for d in docs]
+    vec = vectorize([term_counts(d) for d in docs])
+    want = _by_rows(vec, 4, 0.04, keys)
+    monkeypatch.setattr(related, "TILES_MIN_ROWS", 10)
+    monkeypatch.setattr(related, "TILE_MIN_SPAN", 20)
+    monkeypatch.setattr(pool, "ROWS_PER_WORKER", 50)
+    monkeypatch.setattr(related, "FOLD_MIN", 1)
+    monkeypatch.setattr(related, "FOLD_LISTS", 1)
+    cuts: list[int] = []
+    real = related._best_cells
+
+    def counted(parts, kk, rank):
+        cuts.append(sum(len(p[0]) for p in parts))
+        return real(parts, kk, rank)
+
+    monkeypatch.setattr(related, "_best_cells", counted)
+    for jobs in (1, 2):
+        cuts.clear()
+        assert top_k(vec, 4, 0.04, keys, jobs=jobs) == want
+        assert len(cuts) > 2  # (cut as they came, then once more at the end)
+        # what is cut at once stays near the lists' size (301 rows x 4), never all tiles'
+        assert max(cuts) < 3 * 301 * 4
+
+
 def test_tiles_are_used_on_big_sites_and_score_each_pair_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
