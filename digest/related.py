@@ -931,7 +931,9 @@ def _tiles_top_k(
     # The tiles' candidates are cut as they come, whenever they outgrow FOLD_LISTS times
     # the lists (the cut is exact however they are grouped, see _segment_best): every
     # row is in a tile with each span, and all tiles' candidates held at once were about
-    # spans x the lists (at 100,000 rows, ~600 MiB more at the peak of a cold build)
+    # spans x the lists (+57 MiB at the peak at 10,000 rows; this and _store_vectors'
+    # blocks a few at a time: a cold build's peak at the end of related at 100,000
+    # articles, 2,006 -> 1,407 MiB)
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     held, fold_at = 0, max(FOLD_MIN, FOLD_LISTS * n * kk)
     for part in made:
@@ -1934,8 +1936,7 @@ VECTORS = "related-vectors"  # the cache namespace of the vectors' blocks
 # changes rows all over the site: small blocks keep the rest of theirs unwritten.
 VECTOR_BLOCK = 256
 # Blocks written to the store at a time: their bytes, and the store's copy of them, are
-# held until then (a cold build's all at once were ~2 x the vectors' size: ~600 MiB at
-# 100,000 articles)
+# held until then (a cold build's all at once: +61 MiB at the peak at 10,000 articles)
 STORE_BLOCKS = 32
 
 
