@@ -5,11 +5,13 @@ the items and related state before it renders.  Neither may change a byte of the
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
-from digest import build, pool
+from digest import build, pool, render
 from digest.build import BuildOptions
 from digest.config import load_config
 from tests.conftest import cold_tree, spy, tree
@@ -26,6 +28,25 @@ def test_pages_rendered_by_a_fresh_set_of_workers_each_round_are_the_same(
     build.build(load_config(site / "site.yaml"), BuildOptions(output=tmp_path / "two", jobs=2))
     assert len(sets) > 2  # several sets of workers, one after another
     assert tree(tmp_path / "two") == want
+
+
+def test_pages_showing_many_entries_are_rendered_by_the_build_not_a_worker(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The archive shows every article: a worker rendering it would copy the memory of
+    all of them (the build's own process holds them anyway).  The site is the same."""
+    want = cold_tree(site, tmp_path)  # one process
+    monkeypatch.setattr(pool, "PAGES", 0)
+    monkeypatch.setattr(render, "WIDE_PAGE", 3)
+    here: list[str] = []
+    parent = os.getpid()
+    spy(monkeypatch, render.Renderer, "_render", lambda r, job: here.append(job.out))
+    build.build(load_config(site / "site.yaml"), BuildOptions(output=tmp_path / "two", jobs=2))
+    assert tree(tmp_path / "two") == want
+    assert os.getpid() == parent  # (what the workers rendered was never listed here)
+    assert "archive/index.html" in here
+    articles = [p for p in want if p.count("/") == 2 and p.endswith("/index.html")]
+    assert articles and not set(articles) <= set(here)  # (the workers made the rest)
 
 
 @pytest.mark.parametrize("leftovers", [None, []])
@@ -64,3 +85,25 @@ def test_a_lightened_build_gives_the_freed_heap_back_and_builds_the_same_site(
     monkeypatch.setattr(ctypes, "CDLL", no_such_library)
     build.build(load_config(site / "site.yaml"), BuildOptions(output=tmp_path / "b", jobs=1))
     assert len(calls) == 2 and tree(tmp_path / "b") == want
+
+
+def _marked(item: tuple[str, int]) -> int:
+    folder, i = item
+    Path(folder, f"{i}.done").touch()
+    return i
+
+
+def test_workers_run_only_a_few_chunks_ahead_of_a_slow_consumer(tmp_path: Path) -> None:
+    """Results wait in the parent until the consumer takes them (rendered pages while
+    publish writes them): the workers are handed only pool.AHEAD chunks each beyond what
+    was taken, not every item at once, so a slow consumer does not fill the memory."""
+    items = [(str(tmp_path), i) for i in range(120)]
+    ahead = pool.AHEAD * 2  # chunks of one item, two workers
+    got = []
+    for i in pool.ordered_map(_marked, items, 2, chunksize=1):
+        got.append(i)
+        if i % 10 == 0:
+            time.sleep(0.2)  # (a slow consumer: the workers would be done with all items)
+            done = len(list(tmp_path.glob("*.done")))
+            assert done <= i + 1 + ahead, (i, done)
+    assert got == list(range(120))
