@@ -15,7 +15,7 @@ import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 # When a stage splits its work over worker processes: below these sizes starting the
@@ -24,8 +24,11 @@ ARTICLES = 48  # articles to read, clean and summarize
 PAGES = 200  # pages to render
 ROWS_PER_WORKER = 1000  # related-link rows per worker
 # Pages rendered by one set of forked workers before a fresh set takes over (see
-# map_shared): each fork costs ~20 ms at 10,000 articles.
-PAGES_PER_ROUND = 10_000
+# map_shared): each fork costs ~20 ms at 10,000 articles; each set's workers grow by
+# the parent's memory pages they copy, ~330 MiB in all by the end of a round of 10,000
+# listing pages at 100,000 articles.  A page counts as 1 + the objects it shows (its
+# deps: ~8 for an article page, ~25 for a page of a listing), PAGES_PER_ROUND x 10 a round.
+PAGES_PER_ROUND = 5_000
 
 # What forked workers of map_shared read: set in the parent before the workers fork,
 # inherited copy-on-write, never pickled.
@@ -100,26 +103,45 @@ def map_shared(
     n_workers: int,
     chunksize: int = 1,
     per_round: int | None = None,
+    costs: Sequence[int] | None = None,
 ) -> Iterator[Any]:
     """fn(item) for each item, in order, in forked workers that read ``shared()`` for what
     all items need (a renderer and its jobs, the related-link vectors): it is inherited
     when the workers fork instead of being sent to each.
 
-    ``per_round``: at most this many items per set of workers, each set forked when the
+    ``per_round``: at most this many items per set of workers (with ``costs``, items
+    costing at most this much in all, but at least one item), each set forked when the
     last has finished.  A worker that reads the parent's objects writes their reference
     counts, which copies every page of them it reads into the worker; workers that read
     only a part of them each hold only that part's pages (rendering 100,000 articles' pages,
     two workers held ~580 MiB of such copies each)."""
     global _SHARED
     _SHARED = shared
-    step = per_round or len(items) or 1
+    bounds = _rounds(len(items), per_round, costs)
     try:
-        for start in range(0, len(items), step):
+        for start, stop in pairwise(bounds):
             if start:  # (what the last round's results took, given back before forking)
                 give_back_freed_memory()
-            yield from ordered_map(fn, items[start : start + step], n_workers, chunksize)
+            yield from ordered_map(fn, items[start:stop], n_workers, chunksize)
     finally:
         _SHARED = None
+
+
+def _rounds(n: int, per_round: int | None, costs: Sequence[int] | None) -> list[int]:
+    """Where each round of map_shared starts, and n."""
+    if n == 0:
+        return [0]  # (no round)
+    if not per_round:
+        return [0, n]
+    if costs is None:
+        return [*range(0, n, per_round), n]
+    bounds, spent = [0], 0
+    for i, cost in enumerate(costs):
+        if spent and spent + cost > per_round:
+            bounds.append(i)
+            spent = 0
+        spent += cost
+    return [*bounds, n]
 
 
 def give_back_freed_memory() -> None:

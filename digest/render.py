@@ -560,8 +560,16 @@ class Renderer:
         theirs = list(compress(jobs, map(not_, wide))) if any(wide) else jobs  # (from 1 on)
         step = max(1, min(32, len(theirs) // (workers * 8)))
         spans = [(a, min(a + step, len(theirs))) for a in range(1, len(theirs), step)]
-        per_round = max(1, pool.PAGES_PER_ROUND // step)
-        parts = pool.map_shared(_render_span, (self, theirs), spans, workers, per_round=per_round)
+        # (a round: pages costing PAGES_PER_ROUND x 10, 1 + the objects each shows, see pool)
+        costs = [sum(1 + len(theirs[i].deps or ()) for i in range(a, b)) for a, b in spans]
+        parts = pool.map_shared(
+            _render_span,
+            (self, theirs),
+            spans,
+            workers,
+            per_round=pool.PAGES_PER_ROUND * 10,
+            costs=costs,
+        )
         made = chain.from_iterable(parts)
         for job, here in zip(islice(jobs, 1, None), islice(wide, 1, None), strict=True):
             yield _hashed(self._render(job)) if here else next(made)

@@ -107,3 +107,14 @@ def test_workers_run_only_a_few_chunks_ahead_of_a_slow_consumer(tmp_path: Path) 
             done = len(list(tmp_path.glob("*.done")))
             assert done <= i + 1 + ahead, (i, done)
     assert got == list(range(120))
+
+
+def test_a_round_of_workers_takes_pages_by_what_they_show() -> None:
+    """Rounds of render workers end when their pages' costs (1 + the objects each shows)
+    reach the budget: fewer pages of a listing (each showing many entries) than of
+    articles in a round, and never an empty round."""
+    assert pool._rounds(10, None, None) == [0, 10]
+    assert pool._rounds(10, 4, None) == [0, 4, 8, 10]
+    assert pool._rounds(6, 20, [9, 9, 26, 26, 9, 9]) == [0, 2, 3, 4, 6]
+    assert pool._rounds(3, 5, [30, 1, 1]) == [0, 1, 3]  # (one item over the budget: alone)
+    assert pool._rounds(0, 5, []) == [0]  # (no round, no workers)
