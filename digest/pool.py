@@ -72,7 +72,8 @@ def ordered_map(
     ) as pool:
         # At most AHEAD chunks a worker submitted and not yet taken by the consumer:
         # Executor.map submits them all, and results the consumer has not taken yet wait
-        # here (rendered pages while publish writes: ~100 MiB at 10,000 articles)
+        # here (rendered pages while publish writes them: +100 MiB at 10,000 articles
+        # when tracemalloc slowed the parent; not seen when it keeps up)
         flight: deque[Future[list[Any]]] = deque()
         try:
             for start in islice(starts, AHEAD * n_workers):
