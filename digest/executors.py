@@ -28,7 +28,6 @@ import contextlib
 import os
 import tempfile
 import threading
-from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -155,22 +154,17 @@ class Dask:
         if shared is not None:
             # (in a list: a tuple of its own would be scattered item by item)
             shared_ref = self.client.scatter([shared], broadcast=True, hash=False)[0]
-        starts = iter(range(0, len(items), chunk))
-        flight: deque = deque()
-        ahead = max(2, workers * 3)
+
+        def submit(start: int) -> Any:
+            part = items[start : start + chunk]
+            if task is _dask_sources:
+                part = [_outgoing(src) for src in part]
+            return self.client.submit(task, here, fn, shared_ref, part, pure=False)
+
+        # (at most max(2, workers x 3) chunks on the cluster, the one waited for among them)
+        futures = pool.in_order(submit, range(0, len(items), chunk), max(2, workers * 3) - 1)
         try:
-            while True:
-                while len(flight) < ahead:
-                    start = next(starts, None)
-                    if start is None:
-                        break
-                    part = items[start : start + chunk]
-                    if task is _dask_sources:
-                        part = [_outgoing(src) for src in part]
-                    flight.append(self.client.submit(task, here, fn, shared_ref, part, pure=False))
-                if not flight:
-                    return
-                future = flight.popleft()
+            for future in futures:
                 for out in future.result():
                     if isinstance(out, _Local):  # could not be sent: done here
                         yield fn(out.source, *shared)
@@ -178,8 +172,7 @@ class Dask:
                         yield out
                 future.release()
         finally:
-            for future in flight:
-                future.cancel()
+            futures.close()  # (the chunks not handed out: cancelled)
             if shared_ref is not None:
                 shared_ref.release()
 

@@ -14,8 +14,8 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
-from itertools import islice, pairwise
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from itertools import pairwise
 from typing import Any
 
 # When a stage splits its work over worker processes: below these sizes starting the
@@ -63,7 +63,7 @@ def ordered_map(
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = chunksize or max(1, min(32, len(items) // (n_workers * 8)))
-    starts = iter(range(0, len(items), chunk))
+    starts = range(0, len(items), chunk)
     with ProcessPoolExecutor(
         max_workers=n_workers,
         mp_context=ctx,
@@ -74,16 +74,12 @@ def ordered_map(
         # Executor.map submits them all, and results the consumer has not taken yet wait
         # here (rendered pages while publish writes them: +100 MiB at 10,000 articles
         # when tracemalloc slowed the parent; not seen when it keeps up)
-        flight: deque[Future[list[Any]]] = deque()
+        def submit(start: int) -> Future[list[Any]]:
+            return pool.submit(_chunk, fn, items[start : start + chunk])
+
         try:
-            for start in islice(starts, AHEAD * n_workers):
-                flight.append(pool.submit(_chunk, fn, items[start : start + chunk]))
-            while flight:
-                done = flight.popleft().result()
-                for start in islice(starts, 1):
-                    flight.append(pool.submit(_chunk, fn, items[start : start + chunk]))
-                yield from done
-                del done
+            for future in in_order(submit, starts, AHEAD * n_workers):
+                yield from future.result()
         except BaseException:  # an error, or the consumer stopped: drop the queued work
             pool.shutdown(wait=True, cancel_futures=True)
             raise
@@ -91,6 +87,26 @@ def ordered_map(
 
 # Chunks of ordered_map submitted ahead of the consumer, per worker
 AHEAD = 4
+
+
+def in_order(
+    submit: Callable[[int], Any], starts: Iterable[int], ahead: int
+) -> Generator[Any, None, None]:
+    """The futures of submit(start) for each start, in order, with at most ``ahead`` of
+    them submitted beyond the one the consumer waits for: results not taken yet are held
+    by the futures, so a consumer slower than the workers does not fill the memory.  The
+    ones not handed out are cancelled when the consumer stops."""
+    flight: deque[Any] = deque()
+    try:
+        for start in starts:
+            flight.append(submit(start))
+            if len(flight) > ahead:
+                yield flight.popleft()
+        while flight:
+            yield flight.popleft()
+    finally:
+        for future in flight:
+            future.cancel()
 
 
 def _chunk(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:

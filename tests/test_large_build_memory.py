@@ -73,7 +73,7 @@ def test_a_lightened_build_gives_the_freed_heap_back_and_builds_the_same_site(
     want = cold_tree(site, tmp_path)
     monkeypatch.setattr(build, "LIGHTEN_AT", 1)
     calls: list[object] = []
-    spy(monkeypatch, build, "_give_back_freed_memory", lambda: calls.append(1))
+    spy(monkeypatch, pool, "give_back_freed_memory", lambda: calls.append(1))
     build.build(load_config(site / "site.yaml"), BuildOptions(output=tmp_path / "a", jobs=1))
     assert calls and tree(tmp_path / "a") == want
 
@@ -118,3 +118,32 @@ def test_a_round_of_workers_takes_pages_by_what_they_show() -> None:
     assert pool._rounds(6, 20, [9, 9, 26, 26, 9, 9]) == [0, 2, 3, 4, 6]
     assert pool._rounds(3, 5, [30, 1, 1]) == [0, 1, 3]  # (one item over the budget: alone)
     assert pool._rounds(0, 5, []) == [0]  # (no round, no workers)
+
+
+class _Future:
+    def __init__(self, start: int) -> None:
+        self.start, self.cancelled = start, False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def test_futures_in_order_stay_a_few_ahead_and_the_rest_are_cancelled() -> None:
+    """pool.in_order (the local workers' and the Dask cluster's chunks): each future is
+    handed out in order with at most ``ahead`` more submitted; those submitted and not
+    handed out when the consumer stops are cancelled."""
+    submitted: list[_Future] = []
+
+    def submit(start: int) -> _Future:
+        submitted.append(_Future(start))
+        return submitted[-1]
+
+    futures = pool.in_order(submit, range(0, 100, 10), 3)
+    for i, future in enumerate(futures):
+        assert future.start == 10 * i
+        assert len(submitted) <= i + 1 + 3
+        if i == 4:
+            break
+    futures.close()
+    assert [f.start for f in submitted if f.cancelled] == [50, 60, 70]
+    assert list(pool.in_order(submit, range(3), 5)) == submitted[-3:]
