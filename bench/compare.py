@@ -34,13 +34,13 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from aside import move_aside, work_folder  # noqa: E402
 from corpus import write_corpus  # noqa: E402
 from memory_tree import memory, tree  # noqa: E402
 
@@ -60,13 +60,18 @@ _WRAPPER = (
     "import resource, subprocess, sys\n"
     "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
     "sys.stderr.buffer.write(r.stderr[-2000:])\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(u.ru_utime, u.ru_stime, u.ru_maxrss)\n"
     "sys.exit(r.returncode)\n"
 )
 
 
 def run(
-    cmd: list[str], cwd: Path, pss: list[int] | None = None, errs: list[str] | None = None
+    cmd: list[str],
+    cwd: Path,
+    pss: list[int] | None = None,
+    errs: list[str] | None = None,
+    cpu: list[tuple[float, float]] | None = None,
 ) -> tuple[float, int]:
     """(wall seconds, peak RSS bytes of the largest process of the build) of one command.
 
@@ -74,7 +79,7 @@ def run(
     its worker processes and nothing else.  With ``pss``, the peak of the summed
     proportional set size of all of the build's processes (sampled every 0.5 s from
     /proc, Linux only; shared pages counted once) is appended to it; with ``errs``, the
-    end of its stderr.
+    end of its stderr; with ``cpu``, its (user, system) CPU seconds, all processes.
     """
     # Files the last run wrote are flushed to disk first, untimed: otherwise a run pays
     # for the write-back of the run before it (another tool's, on a slow disk: seconds)
@@ -108,7 +113,10 @@ def run(
         errs.append(err)
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[0]} failed: {err[-2000:]}")
-    return wall, int(out.split()[-1]) * 1024
+    user, system, rss = out.split()[-3:]
+    if cpu is not None:
+        cpu.append((float(user), float(system)))
+    return wall, int(rss) * 1024
 
 
 def _tree_pss(root: int) -> int:
@@ -164,12 +172,14 @@ def prepare(tmp: Path, n: int) -> dict[str, Path]:
 
 
 def clean(site: Path) -> None:
-    for d in ("output", "public", ".digest-cache", ".digest-staging-public", "resources"):
-        shutil.rmtree(site / d, ignore_errors=True)
+    """The outputs and caches of the last build of ``site`` out of the way of the next
+    (moved aside, removed when the run ends: see bench/aside.py for why not deleted)."""
+    outputs = ("output", "public", ".digest-cache", ".digest-staging-public", "resources")
+    move_aside(*(site / d for d in outputs))
 
 
 def compare(n: int, repeat: int, baseline: Path | None = None) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
+    with work_folder() as tmp:
         sites = prepare(Path(tmp), n)
         tools = {"digest": digest_cmd(), "pelican": pelican_cmd(), "hugo": hugo_cmd()}
         if baseline is not None:  # another checkout of digest, in the same rounds (A/B)
@@ -182,22 +192,25 @@ def compare(n: int, repeat: int, baseline: Path | None = None) -> None:
         ready = {name: cmd for name, cmd in tools.items() if cmd is not None}
         walls: dict[str, list[float]] = {name: [] for name in ready}
         mems: dict[str, list[int]] = {name: [] for name in ready}
+        cpus: dict[str, list[tuple[float, float]]] = {name: [] for name in ready}
         # Round-robin (digest, pelican, hugo, digest, ...): on a shared machine whose load
         # drifts, each tool's runs are spread over the same stretch of time.
         for _ in range(repeat):
             for name, cmd in ready.items():
                 clean(sites[name])
-                w, m = run(cmd, sites[name])
+                w, m = run(cmd, sites[name], cpu=cpus[name])
                 walls[name].append(w)
                 mems[name].append(m)
         results = {name: (statistics.median(walls[name]), max(mems[name])) for name in ready}
         print(f"\n## Cold build of the same {n} Markdown articles (median of {repeat})\n")
-        print("| tool | wall s | peak RSS MiB | wall / Pelican |")
-        print("|---|---|---|---|")
+        print("| tool | wall s | peak RSS MiB | wall / Pelican | CPU s: user | system |")
+        print("|---|---|---|---|---|---|")
         base = results.get("pelican", (None, 0))[0]
         for name, (w, m) in results.items():
             ratio = f"{w / base:.2f}" if base else "-"
-            print(f"| {name} | {w:.2f} | {m / 2**20:.0f} | {ratio} |")
+            user = statistics.median(u for u, _ in cpus[name])
+            system = statistics.median(s for _, s in cpus[name])
+            print(f"| {name} | {w:.2f} | {m / 2**20:.0f} | {ratio} | {user:.2f} | {system:.2f} |")
         if "digest" in results:
             site = sites["digest"]
             clean(site)
@@ -224,7 +237,7 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
-        with tempfile.TemporaryDirectory() as tmp:
+        with work_folder() as tmp:
             site = write_corpus(Path(tmp) / "site", n, synthetic)
             pss: list[int] = []
             errs: list[str] = []  # -v: its stage times (the stories line)
@@ -297,7 +310,7 @@ def dask_row(n: int, synthetic: bool) -> None:
     )
     print("| executor | articles | cold s | peak MiB (largest process of the build) |")
     print("|---|---|---|---|")
-    with tempfile.TemporaryDirectory() as tmp:
+    with work_folder() as tmp:
         site = write_corpus(Path(tmp) / "site", n, synthetic)
         wall, mem = run([*digest_cmd(), "-o", "local"], site)
         print(f"| local ({cores} processes) | {n} | {wall:.1f} | {mem / 2**20:.0f} |", flush=True)
