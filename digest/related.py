@@ -354,32 +354,67 @@ def _row_sums(x: np.ndarray, indptr: np.ndarray) -> np.ndarray:
 
 
 def vectorize(counts: Sequence[TermCounts]) -> Vectors:
-    """BM25-saturated TF times smoothed IDF, L2-normalised; all in numpy."""
+    """BM25-saturated TF times smoothed IDF, L2-normalised; all in numpy.
+
+    The weights are made a block of rows at a time (about WEIGH_ENTRIES counts each)
+    into arrays of the final size: the whole site's temporaries at once (the counts as
+    floats, the saturation's terms, the squares, ...) were ~1 GB at 100,000 articles, the
+    build's peak.  Each row's values depend on its own counts and the document
+    frequencies only (see _row_sums), so they are the same however the rows are grouped."""
     n = len(counts)
     lens = np.fromiter((len(c.ids) for c in counts), dtype=np.int64, count=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(lens, out=indptr[1:])
-    total = int(indptr[-1])
-    if total:
+    if indptr[-1]:
         # array("i") of each row joined as bytes: one C loop, not a numpy array per row
         ind = np.frombuffer(b"".join(le_int32(c.ids) for c in counts), dtype="<i4")
-        cnt = np.frombuffer(b"".join(le_int32(c.counts) for c in counts), dtype="<i4")
+    else:
+        ind = np.zeros(0, dtype=np.int32)
+    df = np.bincount(ind, minlength=1 << DIM_BITS).astype(np.int32)
+    idf = idf_of(df, n)
+    # df == 1 terms only ever match their own row: they count in the norm, not the product.
+    kept_ptr = _kept_ptr((df > 1)[ind], indptr)
+    data = np.empty(int(kept_ptr[-1]), dtype=np.float32)
+    indices = np.empty(int(kept_ptr[-1]), dtype=ind.dtype)
+    start = 0
+    while start < n:  # (rows start..end-1, at least one: a row longer than a block alone)
+        end = max(start + 1, int(np.searchsorted(indptr, indptr[start] + WEIGH_ENTRIES)) - 1)
+        end = min(end, n)
+        val, kind, _ = _weighed(counts[start:end], df, n, idf)
+        data[kept_ptr[start] : kept_ptr[end]] = val
+        indices[kept_ptr[start] : kept_ptr[end]] = kind
+        start = end
+    # each row's ids are sorted and distinct (TermCounts): CSR directly, no COO sort
+    return Vectors(data, indices, kept_ptr, df, ind, indptr)
+
+
+# vectorize weighs rows a block of about this many counts at a time
+WEIGH_ENTRIES = 1 << 20
+
+
+def _weighed(
+    part: Sequence[TermCounts], df: np.ndarray, n: int, idf: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(weights, term ids, row pointer) of these rows' kept terms (df > 1), as vectorize
+    makes them for a site of ``n`` rows with document frequencies ``df`` (``idf``: its
+    idf_of, when made already: the same values).  A row's values are its own: the same
+    whichever rows are weighed with it."""
+    lens = np.fromiter((len(c.ids) for c in part), dtype=np.int64, count=len(part))
+    ptr = np.zeros(len(part) + 1, dtype=np.int64)
+    np.cumsum(lens, out=ptr[1:])
+    if ptr[-1]:
+        ind = np.frombuffer(b"".join(le_int32(c.ids) for c in part), dtype="<i4")
+        cnt = np.frombuffer(b"".join(le_int32(c.counts) for c in part), dtype="<i4")
         cnt = cnt.astype(np.float32)
     else:
         ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-    df = np.bincount(ind, minlength=1 << DIM_BITS).astype(np.int32)
-    length = _row_sums(cnt, indptr)
-    val = tf_weight(cnt, length, lens) * idf_of(df, n)[ind]
-    # df == 1 terms only ever match their own row: they count in the norm, not the product.
-    sq = _row_sums(val * val, indptr)
-    norms = np.sqrt(sq)
+    length = _row_sums(cnt, ptr)
+    val = tf_weight(cnt, length, lens) * (idf_of(df[ind], n) if idf is None else idf[ind])
+    norms = np.sqrt(_row_sums(val * val, ptr))
     norms[norms == 0] = 1.0
     val = val / np.repeat(norms, lens)
     keep = df[ind] > 1
-    # each row's ids are sorted and distinct (TermCounts): CSR directly, no COO sort
-    return Vectors(
-        val[keep].astype(np.float32), ind[keep], _kept_ptr(keep, indptr), df, ind, indptr
-    )
+    return val[keep].astype(np.float32), ind[keep], _kept_ptr(keep, ptr)
 
 
 def _kept_ptr(keep: np.ndarray, ptr: np.ndarray) -> np.ndarray:
@@ -536,27 +571,9 @@ def revectorize(
     if len(redo) > REVECTORIZE_SHARE * n:
         return None
     rows = np.array(sorted(redo), dtype=np.int64)
-    part = [counts[i] for i in rows.tolist()]
-    lens = np.fromiter((len(c.ids) for c in part), dtype=np.int64, count=len(part))
-    ptr = np.zeros(len(part) + 1, dtype=np.int64)
-    np.cumsum(lens, out=ptr[1:])
-    if ptr[-1]:
-        ind = np.frombuffer(b"".join(le_int32(c.ids) for c in part), dtype="<i4")
-        cnt = np.frombuffer(b"".join(le_int32(c.counts) for c in part), dtype="<i4")
-        cnt = cnt.astype(np.float32)
-    else:
-        ind, cnt = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-    # the rows' weights exactly as vectorize makes them (each row's sums are its own;
-    # the IDF of their terms only, the same values)
-    length = _row_sums(cnt, ptr)
-    val = tf_weight(cnt, length, lens) * idf_of(df[ind], n)
-    norms = np.sqrt(_row_sums(val * val, ptr))
-    norms[norms == 0] = 1.0
-    val = val / np.repeat(norms, lens)
-    keep = df[ind] > 1
-    kept_ptr = _kept_ptr(keep, ptr)
+    # the rows' weights exactly as vectorize makes them (the IDF of their terms only)
+    new_val, new_ind, kept_ptr = _weighed([counts[i] for i in rows.tolist()], df, n)
     kept_lens = np.diff(kept_ptr)
-    new_val, new_ind = val[keep].astype(np.float32), ind[keep]
     at, upto = before.indptr[rows], before.indptr[rows + 1]
     data = split.data.spliced(at, upto, new_val, kept_ptr)
     indices = split.indices.spliced(at, upto, new_ind, kept_ptr)

@@ -246,3 +246,25 @@ def test_edits_touching_many_rows_are_recomputed_in_full(monkeypatch) -> None:
     assert how == "full"  # (no floor: the cells to keep are nearly all)
     monkeypatch.setattr(related, "MERGE_SCORED", 0)  # (too many scores to merge: full)
     assert neighbours_for(new, keys, new_sigs, floored, was, jobs=1)[1] == "full"
+
+
+def test_weights_made_a_block_of_rows_at_a_time_are_the_same(monkeypatch) -> None:
+    """vectorize weighs the rows a block at a time (the temporaries of 100,000 articles'
+    weights at once were the peak of a cold build); the vectors are those of one block,
+    bit for bit, with rows that are empty, rows longer than a block, and words that
+    only one article has (left out)."""
+    from digest import related
+
+    rng = random.Random(3)
+    words = [f"word{i}" for i in range(120)]
+    docs = [art(f"d{i}", " ".join(rng.sample(words, rng.randrange(0, 40)))) for i in range(60)]
+    docs[7] = art("d7", "")  # no terms at all
+    docs[8] = art("d8", " ".join(words) + " hapaxlegomenon")  # longer than a block
+    counts = [term_counts(d) for d in docs]
+    whole = vectorize(counts)
+    monkeypatch.setattr(related, "WEIGH_ENTRIES", 16)
+    blocks = vectorize(counts)
+    for name in ("data", "indices", "indptr", "df", "term_ids", "term_ptr"):
+        a, b = getattr(whole, name), getattr(blocks, name)
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes(), name
+    assert len(whole.indptr) == 61 and whole.indptr[8] == whole.indptr[7]
