@@ -357,10 +357,12 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
     """BM25-saturated TF times smoothed IDF, L2-normalised; all in numpy.
 
     The weights are made a block of rows at a time (about WEIGH_ENTRIES counts each)
-    into arrays of the final size: the whole site's temporaries at once (the counts as
-    floats, the saturation's terms, the squares, ...) were ~1 GB at 100,000 articles, the
-    build's peak.  Each row's values depend on its own counts and the document
-    frequencies only (see _row_sums), so they are the same however the rows are grouped."""
+    into arrays of the final size.  Made for the whole site at once, the temporaries (the
+    counts as floats, the saturation's terms, the squares, a running count of 8 bytes a
+    count, ...) were 2-3 times the vectors: 393 MiB at the peak for 129 MiB of vectors of
+    11 M counts, 145 MiB now (bench: tracemalloc, synthetic counts).  Each row's values
+    depend on its own counts and the document frequencies only (see _row_sums), so they
+    are the same however the rows are grouped."""
     n = len(counts)
     lens = np.fromiter((len(c.ids) for c in counts), dtype=np.int64, count=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
@@ -372,24 +374,28 @@ def vectorize(counts: Sequence[TermCounts]) -> Vectors:
         ind = np.zeros(0, dtype=np.int32)
     df = np.bincount(ind, minlength=1 << DIM_BITS).astype(np.int32)
     idf = idf_of(df, n)
-    # df == 1 terms only ever match their own row: they count in the norm, not the product.
-    kept_ptr = _kept_ptr((df > 1)[ind], indptr)
-    data = np.empty(int(kept_ptr[-1]), dtype=np.float32)
-    indices = np.empty(int(kept_ptr[-1]), dtype=ind.dtype)
-    start = 0
+    # df == 1 terms only ever match their own row: they count in the norm, not the product
+    # (kept: a term's df counts of the rows' entries, one per row holding it)
+    kept = int(df[df > 1].sum(dtype=np.int64))
+    data = np.empty(kept, dtype=np.float32)
+    indices = np.empty(kept, dtype=ind.dtype)
+    kept_ptr = np.zeros(n + 1, dtype=np.int64)
+    start = at = 0
     while start < n:  # (rows start..end-1, at least one: a row longer than a block alone)
         end = max(start + 1, int(np.searchsorted(indptr, indptr[start] + WEIGH_ENTRIES)) - 1)
         end = min(end, n)
-        val, kind, _ = _weighed(counts[start:end], df, n, idf)
-        data[kept_ptr[start] : kept_ptr[end]] = val
-        indices[kept_ptr[start] : kept_ptr[end]] = kind
+        val, kind, ptr = _weighed(counts[start:end], df, n, idf)
+        data[at : at + len(val)] = val
+        indices[at : at + len(val)] = kind
+        kept_ptr[start + 1 : end + 1] = at + ptr[1:]
+        at += len(val)
         start = end
     # each row's ids are sorted and distinct (TermCounts): CSR directly, no COO sort
     return Vectors(data, indices, kept_ptr, df, ind, indptr)
 
 
 # vectorize weighs rows a block of about this many counts at a time
-WEIGH_ENTRIES = 1 << 20
+WEIGH_ENTRIES = 1 << 18
 
 
 def _weighed(
