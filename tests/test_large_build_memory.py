@@ -147,3 +147,34 @@ def test_futures_in_order_stay_a_few_ahead_and_the_rest_are_cancelled() -> None:
     futures.close()
     assert [f.start for f in submitted if f.cancelled] == [50, 60, 70]
     assert list(pool.in_order(submit, range(3), 5)) == submitted[-3:]
+
+
+def test_article_page_identities_are_made_one_at_a_time_for_their_keys(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article page's identity (what its key is made from) is made when its key is,
+    and let go of then: not one for every article held until the last key (~1.5 KB an
+    article, before the render workers fork).  The site is the same."""
+    import weakref
+
+    want = cold_tree(site, tmp_path)
+    alive: weakref.WeakSet = weakref.WeakSet()
+    most = [0]
+    made = render.article_ident
+
+    class Ident(list):  # (a list that a weak reference can follow, in a WeakSet)
+        __hash__ = object.__hash__
+
+    def ident(*args: object) -> object:
+        got = made(*args)  # type: ignore[arg-type]
+        if got is None:
+            return None
+        out = Ident(got)
+        alive.add(out)
+        most[0] = max(most[0], len(alive))
+        return out
+
+    monkeypatch.setattr(render, "article_ident", ident)
+    build.build(load_config(site / "site.yaml"), BuildOptions(output=tmp_path / "two", jobs=1))
+    assert tree(tmp_path / "two") == want
+    assert most[0] == 1  # (each gone before the next was made)
