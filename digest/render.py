@@ -1204,8 +1204,9 @@ def render_site(
             "story": story,
             "related_entries": related,
         }
-        # (made when its key is: an identity per article held from here to the last key
-        # was ~1 KB a page, 100 MB at 100,000 articles, before render forks its workers)
+        # (made when its key is, and dropped then: an identity per article held from here
+        # to the last key was ~1.5 KB an article before render forks its workers, a
+        # traced peak of 173.8 MiB against 158.8 at 10,000 articles)
         keyed = None
         if e.key:
             keyed = _Lazy(functools.partial(article_ident, e, story, related, stories))
