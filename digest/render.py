@@ -557,12 +557,16 @@ class Renderer:
         # and the pages that show many entries (the archive): a worker reading that many
         # of this process's objects copies every memory page they lie on (~150 MiB more
         # at the end of a cold build of 100,000 articles)
-        wide = [False, *(len(job.deps or ()) > WIDE_PAGE for job in islice(jobs, 1, None))]
-        theirs = list(compress(jobs, map(not_, wide))) if any(wide) else jobs  # (from 1 on)
+        shows = [len(job.deps or ()) for job in jobs]  # (the objects each page shows)
+        wide = [False, *(n > WIDE_PAGE for n in islice(shows, 1, None))]
+        theirs, their_shows = jobs, shows  # (from 1 on)
+        if any(wide):
+            narrow = list(map(not_, wide))
+            theirs, their_shows = list(compress(jobs, narrow)), list(compress(shows, narrow))
         step = max(1, min(32, len(theirs) // (workers * 8)))
         spans = [(a, min(a + step, len(theirs))) for a in range(1, len(theirs), step)]
         # (a round: pages costing PAGES_PER_ROUND x 10, 1 + the objects each shows, see pool)
-        costs = [sum(1 + len(theirs[i].deps or ()) for i in range(a, b)) for a, b in spans]
+        costs = [b - a + sum(their_shows[a:b]) for a, b in spans]
         parts = pool.map_shared(
             _render_span,
             (self, theirs),
@@ -669,7 +673,8 @@ class Renderer:
 
 
 class _Lazy:
-    """A page identity made when first asked for (then kept: shared by several pages)."""
+    """A page identity made when first asked for, then kept (an edition's is shared by
+    its pages; an article page's is dropped with it once its key is made, see pages)."""
 
     __slots__ = ("make", "made", "done")
 
