@@ -81,3 +81,51 @@ def test_front_matter_values_are_escaped(tmp_path: Path) -> None:
 
     data = json.loads((root / "public/articles.json").read_text())
     assert data["articles"][0]["title"] == evil  # JSON keeps the value exactly
+
+
+def test_dates_of_one_instant_in_two_time_zones_show_each_its_own(tmp_path: Path) -> None:
+    """The date filters make each date's text once (digest.render._Dates): two articles
+    published at the same instant from two time zones (equal datetimes) still show each
+    its own local time, on their own pages and in each other's related links; a
+    template's own format is honoured."""
+    from tests.conftest import write_site
+
+    body = (
+        "The harbour council voted to repair the harbour wall before the winter storms "
+        "reach the old quay and the fishing boats moored beside it.\n"
+    )
+    site = write_site(
+        tmp_path / "site",
+        {
+            "world/2026-03-01-paris.md": '---\ntitle: "Harbour wall vote in Paris"\n'
+            f"date: 2026-03-01T10:30:00+01:00\n---\n{body}",
+            "world/2026-03-01-london.md": '---\ntitle: "Harbour wall vote in London"\n'
+            f"date: 2026-03-01T09:30:00+00:00\n---\n{body}",
+        },
+    )
+    assert main(["build", "--config", str(site / "site.yaml"), "-q"]) == 0
+    paris = (site / "public/world/paris/index.html").read_text()
+    london = (site / "public/world/london/index.html").read_text()
+    assert '<time datetime="2026-03-01T10:30:00+01:00">' in paris
+    assert '<time datetime="2026-03-01T09:30:00+00:00">' in london
+    # each shows the other in its related links, with the other's own zone
+    assert '<time datetime="2026-03-01T09:30:00+00:00">' in paris
+    assert '<time datetime="2026-03-01T10:30:00+01:00">' in london
+
+
+def test_date_filter_takes_a_format_of_the_template(tmp_path: Path) -> None:
+    from tests.conftest import write_site
+
+    site = write_site(tmp_path / "site")
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text(
+        '{% extends "base.html" %}{% block main %}<p class="when">{{ article.date | date }}'
+        ' / {{ article.date | date("%Y-%m-%d") }} / {{ article.date | date("") }}'
+        "</p>{% endblock %}"
+    )
+    assert main(["build", "--config", str(site / "site.yaml"), "-q"]) == 0
+    page = (site / "public/world/harbour-wall/index.html").read_text()
+    shown = page.split('<p class="when">', 1)[1].split("</p>", 1)[0]
+    site_format, own, empty = shown.split(" / ")
+    assert own.count("-") == 2 and own[:2] == "20"
+    assert site_format == empty and site_format != own and " " in site_format
