@@ -81,6 +81,10 @@ class BuildOptions:
     # digest.executors)
     executor: str = "local"
     scheduler: str | None = None
+    # the output folder is the process's own, that nothing else writes (digest serve's
+    # preview): a session's rebuild does not look in it for changes made by hand (see
+    # digest.publish.publish)
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -384,7 +388,11 @@ def _build(
             with clock.stage("publish"):
                 keep_publish: list[publish.Kept] = []
                 files, changed = publish.publish(
-                    pages, output, kept.publish, keep_publish if keeping else None
+                    pages,
+                    output,
+                    kept.publish,
+                    keep_publish if keeping else None,
+                    private=options.private,
                 )
         if session is not None:  # completed: what it kept replaces the last build's
             session._done(

@@ -559,6 +559,9 @@ def _update(
     claims: _Claims | None = None
     known: dict[str, str] = {}  # path -> source of the pages claimed only by path so far
     bulks: list[Same] = []
+    # (a session that trusts the tree: the files it looks at, see _Look; a page given
+    # alone is taken as there as one given in bulk is)
+    trusting = look.check if look is not None and look.check is not None else None
     with _Writer(top, touched, new_stamps) as writer:
         for p in pages:
             if type(p) is Same:
@@ -580,6 +583,9 @@ def _update(
                     continue
             h = p.digest or page_digest(p.data())
             if state.get(p.path) == h:
+                if trusting is not None and p.path not in trusting and p.path in stamps:
+                    files[p.path], new_stamps[p.path] = h, stamps[p.path]  # (see _Look)
+                    continue
                 held = _holds(top + p.path, h, p.content, stamps.get(p.path))
                 if held is not None:
                     files[p.path], new_stamps[p.path] = h, held
@@ -1338,8 +1344,11 @@ class Kept:
         """_marker_bytes(files), from the last build's marker (see _new_marker)."""
         return _new_marker(files, self.marked, live, diff)
 
-    def look(self, staging: Path, staging_sha: str, output: Path, live_sha: str) -> _Look:
-        """How much of ``staging`` the next build looks at (see _Look)."""
+    def look(
+        self, staging: Path, staging_sha: str, output: Path, live_sha: str, private: bool = False
+    ) -> _Look:
+        """How much of ``staging`` the next build looks at (see _Look; ``private``: see
+        publish, no share at all)."""
         if (
             not self.other_sha
             or staging_sha != self.other_sha
@@ -1348,6 +1357,8 @@ class Kept:
             or _tree_id(output) != self.live_id
         ):
             return _Look()
+        if private:
+            return _Look(set(self.found), cursor=self.cursor)
         order = list(self.files)
         step = -(-len(order) // LOOK_SHARE)
         start = self.cursor % len(order) if order else 0
@@ -1361,14 +1372,23 @@ class Kept:
 
 
 def publish(
-    pages: Iterable[Page], output: Path, kept: Kept | None = None, keep: list[Kept] | None = None
+    pages: Iterable[Page],
+    output: Path,
+    kept: Kept | None = None,
+    keep: list[Kept] | None = None,
+    private: bool = False,
 ) -> tuple[int, int]:
     """Write pages into ``output`` atomically; returns (files, files whose bytes changed).
 
     The new site is prepared in a second tree beside the output (see
     :func:`staging_dir`) and swapped in with one atomic exchange; only files
     whose bytes changed are written, and nothing is deleted in bulk.  ``kept``: what
-    a session's last build kept (see Kept); ``keep`` gets this build's.
+    a session's last build kept (see Kept); ``keep`` gets this build's.  ``private``:
+    the output is the session's own folder, that nothing but its builds writes (``digest
+    serve``'s preview, in a temporary folder of its own): a session's build then takes
+    both trees as its builds left them, without looking in them for files put there,
+    edited or deleted by hand (the walk of every folder of the live tree, see
+    _carry_yours, and the share of files looked at, see Kept.look).
     """
     output = target(output)
     if output.exists() and not output.is_dir():
@@ -1405,7 +1425,7 @@ def publish(
         layout = kept.layout_of(state) if kept is not None else _layout(state)
         look = _Look()
         if kept is not None and live_ok and stamps:
-            look = kept.look(staging, staging_sha, output, live_sha)
+            look = kept.look(staging, staging_sha, output, live_sha, private)
         if look.check is None:
             held, swept, trusted = _sweep(staging, state, record, layout)
         else:  # (a session's own tree, as its build before last left it: see Kept)
@@ -1433,7 +1453,9 @@ def publish(
         moves: list[tuple[str, str]] = []
         looked = _Folders()
         left, doubt = True, list[str]()
-        if output.is_dir():
+        if private and look.check is not None:  # (nothing there but its builds' pages)
+            left = False
+        elif output.is_dir():
             same = live.keys() == state.keys()
             moves, looked, left = _carry_yours(
                 output,

@@ -122,7 +122,8 @@ class SiteBuilder:
         problems: list[str] = []
         try:
             config = load_config(self.config_path, base_url=self.base_url, drafts=self.drafts)
-            options = BuildOptions(output=self.output, jobs=jobs)  # (the session remembers)
+            # (the session remembers; the output is the preview's temporary folder)
+            options = BuildOptions(output=self.output, jobs=jobs, private=True)
             build(config, options, session=self.session)
         except BuildError as exc:
             problems = [

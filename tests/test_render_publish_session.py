@@ -110,9 +110,9 @@ def test_without_the_cache_every_template_is_compiled(
 # ---------------------------------------------------------------- a session's publish
 
 
-def _session_build(site: Path, out: Path, session: Session | None) -> None:
+def _session_build(site: Path, out: Path, session: Session | None, private: bool = False) -> None:
     config = load_config(site / "site.yaml")
-    build(config, BuildOptions(output=out, jobs=1), session=session)
+    build(config, BuildOptions(output=out, jobs=1, private=private), session=session)
 
 
 def _settled(tmp_path: Path, builds: int = 3) -> tuple[Path, Path, Session]:
@@ -264,6 +264,38 @@ def test_session_edits_of_every_kind_give_a_cold_builds_site(tmp_path: Path) -> 
         step()
         _session_build(site, live, session)
         assert tree(live) == _cold(site, tmp_path / f"cold{n}"), n
+
+
+def test_a_private_sessions_edits_give_a_cold_builds_site_without_walking_the_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """digest serve's preview folder is its own (BuildOptions.private): once a session
+    trusts its two trees, a rebuild neither walks the live tree's folders for files put
+    there by hand nor looks at a share of the unchanged files; the site is a cold
+    build's all the same, edit after edit."""
+    site = write_site(tmp_path / "site", _many(40))
+    live, session = tmp_path / "live", Session()
+    for _ in range(3):  # (the second build makes the staging tree, the third trusts it)
+        _session_build(site, live, session, private=True)
+    walks: list[object] = []
+    spy(monkeypatch, publish, "_carry_yours", lambda *args: walks.append(args))
+    looked = _looked_at(monkeypatch)
+    first = "content/world/2026-02-01-item-0.md"
+    steps = [
+        lambda: edit(site, first, "part 0", "part zero"),
+        lambda: _append(site, first, "\nThe harbour budget was cut again on Friday.\n"),
+        lambda: (site / "content/science/2026-02-02-item-1.md").unlink(),
+        lambda: (site / "content/world/2026-02-27-new.md").write_text(NEW, encoding="utf-8"),
+    ]
+    for n, step in enumerate(steps):
+        step()
+        _session_build(site, live, session, private=True)
+        assert tree(live) == _cold(site, tmp_path / f"cold{n}"), n
+    assert walks == [] and looked == []
+    # a session whose output is not private walks the live tree at every build
+    _append(site, first, "\nThe ferry budget was cut on Monday.\n")
+    _session_build(site, live, session)
+    assert len(walks) == 1 and looked
 
 
 def test_a_page_the_staging_tree_lacks_is_made_again_when_the_live_copy_was_replaced(
