@@ -1667,6 +1667,24 @@ def locked(output: Path, on_wait: Callable[[str], None] | None = None) -> Iterat
 _PREAD = hasattr(os, "pread")
 
 
+# ``digest serve``'s preview: the folder in the cache folder it builds into, kept between
+# runs (see digest.serve.preview_folder), and the lock file there that keeps it one
+# preview's at a time (see try_hold)
+PREVIEW = "preview"
+PREVIEW_LOCK = ".digest-serve-lock"
+
+
+def try_hold(path: Path) -> int | None:
+    """An exclusive lock on the file ``path`` (made when missing, never through a
+    symlink), held until the descriptor returned is closed; None when another process
+    holds it."""
+    fd = _open_lock(path)
+    if _try_lock(fd):
+        return fd
+    os.close(fd)
+    return None
+
+
 def _open_lock(path: Path) -> int:
     if os.path.islink(path):
         os.unlink(path)  # not made by digest: replaced, never followed

@@ -163,6 +163,30 @@ def test_clean_command(site: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert not (site / "public").exists()
 
 
+def test_clean_removes_the_serve_preview_folder_unless_a_preview_is_using_it(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    from digest.publish import PREVIEW_LOCK, try_hold
+    from digest.serve import preview_folder
+
+    run(site)
+    kept = preview_folder(site / "site.yaml")  # (as digest serve takes it)
+    assert kept is not None
+    output, held = kept
+    run(site, output=output)
+    assert main(["clean", "--config", str(site / "site.yaml")]) == 0
+    assert "a digest serve of this site is using it" in capsys.readouterr().out
+    assert (output / "index.html").is_file()  # (never deleted under a running preview)
+    os.close(held)
+    assert main(["clean", "--config", str(site / "site.yaml")]) == 0
+    assert not (site / ".digest-cache").exists()
+    again = preview_folder(site / "site.yaml")  # (made anew by the next preview)
+    assert again is not None and try_hold(again[0].parent / PREVIEW_LOCK) is None
+    os.close(again[1])
+
+
 def test_worker_count_does_not_change_output(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

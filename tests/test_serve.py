@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import os
 import socket
+import tempfile
 import textwrap
 import threading
 import time
@@ -14,8 +16,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from conftest import spy
 
+from digest import publish
 from digest.cli import main
+from digest.publish import PREVIEW_LOCK, try_hold
 from digest.serve import PreviewServer, inject, live_snippet, resolve
 
 ARTICLES = {
@@ -461,8 +466,7 @@ def test_too_long_names_are_404_not_500(srv: Running, path: str, caplog: pytest.
 
 
 @pytest.mark.parametrize("sig", ["SIGTERM", "SIGINT"])
-def test_signal_stops_serve_and_removes_its_temporary_folder(tmp_path: Path, sig: str):
-    import os
+def test_signal_stops_serve_and_leaves_its_preview_folder_for_the_next(tmp_path: Path, sig: str):
     import re
     import signal
     import subprocess
@@ -485,7 +489,8 @@ def test_signal_stops_serve_and_removes_its_temporary_folder(tmp_path: Path, sig
         assert proc.stdout is not None
         line = proc.stdout.readline()
         assert re.match(r"Serving http://127\.0\.0\.1:\d+/repo/", line), line
-        assert [p.name[:13] for p in tmp.iterdir()] == ["digest-serve-"]
+        assert list(tmp.iterdir()) == []  # (no temporary folder: the kept preview folder)
+        assert try_hold(site / ".digest-cache/preview" / PREVIEW_LOCK) is None  # (its own)
         proc.send_signal(getattr(signal, sig))
         _, err = proc.communicate(timeout=20)
     finally:
@@ -495,6 +500,40 @@ def test_signal_stops_serve_and_removes_its_temporary_folder(tmp_path: Path, sig
     assert proc.returncode == 0, err
     assert "stopped" in err and "Traceback" not in err
     assert list(tmp.iterdir()) == []
+    assert (site / ".digest-cache/preview/site/world/harbour-wall/index.html").is_file()
+    held = try_hold(site / ".digest-cache/preview" / PREVIEW_LOCK)  # (let go of)
+    assert held is not None
+    os.close(held)
+
+
+def test_the_next_preview_starts_from_the_pages_the_last_one_left(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serving(site) as first:
+        assert first.get("/repo/world/harbour-wall/")[0] == 200
+    written: list[str] = []
+    spy(monkeypatch, publish, "_put", lambda top, rel, *args: written.append(rel))
+    with serving(site) as second:
+        status, body = second.get("/repo/world/harbour-wall/")
+        assert status == 200 and b"Harbour wall" in body
+    assert written == []  # (every page was there already)
+
+
+def test_a_second_preview_of_one_site_builds_into_a_temporary_folder(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp))
+    with serving(site) as first, serving(site) as second:
+        assert list(tmp.iterdir()) != []  # (the second's: the first holds the kept one)
+        for running in (first, second):
+            status, body = running.get("/repo/world/harbour-wall/")
+            assert status == 200 and b"Harbour wall" in body
+        first_out = first.server.builder.output
+        assert first_out == site / ".digest-cache/preview/site"
+        assert second.server.builder.output.parent.parent == tmp
+    assert list(tmp.iterdir()) == []  # (the temporary folder goes when it stops)
 
 
 def _ctrl_c_as_in_a_terminal() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 from typing import TYPE_CHECKING
@@ -17,7 +18,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "clean",
         help="delete the build cache (.digest-cache/)",
-        description="Delete the build cache, so the next build starts cold. "
+        description="Delete the build cache, so the next build starts cold (and digest "
+        "serve's preview folder in it, unless a preview is running). "
         "With --all, also delete the output folder.",
     )
     p.add_argument("--config", "-c", metavar="PATH", help="site.yaml to use")
@@ -40,9 +42,27 @@ def run(args: argparse.Namespace) -> int:
 
 def _clean(config: Config, everything: bool) -> int:
     from digest import cache
-    from digest.publish import is_digest_output, staging_dir, stamps_file
+    from digest.publish import (
+        PREVIEW,
+        PREVIEW_LOCK,
+        is_digest_output,
+        staging_dir,
+        stamps_file,
+        try_hold,
+    )
 
     removed = []
+    preview = config.cache_dir / PREVIEW  # (digest serve's, inside the cache folder)
+    if preview.is_dir() and not preview.is_symlink() and not config.cache_dir.is_symlink():
+        held = try_hold(preview / PREVIEW_LOCK)
+        if held is None:
+            print(f"not deleting {preview}: a digest serve of this site is using it")
+        else:
+            try:
+                shutil.rmtree(preview)
+            finally:
+                os.close(held)
+            removed.append(str(preview))
     if cache.clear(config.cache_dir):
         removed.append(str(config.cache_dir))
     output = config.output_dir

@@ -23,7 +23,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     p = sub.add_parser(
         "serve",
         help="preview the site at http://127.0.0.1:8000/, rebuilding and reloading on change",
-        description="Build the site into a temporary folder (never public/) and serve it, "
+        description="Build the site into .digest-cache/preview/ (never public/; kept for "
+        "the next preview) and serve it, "
         "under the path of base_url as when deployed. Changes to site.yaml, content/, "
         "templates/, themes/ and static/ rebuild the site and reload the browser; a failed "
         "build shows its errors in the browser until fixed.",
