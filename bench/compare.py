@@ -16,7 +16,9 @@ set of any one process of the build (os.wait4 / RUSAGE_CHILDREN).
 Then digest's cold / no-change / one-edit rebuild times at each --scale size (--edits
 different one-article edits, each a rebuild of its own, in a new process), and the same
 edits made while one `digest build --watch` runs (the long-lived process: its own
-"built ... in X s" figure per rebuild, without the watcher's 0.1 s debounce).  With
+"built ... in X s" figure per rebuild, without the watcher's 0.1 s debounce), then in one
+`digest serve`, and the first build of a second `digest serve` (from the preview folder the
+first left).  With
 --scale-dask, every build of the scale rows runs on a local Dask cluster (one
 single-threaded worker process per core, started once, before the timings).
 With --dask N: a cold build of N articles with the local pool and on a local Dask
@@ -233,9 +235,10 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
         "| articles | cold s | cold peak MiB (largest process) | cold peak MiB (all, PSS) "
         "| no-change s | one-edit s, median | slowest | one-edit peak MiB "
         "| stories stage s, cold | stories stage s, one-edit median "
-        "| --watch one-edit s, median | slowest |"
+        "| --watch one-edit s, median | slowest "
+        "| serve one-edit s, median | slowest | serve second start s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         with work_folder() as tmp:
             site = write_corpus(Path(tmp) / "site", n, synthetic)
@@ -252,12 +255,14 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
                 times.append(t)
                 mems.append(mem)
             watched = watch_edits(site, files, rng, edits)
+            served, restart = serve_edits(site, files, rng, edits)
             print(
                 f"| {n} | {cold:.1f} | {cold_mem / 2**20:.0f} | {pss[0] / 2**20:.0f} "
                 f"| {nochange:.2f} | {statistics.median(times):.2f} | {max(times):.2f} "
                 f"| {max(mems) / 2**20:.0f} | {stage_seconds(errs[0], 'stories'):.2f} "
                 f"| {statistics.median(stage_seconds(e, 'stories') for e in errs[1:]):.3f} "
-                f"| {statistics.median(watched):.2f} | {max(watched):.2f} |",
+                f"| {statistics.median(watched):.2f} | {max(watched):.2f} "
+                f"| {statistics.median(served):.2f} | {max(served):.2f} | {restart:.2f} |",
                 flush=True,
             )
 
@@ -295,6 +300,51 @@ def watch_edits(site: Path, files: list[Path], rng: random.Random, edits: int) -
             proc.kill()
             proc.wait()
     return out
+
+
+def serve_edits(
+    site: Path, files: list[Path], rng: random.Random, edits: int
+) -> tuple[list[float], float]:
+    """Seconds of each one-edit rebuild of a running `digest serve` (as it reports them:
+    "built (1 file changed) in X s", without the watcher's debounce), after its first
+    build; then the first build of a second `digest serve` (its preview folder kept by
+    the first: see digest.serve.preview_folder)."""
+    cmd = [sys.executable, "-m", "digest", "serve", "--port", "0"]
+
+    def started() -> tuple[subprocess.Popen[str], float]:
+        proc = subprocess.Popen(
+            cmd, cwd=site, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        if " built in " not in line:
+            proc.kill()
+            raise RuntimeError(f"digest serve: {line}")
+        return proc, float(line.rsplit(" in ", 1)[1].split()[0])
+
+    def stopped(proc: subprocess.Popen[str]) -> None:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    out: list[float] = []
+    proc, _first = started()
+    try:
+        assert proc.stderr is not None
+        for _ in range(edits):
+            _edit(files, rng)
+            line = proc.stderr.readline()
+            if " built " not in line:
+                raise RuntimeError(f"digest serve: {line}")
+            out.append(float(line.rsplit(" in ", 1)[1].split()[0]))
+    finally:
+        stopped(proc)
+    proc, again = started()
+    stopped(proc)
+    return out, again
 
 
 def dask_row(n: int, synthetic: bool) -> None:
