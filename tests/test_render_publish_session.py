@@ -4,6 +4,7 @@ publish its unchanged pages in bulk, and the site is byte for byte a cold build'
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -471,3 +472,73 @@ def test_a_new_processs_build_hands_the_pages_it_does_not_render_to_publish_in_b
     page.write_bytes(shown.replace(b"</body>", b"<p>edited by hand</p></body>"))
     _session_build(site, live, None)
     assert page.read_bytes() == shown
+
+
+def _looked_at_each(entries: Any, by_slug: Any, kept: Any, stories: Any) -> set[str]:
+    """The slugs whose article pages a session's rebuild makes when it looks at every
+    entry (render_site's loop): the entry, its story page or an entry its related
+    links show is not the last build's."""
+    before = kept.entries
+    changed = {s for s, e in by_slug.items() if before.get(s) is not e}
+    changed |= before.keys() - by_slug.keys()
+    made = set()
+    for e in entries:
+        last = kept.deps.get(render._out(e.article.url))
+        if not (
+            last is not None
+            and last[0][0] is e
+            and last[0][1] is stories.story_of(e.article.slug)
+            and changed.isdisjoint(x.slug for x in e.related)
+        ):
+            made.add(e.article.slug)
+    return made
+
+
+def test_a_sessions_rebuild_makes_the_article_pages_a_look_at_each_entry_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session's rebuild finds the article pages to make without a look at every entry
+    (render._ArticlesAgain): the same pages as the look at each would make, edit after
+    edit (a retitle shows in the related links of others), and the site is a cold
+    build's."""
+    site, live, session = _settled(tmp_path)
+    found: list[tuple[set[str], set[str]] | None] = []
+
+    def compared(entries: Any, by_slug: Any, kept: Any, stories: Any) -> Any:
+        got = real(entries, by_slug, kept, stories)
+        if got is not None:
+            made = {e.article.slug for e in got.made}
+            found.append((made, _looked_at_each(entries, by_slug, kept, stories)))
+        else:
+            found.append(None)
+        return got
+
+    real = render._ArticlesAgain.of
+    monkeypatch.setattr(render._ArticlesAgain, "of", compared)
+    first = "content/world/2026-02-01-item-0.md"
+    edit(site, first, "part 0", "part zero")  # a retitle
+    _session_build(site, live, session)
+    assert tree(live) == _cold(site, tmp_path / "cold")
+    linking = {  # (the pages showing the new title in their related links)
+        p.parent.name
+        for section in ("world", "science", "business")
+        for p in (live / section).glob("*/index.html")
+        if "part zero" in p.read_text() and p.parent.name != "item-0"
+    }
+    retitled = found[0]  # (the session's build: the cold one's is None)
+    assert retitled is not None and linking and {"item-0", *linking} <= retitled[0]
+    assert len(retitled[0]) < len(_many(40))  # (not every page made)
+    steps = [
+        lambda: _append(site, first, "\nThe harbour budget was cut again on Friday.\n"),
+        lambda: edit(site, "content/science/2026-02-02-item-1.md", "part 1", "part one"),
+        lambda: None,
+        lambda: edit(site, first, "date: 2026-02-01", "date: 2026-02-11"),  # moved
+    ]
+    for n, step in enumerate(steps):
+        step()
+        _session_build(site, live, session)
+        assert tree(live) == _cold(site, tmp_path / f"cold{n}"), n
+    taken = [f for f in found if f is not None]
+    assert len(taken) >= 4
+    for made, each in taken:
+        assert made == each
