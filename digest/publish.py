@@ -1384,11 +1384,14 @@ def publish(
     :func:`staging_dir`) and swapped in with one atomic exchange; only files
     whose bytes changed are written, and nothing is deleted in bulk.  ``kept``: what
     a session's last build kept (see Kept); ``keep`` gets this build's.  ``private``:
-    the output is the session's own folder, that nothing but its builds writes (``digest
-    serve``'s preview, in a temporary folder of its own): a session's build then takes
-    both trees as its builds left them, without looking in them for files put there,
-    edited or deleted by hand (the walk of every folder of the live tree, see
-    _carry_yours, and the share of files looked at, see Kept.look).
+    the output is the session's own folder, that nothing but its builds writes while it
+    runs (``digest serve``'s preview folder, see digest.serve.preview_folder): once the
+    session has looked at both trees whole (its first build looks at every file of the
+    staging tree, and at every folder of the live tree, trusting none, so that the next
+    looks at every file of that one), a build takes them as its builds left them,
+    without looking in them for files put there, edited or deleted by hand (the walk of
+    every folder of the live tree, see _carry_yours, and the share of files looked at,
+    see Kept.look).
     """
     output = target(output)
     if output.exists() and not output.is_dir():
@@ -1461,7 +1464,7 @@ def publish(
                 output,
                 staging,
                 live,
-                live_record,
+                None if private and kept is None else live_record,  # (see above)
                 layout if same else None,
                 doubt if keep is not None else None,  # (a session's next build: see Kept)
             )

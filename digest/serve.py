@@ -13,7 +13,8 @@ Here instead:
 * a watcher thread polls ``site.yaml``, ``content/``, ``templates/``,
   ``themes/`` and ``static/`` and waits for a quiet period (debounce) so a
   burst of changes (an editor's save, ``git checkout``) gives ONE rebuild;
-* every rebuild re-reads ``site.yaml`` and writes into a temporary folder
+* every rebuild re-reads ``site.yaml`` and writes into the preview folder (see
+  :func:`preview_folder`: in the cache folder, kept for the next preview)
   (never ``public/``); browsers reload only after it finished;
 * a failed rebuild keeps the last good site for assets and serves an error
   page (every problem as ``file:line: message``) in place of every HTML page;
@@ -27,7 +28,8 @@ Here instead:
   (``127.0.0.1``, ``localhost``, ``[::1]`` and ``--host``; see :class:`Hosts`):
   any other ``Host`` gets 403, so a page on another site cannot read the
   preview through DNS rebinding, and the websocket refuses a foreign ``Origin``;
-* SIGTERM and SIGINT stop the server and remove its temporary folder.
+* SIGTERM and SIGINT stop the server (and remove its temporary folder, when it had to
+  take one).
 """
 
 from __future__ import annotations
@@ -123,7 +125,7 @@ class SiteBuilder:
         problems: list[str] = []
         try:
             config = load_config(self.config_path, base_url=self.base_url, drafts=self.drafts)
-            # (the session remembers; the output is the preview's temporary folder)
+            # (the session remembers; the output is the preview's own, see preview_folder)
             options = BuildOptions(output=self.output, jobs=jobs, private=True)
             build(config, options, session=self.session)
         except BuildError as exc:
@@ -720,11 +722,11 @@ def preview_folder(config_path: Path) -> tuple[Path, int] | None:
     builds into a temporary folder of its own."""
     try:
         config = load_config(config_path)
-    except DigestError:
+    except Exception:  # (a speed-up only: the first build reports what is wrong)
         return None
     folder = config.cache_dir / PREVIEW
     try:
-        if config.cache_dir.is_symlink() or folder.is_symlink():
+        if any(p.is_symlink() for p in (config.cache_dir, folder, folder / "site")):
             return None  # (not made by digest: never followed)
         folder.mkdir(parents=True, exist_ok=True)
         held = try_hold(folder / PREVIEW_LOCK)
@@ -768,7 +770,7 @@ def serve(
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     finally:
-        if server is not None:  # the temporary folder goes, however the preview stops
+        if server is not None:  # a temporary folder goes, however the preview stops
             server.watcher.stop()
             server.cleanup()
             with contextlib.suppress(KeyboardInterrupt):  # (a second Ctrl+C)

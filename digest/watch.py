@@ -208,9 +208,10 @@ def build_and_watch(
 def stop_on_sigterm() -> Callable[[], None]:
     """Make SIGTERM (systemd, docker stop, kill) stop a long-lived process (`digest
     serve`, `digest build --watch`) as Ctrl+C (SIGINT) does: it raises KeyboardInterrupt
-    in the main thread, so the preview's temporary folder is removed and the session's
-    deferred states are written.  Returns what puts the previous handler back.  A forked
-    build worker that inherits the handler dies of SIGTERM as before."""
+    in the main thread, so the preview lets go of its folder (a temporary one is
+    removed) and the session's deferred states are written.  Returns what puts the
+    previous handler back.  A forked build worker that inherits the handler dies of
+    SIGTERM as before."""
     if threading.current_thread() is not threading.main_thread():
         return lambda: None
     pid = os.getpid()

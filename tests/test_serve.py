@@ -519,6 +519,22 @@ def test_the_next_preview_starts_from_the_pages_the_last_one_left(
     assert written == []  # (every page was there already)
 
 
+def test_a_symlink_in_the_place_of_the_preview_folder_is_never_followed(
+    site: Path, tmp_path: Path
+) -> None:
+    from digest.serve import preview_folder
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (site / ".digest-cache/preview").mkdir(parents=True)
+    (site / ".digest-cache/preview/site").symlink_to(elsewhere)
+    assert preview_folder(site / "site.yaml") is None  # (a temporary folder instead)
+    with serving(site) as running:
+        assert running.get("/repo/world/harbour-wall/")[0] == 200
+        assert running.server.builder.output != site / ".digest-cache/preview/site"
+    assert list(elsewhere.iterdir()) == []
+
+
 def test_a_second_preview_of_one_site_builds_into_a_temporary_folder(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

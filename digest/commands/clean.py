@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -42,29 +44,18 @@ def run(args: argparse.Namespace) -> int:
 
 def _clean(config: Config, everything: bool) -> int:
     from digest import cache
-    from digest.publish import (
-        PREVIEW,
-        PREVIEW_LOCK,
-        is_digest_output,
-        staging_dir,
-        stamps_file,
-        try_hold,
-    )
+    from digest.publish import PREVIEW, is_digest_output, staging_dir, stamps_file
 
     removed = []
     preview = config.cache_dir / PREVIEW  # (digest serve's, inside the cache folder)
     if preview.is_dir() and not preview.is_symlink() and not config.cache_dir.is_symlink():
-        held = try_hold(preview / PREVIEW_LOCK)
-        if held is None:
-            print(f"not deleting {preview}: a digest serve of this site is using it")
-        else:
-            try:
-                shutil.rmtree(preview)
-            finally:
-                os.close(held)
+        if _remove_preview(preview):
             removed.append(str(preview))
+        else:
+            print(f"not deleting {preview}: a digest serve of this site is using it")
     if cache.clear(config.cache_dir):
-        removed.append(str(config.cache_dir))
+        there = config.cache_dir.exists()  # (the preview folder in it, kept)
+        removed.append(f"the build cache in {config.cache_dir}" if there else str(config.cache_dir))
     output = config.output_dir
     if everything and output.is_symlink():
         print(f"not deleting {output}: it is a symlink; delete what it points to yourself")
@@ -85,3 +76,24 @@ def _clean(config: Config, everything: bool) -> int:
         removed.append(str(staging))
     print("removed " + ", ".join(removed) if removed else "nothing to remove")
     return 0
+
+
+def _remove_preview(preview: Path) -> bool:
+    """Delete digest serve's preview folder unless a preview holds its lock (False).  It
+    is renamed aside first, under the lock: a preview starting meanwhile makes a new
+    one rather than building into the folder being deleted (and Windows deletes no
+    folder with a file open in it: the lock is let go before the delete)."""
+    from digest.publish import PREVIEW_LOCK, try_hold
+
+    held = try_hold(preview / PREVIEW_LOCK)
+    if held is None:
+        return False
+    aside = preview.with_name(f"{preview.name}.{os.getpid()}-{secrets.token_hex(4)}.deleted")
+    try:
+        os.rename(preview, aside)
+    except OSError:
+        aside = preview  # (Windows: a folder with an open file in it stays where it is)
+    finally:
+        os.close(held)
+    shutil.rmtree(aside, ignore_errors=True)
+    return True
