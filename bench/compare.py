@@ -293,13 +293,18 @@ def watch_edits(site: Path, files: list[Path], rng: random.Random, edits: int) -
             line = proc.stdout.readline()
             out.append(float(line.rsplit(" in ", 1)[1].split()[0]))
     finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
     return out
+
+
+def _stop(proc: subprocess.Popen[str]) -> None:
+    """Stop a long-lived digest process as Ctrl+C does (killed if it does not stop)."""
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def serve_edits(
@@ -322,14 +327,6 @@ def serve_edits(
             raise RuntimeError(f"digest serve: {line}")
         return proc, float(line.rsplit(" in ", 1)[1].split()[0])
 
-    def stopped(proc: subprocess.Popen[str]) -> None:
-        proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
     out: list[float] = []
     proc, _first = started()
     try:
@@ -341,9 +338,9 @@ def serve_edits(
                 raise RuntimeError(f"digest serve: {line}")
             out.append(float(line.rsplit(" in ", 1)[1].split()[0]))
     finally:
-        stopped(proc)
+        _stop(proc)
     proc, again = started()
-    stopped(proc)
+    _stop(proc)
     return out, again
 
 
