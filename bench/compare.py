@@ -16,9 +16,10 @@ set of any one process of the build (os.wait4 / RUSAGE_CHILDREN).
 Then digest's cold / no-change / one-edit rebuild times at each --scale size (--edits
 different one-article edits, each a rebuild of its own, in a new process), and the same
 edits made while one `digest build --watch` runs (the long-lived process: its own
-"built ... in X s" figure per rebuild, without the watcher's 0.1 s debounce), then in one
-`digest serve`, and the first build of a second `digest serve` (from the preview folder the
-first left; up to SERVE_MAX articles).  With
+"built ... in X s" figure per rebuild, without the watcher's 0.1 s debounce); then the
+first build of a first `digest serve` (into a new preview folder), and of a second one
+(from the folder the first kept), with the same edits made while the second runs (up to
+SERVE_MAX articles).  With
 --scale-dask, every build of the scale rows runs on a local Dask cluster (one
 single-threaded worker process per core, started once, before the timings).
 With --dask N: a cold build of N articles with the local pool and on a local Dask
@@ -236,9 +237,9 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
         "| no-change s | one-edit s, median | slowest | one-edit peak MiB "
         "| stories stage s, cold | stories stage s, one-edit median "
         "| --watch one-edit s, median | slowest "
-        "| serve one-edit s, median | slowest | serve second start s |"
+        "| serve one-edit s, median | slowest | serve first start s | serve next start s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         with work_folder() as tmp:
             site = write_corpus(Path(tmp) / "site", n, synthetic)
@@ -257,9 +258,10 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
             watched = watch_edits(site, files, rng, edits)
             served = ""
             if n <= SERVE_MAX:  # (a first preview renders every page into its new folder)
-                times_s, restart = serve_edits(site, files, rng, edits)
+                times_s, first, again = serve_edits(site, files, rng, edits)
                 served = (
-                    f"| {statistics.median(times_s):.2f} | {max(times_s):.2f} | {restart:.2f} |"
+                    f"| {statistics.median(times_s):.2f} | {max(times_s):.2f} "
+                    f"| {first:.1f} | {again:.2f} |"
                 )
             print(
                 f"| {n} | {cold:.1f} | {cold_mem / 2**20:.0f} | {pss[0] / 2**20:.0f} "
@@ -267,7 +269,7 @@ def scale(sizes: list[int], synthetic: bool, edits: int = 5) -> None:
                 f"| {max(mems) / 2**20:.0f} | {stage_seconds(errs[0], 'stories'):.2f} "
                 f"| {statistics.median(stage_seconds(e, 'stories') for e in errs[1:]):.3f} "
                 f"| {statistics.median(watched):.2f} | {max(watched):.2f} "
-                + (served or "| - | - | - |"),
+                + (served or "| - | - | - | - |"),
                 flush=True,
             )
 
@@ -317,11 +319,12 @@ SERVE_MAX = 20_000  # articles: the serve columns of larger sites are left out (
 
 def serve_edits(
     site: Path, files: list[Path], rng: random.Random, edits: int
-) -> tuple[list[float], float]:
-    """Seconds of each one-edit rebuild of a running `digest serve` (as it reports them:
-    "built (1 file changed) in X s", without the watcher's debounce), after its first
-    build; then the first build of a second `digest serve` (its preview folder kept by
-    the first: see digest.serve.preview_folder)."""
+) -> tuple[list[float], float, float]:
+    """`digest serve`: the first build of a first preview (into a new preview folder),
+    then, in a second preview (from the folder the first kept: see
+    digest.serve.preview_folder), its first build and the seconds of each one-edit
+    rebuild (as it reports them: "built (1 file changed) in X s", without the watcher's
+    debounce)."""
     cmd = [sys.executable, "-m", "digest", "serve", "--port", "0"]
 
     def started() -> tuple[subprocess.Popen[str], float]:
@@ -335,8 +338,10 @@ def serve_edits(
             raise RuntimeError(f"digest serve: {line}")
         return proc, float(line.rsplit(" in ", 1)[1].split()[0])
 
+    proc, first = started()
+    _stop(proc)
     out: list[float] = []
-    proc, _first = started()
+    proc, again = started()
     try:
         assert proc.stderr is not None
         for _ in range(edits):
@@ -347,9 +352,7 @@ def serve_edits(
             out.append(float(line.rsplit(" in ", 1)[1].split()[0]))
     finally:
         _stop(proc)
-    proc, again = started()
-    _stop(proc)
-    return out, again
+    return out, first, again
 
 
 def dask_row(n: int, synthetic: bool) -> None:
