@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, compress, count, islice
-from operator import attrgetter, is_not, not_
+from operator import attrgetter, is_not, methodcaller, not_
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -241,6 +241,9 @@ def format_date(d: datetime, fmt: str) -> str:
     return d.strftime(fmt)
 
 
+_ISOFORMAT = methodcaller("isoformat")
+
+
 class _Dates:
     """The ``date`` and ``isodate`` filters: each date object's text is made once and
     looked up by the object's identity after that (an article's date is shown on its
@@ -261,25 +264,25 @@ class _Dates:
     def shown(self, d: datetime, fmt: str | None = None) -> str:
         if fmt and fmt != self.fmt:
             return format_date(d, fmt)
-        got = self._shown.get(id(d))
-        if got is not None and got[0] is d:
-            return got[1]
-        text = format_date(d, self.fmt)
-        self._remember(self._shown, d, text)
-        return text
+        return self._text(self._shown, d, self._format)
 
     def iso(self, d: datetime) -> str:
-        got = self._iso.get(id(d))
+        return self._text(self._iso, d, _ISOFORMAT)  # (a date or a datetime)
+
+    def _format(self, d: datetime) -> str:
+        return format_date(d, self.fmt)
+
+    def _text(
+        self, memo: dict[int, tuple[Any, str]], d: datetime, make: Callable[[datetime], str]
+    ) -> str:
+        got = memo.get(id(d))
         if got is not None and got[0] is d:
             return got[1]
-        text = d.isoformat()
-        self._remember(self._iso, d, text)
-        return text
-
-    def _remember(self, memo: dict[int, tuple[Any, str]], d: datetime, text: str) -> None:
         if len(memo) >= self.LIMIT:
             memo.clear()
+        text = make(d)
         memo[id(d)] = (d, text)
+        return text
 
 
 _ROOT_LINK = re.compile(r'(\s(?:href|src)=")/(?!/)')

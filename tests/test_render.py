@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import write_site
 
 from digest.cli import main
 
@@ -88,8 +89,6 @@ def test_dates_of_one_instant_in_two_time_zones_show_each_its_own(tmp_path: Path
     published at the same instant from two time zones (equal datetimes) still show each
     its own local time, on their own pages and in each other's related links; a
     template's own format is honoured."""
-    from tests.conftest import write_site
-
     body = (
         "The harbour council voted to repair the harbour wall before the winter storms "
         "reach the old quay and the fishing boats moored beside it.\n"
@@ -114,8 +113,6 @@ def test_dates_of_one_instant_in_two_time_zones_show_each_its_own(tmp_path: Path
 
 
 def test_date_filter_takes_a_format_of_the_template(tmp_path: Path) -> None:
-    from tests.conftest import write_site
-
     site = write_site(tmp_path / "site")
     (site / "templates").mkdir()
     (site / "templates/article.html").write_text(
