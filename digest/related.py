@@ -680,7 +680,8 @@ def _spans(m: sparse.csr_matrix, count: int) -> list[tuple[int, int]]:
 
 def _top_k_part(shared: tuple, span: tuple[int, int]) -> Neighbours:
     vectors, mt, k, min_score, keys, block_bytes = shared
-    return _rows_top_k(vectors, np.arange(*span), k, min_score, keys, block_bytes, mt)
+    tr = _Transposed(mt)
+    return _rows_top_k(vectors, np.arange(*span), k, min_score, keys, block_bytes, tr)
 
 
 def _rows_top_k(
@@ -690,28 +691,29 @@ def _rows_top_k(
     min_score: float,
     keys: Sequence[str],
     block_bytes: int = 64 * 2**20,
-    mt: sparse.csr_matrix | None = None,
+    tr: _Transposed | None = None,
 ) -> Neighbours:
-    """top_k for the given rows only (same result as top_k gives for them)."""
+    """top_k for the given rows only (same result as top_k gives for them); ``tr``: the
+    vectors' matrix transposed, when at hand."""
     n = vectors.n
     out: Neighbours = [[] for _ in range(len(rows))]
     if n < 2 or k <= 0 or not len(rows):
         return out
-    if mt is None and _numpy_will_do(len(rows)):  # (numpy alone: scipy is not imported)
+    if tr is None and _numpy_will_do(len(rows)):  # (numpy alone: scipy is not imported)
         sims = np.ascontiguousarray(_few_scores(vectors, rows).T)
         sims[np.arange(len(rows)), rows] = -1.0
         np.round(sims, 6, out=sims)
         return _scored_lists(sims, min(k, n - 1), min_score, keys, k)
     m = vectors.matrix
-    few = mt is None and len(rows) * 16 < n  # a few rows: no need to transpose all of m
-    if mt is None and not few:
-        mt = m.T.tocsr()
+    few = tr is None and len(rows) * 16 < n  # a few rows: no need to transpose all of m
+    if tr is None and not few:
+        tr = _Transposed(m.T.tocsr())
     block = max(1, block_bytes // (4 * n))
     kk = min(k, n - 1)
     for start in range(0, len(rows), block):
         idx = rows[start : start + block]
         # the same products summed in the same (term) order either way
-        sims = np.ascontiguousarray(_against(m, idx).T) if few else _block_scores(m[idx], mt)
+        sims = np.ascontiguousarray(_against(m, idx).T) if tr is None else tr.scores(m, idx)
         sims[np.arange(len(idx)), idx] = -1.0
         np.round(sims, 6, out=sims)
         out[start : start + len(idx)] = _scored_lists(sims, kk, min_score, keys, k)
@@ -825,6 +827,65 @@ def _against(m: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
 def _block_scores(a: sparse.csr_matrix, mt: sparse.csr_matrix) -> np.ndarray:
     """A block of rows' scores against all rows, from the transposed matrix ``mt``."""
     return _dense_product(a, mt)
+
+
+@dataclass(frozen=True)
+class _Transposed:
+    """The term -> rows index (a related matrix transposed, CSR) of some vectors, for the
+    vectors of a later build of the session (see Kept) whose rows differ from those
+    only in ``stale`` (revectorize's ``redone``, build after build).  A row's scores
+    against all rows cost its terms' postings here (0.5 ms at 10,000 articles), against
+    ~25-35 ms for a pass over the whole matrix (_against), and transposing the matrix
+    again costs 80-100 ms: a session keeps it, never changed, and an edit adds its rows
+    to ``stale``, whose scores are taken from their own (new) rows instead.  Within a
+    term's postings the order of the rows does not matter (each row's score is summed
+    over the terms in the scored row's order), so renumbering rows keeps it valid."""
+
+    mt: sparse.csr_matrix
+    stale: frozenset[int] = frozenset()
+
+    @classmethod
+    def of(cls, vectors: Vectors) -> _Transposed:
+        return cls(vectors.matrix.T.tocsr())
+
+    def scores(self, m: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
+        """``(m[rows] @ m.T).toarray()`` (len(rows) x n), bit for bit: the same products
+        summed in the same (term) order as _against's, with m the vectors this index
+        is for (its rows but ``stale`` are the transposed ones')."""
+        a = m[rows]
+        s = _block_scores(a, self.mt)
+        if self.stale:
+            cols = np.array(sorted(self.stale), dtype=np.int64)
+            s[:, cols] = _dense_product(a, m[cols].T.tocsr())
+        return s
+
+    def after(self, base: Vectors, vectors: Vectors) -> _Transposed | None:
+        """This index, made for ``base`` or a build before it, for ``vectors`` (from
+        revectorize(base, ...)); None: to be made again (too many rows stale)."""
+        if vectors is base:
+            return self
+        if vectors.redone is None or vectors.n != base.n:
+            return None
+        stale = self.stale.union(vectors.redone)
+        if len(stale) > max(STALE_ROWS, vectors.n // 64):
+            return None
+        return _Transposed(self.mt, stale)
+
+    def renumbered(self, old_row: np.ndarray) -> _Transposed:
+        """The index of the rows in a new order (row i is old row old_row[i])."""
+        new_row = np.empty_like(old_row)
+        new_row[old_row] = np.arange(len(old_row))
+        mt = self.mt.copy()
+        mt.indices = new_row[mt.indices].astype(mt.indices.dtype)
+        mt.has_sorted_indices = False
+        to = new_row.tolist()
+        return _Transposed(mt, frozenset(to[r] for r in self.stale))
+
+
+# Rows a session's kept index may find stale before it is made again (or 1/64 of the
+# site's rows, if more): each scoring of a few rows takes those rows' scores from their
+# own rows (see _Transposed)
+STALE_ROWS = 256
 
 
 def _dense_product(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
@@ -1136,6 +1197,7 @@ def update_top_k(
     touched: Sequence[int] | None = None,
     block_bytes: int = 64 * 2**20,
     table: tuple[np.ndarray, np.ndarray] | None = None,
+    transposed: _Transposed | None = None,
 ) -> Neighbours:
     """top_k after the rows in ``changed`` were edited (same rows, same keys).
 
@@ -1145,6 +1207,7 @@ def update_top_k(
     of them now enters.  Scores against the touched rows are computed a block of
     them at a time (at most ``block_bytes`` of dense scores).  ``table``: the old
     lists as n x k arrays of rows (-1 pad) and scores (see Saved), when at hand.
+    ``transposed``: the new vectors' matrix transposed (a session's, see _Transposed).
     """
     n = new.n
     if k <= 0:  # related links turned off (count: 0)
@@ -1153,7 +1216,7 @@ def update_top_k(
         touched = touched_rows(old_df, new, changed)
     r_idx = np.array(sorted(touched), dtype=np.int64)
     redo = set(r_idx.tolist())
-    mt: sparse.csr_matrix | None = None
+    tr = transposed
     result = list(old_result)  # (rows not redone are the old lists, never changed)
     if len(r_idx):
         # The term -> rows index (the matrix transposed, ~40-60 ms at 10,000 articles) makes
@@ -1162,10 +1225,9 @@ def update_top_k(
         # which sum the same products in the same (term) order as top_k does.  A few
         # touched rows (one edit) are scored with one pass over the matrix instead, as
         # _rows_top_k scores a few rows (the same sums): no transpose at all, unless
-        # rows to recompute are many.
-        few = len(r_idx) * 16 < n
-        if not few:
-            mt = new.matrix.T.tocsr()
+        # rows to recompute are many.  A session keeps one (see _Transposed).
+        if tr is None and len(r_idx) * 16 >= n:
+            tr = _Transposed.of(new)
         # each row's best score against the touched rows, in the new vectors
         best_new = np.full(n, -np.inf, dtype=np.float32)
         step = max(1, block_bytes // (8 * max(n, 1)))
@@ -1175,12 +1237,12 @@ def update_top_k(
         cells = 0
         for start in range(0, len(r_idx), step):
             cols = r_idx[start : start + step]
-            if mt is None and _numpy_will_do(len(cols)):
+            if tr is None and _numpy_will_do(len(cols)):
                 s = _few_scores(new, cols)
-            elif mt is None:
+            elif tr is None:
                 s = _against(new.matrix, cols)
             else:
-                s = _block_scores(new.matrix[cols], mt).T
+                s = tr.scores(new.matrix, cols).T
             np.round(s, 6, out=s)
             s[cols, np.arange(len(cols))] = -1.0
             np.maximum(best_new, s.max(axis=1), out=best_new)
@@ -1204,7 +1266,7 @@ def update_top_k(
             redo.update(_merge(result, others, r_idx, _by_row(hits), k, min_score, keys))
     rows = np.array(sorted(redo), dtype=np.int64)
     for r, lst in zip(
-        rows.tolist(), _rows_top_k(new, rows, k, min_score, keys, mt=mt), strict=True
+        rows.tolist(), _rows_top_k(new, rows, k, min_score, keys, tr=tr), strict=True
     ):
         result[r] = lst
     return result
@@ -1347,6 +1409,7 @@ def neighbours_for(
     jobs: int | None = None,
     table: tuple[np.ndarray, np.ndarray] | None = None,
     among: Sequence[int] | None = None,
+    transposed: _Transposed | None = None,
 ) -> tuple[Neighbours, str]:
     """(top-k neighbours of every row, "full" or "incremental").
 
@@ -1354,7 +1417,7 @@ def neighbours_for(
     at most max(16, INCREMENTAL_SHARE / workers of the rows), or MERGED_SHARE / workers
     of them while their scores are few enough to merge the other rows' lists.
     ``table``: previous's lists as arrays (see update_top_k); ``among``: see
-    touched_rows.
+    touched_rows; ``transposed``: see update_top_k.
     """
     if previous is not None and tuple(keys) == previous.keys and len(sigs) == len(previous.sigs):
         workers = _top_k_workers(len(keys), jobs)
@@ -1375,6 +1438,7 @@ def neighbours_for(
                     keys,
                     touched,
                     table=table,
+                    transposed=transposed,
                 ), "incremental"
     return top_k(vectors, cfg.count, cfg.min_score, keys, jobs=jobs), "full"
 
@@ -1515,6 +1579,8 @@ class Kept:
     # the rows whose ``vectors`` differ from the blocks stored with the state (see
     # _store_vectors; None: all, or not known)
     unwritten: frozenset[int] | None = None
+    # ``vectors``' matrix transposed (None: not made), see _Transposed
+    transposed: _Transposed | None = None
 
 
 # A session's later builds write the related state (10,000 keys and signatures, every
@@ -1577,6 +1643,7 @@ def site_links(
                 kept = _kept_renumbered(kept, previous, order)
                 stored = kept.saved
     vectors = None
+    transposed: _Transposed | None = None
     base: Vectors | _SplitVectors | None = None  # (what revectorize made them from)
     stored_at = kept.stored_at if kept is not None else float("-inf")
     pending = kept.pending if kept is not None else False
@@ -1613,6 +1680,9 @@ def site_links(
                 vectors = vectorize(counts)
             elif kept is None:
                 unwritten = frozenset()
+            transposed = _Transposed.of(vectors)  # (for its edits, made once: see _Transposed)
+        elif kept is not None:
+            transposed = kept.transposed
     else:
         if kept is not None and kept.vectors is not None:
             base = kept.vectors
@@ -1647,9 +1717,15 @@ def site_links(
             and base.df is previous.df
             else None
         )
+        if keep is not None:  # (a session's: see _Transposed)
+            was = kept.transposed if kept is not None and base is kept.vectors else None
+            if was is not None and isinstance(base, Vectors):
+                transposed = was.after(base, vectors)
+            if transposed is None:
+                transposed = _Transposed.of(vectors)
         base = None  # (a new process's blocks as read: not held while the lists are made)
         neighbours, _how = neighbours_for(
-            vectors, keys, source_keys, lists, previous, jobs, table, among
+            vectors, keys, source_keys, lists, previous, jobs, table, among, transposed
         )
         saved = _save_state(
             store,
@@ -1698,6 +1774,7 @@ def site_links(
             Kept(
                 *(state_key, now, saved, tuple(articles), own, links, *made, stored_at, pending),
                 unwritten=unwritten if made[0] is not None else None,
+                transposed=transposed if made[0] is not None else None,
             )
         )
     table = (saved.idx, saved.scores) if saved is not None else None
@@ -1790,6 +1867,11 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
         kept.stored_at,
         kept.pending,
         unwritten=None,  # (rows moved: every block of the stored vectors is written again)
+        transposed=(
+            kept.transposed.renumbered(old_row)
+            if kept.transposed is not None and vectors is not None
+            else None
+        ),
     )
 
 

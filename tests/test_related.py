@@ -146,6 +146,45 @@ def test_update_of_several_rows_at_once_equals_full_top_k() -> None:
         vec, result = new, full
 
 
+def test_a_sessions_kept_index_gives_top_k_edit_after_edit() -> None:
+    """A session keeps its matrix transposed from build to build (see _Transposed): after
+    each edit the rows made again are stale there and scored from their own rows, and
+    every update gives top_k's lists bit for bit; renumbered (a date moved articles),
+    the index scores the rows as a new one does."""
+
+    import numpy as np
+
+    from digest.related import _against, _Transposed, revectorize, update_top_k
+
+    rng, words, docs = _clustered(31, 3000, 400, groups=7, step=300, span=500, length=40)
+    keys = [d.slug for d in docs]
+    counts = [term_counts(d) for d in docs]
+    vec = vectorize(counts)
+    result = top_k(vec, 5, 0.02, keys)
+    tr = _Transposed.of(vec)
+    stale_seen = 0
+    for step in range(8):
+        before = list(counts)
+        changed = sorted(rng.sample(range(len(docs)), 1 + step % 3))
+        _edited(docs, counts, changed, rng, words, 2)
+        new = revectorize(vec, before, counts)
+        if new is None:  # (too many rows to make again: the index is made again)
+            new, kept = vectorize(counts), None
+        else:
+            kept = tr.after(vec, new)
+        tr = kept if kept is not None else _Transposed.of(new)
+        stale_seen = max(stale_seen, len(tr.stale))
+        full = top_k(new, 5, 0.02, keys)
+        assert update_top_k(vec.df, result, new, changed, 5, 0.02, keys, transposed=tr) == full
+        vec, result = new, full
+    assert stale_seen >= 50  # (the stale rows' own scores were used)
+    order = np.array(rng.sample(range(len(docs)), len(docs)), dtype=np.int64)
+    moved = vec.matrix[order]
+    rows = np.array([0, 5, 77, 140], dtype=np.int64)
+    got = tr.renumbered(order).scores(moved, rows)
+    assert np.array_equal(got, _against(moved, rows).T)
+
+
 def test_update_merges_many_touched_rows_a_block_at_a_time(monkeypatch) -> None:
     """An edit that touches many rows (its words moved common terms' IDF), their scores
     taken a few touched rows at a time: the untouched rows' lists are merged from their
