@@ -223,3 +223,32 @@ def test_a_sessions_kept_state_is_left_out_of_collections_and_cycles_still_freed
         gc.unfreeze()
     _build(root, tmp_path / "cold", None, use_cache=False)
     assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+
+
+def test_a_sessions_builds_leave_the_collector_on_after_success_and_failure(
+    tmp_path: Path,
+) -> None:
+    """A session's build runs without the cyclic collector (see _few_collections): a
+    long-lived process (digest serve, build --watch) has it on again after each build,
+    a failed one too, or its memory would grow for good; and a build that starts with
+    it off (a script's choice) leaves it off."""
+    import gc
+
+    root = write_site(tmp_path / "site")
+    session = Session()
+    assert gc.isenabled()
+    _build(root, tmp_path / "live", session)
+    assert gc.isenabled()
+    edit(root, MOTHS, "title:", "title: [")
+    with pytest.raises(BuildError):
+        _build(root, tmp_path / "live", session)
+    assert gc.isenabled()
+    edit(root, MOTHS, "title: [", "title:")
+    gc.disable()
+    try:
+        _build(root, tmp_path / "live", session)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
