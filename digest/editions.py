@@ -35,8 +35,8 @@ import msgspec
 
 from digest import __version__
 from digest.config import EditionsConfig, SiteConfig
-from digest.feeds import feed_updated
-from digest.model import Entry, Page, Story
+from digest.feeds import feed_updated, moved
+from digest.model import Entry, Page, Story, page_digest
 from digest.stories.compose import Member, Stories, compose
 
 STORIES_JSON_VERSION = 1
@@ -357,11 +357,31 @@ def story_record(s: Story, site: SiteConfig) -> dict[str, Any]:
 
 def stories_json(stories: Stories, site: SiteConfig) -> Page:
     """public/stories.json: every story of two or more articles, newest first (ties by slug)."""
+    return _stories_json(stories.pages, site)
+
+
+# A session's rebuild (see digest.build._pages): what a data file was made of, and the
+# file; the same objects, the same file
+_Carried = tuple[tuple[Any, ...], list[Page]]
+FEW = 64  # (objects changed, past which a carried file is made again)
+
+
+def stories_json_again(
+    pages: tuple[Story, ...], site: SiteConfig, last: _Carried | None
+) -> _Carried:
+    """stories.json of the story pages ``pages``: ``last`` (a session's last build's, made
+    with the same settings) when they are the same objects."""
+    if last is not None and moved(pages, last[0], 0) is not None:
+        return last
+    page = _stories_json(pages, site)
+    assert page.content is not None
+    return pages, [Page(page.path, page.content, page.source, page_digest(page.content))]
+
+
+def _stories_json(pages: Sequence[Story], site: SiteConfig) -> Page:
     head = {"version": STORIES_JSON_VERSION, "title": site.title, "base_url": site.base_url}
     enc = msgspec.json.Encoder()
-    ordered = sorted(
-        stories.pages, key=lambda s: (-(s.last.timestamp() if s.last else 0.0), s.slug)
-    )
+    ordered = sorted(pages, key=lambda s: (-(s.last.timestamp() if s.last else 0.0), s.slug))
     lines = [enc.encode(story_record(s, site)) for s in ordered]
     data = enc.encode(head)[:-1] + b',"stories":['
     data += (b"\n" + b",\n".join(lines) + b"\n" if lines else b"") + b"]}\n"
@@ -479,10 +499,57 @@ def edition_feeds(eds: Sequence[Edition], site: SiteConfig) -> list[Page]:
     ]
 
 
+def edition_feeds_again(
+    eds: tuple[Edition, ...], site: SiteConfig, last: _Carried | None
+) -> _Carried:
+    """edition_feeds: ``last`` (a session's last build's, made with the same settings)
+    when the editions they show are the same objects and every edition that is another
+    object has the same date (the feeds' date is the newest edition's)."""
+    if last is not None:
+        then = last[0]
+        places = moved(eds, then, FEW)
+        if places is not None and all(
+            i >= EDITION_FEED_ITEMS and eds[i].updated.isoformat() == then[i].updated.isoformat()
+            for i in places
+        ):
+            return eds, last[1]
+    made = edition_feeds(eds, site)
+    return eds, [Page(p.path, p.content, p.source, page_digest(p.data())) for p in made]
+
+
 def sitemap_paths(eds: Sequence[Edition], stories: Stories) -> dict[str, datetime]:
     """The new pages for sitemap.xml: path -> last change (from the content's dates)."""
+    return _sitemap_paths(eds, stories.pages)
+
+
+def sitemap_paths_again(
+    eds: tuple[Edition, ...],
+    pages: tuple[Story, ...],
+    last: tuple[tuple[Edition, ...], tuple[Story, ...], dict[str, datetime]] | None,
+) -> tuple[tuple[Edition, ...], tuple[Story, ...], dict[str, datetime]]:
+    """sitemap_paths of the editions and story pages (with what it was made of): the
+    last build's of a session (``last``) when every edition and story that is another
+    object has the same URL and date."""
+    if last is not None:
+        then, pages_then, more = last
+        places = moved(eds, then, FEW)
+        stories = moved(pages, pages_then, FEW)
+        if (
+            places is not None
+            and stories is not None
+            and all(eds[i].url == then[i].url and eds[i].updated == then[i].updated for i in places)
+            and all(
+                pages[i].url == pages_then[i].url and pages[i].last == pages_then[i].last
+                for i in stories
+            )
+        ):
+            return eds, pages, more
+    return eds, pages, _sitemap_paths(eds, pages)
+
+
+def _sitemap_paths(eds: Sequence[Edition], pages: Sequence[Story]) -> dict[str, datetime]:
     out: dict[str, datetime] = {}
-    for s in stories.pages:
+    for s in pages:
         if s.last is not None:
             out[s.url] = s.last
     for ed in eds:
