@@ -165,6 +165,8 @@ class Kept:
     entries: Sequence[Entry] = ()
     of: dict[str, Story] | None = None
     made: tuple[Edition, ...] = ()
+    # each edition's place in ``made``, by key (None: not made)
+    places: dict[str, int] | None = None
 
 
 def _same_items(
@@ -199,7 +201,7 @@ def editions(
         got = _again(entries, stories, cfg, kept)
         if got is not None:
             if keep is not None:
-                keep.append(Kept(made_for, got[1], entries, stories.of, got[0]))
+                keep.append(Kept(made_for, got[1], entries, stories.of, got[0], kept.places))
             return got[0]
     now: dict[str, tuple[tuple[tuple[Story, tuple[Entry, ...]], ...], Edition]] = {}
     # period -> story slug -> (the story, its entries of the period)
@@ -265,7 +267,8 @@ def editions(
         out.append(ed)
         now[key] = (inputs[i], ed)
     if keep is not None:
-        keep.append(Kept(made_for, now, entries, stories.of, tuple(out)))
+        places = {ed.key: i for i, ed in enumerate(out)}
+        keep.append(Kept(made_for, now, entries, stories.of, tuple(out), places))
     return tuple(out)
 
 
@@ -304,27 +307,29 @@ def _again(
     if kept.of is None or not kept.made or len(last) != len(entries):
         return None
     others: dict[str, Entry] = {}
-    for e, old in zip(entries, last, strict=True):
-        if e is not old:
-            a, b = e.article, old.article
-            if a.slug != b.slug or a.date.isoformat() != b.date.isoformat():
-                return None
-            others[a.slug] = e
+    for i in moved(entries, last, len(entries)) or ():  # (found in C: see moved)
+        e, old = entries[i], last[i]
+        a, b = e.article, old.article
+        if a.slug != b.slug or a.date.isoformat() != b.date.isoformat():
+            return None
+        others[a.slug] = e
     if stories.of != kept.of:
         return None
     periods = {period(e.article.date, cfg.period) for e in others.values()}
     now = dict(kept.editions)
     out = list(kept.made)
-    for i, ed in enumerate(out):
-        if ed.key in periods:
-            given = tuple(
-                (s, tuple([others.get(e.article.slug, e) for e in got]))
-                for s, got in now[ed.key][0]
-            )
-            items, newest = _ranked(given)
-            ed = dataclasses.replace(ed, items=items, updated=newest)
-            out[i] = ed
-            now[ed.key] = (given, ed)
+    places = kept.places
+    if places is None:
+        places = {ed.key: i for i, ed in enumerate(out)}
+    for i in sorted(places[key] for key in periods if key in places):
+        ed = out[i]
+        given = tuple(
+            (s, tuple([others.get(e.article.slug, e) for e in got])) for s, got in now[ed.key][0]
+        )
+        items, newest = _ranked(given)
+        ed = dataclasses.replace(ed, items=items, updated=newest)
+        out[i] = ed
+        now[ed.key] = (given, ed)
     return tuple(out), now
 
 
