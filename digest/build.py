@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from digest import (
     cache,
@@ -550,22 +551,37 @@ def _pages(
 ) -> Iterator[Page]:
     """Every output file of the site, one at a time (publish writes them as they come);
     ``kept``, ``keep``: render's state of a session (see render.render_site), and the
-    feeds' (see feeds.feed_pages)."""
+    feeds' (see feeds.feed_pages).  A session's build also carries the navigation,
+    stories.json, the editions feeds, the sitemap's further pages and the redirects
+    to the next (in the feeds' state): each the last build's when made of the same
+    objects (after an edit, nearly always)."""
+    side = kept_feeds.side if kept_feeds is not None and kept_feeds.site == site else {}
+    now: dict[str, Any] = {}
+    now["nav"] = render.section_nav_again(entries, side.get("nav"))
     extra = {
         "feeds": feeds.discovery_links(site),
         "edition_feeds": editions.feed_discovery(site),
         "site_pages": render.menu_links([e for e in standalone if e.article.menu]),
-        "sections": render.section_nav(entries),  # (made once for both kinds of page)
+        "sections": now["nav"][1],  # (made once for both kinds of page)
     }
-    more = editions.sitemap_paths(news.editions, news.stories)
+    story_pages = news.stories.pages
+    now["more"] = editions.sitemap_paths_again(news.editions, story_pages, side.get("more"))
+    now["stories"] = editions.stories_json_again(story_pages, site, side.get("stories"))
+    now["editions"] = editions.edition_feeds_again(news.editions, site, side.get("editions"))
+    now["redirects"] = redirects.redirect_pages_again(entries, site, side.get("redirects"))
+    more = now["more"][2]
+    made = feeds.feed_pages(entries, site, more, kept_feeds, keep_feeds, store, live)
+    if keep_feeds:
+        keep_feeds[0].side.update(now)
     pages = chain(
         render.render_site(entries, theme, site, extra, store, live, jobs, news, kept, keep),
-        feeds.feed_pages(entries, site, more, kept_feeds, keep_feeds, store, live),
-        [editions.stories_json(news.stories, site)],
-        editions.edition_feeds(news.editions, site),
+        made,
+        now["stories"][1],
+        now["editions"][1],
         # standalone pages and redirects: in no feed, archive or sitemap
         render.standalone_pages(standalone, entries, theme, site, extra),
-        redirects.redirect_pages((e.article for e in chain(entries, standalone)), site),
+        now["redirects"][1],
+        redirects.redirect_pages((e.article for e in standalone), site),
     )
     return render.compiled(theme, store, pages)  # (templates compiled by an earlier build)
 

@@ -35,8 +35,8 @@ import msgspec
 
 from digest import __version__
 from digest.config import EditionsConfig, SiteConfig
-from digest.feeds import feed_updated
-from digest.model import Entry, Page, Story
+from digest.feeds import feed_updated, moved
+from digest.model import Entry, Page, Story, page_digest
 from digest.stories.compose import Member, Stories, compose
 
 STORIES_JSON_VERSION = 1
@@ -165,6 +165,8 @@ class Kept:
     entries: Sequence[Entry] = ()
     of: dict[str, Story] | None = None
     made: tuple[Edition, ...] = ()
+    # each edition's place in ``made``, by key (None: not made)
+    places: dict[str, int] | None = None
 
 
 def _same_items(
@@ -199,7 +201,7 @@ def editions(
         got = _again(entries, stories, cfg, kept)
         if got is not None:
             if keep is not None:
-                keep.append(Kept(made_for, got[1], entries, stories.of, got[0]))
+                keep.append(Kept(made_for, got[1], entries, stories.of, got[0], kept.places))
             return got[0]
     now: dict[str, tuple[tuple[tuple[Story, tuple[Entry, ...]], ...], Edition]] = {}
     # period -> story slug -> (the story, its entries of the period)
@@ -265,7 +267,8 @@ def editions(
         out.append(ed)
         now[key] = (inputs[i], ed)
     if keep is not None:
-        keep.append(Kept(made_for, now, entries, stories.of, tuple(out)))
+        places = {ed.key: i for i, ed in enumerate(out)}
+        keep.append(Kept(made_for, now, entries, stories.of, tuple(out), places))
     return tuple(out)
 
 
@@ -304,27 +307,29 @@ def _again(
     if kept.of is None or not kept.made or len(last) != len(entries):
         return None
     others: dict[str, Entry] = {}
-    for e, old in zip(entries, last, strict=True):
-        if e is not old:
-            a, b = e.article, old.article
-            if a.slug != b.slug or a.date.isoformat() != b.date.isoformat():
-                return None
-            others[a.slug] = e
+    for i in moved(entries, last, len(entries)) or ():  # (found in C: see moved)
+        e, old = entries[i], last[i]
+        a, b = e.article, old.article
+        if a.slug != b.slug or a.date.isoformat() != b.date.isoformat():
+            return None
+        others[a.slug] = e
     if stories.of != kept.of:
         return None
     periods = {period(e.article.date, cfg.period) for e in others.values()}
     now = dict(kept.editions)
     out = list(kept.made)
-    for i, ed in enumerate(out):
-        if ed.key in periods:
-            given = tuple(
-                (s, tuple([others.get(e.article.slug, e) for e in got]))
-                for s, got in now[ed.key][0]
-            )
-            items, newest = _ranked(given)
-            ed = dataclasses.replace(ed, items=items, updated=newest)
-            out[i] = ed
-            now[ed.key] = (given, ed)
+    places = kept.places
+    if places is None:
+        places = {ed.key: i for i, ed in enumerate(out)}
+    for i in sorted(places[key] for key in periods if key in places):
+        ed = out[i]
+        given = tuple(
+            (s, tuple([others.get(e.article.slug, e) for e in got])) for s, got in now[ed.key][0]
+        )
+        items, newest = _ranked(given)
+        ed = dataclasses.replace(ed, items=items, updated=newest)
+        out[i] = ed
+        now[ed.key] = (given, ed)
     return tuple(out), now
 
 
@@ -357,11 +362,31 @@ def story_record(s: Story, site: SiteConfig) -> dict[str, Any]:
 
 def stories_json(stories: Stories, site: SiteConfig) -> Page:
     """public/stories.json: every story of two or more articles, newest first (ties by slug)."""
+    return _stories_json(stories.pages, site)
+
+
+# A session's rebuild (see digest.build._pages): what a data file was made of, and the
+# file; the same objects, the same file
+_Carried = tuple[tuple[Any, ...], list[Page]]
+FEW = 64  # (objects changed, past which a carried file is made again)
+
+
+def stories_json_again(
+    pages: tuple[Story, ...], site: SiteConfig, last: _Carried | None
+) -> _Carried:
+    """stories.json of the story pages ``pages``: ``last`` (a session's last build's, made
+    with the same settings) when they are the same objects."""
+    if last is not None and moved(pages, last[0], 0) is not None:
+        return last
+    page = _stories_json(pages, site)
+    assert page.content is not None
+    return pages, [Page(page.path, page.content, page.source, page_digest(page.content))]
+
+
+def _stories_json(pages: Sequence[Story], site: SiteConfig) -> Page:
     head = {"version": STORIES_JSON_VERSION, "title": site.title, "base_url": site.base_url}
     enc = msgspec.json.Encoder()
-    ordered = sorted(
-        stories.pages, key=lambda s: (-(s.last.timestamp() if s.last else 0.0), s.slug)
-    )
+    ordered = sorted(pages, key=lambda s: (-(s.last.timestamp() if s.last else 0.0), s.slug))
     lines = [enc.encode(story_record(s, site)) for s in ordered]
     data = enc.encode(head)[:-1] + b',"stories":['
     data += (b"\n" + b",\n".join(lines) + b"\n" if lines else b"") + b"]}\n"
@@ -479,10 +504,57 @@ def edition_feeds(eds: Sequence[Edition], site: SiteConfig) -> list[Page]:
     ]
 
 
+def edition_feeds_again(
+    eds: tuple[Edition, ...], site: SiteConfig, last: _Carried | None
+) -> _Carried:
+    """edition_feeds: ``last`` (a session's last build's, made with the same settings)
+    when the editions they show are the same objects and every edition that is another
+    object has the same date (the feeds' date is the newest edition's)."""
+    if last is not None:
+        then = last[0]
+        places = moved(eds, then, FEW)
+        if places is not None and all(
+            i >= EDITION_FEED_ITEMS and eds[i].updated.isoformat() == then[i].updated.isoformat()
+            for i in places
+        ):
+            return eds, last[1]
+    made = edition_feeds(eds, site)
+    return eds, [Page(p.path, p.content, p.source, page_digest(p.data())) for p in made]
+
+
 def sitemap_paths(eds: Sequence[Edition], stories: Stories) -> dict[str, datetime]:
     """The new pages for sitemap.xml: path -> last change (from the content's dates)."""
+    return _sitemap_paths(eds, stories.pages)
+
+
+def sitemap_paths_again(
+    eds: tuple[Edition, ...],
+    pages: tuple[Story, ...],
+    last: tuple[tuple[Edition, ...], tuple[Story, ...], dict[str, datetime]] | None,
+) -> tuple[tuple[Edition, ...], tuple[Story, ...], dict[str, datetime]]:
+    """sitemap_paths of the editions and story pages (with what it was made of): the
+    last build's of a session (``last``) when every edition and story that is another
+    object has the same URL and date."""
+    if last is not None:
+        then, pages_then, more = last
+        places = moved(eds, then, FEW)
+        stories = moved(pages, pages_then, FEW)
+        if (
+            places is not None
+            and stories is not None
+            and all(eds[i].url == then[i].url and eds[i].updated == then[i].updated for i in places)
+            and all(
+                pages[i].url == pages_then[i].url and pages[i].last == pages_then[i].last
+                for i in stories
+            )
+        ):
+            return eds, pages, more
+    return eds, pages, _sitemap_paths(eds, pages)
+
+
+def _sitemap_paths(eds: Sequence[Edition], pages: Sequence[Story]) -> dict[str, datetime]:
     out: dict[str, datetime] = {}
-    for s in stories.pages:
+    for s in pages:
         if s.last is not None:
             out[s.url] = s.last
     for ed in eds:

@@ -30,6 +30,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import format_datetime
+from itertools import compress, count, islice
+from operator import is_not
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -127,11 +129,17 @@ def articles_json(
     others: dict[str, Entry] | None = None,
     store: cache.Cache | None = None,
     live: Path | publish.Published | None = None,
+    order: Sequence[bytes] | None = None,
+    at: Mapping[str, int] | None = None,
+    keep_order: list[list[bytes]] | None = None,
 ) -> Page:
     """public/articles.json: the digest as data, newest first.  ``kept``: each entry's
     line as a session's last build wrote it (by slug, with the entry: the same object,
     the same line); ``keep`` gets this build's.  ``others``: when the entries are those
-    of ``kept`` in the same order, the ones that are other objects (see _others).
+    of ``kept`` in the same order, the ones that are other objects (see _others);
+    ``order``: then the last build's lines in order, and ``at`` the place of each of
+    ``others`` there (those lines replaced, the others not looked at); ``keep_order``
+    gets this build's lines in order.
     ``store``, ``live`` (a new process's build: the cache and the output folder): the
     lines of the published file whose records show the same are taken from it (see
     _lines_again; ``live`` may be a publish.Published of it)."""
@@ -144,9 +152,14 @@ def articles_json(
         # (the same articles in the same order: the last build's lines, those of the
         # entries that are other objects made again; see feed_pages)
         keep.update(kept)
+        lines = list(order) if order is not None and at is not None else []
         for slug, e in others.items():
-            keep[slug] = (e, enc.encode(_record(e, base)))
-        lines = [line for _e, line in keep.values()]
+            keep[slug] = (e, line := enc.encode(_record(e, base)))
+            if lines:
+                assert at is not None
+                lines[at[slug]] = line
+        if not lines:
+            lines = [line for _e, line in keep.values()]
     elif kept is None and keep is None and store is not None and live is not None:
         return _articles_again(entries, base, enc.encode(head)[:-1], store, _published_of(live))
     elif kept is None and keep is None:
@@ -159,6 +172,8 @@ def articles_json(
             lines.append(line)
             if keep is not None:
                 keep[e.article.slug] = (e, line)
+    if keep_order is not None:
+        keep_order.append(lines)
     return Page("articles.json", _joined(enc.encode(head)[:-1], lines), "articles.json")
 
 
@@ -755,6 +770,13 @@ class Kept:
     marks: dict[str, tuple[datetime, str]] = field(default_factory=dict)
     # the sitemap, with the further pages (``more``) it was made with (once made)
     sitemaps: list[tuple[dict[str, datetime], Page]] = field(default_factory=list)
+    # the entries in order, and articles.json's lines in that order (once made)
+    entries: Sequence[Entry] = ()
+    order: list[list[bytes]] = field(default_factory=list)
+    # what digest.build._pages carries from build to build for the other data files
+    # (stories.json, the editions feeds, the sitemap's further pages, the navigation,
+    # the redirects), each made of what it shows (see digest.build._pages)
+    side: dict[str, Any] = field(default_factory=dict)
 
 
 def _shape(a: Any) -> tuple[Any, ...]:
@@ -763,20 +785,45 @@ def _shape(a: Any) -> tuple[Any, ...]:
     return (a.slug, a.url, a.section_slug, a.section, a.tags, a.date, a.updated)
 
 
-def _others(entries: Sequence[Entry], kept: Kept) -> dict[str, Entry] | None:
+def _others(
+    entries: Sequence[Entry], kept: Kept, at: dict[str, int] | None = None
+) -> dict[str, Entry] | None:
     """The entries that are other objects than the last build's, by slug, when the site
     has the same articles in the same order, each with the same shape (see _shape);
-    else None.  (Compared by identity: only the entries of an edit are looked into.)"""
+    else None.  (Compared by identity: only the entries of an edit are looked into.)
+    ``at`` gets the place of each."""
     lines = kept.lines
     if len(lines) != len(entries):
         return None
     out: dict[str, Entry] = {}
+    then = kept.entries
+    if len(then) == len(entries):  # (the other objects found in C: see moved)
+        places = moved(entries, then, len(entries))
+        assert places is not None
+        for i in places:
+            e, last = entries[i], then[i]
+            if _shape(e.article) != _shape(last.article):
+                return None
+            out[e.article.slug] = e
+            if at is not None:
+                at[e.article.slug] = i
+        return out
     for e, (slug, (last, _line)) in zip(entries, lines.items(), strict=True):
         if e is not last:
             if _shape(e.article) != _shape(last.article) or slug != e.article.slug:
                 return None
             out[slug] = e
     return out
+
+
+def moved(now: Sequence[Any], then: Sequence[Any], few: int) -> list[int] | None:
+    """The places where ``now`` holds another object than ``then``; None when the two
+    differ in length or at more than ``few`` places.  (Pointers compared in C: no object
+    is looked into.)"""
+    if len(now) != len(then):
+        return None
+    places = list(islice(compress(count(), map(is_not, now, then)), few + 1))
+    return places if len(places) <= few else None
 
 
 def feed_pages(
@@ -793,13 +840,19 @@ def feed_pages(
     ``store``, ``live``: the cache and the output folder (see sitemap)."""
     if kept is not None and kept.site != site:
         kept = None
-    now = Kept(site) if keep is not None else None
+    now = Kept(site, entries=entries) if keep is not None else None
     lines = now.lines if now is not None else None
-    others = _others(entries, kept) if kept is not None and kept.sitemaps else None
+    at: dict[str, int] = {}
+    others = _others(entries, kept, at) if kept is not None and kept.sitemaps else None
     if others is not None and kept is not None:
         # an edit that moved no article and changed no date (most): the sitemap is the
         # last build's, and so are the feeds that show none of the entries changed
-        pages = [articles_json(entries, site, kept.lines, lines, others)]
+        order = kept.order[0] if kept.order and len(at) == len(others) else None
+        keep_order = now.order if now is not None else None
+        got = articles_json(
+            entries, site, kept.lines, lines, others, None, None, order, at, keep_order
+        )
+        pages = [got]
         for folder, (shown, _pages) in kept.feeds.items():
             newest = [others.get(e.article.slug, e) for e in shown[2:]]
             feed = _Feed(site, (), folder, newest=(shown[0], shown[1], newest))
@@ -829,6 +882,7 @@ def feed_pages(
             lines,
             store=store if fresh else None,
             live=published or live,
+            keep_order=now.order if now is not None else None,
         ),
         *feeds_for(entries, site, kept=kept, keep=now, again=again),
         *section_feeds(entries, site, kept, now, again),

@@ -9,10 +9,11 @@ is another page's URL is refused.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from digest.config import SiteConfig
-from digest.model import Article, Page
+from digest.feeds import moved
+from digest.model import Article, Entry, Page
 
 TEMPLATE = """\
 <!DOCTYPE html>
@@ -55,3 +56,22 @@ def redirect_page(alias: str, article: Article, site: SiteConfig) -> Page:
 def redirect_pages(articles: Iterable[Article], site: SiteConfig) -> list[Page]:
     """A redirect page for every alias of every article and page."""
     return [redirect_page(a, art, site) for art in articles for a in art.aliases]
+
+
+def redirect_pages_again(
+    entries: Sequence[Entry],
+    site: SiteConfig,
+    last: tuple[tuple[Entry, ...], list[Page]] | None,
+    few: int = 64,
+) -> tuple[tuple[Entry, ...], list[Page]]:
+    """The redirect pages of the entries' articles (with the entries they were made of):
+    a session's last build's (``last``, made with the same settings) when the entries
+    are its own but a few, none of which has or had an alias (an edit's)."""
+    now = tuple(entries)
+    if last is not None:
+        places = moved(now, last[0], few)
+        if places is not None and not any(
+            now[i].article.aliases or last[0][i].article.aliases for i in places
+        ):
+            return now, last[1]
+    return now, redirect_pages((e.article for e in now), site)

@@ -531,8 +531,8 @@ def test_a_sessions_rebuild_makes_the_article_pages_a_look_at_each_entry_would(
     site, live, session = _settled(tmp_path)
     found: list[tuple[set[str], set[str]] | None] = []
 
-    def compared(entries: Any, by_slug: Any, kept: Any, stories: Any) -> Any:
-        got = real(entries, by_slug, kept, stories)
+    def compared(entries: Any, by_slug: Any, kept: Any, stories: Any, **how: Any) -> Any:
+        got = real(entries, by_slug, kept, stories, **how)
         if got is not None:
             made = {e.article.slug for e in got.made}
             found.append((made, _looked_at_each(entries, by_slug, kept, stories)))
