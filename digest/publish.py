@@ -599,11 +599,20 @@ def _update(
             writer.put(p.path, content)
         writer.finish()  # (every page's stamp known before the bulk's are settled)
         for bulk in bulks:
-            if claims is None and (bulk.digests.keys() - claimed or bulk.digests.keys() & known):
+            if claims is None and not _among(bulk.digests.keys(), claimed, known):
                 claims = _Claims()  # (a new path, or one given twice: every claim checked)
                 for path, source in known.items():
                     claims.claim(path, source)
-            todo = _settle_same(top, bulk, state, stamps, files, new_stamps, problems, claims, look)
+            settled = None
+            if claims is None and len(bulks) == 1 and look is not None:
+                settled = _settle_delta(top, bulk, state, stamps, files, new_stamps, known, look)
+            if settled is not None:
+                todo, new_stamps = settled
+                writer.stamps = new_stamps  # (nothing pending: finished above)
+            else:
+                todo = _settle_same(
+                    top, bulk, state, stamps, files, new_stamps, problems, claims, look
+                )
             for path in todo:  # (files the tree lacks: their bytes fetched and written)
                 assert bulk.fetch_path is not None, "pages given in bulk must say how to fetch them"
                 content = bulk.fetch_path(path)
@@ -611,6 +620,17 @@ def _update(
                 writer.put(path, content)
         writer.finish()
     return files, new_stamps
+
+
+def _among(paths: Collection[str], claimed: Collection[str], alone: Collection[str]) -> bool:
+    """True when every path of ``paths`` is ``claimed`` and none is ``alone``: checked in
+    C, with no set of all the paths made (``paths - claimed`` was 1-3 ms at 10,000
+    articles)."""
+    if not paths:
+        return True
+    if not isinstance(claimed, (set, frozenset, type({}.keys()))):
+        claimed = set(claimed)
+    return paths <= claimed and paths.isdisjoint(alone)  # type: ignore[operator,attr-defined]
 
 
 def _put(
@@ -728,6 +748,21 @@ class _Look:
     check: set[str] | None = None
     found: set[str] = field(default_factory=set)
     cursor: int = 0  # where the next build's share starts (see Kept)
+    # What the session's last build published, to settle the bulk by what changed since
+    # (see _settle_delta): ``last``, its files (the live tree's manifest), ``base``, the
+    # files of the tree it replaced (this build's staging tree: ``state`` when it is this
+    # very object), and ``changed``, the paths whose sha256 differs between the two (or
+    # that one of them lacks).  None: not known.
+    last: dict[str, str] | None = None
+    base: dict[str, str] | None = None
+    changed: frozenset[str] | None = None
+    # set by _settle_delta when it settled the bulk: the paths of the pages given alone,
+    # the paths whose stamp differs from the staging tree's recorded one (set, or gone),
+    # and the files of the staging tree no page of this build claims
+    alone: list[str] | None = None
+    delta: set[str] | None = None
+    gone: set[str] | None = None
+    dropped: set[str] | None = None  # (and the last build's paths this one has not)
 
 
 _MARKER_EDITS = 64  # (more files changed: the marker is made whole again)
@@ -792,6 +827,83 @@ def _settle_same(
             if look is not None:
                 look.found.add(path)
     return todo
+
+
+def _settle_delta(
+    top: str,
+    bulk: Same,
+    state: dict[str, str],
+    stamps: dict[str, list[int]],
+    files: dict[str, str],
+    new_stamps: dict[str, list[int]],
+    alone: Collection[str],
+    look: _Look,
+) -> tuple[list[str], dict[str, list[int]]] | None:
+    """_settle_same for a session that trusts its staging tree (see _Look), by what
+    changed since the last build: None when it cannot tell (then _settle_same looks at
+    every page of the bulk).  Else the files the tree lacks, and the stamps of every file
+    of this build (a new dict: the pages given alone's from ``new_stamps``, and the
+    staging tree's recorded ones but where they changed, see _Look.delta).
+
+    It holds when the staging tree's files are the ones the last build replaced
+    (``state`` is ``look.base``, the very object: its stamps for each of its files), no
+    claim needs a check (the caller's ``claims`` is None: every page's path is one of
+    the last build's, and no page came twice), and each page of the bulk is the last
+    build's (path and sha256; checked, in C).  Then a page of the bulk is missing from
+    the staging tree, or has other bytes there, only at a path that changed in the last
+    build (``look.changed``): the passes over every page (19,548 at 10,000 articles, 5-15
+    ms) are C copies and checks, the rest is in proportion to what changed."""
+    last, base, changed, check = look.last, look.base, look.changed, look.check
+    digests = bulk.digests
+    if (
+        check is None
+        or last is None
+        or changed is None
+        or base is not state
+        or len(stamps) != len(state)
+        or not digests.items() <= last.items()
+        or stamps.keys() != state.keys()
+    ):
+        return None
+    lacks = {path for path in changed if path in digests and state.get(path) != digests[path]}
+    # the last build's paths not in the bulk: the pages given alone (none of them is in
+    # the bulk: see the caller), and those gone since (counted: found only when some are)
+    again = [path for path in alone if path in last]
+    if len(again) == len(last) - len(digests):
+        dropped: Collection[str] = ()
+        not_bulk: Collection[str] = again
+    else:
+        not_bulk = last.keys() - digests.keys()
+        dropped = not_bulk - set(alone)
+    # the staging tree's files not in the bulk (state's paths beyond the last build's
+    # changed in it)
+    out = {path for path in changed if path in state and path not in digests}
+    out.update(path for path in not_bulk if path in state)
+    rest = sorted(path for path in check if path in digests and path not in lacks)
+    now = dict(stamps)  # (a copy, in C: every file's recorded stamp, but those below)
+    for path in out:
+        del now[path]
+    for path in lacks:
+        now.pop(path, None)
+    for path in rest:
+        now.pop(path, None)
+    files.update(digests)
+    now.update(new_stamps)  # (the pages given alone)
+    todo = sorted(lacks)
+    for path in rest:
+        held = _holds(top + path, digests[path], None, stamps.get(path))
+        if held is not None:
+            now[path] = held
+        else:
+            todo.append(path)
+            look.found.add(path)
+    look.alone = list(alone)
+    look.delta = out | lacks
+    look.delta.update(rest)
+    look.delta.update(new_stamps)
+    look.gone = out.difference(alone)
+    look.dropped = set(dropped)
+    return todo, now
 
 
 def _stamped(
@@ -1176,7 +1288,7 @@ def _sweep(
 
 
 def _strays(
-    held: set[str], trusted: set[str], state: dict[str, str], files: dict[str, str]
+    held: set[str], trusted: Collection[str], state: dict[str, str], files: dict[str, str]
 ) -> set[str]:
     """The files of the staging tree that no page of this build claims (``files``): of
     those listed (``held``), and of the trusted folders' (``state``'s files in them)."""
@@ -1334,6 +1446,10 @@ class Kept:
     cursor: int = 0
     found: frozenset[str] = frozenset()
     marked: tuple[dict[str, str], bytes] | None = None  # files, and their marker's bytes
+    # the live tree's files when the build began (the next build's staging tree's), and
+    # the paths whose sha256 differs between those and ``marked``'s (or that one lacks)
+    base: dict[str, str] | None = None
+    changed: frozenset[str] | None = None
 
     def marker(
         self,
@@ -1429,18 +1545,25 @@ def publish(
         look = _Look()
         if kept is not None and live_ok and stamps:
             look = kept.look(staging, staging_sha, output, live_sha, private)
+            if look.check is not None and kept.marked is not None and kept.marked[0] is live:
+                look.last, look.base, look.changed = live, kept.base, kept.changed
+        trusted: Collection[str]
         if look.check is None:
             held, swept, trusted = _sweep(staging, state, record, layout)
         else:  # (a session's own tree, as its build before last left it: see Kept)
-            held, swept, trusted = set(), record, set(layout)
+            held, swept, trusted = set(), record, layout  # (its folders: all of state's)
         problems = Problems()
         touched: set[str] = set()
         claimed = live.keys() if live_ok else ()
         files, new_stamps = _update(staging, state, stamps, pages, problems, touched, claimed, look)
         problems.raise_if_errors()  # staging has no manifest now: the next build re-checks it
-        _remove_strays(staging, _strays(held, trusted, state, files), touched)
+        strays = _strays(held, trusted, state, files) if look.gone is None else look.gone
+        _remove_strays(staging, strays, touched)
         was = live.get  # (files whose bytes changed: see _settle_same for why not items())
-        diff = [(path, h) for path, h in files.items() if was(path) != h]
+        if look.alone is not None:  # (the bulk's are the live tree's: see _settle_delta)
+            diff = [(path, files[path]) for path in look.alone if was(path) != files[path]]
+        else:
+            diff = [(path, h) for path, h in files.items() if was(path) != h]
         if kept is not None:
             marker = kept.marker(files, live, diff)
         else:  # (a new process: the live marker patched, when digest wrote its bytes)
@@ -1489,6 +1612,13 @@ def publish(
     changed = len(diff)
     if keep is not None:
         same = files.keys() == state.keys()
+        # the paths whose file differs from the live tree's (see _Look.changed)
+        if not live_ok:
+            differ = None
+        elif look.dropped is not None:
+            differ = frozenset(path for path, _h in diff).union(look.dropped)
+        else:
+            differ = frozenset(path for path, _h in diff).union(live.keys() - files.keys())
         found = look.found
         for rel in doubt:  # (maybe changed by hand in the tree the next build writes)
             if rel.endswith("/"):
@@ -1506,6 +1636,8 @@ def publish(
                 look.cursor,
                 frozenset(found),
                 (files, marker),
+                live if differ is not None else None,
+                differ,
             )
         )
     return len(files), changed
