@@ -317,7 +317,7 @@ def _save_stamps(
     stamps: dict[str, list[int]],
     folders: dict[str, _Folders] | None = None,
     data: dict | None = None,
-    derived: Collection[tuple[dict, dict, Iterable[str]]] = (),
+    derived: Collection[tuple[dict, dict, Collection[str]]] = (),
 ) -> None:
     """Record the staging tree's stamps (and keep the live tree's), and the folders of
     each tree found to hold exactly their pages (``folders``: tree id -> record).
@@ -343,7 +343,7 @@ def _save_stamps(
 
 
 def _encode_stamps(
-    keep: dict[str, object], derived: Collection[tuple[dict, dict, Iterable[str]]] = ()
+    keep: dict[str, object], derived: Collection[tuple[dict, dict, Collection[str]]] = ()
 ) -> bytes:
     """msgspec.json.encode(keep) in meaning (the same keys and values, a dict's entries
     maybe in another order): each big dict (a tree's stamps, a folder record's ctimes)
@@ -354,7 +354,7 @@ def _encode_stamps(
     builds ago but for the files this build wrote (20,000 entries, 8 ms of JSON on a busy
     machine, not encoded again)."""
     enc = msgspec.json.encode
-    made: dict[int, tuple[dict, dict, Iterable[str]]] = {
+    made: dict[int, tuple[dict, dict, Collection[str]]] = {
         id(new): (new, old, keys) for new, old, keys in derived
     }
 
@@ -363,8 +363,11 @@ def _encode_stamps(
         if got is None:
             how = made.get(id(value))
             older = _CHUNKS.get(how[1]) if how is not None and how[0] is value else None
-            if how is not None and older is not None:
-                got = older.derive(value, how[2])
+            keys = how[2] if how is not None else ()
+            # (made whole when the keys would make most parts again: a public session's
+            # look at an eighth of the files, say)
+            if older is not None and len(keys) * 2 < len(value) // _Chunked.SIZE:
+                got = older.derive(value, keys)
             else:
                 got = _Chunked.of(value)
             _CHUNKS.put(value, got)
@@ -1084,8 +1087,6 @@ def _settle_delta(
         del now[path]
     for path in lacks:
         now.pop(path, None)
-    for path in rest:
-        now.pop(path, None)
     now.update(new_stamps)  # (the pages given alone)
     # this build's files: the last build's (a copy, in C), but those gone, and the pages
     # given alone (all of them paths of the last build: see the caller)
@@ -1094,17 +1095,20 @@ def _settle_delta(
         del made[path]
     made.update(files)
     todo = sorted(lacks)
-    for path in rest:
-        held = _holds(top + path, digests[path], None, stamps.get(path))
-        if held is not None:
-            now[path] = held
-        else:
+    delta = out | lacks
+    delta.update(new_stamps)
+    for path in rest:  # (looked at: a stamp that is the recorded one is left as it is)
+        stamp = stamps[path]
+        held = _holds(top + path, digests[path], None, stamp)
+        if held is None:
             todo.append(path)
             look.found.add(path)
+            delta.add(path)
+        elif held != stamp:
+            now[path] = held
+            delta.add(path)
     look.alone = list(alone)
-    look.delta = out | lacks
-    look.delta.update(rest)
-    look.delta.update(new_stamps)
+    look.delta = delta
     look.gone = out.difference(alone)
     look.dropped = set(dropped)
     return todo, now, made
@@ -1831,7 +1835,7 @@ def publish(
             if live_record.marker:  # (its marker is one digest wrote: see above)
                 folders[_tree_id(output)] = _Folders(looked.ctimes, live_sha)
             # (what is known to differ from what the stamps file held: see _Chunked)
-            derived: list[tuple[dict, dict, Iterable[str]]] = [(ctimes, swept.ctimes, touched)]
+            derived: list[tuple[dict, dict, Collection[str]]] = [(ctimes, swept.ctimes, touched)]
             if look.delta is not None:
                 derived.append((new_stamps, stamps, look.delta))
             _save_stamps(output, staging, new_stamps, folders, data, derived)
