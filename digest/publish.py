@@ -938,15 +938,15 @@ class _Look:
     found: set[str] = field(default_factory=set)
     cursor: int = 0  # where the next build's share starts (see Kept)
     # What the session's last build published, to settle the bulk by what changed since
-    # (see _settle_delta): ``last``, its files (the live tree's manifest), ``base``, the
-    # files of the tree it replaced (this build's staging tree: ``state`` when it is this
-    # very object), and ``changed``, the paths whose sha256 differs between the two (or
-    # that one of them lacks).  None: not known.
+    # (see _settle_delta), when ``check`` is not None (its trees are the ones that build
+    # left, by their markers' sha256, see Kept.look): ``last``, its files (the live
+    # tree's manifest), and ``changed``, the paths whose sha256 differs between those and
+    # the files of the tree it replaced (this build's staging tree: ``state``), or that
+    # one of them lacks.  None: not known.
     last: dict[str, str] | None = None
-    base: dict[str, str] | None = None
     changed: frozenset[str] | None = None
-    base_stamps: dict[str, list[int]] | None = None  # (the stamps recorded for base's files)
-    paths_same: bool = False  # (last and base have the same paths)
+    base_stamps: dict | None = None  # (the stamps the stamps file held for that tree then)
+    paths_same: bool = False  # (last and state have the same paths)
     # set by _settle_delta when it settled the bulk: the paths of the pages given alone,
     # the paths whose stamp differs from the staging tree's recorded one (set, or gone),
     # and the files of the staging tree no page of this build claims
@@ -1041,27 +1041,28 @@ def _settle_delta(
     tree's recorded ones but where they changed, see _Look.delta), and this build's
     files (path -> sha256: a new dict; ``files`` holds the pages given alone's).
 
-    It holds when the staging tree's files are the ones the last build replaced
-    (``state`` is ``look.base``, the very object: its stamps for each of its files), no
-    claim needs a check (the caller's ``claims`` is None: every page's path is one of
-    the last build's, and no page came twice), and each page of the bulk is the last
+    It holds when the staging tree is the one the last build replaced (its marker's
+    sha256 is the one that tree had then, and the live tree's is the last build's: see
+    Kept.look; so ``state`` holds what that tree's manifest held), its stamps are the
+    ones the stamps file held then (the very object, ``look.base_stamps``: written by
+    this process for every file of it), no claim needs a check (the caller's ``claims``
+    is None: every page's path is one of the last build's, and no page came twice), and
+    each page of the bulk is the last
     build's: render gives in bulk the pages it gave the last build (path and sha256), and
     what render and publish keep for the next build is one completed build's (see
     digest.build.Session; publish's last build made the live tree: ``last`` is its
     manifest).  Then a page of the bulk is missing from the staging tree, or has other
-    bytes there, only at a path that changed in the last build (``look.changed``), and
-    the staging tree's stamps are those its build recorded for every file of it (the very
-    object, ``look.base_stamps``).  So nothing here passes over every page (19,548 at
+    bytes there, only at a path that changed in the last build (``look.changed``).  So
+    nothing here passes over every page (19,548 at
     10,000 articles: even a check in C, as ``digests.items() <= last.items()``, took 5-13
     ms on a busy machine, its memory scattered) but two dict copies; the rest is in
     proportion to what changed."""
-    last, base, changed, check = look.last, look.base, look.changed, look.check
+    last, changed, check = look.last, look.changed, look.check
     digests = bulk.digests
     if (
         check is None
         or last is None
         or changed is None
-        or base is not state
         or look.base_stamps is not stamps
         or len(stamps) != len(state)
         or len(digests) > len(last)
@@ -1654,15 +1655,12 @@ class Kept:
     cursor: int = 0
     found: frozenset[str] = frozenset()
     marked: tuple[dict[str, str], bytes] | None = None  # files, and their marker's bytes
-    # the live tree's files when the build began (the next build's staging tree's), and
-    # the paths whose sha256 differs between those and ``marked``'s (or that one lacks)
-    base: dict[str, str] | None = None
+    # the paths whose sha256 differs between ``marked``'s files and those of the live
+    # tree when the build began (the next build's staging tree), or that one lacks; the
+    # stamps the stamps file held for that tree (the very object it holds, see
+    # _settle_delta); and whether the two have the same paths
     changed: frozenset[str] | None = None
-    # the stamps this build recorded for the files of ``marked`` (the tree it wrote), and
-    # those of ``base``'s files (the other tree's), the very objects the stamps file
-    # holds (see _settle_delta); whether ``marked`` and ``base`` have the same paths
-    stamps: dict[str, list[int]] | None = None
-    base_stamps: dict[str, list[int]] | None = None
+    base_stamps: dict | None = None
     paths_same: bool = False
     # the marker's bytes hashed, and those of the big pages given alone without a sha256
     # (articles.json), by path: hashed again from where they differ (see _Hashed)
@@ -1699,13 +1697,11 @@ class Kept:
         start = self.cursor % len(order) if order else 0
         return _Look({*order[start : start + step], *self.found}, cursor=start + step)
 
-    def layout_of(self, files: dict[str, str]) -> _Layout:
-        """_layout(files), made again only for another set of paths."""
+    def layout_of(self, files: dict[str, str], base: bool = False) -> _Layout:
+        """_layout(files), made again only for another set of paths.  ``base``: ``files``
+        are those of the tree the last build replaced (see Kept.look)."""
         if files is self.files or (
-            files is self.base
-            and self.paths_same
-            and self.marked is not None
-            and self.files is self.marked[0]
+            base and self.paths_same and self.marked is not None and self.files is self.marked[0]
         ):
             return self.layout  # (known the same paths: not compared, 3-5 ms)
         if files.keys() == self.files.keys():
@@ -1762,20 +1758,24 @@ def publish(
         # nothing of the tree is taken on trust)
         live, live_ok = manifest or {}, bool(live_sha)
         data = _stamps_data(output)
+        base_stamps = data.get(_tree_id(output)) if live_ok else None  # (see Kept)
         # a tree's folder record names only a marker digest wrote (see below), so the live
         # marker's bytes are _marker_bytes(live) when its record names them
         live_record = _Folders.read(data, output, live_sha) if live_ok else _Folders()
         staging, state, stamps, record, staging_sha = _prepare_staging(output, data)
-        # the two trees mostly hold the same files (always, after an edit): one layout
-        layout = kept.layout_of(state) if kept is not None else _layout(state)
         look = _Look()
         if kept is not None and live_ok and stamps:
             look = kept.look(staging, staging_sha, output, live_sha, private)
         if kept is not None:
             look.hashed = kept.hashed
-            if look.check is not None and kept.marked is not None and kept.marked[0] is live:
-                look.last, look.base, look.changed = live, kept.base, kept.changed
+            if look.check is not None:  # (the trees are the last build's: see _settle_delta)
+                look.last, look.changed = live, kept.changed
                 look.base_stamps, look.paths_same = kept.base_stamps, kept.paths_same
+        # the two trees mostly hold the same files (always, after an edit): one layout
+        if kept is not None:
+            layout = kept.layout_of(state, look.check is not None)
+        else:
+            layout = _layout(state)
         trusted: Collection[str]
         if look.check is None:
             held, swept, trusted = _sweep(staging, state, record, layout)
@@ -1878,15 +1878,8 @@ def publish(
                 look.cursor,
                 frozenset(found),
                 (files, marker),
-                live if differ is not None else None,
                 differ,
-                new_stamps,
-                kept.stamps
-                if kept is not None
-                and differ is not None
-                and kept.marked is not None
-                and kept.marked[0] is live
-                else None,
+                base_stamps if type(base_stamps) is dict else None,
                 bool(paths_same),
                 marker_hashed,
                 look.hashed_now,
