@@ -100,6 +100,7 @@ def test_a_session_reads_back_its_bookkeeping_without_hashing_it(
     site, live, session = _settled(tmp_path, builds=3)
     hashed: list[bytes] = []
     spy(monkeypatch, publish, "page_digest", hashed.append)
+    spy(monkeypatch, publish, "_hashed", lambda data, *last: hashed.append(data))  # (big ones)
     _append(site, "content/world/2026-02-01-item-0.md", "\nThe budget was cut on Friday.\n")
     _session_build(site, live, session)
     marker = (live / ".digest-output").read_bytes()
