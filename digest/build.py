@@ -26,7 +26,6 @@ from __future__ import annotations
 import dataclasses
 import gc
 import itertools
-import operator
 import os
 import sys
 import threading
@@ -34,7 +33,7 @@ import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain, count
+from itertools import chain
 from pathlib import Path
 
 from digest import (
@@ -514,48 +513,19 @@ def _entries_again(
     changed: frozenset[str],
 ) -> list[Entry]:
     """_entries when only the ``changed`` slugs' items, links or stories can differ from
-    the last build's: the others' entries are the last build's (kept).  The items' slugs
-    are read in one pass in C, the changed ones found among them, and the entries looked
-    up by slug in another pass in C: not a step of Python per article."""
-    items = site.items
-    slugs = list(map(_SLUG, items))
+    the last build's: the others' entries are the last build's (kept)."""
+    out = []
     keep.update(kept)
-    if len(changed) <= _FEW_CHANGED:
-        at = dict(zip(slugs, count())) if len(changed) > 8 else None
-        for slug in changed:
-            if at is not None:
-                i = at.get(slug, -1)
-            else:
-                try:
-                    i = slugs.index(slug)
-                except ValueError:
-                    i = -1
-            if i >= 0:  # (else gone)
-                it = items[i]
-                keep[slug] = (it.key, _entry(it, links, told, kept.get(slug)))
-        try:
-            out = list(map(_SECOND, map(keep.__getitem__, slugs)))
-        except KeyError:  # (an item neither changed nor kept: not one a stage told of)
-            out = None
-    else:
-        out = None
-    if out is None:
-        out = []
-        for it in items:
-            slug = it.article.slug
-            last = kept.get(slug) if slug not in changed else None
-            if last is None:
-                last = keep[slug] = (it.key, _entry(it, links, told, kept.get(slug)))
-            out.append(last[1])
+    for it in site.items:
+        slug = it.article.slug
+        last = kept.get(slug) if slug not in changed else None
+        if last is None:
+            last = keep[slug] = (it.key, _entry(it, links, told, kept.get(slug)))
+        out.append(last[1])
     if len(keep) != len(out):  # (articles gone: their entries are not kept)
-        for slug in keep.keys() - set(slugs):
+        for slug in keep.keys() - {e.article.slug for e in out}:
             del keep[slug]
     return out
-
-
-_SLUG = operator.attrgetter("article.slug")
-_SECOND = operator.itemgetter(1)
-_FEW_CHANGED = 256  # slugs changed past which each item is looked at
 
 
 def _standalone(site: Collected) -> list[Entry]:

@@ -30,7 +30,7 @@ from functools import lru_cache, partial
 from itertools import compress, count
 from operator import attrgetter, is_, is_not, ne
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -187,19 +187,23 @@ class Kept:
     last: _Last | None = None  # the results by source (a session's build's)
 
 
-def _newest_first(items: list[Item], last: _Order | None) -> _Order:
+def _newest_first(
+    items: list[Item], last: _Order | None, differ: list[int] | None = None
+) -> _Order:
     """The items sorted newest first (ties by slug; see load.newest_first).  ``last``: the
     last build's of a session: when only a few items differ (other objects), the last
     order less the items gone, with the new ones put in their places, instead of sorting
     10,000 items again.  The same list: no key of an item put in is another's (else the
     sort decides, as it would have).  The items that differ are found by comparing the
     two lists position by position when they are as long (an edit: a pass in C, not a
-    set of 10,000 ids), and each gone item's place by its sort key (a bisection)."""
+    set of 10,000 ids; ``differ``: those places, when known), and each gone item's place
+    by its sort key (a bisection)."""
     key = _newest_key
     if last is not None and last.keys is not None and abs(len(items) - len(last.checked)) <= _FEW:
         gone: list[Item] | None
         if len(items) == len(last.checked):
-            differ = list(compress(count(), map(is_not, items, last.checked)))
+            if differ is None:
+                differ = list(compress(count(), map(is_not, items, last.checked)))
             if len(differ) <= _FEW:
                 gone = [last.checked[i] for i in differ]
                 fresh = tuple(items[i] for i in differ)
@@ -377,27 +381,23 @@ def collect_kept(
     last_items = kept.items if kept is not None else {}
     now_last = keep[0].last
     last = kept.last if kept is not None else None
-    if (
-        now_last is not None
-        and now_last.redo is not None
-        and last is not None
-        and last.items is not None
-        and last.told is not None
-        and on_report is None
-    ):
+    redo = now_last.redo if now_last is not None and on_report is None else None
+    slots: list[Any]  # (an Item, or None for a source with no article)
+    if redo is not None and last is not None and last.items is not None and last.told is not None:
         # the sources are the last build's, their results its results but at ``redo``:
         # its items, kinds and problems, patched there
         made = dict(last_items)
         slots, kinds, told = list(last.items), bytearray(last.kinds), dict(last.told)
-        for i in now_last.redo:
+        for i in redo:
             made.pop(last.keys[i], None)
             told.pop(i, None)
             slots[i], kinds[i] = None, 0
-        for i in now_last.redo:
+        for i in redo:
             _item(i, sources[i], done[i], keys[i], content, last_items, made, slots, kinds, told)
         for i in sorted(told):
             problems.extend(told[i])
     else:
+        redo = None
         made = {}
         slots, kinds, told = [None] * len(sources), bytearray(len(sources)), {}
         for i, (src, p, k) in enumerate(zip(sources, done, keys, strict=True)):
@@ -407,12 +407,26 @@ def collect_kept(
                 on_report(src.shown, p.report)
             _item(i, src, p, k, content, last_items, made, slots, kinds, told)
     items = list(compress(slots, kinds.translate(_KINDS[_ITEM])))
-    drafts = list(compress(slots, kinds.translate(_KINDS[_DRAFT])))
-    pages = list(compress(slots, kinds.translate(_KINDS[_PAGE])))
-    items, pages, checked = _checked(
-        items, pages, problems, kept.checked if kept is not None else None, store
+    drafts = list(compress(slots, kinds.translate(_KINDS[_DRAFT]))) if _DRAFT in kinds else []
+    pages = list(compress(slots, kinds.translate(_KINDS[_PAGE]))) if _PAGE in kinds else []
+    differ = None
+    if redo is not None and last is not None and all(kinds[i] == last.kinds[i] for i in redo):
+        # (each source of the same kind as in the last build: the same places in the
+        # lists, those of the sources made again differ)
+        differ = [
+            kinds.count(_ITEM, 0, i) if kind == _ITEM else len(items) + kinds.count(_PAGE, 0, i)
+            for i in redo
+            if (kind := kinds[i]) in (_ITEM, _PAGE)
+        ]
+        differ.sort()
+    items, pages, checked, differ = _checked(
+        items, pages, problems, kept.checked if kept is not None else None, store, differ
     )
-    order = _newest_first(items, kept.order if kept is not None else None)
+    order = _newest_first(
+        items,
+        kept.order if kept is not None else None,
+        [i for i in differ if i < len(items)] if differ is not None else None,
+    )
     items = order.items
     pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
     if now_last is not None:
@@ -627,7 +641,8 @@ def _checked(
     problems: Problems,
     last: Checked | None,
     store: cache.Cache | None = None,
-) -> tuple[list[Item], list[Item], Checked]:
+    differ: list[int] | None = None,
+) -> tuple[list[Item], list[Item], Checked, list[int] | None]:
     """Items and pages with clashing file-name slugs told apart (see
     :func:`digest.load.settle_slugs`), then checked across (load.check_collection); a
     renamed item's key covers its new slug and URL, so nothing cached under the old
@@ -636,10 +651,14 @@ def _checked(
 
     In a session, the items that are not the last build's objects are found position by
     position (a pass in C); when they are few, only they are read again, and the other
-    items come out as they did last time (a renamed one as the same object)."""
+    items come out as they did last time (a renamed one as the same object).  ``differ``:
+    the places of ``items + pages`` where they may not be the last build's (sorted; None:
+    not known, found here); the last value returned: the places where the items out are
+    not the last build's (None: not known)."""
     both = items + pages
-    differ: list[int] | None = None
-    if last is not None and len(last.both) == len(both):
+    if last is None or len(last.both) != len(both):
+        differ = None
+    elif differ is None:
         differ = list(compress(count(), map(is_not, both, last.both)))
         if len(differ) > _FEW:
             differ = None
@@ -673,7 +692,9 @@ def _checked(
             and all(0 <= i < len(both) for i, _, _ in got.renamed)
         ):
             now = Checked(read, got.renamed, got.problems)
+    reused = False
     if now is not None and now is last and differ is not None and len(now.out) == len(both):
+        reused = True
         # the last build's items out, but for those that differ
         out = list(now.out)
         renamed = {i: (slug, url) for i, slug, url in now.renamed}
@@ -703,7 +724,7 @@ def _checked(
         ]
     now = dataclasses.replace(now, both=tuple(both), out=tuple(out))
     problems.extend(now.problems)
-    return out[: len(items)], out[len(items) :], now
+    return out[: len(items)], out[len(items) :], now, differ if reused else None
 
 
 _ARTICLE = attrgetter("article")
@@ -964,9 +985,9 @@ def process_sources(
             for i in redo:
                 usable.pop(last.keys[i], None)
             for i in redo:
-                k, p = keys[i], results[i]
-                if p is not None and k in segments.stored:
-                    usable[k] = p if p.stems is None else dataclasses.replace(p, stems=None)
+                k, r = keys[i], results[i]
+                if r is not None and k in segments.stored:
+                    usable[k] = r if r.stems is None else dataclasses.replace(r, stems=None)
             unstored = tuple(i for i in redo if keys[i] not in usable)
         else:
             usable = {
@@ -1173,10 +1194,10 @@ class _Segments:
             for i in sorted(ends):
                 self.spans.append((start, i + 1))
                 start = i + 1
-            moved = set(differ)
             for span in self.spans:
                 made = last.keyed.get(span)
-                if made is not None and moved.isdisjoint(range(*span)):
+                at = bisect.bisect_left(differ, span[0])  # (differ is sorted)
+                if made is not None and (at == len(differ) or differ[at] >= span[1]):
                     self.keyed[span] = made  # (the same keys: the same segment key)
         else:
             start = 0
