@@ -28,9 +28,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import compress, count
-from operator import is_, ne
+from operator import attrgetter, is_, is_not, ne
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -184,38 +184,72 @@ class Kept:
     stored_at: float = float("-inf")
     unsaved: str | None = None
     bodies: _Bodies | None = None  # the reader of the bodies its results hold marks of
+    last: _Last | None = None  # the results by source (a session's build's)
 
 
-def _newest_first(items: list[Item], last: _Order | None) -> _Order:
+def _newest_first(
+    items: list[Item], last: _Order | None, differ: list[int] | None = None
+) -> _Order:
     """The items sorted newest first (ties by slug; see load.newest_first).  ``last``: the
     last build's of a session: when only a few items differ (other objects), the last
     order less the items gone, with the new ones put in their places, instead of sorting
     10,000 items again.  The same list: no key of an item put in is another's (else the
-    sort decides, as it would have)."""
+    sort decides, as it would have).  The items that differ are found by comparing the
+    two lists position by position when they are as long (an edit: a pass in C, not a
+    set of 10,000 ids; ``differ``: those places, when known), and each gone item's place
+    by its sort key (a bisection)."""
     key = _newest_key
-    if last is not None and abs(len(items) - len(last.checked)) <= _FEW:
-        now, before = set(map(id, items)), set(map(id, last.checked))
-        gone, new = before - now, now - before
-        if len(gone) + len(new) <= _FEW:
-            keys = last.keys if last.keys is not None else [key(it) for it in last.items]
-            out = list(last.items)
-            if gone:
-                there = [id(it) not in gone for it in out]
-                out = list(compress(out, there))
-                keys = list(compress(keys, there))
-            elif new:
-                keys = list(keys)
-            fresh = tuple(it for it in items if id(it) in new) if new else ()
-            for it in fresh:
-                k = key(it)
-                at = bisect.bisect_left(keys, k)
-                if (at < len(keys) and keys[at] == k) or (at and keys[at - 1] == k):
-                    break  # (a tie: the sort's order of equals is the source order)
-                keys.insert(at, k)
-                out.insert(at, it)
+    if last is not None and last.keys is not None and abs(len(items) - len(last.checked)) <= _FEW:
+        gone: list[Item] | None
+        if len(items) == len(last.checked):
+            if differ is None:
+                differ = list(compress(count(), map(is_not, items, last.checked)))
+            if len(differ) <= _FEW:
+                gone = [last.checked[i] for i in differ]
+                fresh = tuple(items[i] for i in differ)
             else:
-                return _Order(items, out, keys, fresh)
-    return _Order(items, sorted(items, key=key), None)
+                gone = None
+        else:
+            now, before = set(map(id, items)), set(map(id, last.checked))
+            went, new = before - now, now - before
+            if len(went) + len(new) <= _FEW:
+                gone = [it for it in last.checked if id(it) in went]
+                fresh = tuple(it for it in items if id(it) in new) if new else ()
+            else:
+                gone = None
+        if gone is not None:
+            placed = _placed(last.items, last.keys, gone, fresh)
+            if placed is not None:
+                return _Order(items, placed[0], placed[1], fresh)
+    made = list(map(key, items))
+    order = sorted(range(len(items)), key=made.__getitem__)  # (stable: ties in item order)
+    return _Order(items, list(map(items.__getitem__, order)), list(map(made.__getitem__, order)))
+
+
+def _placed(
+    items: list[Item], keys: list[tuple[float, str]], gone: list[Item], fresh: Sequence[Item]
+) -> tuple[list[Item], list[tuple[float, str]]] | None:
+    """An order (``items``, their ``keys``) less the items ``gone``, with the ``fresh``
+    ones put in their places; None when a place is not one (an item gone not found where
+    its key says, or a fresh item's key another's: a tie the sort decides)."""
+    key = _newest_key
+    out, keys = list(items), list(keys)
+    for it in gone:
+        k = key(it)
+        at = bisect.bisect_left(keys, k)
+        while at < len(keys) and keys[at] == k and out[at] is not it:
+            at += 1
+        if at == len(keys) or out[at] is not it:
+            return None
+        del out[at], keys[at]
+    for it in fresh:
+        k = key(it)
+        at = bisect.bisect_left(keys, k)
+        if (at < len(keys) and keys[at] == k) or (at and keys[at - 1] == k):
+            return None  # (a tie: the sort's order of equals is the source order)
+        keys.insert(at, k)
+        out.insert(at, it)
+    return out, keys
 
 
 @dataclass(frozen=True)
@@ -343,36 +377,60 @@ def collect_kept(
         ignoring[1],
         kept is not None and ignoring is kept.ignoring,
     )
-    items: list[Item] = []
-    drafts: list[Item] = []
-    pages: list[Item] = []
     # a source's item of the last build when made of the same result (the same object)
     last_items = kept.items if kept is not None else {}
-    made: dict[str, tuple[Processed, Item]] = {}
-    for src, p, k in zip(sources, done, keys, strict=True):
-        if p.problems:
-            problems.extend(p.problems)
-        if on_report is not None:
-            on_report(src.shown, p.report)
-        if p.article is None:
-            continue
-        assert p.summary is not None and p.terms is not None
-        last = last_items.get(k)
-        if last is not None and last[0] is p and last[1].source is src:
-            item = last[1]
-        else:
-            item = Item(src, k, p.article, p.summary, p.terms, p.features or array("i"))
-        made[k] = (p, item)
-        if p.article.draft and not content.drafts:
-            drafts.append(item)
-        else:
-            (pages if p.article.kind == "page" else items).append(item)
-    items, pages, checked = _checked(
-        items, pages, problems, kept.checked if kept is not None else None, store
+    now_last = keep[0].last
+    last = kept.last if kept is not None else None
+    redo = now_last.redo if now_last is not None and on_report is None else None
+    slots: list[Any]  # (an Item, or None for a source with no article)
+    if redo is not None and last is not None and last.items is not None and last.told is not None:
+        # the sources are the last build's, their results its results but at ``redo``:
+        # its items, kinds and problems, patched there
+        made = dict(last_items)
+        slots, kinds, told = list(last.items), bytearray(last.kinds), dict(last.told)
+        for i in redo:
+            made.pop(last.keys[i], None)
+            told.pop(i, None)
+            slots[i], kinds[i] = None, 0
+        for i in redo:
+            _item(i, sources[i], done[i], keys[i], content, last_items, made, slots, kinds, told)
+        for i in sorted(told):
+            problems.extend(told[i])
+    else:
+        redo = None
+        made = {}
+        slots, kinds, told = [None] * len(sources), bytearray(len(sources)), {}
+        for i, (src, p, k) in enumerate(zip(sources, done, keys, strict=True)):
+            if p.problems:
+                problems.extend(p.problems)
+            if on_report is not None:
+                on_report(src.shown, p.report)
+            _item(i, src, p, k, content, last_items, made, slots, kinds, told)
+    items = list(compress(slots, kinds.translate(_KINDS[_ITEM])))
+    drafts = list(compress(slots, kinds.translate(_KINDS[_DRAFT]))) if _DRAFT in kinds else []
+    pages = list(compress(slots, kinds.translate(_KINDS[_PAGE]))) if _PAGE in kinds else []
+    differ = None
+    if redo is not None and last is not None and all(kinds[i] == last.kinds[i] for i in redo):
+        # (each source of the same kind as in the last build: the same places in the
+        # lists, those of the sources made again differ)
+        differ = [
+            kinds.count(_ITEM, 0, i) if kind == _ITEM else len(items) + kinds.count(_PAGE, 0, i)
+            for i in redo
+            if (kind := kinds[i]) in (_ITEM, _PAGE)
+        ]
+        differ.sort()
+    items, pages, checked, differ = _checked(
+        items, pages, problems, kept.checked if kept is not None else None, store, differ
     )
-    order = _newest_first(items, kept.order if kept is not None else None)
+    order = _newest_first(
+        items,
+        kept.order if kept is not None else None,
+        [i for i in differ if i < len(items)] if differ is not None else None,
+    )
     items = order.items
     pages.sort(key=lambda it: (it.article.weight, it.article.title.casefold(), it.article.url))
+    if now_last is not None:
+        now_last = dataclasses.replace(now_last, items=slots, kinds=bytes(kinds), told=told)
     now = dataclasses.replace(
         keep[0],
         folders=folders,
@@ -381,12 +439,52 @@ def collect_kept(
         items=made,
         order=order,
         ignoring=ignoring,
+        last=now_last,
     )
     changed = frozenset(it.article.slug for it in order.fresh) if order.fresh is not None else None
     site = Collected(
         tuple(items), tuple(drafts), defaults, processed, tuple(pages), changed, now.bodies
     )
     return site, now
+
+
+# A source's kind of item (see _item), and for each the table bytes.translate makes a
+# mask of the sources of that kind with
+_NONE, _ITEM, _DRAFT, _PAGE = range(4)
+_KINDS = [bytes(int(k == kind) for k in range(256)) for kind in range(4)]
+
+
+def _item(
+    i: int,
+    src: SourceFile,
+    p: Processed,
+    k: str,
+    content: ContentConfig,
+    last: dict[str, tuple[Processed, Item]],
+    made: dict[str, tuple[Processed, Item]],
+    slots: list[Item | None],
+    kinds: bytearray,
+    told: dict[int, tuple[Problem, ...]],
+) -> None:
+    """Source i's item (with its result and key: ``made``) in ``slots`` and its kind in
+    ``kinds``; its problems in ``told``.  The item of the last build (``last``) when made
+    of the same result (the same object) of the same source."""
+    if p.problems:
+        told[i] = p.problems
+    if p.article is None:
+        return
+    assert p.summary is not None and p.terms is not None
+    was = last.get(k)
+    if was is not None and was[0] is p and was[1].source is src:
+        item = was[1]
+    else:
+        item = Item(src, k, p.article, p.summary, p.terms, p.features or array("i"))
+    made[k] = (p, item)
+    slots[i] = item
+    if p.article.draft and not content.drafts:
+        kinds[i] = _DRAFT
+    else:
+        kinds[i] = _PAGE if p.article.kind == "page" else _ITEM
 
 
 def store_kept(store: cache.Cache, kept: Kept | None) -> None:
@@ -433,7 +531,8 @@ class Checked:
     read: tuple[tuple[object, ...], ...]
     renamed: tuple[tuple[int, str, str], ...]  # (article, its slug, its URL)
     problems: tuple[Problem, ...]
-    arts: tuple[Article, ...] = ()  # the articles read
+    both: tuple[Item, ...] = ()  # the items and pages checked, in order
+    out: tuple[Item, ...] = ()  # and as they came out (renamed ones replaced)
 
 
 @dataclass(frozen=True)
@@ -542,25 +641,47 @@ def _checked(
     problems: Problems,
     last: Checked | None,
     store: cache.Cache | None = None,
-) -> tuple[list[Item], list[Item], Checked]:
+    differ: list[int] | None = None,
+) -> tuple[list[Item], list[Item], Checked, list[int] | None]:
     """Items and pages with clashing file-name slugs told apart (see
     :func:`digest.load.settle_slugs`), then checked across (load.check_collection); a
     renamed item's key covers its new slug and URL, so nothing cached under the old
     ones is reused for it.  ``last``: what the checks made of a session's last build;
-    else ``store`` keeps what they made of the last build of any process."""
+    else ``store`` keeps what they made of the last build of any process.
+
+    In a session, the items that are not the last build's objects are found position by
+    position (a pass in C); when they are few, only they are read again, and the other
+    items come out as they did last time (a renamed one as the same object).  ``differ``:
+    the places of ``items + pages`` where they may not be the last build's (sorted; None:
+    not known, found here); the last value returned: the places where the items out are
+    not the last build's (None: not known)."""
     both = items + pages
-    arts = [it.article for it in both]
-    if last is not None and len(last.arts) == len(arts):
+    if last is None or len(last.both) != len(both):
+        differ = None
+    elif differ is None:
+        differ = list(compress(count(), map(is_not, both, last.both)))
+        if len(differ) > _FEW:
+            differ = None
+    if differ is not None:
+        assert last is not None
+        reading = list(last.read)
+        for i in differ:
+            reading[i] = _read_by_checks(both[i].article)
+        read = tuple(reading)
+        same = all(reading[i] == last.read[i] for i in differ)
+    elif last is not None and len(last.both) == len(both):
         # (what the checks read of the same article object: what they read last time)
         read = tuple(
-            r if a is b else _read_by_checks(a)
-            for a, b, r in zip(arts, last.arts, last.read, strict=True)
+            r if a.article is b.article else _read_by_checks(a.article)
+            for a, b, r in zip(both, last.both, last.read, strict=True)
         )
+        same = last.read == read
     else:
-        read = tuple(map(_read_by_checks, arts))
+        read = tuple(_read_by_checks(it.article) for it in both)
+        same = last is not None and last.read == read
     now: Checked | None = None
     read_key = ""
-    if last is not None and last.read == read:
+    if same:
         now = last
     elif store is not None and store.db is not None:
         read_key = cache.quick_key("checks", read)
@@ -568,34 +689,55 @@ def _checked(
         if (
             isinstance(got, _StoredChecks)
             and got.read == read_key
-            and all(0 <= i < len(arts) for i, _, _ in got.renamed)
+            and all(0 <= i < len(both) for i, _, _ in got.renamed)
         ):
             now = Checked(read, got.renamed, got.problems)
-    if now is not None:
-        settled = list(arts)
+    reused = False
+    if now is not None and now is last and differ is not None and len(now.out) == len(both):
+        reused = True
+        # the last build's items out, but for those that differ
+        out = list(now.out)
+        renamed = {i: (slug, url) for i, slug, url in now.renamed}
+        for i in differ:
+            it = both[i]
+            out[i] = it if i not in renamed else _renamed(it, *renamed[i])
+    elif now is not None:
+        out = list(both)
         for i, slug, url in now.renamed:
-            settled[i] = dataclasses.replace(arts[i], slug=slug, url=url)
+            out[i] = _renamed(both[i], slug, url)
     else:
         found = Problems()
+        arts = list(map(_ARTICLE, both))
         settled = load.settle_slugs(arts, found)
         load.check_collection(settled, found)
-        renamed = tuple(
+        renamed_ = tuple(
             (i, b.slug, b.url)
             for i, (a, b) in enumerate(zip(arts, settled, strict=True))
             if a is not b
         )
-        now = Checked(read, renamed, tuple(found.errors + found.warnings))
+        now = Checked(read, renamed_, tuple(found.errors + found.warnings))
         if read_key and store is not None:  # (a new process after this one takes it)
-            store.put("checks", _CHECKS_KEY, _StoredChecks(read_key, renamed, now.problems))
-    now = dataclasses.replace(now, arts=tuple(arts))
+            store.put("checks", _CHECKS_KEY, _StoredChecks(read_key, renamed_, now.problems))
+        out = [
+            it if art is it.article else _moved(it, art)
+            for it, art in zip(both, settled, strict=True)
+        ]
+    now = dataclasses.replace(now, both=tuple(both), out=tuple(out))
     problems.extend(now.problems)
-    out = [
-        it
-        if art is it.article
-        else dataclasses.replace(it, article=art, key=cache.quick_key(it.key, art.slug, art.url))
-        for it, art in zip(both, settled, strict=True)
-    ]
-    return out[: len(items)], out[len(items) :], now
+    return out[: len(items)], out[len(items) :], now, differ if reused else None
+
+
+_ARTICLE = attrgetter("article")
+
+
+def _renamed(it: Item, slug: str, url: str) -> Item:
+    """An item whose article settle_slugs gave another slug and URL."""
+    return _moved(it, dataclasses.replace(it.article, slug=slug, url=url))
+
+
+def _moved(it: Item, art: Article) -> Item:
+    """The item with its article renamed: its key covers the new slug and URL."""
+    return dataclasses.replace(it, article=art, key=cache.quick_key(it.key, art.slug, art.url))
 
 
 # ---------------------------------------------------------------- per-source work
@@ -706,9 +848,41 @@ def process_sources(
         and tables is last_tables[1]
     )
     last_listed = kept.listed if kept is not None else None
-    again = source_keys.again(sources, last_listed, same, any_ignored, same_sources)
+    last = kept.last if kept is not None else None
+    again = source_keys.again(
+        sources,
+        last_listed,
+        same,
+        any_ignored,
+        same_sources,
+        last.index if last is not None else None,
+        last.recent if last is not None else None,
+        last is not None and last.keyed,
+    )
     keys = again if again is not None else [source_keys.of(s) for s in sources]
-    listed = (tuple(sources), tuple(keys), source_keys.base)  # (before any is marked "read")
+    # (before any is marked "read")
+    listed = (
+        last_listed[0] if same_sources and last_listed is not None else tuple(sources),
+        tuple(keys),
+        source_keys.base,
+    )
+    # The sources the last build's results are not taken for as they are, when this
+    # build's sources are the last build's objects and only a few keys were made again
+    # (an edit in a session): those keys changed, and those whose result was not stored.
+    redo: list[int] | None = None
+    if (
+        last is not None
+        and again is not None
+        and same_sources
+        and source_keys.redone is not None
+        and not texts
+        and len(last.keys) == len(keys)
+    ):
+        redo = sorted(
+            {i for i in source_keys.redone if keys[i] != last.keys[i]}.union(last.unstored)
+        )
+        if len(redo) > _FEW:
+            redo = None
     # bodies are stored apart from the rest of the results and read when a page shows
     # them (not with --no-cache, nor when the articles keep their texts)
     bodies = (
@@ -716,20 +890,32 @@ def process_sources(
         if store.db is not None and store.folder is not None and not texts
         else None
     )
+    held = (
+        redo is not None
+        and last is not None
+        and bodies is not None
+        and kept is not None
+        and kept.bodies is not None
+        and bodies.take(kept.bodies, [(last.keys[i], last.results[i]) for i in redo])
+    )
     segments = _Segments(store, keys, kept.spans if kept is not None else None, sources, bodies)
     results: list[Processed | None]
     if texts:
         results = [None] * len(keys)
     elif kept is not None:
-        results = segments.reuse(kept)
-        if bodies is not None:  # (the last build's marks: held by this build's reader too)
+        results = segments.reuse(kept, last if redo is not None else None, redo or ())
+        if bodies is not None and not held:
+            # (the last build's marks: held by this build's reader too)
             for k, src, r in zip(keys, sources, results, strict=True):
                 body = r.article.body if r is not None and r.article is not None else ""
                 if body.startswith(BODY_MARK):
                     bodies.hold(body[len(BODY_MARK) :], k, src)
     else:
         results = segments.cached()
-    todo = [i for i, r in enumerate(results) if r is None]
+    if redo is not None:
+        todo = [i for i in redo if results[i] is None]
+    else:
+        todo = [i for i, r in enumerate(results) if r is None]
     # before any worker forks (they inherit it), and even when nothing is processed:
     # later stages stem words too (the stories stage, its summaries' terms)
     stems = _Stems(store, kept.stems if kept is not None else None)
@@ -770,7 +956,13 @@ def process_sources(
         store.prune("source", keys)
         store.prune(_Bodies.NS, keys)
     else:  # only what the last build used and this one does not: the rest is known used
-        gone = kept.results.keys() - set(keys)
+        if redo is not None and last is not None:
+            # (a key holds its source's path: only a source made again has a key gone)
+            gone = {last.keys[i] for i in redo if last.keys[i] != keys[i]}.intersection(
+                kept.results
+            )
+        else:
+            gone = kept.results.keys() - set(keys)
         store.forget("source", gone)
         store.forget(_Bodies.NS, gone)
     segments.prune(kept.segments if kept is not None else None)
@@ -788,12 +980,40 @@ def process_sources(
         stored_at = time.monotonic()
     stems.save()
     if keep is not None:
-        usable = {
-            k: p if p.stems is None else dataclasses.replace(p, stems=None)
-            for k, p in zip(keys, results, strict=True)
-            if p is not None and k in segments.stored
-        }
+        if redo is not None and last is not None and kept is not None:
+            usable = dict(kept.results)
+            for i in redo:
+                usable.pop(last.keys[i], None)
+            for i in redo:
+                k, r = keys[i], results[i]
+                if r is not None and k in segments.stored:
+                    usable[k] = r if r.stems is None else dataclasses.replace(r, stems=None)
+            unstored = tuple(i for i in redo if keys[i] not in usable)
+        else:
+            usable = {
+                k: p if p.stems is None else dataclasses.replace(p, stems=None)
+                for k, p in zip(keys, results, strict=True)
+                if p is not None and k in segments.stored
+            }
+            unstored = tuple(i for i, k in enumerate(keys) if k not in usable)
         made = source_keys.made or {}
+        recent = None
+        if source_keys.redone is not None and digests.saved is not None:
+            # the paths whose stamps may be within a second of this index: only those
+            # stamped again since the last one (the others were a second before that)
+            racy, new = digests.saved.time - 10**9, digests.new
+            rels = (sources[i].rel for i in source_keys.redone)
+            recent = frozenset(rel for rel in rels if rel in new and new[rel][1] >= racy)
+        # a key for exactly the paths the index holds: so in the last build (again() gave
+        # keys), and each path looked at again given both or neither
+        keyed = (
+            source_keys.redone is not None
+            and not digests.forgot
+            and all(
+                (sources[i].rel in made) == (sources[i].rel in digests.new)
+                for i in source_keys.redone
+            )
+        )
         written = frozenset(segments.written)
         keep.append(
             Kept(
@@ -808,9 +1028,39 @@ def process_sources(
                 stored_at=stored_at,
                 unsaved=None if due else digests.key,
                 bodies=bodies,
+                last=_Last(
+                    tuple(keys),
+                    results,
+                    unstored,
+                    source_keys.index,
+                    recent,
+                    keyed,
+                    tuple(redo) if redo is not None else None,
+                ),
             )
         )
+    if redo is not None:  # (every result made: none is None)
+        return keys, results, len(todo)  # type: ignore[return-value]
     return keys, [r for r in results if r is not None], len(todo)
+
+
+@dataclass(frozen=True)
+class _Last:
+    """A session's build's results by source (its sources are Kept.listed's), for the
+    next build to take as they are but for the few sources an edit changed."""
+
+    keys: tuple[str, ...]  # each source's key (as its result was made: see Processed.digest)
+    results: list[Processed | None]  # each source's (never changed once kept)
+    unstored: tuple[int, ...]  # the sources whose result is not stored: made again
+    index: dict[str, int] | None  # each source's index by relative path (None: not made)
+    recent: frozenset[str] | None  # see SourceKeys.again (None: not known)
+    keyed: bool  # see SourceKeys.again
+    # the sources whose results are not the last build's (None: not known); collect_kept
+    # adds what it made of each source
+    redo: tuple[int, ...] | None = None
+    items: list[Item | None] | None = None  # each source's item (None: no article)
+    kinds: bytes = b""  # each source's kind of item: see _KINDS
+    told: dict[int, tuple[Problem, ...]] | None = None  # each source's problems, if any
 
 
 class _Stems:
@@ -944,10 +1194,10 @@ class _Segments:
             for i in sorted(ends):
                 self.spans.append((start, i + 1))
                 start = i + 1
-            moved = set(differ)
             for span in self.spans:
                 made = last.keyed.get(span)
-                if made is not None and moved.isdisjoint(range(*span)):
+                at = bisect.bisect_left(differ, span[0])  # (differ is sorted)
+                if made is not None and (at == len(differ) or differ[at] >= span[1]):
                     self.keyed[span] = made  # (the same keys: the same segment key)
         else:
             start = 0
@@ -1038,19 +1288,36 @@ class _Segments:
             self.bodies,
         )
 
-    def reuse(self, kept: Kept) -> list[Processed | None]:
+    def reuse(
+        self, kept: Kept, last: _Last | None = None, redo: Sequence[int] = ()
+    ) -> list[Processed | None]:
         """cached(), for a build of a session: each source's result from the last build's
         (``kept``) when its key is unchanged, else from its per-source entry (a miss:
         None).  A segment the store holds for exactly these sources is not written again;
-        another is written from its members' results (made stored values again)."""
+        another is written from its members' results (made stored values again).
+        ``last``: the last build's results by source, when the sources are its sources
+        and all but those at ``redo`` have its keys and a stored result: the others are
+        taken from there as they are (not looked up one by one)."""
         got = kept.results
-        out: list[Processed | None] = [got.get(k) for k in self.keys]
-        rest = [i for i, r in enumerate(out) if r is None]
         found: dict[str, Stored] = {}
-        got_rest = self._entries(rest, found)
-        for i, p in zip(rest, got_rest, strict=True):
-            out[i] = p
-        self.stored.update(k for k in self.keys if k in got or k in found)
+        out: list[Processed | None]
+        if last is not None:
+            out = list(last.results)
+            for i in redo:
+                out[i] = None
+            got_rest = self._entries(list(redo), found)
+            for i, p in zip(redo, got_rest, strict=True):
+                out[i] = p
+            self.stored = set(got)
+            self.stored.difference_update([last.keys[i] for i in redo])
+            self.stored.update(self.keys[i] for i in redo if self.keys[i] in found)
+        else:
+            out = [got.get(k) for k in self.keys]
+            rest = [i for i, r in enumerate(out) if r is None]
+            got_rest = self._entries(rest, found)
+            for i, p in zip(rest, got_rest, strict=True):
+                out[i] = p
+            self.stored.update(k for k in self.keys if k in got or k in found)
         if not self.on:
             return out
         for n, span in enumerate(self.spans):
@@ -1226,6 +1493,9 @@ class SourceKeys:
         )
         self.hint = hint if hint is not None and hint.on and memo is not None else None
         self.racy = digests.written - 10**9  # (see Digests.of)
+        # set by again() when it gives keys (see there)
+        self.index: dict[str, int] | None = None
+        self.redone: list[int] | None = None
 
     def again(
         self,
@@ -1234,6 +1504,9 @@ class SourceKeys:
         same: bool,
         any_ignored: bool = True,
         same_sources: bool = False,
+        index: dict[str, int] | None = None,
+        recent: frozenset[str] | None = None,
+        keyed: bool = False,
     ) -> list[str] | None:
         """Every source's key, as of() makes them, when they are the last build's sources
         (``last``: its sources, keys and base) with the same folder defaults and line
@@ -1241,7 +1514,14 @@ class SourceKeys:
         see _Hint; unreadable; stamped within a second of the index); None otherwise, or
         when a source has a name the watcher ignores (``any_ignored``: maybe one has).
         ``same_sources``: the sources are ``last``'s objects (not compared one by one).
-        Not a step per source: the 10,000 sources of() would ask again are not asked."""
+        Not a step per source: the 10,000 sources of() would ask again are not asked.
+        ``index``: the sources' indexes by relative path, as the last build found them
+        (``last``'s sources, in order; None: made here); ``recent``: the paths whose
+        stamps in the index may be within a second of it (None: all are looked at);
+        ``keyed``: the memo of keys is known to hold a key for exactly the paths the
+        index holds (not compared again).
+        Sets ``index`` (the sources' indexes) and ``redone`` (the sources whose keys were
+        made again, in order) when it gives keys."""
         hint, memo, made = self.hint, self.memo, self.made
         if hint is None or last is None or memo is None or made is None or not same:
             return None
@@ -1251,7 +1531,7 @@ class SourceKeys:
             base != self.base
             or len(old_sources) != len(sources)
             or len(memo) != len(sources)  # (an unreadable source has no key, nor a stamp)
-            or memo.keys() != old.keys()
+            or (not keyed and memo.keys() != old.keys())
         ):
             return None
         for a, b in () if same_sources else zip(sources, old_sources, strict=True):
@@ -1259,7 +1539,6 @@ class SourceKeys:
                 return None
         if any_ignored and any(ignored(s.rel) for s in sources):
             return None  # (a name the watcher ignores: each source is looked at)
-        index: dict[str, int] = {}
         inside = hint.inside
         redo = set()
         for p in hint.paths:
@@ -1268,18 +1547,23 @@ class SourceKeys:
                 i = index.get(p[len(inside) :].replace(os.sep, "/"), -1)
                 if i >= 0:
                     redo.add(i)
-        racy = [rel for rel, e in old.items() if e[1] >= self.racy]
+        if recent is None:
+            racy = [rel for rel, e in old.items() if e[1] >= self.racy]
+        else:  # (the others were stamped a second or more before the last index)
+            racy = [rel for rel in recent if rel in old and old[rel][1] >= self.racy]
         if racy:
             index = index or {s.rel: i for i, s in enumerate(sources)}
             redo.update(index[rel] for rel in racy if rel in index)
         keys = list(old_keys)
         made.update(memo)
         self.digests.new.update(old)
-        for i in sorted(redo):
+        self.redone = sorted(redo)
+        for i in self.redone:
             src = sources[i]
             made.pop(src.rel, None)
             self.digests.new.pop(src.rel, None)
             keys[i] = self.of(src)
+        self.index = index
         return keys
 
     def of(self, src: SourceFile) -> str:
@@ -1369,6 +1653,7 @@ class Digests:
         self.old: dict[str, tuple[int, int, int, str]] = old.files if old is not None else {}
         self.written: int = old.time if old is not None else 0
         self.new: dict[str, tuple[int, int, int, str]] = {}
+        self.forgot = False  # (see forget)
 
     def of(self, src: SourceFile, st: os.stat_result) -> str:
         stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
@@ -1383,6 +1668,7 @@ class Digests:
     def forget(self, rel: str) -> None:
         """Hash this file again next time, whatever its stamp says."""
         self.new.pop(rel, None)
+        self.forgot = True
 
     def moved(self) -> int:
         """How many files the next build would hash again were the stored index kept as it
@@ -1564,18 +1850,87 @@ class _Bodies:
         # no object per article for the garbage collector to look at)
         self.keys: dict[str, str] = {}
         self.sources: dict[str, SourceFile] = {}
+        self.dups: set[str] = set()  # the bodies held for two sources or more
+        # what a session's last build's reader holds, under this one's (see take): held
+        # here too but for the bodies ``gone``; ``depth``: readers underneath
+        self.under: _Bodies | None = None
+        self.gone: set[str] = set()
+        self.depth = 0
         add_body_reader(self)
+
+    def _held(self, digest: str) -> tuple[str, SourceFile] | None:
+        """The key and source a body is held for (None: not held)."""
+        at: _Bodies | None = self
+        while at is not None:
+            key = at.keys.get(digest)
+            if key is not None:
+                return key, at.sources[digest]
+            if digest in at.gone:
+                return None
+            at = at.under
+        return None
 
     def hold(self, digest: str, key: str, source: SourceFile) -> str:
         """The mark of a body stored under ``key`` (made from ``source``)."""
+        if self.under is None:
+            was = self.keys.get(digest)
+        else:
+            held = self._held(digest)
+            was = held[0] if held is not None else None
+        if was is not None and was != key:
+            self.dups.add(digest)
         self.keys[digest] = key
         self.sources[digest] = source
         return BODY_MARK + digest
 
+    def _flat(self) -> tuple[dict[str, str], dict[str, SourceFile]]:
+        """What this holds, in two new dicts (key and source by sha256)."""
+        if self.under is None:
+            return dict(self.keys), dict(self.sources)
+        keys, sources = self.under._flat()
+        for digest in self.gone:
+            keys.pop(digest, None)
+            sources.pop(digest, None)
+        keys.update(self.keys)
+        sources.update(self.sources)
+        return keys, sources
+
+    DEPTH = 16  # readers underneath past which take() copies what they hold
+
+    def take(self, last: _Bodies, gone: Iterable[tuple[str, Processed | None]]) -> bool:
+        """Hold what ``last`` (a session's last build's reader) holds, less the bodies of
+        the results ``gone`` (each with its key): a session's build whose other sources
+        are the last build's (their results the same objects, marking the same bodies)
+        holds only its new results' bodies then, not 10,000 again: ``last`` is kept
+        underneath this one (every DEPTH builds, what it holds is copied instead).  False,
+        and nothing held, when a body gone was held for two sources or more (the other
+        source's key is not known here: every body is held again)."""
+        dropped = []
+        for key, p in gone:
+            body = p.article.body if p is not None and p.article is not None else ""
+            if not body.startswith(BODY_MARK):
+                continue
+            digest = body[len(BODY_MARK) :]
+            if digest in last.dups:
+                return False
+            held = last._held(digest)
+            if held is not None and held[0] == key:
+                dropped.append(digest)
+        if last.depth >= self.DEPTH:
+            self.keys, self.sources = last._flat()
+            for digest in dropped:
+                del self.keys[digest], self.sources[digest]
+        else:
+            self.under, self.depth = last, last.depth + 1
+            self.gone = set(dropped)
+        self.dups = set(last.dups)
+        return True
+
     def body(self, digest: str) -> str | None:
-        key = self.keys.get(digest)
-        if key is None:
+        held = self._held(digest)
+        if held is None:
             return None  # (not one of this build's: an older reader's, see digest.model)
+        key, source = held
         data = self.reader.get(self.NS, key, bytes)
         if isinstance(data, bytes):
             try:
@@ -1584,7 +1939,7 @@ class _Bodies:
                 html = None
             if html is not None and body_digest(html) == digest:
                 return html
-        made = self._loaded(self.sources[digest])
+        made = self._loaded(source)
         return made.body_html if made is not None else ""
 
     def _loaded(self, source: SourceFile) -> Article | None:
