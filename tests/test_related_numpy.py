@@ -78,7 +78,7 @@ def test_an_edit_imports_no_scipy() -> None:
     """The few-rows path of an update needs no scipy (its import is 0.2-0.3 s of a new
     process's one-edit rebuild); a full run does import it."""
     full = """
-lists = related._rows_top_k(v, __import__("numpy").arange(300), 5, 0.0, keys, mt=None)
+lists = related._rows_top_k(v, __import__("numpy").arange(300), 5, 0.0, keys, tr=None)
 assert "scipy" in sys.modules  # (300 rows: scipy's product)
 """
     subprocess.run([sys.executable, "-c", _rows_then(500, full)], check=True)
