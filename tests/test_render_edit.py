@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import edit, tree
 from test_edit_rebuild import NEW
-from test_render_publish_session import _cold, _session_build, _settled
+from test_render_publish_session import _cold, _rendered, _session_build, _settled
 from test_session import _append
 
 from digest import render
@@ -35,19 +35,6 @@ def _edits_seen(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     monkeypatch.setattr(render._Edit, "of", classmethod(of))
     return seen
-
-
-def _rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The pages rendered from now on (by path)."""
-    made: list[str] = []
-    real = render.Renderer._render
-
-    def counting(self: render.Renderer, job: Any) -> bytes:
-        made.append(job.out)
-        return real(self, job)
-
-    monkeypatch.setattr(render.Renderer, "_render", counting)
-    return made
 
 
 def test_a_sessions_edits_give_a_cold_builds_site_whether_or_not_they_move_something(
