@@ -381,7 +381,7 @@ def collect_kept(
     last_items = kept.items if kept is not None else {}
     now_last = keep[0].last
     last = kept.last if kept is not None else None
-    redo = now_last.redo if now_last is not None and on_report is None else None
+    redo = now_last.redo if now_last is not None else None
     slots: list[Any]  # (an Item, or None for a source with no article)
     if redo is not None and last is not None and last.items is not None and last.told is not None:
         # the sources are the last build's, their results its results but at ``redo``:
@@ -396,6 +396,9 @@ def collect_kept(
             _item(i, sources[i], done[i], keys[i], content, last_items, made, slots, kinds, told)
         for i in sorted(told):
             problems.extend(told[i])
+        if on_report is not None:  # (the sources read again: the rest were told before)
+            for i in redo:
+                on_report(sources[i].shown, done[i].report)
     else:
         redo = None
         made = {}

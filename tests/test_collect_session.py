@@ -153,3 +153,38 @@ def test_a_session_edit_keeps_the_items_it_did_not_touch(tmp_path: Path, small_p
     assert items == sorted(items, key=lambda it: (-it.article.date.timestamp(), it.article.slug))
     fresh = [it for it in items if not any(it is old for old in last_items)]
     assert [it.source.where for it in fresh] == [str(path)]
+
+
+def test_verbose_session_rebuild_reports_only_the_sources_read_again(
+    tmp_path: Path, small_parts: None
+) -> None:
+    """``digest build --watch -v``: the first build reports every source; a rebuild after
+    one edit reports that source only (the others were told before), with the lines a
+    cold build gives it, and the rebuild still patches the last build's results."""
+    w = _Watched(tmp_path, 9)
+    told: list[tuple[str, list[str]]] = []
+
+    def report(path: str, lines: object) -> None:
+        told.append((path, list(lines)))  # type: ignore[call-overload]
+
+    config = load_config(w.site.root / "site.yaml")
+    opts = BuildOptions(output=w.live, jobs=1)
+    path = w.site.files()[2]
+    path.write_text(path.read_text(encoding="utf-8") + "\n<div>dropped?</div>\n", "utf-8")
+    w.tell()
+    build(config, opts, on_report=report, session=w.session)
+    kept = w.session.kept.collect
+    assert kept is not None and kept.last is not None and kept.last.redo is not None
+    cold: list[tuple[str, list[str]]] = []
+
+    def cold_report(path: str, lines: object) -> None:
+        cold.append((path, list(lines)))  # type: ignore[call-overload]
+
+    build(
+        config,
+        BuildOptions(output=tmp_path / "cold", use_cache=False, jobs=1),
+        on_report=cold_report,
+    )
+    assert len(cold) == len(w.site.files())
+    assert len(told) == 1 and told[0][0].endswith(path.name)
+    assert told == [(p, lines) for p, lines in cold if p == told[0][0]]
