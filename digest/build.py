@@ -54,6 +54,7 @@ from digest.collect import Collected, Progress, Report, no_progress
 from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Entry, Page
+from digest.outwatch import FolderEvents
 from digest.paths import shown
 from digest.render import Theme
 from digest.stories.compose import Stories
@@ -146,6 +147,8 @@ class Session:
     _since: dict[int, set[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cache: Path | None = None  # the cache folder of the last completed build (None: none)
+    # which folders of the output trees changed between builds (see digest.outwatch)
+    output_events: FolderEvents = field(default_factory=FolderEvents)
 
     def watching(self, roots: Sequence[str]) -> None:
         """digest.watch.Listener: changes are told from now on; none before (the builds
@@ -394,6 +397,7 @@ def _build(
                     kept.publish,
                     keep_publish if keeping else None,
                     private=options.private,
+                    events=session.output_events if session is not None else None,
                 )
             if session is not None:  # completed: what it kept replaces the last build's
                 # (and is frozen, see _leave_kept_alone: before the collector is on again)

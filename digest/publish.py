@@ -53,6 +53,7 @@ import msgspec
 
 from digest.errors import BuildError, Problem, Problems
 from digest.model import Page, Same, page_digest
+from digest.outwatch import FolderEvents
 from digest.paths import shown, told_apart
 
 _TMP_PREFIX = ".digest-new-"
@@ -1340,9 +1341,17 @@ class _Folders:
     half-written file in it is noticed.  So a rebuild stats every folder of the two
     trees (about one per article) instead of listing them all twice."""
 
-    def __init__(self, ctimes: dict[str, int] | None = None, marker: str = "") -> None:
+    def __init__(
+        self,
+        ctimes: dict[str, int] | None = None,
+        marker: str = "",
+        differs: list[str] | None = None,
+    ) -> None:
         self.ctimes: dict[str, int] = ctimes or {}
         self.marker = marker  # sha256 of the manifest's marker file it was checked against
+        # the folders whose ctime differs from the record it was made from, or that one
+        # lacks or holds alone (None: not known; see _carry_yours, and _Chunked for why)
+        self.differs = differs
 
     @classmethod
     def read(cls, data: dict, tree: Path, marker: str) -> _Folders:
@@ -1367,11 +1376,12 @@ class _Folders:
         del _WRITTEN[: -_Known.SIZE]
         return {"marker": self.marker, "ctimes": self.ctimes}
 
-    def without(self, touched: Iterable[str]) -> _Folders:
+    def without(self, touched: Collection[str]) -> _Folders:
         ctimes = dict(self.ctimes)
         for rel in touched:
             ctimes.pop(rel, None)
-        return _Folders(ctimes, self.marker)
+        differs = None if self.differs is None else [*self.differs, *touched]
+        return _Folders(ctimes, self.marker, differs)
 
 
 # the ctimes of the folder records this process wrote last (see _Folders.data)
@@ -1530,6 +1540,7 @@ def _carry_yours(
     record: _Folders | None = None,
     layout: _Layout | None = None,
     doubt: list[str] | None = None,
+    events: FolderEvents | None = None,
 ) -> tuple[list[tuple[str, str]], _Folders, bool]:
     """Move what was put in the live output by hand into the new tree, so no build loses
     it: a ``.git`` folder, a verification file, a symlink, a file beside the pages.
@@ -1548,7 +1559,9 @@ def _carry_yours(
     added, removed, renamed or replaced since the folder was last looked at: a page may
     have been replaced or deleted by hand), and the folders of ``ours`` found missing
     there (with a "/" after).
-    ``layout``: _layout(ours), when made already.
+    ``layout``: _layout(ours), when made already.  ``events``: a session's inotify
+    watches (see digest.outwatch): a folder that ``record`` trusts, with no event since
+    it was last looked at, in a folder found unchanged, is taken as it was, no stat.
     """
     layout = _layout(ours) if layout is None else layout
     trust = record.ctimes if record is not None else {}
@@ -1559,14 +1572,43 @@ def _carry_yours(
     root, dest = os.fspath(output), os.fspath(staging)
     top = root + os.sep
     pending = [""]  # relative paths of the folders to look at
+    tree = ""
+    if events is not None and events.usable and trust:
+        tree = _tree_id(output)
+        events.read()
+    else:
+        events = None
+    same = 0  # folders of ``record`` recorded again (differs: those with another ctime)
+    differs: list[str] = []  # the folders recorded with a ctime ``record`` may not have
     while pending:
         rel = pending.pop()
         folder = top + rel if rel else root
         expect = layout.get(rel)
+        if events is not None and rel and expect is not None:
+            events.look(tree, rel, folder)  # (before the stat: a change after it is seen)
         st = os.lstat(folder)
         if rel and expect is not None and trust.get(rel) == st.st_ctime_ns:
             seen[rel] = st.st_ctime_ns
-            pending += expect[2]
+            same += 1
+            if events is None:
+                pending += expect[2]
+                continue
+            events.confirm(tree, rel)
+            # its entries are the ones recorded: each subfolder is the one watched at its
+            # name, taken as it was when it had no event since it was looked at
+            watches, dirty = events.clean(tree)
+            below = list(expect[2])
+            while below:
+                sub = below.pop()
+                ctime = trust.get(sub)
+                if ctime is not None:
+                    wd = watches.get(sub)
+                    if wd is not None and wd not in dirty:
+                        seen[sub] = ctime
+                        same += 1
+                        below += layout[sub][2]
+                        continue
+                pending.append(sub)
             continue
         prefix = rel + "/" if rel else ""
         with os.scandir(folder) as it:
@@ -1601,13 +1643,17 @@ def _carry_yours(
         complete = expect is not None and matched == len(expect[0]) + len(expect[1])
         if exact and complete and rel and st.st_ctime_ns < old:
             seen[rel] = st.st_ctime_ns
+            differs.append(rel)
+            same += rel in trust
         if expect is not None and doubt is not None:  # (listed: changed since last looked)
             names = {e.name for e in entries}
             doubt += [prefix + n for n in expect[0]]
             doubt += [prefix + n + "/" for n in expect[1] if n not in names]
         if st.st_mode & stat.S_IRWXU != stat.S_IRWXU:
             left = True  # (the next build writes into this tree: it looks at it first)
-    return moves, _Folders(seen), left
+    # (every folder of the record recorded again with its ctime: the new record is the
+    # old one but at ``differs``)
+    return moves, _Folders(seen, differs=differs if same == len(trust) else None), left
 
 
 _FREE, _FOLDER, _TAKEN = range(3)
@@ -1715,6 +1761,7 @@ def publish(
     kept: Kept | None = None,
     keep: list[Kept] | None = None,
     private: bool = False,
+    events: FolderEvents | None = None,
 ) -> tuple[int, int]:
     """Write pages into ``output`` atomically; returns (files, files whose bytes changed).
 
@@ -1729,7 +1776,9 @@ def publish(
     looks at every file of that one), a build takes them as its builds left them,
     without looking in them for files put there, edited or deleted by hand (the walk of
     every folder of the live tree, see _carry_yours, and the share of files looked at,
-    see Kept.look).
+    see Kept.look).  ``events``: a session's watches of its output trees (see
+    digest.outwatch), so that the walk of the live tree's folders stats only those that
+    may have changed since it last looked.
     """
     output = target(output)
     if output.exists() and not output.is_dir():
@@ -1823,6 +1872,7 @@ def publish(
                 None if private and kept is None else live_record,  # (see above)
                 layout if same else None,
                 doubt if keep is not None else None,  # (a session's next build: see Kept)
+                events,
             )
         ids = (_tree_id(staging), _tree_id(output) if live_ok else "")
         try:
@@ -1838,6 +1888,8 @@ def publish(
             derived: list[tuple[dict, dict, Collection[str]]] = [(ctimes, swept.ctimes, touched)]
             if look.delta is not None:
                 derived.append((new_stamps, stamps, look.delta))
+            if looked.differs is not None:  # (the live tree's record: as it was but there)
+                derived.append((looked.ctimes, live_record.ctimes, looked.differs))
             _save_stamps(output, staging, new_stamps, folders, data, derived)
             _swap(staging, output)
         except OSError:
