@@ -119,6 +119,11 @@ class FolderEvents:
         parent's entries are the ones recorded)."""
         return self._wd.setdefault(tree, {}), self._dirty
 
+    def dirty_in(self, tree: str) -> list[str]:
+        """The folders of ``tree`` with an event since they were last looked at."""
+        key = self._key
+        return [k[1] for wd in self._dirty if (k := key.get(wd)) is not None and k[0] == tree]
+
     def confirm(self, tree: str, rel: str) -> None:
         """The folder, looked at after look(), was found as recorded: clean until its
         next event."""

@@ -1345,13 +1345,14 @@ class _Folders:
         self,
         ctimes: dict[str, int] | None = None,
         marker: str = "",
-        differs: list[str] | None = None,
+        base: tuple[dict[str, int], list[str]] | None = None,
     ) -> None:
         self.ctimes: dict[str, int] = ctimes or {}
         self.marker = marker  # sha256 of the manifest's marker file it was checked against
-        # the folders whose ctime differs from the record it was made from, or that one
-        # lacks or holds alone (None: not known; see _carry_yours, and _Chunked for why)
-        self.differs = differs
+        # (the ctimes of the record it was made from, and the folders whose ctime differs
+        # from that one's, or that one lacks or holds alone: see _carry_yours, and
+        # _Chunked for why)
+        self.base = base
 
     @classmethod
     def read(cls, data: dict, tree: Path, marker: str) -> _Folders:
@@ -1380,8 +1381,8 @@ class _Folders:
         ctimes = dict(self.ctimes)
         for rel in touched:
             ctimes.pop(rel, None)
-        differs = None if self.differs is None else [*self.differs, *touched]
-        return _Folders(ctimes, self.marker, differs)
+        base = None if self.base is None else (self.base[0], [*self.base[1], *touched])
+        return _Folders(ctimes, self.marker, base)
 
 
 # the ctimes of the folder records this process wrote last (see _Folders.data)
@@ -1565,7 +1566,12 @@ def _carry_yours(
     """
     layout = _layout(ours) if layout is None else layout
     trust = record.ctimes if record is not None else {}
-    seen: dict[str, int] = {}
+    # the record made: the old one (of the folders still ours), changed where a folder
+    # looked at is found otherwise (``differs``), or not reached (see _forget)
+    seen = dict(trust)
+    differs = list(trust.keys() - layout.keys())
+    for rel in differs:
+        del seen[rel]
     old = time.time_ns() - _RACY_NS
     moves: list[tuple[str, str]] = []
     left = False
@@ -1573,13 +1579,15 @@ def _carry_yours(
     top = root + os.sep
     pending = [""]  # relative paths of the folders to look at
     tree = ""
+    # (with events: the subfolders of each folder that may not be taken as they were)
+    attention: dict[str, list[str]] = {}
     if events is not None and events.usable and trust:
         tree = _tree_id(output)
         events.read()
+        watches, dirty = events.clean(tree)
+        attention = _attention(layout, trust, watches, events.dirty_in(tree))
     else:
         events = None
-    same = 0  # folders of ``record`` recorded again (differs: those with another ctime)
-    differs: list[str] = []  # the folders recorded with a ctime ``record`` may not have
     while pending:
         rel = pending.pop()
         folder = top + rel if rel else root
@@ -1588,28 +1596,24 @@ def _carry_yours(
             events.look(tree, rel, folder)  # (before the stat: a change after it is seen)
         st = os.lstat(folder)
         if rel and expect is not None and trust.get(rel) == st.st_ctime_ns:
-            seen[rel] = st.st_ctime_ns
-            same += 1
             if events is None:
                 pending += expect[2]
                 continue
             events.confirm(tree, rel)
             # its entries are the ones recorded: each subfolder is the one watched at its
-            # name, taken as it was when it had no event since it was looked at
-            watches, dirty = events.clean(tree)
-            below = list(expect[2])
+            # name, taken as it was (with all below it) when it had no event since it was
+            # looked at, unless something below it had
+            below = list(attention.get(rel, ()))
             while below:
                 sub = below.pop()
-                ctime = trust.get(sub)
-                if ctime is not None:
-                    wd = watches.get(sub)
-                    if wd is not None and wd not in dirty:
-                        seen[sub] = ctime
-                        same += 1
-                        below += layout[sub][2]
-                        continue
-                pending.append(sub)
+                wd = watches.get(sub)
+                if sub in trust and wd is not None and wd not in dirty:
+                    below += attention.get(sub, ())
+                else:
+                    pending.append(sub)
             continue
+        if seen.pop(rel, None) is not None:
+            differs.append(rel)
         prefix = rel + "/" if rel else ""
         with os.scandir(folder) as it:
             entries = list(it)
@@ -1644,16 +1648,51 @@ def _carry_yours(
         if exact and complete and rel and st.st_ctime_ns < old:
             seen[rel] = st.st_ctime_ns
             differs.append(rel)
-            same += rel in trust
+        if expect is not None and not complete:  # (folders of ours not there as such)
+            looked = set(pending)
+            for name in expect[1]:
+                if prefix + name not in looked:
+                    _forget(layout, prefix + name, seen, differs)
         if expect is not None and doubt is not None:  # (listed: changed since last looked)
             names = {e.name for e in entries}
             doubt += [prefix + n for n in expect[0]]
             doubt += [prefix + n + "/" for n in expect[1] if n not in names]
         if st.st_mode & stat.S_IRWXU != stat.S_IRWXU:
             left = True  # (the next build writes into this tree: it looks at it first)
-    # (every folder of the record recorded again with its ctime: the new record is the
-    # old one but at ``differs``)
-    return moves, _Folders(seen, differs=differs if same == len(trust) else None), left
+    return moves, _Folders(seen, base=(trust, differs)), left
+
+
+def _attention(
+    layout: _Layout, trust: dict[str, int], watches: dict[str, int], dirty: Iterable[str]
+) -> dict[str, list[str]]:
+    """folder -> those of its subfolders that may have changed (see _carry_yours: not
+    recorded, not watched, or with an event) or that hold one below them."""
+    loose = layout.keys() - trust.keys()
+    loose.update(trust.keys() - watches.keys())
+    loose.update(dirty)
+    out: dict[str, dict[str, None]] = {}
+    for rel in sorted(loose):  # (the walk's order, and so the record's, the same each time)
+        while rel:
+            parent = rel.rpartition("/")[0]
+            subs = out.get(parent)
+            if subs is None:
+                out[parent] = {rel: None}
+            elif rel in subs:
+                break  # (and its parents: listed already)
+            else:
+                subs[rel] = None
+            rel = parent
+    return {k: list(v) for k, v in out.items()}
+
+
+def _forget(layout: _Layout, rel: str, seen: dict[str, int], differs: list[str]) -> None:
+    """A folder of pages not found as one, and those below it: out of the record."""
+    todo = [rel]
+    while todo:
+        rel = todo.pop()
+        if seen.pop(rel, None) is not None:
+            differs.append(rel)
+        todo += layout.get(rel, ((), (), []))[2]
 
 
 _FREE, _FOLDER, _TAKEN = range(3)
@@ -1888,8 +1927,8 @@ def publish(
             derived: list[tuple[dict, dict, Collection[str]]] = [(ctimes, swept.ctimes, touched)]
             if look.delta is not None:
                 derived.append((new_stamps, stamps, look.delta))
-            if looked.differs is not None:  # (the live tree's record: as it was but there)
-                derived.append((looked.ctimes, live_record.ctimes, looked.differs))
+            if looked.base is not None:  # (the live tree's record: as it was but there)
+                derived.append((looked.ctimes, *looked.base))
             _save_stamps(output, staging, new_stamps, folders, data, derived)
             _swap(staging, output)
         except OSError:

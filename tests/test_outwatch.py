@@ -60,6 +60,29 @@ class _Twins:
             self.publish()
             assert files(self.watched) == files(self.plain), f"{what}, build {n}"
             assert _links(self.watched) == _links(self.plain), f"{what}, build {n}"
+            for out in (self.watched, self.plain):
+                _records_hold(out)
+
+
+def _records_hold(out: Path) -> None:
+    """Each folder a tree's record trusts holds exactly the pages of that tree's marker
+    and has the ctime recorded (what a later build takes on trust, see publish._Folders)."""
+    data = publish._stamps_data(out)
+    for tree in (out, publish.staging_dir(out)):
+        if not tree.is_dir():
+            continue
+        record = publish._entry(data, publish._FOLDERS + publish._tree_id(tree))
+        if not isinstance(record, dict):
+            continue
+        manifest = publish._marker(tree)[0]
+        if manifest is None or record["marker"] != publish._marker(tree)[1]:
+            continue  # (a record of another marker is not taken)
+        layout = publish._layout(manifest)
+        for rel, ctime in record["ctimes"].items():
+            folder = tree / rel
+            assert os.lstat(folder).st_ctime_ns == ctime, rel
+            names = {e.name for e in os.scandir(folder)}
+            assert names == layout[rel][0] | layout[rel][1], rel
 
 
 def _links(root: Path) -> dict[str, str]:
