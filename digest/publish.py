@@ -1787,7 +1787,9 @@ class Kept:
         order = list(self.files)
         step = -(-len(order) // LOOK_SHARE)
         start = self.cursor % len(order) if order else 0
-        return _Look({*order[start : start + step], *self.found}, cursor=start + step)
+        # (round the end: every file is in one of LOOK_SHARE builds' shares in a row)
+        share = order[start : start + step] + order[: max(0, start + step - len(order))]
+        return _Look({*share, *self.found}, cursor=start + step)
 
     def layout_of(self, files: dict[str, str], base: bool = False) -> _Layout:
         """_layout(files), made again only for another set of paths.  ``base``: ``files``

@@ -145,3 +145,27 @@ def test_a_page_hashed_from_where_it_differs_has_its_sha256() -> None:
         assert hashed.digest == hashlib.sha256(changed).hexdigest(), n
     for data in (b"", b"x" * publish._BLOCK, b"x" * (publish._BLOCK + 1)):
         assert publish._hashed(data, hashed).digest == hashlib.sha256(data).hexdigest()
+
+
+@pytest.mark.parametrize("n", [1, 7, 9, 20, 127, 1000])
+def test_a_sessions_share_looks_at_every_file_within_look_share_builds(
+    tmp_path: Path, n: int
+) -> None:
+    """A hand edit made in place in the live site reaches the staging tree through the
+    hard link the two share: a session's builds look at a share of the files each, and
+    every file is in one of any LOOK_SHARE builds' shares in a row (the share goes round
+    the end of the list: it once skipped the first few files for good)."""
+    staging, output = tmp_path / "staging", tmp_path / "output"
+    staging.mkdir()
+    output.mkdir()
+    files = {f"news/{i}/index.html": f"{i:064x}" for i in range(n)}
+    ids = publish._tree_id(output), publish._tree_id(staging)
+    cursor, shares = 0, []
+    for _ in range(3 * publish.LOOK_SHARE):
+        kept = publish.Kept(files, publish._layout(files), ids[0], "live", ids[1], "other", cursor)
+        look = kept.look(staging, "other", output, "live")
+        assert look.check is not None
+        shares.append(look.check)
+        cursor = look.cursor
+    for i in range(len(shares) - publish.LOOK_SHARE + 1):
+        assert set().union(*shares[i : i + publish.LOOK_SHARE]) == files.keys(), i
