@@ -147,6 +147,7 @@ class Session:
     _since: dict[int, set[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _cache: Path | None = None  # the cache folder of the last completed build (None: none)
+    _failed: bool = False  # a build failed since the last one completed
     # which folders of the output trees changed between builds (see digest.outwatch)
     output_events: FolderEvents = field(default_factory=FolderEvents)
 
@@ -204,26 +205,32 @@ class Session:
             self.builds += 1
             for n in [n for n in self._since if n < kept.started]:
                 del self._since[n]  # (no later build starts from those)
-        _leave_kept_alone()
+            failed, self._failed = self._failed, False
+        _leave_kept_alone(failed)
 
 
 # A session's kept state is most of a long-lived process's objects (~440,000 at 10,000
 # articles), and lives on from build to build: the cyclic collector walked all of them at
 # each collection of its oldest generation (0.5-0.8 s at 10,000 articles, every few
-# builds) and found nothing (a completed build leaves no garbage in cycles: gc.collect()
-# after each of a session's edits found 0 objects).  They are frozen after each build
-# (gc.freeze: moved out of the generations the collector walks); every FREEZE_ROUNDS
-# session builds of the process (of any session: a test suite runs many), everything is
-# walked once, so garbage in cycles, if some build ever leaves any, is freed then.
+# builds) and found little (a completed build leaves a few small cycles: closures of
+# library code).  They are frozen after each build (gc.freeze: moved out of the
+# generations the collector walks); every FREEZE_ROUNDS session builds of the process
+# (of any session: a test suite runs many), everything is walked once, so garbage in
+# cycles is freed then.  A failed build leaves more (its frames, held by the exception:
+# ~14 MB at 10,000 articles when a template fails), so the build that completes after
+# one collects what is not frozen (the two builds' objects, not the kept state) first.
 FREEZE_ROUNDS = 32
 _SESSION_BUILDS = itertools.count(1)  # (the process's: the collector's state is too)
 
 
-def _leave_kept_alone() -> None:
-    """After a session's build: the process's objects frozen (see above)."""
+def _leave_kept_alone(failed: bool = False) -> None:
+    """After a session's build: the process's objects frozen (see above); ``failed``: a
+    build of the session failed since the last one completed."""
     if next(_SESSION_BUILDS) % FREEZE_ROUNDS == 0:
         gc.unfreeze()
         gc.collect()
+    elif failed:
+        gc.collect()  # (what is not frozen: since the last completed build)
     gc.freeze()
 
 
@@ -247,7 +254,12 @@ def build(
         publish.locked(output, on_wait=_waiting),  # one build at a time per output folder
         executors.using(options.executor, options.scheduler),  # where the work runs
     ):
-        return _build(config, options, output, progress, on_report, session, leftovers)
+        try:
+            return _build(config, options, output, progress, on_report, session, leftovers)
+        except BaseException:
+            if session is not None:
+                session._failed = True  # (its garbage is collected after the next: see above)
+            raise
 
 
 def _made_for(config: Config, options: BuildOptions, output: Path) -> str:
@@ -641,8 +653,9 @@ def _few_collections(off: bool = False) -> Iterator[None]:
     session's kept state, frozen after the build (see _leave_kept_alone); even so, each
     collection of the youngest generation walked every container the build had made
     so far (dicts of 19,548 pages, lists of 10,000 entries): 30-100 ms of each one-edit
-    rebuild at 10,000 articles, for no garbage (a session's builds leave none in cycles,
-    the first one included: gc.collect() after each found 0 objects)."""
+    rebuild at 10,000 articles, for little garbage (a completed build leaves a few small
+    cycles, freed every FREEZE_ROUNDS builds; a failed one more, freed after the next
+    completed one)."""
     threshold, enabled = gc.get_threshold(), gc.isenabled()
     gc.set_threshold(50_000, 20, 20)
     if off:

@@ -252,3 +252,48 @@ def test_a_sessions_builds_leave_the_collector_on_after_success_and_failure(
         gc.enable()
     _build(root, tmp_path / "cold", None, use_cache=False)
     assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+
+
+def test_a_failed_session_builds_garbage_is_freed_when_the_next_one_completes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failed build leaves garbage in cycles (its frames, held by the exception): the
+    build that completes next collects it before freezing what the process holds, so a
+    long-lived process does not keep it until the next walk of everything."""
+    import gc
+    import weakref
+
+    from digest import collect
+
+    class Cycle:
+        pass
+
+    root = write_site(tmp_path / "site")
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    made: list[weakref.ref] = []
+    real = collect.collect_kept
+
+    def leaving_a_cycle(*args, **kwargs):  # type: ignore[no-untyped-def]
+        junk = Cycle()
+        junk.me = junk  # type: ignore[attr-defined]
+        made.append(weakref.ref(junk))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(collect, "collect_kept", leaving_a_cycle)
+    enabled = gc.isenabled()
+    gc.disable()  # (no collection but the build's own)
+    try:
+        edit(root, MOTHS, "title:", "title: [")
+        with pytest.raises(BuildError):
+            _build(root, tmp_path / "live", session)
+        assert made and made[0]() is not None
+        edit(root, MOTHS, "title: [", "title:")
+        _build(root, tmp_path / "live", session)
+        assert made[0]() is None
+    finally:
+        if enabled:
+            gc.enable()
+        gc.unfreeze()
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")

@@ -324,6 +324,9 @@ def discover(
             walk(folder / name, f"{rel}{name}/")
 
     walk(root, "")
+    # (it refers to itself: a cycle that held this build's sources and stats until a
+    # collection, which a session's builds make rarely: see digest.build.FREEZE_ROUNDS)
+    walk = None  # type: ignore[assignment]
     return found
 
 
