@@ -720,7 +720,8 @@ def _update(
     claimed then without a clash: while this build's pages are all among them (an edit)
     it is enough that none comes twice; the first other page has all the pages so far
     claimed in full, and every page after it.  Pages given in bulk (see Same) are
-    settled once every other page is (see _settle_same); ``look``: see _Look.
+    settled once every other page is (see _settle_same, or _settle_delta for a session
+    that trusts its staging tree); ``look``: see _Look.
     Returns path -> sha256 and path -> [size, mtime_ns] of every file now there;
     adds the folders whose entries it changed to ``touched`` (relative paths).
     """
@@ -1047,17 +1048,16 @@ def _settle_delta(
     Kept.look; so ``state`` holds what that tree's manifest held), its stamps are the
     ones the stamps file held then (the very object, ``look.base_stamps``: written by
     this process for every file of it), no claim needs a check (the caller's ``claims``
-    is None: every page's path is one of the last build's, and no page came twice), and
-    each page of the bulk is the last
-    build's: render gives in bulk the pages it gave the last build (path and sha256), and
-    what render and publish keep for the next build is one completed build's (see
-    digest.build.Session; publish's last build made the live tree: ``last`` is its
-    manifest).  Then a page of the bulk is missing from the staging tree, or has other
-    bytes there, only at a path that changed in the last build (``look.changed``).  So
-    nothing here passes over every page (19,548 at
-    10,000 articles: even a check in C, as ``digests.items() <= last.items()``, took 5-13
-    ms on a busy machine, its memory scattered) but two dict copies; the rest is in
-    proportion to what changed."""
+    is None: each page given alone has a path of the last build's, and none came twice),
+    and each page of the bulk is the last build's (not checked here: render gives in
+    bulk only pages it gave the last build, path and sha256, and what render and publish
+    keep for the next build is one completed build's, see digest.build.Session;
+    publish's last build made the live tree: ``last`` is its manifest).  Then a page of
+    the bulk is missing from the staging tree, or has other bytes there, only at a path
+    that changed in the last build (``look.changed``).  So nothing here passes over
+    every page (19,548 at 10,000 articles: even a check in C, as ``digests.items() <=
+    last.items()``, took 5-13 ms on a busy machine, its memory scattered) but two dict
+    copies; the rest is in proportion to what changed."""
     last, changed, check = look.last, look.changed, look.check
     digests = bulk.digests
     if (
