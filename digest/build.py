@@ -33,7 +33,8 @@ import time
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, compress, count
+from operator import is_not
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,19 @@ class Kept:
     theme: Theme | None = None  # (its templates compiled as they were used)
     publish: publish.Kept | None = None
     started: int = -1  # the build's number in its session (see Session.changes)
+    # the entries in item order, with the items they were made of and each slug's place
+    # (see _entries_again)
+    entry_list: _EntryList | None = None
+
+
+@dataclass(frozen=True)
+class _EntryList:
+    """A build's entries in its items' order: the items (site.items), the entries, and
+    each slug's place in both."""
+
+    items: tuple[collect.Item, ...]
+    entries: tuple[Entry, ...]
+    places: dict[str, int]
 
 
 @dataclass
@@ -363,7 +377,10 @@ def _build(
                 )
             with clock.stage("entries"):
                 keep_entries: dict[str, tuple[str, Entry]] | None = {} if keeping else None
-                entries = _entries(site, related_, told, kept.entries, keep_entries)
+                keep_list: list[_EntryList] = []
+                entries = _entries(
+                    site, related_, told, kept.entries, keep_entries, kept.entry_list, keep_list
+                )
                 keep_editions: list[editions.Kept] = []
                 news = editions.News.make(
                     entries,
@@ -426,6 +443,7 @@ def _build(
                         theme,
                         keep_publish[0],
                         number,
+                        keep_list[0] if keep_list else None,
                     ),
                     config.cache_dir if options.use_cache else None,
                 )
@@ -468,27 +486,86 @@ def _entries(
     told: Stories,
     kept: dict[str, tuple[str, Entry]] | None = None,
     keep: dict[str, tuple[str, Entry]] | None = None,
+    kept_list: _EntryList | None = None,
+    keep_list: list[_EntryList] | None = None,
 ) -> list[Entry]:
     """Each article with its summary, related links and story, and the key its pages
     are cached under (see render.entry_key).  ``kept``: the last build's entries of a
     session by slug, each with its source key: an entry made of the same article,
     summary and links (the same objects) in the same story is that entry again, so the
-    later stages see what is unchanged by identity; ``keep`` gets this build's.
+    later stages see what is unchanged by identity; ``keep`` gets this build's (and
+    ``keep_list`` them in order, for the next build's _entries_in_place: ``kept_list``).
 
     When the stages before say which articles are not as in the last build (other
     items, links or stories: ``site``, ``links`` and ``told`` made from that build's),
     the other entries are taken as they were without a look at each."""
+    out: list[Entry] | None = None
     if kept is not None and keep is not None:
         changed = _changed_since(site, links, told)
-        if changed is not None:
-            return _entries_again(site, links, told, kept, keep, changed)
-    out = []
-    for it in site.items:
+        if changed is not None and kept_list is not None:
+            out = _entries_in_place(site, links, told, kept, keep, changed, kept_list)
+        if out is None and changed is not None:
+            out = _entries_again(site, links, told, kept, keep, changed)
+    if out is None:
+        out = []
+        for it in site.items:
+            slug = it.article.slug
+            e = _entry(it, links, told, kept.get(slug) if kept is not None else None)
+            out.append(e)
+            if keep is not None:
+                keep[slug] = (it.key, e)
+    if keep_list is not None:
+        if kept_list is not None and out is not None and len(out) == len(kept_list.entries):
+            places = kept_list.places  # (the same slugs in the same places: see below)
+            if not all(places.get(e.article.slug) == i for i, e in _moved_places(out, kept_list)):
+                places = {e.article.slug: i for i, e in enumerate(out)}
+        else:
+            places = {e.article.slug: i for i, e in enumerate(out)}
+        keep_list.append(_EntryList(tuple(site.items), tuple(out), places))
+    return out
+
+
+def _moved_places(out: list[Entry], last: _EntryList) -> list[tuple[int, Entry]]:
+    """(place, entry) where ``out`` holds another entry than the last build's list."""
+    return [(i, out[i]) for i in compress(count(), map(is_not, out, last.entries))]
+
+
+def _entries_in_place(
+    site: Collected,
+    links: related.SiteLinks,
+    told: Stories,
+    kept: dict[str, tuple[str, Entry]],
+    keep: dict[str, tuple[str, Entry]],
+    changed: frozenset[str],
+    last: _EntryList,
+) -> list[Entry] | None:
+    """_entries_again when every item is in the last build's place (the same object, or
+    one whose slug is ``changed`` and was there): the last build's list, made again at
+    the changed slugs' places only.  None: some item is elsewhere (added, removed, moved
+    by a new date), for _entries_again."""
+    items, places = site.items, last.places
+    if len(items) != len(last.items):
+        return None
+    at = []
+    for slug in changed:
+        i = places.get(slug)
+        if i is None:
+            if slug in kept:  # (in the last build: elsewhere now, or gone)
+                return None
+            continue  # (a slug of no item of either build: say, a story's)
+        if items[i].article.slug != slug:
+            return None
+        at.append(i)
+    spots = set(at)
+    if any(i not in spots for i in compress(count(), map(is_not, items, last.items))):
+        return None  # (another item, not of a changed slug's place)
+    out = list(last.entries)
+    keep.update(kept)
+    for i in sorted(spots):
+        it = items[i]
         slug = it.article.slug
-        e = _entry(it, links, told, kept.get(slug) if kept is not None else None)
-        out.append(e)
-        if keep is not None:
-            keep[slug] = (it.key, e)
+        made = keep[slug] = (it.key, _entry(it, links, told, kept.get(slug)))
+        out[i] = made[1]
     return out
 
 

@@ -189,6 +189,49 @@ def test_a_session_reuses_what_an_edit_did_not_touch(tmp_path: Path) -> None:
     assert tree(tmp_path / "live") == tree(tmp_path / "cold")
 
 
+def test_a_session_edit_makes_entries_again_only_where_they_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit that moves no article: the last build's list of entries, made again at the
+    edited article's place only (no pass over every item); an edit that moves one (a new
+    date) makes the list again.  The site is a cold build's after each."""
+    from digest import build as build_module
+
+    root = write_site(tmp_path / "site")
+    session = Session()
+    _build(root, tmp_path / "live", session)
+    _build(root, tmp_path / "live", session)
+    passes: list[str] = []
+    real = build_module._entries_again
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        passes.append("again")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "_entries_again", counting)
+    last = session.kept.entry_list
+    assert last is not None
+    edit(root, MOTHS, "312 species", "313 species")
+    _build(root, tmp_path / "live", session)
+    now = session.kept.entry_list
+    assert now is not None and passes == []
+    moved = [
+        i for i, (a, b) in enumerate(zip(now.entries, last.entries, strict=True)) if a is not b
+    ]
+    assert [now.entries[i].article.slug for i in moved] == [
+        e.article.slug for e in now.entries if "moth" in e.article.slug
+    ]
+    _build(root, tmp_path / "cold", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
+    text = (root / MOTHS).read_text(encoding="utf-8")
+    day = text.split("date: ", 1)[1].split("\n", 1)[0]
+    edit(root, MOTHS, f"date: {day}", "date: 2026-01-02")
+    _build(root, tmp_path / "live", session)
+    assert passes == ["again"]
+    _build(root, tmp_path / "cold2", None, use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold2")
+
+
 def test_a_sessions_kept_state_is_left_out_of_collections_and_cycles_still_freed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
