@@ -118,13 +118,16 @@ def regroup(
     if not cfg.enabled or n < 2:
         return Regrouped(tuple((i,) for i in range(n)), None, n)
     items = site.items
-    feats = [it.features for it in items]
     lists, scores = _table(neighbours, n, table)
     rows = _patched(previous, items) if previous is not None else None
+    diff: list[int] | None = None  # (the rows whose item is not the last graph's)
+    feats: Sequence[array]
     if rows is not None:
-        keys, sigs, dates, df, moved = rows
+        keys, sigs, dates, df, moved, diff = rows
         ids_lens: tuple[np.ndarray, np.ndarray] | None = None
+        feats = _Features(items)  # (a session's edit: the rows of a few pairs are read)
     else:
+        feats = [it.features for it in items]
         keys = tuple(it.article.slug for it in items)
         sigs = tuple(it.key for it in items)
         dates = np.array([it.article.date.timestamp() for it in items], dtype=np.float64)
@@ -134,8 +137,12 @@ def regroup(
     if old is None:
         touched = np.ones(n, dtype=bool)
     else:
-        edited = (x != y for x, y in zip(sigs, old.sigs, strict=True))
-        touched = np.fromiter(edited, dtype=bool, count=n)
+        if diff is not None and old is previous:  # (other sources only where other items)
+            touched = np.zeros(n, dtype=bool)
+            touched[[i for i in diff if sigs[i] != old.sigs[i]]] = True
+        else:
+            edited = (x != y for x, y in zip(sigs, old.sigs, strict=True))
+            touched = np.fromiter(edited, dtype=bool, count=n)
         touched |= (lists != old.lists).any(axis=1) | (scores != old.scores).any(axis=1)
         if rows is None:
             moved = np.flatnonzero(df != old.df)
@@ -175,14 +182,27 @@ def regroup(
     return Regrouped(_groups(label), graph, int(dirty.sum()))
 
 
+class _Features(Sequence[array]):
+    """The items' story features, read when asked for (see regroup)."""
+
+    def __init__(self, items: Sequence[Any]) -> None:
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.items[i].features
+
+
 def _patched(
     previous: Graph, items: Sequence[Any]
-) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray, np.ndarray] | None:
+) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, list[int]] | None:
     """A session's rows read from the last graph (made from ``previous.items``) where the
     item is the same object, and again where it is not (at most FEW_ROWS of them): the
-    slugs, source keys, dates and feature frequencies regroup reads of every row, and the
-    buckets whose frequency moved.  None when the last graph has no items, or not as
-    many, or more differ (every row is read)."""
+    slugs, source keys, dates and feature frequencies regroup reads of every row, the
+    buckets whose frequency moved, and the rows read again.  None when the last graph has
+    no items, or not as many, or more differ (every row is read)."""
     last, dates = previous.items, previous.dates
     if last is None or dates is None or len(last) != len(items) or len(previous.keys) != len(items):
         return None
@@ -206,7 +226,7 @@ def _patched(
         np.add.at(df, np.concatenate(put), 1)
         cand = distinct(np.concatenate([*gone, *put]))
         moved = cand[df[cand] != previous.df[cand]].astype(np.int64)
-    return tuple(keys), tuple(sigs), dates, df, moved
+    return tuple(keys), tuple(sigs), dates, df, moved, diff
 
 
 def _fits(previous: Graph | None, keys: tuple[str, ...]) -> bool:

@@ -13,7 +13,10 @@ is what a build without the cache makes.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import compress, count
+from operator import is_not
 
 import numpy as np
 
@@ -48,6 +51,7 @@ class Kept:
     # ``graph`` is newer than what it wrote (see digest.related.STORE_EVERY: the same rule)
     stored_at: float = float("-inf")
     pending: bool = False
+    items: tuple | None = None  # (the items ``members`` were made of: see _members)
 
 
 def site_stories(
@@ -90,7 +94,11 @@ def site_stories(
     else:
         memo = store.get(SUMMARIES, memo_key, dict[str, list[tuple[int, str]]]) or {}
     used: dict[str, list[tuple[int, str]]] = {}
-    members = _members(site, kept.members if kept is not None else None)
+    members = _members(
+        site,
+        kept.members if kept is not None else None,
+        kept.items if kept is not None else None,
+    )
     before = kept.stories if kept is not None else None
     keys: dict[str, str] = {}
     # (the same summaries: a story made of the same members and lists is the last one)
@@ -121,6 +129,7 @@ def site_stories(
                 keys=keys,
                 stored_at=stored_at,
                 pending=pending,
+                items=site.items,
             )
         )
     return told
@@ -133,16 +142,23 @@ def store_kept(store: cache.Cache, kept: Kept | None) -> None:
         store.put(GROUPS, kept.state_key, _Saved.of(kept.graph))
 
 
-def _members(site: Collected, last: tuple[Member, ...] | None) -> list[Member]:
+def _members(
+    site: Collected, last: tuple[Member, ...] | None, last_items: tuple | None = None
+) -> list[Member]:
     """Each item as a Member: in a session, the last build's member in the same row
     (``last``) when made of the same article and summary (objects), instead of 10,000
-    made again after an edit of one."""
+    made again after an edit of one.  ``last_items``: the items ``last`` was made of (a
+    row holding the same item holds the same member: only the others are looked at)."""
     items = site.items
     if last is None or len(last) != len(items):
         return [Member(it.article, it.summary) for it in items]
     out = list(last)
-    for i, it in enumerate(items):
-        m = out[i]
+    if last_items is not None and len(last_items) == len(items):
+        rows: Iterable[int] = compress(count(), map(is_not, items, last_items))
+    else:
+        rows = range(len(items))
+    for i in rows:
+        it, m = items[i], out[i]
         if m.article is not it.article or m.summary is not it.summary:
             out[i] = Member(it.article, it.summary)
     return out
