@@ -106,7 +106,7 @@ def load_theme(cfg: ThemeConfig, site: SiteConfig) -> Theme:
         auto_reload=False,  # a Theme lives for one build: no mtime check on every page
         # every template loaded is kept, in a plain dict: a theme has a few dozen, and
         # Jinja's default cache (an LRU of 400, locked, a deque reordered at each hit) is
-        # asked at every page and every include (~3% of a cold build's render CPU)
+        # asked at every page and every include (a few % of the pages' render CPU)
         cache_size=-1,
     )
     base_path = site.base_path
