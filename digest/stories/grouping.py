@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
-from operator import is_not
+from operator import attrgetter, is_not
 from typing import Any
 
 import numpy as np
@@ -193,6 +193,9 @@ class _Features(Sequence[array]):
 
     def __getitem__(self, i: Any) -> Any:
         return self.items[i].features
+
+    def __iter__(self) -> Iterator[array]:  # (all of them: as fast as a list's)
+        return map(attrgetter("features"), self.items)
 
 
 def _patched(
