@@ -62,7 +62,7 @@ def redirect_pages_again(
     entries: Sequence[Entry],
     site: SiteConfig,
     last: tuple[tuple[Entry, ...], list[Page]] | None,
-    few: int = 64,
+    few: int = 512,
 ) -> tuple[tuple[Entry, ...], list[Page]]:
     """The redirect pages of the entries' articles (with the entries they were made of):
     a session's last build's (``last``, made with the same settings) when the entries
