@@ -20,6 +20,7 @@ queue of events overflowed.  Events are only read, between builds nothing runs.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import sys
 from typing import Any
@@ -142,7 +143,7 @@ class FolderEvents:
         try:
             wd = ino.add_watch(path, MASK)
         except OSError as exc:
-            mine.pop(rel, None)
+            self._drop(mine.pop(rel, None))
             if exc.errno == errno.ENOSPC:  # (fs.inotify.max_user_watches reached)
                 self._full = True
             return
@@ -151,11 +152,18 @@ class FolderEvents:
             del self._wd[was[0]][was[1]]  # (the same folder, found under another path now)
         old = mine.get(rel)
         if old is not None and old != wd:
-            self._key.pop(old, None)
-            self._dirty.discard(old)
+            self._drop(old)  # (another folder at this path now)
         mine[rel] = wd
         self._key[wd] = key
         self._dirty.add(wd)
+
+    def _drop(self, wd: int | None) -> None:
+        """Stop watching a folder no longer at the path it was watched for."""
+        if wd is None or self._key.pop(wd, None) is None:
+            return
+        self._dirty.discard(wd)
+        with contextlib.suppress(OSError):  # (gone with its folder already)
+            self._ino.rm_watch(wd)
 
     def watched(self) -> int:
         return sum(len(v) for v in self._wd.values())

@@ -213,3 +213,26 @@ def test_out_of_watches_looks_at_every_folder(
     twins.hand(_add_file)
     twins.hand(_replace_leaf)
     twins.check("out of watches")
+
+
+def test_a_folder_found_elsewhere_is_no_longer_watched(tmp_path: Path) -> None:
+    """A watched folder moved away and another made at its path: the new one is watched,
+    the old one not at all (its later events are not kept)."""
+    events = FolderEvents()
+    a = tmp_path / "a"
+    a.mkdir()
+    events.look("t", "a", str(a))
+    events.confirm("t", "a")
+    assert events.clean("t")[0].keys() == {"a"}
+    os.rename(a, tmp_path / "old")
+    a.mkdir()
+    events.look("t", "a", str(a))
+    events.confirm("t", "a")
+    events.read()
+    (tmp_path / "old" / "x.txt").write_text("x", encoding="utf-8")
+    events.read()
+    watches, dirty = events.clean("t")
+    assert events.watched() == 1 and not dirty and watches["a"] not in dirty
+    (a / "y.txt").write_text("y", encoding="utf-8")
+    events.read()
+    assert watches["a"] in events.clean("t")[1]
