@@ -515,19 +515,17 @@ def _entries(
             if keep is not None:
                 keep[slug] = (it.key, e)
     if keep_list is not None:
-        if kept_list is not None and out is not None and len(out) == len(kept_list.entries):
-            places = kept_list.places  # (the same slugs in the same places: see below)
-            if not all(places.get(e.article.slug) == i for i, e in _moved_places(out, kept_list)):
+        # (the last build's places, when each entry that is another object is at its
+        # slug's place; else made again)
+        then = feeds.moved(out, kept_list.entries, len(out)) if kept_list is not None else None
+        if kept_list is not None and then is not None:
+            places = kept_list.places
+            if not all(places.get(out[i].article.slug) == i for i in then):
                 places = {e.article.slug: i for i, e in enumerate(out)}
         else:
             places = {e.article.slug: i for i, e in enumerate(out)}
         keep_list.append(_EntryList(tuple(site.items), tuple(out), places))
     return out
-
-
-def _moved_places(out: list[Entry], last: _EntryList) -> list[tuple[int, Entry]]:
-    """(place, entry) where ``out`` holds another entry than the last build's list."""
-    return [(i, out[i]) for i in compress(count(), map(is_not, out, last.entries))]
 
 
 def _entries_in_place(
