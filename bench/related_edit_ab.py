@@ -122,7 +122,10 @@ def _timed_steps() -> dict[str, float]:
 
 
 def _fingerprint(got) -> str:
-    links = [(s, [(x.slug, x.title, x.url, x.score) for x in ls]) for s, ls in got.links.items()]
+    links = [
+        (s, [(x.slug, x.title, x.url) for x in ls], got.scores.get(s))
+        for s, ls in got.links.items()
+    ]
     return hashlib.sha256(repr((got.neighbours, links)).encode()).hexdigest()[:16]
 
 

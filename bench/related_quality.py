@@ -165,7 +165,7 @@ def as_articles(docs: Sequence[Doc]) -> list[Article]:
 def digest_ranker(docs: Sequence[Doc], k: int) -> list[list[int]]:
     arts = as_articles(docs)
     row = {a.slug: i for i, a in enumerate(arts)}
-    links = related.related_links(arts, RelatedConfig(count=k, min_score=0.0))
+    links, _scores = related.related_links(arts, RelatedConfig(count=k, min_score=0.0))
     return [[row[x.slug] for x in links[a.slug]] for a in arts]
 
 

@@ -381,6 +381,7 @@ def _build(
                 entries = _entries(
                     site, related_, told, kept.entries, keep_entries, kept.entry_list, keep_list
                 )
+                scores = _Scores(related_.scores, related_.rescored)
                 keep_editions: list[editions.Kept] = []
                 news = editions.News.make(
                     entries,
@@ -416,6 +417,7 @@ def _build(
                         keep=keep_render if keeping else None,
                         kept_feeds=kept.feeds,
                         keep_feeds=keep_feeds if keeping else None,
+                        scores=scores,
                     ),
                 )
             with clock.stage("publish"):
@@ -621,6 +623,16 @@ def _entries_again(
     return out
 
 
+@dataclass(frozen=True)
+class _Scores:
+    """The related links' scores, by slug, for articles.json (the entries' links do not
+    hold them, see RelatedLink), and the slugs whose scores are not the last build's
+    objects (None: not known; see related.SiteLinks)."""
+
+    by_slug: feeds.Scores
+    changed: frozenset[str] | None
+
+
 def _standalone(site: Collected) -> list[Entry]:
     """The standalone pages (About, Contact) as entries: no summary, no links."""
     return [Entry(it.article, it.summary) for it in site.pages]
@@ -639,13 +651,15 @@ def _pages(
     keep: list[render.Kept] | None = None,
     kept_feeds: feeds.Kept | None = None,
     keep_feeds: list[feeds.Kept] | None = None,
+    scores: _Scores | None = None,
 ) -> Iterator[Page]:
     """Every output file of the site, one at a time (publish writes them as they come);
     ``kept``, ``keep``: render's state of a session (see render.render_site), and the
     feeds' (see feeds.feed_pages).  A session's build also carries the navigation,
     stories.json, the editions feeds, the sitemap's further pages and the redirects
     to the next (in the feeds' state): each the last build's when made of the same
-    objects (after an edit, nearly always)."""
+    objects (after an edit, nearly always).  ``scores``: the related links' (for
+    articles.json)."""
     side = kept_feeds.side if kept_feeds is not None and kept_feeds.site == site else {}
     now: dict[str, Any] = {}
     now["nav"] = render.section_nav_again(entries, side.get("nav"))
@@ -661,7 +675,10 @@ def _pages(
     now["editions"] = editions.edition_feeds_again(news.editions, site, side.get("editions"))
     now["redirects"] = redirects.redirect_pages_again(entries, site, side.get("redirects"))
     more = now["more"][2]
-    made = feeds.feed_pages(entries, site, more, kept_feeds, keep_feeds, store, live)
+    by_slug, rescored = (scores.by_slug, scores.changed) if scores is not None else (None, None)
+    made = feeds.feed_pages(
+        entries, site, more, kept_feeds, keep_feeds, store, live, by_slug, rescored
+    )
     if keep_feeds:
         keep_feeds[0].side.update(now)
     pages = chain(

@@ -170,18 +170,19 @@ def explain_row(config: Config, site: Site, i: int, top: int = 10) -> Explanatio
     # the article's real links: related_links with only this row's neighbours
     neighbours: related.Neighbours = [[] for _ in keys]
     neighbours[i] = [(j, s) for j, s in cands if s >= cfg.min_score][: cfg.count]
-    links = related.related_links(
+    made, scores = related.related_links(
         site.articles, cfg, counts=site.counts, neighbours=neighbours, vectors=vectors
-    )[article.slug]
+    )
+    links, link_scores = made[article.slug], scores[article.slug]
     linked = {x.slug for x in links}
     pinned = set(article.pinned_related)
     rows = list(cands[:top])
     shown = {j for j, _ in rows}
     by_slug = {a.slug: j for j, a in enumerate(site.articles)}
-    for x in links:  # pinned links far down the list are shown too
+    for x, score in zip(links, link_scores, strict=True):  # (pinned links far down too)
         j = by_slug[x.slug]
         if j not in shown:
-            rows.append((j, x.score))
+            rows.append((j, score))
             shown.add(j)
     out = []
     for j, s in rows:

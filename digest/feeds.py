@@ -19,11 +19,11 @@ summary shows as text, never runs.  Atom says ``type="text"``; JSON Feed uses
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import heapq
 import html
 import json
-import operator
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
@@ -91,8 +91,13 @@ class _Record(msgspec.Struct):
     related: list[_Related]
 
 
-def _record(e: Entry, base: str) -> _Record:
-    """The articles.json record of ``e`` (``base``: the site's base path)."""
+Scores = Mapping[str, tuple[float, ...]]  # slug -> its related links' scores
+_NO_SCORES: tuple[float, ...] = ()
+
+
+def _record(e: Entry, base: str, scores: tuple[float, ...]) -> _Record:
+    """The articles.json record of ``e`` (``base``: the site's base path; ``scores``: its
+    related links' scores, in their order)."""
     a = e.article
     return _Record(
         a.slug,
@@ -111,35 +116,40 @@ def _record(e: Entry, base: str) -> _Record:
         e.summary.sentences,
         e.summary.method,
         e.story,
-        [_Related(r.slug, r.title, base + r.url, r.score) for r in e.related],
+        [
+            _Related(r.slug, r.title, base + r.url, s)
+            for r, s in zip(e.related, scores, strict=True)
+        ],
     )
 
 
-def entry_record(e: Entry, site: SiteConfig) -> dict[str, Any]:
-    """One article as the stable articles.json object."""
-    out: dict[str, Any] = msgspec.to_builtins(_record(e, site.base_path))
+def entry_record(e: Entry, site: SiteConfig, scores: tuple[float, ...] = ()) -> dict[str, Any]:
+    """One article as the stable articles.json object (``scores``: its related links')."""
+    out: dict[str, Any] = msgspec.to_builtins(_record(e, site.base_path, scores))
     return out
 
 
 def articles_json(
     entries: Sequence[Entry],
     site: SiteConfig,
-    kept: dict[str, tuple[Entry, bytes]] | None = None,
-    keep: dict[str, tuple[Entry, bytes]] | None = None,
+    kept: dict[str, _Line] | None = None,
+    keep: dict[str, _Line] | None = None,
     others: dict[str, Entry] | None = None,
     store: cache.Cache | None = None,
     live: Path | publish.Published | None = None,
     order: Sequence[bytes] | None = None,
     at: Mapping[str, int] | None = None,
     keep_order: list[list[bytes]] | None = None,
+    scores: Scores | None = None,
 ) -> Page:
-    """public/articles.json: the digest as data, newest first.  ``kept``: each entry's
-    line as a session's last build wrote it (by slug, with the entry: the same object,
-    the same line); ``keep`` gets this build's.  ``others``: when the entries are those
-    of ``kept`` in the same order, the ones that are other objects (see _others);
-    ``order``: then the last build's lines in order, and ``at`` the place of each of
-    ``others`` there (those lines replaced, the others not looked at); ``keep_order``
-    gets this build's lines in order.
+    """public/articles.json: the digest as data, newest first.  ``scores``: each entry's
+    related links' scores, by slug.  ``kept``: each entry's line as a session's last
+    build wrote it (by slug, with the entry and its scores: the same objects, the same
+    line); ``keep`` gets this build's.  ``others``: when the entries are those of
+    ``kept`` in the same order, the ones whose line may differ (other objects, or other
+    scores; see _others); ``order``: then the last build's lines in order, and ``at``
+    the place of each of ``others`` there (those lines replaced, the others not looked
+    at); ``keep_order`` gets this build's lines in order.
     ``store``, ``live`` (a new process's build: the cache and the output folder): the
     lines of the published file whose records show the same are taken from it (see
     _lines_again; ``live`` may be a publish.Published of it)."""
@@ -148,33 +158,46 @@ def articles_json(
     # (json.dumps with indent goes through the pure-Python encoder: 10x slower at 10k).
     enc = msgspec.json.Encoder()
     base = site.base_path
+    got = (scores or {}).get
     if others is not None and kept is not None and keep is not None:
         # (the same articles in the same order: the last build's lines, those of the
         # entries that are other objects made again; see feed_pages)
         keep.update(kept)
         lines = list(order) if order is not None and at is not None else []
         for slug, e in others.items():
-            keep[slug] = (e, line := enc.encode(_record(e, base)))
+            sc = got(slug, _NO_SCORES)
+            keep[slug] = (e, sc, line := enc.encode(_record(e, base, sc)))
             if lines:
                 assert at is not None
                 lines[at[slug]] = line
         if not lines:
-            lines = [line for _e, line in keep.values()]
+            lines = [line for _e, _sc, line in keep.values()]
     elif kept is None and keep is None and store is not None and live is not None:
-        return _articles_again(entries, base, enc.encode(head)[:-1], store, _published_of(live))
+        head_bytes = enc.encode(head)[:-1]
+        return _articles_again(entries, base, head_bytes, store, _published_of(live), scores)
     elif kept is None and keep is None:
-        lines = [enc.encode(_record(e, base)) for e in entries]
+        lines = [enc.encode(_record(e, base, got(e.article.slug, _NO_SCORES))) for e in entries]
     else:
         lines = []
         for e in entries:
-            last = kept.get(e.article.slug) if kept is not None else None
-            line = last[1] if last is not None and last[0] is e else enc.encode(_record(e, base))
+            slug = e.article.slug
+            sc = got(slug, _NO_SCORES)
+            last = kept.get(slug) if kept is not None else None
+            if last is not None and last[0] is e and last[1] is sc:
+                line = last[2]
+            else:
+                line = enc.encode(_record(e, base, sc))
             lines.append(line)
             if keep is not None:
-                keep[e.article.slug] = (e, line)
+                keep[slug] = (e, sc, line)
     if keep_order is not None:
         keep_order.append(lines)
     return Page("articles.json", _joined(enc.encode(head)[:-1], lines), "articles.json")
+
+
+# an entry's articles.json line as a session's build made it, with what it was made of:
+# the entry and its links' scores (see articles_json)
+_Line = tuple[Entry, tuple[float, ...], bytes]
 
 
 def _joined(head: bytes, lines: list[bytes]) -> bytes:
@@ -197,32 +220,38 @@ _LINES_NS, _LINES_KEY = "articles-shown", "articles"
 _Shows = tuple[str, str, str, tuple[float, ...]]
 
 
-def _shows(e: Entry, base: str) -> _Shows:
+def _shows(e: Entry, base: str, scores: tuple[float, ...]) -> _Shows:
     """What decides an entry's articles.json line but its entry key: its slug and URL (a
     slug clash renames an article without a change to its source), and its related links'
     scores (they move a little with each edit of the site; the links' targets are in the
     key, as are the article and its summary, see render.entry_key).  An entry without a
     key (``e.key`` "") is never taken as the same."""
-    return (e.key, e.article.slug, base + e.article.url, tuple(map(_SCORE, e.related)))
-
-
-_SCORE = operator.attrgetter("score")
+    return (e.key, e.article.slug, base + e.article.url, scores)
 
 
 def _articles_again(
-    entries: Sequence[Entry], base: str, head: bytes, store: cache.Cache, live: publish.Published
+    entries: Sequence[Entry],
+    base: str,
+    head: bytes,
+    store: cache.Cache,
+    live: publish.Published,
+    scores: Scores | None = None,
 ) -> Page:
     """articles_json of a new process's build: each entry's line taken from the published
     file when the build that wrote it made that line of what this entry shows (after an
     edit nearly all: a dozen of 10,000 lines differ), the others encoded."""
-    shows = [_shows(e, base) for e in entries]
+    got_scores = (scores or {}).get
+    shows = [_shows(e, base, got_scores(e.article.slug, _NO_SCORES)) for e in entries]
     stored = store.get(_LINES_NS, _LINES_KEY, tuple[str, list[_Shows]])
     last = _published_lines(stored, live)
     enc = msgspec.json.Encoder()
     lines = []
     for e, now in zip(entries, shows, strict=True):
         got = last.get(now[1]) if now[0] else None
-        lines.append(got[1] if got is not None and got[0] == now else enc.encode(_record(e, base)))
+        if got is not None and got[0] == now:
+            lines.append(got[1])
+        else:
+            lines.append(enc.encode(_record(e, base, now[3])))
     data = _joined(head, lines)
     digest = page_digest(data)  # (given to publish: hashed once)
     if stored is None or stored[0] != digest or stored[1] != shows:  # (else stored already)
@@ -765,13 +794,15 @@ class Kept:
     folder's feeds with what they showed, each sitemap <url> element with its date."""
 
     site: SiteConfig
-    lines: dict[str, tuple[Entry, bytes]] = field(default_factory=dict)
+    lines: dict[str, _Line] = field(default_factory=dict)
     feeds: dict[str, tuple[tuple[Any, ...], list[Page]]] = field(default_factory=dict)
     marks: dict[str, tuple[datetime, str]] = field(default_factory=dict)
     # the sitemap, with the further pages (``more``) it was made with (once made)
     sitemaps: list[tuple[dict[str, datetime], Page]] = field(default_factory=list)
     # the entries in order, and articles.json's lines in that order (once made)
     entries: Sequence[Entry] = ()
+    # each slug's place in ``lines`` (made when first needed, see _rescored)
+    places: dict[str, int] = field(default_factory=dict)
     order: list[list[bytes]] = field(default_factory=list)
     # what digest.build._pages carries from build to build for the other data files
     # (stories.json, the editions feeds, the sitemap's further pages, the navigation,
@@ -808,11 +839,31 @@ def _others(
             if at is not None:
                 at[e.article.slug] = i
         return out
-    for e, (slug, (last, _line)) in zip(entries, lines.items(), strict=True):
+    for e, (slug, (last, _sc, _line)) in zip(entries, lines.items(), strict=True):
         if e is not last:
             if _shape(e.article) != _shape(last.article) or slug != e.article.slug:
                 return None
             out[slug] = e
+    return out
+
+
+def _rescored(
+    others: dict[str, Entry], at: dict[str, int], rescored: frozenset[str], kept: Kept
+) -> dict[str, Entry] | None:
+    """``others`` (see _others) with the entries of the ``rescored`` slugs (the same
+    objects as the last build's, with other scores) and their places in ``at``; None
+    when a slug is not one of the last build's lines."""
+    places = kept.places
+    if not places:  # (made once a session while the articles keep their order)
+        places.update(zip(kept.lines, count()))
+    out = dict(others)
+    for slug in rescored - others.keys():
+        last = kept.lines.get(slug)
+        i = places.get(slug)
+        if last is None or i is None:
+            return None
+        out[slug] = last[0]
+        at[slug] = i
     return out
 
 
@@ -834,23 +885,35 @@ def feed_pages(
     keep: list[Kept] | None = None,
     store: cache.Cache | None = None,
     live: Path | None = None,
+    scores: Scores | None = None,
+    rescored: frozenset[str] | None = None,
 ) -> list[Page]:
-    """Every data/feed file of the site (``more``: further pages for the sitemap).
-    ``kept``: a session's last build's (see Kept); ``keep`` gets this build's.
+    """Every data/feed file of the site (``more``: further pages for the sitemap;
+    ``scores``: each entry's related links' scores, by slug).  ``kept``: a session's last
+    build's (see Kept); ``keep`` gets this build's; ``rescored``: the slugs whose scores
+    are not the objects of ``kept``'s build (None: not known).
     ``store``, ``live``: the cache and the output folder (see sitemap)."""
     if kept is not None and kept.site != site:
         kept = None
     now = Kept(site, entries=entries) if keep is not None else None
     lines = now.lines if now is not None else None
     at: dict[str, int] = {}
-    others = _others(entries, kept, at) if kept is not None and kept.sitemaps else None
+    others = None
+    if kept is not None and kept.sitemaps and rescored is not None:
+        others = _others(entries, kept, at)
+    if others is not None and kept is not None and rescored:
+        # (the entries whose scores alone moved: their lines are made again, no feed
+        # or sitemap shows scores)
+        others = _rescored(others, at, rescored, kept)
     if others is not None and kept is not None:
+        if now is not None:  # (the same articles in the same order: the same places)
+            now = dataclasses.replace(now, places=kept.places)
         # an edit that moved no article and changed no date (most): the sitemap is the
         # last build's, and so are the feeds that show none of the entries changed
         order = kept.order[0] if kept.order and len(at) == len(others) else None
         keep_order = now.order if now is not None else None
         got = articles_json(
-            entries, site, kept.lines, lines, others, None, None, order, at, keep_order
+            entries, site, kept.lines, lines, others, None, None, order, at, keep_order, scores
         )
         pages = [got]
         for folder, (shown, _pages) in kept.feeds.items():
@@ -883,6 +946,7 @@ def feed_pages(
             store=store if fresh else None,
             live=published or live,
             keep_order=now.order if now is not None else None,
+            scores=scores,
         ),
         *feeds_for(entries, site, kept=kept, keep=now, again=again),
         *section_feeds(entries, site, kept, now, again),

@@ -159,10 +159,14 @@ class Summary:
 
 @dataclass(frozen=True)
 class RelatedLink:
+    """A related link as pages show it: the other article's slug, title and URL.  Its
+    score (the cosine similarity) is apart (see digest.related.SiteLinks.scores): it
+    moves a little with every edit of the site, and only articles.json shows it, so an
+    edit that moves scores alone leaves every entry and page as it was."""
+
     slug: str
     title: str
     url: str
-    score: float
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,7 +21,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from itertools import compress, count
 from operator import is_not
@@ -1443,6 +1443,10 @@ def neighbours_for(
     return top_k(vectors, cfg.count, cfg.min_score, keys, jobs=jobs), "full"
 
 
+Links = dict[str, tuple[RelatedLink, ...]]  # slug -> its related links (pinned first)
+Scores = dict[str, tuple[float, ...]]  # slug -> its links' scores, in the links' order
+
+
 def related_links(
     articles: Sequence[Article],
     cfg: RelatedConfig,
@@ -1450,9 +1454,9 @@ def related_links(
     neighbours: Neighbours | None = None,
     vectors: Vectors | None = None,
     only: Sequence[int] | None = None,
-) -> dict[str, tuple[RelatedLink, ...]]:
-    """slug -> related links (pinned slugs first, then the most similar); ``only``: of
-    these rows only (none with pinned links)."""
+) -> tuple[Links, Scores]:
+    """slug -> related links (pinned slugs first, then the most similar), and slug ->
+    their scores; ``only``: of these rows only (none with pinned links)."""
     rows = range(len(articles)) if only is None else only
     pinned = any(articles[i].pinned_related for i in rows)
     if vectors is None and (neighbours is None or pinned):
@@ -1462,7 +1466,8 @@ def related_links(
         neighbours = top_k(vectors, cfg.count, cfg.min_score, [a.slug for a in articles])
     # (made only for pinned links: a session's few rows do not walk all articles)
     by_slug = {a.slug: i for i, a in enumerate(articles)} if pinned else {}
-    result: dict[str, tuple[RelatedLink, ...]] = {}
+    result: Links = {}
+    scores: Scores = {}
     count = cfg.count
     # all rows, of distinct slugs: a list never holds its own row or a row twice, so its
     # first ``count`` are distinct others without a look at each (10,000 rows in a new
@@ -1473,14 +1478,16 @@ def related_links(
         a = articles[i]
         if not a.pinned_related:  # the usual case: the first ``count`` distinct others
             head = neighbours[i][: max(count, 0)]
-            if distinct:
-                result[a.slug] = tuple([link(articles[j], s) for j, s in head])
-                continue
-            firsts = [articles[j].slug for j, _ in head]
-            if a.slug not in firsts and len(set(firsts)) == len(firsts):
-                result[a.slug] = tuple([link(articles[j], s) for j, s in head])
+            usable = distinct
+            if not distinct:  # (unless a slug is its own or shown twice)
+                firsts = [articles[j].slug for j, _ in head]
+                usable = a.slug not in firsts and len(set(firsts)) == len(firsts)
+            if usable:
+                result[a.slug] = tuple([link(articles[j]) for j, _ in head])
+                scores[a.slug] = tuple([s for _, s in head])
                 continue
         links: list[RelatedLink] = []
+        shown: list[float] = []
         seen = {a.slug}
         for slug in a.pinned_related:
             j = by_slug.get(slug)
@@ -1489,38 +1496,41 @@ def related_links(
             other = articles[j]
             assert vectors is not None
             s = round(float(vectors.matrix[i].multiply(vectors.matrix[j]).sum()), 6)
-            links.append(RelatedLink(other.slug, other.title, other.url, s))
+            links.append(RelatedLink(other.slug, other.title, other.url))
+            shown.append(s)
             seen.add(slug)
         for j, s in neighbours[i]:
             if len(links) >= max(cfg.count, len(a.pinned_related)):
                 break
             other = articles[j]
             if other.slug not in seen:
-                links.append(RelatedLink(other.slug, other.title, other.url, s))
+                links.append(RelatedLink(other.slug, other.title, other.url))
+                shown.append(s)
                 seen.add(other.slug)
         result[a.slug] = tuple(links)
-    return result
+        scores[a.slug] = tuple(shown)
+    return result, scores
 
 
-def _link_maker() -> Callable[[Article, float], RelatedLink]:
-    """A function making the RelatedLink to an article with a score: RelatedLink(o.slug,
-    o.title, o.url, s), its fields set in the instance's dict at once (half the time of
-    the frozen dataclass's __init__, which sets them one by one through
-    object.__setattr__) while RelatedLink is such a dataclass; else its constructor."""
+def _link_maker() -> Callable[[Article], RelatedLink]:
+    """A function making the RelatedLink to an article: RelatedLink(o.slug, o.title,
+    o.url), its fields set in the instance's dict at once (half the time of the frozen
+    dataclass's __init__, which sets them one by one through object.__setattr__) while
+    RelatedLink is such a dataclass; else its constructor."""
     names = [f.name for f in fields(RelatedLink)]
     plain = (
-        names == ["slug", "title", "url", "score"]
+        names == ["slug", "title", "url"]
         and "__slots__" not in vars(RelatedLink)
         and not hasattr(RelatedLink, "__post_init__")
     )
     if not plain:
-        return lambda o, s: RelatedLink(o.slug, o.title, o.url, s)
+        return lambda o: RelatedLink(o.slug, o.title, o.url)
     new = object.__new__
 
-    def link(o: Article, s: float) -> RelatedLink:
+    def link(o: Article) -> RelatedLink:
         made = new(RelatedLink)
         d = made.__dict__
-        d["slug"], d["title"], d["url"], d["score"] = o.slug, o.title, o.url, s
+        d["slug"], d["title"], d["url"] = o.slug, o.title, o.url
         return made
 
     return link
@@ -1569,7 +1579,7 @@ class Kept:
     saved: Saved | None  # the neighbour lists as stored (None: not stored by this process)
     articles: tuple[Article, ...]
     own: Neighbours  # each row's candidates for its links (see site_links)
-    links: dict[str, tuple[RelatedLink, ...]]
+    links: Links
     vectors: Vectors | None = None  # made from ``counts`` (None: not made by this process)
     counts: tuple[TermCounts, ...] = ()
     # when this session last wrote its state to the store (time.monotonic()), and whether
@@ -1581,6 +1591,7 @@ class Kept:
     unwritten: frozenset[int] | None = None
     # ``vectors``' matrix transposed (None: not made), see _Transposed
     transposed: _Transposed | None = None
+    scores: Scores = field(default_factory=dict)  # the links' scores
 
 
 # A session's later builds write the related state (10,000 keys and signatures, every
@@ -1757,11 +1768,12 @@ def site_links(
             own = [[js for js in row if js[1] >= cfg.min_score][: cfg.count] for row in neighbours]
     # (vectors are made there only when a pinned link needs its similarity)
     changed: frozenset[str] | None = None
+    rescored: frozenset[str] | None = None
     if kept is not None:
         rows = saved.idx if saved is not None else None
-        links, changed = _links_again(articles, cfg, counts, own, kept, rows)
+        links, scores, changed, rescored = _links_again(articles, cfg, counts, own, kept, rows)
     else:
-        links = related_links(articles, cfg, counts, own, vectors)
+        links, scores = related_links(articles, cfg, counts, own, vectors)
     if keep is not None:
         made: tuple[Vectors | None, tuple[TermCounts, ...]]
         if vectors is not None:
@@ -1775,10 +1787,11 @@ def site_links(
                 *(state_key, now, saved, tuple(articles), own, links, *made, stored_at, pending),
                 unwritten=unwritten if made[0] is not None else None,
                 transposed=transposed if made[0] is not None else None,
+                scores=scores,
             )
         )
     table = (saved.idx, saved.scores) if saved is not None else None
-    return SiteLinks(links, neighbours, table, changed)
+    return SiteLinks(links, neighbours, table, changed, scores, rescored)
 
 
 def store_kept(store: cache.Cache, kept: Kept | None) -> None:
@@ -1855,6 +1868,7 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
     articles = tuple(kept.articles[r] for r in rows) if len(kept.articles) == len(rows) else ()
     # (in the articles' new order, as _links_again keeps them)
     links = {a.slug: kept.links[a.slug] for a in articles if a.slug in kept.links}
+    scores = {a.slug: kept.scores[a.slug] for a in articles if a.slug in kept.scores}
     return Kept(
         kept.state_key,
         previous,
@@ -1872,6 +1886,7 @@ def _kept_renumbered(kept: Kept, previous: Previous, old_row: np.ndarray) -> Kep
             if kept.transposed is not None and vectors is not None
             else None
         ),
+        scores=scores,
     )
 
 
@@ -1889,19 +1904,22 @@ def _links_again(
     own: Neighbours,
     kept: Kept,
     table: np.ndarray | None = None,
-) -> tuple[dict[str, tuple[RelatedLink, ...]], frozenset[str] | None]:
+) -> tuple[Links, Scores, frozenset[str] | None, frozenset[str] | None]:
     """related_links(), reusing the last build's links of every article whose candidate
     list is the same and whose candidates are the same articles (the same objects: their
     slug, title and URL are unchanged) in the same rows; pinned links are made again.
+    A list made again that shows the same links (only its scores moved: an edit shifts
+    the IDF of its terms, and with it the scores of every row holding them) keeps the
+    last build's links object, and gets its new scores.
     ``table``: the wide neighbour lists ``own`` is the head of, as an n x k array of
     rows (see Saved): the rows that can list a changed article are found there at once,
-    and only those are looked at one by one.  Also the slugs whose links were made
-    again (the others' are the same objects as then; None: all made again)."""
+    and only those are looked at one by one.  Also the slugs whose links are not the
+    last build's objects, and those whose scores are not (None: all made again)."""
     before = kept.articles
     if len(before) != len(articles) or len(kept.own) != len(own):
-        return related_links(articles, cfg, counts, own), None
+        return *related_links(articles, cfg, counts, own), None, None
     if any(a.pinned_related for a in articles):  # (pinned links: all made again)
-        return related_links(articles, cfg, counts, own), None
+        return *related_links(articles, cfg, counts, own), None, None
     changed = set(compress(count(), map(is_not, articles, before)))
     near: set[int] | None = None  # (None: every row is looked at)
     if changed and table is not None and table.shape[0] == len(own):
@@ -1916,15 +1934,28 @@ def _links_again(
         or (own[i] is not kept.own[i] and own[i] != kept.own[i])
         or (changed and not changed.isdisjoint([j for j, _ in own[i]]))
     ]
-    links = dict(kept.links)
+    links, scores = dict(kept.links), dict(kept.scores)
     renamed = [i for i in changed if before[i].slug != articles[i].slug]
     for i in renamed:  # (an article's slug may be new: its old links are not kept)
         links.pop(before[i].slug, None)
-    links.update(related_links(articles, cfg, counts, own, only=redo) if redo else {})
-    made = frozenset(articles[i].slug for i in redo)
+        scores.pop(before[i].slug, None)
+    made: set[str] = set()
+    rescored: set[str] = set()
+    if redo:
+        got, got_scores = related_links(articles, cfg, counts, own, only=redo)
+        for slug, lst in got.items():
+            last = links.get(slug)
+            if last is None or last != lst:  # (RelatedLinks compare by their fields)
+                links[slug] = lst
+                made.add(slug)
+            sc = got_scores[slug]
+            if scores.get(slug) != sc:
+                scores[slug] = sc
+                rescored.add(slug)
     if renamed or len(links) != len(articles):  # in article order, as related_links makes them
         links = {a.slug: links[a.slug] for a in articles}
-    return links, made
+        scores = {a.slug: scores[a.slug] for a in articles}
+    return links, scores, frozenset(made), frozenset(rescored)
 
 
 WIDE_MIN_SCORE = 0.04  # the lowest score kept in wide lists (story grouping's floor)
@@ -1942,7 +1973,7 @@ def _lists_config(cfg: RelatedConfig, wide: int) -> RelatedConfig:
 class SiteLinks:
     """What the related stage gives the later ones."""
 
-    links: dict[str, tuple[RelatedLink, ...]]  # slug -> its related links (pinned first)
+    links: Links  # slug -> its related links (pinned first)
     # row i's most similar rows [(j, score)], best first (rows = input order): up to
     # max(count, wide) of them (see site_links), the links' candidates being the first
     neighbours: Neighbours
@@ -1951,6 +1982,11 @@ class SiteLinks:
     # in a session's build: the slugs whose links are not the last build's objects
     # (None: not known)
     changed: frozenset[str] | None = None
+    # slug -> its links' scores (articles.json shows them; pages do not, see RelatedLink)
+    scores: Scores = field(default_factory=dict)
+    # in a session's build: the slugs whose scores are not the last build's objects
+    # (None: not known)
+    rescored: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from digest import feeds
 def _encoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The slugs whose articles.json record the builds make from now on."""
     made: list[str] = []
-    spy(monkeypatch, feeds, "_record", lambda e, _base: made.append(e.article.slug))
+    spy(monkeypatch, feeds, "_record", lambda e, _base, _sc: made.append(e.article.slug))
     return made
 
 

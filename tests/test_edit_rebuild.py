@@ -218,7 +218,7 @@ def test_articles_json_lines_are_the_records_as_written_before() -> None:
             image="img/x.jpg",
         ),
         Summary(('First "quoted".', "Second é."), "manual"),
-        (RelatedLink("other", "Other", "world/other/", 0.123456789),),
+        (RelatedLink("other", "Other", "world/other/"),),
         "story-slug",
         key="k",
     )
@@ -227,9 +227,10 @@ def test_articles_json_lines_are_the_records_as_written_before() -> None:
         b'{"slug":"bare","url":"/sub/world/bare/","title":"Bare","date":"2026-03-01T09:00:00+00:00","updated":null,"author":null,"section":"World","tags":[],"source":null,"source_url":null,"description":null,"credit":null,"image":null,"summary":["One."],"summary_method":"test","story":null,"related":[]}',
         b'{"slug":"full","url":"/sub/world/bare/","title":"Bare","date":"2026-03-01T09:00:00+00:00","updated":"2026-03-01T12:00:00+00:00","author":"A. Writer","section":"World","tags":["one","Two"],"source":"Gazette","source_url":"https://example.com/x","description":"What it is about <b>","credit":"Photo: someone","image":"img/x.jpg","summary":["First \\"quoted\\".","Second \xc3\xa9."],"summary_method":"manual","story":"story-slug","related":[{"slug":"other","title":"Other","url":"/sub/world/other/","score":0.123456789}]}',
     )
-    for e, want in zip((bare, full), expected, strict=True):
-        assert enc.encode(feeds._record(e, site.base_path)) == want
-        assert enc.encode(feeds.entry_record(e, site)) == want
+    scores = ((), (0.123456789,))  # (the related links' scores, held apart)
+    for e, sc, want in zip((bare, full), scores, expected, strict=True):
+        assert enc.encode(feeds._record(e, site.base_path, sc)) == want
+        assert enc.encode(feeds.entry_record(e, site, sc)) == want
 
 
 # ---------------------------------------------------------------- claims after a build

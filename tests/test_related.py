@@ -37,22 +37,24 @@ ARTS = [
 
 
 def test_links_go_to_the_same_story_never_self() -> None:
-    links = related_links(ARTS, RelatedConfig(count=2, min_score=0.05))
+    links, scores = related_links(ARTS, RelatedConfig(count=2, min_score=0.05))
     assert links["rail-a"][0].slug == "rail-b"
     assert links["comet-b"][0].slug == "comet-a"
     for slug, ls in links.items():
         assert slug not in [x.slug for x in ls]
-        assert all(0 < x.score <= 1 for x in ls if x.slug != "comet-b" or slug != "bake")
+        assert len(scores[slug]) == len(ls)
+        shown = zip(ls, scores[slug], strict=True)
+        assert all(0 < s <= 1 for x, s in shown if x.slug != "comet-b" or slug != "bake")
 
 
 def test_pinned_first_and_min_score() -> None:
-    links = related_links(ARTS, RelatedConfig(count=3, min_score=0.3))
+    links, _scores = related_links(ARTS, RelatedConfig(count=3, min_score=0.3))
     assert [x.slug for x in links["bake"]] == ["comet-b"]  # pinned even though dissimilar
 
 
 def test_ties_broken_by_slug() -> None:
     same = [art(s, "identical words about harbour repairs") for s in ["zeta", "alpha", "mid"]]
-    links = related_links(same, RelatedConfig(count=2, min_score=0.0))
+    links, _scores = related_links(same, RelatedConfig(count=2, min_score=0.0))
     assert [x.slug for x in links["mid"]] == ["alpha", "zeta"]
     assert [x.slug for x in links["zeta"]] == ["alpha", "mid"]
 
@@ -229,7 +231,7 @@ def test_update_merges_many_touched_rows_a_block_at_a_time(monkeypatch) -> None:
 def test_articles_without_words_get_no_links_and_do_not_crash() -> None:
     docs = [art("a", ""), art("harbour-wall", "harbour wall repairs"), art("b", "")]
     docs += [art("harbour-fund", "harbour wall money")]
-    links = related_links(docs, RelatedConfig(count=2, min_score=0.0))
+    links, _scores = related_links(docs, RelatedConfig(count=2, min_score=0.0))
     assert links["a"] == () and links["b"] == ()
     assert [x.slug for x in links["harbour-wall"]] == ["harbour-fund"]
 

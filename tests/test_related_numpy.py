@@ -125,14 +125,14 @@ def test_links_made_fast_are_relatedlinks_like_any_other() -> None:
         section_slug="news",
         url="news/x/",
     )
-    made = related._link_maker()(art, 0.25)
-    want = RelatedLink("x", "A title", "news/x/", 0.25)
+    made = related._link_maker()(art)
+    want = RelatedLink("x", "A title", "news/x/")
     assert type(made) is RelatedLink
     assert made == want and hash(made) == hash(want) and repr(made) == repr(want)
     assert pickle.loads(pickle.dumps(made)) == want
     assert dataclasses.asdict(made) == dataclasses.asdict(want)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        made.score = 1.0  # type: ignore[misc]
+        made.title = "Another"  # type: ignore[misc]
 
 
 def test_a_sessions_first_build_imports_scipy_for_its_edits(tmp_path) -> None:

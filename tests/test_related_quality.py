@@ -67,7 +67,7 @@ FIRES = {
 def test_two_stories_with_the_same_vocabulary_are_told_apart() -> None:
     # Two fires, the same kind of event told in the same words: names tell them apart.
     docs = [art(f"{s}-{i}", t + COMMON) for s, texts in FIRES.items() for i, t in enumerate(texts)]
-    links = related_links(docs, RelatedConfig(count=2, min_score=0.0))
+    links, _scores = related_links(docs, RelatedConfig(count=2, min_score=0.0))
     for d in docs:
         story = d.slug.split("-")[0]
         assert [x.slug.split("-")[0] for x in links[d.slug]] == [story, story], links[d.slug]
@@ -78,7 +78,7 @@ def test_bigrams_tell_phrases_apart() -> None:
     a = art("a1", "Ships crossed the Red Sea. Fans in black shirts cheered.")
     b = art("a2", "Tankers in the Red Sea. Supporters wore black shirts.")
     c = art("b1", "Ships crossed the Black Sea. Fans in red shirts cheered.")
-    links = related_links([a, b, c], RelatedConfig(count=1, min_score=0.0))
+    links, _scores = related_links([a, b, c], RelatedConfig(count=1, min_score=0.0))
     assert links["a2"][0].slug == "a1"
 
 
@@ -88,5 +88,5 @@ def test_scores_stay_cosines_and_rows_are_deterministic() -> None:
     v2 = vectorize([term_counts(d) for d in docs])
     assert (v1.matrix != v2.matrix).nnz == 0
     twin = replace(docs[0], slug="y", url="y/")
-    same = related_links([docs[0], twin], RelatedConfig(count=1, min_score=0))
-    assert 0.99 < same["y"][0].score <= 1.0
+    same, scores = related_links([docs[0], twin], RelatedConfig(count=1, min_score=0))
+    assert same["y"][0].slug == "x0" and 0.99 < scores["y"][0] <= 1.0
