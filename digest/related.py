@@ -843,6 +843,11 @@ class _Transposed:
 
     mt: sparse.csr_matrix
     stale: frozenset[int] = frozenset()
+    # the stale rows of the last matrix scored, transposed: (m, their rows, m[rows].T),
+    # made once for the calls of one build (see scores)
+    _stale_t: list[tuple[sparse.csr_matrix, np.ndarray, sparse.csr_matrix]] = field(
+        default_factory=list, compare=False, repr=False
+    )
 
     @classmethod
     def of(cls, vectors: Vectors) -> _Transposed:
@@ -855,8 +860,12 @@ class _Transposed:
         a = m[rows]
         s = _block_scores(a, self.mt)
         if self.stale:
-            cols = np.array(sorted(self.stale), dtype=np.int64)
-            s[:, cols] = _dense_product(a, m[cols].T.tocsr())
+            got = self._stale_t[0] if self._stale_t else None
+            if got is None or got[0] is not m:
+                cols = np.array(sorted(self.stale), dtype=np.int64)
+                got = (m, cols, m[cols].T.tocsr())
+                self._stale_t[:] = [got]
+            s[:, got[1]] = _dense_product(a, got[2])
         return s
 
     def after(self, base: Vectors, vectors: Vectors) -> _Transposed | None:
@@ -867,7 +876,7 @@ class _Transposed:
         if vectors.redone is None or vectors.n != base.n:
             return None
         stale = self.stale.union(vectors.redone)
-        if len(stale) > max(STALE_ROWS, vectors.n // 64):
+        if len(stale) > max(STALE_ROWS, vectors.n // 16):
             return None
         return _Transposed(self.mt, stale)
 
@@ -882,10 +891,13 @@ class _Transposed:
         return _Transposed(mt, frozenset(to[r] for r in self.stale))
 
 
-# Rows a session's kept index may find stale before it is made again (or 1/64 of the
+# Rows a session's kept index may find stale before it is made again (or 1/16 of the
 # site's rows, if more): each scoring of a few rows takes those rows' scores from their
-# own rows (see _Transposed)
-STALE_ROWS = 256
+# own rows, transposed once a build (see _Transposed).  An edit that appends a paragraph
+# moves the IDF of some of its terms, and 30-700 rows holding them are made again (10,000
+# articles of bench/compare.py's corpus): with 256 the index was made again (~95 ms)
+# every few edits, with 2,048 not once in 16.
+STALE_ROWS = 2048
 
 
 def _dense_product(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
