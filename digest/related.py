@@ -1606,6 +1606,11 @@ class Kept:
     scores: Scores = field(default_factory=dict)  # the links' scores
 
 
+# A session holds every article's term counts from its first build up to this many
+# articles (2 KB each: 20 MB at 10,000); beyond, its edits read them as needed
+HELD_COUNTS = 50_000
+
+
 # A session's later builds write the related state (10,000 keys and signatures, every
 # neighbour list: 10-30 ms to lay out, encode and write at 10,000 articles) at most once
 # in this many seconds, and a build that finds its state unwritten for that long writes it.
@@ -1647,6 +1652,14 @@ def site_links(
         # edits score their rows with scipy's product, faster than numpy's (see
         # _numpy_will_do), without a first edit that pays its import
         import scipy.sparse  # noqa: F401
+
+        if len(counts) <= HELD_COUNTS:
+            # and every article's term counts read from the build cache now: an edit's
+            # IDF shift makes 30-700 rows' weights again (bench/compare.py's corpus at
+            # 10,000 articles), from their counts, which each edit otherwise read then
+            # (20-40 ms of it; all of them: 0.16 s once, 20 MB held)
+            for c in counts:
+                c.held()
 
     stored: Saved | None = None  # (the lists as the store holds them)
     if kept is not None and kept.state_key == state_key:

@@ -121,3 +121,27 @@ def test_counts_not_yet_read_are_refused_in_a_forked_process(
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert len(terms.ids) > 0 and terms.fetch is None
+
+
+@pytest.mark.parametrize("held", [True, False])
+def test_a_sessions_first_build_holds_every_articles_counts(
+    site: Path, tmp_path: Path, segmented: None, monkeypatch: pytest.MonkeyPatch, held: bool
+) -> None:
+    """A long-lived process (serve, build --watch) reads every article's counts at its
+    first build, up to related.HELD_COUNTS articles: an edit that moves the IDF of common
+    words weighs hundreds of rows again, and reads none of them then.  Past the limit,
+    they are read when an edit needs them.  The site is a cold build's either way."""
+    from digest import related
+    from digest.build import BuildOptions, Session, build
+
+    monkeypatch.setattr(related, "HELD_COUNTS", 10**6 if held else 0)
+    run(site, output=tmp_path / "a")  # (the cache filled: a new process's counts are later)
+    cache._MEMORY.clear()
+    session = Session()
+    config = load_config(site / "site.yaml")
+    build(config, BuildOptions(output=tmp_path / "live", jobs=1), session=session)
+    kept = session.kept.related
+    assert kept is not None and len(kept.counts) == 4
+    assert all(c.fetch is None for c in kept.counts) is held
+    run(site, output=tmp_path / "cold", use_cache=False)
+    assert tree(tmp_path / "live") == tree(tmp_path / "cold")
