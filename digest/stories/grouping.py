@@ -79,6 +79,11 @@ class Graph:
     items: tuple[Any, ...] | None = None
     dates: np.ndarray | None = None
     idf: np.ndarray | None = None
+    # (a session's) every row's feature buckets, concatenated, and the row pointer: row r's
+    # are fids[fptr[r] : fptr[r + 1]] (an edit finds the rows holding a bucket whose
+    # frequency moved there, without reading each row's features again)
+    fids: np.ndarray | None = None
+    fptr: np.ndarray | None = None
 
 
 # Items that are other objects than the last graph's past which regroup reads every row
@@ -122,9 +127,9 @@ def regroup(
     rows = _patched(previous, items) if previous is not None else None
     diff: list[int] | None = None  # (the rows whose item is not the last graph's)
     feats: Sequence[array]
+    ids_lens: tuple[np.ndarray, np.ndarray] | None = None
     if rows is not None:
-        keys, sigs, dates, df, moved, diff = rows
-        ids_lens: tuple[np.ndarray, np.ndarray] | None = None
+        keys, sigs, dates, df, moved, diff, ids_lens = rows
         feats = _Features(items)  # (a session's edit: the rows of a few pairs are read)
     else:
         feats = [it.features for it in items]
@@ -147,9 +152,12 @@ def regroup(
         if rows is None:
             moved = np.flatnonzero(df != old.df)
         if len(moved):
-            ids, lens = ids_lens if ids_lens is not None else _feature_ids(feats)
-            holders = np.repeat(np.arange(n), lens)[np.isin(ids, moved)]
-            touched[holders] = True
+            if ids_lens is None:
+                ids_lens = _feature_ids(feats)
+            ids, ptr = ids_lens
+            mark = np.zeros(1 << FEATURE_BITS, dtype=bool)
+            mark[moved] = True
+            touched[np.searchsorted(ptr, np.flatnonzero(mark[ids]), side="right") - 1] = True
         if not touched.any():
             return Regrouped(_groups(old.label), old, 0)
     a, b, cos = _pairs(lists, scores, dates, cfg.window_days * 86400, touched)
@@ -178,7 +186,10 @@ def regroup(
         a, b, s = a[order], b[order], s[order]
         comp, label = old.comp.copy(), old.label.copy()
     _cluster(a, b, s, dirty, keys, cfg.threshold, comp, label)
-    graph = Graph(keys, sigs, lists, scores, df, a, b, s, comp, label, items, dates, idf)
+    fids, fptr = ids_lens if ids_lens is not None else (None, None)
+    graph = Graph(
+        *(keys, sigs, lists, scores, df, a, b, s, comp, label, items, dates, idf, fids, fptr)
+    )
     return Regrouped(_groups(label), graph, int(dirty.sum()))
 
 
@@ -198,14 +209,14 @@ class _Features(Sequence[array]):
         return map(attrgetter("features"), self.items)
 
 
-def _patched(
-    previous: Graph, items: Sequence[Any]
-) -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray, np.ndarray, np.ndarray, list[int]] | None:
+def _patched(previous: Graph, items: Sequence[Any]) -> _Patched | None:
     """A session's rows read from the last graph (made from ``previous.items``) where the
     item is the same object, and again where it is not (at most FEW_ROWS of them): the
     slugs, source keys, dates and feature frequencies regroup reads of every row, the
-    buckets whose frequency moved, and the rows read again.  None when the last graph has
-    no items, or not as many, or more differ (every row is read)."""
+    buckets whose frequency moved, the rows read again, and every row's feature buckets
+    with their row pointer (see Graph.fids; None when the last graph has none).  None
+    when the last graph has no items, or not as many, or more differ (every row is
+    read)."""
     last, dates = previous.items, previous.dates
     if last is None or dates is None or len(last) != len(items) or len(previous.keys) != len(items):
         return None
@@ -223,13 +234,38 @@ def _patched(
         gone.append(np.frombuffer(last[i].features.tobytes(), dtype=np.int32) & mask)
         put.append(np.frombuffer(it.features.tobytes(), dtype=np.int32) & mask)
     moved = np.zeros(0, dtype=np.int64)
+    fids, fptr = previous.fids, previous.fptr
     if diff:
         # (a row may hold a bucket twice: counted as bincount counts it)
         np.subtract.at(df, np.concatenate(gone), 1)
         np.add.at(df, np.concatenate(put), 1)
         cand = distinct(np.concatenate([*gone, *put]))
         moved = cand[df[cand] != previous.df[cand]].astype(np.int64)
-    return tuple(keys), tuple(sigs), dates, df, moved, diff
+        if fids is not None and fptr is not None:
+            # the rows read again spliced in: one copy of every other row's buckets
+            pieces, at = [], 0
+            lens = np.diff(fptr)
+            for i, ids in zip(diff, put, strict=True):
+                pieces += [fids[at : fptr[i]], ids]
+                at = int(fptr[i + 1])
+                lens[i] = len(ids)
+            pieces.append(fids[at:])
+            fids = np.concatenate(pieces)
+            fptr = np.zeros(len(lens) + 1, dtype=np.int64)
+            np.cumsum(lens, out=fptr[1:])
+    held = (fids, fptr) if fids is not None and fptr is not None else None
+    return tuple(keys), tuple(sigs), dates, df, moved, diff, held
+
+
+_Patched = tuple[
+    tuple[str, ...],
+    tuple[str, ...],
+    np.ndarray,
+    np.ndarray,
+    np.ndarray,
+    list[int],
+    tuple[np.ndarray, np.ndarray] | None,
+]
 
 
 def _fits(previous: Graph | None, keys: tuple[str, ...]) -> bool:
@@ -271,11 +307,14 @@ def _table(
 
 
 def _feature_ids(feats: Sequence[array]) -> tuple[np.ndarray, np.ndarray]:
-    """(every row's story-feature ids, tag masked off, concatenated; each row's count)."""
+    """(every row's story-feature ids, tag masked off, concatenated; the row pointer: row
+    r's are ids[ptr[r] : ptr[r + 1]])."""
     lens = np.fromiter((len(f) for f in feats), dtype=np.int64, count=len(feats))
     raw = b"".join(f.tobytes() for f in feats)
     ids = np.frombuffer(raw, dtype=np.int32) & np.int32((1 << FEATURE_BITS) - 1)
-    return ids, lens
+    ptr = np.zeros(len(lens) + 1, dtype=np.int64)
+    np.cumsum(lens, out=ptr[1:])
+    return ids, ptr
 
 
 def _pairs(
