@@ -1491,9 +1491,8 @@ def _merged(buckets: list[dict[str, tuple[str, str]]]) -> dict[str, tuple[str, s
 
 def entry_key(source_key: str, links: Sequence[RelatedLink], story: str | None = None) -> str:
     """What an entry's pages show: its source and config, its links' targets and its story.
-
-    Link scores are left out: pages do not show them, and one edited article
-    shifts every score a little (articles.json, which shows them, is always written).
+    (Links hold no scores: pages do not show them, and one edited article shifts many
+    scores a little; articles.json, which shows them, has them apart, see RelatedLink.)
     """
     return cache.quick_key(source_key, [(r.slug, r.title, r.url) for r in links], story or "")
 
