@@ -651,7 +651,8 @@ def _pages(
     keep: list[render.Kept] | None = None,
     kept_feeds: feeds.Kept | None = None,
     keep_feeds: list[feeds.Kept] | None = None,
-    scores: _Scores | None = None,
+    *,
+    scores: _Scores,
 ) -> Iterator[Page]:
     """Every output file of the site, one at a time (publish writes them as they come);
     ``kept``, ``keep``: render's state of a session (see render.render_site), and the
@@ -675,9 +676,10 @@ def _pages(
     now["editions"] = editions.edition_feeds_again(news.editions, site, side.get("editions"))
     now["redirects"] = redirects.redirect_pages_again(entries, site, side.get("redirects"))
     more = now["more"][2]
-    by_slug, rescored = (scores.by_slug, scores.changed) if scores is not None else (None, None)
     made = feeds.feed_pages(
-        entries, site, more, kept_feeds, keep_feeds, store, live, by_slug, rescored
+        *(entries, site, more, kept_feeds, keep_feeds, store, live),
+        scores=scores.by_slug,
+        rescored=scores.changed,
     )
     if keep_feeds:
         keep_feeds[0].side.update(now)

@@ -140,10 +140,12 @@ def articles_json(
     order: Sequence[bytes] | None = None,
     at: Mapping[str, int] | None = None,
     keep_order: list[list[bytes]] | None = None,
-    scores: Scores | None = None,
+    *,
+    scores: Scores,
 ) -> Page:
     """public/articles.json: the digest as data, newest first.  ``scores``: each entry's
-    related links' scores, by slug.  ``kept``: each entry's line as a session's last
+    related links' scores, by slug (required: an entry with links and no scores is an
+    error, never a record without them).  ``kept``: each entry's line as a session's last
     build wrote it (by slug, with the entry and its scores: the same objects, the same
     line); ``keep`` gets this build's.  ``others``: when the entries are those of
     ``kept`` in the same order, the ones whose line may differ (other objects, or other
@@ -158,7 +160,7 @@ def articles_json(
     # (json.dumps with indent goes through the pure-Python encoder: 10x slower at 10k).
     enc = msgspec.json.Encoder()
     base = site.base_path
-    got = (scores or {}).get
+    got = scores.get
     if others is not None and kept is not None and keep is not None:
         # (the same articles in the same order: the last build's lines, those of the
         # entries that are other objects made again; see feed_pages)
@@ -235,12 +237,12 @@ def _articles_again(
     head: bytes,
     store: cache.Cache,
     live: publish.Published,
-    scores: Scores | None = None,
+    scores: Scores,
 ) -> Page:
     """articles_json of a new process's build: each entry's line taken from the published
     file when the build that wrote it made that line of what this entry shows (after an
     edit nearly all: a dozen of 10,000 lines differ), the others encoded."""
-    got_scores = (scores or {}).get
+    got_scores = scores.get
     shows = [_shows(e, base, got_scores(e.article.slug, _NO_SCORES)) for e in entries]
     stored = store.get(_LINES_NS, _LINES_KEY, tuple[str, list[_Shows]])
     last = _published_lines(stored, live)
@@ -885,7 +887,8 @@ def feed_pages(
     keep: list[Kept] | None = None,
     store: cache.Cache | None = None,
     live: Path | None = None,
-    scores: Scores | None = None,
+    *,
+    scores: Scores,
     rescored: frozenset[str] | None = None,
 ) -> list[Page]:
     """Every data/feed file of the site (``more``: further pages for the sitemap;
@@ -913,7 +916,8 @@ def feed_pages(
         order = kept.order[0] if kept.order and len(at) == len(others) else None
         keep_order = now.order if now is not None else None
         got = articles_json(
-            entries, site, kept.lines, lines, others, None, None, order, at, keep_order, scores
+            *(entries, site, kept.lines, lines, others, None, None, order, at, keep_order),
+            scores=scores,
         )
         pages = [got]
         for folder, (shown, _pages) in kept.feeds.items():
