@@ -63,6 +63,20 @@ def test_undefined_variable_names_file_and_line(
     assert "templates/tags.html:2: undefined variable" in err and "no_such_thing" in err
 
 
+def test_a_template_showing_a_related_links_score_is_told_it_has_none(
+    site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Related links hold no score (articles.json has the scores): a template that shows
+    one fails with its file and line, never a page a later edit leaves stale."""
+    (site / "templates").mkdir()
+    (site / "templates/article.html").write_text(
+        "{{ article.title }}\n{% for x in entry.related %}{{ x.title }} {{ x.score }}{% endfor %}\n"
+    )
+    assert main(["build", "--config", str(site / "site.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "templates/article.html:2: undefined variable" in err and "score" in err
+
+
 def test_front_matter_values_are_escaped(tmp_path: Path) -> None:
     from conftest import write_site
 
