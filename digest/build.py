@@ -54,7 +54,7 @@ from digest import (
 from digest.collect import Collected, Progress, Report, no_progress
 from digest.config import Config, SiteConfig, ThemeConfig
 from digest.errors import BuildError, Problem, Problems
-from digest.model import Entry, Page
+from digest.model import Entry, LinkScores, Page
 from digest.outwatch import FolderEvents
 from digest.paths import shown
 from digest.render import Theme
@@ -381,7 +381,8 @@ def _build(
                 entries = _entries(
                     site, related_, told, kept.entries, keep_entries, kept.entry_list, keep_list
                 )
-                scores = _Scores(related_.scores, related_.rescored)
+                # (articles.json's, held past the related stage's state: see below)
+                scores, rescored = related_.scores, related_.rescored
                 keep_editions: list[editions.Kept] = []
                 news = editions.News.make(
                     entries,
@@ -418,6 +419,8 @@ def _build(
                         kept_feeds=kept.feeds,
                         keep_feeds=keep_feeds if keeping else None,
                         scores=scores,
+                        rescored=rescored,
+                        places=keep_list[0].places if keep_list else None,
                     ),
                 )
             with clock.stage("publish"):
@@ -623,16 +626,6 @@ def _entries_again(
     return out
 
 
-@dataclass(frozen=True)
-class _Scores:
-    """The related links' scores, by slug, for articles.json (the entries' links do not
-    hold them, see RelatedLink), and the slugs whose scores are not the last build's
-    objects (None: not known; see related.SiteLinks)."""
-
-    by_slug: feeds.Scores
-    changed: frozenset[str] | None
-
-
 def _standalone(site: Collected) -> list[Entry]:
     """The standalone pages (About, Contact) as entries: no summary, no links."""
     return [Entry(it.article, it.summary) for it in site.pages]
@@ -652,15 +645,18 @@ def _pages(
     kept_feeds: feeds.Kept | None = None,
     keep_feeds: list[feeds.Kept] | None = None,
     *,
-    scores: _Scores,
+    scores: LinkScores,
+    rescored: frozenset[str] | None,
+    places: dict[str, int] | None = None,
 ) -> Iterator[Page]:
     """Every output file of the site, one at a time (publish writes them as they come);
     ``kept``, ``keep``: render's state of a session (see render.render_site), and the
     feeds' (see feeds.feed_pages).  A session's build also carries the navigation,
     stories.json, the editions feeds, the sitemap's further pages and the redirects
     to the next (in the feeds' state): each the last build's when made of the same
-    objects (after an edit, nearly always).  ``scores``: the related links' (for
-    articles.json)."""
+    objects (after an edit, nearly always).  ``scores``, ``rescored``: the related
+    links' scores for articles.json, and the slugs whose scores are not the last build's
+    objects (see related.SiteLinks); ``places``: each entry's place, by slug."""
     side = kept_feeds.side if kept_feeds is not None and kept_feeds.site == site else {}
     now: dict[str, Any] = {}
     now["nav"] = render.section_nav_again(entries, side.get("nav"))
@@ -678,8 +674,9 @@ def _pages(
     more = now["more"][2]
     made = feeds.feed_pages(
         *(entries, site, more, kept_feeds, keep_feeds, store, live),
-        scores=scores.by_slug,
-        rescored=scores.changed,
+        scores=scores,
+        rescored=rescored,
+        places=places,
     )
     if keep_feeds:
         keep_feeds[0].side.update(now)

@@ -19,7 +19,6 @@ summary shows as text, never runs.  Atom says ``type="text"``; JSON Feed uses
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import heapq
 import html
@@ -40,7 +39,7 @@ import msgspec
 
 from digest import __version__, cache, publish
 from digest.config import SiteConfig
-from digest.model import Entry, Page, held_page, page_digest
+from digest.model import Entry, LinkScores, Page, held_page, page_digest
 from digest.slugs import tag_slug
 
 ARTICLES_JSON_VERSION = 1
@@ -91,7 +90,6 @@ class _Record(msgspec.Struct):
     related: list[_Related]
 
 
-Scores = Mapping[str, tuple[float, ...]]  # slug -> its related links' scores
 _NO_SCORES: tuple[float, ...] = ()
 
 
@@ -141,7 +139,7 @@ def articles_json(
     at: Mapping[str, int] | None = None,
     keep_order: list[list[bytes]] | None = None,
     *,
-    scores: Scores,
+    scores: LinkScores,
 ) -> Page:
     """public/articles.json: the digest as data, newest first.  ``scores``: each entry's
     related links' scores, by slug (required: an entry with links and no scores is an
@@ -237,7 +235,7 @@ def _articles_again(
     head: bytes,
     store: cache.Cache,
     live: publish.Published,
-    scores: Scores,
+    scores: LinkScores,
 ) -> Page:
     """articles_json of a new process's build: each entry's line taken from the published
     file when the build that wrote it made that line of what this entry shows (after an
@@ -803,8 +801,6 @@ class Kept:
     sitemaps: list[tuple[dict[str, datetime], Page]] = field(default_factory=list)
     # the entries in order, and articles.json's lines in that order (once made)
     entries: Sequence[Entry] = ()
-    # each slug's place in ``lines`` (made when first needed, see _rescored)
-    places: dict[str, int] = field(default_factory=dict)
     order: list[list[bytes]] = field(default_factory=list)
     # what digest.build._pages carries from build to build for the other data files
     # (stories.json, the editions feeds, the sitemap's further pages, the navigation,
@@ -850,21 +846,21 @@ def _others(
 
 
 def _rescored(
-    others: dict[str, Entry], at: dict[str, int], rescored: frozenset[str], kept: Kept
+    others: dict[str, Entry],
+    at: dict[str, int],
+    rescored: frozenset[str],
+    entries: Sequence[Entry],
+    places: Mapping[str, int],
 ) -> dict[str, Entry] | None:
     """``others`` (see _others) with the entries of the ``rescored`` slugs (the same
-    objects as the last build's, with other scores) and their places in ``at``; None
-    when a slug is not one of the last build's lines."""
-    places = kept.places
-    if not places:  # (made once a session while the articles keep their order)
-        places.update(zip(kept.lines, count()))
+    objects as the last build's, with other scores) and their places in ``at``, found
+    by ``places`` (slug -> place in ``entries``); None when a slug is not there."""
     out = dict(others)
     for slug in rescored - others.keys():
-        last = kept.lines.get(slug)
         i = places.get(slug)
-        if last is None or i is None:
+        if i is None or i >= len(entries) or entries[i].article.slug != slug:
             return None
-        out[slug] = last[0]
+        out[slug] = entries[i]
         at[slug] = i
     return out
 
@@ -888,13 +884,15 @@ def feed_pages(
     store: cache.Cache | None = None,
     live: Path | None = None,
     *,
-    scores: Scores,
+    scores: LinkScores,
     rescored: frozenset[str] | None = None,
+    places: Mapping[str, int] | None = None,
 ) -> list[Page]:
     """Every data/feed file of the site (``more``: further pages for the sitemap;
     ``scores``: each entry's related links' scores, by slug).  ``kept``: a session's last
     build's (see Kept); ``keep`` gets this build's; ``rescored``: the slugs whose scores
-    are not the objects of ``kept``'s build (None: not known).
+    are not the objects of ``kept``'s build (None: not known); ``places``: each entry's
+    place in ``entries``, by slug (where those slugs' lines are).
     ``store``, ``live``: the cache and the output folder (see sitemap)."""
     if kept is not None and kept.site != site:
         kept = None
@@ -904,13 +902,11 @@ def feed_pages(
     others = None
     if kept is not None and kept.sitemaps and rescored is not None:
         others = _others(entries, kept, at)
-    if others is not None and kept is not None and rescored:
+    if others is not None and rescored:
         # (the entries whose scores alone moved: their lines are made again, no feed
         # or sitemap shows scores)
-        others = _rescored(others, at, rescored, kept)
+        others = _rescored(others, at, rescored, entries, places) if places else None
     if others is not None and kept is not None:
-        if now is not None:  # (the same articles in the same order: the same places)
-            now = dataclasses.replace(now, places=kept.places)
         # an edit that moved no article and changed no date (most): the sitemap is the
         # last build's, and so are the feeds that show none of the entries changed
         order = kept.order[0] if kept.order and len(at) == len(others) else None

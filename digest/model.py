@@ -169,6 +169,11 @@ class RelatedLink:
     url: str
 
 
+# slug -> its related links' scores, in the links' order (digest.related makes them,
+# articles.json shows them)
+LinkScores = dict[str, tuple[float, ...]]
+
+
 @dataclass(frozen=True, eq=False)
 class TermCounts:
     """An article's hashed term counts (for related links): two int32 sequences, ids

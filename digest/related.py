@@ -32,7 +32,7 @@ import numpy as np
 from digest import cache, executors, pool, snowball, tokens
 from digest.config import RelatedConfig
 from digest.languages import LANGUAGES, snowball_name
-from digest.model import Article, RelatedLink, TermCounts, int32s, le_int32
+from digest.model import Article, LinkScores, RelatedLink, TermCounts, int32s, le_int32
 from digest.snowball import Stem
 
 if TYPE_CHECKING:  # scipy is imported when vectors are made (a no-change rebuild needs none)
@@ -1456,7 +1456,6 @@ def neighbours_for(
 
 
 Links = dict[str, tuple[RelatedLink, ...]]  # slug -> its related links (pinned first)
-Scores = dict[str, tuple[float, ...]]  # slug -> its links' scores, in the links' order
 
 
 def related_links(
@@ -1466,7 +1465,7 @@ def related_links(
     neighbours: Neighbours | None = None,
     vectors: Vectors | None = None,
     only: Sequence[int] | None = None,
-) -> tuple[Links, Scores]:
+) -> tuple[Links, LinkScores]:
     """slug -> related links (pinned slugs first, then the most similar), and slug ->
     their scores; ``only``: of these rows only (none with pinned links)."""
     rows = range(len(articles)) if only is None else only
@@ -1479,7 +1478,7 @@ def related_links(
     # (made only for pinned links: a session's few rows do not walk all articles)
     by_slug = {a.slug: i for i, a in enumerate(articles)} if pinned else {}
     result: Links = {}
-    scores: Scores = {}
+    scores: LinkScores = {}
     count = cfg.count
     # all rows, of distinct slugs: a list never holds its own row or a row twice, so its
     # first ``count`` are distinct others without a look at each (10,000 rows in a new
@@ -1603,7 +1602,7 @@ class Kept:
     unwritten: frozenset[int] | None = None
     # ``vectors``' matrix transposed (None: not made), see _Transposed
     transposed: _Transposed | None = None
-    scores: Scores = field(default_factory=dict)  # the links' scores
+    scores: LinkScores = field(default_factory=dict)  # the links' scores
 
 
 # A session holds every article's term counts from its first build up to this many
@@ -1929,7 +1928,7 @@ def _links_again(
     own: Neighbours,
     kept: Kept,
     table: np.ndarray | None = None,
-) -> tuple[Links, Scores, frozenset[str] | None, frozenset[str] | None]:
+) -> tuple[Links, LinkScores, frozenset[str] | None, frozenset[str] | None]:
     """related_links(), reusing the last build's links of every article whose candidate
     list is the same and whose candidates are the same articles (the same objects: their
     slug, title and URL are unchanged) in the same rows; pinned links are made again.
@@ -2008,7 +2007,7 @@ class SiteLinks:
     # (None: not known)
     changed: frozenset[str] | None = None
     # slug -> its links' scores (articles.json shows them; pages do not, see RelatedLink)
-    scores: Scores = field(default_factory=dict)
+    scores: LinkScores = field(default_factory=dict)
     # in a session's build: the slugs whose scores are not the last build's objects
     # (None: not known)
     rescored: frozenset[str] | None = None

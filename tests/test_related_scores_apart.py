@@ -10,8 +10,10 @@ import json
 import random
 from pathlib import Path
 
-from conftest import tree
+import pytest
+from conftest import spy, tree
 
+from digest import feeds
 from digest.build import BuildOptions, Session, build
 from digest.config import load_config
 
@@ -53,14 +55,17 @@ def _build(root: Path, out: Path, session: Session | None) -> None:
 
 
 def test_entries_whose_scores_alone_moved_stay_and_articles_json_shows_the_new_scores(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = tmp_path / "site"
     files = _site(root, 24, seed=3)
     session = Session()
     _build(root, tmp_path / "live", session)
+    encoded: list[str] = []  # (the slugs whose articles.json line each build encodes)
+    spy(monkeypatch, feeds, "_record", lambda e, _base, _sc: encoded.append(e.article.slug))
     rng = random.Random(5)
     score_only = 0
+    fewer = 0  # (edits that encoded fewer lines than the site has)
     for step in range(4):
         before = session.kept
         assert before.related is not None and before.entries is not None
@@ -68,12 +73,23 @@ def test_entries_whose_scores_alone_moved_stay_and_articles_json_shows_the_new_s
         para = donor.read_text(encoding="utf-8").split("---\n", 2)[-1].split("\n\n")[0]
         victim.write_text(victim.read_text(encoding="utf-8") + "\n" + para + "\n", "utf-8")
         session.changed([str(victim)])
+        encoded.clear()
         _build(root, tmp_path / "live", session)
+        encoded_live = list(encoded)
         cold = tmp_path / f"cold{step}"
         _build(root, cold, None)
         assert tree(tmp_path / "live") == tree(cold), step
         now = session.kept
         assert now.related is not None and now.entries is not None
+        # only the lines of the articles whose entry or scores are new are encoded again
+        new = {
+            slug
+            for slug, (_key, entry) in now.entries.items()
+            if entry is not before.entries[slug][1]
+            or now.related.scores[slug] is not before.related.scores[slug]
+        }
+        assert victim.stem in encoded_live and sorted(encoded_live) == sorted(new), step
+        fewer += len(new) < len(files)
         for slug, (_key, entry) in now.entries.items():
             then = before.entries.get(slug)
             if then is None or slug == victim.stem:
@@ -90,3 +106,4 @@ def test_entries_whose_scores_alone_moved_stay_and_articles_json_shows_the_new_s
             got = [x["score"] for x in record["related"]]
             assert tuple(got) == now.related.scores[record["slug"]]
     assert score_only > 0  # (the edits did move scores alone)
+    assert fewer > 0

@@ -98,5 +98,6 @@ def test_a_sessions_regroup_reads_only_the_edited_rows_and_gives_a_fresh_graph(
         patched = _graph_of(root, tmp_path / "live", session)
         assert read == []  # (the rows holding a moved bucket found in the kept buckets)
         fresh = _graph_of(root, tmp_path / f"fresh-{n}", Session(), use_cache=False)
-        read.clear()  # (a fresh session reads them all)
+        assert read  # (a fresh session reads them all: the spy is on the path)
+        read.clear()
         assert patched == fresh

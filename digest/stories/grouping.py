@@ -127,17 +127,17 @@ def regroup(
     rows = _patched(previous, items) if previous is not None else None
     diff: list[int] | None = None  # (the rows whose item is not the last graph's)
     feats: Sequence[array]
-    ids_lens: tuple[np.ndarray, np.ndarray] | None = None
+    held_ids: tuple[np.ndarray, np.ndarray] | None = None
     if rows is not None:
-        keys, sigs, dates, df, moved, diff, ids_lens = rows
+        keys, sigs, dates, df, moved, diff, held_ids = rows
         feats = _Features(items)  # (a session's edit: the rows of a few pairs are read)
     else:
         feats = [it.features for it in items]
         keys = tuple(it.article.slug for it in items)
         sigs = tuple(it.key for it in items)
         dates = np.array([it.article.date.timestamp() for it in items], dtype=np.float64)
-        ids_lens = _feature_ids(feats)
-        df = np.bincount(ids_lens[0], minlength=1 << FEATURE_BITS).astype(np.int64, copy=False)
+        held_ids = _feature_ids(feats)
+        df = np.bincount(held_ids[0], minlength=1 << FEATURE_BITS).astype(np.int64, copy=False)
     old = previous if _fits(previous, keys) else None
     if old is None:
         touched = np.ones(n, dtype=bool)
@@ -152,9 +152,9 @@ def regroup(
         if rows is None:
             moved = np.flatnonzero(df != old.df)
         if len(moved):
-            if ids_lens is None:
-                ids_lens = _feature_ids(feats)
-            ids, ptr = ids_lens
+            if held_ids is None:
+                held_ids = _feature_ids(feats)
+            ids, ptr = held_ids
             mark = np.zeros(1 << FEATURE_BITS, dtype=bool)
             mark[moved] = True
             touched[np.searchsorted(ptr, np.flatnonzero(mark[ids]), side="right") - 1] = True
@@ -186,7 +186,7 @@ def regroup(
         a, b, s = a[order], b[order], s[order]
         comp, label = old.comp.copy(), old.label.copy()
     _cluster(a, b, s, dirty, keys, cfg.threshold, comp, label)
-    fids, fptr = ids_lens if ids_lens is not None else (None, None)
+    fids, fptr = held_ids if held_ids is not None else (None, None)
     graph = Graph(
         *(keys, sigs, lists, scores, df, a, b, s, comp, label, items, dates, idf, fids, fptr)
     )
