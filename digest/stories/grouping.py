@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import compress, count
 from operator import attrgetter, is_not
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -209,6 +209,18 @@ class _Features(Sequence[array]):
         return map(attrgetter("features"), self.items)
 
 
+class _Patched(NamedTuple):
+    """What _patched reads of a session's rows (see there)."""
+
+    keys: tuple[str, ...]  # every row's slug
+    sigs: tuple[str, ...]  # and source key
+    dates: np.ndarray  # and date (seconds)
+    df: np.ndarray  # every feature bucket's document frequency
+    moved: np.ndarray  # the buckets whose frequency is not the last graph's
+    diff: list[int]  # the rows read again (their item is not the last graph's)
+    held: tuple[np.ndarray, np.ndarray] | None  # every row's buckets, and their row pointer
+
+
 def _patched(previous: Graph, items: Sequence[Any]) -> _Patched | None:
     """A session's rows read from the last graph (made from ``previous.items``) where the
     item is the same object, and again where it is not (at most FEW_ROWS of them): the
@@ -254,18 +266,7 @@ def _patched(previous: Graph, items: Sequence[Any]) -> _Patched | None:
             fptr = np.zeros(len(lens) + 1, dtype=np.int64)
             np.cumsum(lens, out=fptr[1:])
     held = (fids, fptr) if fids is not None and fptr is not None else None
-    return tuple(keys), tuple(sigs), dates, df, moved, diff, held
-
-
-_Patched = tuple[
-    tuple[str, ...],
-    tuple[str, ...],
-    np.ndarray,
-    np.ndarray,
-    np.ndarray,
-    list[int],
-    tuple[np.ndarray, np.ndarray] | None,
-]
+    return _Patched(tuple(keys), tuple(sigs), dates, df, moved, diff, held)
 
 
 def _fits(previous: Graph | None, keys: tuple[str, ...]) -> bool:
