@@ -1797,6 +1797,10 @@ def valid(stored: dict[str, _S]) -> dict[str, _S]:
         return stored
     if not all(map(_body_ok, stored.values())):
         return valid({k: s for k, s in stored.items() if _body_ok(s)})
+    if not any(s.term_ids or s.term_counts for s in stored.values()):
+        # (no term counts held: a segment's entries, see Stored.apart; a new process
+        # checks 10,000 of them in ~160 segments, ~40 ms of array calls on empty arrays)
+        return stored
     items = list(stored.items())
     sizes = np.array([len(s.term_ids) for _, s in items])
     fits = (sizes == [len(s.term_counts) for _, s in items]) & (sizes % 4 == 0)
