@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any
 
 from digest import cache
@@ -61,9 +62,11 @@ class Stories:
     # they had then (another object); None: not known
     changed: frozenset[str] | None = field(default=None, compare=False)
 
-    @property
+    @cached_property
     def pages(self) -> tuple[Story, ...]:
-        """The stories of two or more articles: those with a page and a stories.json entry."""
+        """The stories of two or more articles: those with a page and a stories.json entry.
+        (Made once: render, the editions, stories.json and the sitemap each ask, and a
+        site has a story per article, most of them alone: 9,400 at 10,000 articles.)"""
         return tuple(s for s in self.all if s.page)
 
     def story_of(self, article_slug: str) -> Story | None:
