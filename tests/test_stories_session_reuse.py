@@ -101,3 +101,70 @@ def test_a_sessions_regroup_reads_only_the_edited_rows_and_gives_a_fresh_graph(
         assert read  # (a fresh session reads them all: the spy is on the path)
         read.clear()
         assert patched == fresh
+
+
+def test_a_sessions_edit_composes_only_the_groups_it_touched_as_compose_would(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """recompose (a session's edit) gives exactly compose's stories, summaries used and
+    summary keys, whether the edit is outside every story, in a member's text, takes an
+    article out of its story or puts it back; and the site is a cold build's."""
+    state = importlib.import_module("digest.stories.state")
+    grouping = importlib.import_module("digest.stories.grouping")
+    real = composing.recompose
+    seen: list[str] = []
+
+    def checked(*args):
+        members, label, _redo, neighbours, sentences, memo, used, before = args[:8]
+        members_before, neighbours_before, keys_before, keys, changed = args[8:]
+        got = real(*args)
+        if got is None:
+            seen.append("all")
+            return got
+        used_all: dict = {}
+        keys_all: dict = {}
+        full = composing.compose(
+            *(members, grouping._groups(label), neighbours, sentences),
+            memo=memo,
+            used=used_all,
+            before=before,
+            members_before=members_before,
+            changed=changed,
+            neighbours_before=neighbours_before,
+            keys_before=keys_before,
+            keys=keys_all,
+        )
+        assert got.all == full.all and [s.slug for s in got.all] == [s.slug for s in full.all]
+        # (a story of the last build is that object in both; a story made again is new)
+        last = {id(s) for s in before.all}
+        assert all(x is y for x, y in zip(got.all, full.all, strict=True) if id(y) in last)
+        assert not any(id(x) in last for x, y in zip(got.all, full.all, strict=True) if x is not y)
+        assert got.of == full.of and got.changed == full.changed
+        assert used == used_all and keys == keys_all
+        seen.append("same" if got.all is before.all else "patched")
+        return got
+
+    monkeypatch.setattr(state, "recompose", checked)
+    root = write_site(tmp_path / "site", {**STORY_ARTICLES, **_many(40)}, STORY_CONFIG)
+    cracks = "content/news/2026-11-26-bridge-cracks-measured.md"
+    live = tmp_path / "live"
+    session = Session()
+    _build(root, live, session)
+    text = (root / cracks).read_text(encoding="utf-8")
+    edits = [
+        lambda: edit(root, ITEM_3, "was published", "came out"),
+        lambda: edit(root, HAULIERS, "Hauliers in the Dunmere", "Truckers in the Dunmere"),
+        # out of the bridge story (another subject altogether), then back in
+        lambda: (root / cracks).write_text(
+            text.split("---\n", 2)[0] + "---\n" + text.split("---\n", 2)[1] + "---\n"
+            "A choir of forty singers gave a winter concert in the market hall.\n",
+            encoding="utf-8",
+        ),
+        lambda: (root / cracks).write_text(text, encoding="utf-8"),
+    ]
+    for i, make_edit in enumerate(edits):
+        make_edit()
+        _build(root, live, session)
+        _build(root, tmp_path / f"cold-{i}", None, use_cache=False)
+        assert tree(live) == tree(tmp_path / f"cold-{i}")
+    assert "patched" in seen, seen

@@ -247,3 +247,54 @@ def test_a_story_summary_is_made_once_for_the_same_member_summaries() -> None:
     used: dict[str, list[tuple[int, str]]] = {}
     third = compose(edited, [(0, 1)], [[], []], memo=kept, used=used).all[0]
     assert key not in used and third.summary != again.summary
+
+
+def test_recompose_takes_whole_groups_and_equals_compose() -> None:
+    """A session's edit (recompose) composes each group holding a row whose neighbour
+    list, member or group is new, as a whole group, and takes every other story as the
+    last build made it: the same stories, summaries and keys as composing all."""
+    import numpy as np
+
+    from digest.stories.compose import recompose
+
+    ms = [
+        member("a", 24, "A one.", "A two."),
+        member("b1", 25, "Bridge shut.", "Cracks found."),
+        member("b2", 25, "Detour set.", "Hauliers wait.", hour=5),
+        member("b3", 26, "Cracks measured.", "Load test next."),
+        member("c", 27, "C one."),
+    ]
+    label = np.array([0, 1, 1, 1, 4])
+    groups = [(0,), (1, 2, 3), (4,)]
+    nb = [[], [(2, 0.5), (3, 0.4)], [(1, 0.5), (3, 0.3)], [(1, 0.4), (2, 0.3)], []]
+    used: dict = {}
+    keys: dict = {}
+    before = compose(ms, groups, nb, memo={}, used=used, keys=keys)
+    # b2's list is a new object (its scores moved up: b2 is now the story's most central
+    # article, so its headline): b2's whole group is looked at; a is a new member, alone
+    nb2 = [*nb]
+    nb2[2] = [(1, 0.9), (3, 0.9)]
+    ms2 = [*ms]
+    ms2[0] = member("a", 24, "A one, again.", "A two.")
+    args = (ms2, label, np.zeros(0, dtype=np.int64), nb2, 3, used, {}, before, ms, nb, keys, {})
+    got = recompose(*args, frozenset({"a"}))
+    used_all: dict = {}
+    keys_all: dict = {}
+    full = compose(
+        *(ms2, groups, nb2, 3),
+        memo=used,
+        used=used_all,
+        before=before,
+        members_before=ms,
+        changed=frozenset({"a"}),
+        neighbours_before=nb,
+        keys_before=keys,
+        keys=keys_all,
+    )
+    assert got is not None and got.all == full.all and got.of == full.of
+    assert got.changed == full.changed == frozenset({"a", "b1", "b2", "b3"})
+    assert args[6] == used_all and args[11] == keys_all
+    bridge = next(s for s in got.all if s.page)
+    assert bridge.articles == ("b1", "b2", "b3")  # (not b2 alone)
+    assert before.all[1].headline_from == "b1" and bridge.headline_from == "b2"
+    assert got.all[2] is before.all[2]  # (c: nothing of it changed, the same story)

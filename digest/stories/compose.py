@@ -32,10 +32,15 @@ tests/test_stories_site.py:
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, insort
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from functools import cached_property
+from itertools import compress, count
+from operator import attrgetter, is_not
 from typing import Any
+
+import numpy as np
 
 from digest import cache
 from digest.model import Article, Story, Summary
@@ -115,55 +120,14 @@ def compose(
     out: list[Story] = []
     old = before.of if before is not None else {}
     moved: set[str] = set()  # (see Stories.changed)
-    alone = {}
-    if members_before is not None and changed is None:
-        alone = {m.article.slug: m for m in members_before}
-    again = (
-        members_before is not None
-        and neighbours_before is not None
-        and keys_before is not None
-        and memo is not None
-        and bool(old)
+    make = _Maker(
+        *(members, neighbours, sentences, memo, used, old, members_before, changed),
+        *(neighbours_before, keys_before, keys),
     )
     fresh = False  # (a story not of ``before``: made again, or new)
     for rows in groups:
-        if len(rows) == 1 and old:
-            m = members[rows[0]]
-            story = old.get(m.article.slug)
-            if changed is not None:
-                if story is not None and not story.page and m.article.slug not in changed:
-                    out.append(story)
-                    continue
-                was = None
-            else:
-                was = alone.get(m.article.slug)
-            if (
-                was is not None
-                and story is not None
-                and not story.page
-                and was.article is m.article
-                and was.summary is m.summary
-            ):
-                out.append(story)
-                continue
-        if again and len(rows) > 1:
-            assert members_before is not None and neighbours_before is not None
-            assert keys_before is not None and memo is not None
-            same = _same_story(members, rows, neighbours, old, members_before, neighbours_before)
-            k = keys_before.get(same.slug) if same is not None else None
-            picked = memo.get(k) if k is not None else None
-            if same is not None and k is not None and picked is not None:
-                if used is not None:
-                    used[k] = picked
-                if keys is not None:
-                    keys[same.slug] = k
-                out.append(same)
-                continue
-        story = compose_one(members, rows, neighbours, sentences, memo, used, keys)
+        story = make.story(rows)
         if old:
-            last = old.get(story.slug)
-            if last is not None and last.slug == story.slug and last == story:
-                story = last
             moved.update(slug for slug in story.articles if old.get(slug) is not story)
         fresh = fresh or story is not old.get(story.slug)
         out.append(story)
@@ -174,6 +138,173 @@ def compose(
     out.sort(key=lambda s: s.slug)
     of = {slug: s for s in out for slug in s.articles}
     return Stories(tuple(out), of, frozenset(moved) if old else None)
+
+
+class _Maker:
+    """The story of a group of rows, as compose makes it (see there for the arguments):
+    the last build's story again where it is certainly the same, else composed."""
+
+    def __init__(
+        self,
+        members: Sequence[Member],
+        neighbours: Neighbours,
+        sentences: int,
+        memo: Mapping[str, Picked] | None,
+        used: dict[str, Picked] | None,
+        old: Mapping[str, Story],
+        members_before: Sequence[Member] | None,
+        changed: frozenset[str] | None,
+        neighbours_before: Neighbours | None,
+        keys_before: Mapping[str, str] | None,
+        keys: dict[str, str] | None,
+    ) -> None:
+        self.members, self.neighbours, self.sentences = members, neighbours, sentences
+        self.memo, self.used, self.old, self.keys = memo, used, old, keys
+        self.members_before, self.changed = members_before, changed
+        self.neighbours_before, self.keys_before = neighbours_before, keys_before
+        self.alone: dict[str, Member] = {}
+        if members_before is not None and changed is None:
+            self.alone = {m.article.slug: m for m in members_before}
+        self.again = (
+            members_before is not None
+            and neighbours_before is not None
+            and keys_before is not None
+            and memo is not None
+            and bool(old)
+        )
+
+    def story(self, rows: Sequence[int]) -> Story:
+        members, old = self.members, self.old
+        if len(rows) == 1 and old:
+            m = members[rows[0]]
+            story = old.get(m.article.slug)
+            if self.changed is not None:
+                if story is not None and not story.page and m.article.slug not in self.changed:
+                    return story
+                was = None
+            else:
+                was = self.alone.get(m.article.slug)
+            if (
+                was is not None
+                and story is not None
+                and not story.page
+                and was.article is m.article
+                and was.summary is m.summary
+            ):
+                return story
+        if self.again and len(rows) > 1:
+            memo, keys_before = self.memo, self.keys_before
+            assert self.members_before is not None and self.neighbours_before is not None
+            assert keys_before is not None and memo is not None
+            same = _same_story(
+                members, rows, self.neighbours, old, self.members_before, self.neighbours_before
+            )
+            k = keys_before.get(same.slug) if same is not None else None
+            picked = memo.get(k) if k is not None else None
+            if same is not None and k is not None and picked is not None:
+                if self.used is not None:
+                    self.used[k] = picked
+                if self.keys is not None:
+                    self.keys[same.slug] = k
+                return same
+        story = compose_one(
+            members, rows, self.neighbours, self.sentences, self.memo, self.used, self.keys
+        )
+        if old:
+            last = old.get(story.slug)
+            if last is not None and last.slug == story.slug and last == story:
+                story = last
+        return story
+
+
+def recompose(
+    members: Sequence[Member],
+    label: np.ndarray,
+    redo: np.ndarray,
+    neighbours: Neighbours,
+    sentences: int,
+    memo: Mapping[str, Picked],
+    used: dict[str, Picked],
+    before: Stories,
+    members_before: Sequence[Member],
+    neighbours_before: Neighbours,
+    keys_before: Mapping[str, str],
+    keys: dict[str, str],
+    changed: frozenset[str],
+) -> Stories | None:
+    """compose(members, groups of ``label``, ...) for a session's edit, with the same
+    result (stories, ``used``, ``keys``), made from the last build's stories (``before``,
+    made from ``members_before`` and ``neighbours_before``) where nothing they are made
+    of changed: only the groups holding a row of ``redo`` (whose group is not a group
+    then, see grouping.Regrouped), of a member that is another object or of a neighbour
+    list that is not equal to its list then are composed (as compose would: see _Maker);
+    every other group is the last build's, of the same members with the same lists, so
+    its story is the one its rows had then.
+    None when that cannot be told cheaply (other rows, or more than a few to compose):
+    then compose all."""
+    n = len(members)
+    if len(members_before) != n or len(neighbours) != n or len(neighbours_before) != n:
+        return None
+    # (the rows to look at, found in C: most are the last build's objects; a list made
+    # again that is equal gives the same story, as compose finds)
+    at = set(redo.tolist())
+    at.update(compress(count(), map(is_not, members, members_before)))
+    for r in compress(count(), map(is_not, neighbours, neighbours_before)):
+        if neighbours[r] != neighbours_before[r]:
+            at.add(r)
+    if len(at) > max(RECOMPOSE_ROWS, n // 16):
+        return None
+    rows = np.flatnonzero(np.isin(label, label[np.fromiter(at, dtype=np.int64, count=len(at))]))
+    order = rows[np.lexsort((rows, label[rows]))]
+    cuts = (np.flatnonzero(np.diff(label[order])) + 1).tolist()
+    order_list = order.tolist()
+    bounds = zip([0, *cuts], [*cuts, len(order_list)], strict=True)
+    groups = [order_list[a:b] for a, b in bounds] if order_list else []
+    old = before.of
+    # the last build's stories of those rows (each story's rows are all among them: a
+    # group is the last build's, or made of rows whose groups were all worked out again)
+    gone = {id(s): s for s in (old.get(members_before[r].article.slug) for r in order_list) if s}
+    make = _Maker(
+        *(members, neighbours, sentences, memo, used, old, members_before, changed),
+        *(neighbours_before, keys_before, keys),
+    )
+    # every other story's summary, as compose's look at it would take it
+    composed = {s.slug for s in gone.values()}
+    kept_keys = {slug: k for slug, k in keys_before.items() if slug not in composed}
+    if not all(k in memo for k in kept_keys.values()):
+        return None
+    used.update({k: memo[k] for k in kept_keys.values()})
+    keys.update(kept_keys)
+    made = [make.story(g) for g in groups]
+    moved = {slug for s in made for slug in s.articles if old.get(slug) is not s}
+    if not moved and all(id(s) in gone for s in made) and len(made) == len(gone):
+        return Stories(before.all, before.of, frozenset())  # (each the last build's)
+    # the last build's sorted stories, those of the rows composed taken out and the ones
+    # made put in (a slug names one story: the slug of its first article)
+    out = [s for s in before.all if id(s) not in gone] if len(gone) > 64 else list(before.all)
+    if len(gone) <= 64:
+        for s in gone.values():
+            i = bisect_left(out, s.slug, key=_slug_of)
+            if i < len(out) and out[i] is s:
+                del out[i]
+            else:  # (not where its slug says: not one of the last build's sorted stories)
+                return None
+    for s in made:
+        insort(out, s, key=_slug_of)
+    of = dict(old)
+    for s in gone.values():
+        for slug in s.articles:
+            if of.get(slug) is s:
+                del of[slug]
+    for s in made:
+        of.update(dict.fromkeys(s.articles, s))
+    return Stories(tuple(out), of, frozenset(moved))
+
+
+# Rows a session's edit composes the groups of (or 1/16 of the rows, if more) before
+# compose makes every story again (see recompose)
+RECOMPOSE_ROWS = 512
+_slug_of = attrgetter("slug")
 
 
 def _same_story(

@@ -24,7 +24,7 @@ from digest import cache
 from digest.collect import Collected
 from digest.config import StoriesConfig
 from digest.related import STORE_EVERY, Neighbours
-from digest.stories.compose import Member, Stories, compose
+from digest.stories.compose import Member, Stories, compose, recompose
 from digest.stories.grouping import FEATURE_BITS, NEIGHBOURS, Graph, regroup
 
 GROUPS = "story-groups"  # cache namespaces
@@ -103,20 +103,39 @@ def site_stories(
     keys: dict[str, str] = {}
     # (the same summaries: a story made of the same members and lists is the last one)
     same = kept is not None and kept.memo_key == memo_key
-    told = compose(
-        members,
-        got.groups,
-        neighbours,
-        sentences,
-        memo=memo,
-        used=used,
-        before=before,
-        members_before=kept.members if kept is not None else None,
-        changed=site.changed if kept is not None else None,
-        neighbours_before=kept.neighbours if kept is not None and same else None,
-        keys_before=kept.keys if kept is not None and same else None,
-        keys=keys,
-    )
+    told = None
+    if (
+        kept is not None
+        and same
+        and before is not None
+        and got.redo is not None
+        and site.changed is not None
+        and kept.neighbours is not None
+        and kept.keys is not None
+    ):
+        # (a session's edit: the stories of the groups it may have changed, the others
+        # the last build's, without a look at each group)
+        told = recompose(
+            *(members, got.label, got.redo, neighbours, sentences, memo, used, before),
+            *(kept.members, kept.neighbours, kept.keys, keys, site.changed),
+        )
+    if told is None:
+        used.clear()
+        keys.clear()
+        told = compose(
+            members,
+            got.groups,
+            neighbours,
+            sentences,
+            memo=memo,
+            used=used,
+            before=before,
+            members_before=kept.members if kept is not None else None,
+            changed=site.changed if kept is not None else None,
+            neighbours_before=kept.neighbours if kept is not None and same else None,
+            keys_before=kept.keys if kept is not None and same else None,
+            keys=keys,
+        )
     if used.keys() != memo.keys():
         store.put(SUMMARIES, memo_key, used)
         if kept is None:
