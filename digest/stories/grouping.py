@@ -192,11 +192,19 @@ def regroup(
         for x in (old.a[gone], old.b[gone], a, b):
             ends[x] = True
         dirty = np.isin(old.comp, distinct(old.comp[ends]))
-        a = np.concatenate([old.a[~gone], a])
-        b = np.concatenate([old.b[~gone], b])
-        s = np.concatenate([old.s[~gone], s])
-        order = np.lexsort((b, a))
-        a, b, s = a[order], b[order], s[order]
+        # the pairs kept (sorted, as the last graph's are) and the pairs scored (sorted,
+        # each with a touched end, so none of them kept): merged in order, not sorted again
+        # (a few pairs into the site's: ~9 a row)
+        keep = ~gone
+        a0, b0, s0 = old.a[keep], old.b[keep], old.s[keep]
+        k0 = a0.astype(np.int64) * n + b0
+        if len(k0) < 2 or bool(np.all(k0[1:] > k0[:-1])):
+            at = np.searchsorted(k0, a.astype(np.int64) * n + b)
+            a, b, s = np.insert(a0, at, a), np.insert(b0, at, b), np.insert(s0, at, s)
+        else:  # (a graph from the store not in order: not one this code wrote)
+            a, b, s = np.concatenate([a0, a]), np.concatenate([b0, b]), np.concatenate([s0, s])
+            order = np.lexsort((b, a))
+            a, b, s = a[order], b[order], s[order]
         comp, label = old.comp.copy(), old.label.copy()
     _cluster(a, b, s, dirty, keys, cfg.threshold, comp, label)
     fids, fptr = held_ids if held_ids is not None else (None, None)
