@@ -284,3 +284,11 @@ def test_within_bounds_unchanged_by_its_short_cut(fill: str, n: int) -> None:
     pieces = n + body.count("|") + n * 4 / 32
     spent = sum(w * body.count(c) for c, w in _MARKUP_WEIGHTS) * n
     assert _within_bounds(body) == (pieces <= MAX_PIECES and spent <= INLINE_BUDGET)
+
+
+@pytest.mark.parametrize("part", ["```", "~~~", "*["])
+@pytest.mark.parametrize("body", ["", "plain text", "a ` b ~~ c * [", "x```", "~~~y", "a *[b", "*"])
+def test_holds_is_in(part: str, body: str) -> None:
+    from digest.load.markdown import _holds
+
+    assert _holds(body, part) == (part in body)
