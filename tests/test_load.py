@@ -168,3 +168,17 @@ def test_binary_file_is_an_error_naming_it(tmp_path: Path) -> None:
     (root / "content/pic.md").write_bytes(bytes(range(256)) * 4)
     arts, problems = load(root)
     assert arts == [] and "content/pic.md: not a text file" in str(problems.errors[0])
+
+
+def test_control_characters_are_found_as_their_category_says() -> None:
+    """_has_control (printable text first, told in C) finds a character of category Cc,
+    and only those: at every code point of the first planes, and at a sample beyond."""
+    import sys
+    import unicodedata
+
+    from digest.load import _has_control
+
+    for code in (*range(0x30000), *range(0x30000, sys.maxunicode + 1, 61)):
+        c = chr(code)
+        assert _has_control(f"a {c}b") == (unicodedata.category(c) == "Cc"), hex(code)
+    assert not _has_control("") and not _has_control("A plain title \u00e9\u2014\u4e2d")

@@ -271,3 +271,24 @@ def test_the_converter_makes_what_python_markdown_makes_of_the_extension_names(
     monkeypatch.setattr(markdown.util, "get_installed_extensions", no_scan)
     monkeypatch.setattr(markdown_module._local, "md", None, raising=False)
     assert markdown_module._converter().convert(RICH) == expected
+
+
+@pytest.mark.parametrize("fill", ["|", "<", "a", "*|", "[<\\"])
+@pytest.mark.parametrize("n", [100, 9_000, 9_411, 9_412, 20_000, 20_001, 40_000])
+def test_within_bounds_unchanged_by_its_short_cut(fill: str, n: int) -> None:
+    """_within_bounds says what counting every markup character says, for short bodies
+    (told from their length alone) as for long ones, at the worst weights."""
+    from digest.load.markdown import _MARKUP_WEIGHTS, INLINE_BUDGET, MAX_PIECES, _within_bounds
+
+    body = (fill * n)[:n]
+    pieces = n + body.count("|") + n * 4 / 32
+    spent = sum(w * body.count(c) for c, w in _MARKUP_WEIGHTS) * n
+    assert _within_bounds(body) == (pieces <= MAX_PIECES and spent <= INLINE_BUDGET)
+
+
+@pytest.mark.parametrize("part", ["```", "~~~", "*["])
+@pytest.mark.parametrize("body", ["", "plain text", "a ` b ~~ c * [", "x```", "~~~y", "a *[b", "*"])
+def test_holds_is_in(part: str, body: str) -> None:
+    from digest.load.markdown import _holds
+
+    assert _holds(body, part) == (part in body)

@@ -127,3 +127,30 @@ def test_words_met_before_and_new_ones_take_their_terms_in_place() -> None:
     ]  # fmt: skip
     assert memo["running"] == "run" and memo["the"] == news._NO_TERM
     assert news._each_term(words, stem, stops, memo) == news._each_term(words, stem, stops)
+
+
+def _dependent_unicode(text: str, cased: bool) -> bool:
+    """news._dependent as written with the Unicode word pattern alone."""
+    t = text.lstrip()
+    if t.startswith(("...", "\u2026")):
+        return True
+    m = news._WORD.search(t, 0, 40)
+    if m is None:
+        return False
+    w = m.group(0)
+    if cased and w[0].islower() and m.start() <= 2:
+        return True
+    return w.lower() in news._DEPENDENT
+
+
+@settings(max_examples=800, deadline=None)
+@given(
+    text=st.text(alphabet=st.characters(max_codepoint=127), max_size=80)
+    | st.builds(
+        "".join, st.lists(st.sampled_from(["He ", "but", " ", '"', "it's", "-", "...", "x"]))
+    )
+)
+def test_dependent_first_word_of_ascii_text_is_the_word_patterns(text: str) -> None:
+    """_dependent reads ASCII text's first word with the ASCII pattern: the same answer."""
+    for cased in (True, False):
+        assert news._dependent(text, cased) == _dependent_unicode(text, cased)

@@ -115,3 +115,43 @@ def test_dateline_is_dropped_from_a_chosen_sentence() -> None:
     first = "PORT ELLIS — The council voted on Tuesday to build a new bridge over the river Avel."
     s = summarize(article(paragraphs=(first, *PARAS[1:])), SummaryConfig(sentences=3))
     assert s.sentences[0] == first.removeprefix("PORT ELLIS — ")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "word " * 100,  # exactly the bound: 100 words, 100 spaces
+        "word " * 101,  # one over
+        "a" * 300,  # one long word
+        "a-" * 150,  # 150 words, each followed by a '-' that ends it
+        "a,b" * 40 + " " * 10,  # 80 words, 50 characters that are no letters after them
+        "x1" * 101,  # digits end words: 101 words, 101 characters that are no letters
+        "rock-'n'-roll " * 30,  # a ' or - before a letter joins, before another ends
+        "a" + "--" * 60 + "b" + "' " * 60,  # 2 words among 240 characters that are none
+        "caf\u00e9 " * 101,  # beyond ASCII: counted
+        "na\u00efve " * 60,
+    ],
+)
+def test_long_sentence_count_is_the_counted_words(sentence: str) -> None:
+    """_more_words(s, n) is len(_WORD.findall(s)) > n, the words counted or seen not to
+    exceed n from the characters that are no letters."""
+    from digest.summarize import _WORD, _more_words
+
+    for n in (1, 2, 49, 50, 79, 80, 99, 100, 101, 150, 151):
+        assert _more_words(sentence, n) == (len(_WORD.findall(sentence)) > n), n
+
+
+def test_long_sentence_count_on_random_text() -> None:
+    """_more_words against the count on random text of letters, digits, blanks, quotes,
+    dashes and punctuation, near the bound."""
+    import random
+
+    from digest.summarize import _WORD, _more_words
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        alphabet = rng.choice(("ab Z9 '-,.", "aaab  '--", "ab Z9 '-,.\u2019\u00e9"))
+        sentence = "".join(rng.choice(alphabet) for _ in range(rng.randrange(150, 320)))
+        count = len(_WORD.findall(sentence))
+        for n in (count - 1, count, count + 1, 100):
+            assert _more_words(sentence, n) == (count > n), (sentence, n)

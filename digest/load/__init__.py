@@ -694,6 +694,14 @@ def visible(text: str) -> bool:
     )
 
 
+def _has_control(s: str) -> bool:
+    """Does ``s`` hold a control character (Unicode category Cc)?  A printable string
+    holds none (controls are not printable): told in C, without the category of each
+    character looked up in Python (most titles and fields: a few values an article, but
+    a generator step a character)."""
+    return not s.isprintable() and any(unicodedata.category(c) == "Cc" for c in s)
+
+
 class _Validator:
     """Typed getters for metadata that record problems with file and line."""
 
@@ -715,7 +723,7 @@ class _Validator:
             self.bad(key, f"must be text (got {_kind(v)})")
             return None
         s = " ".join(str(v).split())
-        if any(unicodedata.category(c) == "Cc" for c in s):
+        if _has_control(s):
             self.bad(key, "contains control characters")
             return None
         if s and not visible(s):  # only zero-width, format or blank characters
@@ -775,7 +783,7 @@ class _Validator:
         out = []
         for x in v:
             s = " ".join(str(x).split())
-            if any(unicodedata.category(c) == "Cc" for c in s):
+            if _has_control(s):
                 self.bad(key, "contains control characters")
                 return ()
             if s:

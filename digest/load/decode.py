@@ -38,7 +38,11 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
             if utf16 is not None:
                 return utf16
             raise ContentError("not a text file (it contains NUL bytes)", path)
-        _reject_binary(text, path)
+        # In UTF-8 a control character is its own byte (every byte of a longer character
+        # is 0x80 or more): a file whose bytes hold none is seen to be text by deleting
+        # them in C, ten times faster than the search (a tenth of reading an article)
+        if len(data.translate(None, _CONTROL_BYTES)) != len(data):
+            _reject_binary(text, path)
         return text, "utf-8"
     utf16 = _try_utf16(data)
     if utf16 is not None:
@@ -155,6 +159,7 @@ def _try_utf16(data: bytes) -> tuple[str, str] | None:
 # Control characters other than whitespace (ord < 32 but not \t \n \v \f \r): found by
 # one regex scan rather than a Python loop over the characters (most files have none).
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])  # (the same, as bytes)
 
 
 def _reject_binary(text: str, path: str) -> None:

@@ -104,6 +104,13 @@ def read_markdown(text: str, path: str) -> Parsed:
 # ---------------------------------------------------------------- bounds
 
 
+def _holds(text: str, part: str) -> bool:
+    """``part in text``, its first character looked for first: a search for one character
+    runs at memchr's speed, some thirty times a longer one's on news text, and most bodies
+    hold no '`', '~' or '*' at all."""
+    return part[0] in text and part in text
+
+
 def check_markdown(body: str, path: str, body_line: int = 1) -> None:
     """Refuse (ContentError naming the line) a Markdown body that would exhaust the stack or
     take long to render: see the module docstring.  Linear time."""
@@ -130,7 +137,7 @@ _FENCE = re.compile(r"^[ \t]{0,3}(?:`{3,}|~{3,})", re.MULTILINE)
 
 def _too_many_fences(body: str) -> tuple[int, str] | None:
     """More than MAX_FENCES lines opening or closing a fenced code block."""
-    if "```" not in body and "~~~" not in body:  # no fence at all (most bodies): no scan
+    if not _holds(body, "```") and not _holds(body, "~~~"):  # no fence (most bodies): no scan
         return None
     for n, m in enumerate(_FENCE.finditer(body), 1):
         if n > MAX_FENCES:
@@ -218,7 +225,7 @@ _ABBR = re.compile(r"^[*]\[(?P<abbr>[^\\]*?)\][ ]?:", re.M)
 
 def _too_many_abbreviations(body: str) -> tuple[int, str] | None:
     """More abbreviation definitions, or uses of them, than Markdown handles quickly."""
-    if "*[" not in body:  # no definition (most bodies): no scan
+    if not _holds(body, "*["):  # no definition (most bodies): no scan
         return None
     found = list(_ABBR.finditer(body, 0, len(body)))
     if len(found) > MAX_ABBREVIATIONS:
@@ -294,6 +301,11 @@ def _within_bounds(body: str) -> bool:
     costs at most its markup times the body's length: bounds on the sums (most articles
     are far below them)."""
     n = len(body)
+    # Counted or not, a character weighs at most 2 and is at most one '|': a body short
+    # enough to stay within both bounds at those weights (under 9,400 characters: most
+    # articles) is within them without the ten counts, each a scan of the body
+    if 2 * n * n <= INLINE_BUDGET and 2 * n + n * 4 / 32 <= MAX_PIECES:
+        return True
     pieces = n + body.count("|") + n * 4 / 32
     spent = sum(w * body.count(c) for c, w in _MARKUP_WEIGHTS) * n
     return pieces <= MAX_PIECES and spent <= INLINE_BUDGET

@@ -148,7 +148,8 @@ KNOWN: dict[str, Callable[[list[str], dict[str, str]], str | None]] = {
 
 def expand(body: str, path: str, first_line: int, problems: Problems) -> str:
     """The Markdown body with its shortcodes replaced (see the module's docstring)."""
-    if "{{" not in body and "{%" not in body:
+    # ("{" first: a search for one character runs at memchr's speed, and most bodies hold none)
+    if "{" not in body or ("{{" not in body and "{%" not in body):
         return body
     out: list[str] = []
     fence: str | None = None

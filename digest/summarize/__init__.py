@@ -15,6 +15,7 @@ and sumy's stock ``lexrank``, ``textrank``, ``lsa``, ``luhn``, ``kl`` and
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
 from digest import languages, snowball
@@ -41,6 +42,9 @@ METHOD_CANDIDATES = {"kl": 50, "lsa": 100, "lexrank": 150, "textrank": 150, "luh
 STOCK_MAX_WORDS = 50
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*")
+# The letters of ASCII text (what [^\W\d_] matches there): deleted from a sentence's bytes,
+# they leave the characters that are no letter (see _more_words)
+_ASCII_LETTERS = string.ascii_letters.encode("ascii")
 
 
 def sumy_language(code: str) -> str:
@@ -116,13 +120,25 @@ def _limits(method: str, sentences: list[str]) -> tuple[str, ...]:
     words = max_words(method)
     # a word takes a letter and a separator: a sentence of at most 2 * words characters
     # cannot hold more than ``words`` words (most sentences; their words are not counted)
-    long = sum(1 for s in sentences[:limit] if len(s) > 2 * words and len(_WORD.findall(s)) > words)
+    long = sum(1 for s in sentences[:limit] if len(s) > 2 * words and _more_words(s, words))
     if long:
         out.append(
             f"summary: {long} sentence(s) longer than {words} words weighed by their "
             f"first {words} words"
         )
     return tuple(out)
+
+
+def _more_words(sentence: str, words: int) -> bool:
+    """Does the sentence hold more than ``words`` words (``_WORD.findall``)?  A word ends
+    at a character that is no letter (_WORD takes every letter that follows it) and the
+    next word starts at the next letter: each word but the first follows its own character
+    that is no letter.  So an ASCII sentence with fewer than ``words`` of them holds at
+    most ``words`` words, seen without the search (which took a tenth of the summarizer's
+    time, on the sentences over 200 characters: in news they hold 20-30 words)."""
+    if sentence.isascii() and len(sentence.encode("ascii").translate(None, _ASCII_LETTERS)) < words:
+        return False
+    return len(_WORD.findall(sentence)) > words
 
 
 def target_count(n_sentences: int, cfg: SummaryConfig) -> int:

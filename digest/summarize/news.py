@@ -303,7 +303,8 @@ def _dependent(text: str, cased: bool) -> bool:
     t = text.lstrip()
     if t.startswith(("...", "\u2026")):
         return True
-    m = _WORD.search(t, 0, 40)
+    # (_ASCII_WORD finds the same first word in ASCII text, some four times faster)
+    m = (_ASCII_WORD if t.isascii() else _WORD).search(t, 0, 40)
     if m is None:
         return False
     w = m.group(0)
