@@ -11,9 +11,9 @@ as `pelican` on PATH or $PELICAN (pip install "pelican[markdown]"), Hugo as
 `hugo` (Debian's hugo package); a tool that is missing is skipped.
 
 digest's package is byte-compiled first, as an installed package is (see
-compile_bytecode).  Wall time is the median of --repeat runs, the tools taking turns (so drifting load on a
-shared machine falls on all of them alike); peak memory is the largest resident
-set of any one process of the build (os.wait4 / RUSAGE_CHILDREN).
+compile_bytecode).  Wall time is the median of --repeat runs, the tools taking turns
+(so drifting load on a shared machine falls on all of them alike); peak memory is the
+largest resident set of any one process of the build (os.wait4 / RUSAGE_CHILDREN).
 Then digest's cold / no-change / one-edit rebuild times at each --scale size (--edits
 different one-article edits, each a rebuild of its own, in a new process), and the same
 edits made while one `digest build --watch` runs (the long-lived process: its own
