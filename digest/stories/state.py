@@ -108,6 +108,8 @@ def site_stories(
         kept is not None
         and same
         and before is not None
+        and previous is not None
+        and previous is kept.graph  # (the graph ``before`` was composed from)
         and got.redo is not None
         and site.changed is not None
         and kept.neighbours is not None
