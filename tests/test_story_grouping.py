@@ -352,3 +352,15 @@ def test_a_main_actor_the_other_article_lacks_lowers_the_pair(monkeypatch) -> No
     assert with_conflict[0][2] < without[0][2]
     assert with_conflict[0][2] == pytest.approx(without[0][2] * (1 - weight / 3))
     assert with_conflict[0][2] < with_conflict[0][1]
+
+
+def test_no_rows_and_one_row_make_no_empty_group() -> None:
+    """(A site of no articles built: an empty group was a crash in compose.)"""
+    import numpy as np
+
+    from digest.stories.grouping import Regrouped, _groups
+
+    assert _groups(np.zeros(0, dtype=np.int64)) == ()
+    assert Regrouped(np.arange(0), None, 0).groups == ()
+    assert Regrouped(np.arange(1), None, 1).groups == ((0,),)
+    assert _groups(np.array([0, 1, 1, 0])) == ((0, 3), (1, 2))

@@ -593,6 +593,8 @@ def _cluster(
 
 def _groups(label: np.ndarray) -> Grouping:
     """Rows grouped by label (a group's smallest row), each sorted, ordered by first row."""
+    if not len(label):
+        return ()  # (no rows: no group, not one empty group)
     order = np.lexsort((np.arange(len(label)), label)).tolist()
     sorted_labels = label[order]
     cuts = (np.flatnonzero(sorted_labels[1:] != sorted_labels[:-1]) + 1).tolist()
