@@ -45,6 +45,7 @@ import numpy as np
 from digest import cache
 from digest.model import Article, Story, Summary
 from digest.related import Neighbours, terms
+from digest.stories.grouping import groups_holding
 
 REDUNDANT = 0.5  # shared content words / those of the shorter sentence
 
@@ -254,16 +255,15 @@ def recompose(
             at.add(r)
     if len(at) > max(RECOMPOSE_ROWS, n // 16):
         return None
-    rows = np.flatnonzero(np.isin(label, label[np.fromiter(at, dtype=np.int64, count=len(at))]))
-    order = rows[np.lexsort((rows, label[rows]))]
-    cuts = (np.flatnonzero(np.diff(label[order])) + 1).tolist()
-    order_list = order.tolist()
-    bounds = zip([0, *cuts], [*cuts, len(order_list)], strict=True)
-    groups = [order_list[a:b] for a, b in bounds] if order_list else []
+    groups = groups_holding(label, at)
     old = before.of
     # the last build's stories of those rows (each story's rows are all among them: a
     # group is the last build's, or made of rows whose groups were all worked out again)
-    gone = {id(s): s for s in (old.get(members_before[r].article.slug) for r in order_list) if s}
+    gone = {
+        id(s): s
+        for s in (old.get(members_before[r].article.slug) for g in groups for r in g)
+        if s is not None
+    }
     make = _Maker(
         *(members, neighbours, sentences, memo, used, old, members_before, changed),
         *(neighbours_before, keys_before, keys),
@@ -281,8 +281,10 @@ def recompose(
         return Stories(before.all, before.of, frozenset())  # (each the last build's)
     # the last build's sorted stories, those of the rows composed taken out and the ones
     # made put in (a slug names one story: the slug of its first article)
-    out = [s for s in before.all if id(s) not in gone] if len(gone) > 64 else list(before.all)
-    if len(gone) <= 64:
+    if len(gone) > 64:
+        out = [s for s in before.all if id(s) not in gone]
+    else:  # (a few: each found by its slug, not a pass over every story)
+        out = list(before.all)
         for s in gone.values():
             i = bisect_left(out, s.slug, key=_slug_of)
             if i < len(out) and out[i] is s:

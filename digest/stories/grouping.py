@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import compress, count
@@ -593,14 +593,24 @@ def _cluster(
 
 def _groups(label: np.ndarray) -> Grouping:
     """Rows grouped by label (a group's smallest row), each sorted, ordered by first row."""
-    if not len(label):
-        return ()  # (no rows: no group, not one empty group)
-    order = np.lexsort((np.arange(len(label)), label)).tolist()
-    sorted_labels = label[order]
-    cuts = (np.flatnonzero(sorted_labels[1:] != sorted_labels[:-1]) + 1).tolist()
-    return tuple(
-        tuple(order[lo:hi]) for lo, hi in zip([0, *cuts], [*cuts, len(order)], strict=True)
-    )
+    return tuple(_grouped(label, np.arange(len(label), dtype=np.int64)))
+
+
+def groups_holding(label: np.ndarray, rows: Iterable[int]) -> list[tuple[int, ...]]:
+    """The groups (by ``label``, see Regrouped) holding any of ``rows``, whole: each
+    sorted, ordered by first row, as _groups orders all of them."""
+    at = np.fromiter(rows, dtype=np.int64)
+    return _grouped(label, np.flatnonzero(np.isin(label, label[at])))
+
+
+def _grouped(label: np.ndarray, rows: np.ndarray) -> list[tuple[int, ...]]:
+    """``rows`` (every row of each of their labels) grouped by label, as _groups."""
+    if not len(rows):
+        return []  # (no rows: no group, not one empty group)
+    order = rows[np.lexsort((rows, label[rows]))]
+    cuts = (np.flatnonzero(label[order][1:] != label[order][:-1]) + 1).tolist()
+    listed = order.tolist()
+    return [tuple(listed[lo:hi]) for lo, hi in zip([0, *cuts], [*cuts, len(listed)], strict=True)]
 
 
 # The most articles a story can have.  Average link merges the closest pair of groups
