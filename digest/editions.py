@@ -167,6 +167,8 @@ class Kept:
     made: tuple[Edition, ...] = ()
     # each edition's place in ``made``, by key (None: not made)
     places: dict[str, int] | None = None
+    # each entry's place in ``entries``, by slug (None: not made; see _again)
+    at: dict[str, int] | None = None
 
 
 def _same_items(
@@ -201,7 +203,9 @@ def editions(
         got = _again(entries, stories, cfg, kept)
         if got is not None:
             if keep is not None:
-                keep.append(Kept(made_for, got[1], entries, stories.of, got[0], kept.places))
+                keep.append(
+                    Kept(made_for, got[1], entries, stories.of, got[0], kept.places, got[2])
+                )
             return got[0]
     now: dict[str, tuple[tuple[tuple[Story, tuple[Entry, ...]], ...], Edition]] = {}
     # period -> story slug -> (the story, its entries of the period)
@@ -296,13 +300,15 @@ def _ranked(
 
 def _again(
     entries: Sequence[Entry], stories: Stories, cfg: EditionsConfig, kept: Kept
-) -> tuple[tuple[Edition, ...], dict[str, Any]] | None:
+) -> tuple[tuple[Edition, ...], dict[str, Any], dict[str, int] | None] | None:
     """A session's editions made from the last build's (see Kept) when the site has the
-    same articles in the same order, each with the same date, and every article the
-    same story (equal: stories are made again as a whole): only the editions of the
-    periods of the entries that are other objects are made again (with the same
-    neighbours).  None when that is not so.  (Compared by identity: only the entries of
-    an edit are looked into.)"""
+    same articles in the same order, each with the same date, and the same articles in
+    stories: only the editions of the periods of the entries that are other objects, and
+    of the articles whose story is another (and not an equal) Story, are made again (with
+    the same neighbours).  None when that is not so, or when more than 8 editions and a
+    quarter of them would be.  (Compared by identity: only the entries of an edit, and
+    the stories it changed, are looked into.)  The third item: each entry's place by
+    slug, when it was needed (Kept.at)."""
     last = kept.entries
     if kept.of is None or not kept.made or len(last) != len(entries):
         return None
@@ -313,24 +319,52 @@ def _again(
         if a.slug != b.slug or a.date.isoformat() != b.date.isoformat():
             return None
         others[a.slug] = e
-    if stories.of != kept.of:
-        return None
+    of, was = stories.of, kept.of
+    told: list[str] = []  # articles of another story
+    if of is not was:
+        if of.keys() != was.keys():
+            return None
+        told = [slug for slug, s in of.items() if (o := was[slug]) is not s and o != s]
     periods = {period(e.article.date, cfg.period) for e in others.values()}
+    at = kept.at
+    if told:
+        if at is None:
+            at = {e.article.slug: i for i, e in enumerate(entries)}
+        regroup = {period(entries[at[slug]].article.date, cfg.period) for slug in told}
+        periods |= regroup
+    else:
+        regroup = set()
     now = dict(kept.editions)
     out = list(kept.made)
     places = kept.places
     if places is None:
         places = {ed.key: i for i, ed in enumerate(out)}
+    if len(periods) > 8 and len(periods) * 4 > len(places):
+        return None
     for i in sorted(places[key] for key in periods if key in places):
         ed = out[i]
-        given = tuple(
-            (s, tuple([others.get(e.article.slug, e) for e in got])) for s, got in now[ed.key][0]
-        )
+        if ed.key in regroup:  # (its articles by story, in the site's order, as editions)
+            got = [others.get(e.article.slug, e) for _, es in now[ed.key][0] for e in es]
+            assert at is not None
+            got.sort(key=lambda e: at[e.article.slug])
+            by_story: dict[str, tuple[Story, list[Entry]]] = {}
+            for e in got:
+                story = of[e.article.slug]
+                same = by_story.get(story.slug)
+                if same is None:
+                    by_story[story.slug] = (story, [e])
+                else:
+                    same[1].append(e)
+            given = tuple([(s, tuple(es)) for s, es in by_story.values()])
+        else:
+            given = tuple(
+                (s, tuple([others.get(e.article.slug, e) for e in es])) for s, es in now[ed.key][0]
+            )
         items, newest = _ranked(given)
         ed = dataclasses.replace(ed, items=items, updated=newest)
         out[i] = ed
         now[ed.key] = (given, ed)
-    return tuple(out), now
+    return tuple(out), now, at
 
 
 def rank_key(it: EditionItem) -> tuple[int, int, float, str]:

@@ -163,3 +163,40 @@ def test_an_edition_never_shows_a_later_headline() -> None:
     assert day24.title == "early-report"  # the headline article is of the 25th
     assert day24.lead == "About early-report."
     assert day25.title == "hub-report" and day25.lead != "About early-report."
+
+
+def test_a_sessions_editions_after_a_story_changes_are_a_cold_builds() -> None:
+    """An edit that changes stories (two merged into one, with another headline) makes
+    the editions again from the last build's for the days those stories are on only, and
+    they are what a cold build makes; a day of untouched stories keeps its Edition."""
+    from digest.editions import Kept, _again
+
+    es = [
+        entry("quiet-day", 23, "A"),
+        entry("storm-warning", 24, "A", 8),
+        entry("storm-lands", 25, "B", 9),
+        entry("flood-relief", 25, "C", 10),
+        entry("market-dip", 25, "A", 11),
+        entry("market-rebound", 26, "D", 9),
+    ]
+    members = [Member(e.article, e.summary) for e in es]
+    nb = [[] for _ in es]
+    before = compose(members, [(0,), (1, 2), (3,), (4, 5)], nb)
+    keep: list[Kept] = []
+    first = editions(es, before, EditionsConfig(), SiteConfig(), keep=keep)
+    # the flood joins the storm's story; the market story is as it was
+    after = compose(members, [(0,), (1, 2, 3), (4, 5)], nb)
+    es2 = list(es)
+    es2[3] = entry("flood-relief", 25, "C", 10)  # (its entry is another object)
+    got = _again(es2, after, EditionsConfig(), keep[0])
+    assert got is not None
+    cold = editions(es2, after, EditionsConfig(), SiteConfig())
+    assert got[0] == cold
+    by_key = {ed.key: ed for ed in got[0]}
+    assert by_key["2026-11-23"] is first[-1]  # (no story of that day changed)
+    day25 = [it.story.slug for it in by_key["2026-11-25"].items]
+    assert day25 == [it.story.slug for it in cold[1].items] and "flood-relief" not in day25
+    # and through editions(): the same, kept for the next edit
+    keep2: list[Kept] = []
+    again = editions(es2, after, EditionsConfig(), SiteConfig(), kept=keep[0], keep=keep2)
+    assert again == cold and keep2[0].at is not None
