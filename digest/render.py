@@ -175,6 +175,10 @@ def escape_output(value: Any) -> Any:
     set's or a filter block's joined output itself)."""
     t = type(value)
     if t is str:
+        if not (
+            "&" in value or ">" in value or "<" in value or "'" in value or '"' in value
+        ):  # (most: five searches in C are quicker than five replacements)
+            return value
         return (
             value.replace("&", "&amp;")
             .replace(">", "&gt;")

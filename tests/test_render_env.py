@@ -199,7 +199,8 @@ def test_a_str_subclass_is_escaped_as_markupsafe_escapes_it() -> None:
     class Text(str):
         pass
 
-    for value in ["<&>'\"", Text("<x>"), jinja2.utils.markupsafe.Markup("<x>"), 3, None]:
+    each = ["plain text", "", *(f"a{c}b{c}" for c in "&<>'\"")]  # (none, or one of each)
+    for value in [*each, "<&>'\"", Text("<x>"), jinja2.utils.markupsafe.Markup("<x>"), 3, None]:
         assert render.escape_output(value) == jinja2.utils.markupsafe.escape(value)
 
 
