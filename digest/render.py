@@ -170,9 +170,9 @@ def escape_output(value: Any) -> Any:
     with ``{{ ... }}`` (autoescaped): a plain str is escaped here by the five replacements
     markupsafe makes (its own escape is a Python function that looks for ``__html__`` and
     makes a Markup of the result: ~300,000 values in a cold BBC build), Markup is already
-    safe, and any other value is markupsafe's.  The result is the same text (a str rather
-    than a Markup: Jinja joins a page's pieces, and makes Markup of a macro's, a block
-    set's or a filter block's joined output itself)."""
+    safe, an int is its digits, and any other value is markupsafe's.  The result is the
+    same text (a str rather than a Markup: Jinja joins a page's pieces, and makes Markup
+    of a macro's, a block set's or a filter block's joined output itself)."""
     t = type(value)
     if t is str:
         if not (
@@ -188,6 +188,8 @@ def escape_output(value: Any) -> Any:
         )
     if t is Markup:
         return value
+    if t is int:  # (a count, a page number: digits only)
+        return str(value)
     return markupsafe.escape(value)
 
 

@@ -200,7 +200,17 @@ def test_a_str_subclass_is_escaped_as_markupsafe_escapes_it() -> None:
         pass
 
     each = ["plain text", "", *(f"a{c}b{c}" for c in "&<>'\"")]  # (none, or one of each)
-    for value in [*each, "<&>'\"", Text("<x>"), jinja2.utils.markupsafe.Markup("<x>"), 3, None]:
+    for value in [
+        *each,
+        "<&>'\"",
+        Text("<x>"),
+        jinja2.utils.markupsafe.Markup("<x>"),
+        3,
+        -12,
+        True,
+        1.5,
+        None,
+    ]:
         assert render.escape_output(value) == jinja2.utils.markupsafe.escape(value)
 
 
