@@ -759,6 +759,7 @@ class Renderer:
             workers,
             per_round=pool.PAGES_PER_ROUND * 10,
             costs=costs,
+            wait=False,  # (the last workers end while the pages after theirs are made)
         )
         made = chain.from_iterable(parts)
         for i, (job, here) in enumerate(zip(jobs, wide, strict=True)):
