@@ -367,7 +367,12 @@ def xml_escape(text: str) -> str:
 
 
 def _rfc3339(d: datetime) -> str:
-    return _utc(d).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """``d`` in UTC as strftime("%Y-%m-%dT%H:%M:%SZ") writes it, by an f-string (strftime
+    took ~5 us a date: a fifth of the feeds' time, a sitemap's <url> each)."""
+    u = d.astimezone(timezone.utc) if d.tzinfo else d  # (a naive date is taken as UTC)
+    if u.year < 1000:  # (strftime's %Y of a year before 1000 depends on the platform)
+        return u.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{u.year}-{u.month:02}-{u.day:02}T{u.hour:02}:{u.minute:02}:{u.second:02}Z"
 
 
 def summary_text(e: Entry) -> str:

@@ -51,11 +51,18 @@ def can_fork() -> bool:
 
 
 def ordered_map(
-    fn: Callable[[Any], Any], items: Sequence[Any], n_workers: int, chunksize: int | None = None
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    n_workers: int,
+    chunksize: int | None = None,
+    wait: bool = True,
 ) -> Iterator[Any]:
     """fn(item) for each item, in order, computed by ``n_workers`` worker processes.
 
     ``fn`` must be a module-level function (it is sent to the workers by name).
+    ``wait=False``: once every result is here, the workers are told to stop and the last
+    results are handed out at once; the workers end meanwhile (the executor's thread
+    joins them), not before them (a consumer that stops early still waits for them).
     """
     import multiprocessing
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -64,25 +71,35 @@ def ordered_map(
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = chunksize or max(1, min(32, len(items) // (n_workers * 8)))
     starts = range(0, len(items), chunk)
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=n_workers,
         mp_context=ctx,
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
-    ) as pool:
-        # At most AHEAD chunks a worker submitted and not yet taken by the consumer:
-        # Executor.map submits them all, and results the consumer has not taken yet wait
-        # here (rendered pages while publish writes them: +100 MiB at 10,000 articles
-        # when tracemalloc slowed the parent; not seen when it keeps up)
-        def submit(start: int) -> Future[list[Any]]:
-            return pool.submit(_chunk, fn, items[start : start + chunk])
+    )
 
-        try:
-            for future in in_order(submit, starts, AHEAD * n_workers):
-                yield from future.result()
-        except BaseException:  # an error, or the consumer stopped: drop the queued work
+    # At most AHEAD chunks a worker submitted and not yet taken by the consumer:
+    # Executor.map submits them all, and results the consumer has not taken yet wait
+    # here (rendered pages while publish writes them: +100 MiB at 10,000 articles
+    # when tracemalloc slowed the parent; not seen when it keeps up)
+    def submit(start: int) -> Future[list[Any]]:
+        return pool.submit(_chunk, fn, items[start : start + chunk])
+
+    done = False  # (every result here, the workers told to stop without waiting)
+    try:
+        for i, future in enumerate(in_order(submit, starts, AHEAD * n_workers), 1):
+            got = future.result()
+            if not wait and i == len(starts):
+                # (a consumer that takes the last results and goes on waited here for
+                # the workers to end: 15-50 ms of a cold BBC build's render)
+                pool.shutdown(wait=False)
+                done = True
+            yield from got
+    except BaseException:  # an error, or the consumer stopped: drop the queued work
+        if not done:
             pool.shutdown(wait=True, cancel_futures=True)
-            raise
+        raise
+    pool.shutdown(wait=wait)
 
 
 # Chunks of ordered_map submitted ahead of the consumer, per worker
@@ -121,6 +138,7 @@ def map_shared(
     chunksize: int = 1,
     per_round: int | None = None,
     costs: Sequence[int] | None = None,
+    wait: bool = True,
 ) -> Iterator[Any]:
     """fn(item) for each item, in order, in forked workers that read ``shared()`` for what
     all items need (a renderer and its jobs, the related-link vectors): it is inherited
@@ -131,7 +149,10 @@ def map_shared(
     last has finished.  A worker that reads the parent's objects writes their reference
     counts, which copies every page of them it reads into the worker; workers that read
     only a part of them each hold only that part's pages (rendering 100,000 articles' pages,
-    two workers held ~580 MiB of such copies each)."""
+    two workers held ~580 MiB of such copies each).
+
+    ``wait=False``: the last set of workers ends while the consumer takes the last results
+    (see ordered_map); a set before it has ended before the next forks, as always."""
     global _SHARED
     _SHARED = shared
     bounds = _rounds(len(items), per_round, costs)
@@ -139,7 +160,8 @@ def map_shared(
         for start, stop in pairwise(bounds):
             if start:  # (what the last round's results took, given back before forking)
                 give_back_freed_memory()
-            yield from ordered_map(fn, items[start:stop], n_workers, chunksize)
+            last = stop == len(items)
+            yield from ordered_map(fn, items[start:stop], n_workers, chunksize, wait or not last)
     finally:
         _SHARED = None
 

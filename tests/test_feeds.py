@@ -271,3 +271,33 @@ def test_articles_json_format_is_unchanged(out: Path):
         "source_url", "description", "credit", "image", "summary", "summary_method", "related",
         "story",  # added by issue 13 (a new key: version 1 readers are unaffected)
     }  # fmt: skip
+
+
+def test_feed_and_sitemap_dates_are_strftimes_utc_text() -> None:
+    """Feed and sitemap dates (_rfc3339, an f-string) are what strftime wrote: the
+    instant in UTC for an aware date, a naive one's own fields, seconds without their
+    fraction, for any year."""
+    from datetime import datetime, timedelta, timezone
+
+    from digest.feeds import _rfc3339
+
+    zones = [
+        None,
+        timezone.utc,
+        timezone(timedelta(hours=5, minutes=30)),
+        timezone(-timedelta(hours=11)),
+    ]
+    moments = [
+        datetime(2005, 1, 13, 9, 5, 7),
+        datetime(1999, 12, 31, 23, 59, 59, 999_999),
+        datetime(2024, 2, 29, 0, 0, 0, 1),
+        datetime(1000, 1, 1, 12),
+        datetime(9999, 12, 31, 12),
+        datetime(999, 6, 1, 3, 4, 5),
+        datetime(1, 1, 2),
+    ]
+    for m in moments:
+        for z in zones:
+            d = m.replace(tzinfo=z)
+            u = d.astimezone(timezone.utc) if z else d.replace(tzinfo=timezone.utc)
+            assert _rfc3339(d) == u.strftime("%Y-%m-%dT%H:%M:%SZ"), d
