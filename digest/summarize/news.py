@@ -316,14 +316,31 @@ def _dependent(text: str, cased: bool) -> bool:
 _DENSE_MAX = 2_000_000  # cells of the sentence x term matrix below which dense is faster
 
 
+# np.log1p of the counts 0..MAX_WORDS, the most a sentence's term can occur (its words are
+# cut at MAX_WORDS): a count's value is taken from here, not computed for each of the
+# sentence x term cells (most of them 0), the same float (the same function of the same
+# value; a test compares them)
+_LOG1P = np.log1p(np.arange(MAX_WORDS + 1, dtype=float))
+
+
+def _log1p_of_counts(counts: np.ndarray) -> np.ndarray:
+    """``np.log1p(counts.astype(float))`` of an array of counts (integers from 0), each
+    value looked up in a table rather than computed (a tenth of the summarizer's vectors)."""
+    table = _LOG1P
+    top = int(counts.max(initial=0))
+    if top >= len(table):  # (a count above MAX_WORDS: _vectors of longer sentences)
+        table = np.log1p(np.arange(top + 1, dtype=float))
+    return table[counts]
+
+
 def _tfidf(rows: np.ndarray, cols: np.ndarray, n: int, v: int):
     """Unit-length TF-IDF rows (sublinear tf, smoothed in-article idf) and the idf vector.
     Dense for ordinary articles (fast), sparse for huge inputs (memory linear in the text)."""
     if n * v <= _DENSE_MAX:
-        tf = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float)
-        df = np.add.reduce(tf != 0, axis=0, dtype=np.intp)  # (np.count_nonzero's counts)
+        counts = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v)
+        df = np.add.reduce(counts != 0, axis=0, dtype=np.intp)  # (np.count_nonzero's counts)
         idf = np.log((n + 1) / (df + 1)) + 1.0
-        x = np.log1p(tf) * idf
+        x = _log1p_of_counts(counts) * idf
         norms = np.sqrt(np.add.reduce(x * x, axis=1))  # np.linalg.norm's own sum, bit for bit
         x /= np.where(norms > 0, norms, 1.0)[:, None]
         return x, idf
