@@ -281,7 +281,8 @@ def _is_caption(t: str, cased: bool, agencies: tuple[str, ...] | None = None) ->
     # a caption's opening label ("Pictured:") and a Daily-Mail style label both end in a
     # colon: most sentences have none, and neither pattern is tried on them
     colon = ":" in t
-    if (colon and _CAPTION_START.search(t)) or _CAPTION_MARK.search(t):
+    # (a position marker opens with "(": a sentence without one is not searched for it)
+    if (colon and _CAPTION_START.search(t)) or ("(" in t and _CAPTION_MARK.search(t)):
         return True
     tail = t[-90:]
     # an agency name first (none to look for: no tail to lower-case)
