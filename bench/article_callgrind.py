@@ -8,7 +8,9 @@ build (``digest.collect.process_one``, memos filling as they go), free of the ma
 which timings are not.  One source is processed before the N (the last one of the site): it
 loads the stemmer and stop words, as the build's first source does before the workers fork.
 Compile the tree's modules first (``python -m compileall digest``): else the N=... run that
-first imports a changed module counts its compilation.
+first imports a changed module counts its compilation.  BLAS runs on one thread, as in a build
+(see digest.cli): an idle OpenBLAS thread spins, and valgrind counts its spin (from 4 to 18
+billion instructions for N=300, run to run, where one thread gives the same count to 0.01%).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import argparse
 import sys
 from pathlib import Path
 
+# (first: digest's command line sets one BLAS thread per process before numpy is imported)
+import digest.cli  # noqa: F401, I001
 from digest import collect
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

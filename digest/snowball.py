@@ -23,6 +23,7 @@ functions and data sumy would give, without sumy's import of NLTK and ``requests
 
 from __future__ import annotations
 
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -223,12 +224,31 @@ _SPECIAL = {
 }  # fmt: skip
 
 
+# The suffixes of a step by their last character, each group in the step's order: a word's
+# suffix ends with the word's last character, so the first of its group that the word ends
+# with is the first of the step's (NLTK tries them in order and takes the first).  One
+# look-up instead of an endswith of every suffix (the most costly part of a stem).
+def _by_last(suffixes: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    groups: dict[str, tuple[str, ...]] = {}
+    for suffix in suffixes:
+        groups[suffix[-1]] = (*groups.get(suffix[-1], ()), suffix)
+    return groups
+
+
+_STEP0_BY_LAST = _by_last(("'s'", "'s", "'"))
+_STEP1A_BY_LAST = _by_last(_STEP1A)
+_STEP1B_BY_LAST = _by_last(_STEP1B)
+_STEP2_BY_LAST = _by_last(_STEP2)
+_STEP3_BY_LAST = _by_last(_STEP3)
+_STEP4_BY_LAST = _by_last(_STEP4)
+_VC = re.compile("[aeiouy][^aeiouy]", re.DOTALL)  # a vowel, then any other character
+_VOWEL_SET = frozenset(_VOWELS)
+
+
 def _after_vc(word: str) -> str:
     """What follows the first non-vowel that follows a vowel ("" when there is none)."""
-    for i in range(1, len(word)):
-        if word[i] not in _VOWELS and word[i - 1] in _VOWELS:
-            return word[i + 1 :]
-    return ""
+    m = _VC.search(word)  # (the first such pair: one search in C, not a loop in Python)
+    return "" if m is None else word[m.end() :]
 
 
 def _replaced(region: str, suffix: str, new: str, short: str) -> str:
@@ -240,15 +260,16 @@ def _replaced(region: str, suffix: str, new: str, short: str) -> str:
 def english_stem(word: str) -> str:
     """The English Snowball stem of a word, as NLTK's ``EnglishStemmer().stem`` gives it.
 
-    (A step's suffixes are tried one by one, as NLTK does, only when the word ends with one
-    of them: one ``endswith`` for most words and steps.)"""
+    (A step's suffixes are tried one by one, as NLTK does, but only those that end with the
+    word's last character: see _by_last.)"""
     word = word.lower()
     if len(word) <= 2:
         return word
     special = _SPECIAL.get(word)
     if special is not None:
         return special
-    word = word.replace("\u2019", "'").replace("\u2018", "'").replace("\u201b", "'")
+    if not word.isascii():  # (the quotes below are not ASCII)
+        word = word.replace("\u2019", "'").replace("\u2018", "'").replace("\u201b", "'")
     if word.startswith("'"):
         word = word[1:]
     if word.startswith("y"):
@@ -268,14 +289,14 @@ def english_stem(word: str) -> str:
         r2 = _after_vc(r1)
 
     # step 0
-    for suffix in ("'s'", "'s", "'"):
+    for suffix in _STEP0_BY_LAST.get(word[-1:], ()):
         if word.endswith(suffix):
             n = len(suffix)
             word, r1, r2 = word[:-n], r1[:-n], r2[:-n]
             break
 
     # step 1a
-    for suffix in _STEP1A if word.endswith(_STEP1A) else ():
+    for suffix in _STEP1A_BY_LAST.get(word[-1:], ()):
         if word.endswith(suffix):
             if suffix == "sses":
                 word, r1, r2 = word[:-2], r1[:-2], r2[:-2]
@@ -284,12 +305,12 @@ def english_stem(word: str) -> str:
                     word, r1, r2 = word[:-2], r1[:-2], r2[:-2]
                 else:
                     word, r1, r2 = word[:-1], r1[:-1], r2[:-1]
-            elif suffix == "s" and any(letter in _VOWELS for letter in word[:-2]):
+            elif suffix == "s" and not _VOWEL_SET.isdisjoint(word[:-2]):
                 word, r1, r2 = word[:-1], r1[:-1], r2[:-1]
             break
 
     # step 1b
-    for suffix in _STEP1B if word.endswith(_STEP1B) else ():
+    for suffix in _STEP1B_BY_LAST.get(word[-1:], ()):
         if word.endswith(suffix):
             n = len(suffix)
             if suffix in ("eed", "eedly"):
@@ -297,7 +318,7 @@ def english_stem(word: str) -> str:
                     word = word[:-n] + "ee"
                     r1 = _replaced(r1, suffix, "ee", "")
                     r2 = _replaced(r2, suffix, "ee", "")
-            elif any(letter in _VOWELS for letter in word[:-n]):
+            elif not _VOWEL_SET.isdisjoint(word[:-n]):
                 word, r1, r2 = word[:-n], r1[:-n], r2[:-n]
                 if word.endswith(("at", "bl", "iz")):
                     word += "e"
@@ -330,7 +351,7 @@ def english_stem(word: str) -> str:
         r2 = r2[:-1] + "i" if len(r2) >= 1 else ""
 
     # step 2
-    for suffix in _STEP2 if word.endswith(_STEP2) else ():
+    for suffix in _STEP2_BY_LAST.get(word[-1:], ()):
         if word.endswith(suffix):
             if r1.endswith(suffix):
                 new = _STEP2_NEW.get(suffix)
@@ -355,7 +376,7 @@ def english_stem(word: str) -> str:
             break
 
     # step 3
-    for suffix in _STEP3 if word.endswith(_STEP3) else ():
+    for suffix in _STEP3_BY_LAST.get(word[-1:], ()):
         if word.endswith(suffix):
             if r1.endswith(suffix):
                 if suffix == "tional":
@@ -378,7 +399,7 @@ def english_stem(word: str) -> str:
             break
 
     # step 4
-    for suffix in _STEP4 if word.endswith(_STEP4) else ():
+    for suffix in _STEP4_BY_LAST.get(word[-1:], ()):
         if word.endswith(suffix):
             if r2.endswith(suffix):
                 if suffix == "ion":

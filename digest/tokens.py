@@ -19,7 +19,7 @@ from dataclasses import dataclass
 # Quotes and dashes beyond ASCII that the Unicode patterns know (’ inside words; curly and
 # angle double quotes and en and em dashes as marks)
 _MARKS = frozenset("\u2019\u201c\u201d\u00ab\u00bb\u2013\u2014")
-_BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")  # (one class: the search skips to it at C speed)
+_ASCII_BYTES = bytes(range(128))  # (deleted from UTF-8 bytes: those beyond ASCII are left)
 
 
 def as_ascii(text: str) -> str | None:
@@ -30,10 +30,18 @@ def as_ascii(text: str) -> str | None:
     or one of the quotes and dashes of _MARKS."""
     if text.isascii():
         return text
-    for c in set(_BEYOND_ASCII.findall(text)):
+    # In C over the UTF-8 bytes rather than with the regex: deleting the ASCII bytes leaves
+    # those of the characters beyond ASCII (a few, often one kind: a pound sign); each kind
+    # is then replaced by "$" in the bytes (UTF-8 is self-synchronizing: a character's
+    # bytes occur only where it does), some ten times faster than the search and its sub
+    data = text.encode("utf-8", "surrogatepass")
+    beyond = set(data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+    for c in beyond:
         if c.isalnum() or c in _MARKS:
             return None
-    return _BEYOND_ASCII.sub("$", text)
+    for c in beyond:
+        data = data.replace(c.encode("utf-8", "surrogatepass"), b"$")
+    return data.decode("ascii")
 
 
 # One pass over an article's ASCII text (see as_ascii) that both stages read: a word

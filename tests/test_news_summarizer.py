@@ -359,3 +359,37 @@ def test_a_near_duplicate_left_out_by_the_selector_does_not_come_back() -> None:
     for ratio in (0.8, 1.0):
         sentences = summarize(art, SummaryConfig(ratio=ratio)).sentences
         assert sum(s.startswith(lead) for s in sentences) == 1, sentences
+
+
+def _tfidf_computing_log1p(rows, cols, n, v):
+    """news._tfidf's dense path with np.log1p computed for every cell (as it was)."""
+    import numpy as np
+
+    tf = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float)
+    df = np.add.reduce(tf != 0, axis=0, dtype=np.intp)
+    idf = np.log((n + 1) / (df + 1)) + 1.0
+    x = np.log1p(tf) * idf
+    norms = np.sqrt(np.add.reduce(x * x, axis=1))
+    x /= np.where(norms > 0, norms, 1.0)[:, None]
+    return x, idf
+
+
+def test_tf_idf_with_log1p_from_the_table_is_the_computed_one_bit_for_bit() -> None:
+    """The counts' log1p taken from a table gives the very floats np.log1p gives: every
+    count to past the table's end, and random sentence x term matrices (repeats of a term
+    in a sentence up to the word bound and beyond, empty sentences)."""
+    import numpy as np
+
+    from digest.summarize import news
+
+    counts = np.arange(3 * news.MAX_WORDS).reshape(3, -1)
+    assert np.array_equal(news._log1p_of_counts(counts), np.log1p(counts.astype(float)))
+    assert news._log1p_of_counts(np.zeros((0, 4), dtype=np.intp)).shape == (0, 4)
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        n, v = int(rng.integers(1, 30)), int(rng.integers(1, 60))
+        k = int(rng.integers(0, 400))
+        rows = np.sort(rng.integers(0, n, k))
+        cols = rng.integers(0, v, k) if rng.random() < 0.8 else np.zeros(k, dtype=np.intp)
+        got, want = news._tfidf(rows, cols, n, v), _tfidf_computing_log1p(rows, cols, n, v)
+        assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])

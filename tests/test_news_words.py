@@ -154,3 +154,33 @@ def test_dependent_first_word_of_ascii_text_is_the_word_patterns(text: str) -> N
     """_dependent reads ASCII text's first word with the ASCII pattern: the same answer."""
     for cased in (True, False):
         assert news._dependent(text, cased) == _dependent_unicode(text, cased)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from("abZ'- -\t\n\x1c\x1f9.,\"_"), max_size=60)
+    | st.builds(" ".join, st.lists(st.sampled_from(["it's", "well-known", "-", "'a", "x'", "9a"])))
+)
+def test_ascii_words_split_at_the_other_characters_are_the_searched_words(text: str) -> None:
+    """_words of ASCII text, its runs of letters, ' and - split in C when none starts with
+    ' or - (else searched): the words _WORD and _ASCII_WORD find."""
+    assert news._words(text) == news._WORD.findall(text) == news._ASCII_WORD.findall(text)
+    assert news._words("12 months - a well-known 'fact'") == ["months", "a", "well-known", "fact'"]
+    assert news._words("the bbc's 2m viewers") == ["the", "bbc's", "m", "viewers"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(["(", ")", "( ", "left", "pictured", "second right", "file photo", "x"]),
+        max_size=8,
+    )
+)
+def test_a_caption_mark_is_looked_for_only_after_an_opening_bracket(words: list[str]) -> None:
+    """_is_caption searches for a position marker ("(left)") only in a sentence with a "(":
+    the same answer as the patterns searched in every sentence."""
+    t = "The mayor " + "".join(words) + " opened the bridge"
+    for cased in (True, False):
+        assert news._is_caption(t, cased) == _caption_by_the_patterns(t, cased)
+    assert news._is_caption("The mayor ( second right ) opened it", True)
+    assert not news._is_caption("The mayor, second right, opened it", True)

@@ -185,3 +185,38 @@ def test_any_word_stems_as_nltk_stems_it(word: str, ending: str) -> None:
         except IndexError:
             got = IndexError
         assert got == expected, w
+
+
+def _after_vc_loop(word: str) -> str:
+    """snowball._after_vc as a loop over the characters (as NLTK finds r1 and r2)."""
+    for i in range(1, len(word)):
+        if word[i] not in snowball._VOWELS and word[i - 1] in snowball._VOWELS:
+            return word[i + 1 :]
+    return ""
+
+
+@settings(max_examples=2000, deadline=None)
+@given(word=st.text(alphabet="aeiouyYbcst'\n\u00e9\u2019", max_size=12))
+def test_region_after_a_vowel_and_another_character_is_the_loops(word: str) -> None:
+    """_after_vc (one regex search) is what follows the first vowel + non-vowel pair."""
+    assert snowball._after_vc(word) == _after_vc_loop(word)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    word=st.text(alphabet="abceilnorstuyzY'", max_size=10), ending=st.sampled_from(_ENGLISH_ENDINGS)
+)
+def test_a_steps_suffix_found_by_last_character_is_the_first_it_ends_with(
+    word: str, ending: str
+) -> None:
+    """A step's group of suffixes (those of the word's last character) gives the first
+    suffix of the step that the word ends with, or none when it ends with none."""
+    steps = {
+        snowball._STEP1A: snowball._STEP1A_BY_LAST, snowball._STEP1B: snowball._STEP1B_BY_LAST,
+        snowball._STEP2: snowball._STEP2_BY_LAST, snowball._STEP3: snowball._STEP3_BY_LAST,
+        snowball._STEP4: snowball._STEP4_BY_LAST, ("'s'", "'s", "'"): snowball._STEP0_BY_LAST,
+    }  # fmt: skip
+    for w in (word, word + ending):
+        for suffixes, by_last in steps.items():
+            first = next((s for s in suffixes if w.endswith(s)), None)
+            assert next((s for s in by_last.get(w[-1:], ()) if w.endswith(s)), None) == first

@@ -76,3 +76,31 @@ def test_a_text_read_once_gives_each_reader_what_it_reads_alone() -> None:
         assert read.lowers_alike == tokens.lowers_alike(t)
         assert related._scan(t, read=read) == related._scan(t)
         assert storyfeatures._scan(t, read=read) == storyfeatures._scan(t)
+
+
+def _as_ascii_by_regex(text: str) -> str | None:
+    """tokens.as_ascii as a regex search and sub of the characters beyond ASCII."""
+    import re
+
+    beyond = re.compile(r"[^\x00-\x7f]")
+    if text.isascii():
+        return text
+    if any(c.isalnum() or c in tokens._MARKS for c in set(beyond.findall(text))):
+        return None
+    return beyond.sub("$", text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    text=_TEXT
+    | st.text(st.characters(max_codepoint=0x2FFFF), max_size=40)
+    | st.text(
+        st.sampled_from("a \u00a3\u00a0\ud800\udc00\ud83d\ude00\U0001f600\u20ac"), max_size=20
+    )
+)
+def test_text_as_ascii_in_bytes_is_the_regex_reading(text: str) -> None:
+    """as_ascii (the UTF-8 bytes searched and replaced in C) gives what the regex gives:
+    None for a letter, digit or mark beyond ASCII, else "$" for each such character
+    (lone surrogates and astral characters too, one "$" a code point)."""
+    assert tokens.as_ascii(text) == _as_ascii_by_regex(text)
+    assert tokens.as_ascii("\u00a3600m \u00a0at \U0001f600") == "$600m $at $"

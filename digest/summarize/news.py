@@ -83,9 +83,26 @@ _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-]+[^\W\d_]*)*")  # a letter, then lett
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 
+# ASCII text's bytes with a blank for each character that is no letter, ' or -: its runs of
+# those characters, split at the blanks (see _words)
+_RUNS = bytes(
+    c if chr(c).isascii() and (chr(c).isalpha() or chr(c) in "'-") else 32 for c in range(256)
+)
+
+
 def _words(text: str) -> list[str]:
-    """``_WORD.findall(text)``: the words of a text."""
-    return (_ASCII_WORD if text.isascii() else _WORD).findall(text)
+    """``_WORD.findall(text)``: the words of a text.
+
+    In ASCII text a word is a run of letters, ' and - from its first letter: the runs that
+    start with a letter are the words, split in C (half the instructions of the search,
+    which allocates for each word it finds); a text with a run that starts with ' or - (a
+    dash between blanks, a quote) is searched."""
+    if not text.isascii():
+        return _WORD.findall(text)
+    runs = text.encode("ascii").translate(_RUNS).decode("ascii")
+    if runs.startswith(("'", "-")) or " '" in runs or " -" in runs:
+        return _ASCII_WORD.findall(text)
+    return runs.split()
 
 
 def _language(language: str) -> str:
@@ -264,7 +281,8 @@ def _is_caption(t: str, cased: bool, agencies: tuple[str, ...] | None = None) ->
     # a caption's opening label ("Pictured:") and a Daily-Mail style label both end in a
     # colon: most sentences have none, and neither pattern is tried on them
     colon = ":" in t
-    if (colon and _CAPTION_START.search(t)) or _CAPTION_MARK.search(t):
+    # (a position marker opens with "(": a sentence without one is not searched for it)
+    if (colon and _CAPTION_START.search(t)) or ("(" in t and _CAPTION_MARK.search(t)):
         return True
     tail = t[-90:]
     # an agency name first (none to look for: no tail to lower-case)
@@ -316,14 +334,31 @@ def _dependent(text: str, cased: bool) -> bool:
 _DENSE_MAX = 2_000_000  # cells of the sentence x term matrix below which dense is faster
 
 
+# np.log1p of the counts 0..MAX_WORDS, the most a sentence's term can occur (its words are
+# cut at MAX_WORDS): a count's value is taken from here, not computed for each of the
+# sentence x term cells (most of them 0), the same float (the same function of the same
+# value; a test compares them)
+_LOG1P = np.log1p(np.arange(MAX_WORDS + 1, dtype=float))
+
+
+def _log1p_of_counts(counts: np.ndarray) -> np.ndarray:
+    """``np.log1p(counts.astype(float))`` of an array of counts (integers from 0), each
+    value looked up in a table rather than computed (a tenth of the summarizer's vectors)."""
+    table = _LOG1P
+    top = int(counts.max(initial=0))
+    if top >= len(table):  # (a count above MAX_WORDS: _vectors of longer sentences)
+        table = np.log1p(np.arange(top + 1, dtype=float))
+    return table[counts]
+
+
 def _tfidf(rows: np.ndarray, cols: np.ndarray, n: int, v: int):
     """Unit-length TF-IDF rows (sublinear tf, smoothed in-article idf) and the idf vector.
     Dense for ordinary articles (fast), sparse for huge inputs (memory linear in the text)."""
     if n * v <= _DENSE_MAX:
-        tf = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v).astype(float)
-        df = np.add.reduce(tf != 0, axis=0, dtype=np.intp)  # (np.count_nonzero's counts)
+        counts = np.bincount(rows * v + cols, minlength=n * v).reshape(n, v)
+        df = np.add.reduce(counts != 0, axis=0, dtype=np.intp)  # (np.count_nonzero's counts)
         idf = np.log((n + 1) / (df + 1)) + 1.0
-        x = np.log1p(tf) * idf
+        x = _log1p_of_counts(counts) * idf
         norms = np.sqrt(np.add.reduce(x * x, axis=1))  # np.linalg.norm's own sum, bit for bit
         x /= np.where(norms > 0, norms, 1.0)[:, None]
         return x, idf
