@@ -208,32 +208,26 @@ def editions(
                 )
             return got[0]
     now: dict[str, tuple[tuple[tuple[Story, tuple[Entry, ...]], ...], Edition]] = {}
-    # period -> story slug -> (the story, its entries of the period)
-    by_period: dict[str, dict[str, tuple[Story, list[Entry]]]] = {}
+    by_period: dict[str, list[Entry]] = {}  # period -> its entries (with a story), in order
     of = stories.of
     keys: dict[date, str] = {}  # day -> its period's key (a period is made of whole days)
     for e in entries:
         a = e.article
-        story = of.get(a.slug)
-        if story is None:
+        if a.slug not in of:
             continue
         day = a.date.date()
         key = keys.get(day)
         if key is None:
             key = keys[day] = period(a.date, cfg.period)
-        told = by_period.get(key)
-        if told is None:
-            by_period[key] = {story.slug: (story, [e])}
+        held = by_period.get(key)
+        if held is None:
+            by_period[key] = [e]
         else:
-            same = told.get(story.slug)
-            if same is None:
-                told[story.slug] = (story, [e])
-            else:
-                same[1].append(e)
+            held.append(e)
     made: list[tuple[str, str, datetime, tuple[EditionItem, ...]]] = []
     inputs: list[tuple[tuple[Story, tuple[Entry, ...]], ...]] = []
     for key in sorted(by_period, reverse=True):
-        given = tuple([(story, tuple(got)) for story, got in by_period[key].values()])
+        given = _by_story(by_period[key], of)
         inputs.append(given)
         last = before.get(key)
         if last is not None and _same_items(last[0], given):
@@ -274,6 +268,22 @@ def editions(
         places = {ed.key: i for i, ed in enumerate(out)}
         keep.append(Kept(made_for, now, entries, stories.of, tuple(out), places))
     return tuple(out)
+
+
+def _by_story(
+    got: Sequence[Entry], of: dict[str, Story]
+) -> tuple[tuple[Story, tuple[Entry, ...]], ...]:
+    """A period's entries (in the site's order) by their story: each story once, in the
+    order of its first entry there, with its entries in order."""
+    told: dict[str, tuple[Story, list[Entry]]] = {}
+    for e in got:
+        story = of[e.article.slug]
+        same = told.get(story.slug)
+        if same is None:
+            told[story.slug] = (story, [e])
+        else:
+            same[1].append(e)
+    return tuple([(story, tuple(es)) for story, es in told.values()])
 
 
 def _ranked(
@@ -343,19 +353,11 @@ def _again(
         return None
     for i in sorted(places[key] for key in periods if key in places):
         ed = out[i]
-        if ed.key in regroup:  # (its articles by story, in the site's order, as editions)
+        if ed.key in regroup:  # (its articles in the site's order, by story, as editions)
             got = [others.get(e.article.slug, e) for _, es in now[ed.key][0] for e in es]
             assert at is not None
             got.sort(key=lambda e: at[e.article.slug])
-            by_story: dict[str, tuple[Story, list[Entry]]] = {}
-            for e in got:
-                story = of[e.article.slug]
-                same = by_story.get(story.slug)
-                if same is None:
-                    by_story[story.slug] = (story, [e])
-                else:
-                    same[1].append(e)
-            given = tuple([(s, tuple(es)) for s, es in by_story.values()])
+            given = _by_story(got, of)
         else:
             given = tuple(
                 (s, tuple([others.get(e.article.slug, e) for e in es])) for s, es in now[ed.key][0]

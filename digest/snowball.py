@@ -241,7 +241,7 @@ _STEP1B_BY_LAST = _by_last(_STEP1B)
 _STEP2_BY_LAST = _by_last(_STEP2)
 _STEP3_BY_LAST = _by_last(_STEP3)
 _STEP4_BY_LAST = _by_last(_STEP4)
-_VC = re.compile("[aeiouy][^aeiouy]", re.DOTALL)  # a vowel, then any other character
+_VC = re.compile(f"[{_VOWELS}][^{_VOWELS}]", re.DOTALL)  # a vowel, then any other character
 _VOWEL_SET = frozenset(_VOWELS)
 
 
