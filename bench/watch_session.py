@@ -64,7 +64,7 @@ def _sizes(session: object) -> None:
     if kept.stories is not None and kept.stories.graph is not None:
         g = kept.stories.graph
         arrays += sum(x.nbytes for x in vars(g).values() if isinstance(x, np.ndarray))
-    lines = sum(len(b) for _, b in kept.feeds.lines.values()) if kept.feeds else 0
+    lines = sum(len(line[-1]) for line in kept.feeds.lines.values()) if kept.feeds else 0
     print(f"  kept arrays (vectors, lists, story graph): {arrays / 2**20:.0f} MB")
     print(f"  kept articles.json lines: {lines / 2**20:.0f} MB")
 
