@@ -617,6 +617,7 @@ class PreviewServer:
         drafts: bool = False,
         debounce: float = DEBOUNCE,
         log: Callable[[str], None] | None = None,
+        polling: bool = False,
     ) -> None:
         cfg = Path(config_path) if config_path else Path.cwd() / CONFIG_NAME
         if cfg.is_dir():
@@ -639,6 +640,7 @@ class PreviewServer:
             self.preview.rebuild,
             debounce=debounce,
             listener=self.builder.session,  # (a rebuild looks again at the changed files only)
+            polling=polling,  # (--poll: every file looked at, no inotify)
         )
         self._sockets: list = []
         self._stopped = threading.Event()
@@ -742,8 +744,10 @@ def serve(
     base_url: str | None = None,
     drafts: bool = False,
     open_browser: bool = False,
+    polling: bool = False,
 ) -> int:
-    """Run the preview until interrupted; the exit status."""
+    """Run the preview until interrupted; the exit status.  ``polling``: see
+    digest.watch.Watcher."""
     if host in ALL_INTERFACES:
         print(
             f"warning: binding {host or 'all interfaces'}: the preview is reachable from "
@@ -753,7 +757,7 @@ def serve(
     restore = stop_on_sigterm()
     server: PreviewServer | None = None
     try:
-        server = PreviewServer(config, host, port, base_url, drafts)
+        server = PreviewServer(config, host, port, base_url, drafts, polling=polling)
         try:
             server.start()
         except OSError as exc:

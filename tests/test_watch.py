@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import write_site
 
 from digest.watch import build_and_watch, watch_paths
@@ -43,11 +44,12 @@ class _Lines:
         return sum(text in line for line in list(self.lines))
 
 
-def test_watch_rebuilds_public_on_change_and_stops_on_ctrl_c(tmp_path: Path):
+@pytest.mark.parametrize("poll", [[], ["--poll"]], ids=["notified", "polled"])
+def test_watch_rebuilds_public_on_change_and_stops_on_ctrl_c(tmp_path: Path, poll: list[str]):
     site = write_site(tmp_path / "site")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "digest", "build", "--watch", "--jobs", "1"],
+        [sys.executable, "-m", "digest", "build", "--watch", "--jobs", "1", *poll],
         cwd=site,
         env=env,
         stdout=subprocess.PIPE,
@@ -123,7 +125,14 @@ def test_watch_is_in_the_help():
         capture_output=True,
         text=True,
     )
-    assert "--watch" in r.stdout
+    assert "--watch" in r.stdout and "--poll" in r.stdout
+    r = subprocess.run(
+        [sys.executable, "-m", "digest", "serve", "--help"],
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        capture_output=True,
+        text=True,
+    )
+    assert "--poll" in r.stdout
 
 
 def _ctrl_c_as_in_a_terminal() -> None:

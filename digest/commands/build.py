@@ -44,6 +44,13 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "Ctrl+C stops",
     )
     b.add_argument(
+        "--poll",
+        action="store_true",
+        help="with --watch: find changes by looking at every file a few times a second, "
+        "not by the system's notifications (for network drives and shared folders of "
+        "containers or virtual machines, whose changes are not notified)",
+    )
+    b.add_argument(
         "--jobs",
         "-j",
         type=int,
@@ -239,7 +246,8 @@ def _watch(args: argparse.Namespace) -> int:
         print("watching for changes (Ctrl+C to stop)", file=sys.stderr, flush=True)
     restore = stop_on_sigterm()  # (SIGTERM stops it as Ctrl+C does)
     try:
-        build_and_watch(rebuild, paths, listener=session)  # (rebuilds look at changed files)
+        # (rebuilds look again at the changed files only)
+        build_and_watch(rebuild, paths, listener=session, polling=args.poll)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
     finally:

@@ -42,6 +42,13 @@ def add_parser(sub) -> argparse.ArgumentParser:
         "--port", "-p", type=_port, default=8000, help="port (default 8000; 0 picks a free one)"
     )
     p.add_argument("--open", action="store_true", help="open the preview in a web browser")
+    p.add_argument(
+        "--poll",
+        action="store_true",
+        help="find changes by looking at every file a few times a second, not by the "
+        "system's notifications (for network drives and shared folders of containers or "
+        "virtual machines, whose changes are not notified)",
+    )
     return p
 
 
@@ -55,4 +62,5 @@ def run(args: argparse.Namespace) -> int:
         base_url=args.base_url,
         drafts=args.drafts,
         open_browser=args.open,
+        polling=args.poll,
     )
