@@ -161,8 +161,8 @@ class _Notified:
         self._by_path: dict[str, int] = {}
         self.last: Snapshot = {}
         try:
-            for parent in dict.fromkeys(os.path.dirname(r) or "." for r in self._root_strs):
-                if os.path.isdir(parent):
+            for parent in dict.fromkeys(os.path.dirname(r) for r in self._root_strs):
+                if os.path.isdir(parent or "."):  # ("": a relative root's, spelled so)
                     self._add(parent)
             for root in self._root_strs:
                 self.last.update(self._scan(root))
@@ -172,7 +172,7 @@ class _Notified:
 
     def _add(self, folder: str) -> None:
         try:
-            wd = self._ino.add_watch(folder, _MASK)
+            wd = self._ino.add_watch(folder or ".", _MASK)
         except OSError as exc:
             if exc.errno in (errno.ENOENT, errno.ENOTDIR):
                 return  # (gone already: its parent's event tells)

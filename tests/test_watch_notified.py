@@ -226,3 +226,18 @@ def test_the_watch_scans_nothing_between_changes(tmp_path: Path, monkeypatch):
         stop.set()
         w.stop()
     assert w.notified and scans == []
+
+
+def test_roots_spelled_relative_are_told_as_spelled(tmp_path: Path, monkeypatch):
+    """Roots given relative to the working folder (a content_dir so written): a root
+    made later is seen, and paths are told as os.walk spells them from the roots."""
+    _site(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    roots = (Path("site.yaml"), Path("content"), Path("templates"))
+    notified, polled = _both(roots)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text("x")
+    (tmp_path / "content" / "world" / "a0.md").write_text("edited\n")
+    told = _settled(notified)
+    assert told == polled.changed() == {"templates/base.html", "content/world/a0.md"}
+    notified.close()
