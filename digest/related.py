@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from itertools import compress, count
 from operator import is_not
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -704,16 +704,18 @@ def _rows_top_k(
         sims[np.arange(len(rows)), rows] = -1.0
         np.round(sims, 6, out=sims)
         return _scored_lists(sims, min(k, n - 1), min_score, keys, k)
-    m = vectors.matrix
     few = tr is None and len(rows) * 16 < n  # a few rows: no need to transpose all of m
     if tr is None and not few:
-        tr = _Transposed(m.T.tocsr())
+        tr = _Transposed(vectors.matrix.T.tocsr())
     block = max(1, block_bytes // (4 * n))
     kk = min(k, n - 1)
     for start in range(0, len(rows), block):
         idx = rows[start : start + block]
         # the same products summed in the same (term) order either way
-        sims = np.ascontiguousarray(_against(m, idx).T) if tr is None else tr.scores(m, idx)
+        if tr is None:
+            sims = np.ascontiguousarray(_against_rows(vectors, idx).T)
+        else:
+            sims = tr.scores(vectors.matrix, idx)
         sims[np.arange(len(idx)), idx] = -1.0
         np.round(sims, 6, out=sims)
         out[start : start + len(idx)] = _scored_lists(sims, kk, min_score, keys, k)
@@ -824,6 +826,94 @@ def _against(m: sparse.csr_matrix, rows: np.ndarray) -> np.ndarray:
     return _dense_product(m, m[rows].T.tocsr())
 
 
+def _against_rows(v: Vectors, rows: np.ndarray) -> np.ndarray:
+    """_against(v.matrix, rows), the same bits, without importing scipy.sparse where it is
+    not imported yet (a new process's edit: 0.3 s of ~4 at 10,000 articles, most of it
+    scipy's array-API layer importing numpy.testing and numpy.f2py): the same C routines
+    of scipy's (see _sparsetools) on the vectors' arrays, as scipy calls them."""
+    st = None if "matrix" in v.__dict__ or "scipy.sparse" in sys.modules else _sparsetools()
+    if st is None:
+        return _against(v.matrix, rows)
+    rows = np.asarray(rows, dtype=np.int64)
+    at = _row_entries(v.indptr.astype(np.int64, copy=False), rows)
+    lens = np.diff(v.indptr)[rows]
+    ptr = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum(lens, out=ptr[1:])
+    width = 1 << DIM_BITS
+    # m[rows].T.tocsr(): the rows' terms by term (csr_tocsc, as scipy's tocsr of the
+    # transposed rows calls it)
+    t_ptr = np.empty(width + 1, dtype=np.int32)
+    t_idx = np.empty(len(at), dtype=np.int32)
+    t_val = np.empty(len(at), dtype=v.data.dtype)
+    st.csr_tocsc(
+        len(rows), width, ptr, v.indices[at].astype(np.int32, copy=False), v.data[at],
+        t_ptr, t_idx, t_val,
+    )  # fmt: skip
+    a = _Csr((v.n, width), v.indptr, v.indices, v.data)
+    made = _product(a, _Csr((width, len(rows)), t_ptr, t_idx, t_val), st)
+    if made is None:  # (too big for int32 indices: scipy's product)
+        return _against(v.matrix, rows)
+    out = np.zeros((v.n, len(rows)), dtype=v.data.dtype)
+    st.csr_todense(v.n, len(rows), *made, out)
+    return out
+
+
+@dataclass(frozen=True)
+class _Csr:
+    """A CSR matrix's arrays, as _product reads a scipy one's."""
+
+    shape: tuple[int, int]
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+    @property
+    def nnz(self) -> int:
+        return int(self.indptr[-1])
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+
+_TOOLS: list = []  # (the module, once loaded; None: cannot be)
+
+
+def _sparsetools() -> Any:
+    """scipy's C routines of sparse products (scipy.sparse._sparsetools), without the
+    package scipy.sparse around them: loaded from its file, as importing it would load
+    it; None where that fails (another layout: scipy.sparse is imported instead)."""
+    if not _TOOLS:
+        got = sys.modules.get("scipy.sparse._sparsetools")
+        if got is None:
+            try:
+                import importlib.machinery
+                import importlib.util
+                import os
+
+                spec = importlib.util.find_spec("scipy")
+                assert spec is not None and spec.origin is not None
+                folder = os.path.join(os.path.dirname(spec.origin), "sparse")
+                for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+                    path = os.path.join(folder, "_sparsetools" + suffix)
+                    if os.path.isfile(path):
+                        name = "scipy.sparse._sparsetools"
+                        loader = importlib.machinery.ExtensionFileLoader(name, path)
+                        made = importlib.util.spec_from_file_location(name, path, loader=loader)
+                        assert made is not None
+                        got = importlib.util.module_from_spec(made)
+                        loader.exec_module(got)
+                        break
+                if got is not None and not all(
+                    hasattr(got, f) for f in ("csr_tocsc", "csr_matmat", "csr_todense")
+                ):
+                    got = None
+            except Exception:  # (any failure: scipy.sparse is imported instead)
+                got = None
+        _TOOLS.append(got)
+    return _TOOLS[0]
+
+
 def _block_scores(a: sparse.csr_matrix, mt: sparse.csr_matrix) -> np.ndarray:
     """A block of rows' scores against all rows, from the transposed matrix ``mt``."""
     return _dense_product(a, mt)
@@ -914,7 +1004,7 @@ def _dense_product(a: sparse.csr_matrix, b: sparse.csr_matrix) -> np.ndarray:
 
 
 def _product(
-    a: sparse.csr_matrix, b: sparse.csr_matrix
+    a: sparse.csr_matrix | _Csr, b: sparse.csr_matrix | _Csr, st: Any = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """``a @ b`` as CSR arrays (indptr, indices, data), bit for bit scipy's own csr_matmat
     (the same products summed in the same order), without the first of scipy's two
@@ -922,12 +1012,15 @@ def _product(
     ``a`` meets most rows of the site, so room for every cell is reserved instead
     (np.empty: pages never written are never resident).  That pass was a quarter of the
     related stage at 20,000 articles.  None where scipy's internals differ or int32
-    indices do not do (the caller then takes scipy's product)."""
+    indices do not do (the caller then takes scipy's product).  ``st``: the _sparsetools
+    module (see _sparsetools; default scipy.sparse's)."""
     rows, cols = a.shape[0], b.shape[1]
     cells = rows * cols
     try:
-        from scipy.sparse import _sparsetools as st
+        if st is None:
+            from scipy.sparse import _sparsetools
 
+            st = _sparsetools
         if cells >= 2**31 or max(a.nnz, b.nnz) >= 2**31 or a.dtype != b.dtype:
             return None
         i32 = np.int32
@@ -1252,7 +1345,7 @@ def update_top_k(
             if tr is None and _numpy_will_do(len(cols)):
                 s = _few_scores(new, cols)
             elif tr is None:
-                s = _against(new.matrix, cols)
+                s = _against_rows(new, cols)
             else:
                 s = tr.scores(new.matrix, cols).T
             np.round(s, 6, out=s)

@@ -106,6 +106,41 @@ assert got == [related.top_k(v, 5, 0.0, keys)[r] for r in rows.tolist()]
     subprocess.run([sys.executable, "-c", _rows_then(3000, eight)], check=True)
 
 
+def test_an_edit_touching_many_rows_imports_no_scipy_sparse(tmp_path) -> None:
+    """An edit whose IDF moves touch more rows than numpy scores fast (but fewer than
+    make the matrix worth transposing): scipy's own C routines score them, loaded
+    without the scipy.sparse package (0.3 s of a new process's import), the same bits as
+    scipy's product, and the lists are a full run's."""
+    lists = tmp_path / "lists.pickle"
+    before = f"""
+import pickle
+pickle.dump(related.top_k(v, 5, 0.0, keys), open({str(lists)!r}, "wb"))
+"""
+    subprocess.run([sys.executable, "-c", _rows_then(3000, before)], check=True)
+    edit = f"""
+import pickle
+import numpy as np
+old = pickle.load(open({str(lists)!r}, "rb"))
+for extra in range(1, 60):  # (row 9 takes more terms until enough rows are touched)
+    ids = sorted(set(counts[9].ids) | set(range(1, 3000, 3000 // extra)[:extra]))
+    now = list(counts)
+    now[9] = TermCounts(array("i", ids), array("i", [2] * len(ids)))
+    new = related.vectorize(now)
+    touched = related.touched_rows(v.df, new, [9])
+    if related.FEW_ROWS < len(touched) < new.n / 16:
+        break
+assert related.FEW_ROWS < len(touched) < new.n / 16, len(touched)
+cols = np.array(touched, dtype=np.int64)
+scores = related._against_rows(new, cols)
+got = related.update_top_k(v.df, old, new, [9], 5, 0.0, keys)
+assert "scipy.sparse" not in sys.modules, "scipy.sparse imported"
+assert got == related.top_k(new, 5, 0.0, keys)
+m = new.matrix
+assert scores.tobytes() == (m @ m[cols].T).toarray().tobytes()
+"""
+    subprocess.run([sys.executable, "-c", _rows_then(3000, edit)], check=True)
+
+
 def test_links_made_fast_are_relatedlinks_like_any_other() -> None:
     """related_links makes 60,000 links at 10,000 articles in a new process, with their
     fields set at once (digest.related._link_maker): equal, hashed, frozen, pickled and
