@@ -189,7 +189,7 @@ def test_the_end_of_build_watch_writes_what_its_session_deferred(
     fresh build stores (a new process starts from its last build)."""
     root = _deferring_site(tmp_path, monkeypatch)
 
-    def build_and_watch(rebuild, paths, listener=None):
+    def build_and_watch(rebuild, paths, listener=None, polling=False):
         rebuild()
         edit(root, ITEM_3, "was published", "came out")
         rebuild()
@@ -212,7 +212,7 @@ def test_build_watch_stopped_by_sigterm_writes_what_its_session_deferred(
     root = _deferring_site(tmp_path, monkeypatch)
     before = signal.getsignal(signal.SIGTERM)
 
-    def build_and_watch(rebuild, paths, listener=None):
+    def build_and_watch(rebuild, paths, listener=None, polling=False):
         rebuild()
         edit(root, ITEM_3, "was published", "came out")
         rebuild()
