@@ -37,6 +37,11 @@ def _both(roots: tuple[Path, ...]) -> tuple[_Notified, _Polled]:
     return notified, _Polled(roots)
 
 
+def _skip_unless_notified(watcher: Watcher) -> None:
+    if not watcher.notified:  # pragma: no cover - a system out of inotify instances
+        pytest.skip("inotify unusable here: the watcher polls")
+
+
 def _settled(notified: _Notified) -> set[str]:
     """The changes inotify tells, once its events are in (they come a moment after)."""
     found: set[str] = set()
@@ -158,7 +163,7 @@ def test_a_symbolic_link_in_a_watched_folder_makes_the_watcher_poll(tmp_path: Pa
     elsewhere.write_text("shared\n")
     watcher = Watcher(lambda: roots, lambda _n: None)
     watcher.prime()
-    assert watcher.notified
+    _skip_unless_notified(watcher)
     link = tmp_path / "content" / "world" / "link.md"
     os.symlink(elsewhere, link)
     time.sleep(0.05)
@@ -214,6 +219,8 @@ def test_the_watch_scans_nothing_between_changes(tmp_path: Path, monkeypatch):
     builds: list[int] = []
     stop = threading.Event()
     w = Watcher(lambda: roots, builds.append, debounce=0.1, stop=stop)
+    w.prime()
+    _skip_unless_notified(w)
     w.start()
     try:
         time.sleep(0.5)
