@@ -121,36 +121,45 @@ def test_folders_made_moved_and_removed_tell_every_file_in_them(tmp_path: Path):
     notified.close()
 
 
-def test_random_changes_are_told_as_a_poll_finds_them(tmp_path: Path):
-    """Many random file and folder operations: after each, inotify's changes are the
-    poll's, and what it knows of the files is a snapshot's."""
+def _random_op(rng: random.Random, content: Path, n: int) -> str:
+    """One random change under ``content``: a file written, made, removed or renamed, a
+    folder made (with a file), removed or moved."""
+    files = sorted(p for p in content.rglob("*") if p.is_file())
+    folders = sorted([content, *(p for p in content.rglob("*") if p.is_dir())])
+    op = rng.choice(["write", "write", "new", "remove", "rename", "mkdir", "rmtree", "mvdir"])
+    if op == "write" and files:
+        rng.choice(files).write_text(f"edit {n}\n")
+    elif op == "new" or (op == "write" and not files):
+        (rng.choice(folders) / f"n{n}.md").write_text(f"new {n}\n")
+    elif op == "remove" and files:
+        rng.choice(files).unlink()
+    elif op == "rename" and files:
+        rng.choice(files).rename(rng.choice(folders) / f"r{n}.md")
+    elif op == "mkdir":
+        made = rng.choice(folders) / f"d{n}"
+        made.mkdir()
+        (made / "in.md").write_text("in\n")
+    elif op == "rmtree" and len(folders) > 1:
+        shutil.rmtree(rng.choice(folders[1:]))
+    elif op == "mvdir" and len(folders) > 1:
+        src = rng.choice(folders[1:])
+        dest = rng.choice([f for f in folders if f != src and src not in f.parents])
+        src.rename(dest / f"m{n}")
+    return op
+
+
+@pytest.mark.parametrize("burst", [1, 4], ids=["one-at-a-time", "bursts"])
+def test_random_changes_are_told_as_a_poll_finds_them(tmp_path: Path, burst: int):
+    """Many random file and folder operations, looked at after each (or after bursts of
+    up to four, their events read together: a folder moved and a file in it edited at
+    once): inotify's changes are the poll's, and what it knows of the files a snapshot's."""
     roots = _site(tmp_path)
     notified, polled = _both(roots)
-    rng = random.Random(7)
+    rng = random.Random(7 + burst)
     content = tmp_path / "content"
-    for n in range(120):
-        files = sorted(p for p in content.rglob("*") if p.is_file())
-        folders = sorted([content, *(p for p in content.rglob("*") if p.is_dir())])
-        op = rng.choice(["write", "write", "new", "remove", "rename", "mkdir", "rmtree", "mvdir"])
-        if op == "write" and files:
-            rng.choice(files).write_text(f"edit {n}\n")
-        elif op == "new" or (op == "write" and not files):
-            (rng.choice(folders) / f"n{n}.md").write_text(f"new {n}\n")
-        elif op == "remove" and files:
-            rng.choice(files).unlink()
-        elif op == "rename" and files:
-            rng.choice(files).rename(rng.choice(folders) / f"r{n}.md")
-        elif op == "mkdir":
-            made = rng.choice(folders) / f"d{n}"
-            made.mkdir()
-            (made / "in.md").write_text("in\n")
-        elif op == "rmtree" and len(folders) > 1:
-            shutil.rmtree(rng.choice(folders[1:]))
-        elif op == "mvdir" and len(folders) > 1:
-            src = rng.choice(folders[1:])
-            dest = rng.choice([f for f in folders if f != src and src not in f.parents])
-            src.rename(dest / f"m{n}")
-        assert _settled(notified) == polled.changed(), (n, op)
+    for n in range(0, 120, burst):
+        ops = [_random_op(rng, content, n + i) for i in range(rng.randint(1, burst))]
+        assert _settled(notified) == polled.changed(), (n, ops)
     assert notified.last == polled.last
     notified.close()
 
