@@ -25,8 +25,10 @@ import errno
 import sys
 from typing import Any
 
-_IN = {  # inotify(7)
+IN_FLAGS = {  # inotify(7)'s event flags (this module's and digest.watch's)
+    "MODIFY": 0x2,
     "ATTRIB": 0x4,
+    "CLOSE_WRITE": 0x8,
     "MOVED_FROM": 0x40,
     "MOVED_TO": 0x80,
     "CREATE": 0x100,
@@ -37,21 +39,26 @@ _IN = {  # inotify(7)
     "IGNORED": 0x8000,
     "ONLYDIR": 0x1000000,
     "DONT_FOLLOW": 0x2000000,
+    "ISDIR": 0x40000000,
 }
+
+
+def in_mask(*names: str) -> int:
+    """The inotify mask of these IN_FLAGS."""
+    return sum(IN_FLAGS[k] for k in names)
+
+
 # every change that sets a folder's ctime, and the folder itself moved or deleted
-MASK = sum(
-    _IN[k]
-    for k in (
-        "ATTRIB",
-        "MOVED_FROM",
-        "MOVED_TO",
-        "CREATE",
-        "DELETE",
-        "DELETE_SELF",
-        "MOVE_SELF",
-        "ONLYDIR",
-        "DONT_FOLLOW",
-    )
+MASK = in_mask(
+    "ATTRIB",
+    "MOVED_FROM",
+    "MOVED_TO",
+    "CREATE",
+    "DELETE",
+    "DELETE_SELF",
+    "MOVE_SELF",
+    "ONLYDIR",
+    "DONT_FOLLOW",
 )
 
 Key = tuple[str, str]  # (tree id, as digest.publish._tree_id gives it; relative path)
@@ -102,10 +109,10 @@ class FolderEvents:
             return
         dirty, key = self._dirty, self._key
         for wd, mask, _cookie, _name in events:
-            if mask & _IN["Q_OVERFLOW"]:  # (events were lost: nothing is known)
+            if mask & IN_FLAGS["Q_OVERFLOW"]:  # (events were lost: nothing is known)
                 self.reset()
                 return
-            if mask & _IN["IGNORED"]:  # (the watch is gone: its folder deleted)
+            if mask & IN_FLAGS["IGNORED"]:  # (the watch is gone: its folder deleted)
                 k = key.pop(wd, None)
                 if k is not None and self._wd[k[0]].get(k[1]) == wd:
                     del self._wd[k[0]][k[1]]

@@ -13,6 +13,7 @@ builds are repeatable.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import re
 import sys
@@ -876,42 +877,37 @@ class _Csr:
         return self.data.dtype
 
 
-_TOOLS: list = []  # (the module, once loaded; None: cannot be)
-
-
+@functools.cache
 def _sparsetools() -> Any:
     """scipy's C routines of sparse products (scipy.sparse._sparsetools), without the
     package scipy.sparse around them: loaded from its file, as importing it would load
     it; None where that fails (another layout: scipy.sparse is imported instead)."""
-    if not _TOOLS:
-        got = sys.modules.get("scipy.sparse._sparsetools")
-        if got is None:
-            try:
-                import importlib.machinery
-                import importlib.util
-                import os
+    got = sys.modules.get("scipy.sparse._sparsetools")
+    if got is not None:
+        return got
+    try:
+        import importlib.machinery
+        import importlib.util
+        import os
 
-                spec = importlib.util.find_spec("scipy")
-                assert spec is not None and spec.origin is not None
-                folder = os.path.join(os.path.dirname(spec.origin), "sparse")
-                for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-                    path = os.path.join(folder, "_sparsetools" + suffix)
-                    if os.path.isfile(path):
-                        name = "scipy.sparse._sparsetools"
-                        loader = importlib.machinery.ExtensionFileLoader(name, path)
-                        made = importlib.util.spec_from_file_location(name, path, loader=loader)
-                        assert made is not None
-                        got = importlib.util.module_from_spec(made)
-                        loader.exec_module(got)
-                        break
-                if got is not None and not all(
-                    hasattr(got, f) for f in ("csr_tocsc", "csr_matmat", "csr_todense")
-                ):
-                    got = None
-            except Exception:  # (any failure: scipy.sparse is imported instead)
-                got = None
-        _TOOLS.append(got)
-    return _TOOLS[0]
+        spec = importlib.util.find_spec("scipy")
+        assert spec is not None and spec.origin is not None
+        folder = os.path.join(os.path.dirname(spec.origin), "sparse")
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "_sparsetools" + suffix)
+            if os.path.isfile(path):
+                name = "scipy.sparse._sparsetools"
+                loader = importlib.machinery.ExtensionFileLoader(name, path)
+                made = importlib.util.spec_from_file_location(name, path, loader=loader)
+                assert made is not None
+                got = importlib.util.module_from_spec(made)
+                loader.exec_module(got)
+                break
+    except Exception:  # (any failure: scipy.sparse is imported instead)
+        return None
+    if got is None or not all(hasattr(got, f) for f in ("csr_tocsc", "csr_matmat", "csr_todense")):
+        return None
+    return got
 
 
 def _block_scores(a: sparse.csr_matrix, mt: sparse.csr_matrix) -> np.ndarray:

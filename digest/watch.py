@@ -3,7 +3,7 @@
 Used by ``digest serve`` (rebuild, then reload the browser) and ``digest build
 --watch`` (rebuild into the output folder, nothing served).  On Linux the kernel tells
 which files changed (inotify): a change costs a stat of the files it names, whatever
-the size of the site.  Elsewhere, and with ``poll=True`` (``--poll``: file systems whose
+the size of the site.  Elsewhere, and with ``polling=True`` (``--poll``: file systems whose
 changes inotify does not see, such as network mounts and some containers' shared
 folders), every watched file is looked at on each scan (0.12 s at 10,000 articles, a
 scan repeated less often on a huge site), as also where inotify cannot be used (a
@@ -24,6 +24,8 @@ import traceback
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
+
+from digest.outwatch import IN_FLAGS, in_mask
 
 DEBOUNCE = 0.1  # seconds of quiet after the last change before rebuilding (one burst: one build)
 POLL = 0.05  # seconds between scans of the watched files
@@ -99,37 +101,20 @@ class _NoInotify(Exception):
     """inotify cannot watch these files (see _Notified): they are polled instead."""
 
 
-_IN = {  # inotify(7)
-    "MODIFY": 0x2,
-    "ATTRIB": 0x4,
-    "CLOSE_WRITE": 0x8,
-    "MOVED_FROM": 0x40,
-    "MOVED_TO": 0x80,
-    "CREATE": 0x100,
-    "DELETE": 0x200,
-    "DELETE_SELF": 0x400,
-    "MOVE_SELF": 0x800,
-    "Q_OVERFLOW": 0x4000,
-    "IGNORED": 0x8000,
-    "ONLYDIR": 0x1000000,
-    "ISDIR": 0x40000000,
-}
 # what changes a file's (mtime, size, inode), or a folder's entries
-_MASK = sum(
-    _IN[k]
-    for k in (
-        "MODIFY",
-        "ATTRIB",
-        "CLOSE_WRITE",
-        "MOVED_FROM",
-        "MOVED_TO",
-        "CREATE",
-        "DELETE",
-        "DELETE_SELF",
-        "MOVE_SELF",
-        "ONLYDIR",
-    )
+_MASK = in_mask(
+    "MODIFY",
+    "ATTRIB",
+    "CLOSE_WRITE",
+    "MOVED_FROM",
+    "MOVED_TO",
+    "CREATE",
+    "DELETE",
+    "DELETE_SELF",
+    "MOVE_SELF",
+    "ONLYDIR",
 )
+_GONE = in_mask("DELETE_SELF", "MOVE_SELF")
 
 
 class _Notified:
@@ -144,17 +129,15 @@ class _Notified:
     instances or watches missing) or could miss a change: a symbolic link under a root
     (a change of the file it points to is no event of the folder watched)."""
 
-    def __init__(self, roots: Sequence[Path], ino: Any = None) -> None:
+    def __init__(self, roots: Sequence[Path]) -> None:
         if not sys.platform.startswith("linux"):
             raise _NoInotify("not Linux")
-        if ino is None:
-            try:
-                import inotify_simple
+        try:
+            import inotify_simple
 
-                ino = inotify_simple.INotify(nonblocking=True)
-            except (ImportError, OSError) as exc:
-                raise _NoInotify(str(exc)) from exc
-        self._ino = ino
+            self._ino: Any = inotify_simple.INotify(nonblocking=True)
+        except (ImportError, OSError) as exc:
+            raise _NoInotify(str(exc)) from exc
         self.roots = tuple(roots)
         self._root_strs = tuple(str(r) for r in self.roots)
         self._wd: dict[int, str] = {}  # watch -> the folder it watches (by path)
@@ -219,9 +202,6 @@ class _Notified:
                 snap[entry.path] = (est.st_mtime_ns, est.st_size, est.st_ino)
         return snap
 
-    def _within(self, path: str) -> bool:
-        return _within(self.roots, path)
-
     def changed(self) -> set[str]:
         try:
             events = self._ino.read(timeout=0)
@@ -230,25 +210,25 @@ class _Notified:
         files: set[str] = set()
         folders: set[str] = set()
         for ev in events:
-            if ev.mask & _IN["Q_OVERFLOW"]:
+            if ev.mask & IN_FLAGS["Q_OVERFLOW"]:
                 folders.update(self._root_strs)  # (everything looked at again)
                 continue
             folder = self._wd.get(ev.wd)
             if folder is None:
                 continue
-            if ev.mask & _IN["IGNORED"]:  # (the watch is gone: its folder removed)
+            if ev.mask & IN_FLAGS["IGNORED"]:  # (the watch is gone: its folder removed)
                 del self._wd[ev.wd]
                 if self._by_path.get(folder) == ev.wd:
                     del self._by_path[folder]
                 continue
-            if not ev.name:
-                if ev.mask & (_IN["DELETE_SELF"] | _IN["MOVE_SELF"]) and self._within(folder):
+            if not ev.name:  # (the folder itself moved or removed)
+                if ev.mask & _GONE and _within(self.roots, folder):
                     folders.add(folder)
                 continue
             path = os.path.join(folder, ev.name)
-            if ignored(ev.name) or not self._within(path):
+            if ignored(ev.name) or not _within(self.roots, path):
                 continue
-            (folders if ev.mask & _IN["ISDIR"] or path in self._root_strs else files).add(path)
+            (folders if ev.mask & IN_FLAGS["ISDIR"] or path in self._root_strs else files).add(path)
         if not files and not folders:
             return set()
         # (what is found is applied to ``last`` at the end: a _NoInotify on the way
@@ -264,14 +244,14 @@ class _Notified:
             if _under(path, tops):
                 continue
             try:
-                st = os.stat(path)
+                st = os.lstat(path)  # (not a link: its stat is snapshot()'s)
             except OSError:
                 continue
+            if stat.S_ISLNK(st.st_mode):
+                raise _NoInotify(f"{path} is a symbolic link")
             if stat.S_ISDIR(st.st_mode):  # (a file replaced by a folder)
                 tops.append(path)
                 now.update(self._scan(path))
-            elif os.path.islink(path):
-                raise _NoInotify(f"{path} is a symbolic link")
             else:
                 now[path] = (st.st_mtime_ns, st.st_size, st.st_ino)
         before: Snapshot = {}
